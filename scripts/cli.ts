@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { AmmsimError } from '../sim/errors.ts';
+import { commands } from './commands/index.ts';
+import { VERSION } from './version.ts';
+
+/**
+ * The `ammsim` command line. Thin: each command module parses its flags, calls one library function and
+ * writes outputs atomically. Any AmmsimError becomes one `error: …` line on stderr and exit status 1.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  let cli = yargs(argv)
+    .scriptName('ammsim')
+    .usage('$0 <command> [flags]\n\nDeterministic AMM simulator and backtester (Uniswap v2/v3, exact pool maths).')
+    .version(VERSION)
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'error: a command is required (see the list above)')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+  for (const c of commands) cli = cli.command(c);
+  await cli.help().alias('help', 'h').parseAsync();
+}
+
+class UsageError extends Error {}
+
+function describeError(err: unknown): string | undefined {
+  if (err instanceof AmmsimError) return err.message + (err.details.length ? '\n' + err.details.join('\n') : '');
+  if (err instanceof UsageError) return err.message.startsWith('error: ') ? err.message.slice(7) : err.message;
+  return undefined;
+}
+
+/** Runs the CLI, mapping ammsim and usage errors to one `error:` line and exit status 1. */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    await main(argv);
+  } catch (err: unknown) {
+    const msg = describeError(err);
+    if (msg === undefined) throw err;
+    process.stderr.write(`error: ${msg}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] !== undefined && /[\\/]scripts[\\/]cli\.ts$/.test(process.argv[1])) {
+  await run(hideBin(process.argv));
+}

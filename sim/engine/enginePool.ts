@@ -1,0 +1,99 @@
+/**
+ * The engine's view of a pool. Adapters in sim/pools implement it over the exact (bigint) pools and over
+ * the float fast paths, for v2 and v3. All amounts here are in human token units (`number`); base is the
+ * risky asset (token0 in ammsim's own simulated pools), quote the numeraire (token1), and a price is quote
+ * per one base (= token1/token0, so it rises with the v3 tick).
+ *
+ * Sign convention of {@link SwapFill}: deltas are from the pool's side, > 0 means paid into the pool.
+ * Quote methods (`quote*`) never mutate; the others apply.
+ */
+export interface SwapFill {
+  /** Base paid into the pool (> 0) or out of it (< 0). */
+  readonly baseDelta: number;
+  /** Quote paid into the pool (> 0) or out of it (< 0). */
+  readonly quoteDelta: number;
+  /** Total LP fee charged on this swap, in the input token (base for a sell of base, quote for a buy). */
+  readonly feeAmount: number;
+  /** True when the fee was charged in base (a base → quote swap). */
+  readonly feeInBase: boolean;
+  /** Pool mid price after the swap. */
+  readonly priceAfter: number;
+}
+
+/** A price range for a position; `null` means full range (v2, or v3 MIN_TICK..MAX_TICK snapped to spacing). */
+export interface PriceRange {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+export interface MintFill {
+  readonly positionId: number;
+  /** Tokens actually taken from the owner (≤ the amounts offered). */
+  readonly base: number;
+  readonly quote: number;
+  /** The range actually used (snapped outward to ticks for v3); null for full range. */
+  readonly range: PriceRange | null;
+}
+
+export interface BurnFill {
+  /** Principal returned by the burn. */
+  readonly base: number;
+  readonly quote: number;
+  /** Fees collected with it (all fees owed to the position). */
+  readonly feesBase: number;
+  readonly feesQuote: number;
+}
+
+export interface PositionView {
+  readonly positionId: number;
+  readonly owner: string;
+  /** Liquidity in the pool's own units (v2: LP tokens; v3: L), as a float for display and share maths. */
+  readonly liquidity: number;
+  /** Principal the position would return if burned now (excludes fees). */
+  readonly base: number;
+  readonly quote: number;
+  /** Fees earned and not yet collected. For v2 (fees compound into reserves) this is the accrued fee tokens. */
+  readonly feesBase: number;
+  readonly feesQuote: number;
+  readonly range: PriceRange | null;
+  readonly inRange: boolean;
+  /**
+   * The principal of the same position had no fee ever been reinvested (v2 compounds fees into the reserves;
+   * in v3 this equals base/quote). Used for IL and LVR, which are defined without fees.
+   */
+  readonly baseNoFees: number;
+  readonly quoteNoFees: number;
+}
+
+export interface EnginePool {
+  readonly kind: 'v2' | 'v3';
+  /** True when backed by the bigint contract mirror. */
+  readonly exact: boolean;
+  /** LP fee as a fraction (0.003 = 0.30 %). */
+  readonly fee: number;
+  /** Current mid price (quote per base). */
+  price(): number;
+  /** Active liquidity in the pool's own units (float), for metrics and reports. */
+  activeLiquidity(): number;
+  /** What a swap moving the price to `targetPrice` would do (no mutation). Zero fill if already there. */
+  quoteToPrice(targetPrice: number): SwapFill;
+  /** Swap so the price moves to `targetPrice` (v3: across any number of ticks). */
+  swapToPrice(targetPrice: number): SwapFill;
+  /** What an exact-input swap would do (no mutation). */
+  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill;
+  swapExactIn(baseIn: boolean, amountIn: number): SwapFill;
+  /**
+   * Adds liquidity for `owner` over `range` using at most `base` and `quote`; the position takes the largest
+   * liquidity the amounts allow at the current price. Throws PoolError when nothing can be minted.
+   */
+  mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill;
+  /** Removes `fraction` (0 < f ≤ 1) of a position's liquidity and collects all its fees. */
+  burn(positionId: number, fraction: number): BurnFill;
+  /** Collects a position's fees without touching liquidity. */
+  collect(positionId: number): { feesBase: number; feesQuote: number };
+  position(positionId: number): PositionView;
+  /** The base:quote amounts (per unit of liquidity value) a range needs at the current price: share of value held in base, in [0, 1]. */
+  baseValueShare(range: PriceRange | null): number;
+  /** Snap a requested range outward to what the pool can represent (v3 ticks); identity for v2 full range. */
+  snapRange(range: PriceRange | null): PriceRange | null;
+}

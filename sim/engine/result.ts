@@ -1,0 +1,70 @@
+import type { SeriesProvenance } from '../../data/series.ts';
+
+/**
+ * Per-step record columns, in this fixed order (timeseries.arrow / timeseries.csv). Every column is a
+ * Float64Array of length `steps`. Values are in quote units unless named otherwise.
+ */
+export const TIMESERIES_COLUMNS = [
+  'timestamp', // unix ms (Arrow: Timestamp[ms]; CSV: ISO-8601 UTC)
+  'price', // market price
+  'poolPrice', // pool mid price after the step's trading
+  'lpValue', // LP position(s) incl. uncollected fees + idle wallet − gas paid so far
+  'holdValue', // deposited token amounts at the market price
+  'feesCumulative', // fees earned so far, each valued at the price when earned
+  'impermanentLoss', // fraction: (LP value without fees and gas − hold) / hold
+  'lvrCumulative', // Σ LVR so far (see metric definitions)
+  'gasCumulative', // gas paid so far
+  'inRange', // 1 when every open position is in range, else 0 (1 for full range)
+  'rangeLower', // lower price of the LP's (first) position, NaN when none / full range
+  'rangeUpper',
+  'lpBase', // base held by the LP (positions' principal + wallet)
+  'lpQuote',
+  'activeLiquidity', // pool's active liquidity (float, pool units)
+] as const;
+export type TimeseriesColumn = (typeof TIMESERIES_COLUMNS)[number];
+export type Timeseries = { readonly [K in TimeseriesColumn]: Float64Array };
+
+/** The keys of summary.json, in output order. CONTRACT.md lists the required ones; the rest are extensions. */
+export interface Summary {
+  initialValue: number;
+  finalValue: number;
+  holdValue: number;
+  feesEarned: number;
+  impermanentLoss: number;
+  lvr: number;
+  gasCost: number;
+  netPnl: number;
+  vsHold: number;
+  apr: number;
+  feeApr: number;
+  timeInRange: number;
+  rebalances: number;
+  maxDrawdown: number;
+  volatility: number;
+  sharpe: number;
+  steps: number;
+  years: number;
+  arbitrageTrades: number;
+  arbitrageVolume: number;
+  noiseTrades: number;
+  noiseVolume: number;
+  seed: number;
+  config: Readonly<Record<string, unknown>>;
+  data: SeriesProvenance;
+}
+
+/** A discrete LP event for charts (mint, burn, rebalance), in step order. */
+export interface LpEvent {
+  readonly step: number;
+  readonly timestampMs: number;
+  readonly kind: 'mint' | 'burn' | 'collect' | 'swap' | 'rebalance';
+  readonly price: number;
+  readonly rangeLower: number;
+  readonly rangeUpper: number;
+}
+
+export interface BacktestResult {
+  readonly summary: Summary;
+  readonly timeseries: Timeseries;
+  readonly events: readonly LpEvent[];
+}

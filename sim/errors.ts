@@ -1,0 +1,63 @@
+/**
+ * One error hierarchy for the whole project. The subclass says whose fault it is:
+ * - {@link InputError}: a data file (carries file, line, field);
+ * - {@link ConfigError}: a flag, config key or strategy parameter;
+ * - {@link PoolError}: something the mirrored contract reverts on (carries the contract's reason string);
+ * - {@link InvariantError}: a bug in ammsim itself.
+ * The CLI prints `error: <message>` for any AmmsimError and exits 1; anything else is re-thrown.
+ */
+export class AmmsimError extends Error {
+  readonly code: string;
+  readonly details: readonly string[];
+  constructor(code: string, message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AmmsimError';
+    this.code = code;
+    this.details = options.details ?? [];
+  }
+}
+
+/** A bad data file: the message reads `<file>:<line>: <field>: <what>` as CONTRACT.md requires. */
+export class InputError extends AmmsimError {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly field: string | undefined;
+  readonly problem: string;
+  constructor(file: string, line: number | undefined, field: string | undefined, problem: string, options: { cause?: unknown } = {}) {
+    const where = [file, line === undefined ? undefined : String(line)].filter((s) => s !== undefined).join(':');
+    super('INPUT', `${where}: ${field === undefined ? '' : `${field}: `}${problem}`, options);
+    this.name = 'InputError';
+    this.file = file;
+    this.line = line;
+    this.field = field;
+    this.problem = problem;
+  }
+}
+
+/** A bad flag, config key or strategy parameter; `flag` is e.g. `--fee` or `width`. */
+export class ConfigError extends AmmsimError {
+  readonly flag: string;
+  constructor(flag: string, problem: string, options: { cause?: unknown } = {}) {
+    super('CONFIG', `${flag}: ${problem}`, options);
+    this.name = 'ConfigError';
+    this.flag = flag;
+  }
+}
+
+/** What the mirrored contract would revert on. `reason` is the contract's revert string exactly ('' for a bare require). */
+export class PoolError extends AmmsimError {
+  readonly reason: string;
+  constructor(reason: string, message?: string) {
+    super('POOL', message ?? (reason === '' ? 'reverted (bare require)' : `reverted: ${reason}`));
+    this.name = 'PoolError';
+    this.reason = reason;
+  }
+}
+
+/** A broken internal invariant: always a bug in ammsim. */
+export class InvariantError extends AmmsimError {
+  constructor(message: string) {
+    super('INVARIANT', `invariant broken (a bug in ammsim, please report): ${message}`);
+    this.name = 'InvariantError';
+  }
+}

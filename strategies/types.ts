@@ -1,0 +1,75 @@
+import type { Rng } from '../sim/rng.ts';
+import type { PositionView, PriceRange } from '../sim/engine/enginePool.ts';
+
+/**
+ * What a strategy sees at a step. Read-only, and only the past: `history.price(i)` for i ≤ `step`
+ * (asking for a later index throws), so a strategy cannot look ahead.
+ */
+export interface StrategyContext {
+  readonly step: number;
+  readonly timestampMs: number;
+  /** Market price at this step (quote per base). */
+  readonly price: number;
+  /** Pool mid price at this step, after this step's trading. */
+  readonly poolPrice: number;
+  readonly fee: number;
+  readonly poolKind: 'v2' | 'v3';
+  readonly history: HistoryView;
+  /** The LP's idle tokens. */
+  readonly wallet: { readonly base: number; readonly quote: number };
+  /** The LP's open positions, in opening order. */
+  readonly positions: readonly PositionView[];
+  /** Gas cost, in quote, of one action of each kind at this step. */
+  readonly gasCost: (action: 'mint' | 'burn' | 'collect' | 'swap') => number;
+  readonly rng: Rng;
+}
+
+export interface HistoryView {
+  /** Number of steps visible (= current step + 1). */
+  readonly length: number;
+  /** Market price at step i ≤ current step. */
+  price(i: number): number;
+  timestampMs(i: number): number;
+  /** An extra column's value at step i ≤ current step (e.g. 'volume'), undefined if the series lacks it. */
+  extra(name: string, i: number): number | undefined;
+}
+
+/**
+ * LP intents. The engine validates and applies them in order, charging gas per action.
+ * - `mint`: open a position over `range` (null = full range) from the wallet. With `rebalance: true` the engine
+ *   first swaps wallet tokens through the pool to the range's token ratio (paying fee and price impact), then
+ *   mints with everything it can; otherwise it mints with what fits of `base`/`quote` (default: the whole wallet).
+ * - `burn`: remove `fraction` (default 1) of a position and collect its fees into the wallet.
+ * - `collect`: move a position's fees into the wallet.
+ * - `swap`: trade wallet tokens through the pool.
+ */
+export type LpAction =
+  | { readonly kind: 'mint'; readonly range: PriceRange | null; readonly base?: number; readonly quote?: number; readonly rebalance?: boolean }
+  | { readonly kind: 'burn'; readonly positionId: number; readonly fraction?: number }
+  | { readonly kind: 'collect'; readonly positionId: number }
+  | { readonly kind: 'swap'; readonly baseIn: boolean; readonly amountIn: number };
+
+/**
+ * An LP strategy. The engine calls `onStart` once (the LP's wallet then holds the capital in quote), `onStep`
+ * after each step's trading, and `onEnd` after the last step. Return a shared empty array when idle: it is
+ * the hot path.
+ */
+export interface LpStrategy<P = unknown> {
+  /** Stable id, used in reports and sort order. */
+  readonly id: string;
+  readonly params: Readonly<P>;
+  onStart(ctx: StrategyContext): readonly LpAction[];
+  onStep(ctx: StrategyContext): readonly LpAction[];
+  onEnd?(ctx: StrategyContext): readonly LpAction[];
+}
+
+/** A factory as exported by a user's strategy module (`export default defineStrategy(...)`) or a built-in. */
+export interface LpStrategyFactory<P = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** Parameter names with their defaults; unknown keys are rejected with a "did you mean" hint. */
+  readonly defaults: Readonly<P>;
+  create(params: Readonly<P>): LpStrategy<P>;
+}
+
+export const NO_ACTIONS: readonly LpAction[] = Object.freeze([]);

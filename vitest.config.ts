@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{sim,strategies,data,reports,scripts}/**/*.test.ts'],
+    // Property tests and the in-process EVM are CPU-heavy; two cores in CI.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
