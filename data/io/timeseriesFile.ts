@@ -1,0 +1,188 @@
+/**
+ * The per-step record on disk: `timeseries.arrow` (Arrow IPC file format) and `timeseries.csv`.
+ *
+ * Arrow layout: one record batch; column `timestamp` is Arrow `Timestamp[ms, UTC]` (int64 unix milliseconds),
+ * every other column of {@link TIMESERIES_COLUMNS} is `Float64`, in that order, non-nullable (a missing value is
+ * NaN, not null). Optional key/value metadata goes in the schema metadata, keys sorted. The bytes depend only on
+ * the input: the same timeseries and metadata always give the same file.
+ */
+import {
+  Field,
+  Float64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  TimestampMillisecond,
+  Type,
+  TimeUnit,
+  type Data,
+  type DataType,
+  type Vector,
+} from 'apache-arrow';
+import { InputError } from '../../sim/errors.ts';
+import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/engine/result.ts';
+
+/**
+ * Serialises a timeseries to Arrow IPC file bytes. Vectors are built straight from the Float64Arrays
+ * (zero-copy for the float columns; the timestamp column is converted once to int64 milliseconds).
+ * Timestamps must be integers (unix ms) within ±2^53; a non-integer is truncated toward zero by BigInt
+ * conversion, so it is rejected here instead.
+ */
+export function writeTimeseriesArrow(ts: Timeseries, metadata: Record<string, string> = {}): Uint8Array {
+  const length = ts.timestamp.length;
+  const fields: Field[] = [];
+  const children: Data[] = [];
+  for (const name of TIMESERIES_COLUMNS) {
+    const col = ts[name];
+    if (col.length !== length) {
+      throw new RangeError(`timeseries column ${name} must have ${length} rows like timestamp; has ${col.length}`);
+    }
+    if (name === 'timestamp') {
+      const type = new TimestampMillisecond('UTC');
+      const ms = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) {
+        const t = col[i]!;
+        if (!Number.isSafeInteger(t)) throw new RangeError(`timeseries timestamp must be an integer unix ms; row ${i + 1} was ${t}`);
+        ms[i] = BigInt(t);
+      }
+      fields.push(new Field(name, type, false));
+      children.push(makeData({ type, length, nullCount: 0, data: ms }));
+    } else {
+      const type = new Float64();
+      fields.push(new Field(name, type, false));
+      children.push(makeData({ type, length, nullCount: 0, data: col }));
+    }
+  }
+  const meta = new Map<string, string>();
+  for (const key of Object.keys(metadata).sort()) meta.set(key, metadata[key]!);
+  const schema = new Schema(fields, meta);
+  const struct = makeData({ type: new Struct(fields), length, nullCount: 0, children });
+  const batch = new RecordBatch(schema, struct);
+  return tableToIPC(new Table(schema, [batch]), 'file');
+}
+
+/** Reads a timeseries column of any Arrow numeric/timestamp type into a fresh Float64Array (copy). */
+function columnToFloat64(vec: Vector, length: number, file: string, name: string): Float64Array {
+  const out = new Float64Array(length);
+  let at = 0;
+  for (const chunk of vec.data as Data<DataType>[]) {
+    const n = chunk.length;
+    if (chunk.nullCount > 0) {
+      for (let i = 0; i < n; i++) {
+        if (!chunk.getValid(i)) {
+          throw new InputError(file, undefined, name, `must have no null values (write NaN instead); row ${at + i + 1} was null`);
+        }
+      }
+    }
+    const values = chunk.values as ArrayLike<number | bigint>;
+    const type = chunk.type;
+    if (type.typeId === Type.Timestamp) {
+      const unit = (type as unknown as { unit: TimeUnit }).unit;
+      for (let i = 0; i < n; i++) {
+        const v = values[i]!;
+        out[at + i] = timestampToMs(typeof v === 'bigint' ? v : BigInt(v), unit);
+      }
+    } else if (type.typeId === Type.Float || type.typeId === Type.Int) {
+      for (let i = 0; i < n; i++) out[at + i] = Number(values[i]!);
+    } else {
+      throw new InputError(file, undefined, name, `must be a Float64 (or Timestamp for timestamp) column; was ${String(type)}`);
+    }
+    at += n;
+  }
+  return out;
+}
+
+function timestampToMs(v: bigint, unit: TimeUnit): number {
+  switch (unit) {
+    case TimeUnit.SECOND:
+      return Number(v * 1000n);
+    case TimeUnit.MILLISECOND:
+      return Number(v);
+    case TimeUnit.MICROSECOND:
+      return Number(v / 1000n);
+    case TimeUnit.NANOSECOND:
+      return Number(v / 1_000_000n);
+  }
+}
+
+/**
+ * Inverse of {@link writeTimeseriesArrow}: bit-exact for files it wrote. `file` names the source in errors.
+ * Throws InputError when the bytes are not an Arrow IPC file or a column of TIMESERIES_COLUMNS is missing;
+ * extra columns are ignored.
+ */
+export function readTimeseriesArrow(bytes: Uint8Array, file: string): Timeseries {
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (err) {
+    throw new InputError(file, undefined, undefined, `must be an Arrow IPC file; could not be read (${(err as Error).message})`, { cause: err });
+  }
+  const length = table.numRows;
+  const out = {} as Record<TimeseriesColumn, Float64Array>;
+  for (const name of TIMESERIES_COLUMNS) {
+    const vec = table.getChild(name);
+    if (vec === null) {
+      const present = table.schema.fields.map((f) => f.name).join(', ');
+      throw new InputError(file, undefined, name, `column is required in a timeseries file; columns found: ${present === '' ? '(none)' : present}`);
+    }
+    if (name === 'timestamp' && vec.type.typeId !== Type.Timestamp) {
+      throw new InputError(file, undefined, name, `must be an Arrow Timestamp column; was ${String(vec.type)}`);
+    }
+    out[name] = columnToFloat64(vec, length, file, name);
+  }
+  return out;
+}
+
+/** Reads the schema metadata of a timeseries file written with {@link writeTimeseriesArrow}. */
+export function readTimeseriesArrowMetadata(bytes: Uint8Array): Map<string, string> {
+  return new Map(tableFromIPC(bytes).schema.metadata);
+}
+
+/** ISO-8601 UTC with milliseconds (`2024-01-01T00:00:00.000Z`); unix ms outside Date's range print as the number. */
+function isoUtc(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+/** Shortest round-trip decimal (JS `String(x)`), `-0` kept, NaN as the empty field. */
+export function formatCsvNumber(x: number): string {
+  if (x !== x) return '';
+  if (x === 0 && 1 / x < 0) return '-0';
+  return String(x);
+}
+
+/**
+ * The timeseries as CSV text: header = TIMESERIES_COLUMNS, `\n` line ends (one after every row),
+ * `timestamp` as ISO-8601 UTC (`…T…Z`, milliseconds), numbers in JS's shortest round-trip form, NaN empty.
+ * Reading it back with `Number()` per field gives the same float64 bits (except NaN payloads).
+ */
+export function timeseriesToCsv(ts: Timeseries): string {
+  const parts: string[] = [];
+  for (const chunk of timeseriesCsvChunks(ts)) parts.push(chunk);
+  return parts.join('');
+}
+
+/**
+ * The same text as {@link timeseriesToCsv}, in chunks of about `rowsPerChunk` rows, so a caller can
+ * stream a long run to a file without holding the whole text.
+ */
+export function* timeseriesCsvChunks(ts: Timeseries, rowsPerChunk = 16_384): Generator<string> {
+  const cols = TIMESERIES_COLUMNS.map((name) => ts[name]);
+  const tsCol = ts.timestamp;
+  const n = tsCol.length;
+  yield TIMESERIES_COLUMNS.join(',') + '\n';
+  for (let start = 0; start < n; start += rowsPerChunk) {
+    const end = Math.min(n, start + rowsPerChunk);
+    const lines: string[] = new Array<string>(end - start);
+    for (let i = start; i < end; i++) {
+      let line = isoUtc(tsCol[i]!);
+      for (let c = 1; c < cols.length; c++) line += ',' + formatCsvNumber(cols[c]![i]!);
+      lines[i - start] = line;
+    }
+    yield lines.join('\n') + '\n';
+  }
+}
