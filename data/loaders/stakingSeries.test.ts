@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError, ConfigError } from '../../sim/errors.ts';
+import {
+  aprAt,
+  asOfIndex,
+  loadAprSeries,
+  loadLstPriceSeries,
+  lstPriceAt,
+  parseAprCsv,
+  parseEthStoreJson,
+  parseLstPriceCsv,
+  parseTimestampMs,
+} from './stakingSeries.ts';
+
+const ETHSTORE = path.resolve(process.cwd(), '../shared/data/staking/ethstore_mainnet_daily.json');
+const CC_HOURLY = path.resolve(process.cwd(), '../shared/data/cryptocompare/cryptocompare_hourly_2022-12-16_2023-03-09.csv');
+
+function inputErrorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('parseTimestampMs', () => {
+  it('behavior: unix seconds, unix ms, ISO with and without zone, date only', () => {
+    // 2021-01-01T00:00:00Z = 1609459200 s (hand-checked: 51 years incl. 13 leap days → 18628 days × 86400).
+    expect(parseTimestampMs('1609459200')).toBe(1609459200_000);
+    expect(parseTimestampMs('1609459200000')).toBe(1609459200_000);
+    expect(parseTimestampMs('2021-01-01T00:00:00Z')).toBe(1609459200_000);
+    expect(parseTimestampMs('2021-01-01 00:00')).toBe(1609459200_000);
+    expect(parseTimestampMs('2021-01-01')).toBe(1609459200_000);
+    expect(parseTimestampMs('2021-01-01T02:00:00+02:00')).toBe(1609459200_000);
+    expect(parseTimestampMs('2020-12-31T19:00:00-0500')).toBe(1609459200_000);
+    expect(parseTimestampMs('2020-12-01T12:00:23Z')).toBe(1606824023_000);
+  });
+  it('error: rejects non-times and impossible dates', () => {
+    expect(parseTimestampMs('')).toBeUndefined();
+    expect(parseTimestampMs('yesterday')).toBeUndefined();
+    expect(parseTimestampMs('2023-02-30')).toBeUndefined();
+    expect(parseTimestampMs('2023-13-01')).toBeUndefined();
+  });
+});
+
+describe('asOfIndex / aprAt', () => {
+  const s = parseAprCsv('timestamp,apr\n1000,0.05\n2000,0.04\n3000,0.03\n', 'mem.csv');
+  it('behavior: the value in force is the last observation at or before t', () => {
+    expect(s.timestampMs[0]).toBe(1000_000);
+    expect(asOfIndex(s.timestampMs, 999_999)).toBe(-1);
+    expect(aprAt(s, 999_999)).toBeUndefined();
+    expect(aprAt(s, 1000_000)).toBe(0.05);
+    expect(aprAt(s, 1999_999)).toBe(0.05);
+    expect(aprAt(s, 2000_000)).toBe(0.04);
+    expect(aprAt(s, 9e12)).toBe(0.03);
+  });
+});
+
+describe('parseAprCsv', () => {
+  it('behavior: reads ISO and unix times, skips blank lines', () => {
+    const s = parseAprCsv('date,apr\n2021-01-01,0.05\n\n2021-01-02,0.051\n', 'a.csv');
+    expect(s.length).toBe(2);
+    expect([...s.apr]).toEqual([0.05, 0.051]);
+    expect(s.timestampMs[1]! - s.timestampMs[0]!).toBe(86_400_000);
+  });
+  it('error: bad apr names file, line and field', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,apr\n2021-01-01,0.05\n\n2021-01-03,abc\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:4: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "abc"');
+  });
+  it('error: times not increasing', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,apr\n2021-01-02,0.05\n2021-01-01,0.05\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:3: timestamp: rows must be strictly increasing in time; "2021-01-01" is not after the previous row');
+  });
+  it('error: missing apr column', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,rate\n2021-01-01,0.05\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:1: apr: no "apr" column in the header; found "timestamp", "rate"');
+  });
+  it('error: bad time', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,apr\nsoon,0.05\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:2: timestamp: not a time (unix s/ms or ISO-8601); found "soon"');
+  });
+});
+
+describe('parseEthStoreJson', () => {
+  const text = `[
+\t{
+\t\t"day": "0",
+\t\t"dayTime": "2020-12-01T12:00:23Z",
+\t\t"apr": "0.17"
+\t},
+\t{
+\t\t"day": "1",
+\t\t"dayTime": "2020-12-02T12:00:23Z",
+\t\t"apr": "x"
+\t}
+]`;
+  it('error: a bad apr string names the line of its object', () => {
+    const e = inputErrorOf(() => parseEthStoreJson(text, 'e.json'));
+    expect(e.message).toBe('e.json:7: apr: must be a finite fraction > -1; found "x"');
+  });
+  it('behavior: reads dayTime and apr strings', () => {
+    const s = parseEthStoreJson(text.replace('"x"', '"0.18"'), 'e.json');
+    expect([...s.apr]).toEqual([0.17, 0.18]);
+    expect(s.timestampMs[0]).toBe(1606824023_000);
+    expect(s.kind).toBe('ethstore-json');
+  });
+});
+
+describe('parseLstPriceCsv', () => {
+  const long = 'datetime_utc,unix_s,pair,open,high,low,close\n2023-01-01 00:00:00,1672531200,BTC/ETH,1,1,1,14\n2023-01-01 00:00:00,1672531200,STETH/ETH,1,1,1,0.99\n2023-01-01 01:00:00,1672534800,STETH/ETH,1,1,1,0.98\n';
+  it('behavior: filters the pair and uses close', () => {
+    const s = parseLstPriceCsv(long, 'cc.csv', 'steth/eth');
+    expect(s.pair).toBe('STETH/ETH');
+    expect([...s.price]).toEqual([0.99, 0.98]);
+    expect(lstPriceAt(s, 1672534800_000 + 1)).toBe(0.98);
+  });
+  it('error: several pairs without a choice', () => {
+    expect(() => parseLstPriceCsv(long, 'cc.csv')).toThrow(ConfigError);
+    expect(() => parseLstPriceCsv(long, 'cc.csv')).toThrow('--lst-pair: cc.csv holds several pairs (BTC/ETH, STETH/ETH); choose one, e.g. --lst-pair STETH/ETH');
+  });
+  it('behavior: plain timestamp,price', () => {
+    const s = parseLstPriceCsv('timestamp,price\n2023-01-01,1\n2023-01-02,0.97\n', 'p.csv');
+    expect([...s.price]).toEqual([1, 0.97]);
+    expect(s.pair).toBeUndefined();
+  });
+  it('error: non-positive price names line and field', () => {
+    const e = inputErrorOf(() => parseLstPriceCsv('timestamp,price\n2023-01-01,1\n2023-01-02,0\n', 'p.csv'));
+    expect(e.message).toBe('p.csv:3: price: must be a finite price > 0 (base per one LST); found "0"');
+  });
+});
+
+describe.skipIf(!existsSync(ETHSTORE))('real ETH.STORE file (skipped: ../shared/data/staking/ethstore_mainnet_daily.json absent)', () => {
+  it('behavior: 636 daily APRs from 2020-12-01 to 2022-08-28, first 17.4 %', () => {
+    const s = loadAprSeries(ETHSTORE);
+    expect(s.length).toBe(636);
+    expect(s.timestampMs[0]).toBe(Date.UTC(2020, 11, 1, 12, 0, 23));
+    expect(s.timestampMs[635]).toBe(Date.UTC(2022, 7, 28, 12, 0, 23));
+    expect(s.apr[0]).toBeCloseTo(0.1740251707100836, 15);
+    expect(aprAt(s, Date.UTC(2021, 2, 12, 0))).toBe(0.0851803073092342); // day 100 starts 2021-03-11T12:00:23Z
+    for (let i = 1; i < s.length; i++) expect(s.timestampMs[i]! - s.timestampMs[i - 1]!).toBe(86_400_000);
+  });
+});
+
+describe.skipIf(!existsSync(CC_HOURLY))('real CryptoCompare hourly STETH/ETH (skipped: ../shared/data/cryptocompare hourly file absent)', () => {
+  it('behavior: 2001 hourly closes, depeg low of 0.9 on 2022-12-30 13:00', () => {
+    const s = loadLstPriceSeries(CC_HOURLY, 'STETH/ETH');
+    expect(s.length).toBe(2001);
+    expect(s.timestampMs[0]).toBe(1671188400_000);
+    expect(s.price[0]).toBe(0.9912);
+    let min = Infinity;
+    let at = 0;
+    for (let i = 0; i < s.length; i++) if (s.price[i]! < min) [min, at] = [s.price[i]!, s.timestampMs[i]!];
+    expect(min).toBe(0.9);
+    expect(at).toBe(Date.UTC(2022, 11, 30, 13));
+  });
+});

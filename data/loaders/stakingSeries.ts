@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
+import { ConfigError, InputError } from '../../sim/errors.ts';
+
+/**
+ * Staking inputs as time series: a historical staking APR (`--staking-series`) and the market price of a liquid
+ * staking token against its base asset (`--lst-series`).
+ *
+ * Both are step functions read "as of" a time: the value in force at t is the last observation at or before t.
+ * Times are unix milliseconds (UTC).
+ */
+
+/** A staking APR series: `apr[i]` (fraction per 365-day year, e.g. 0.0443 = 4.43 %) in force from `timestampMs[i]`. */
+export interface AprSeries {
+  /** Unix ms, strictly increasing. */
+  readonly timestampMs: Float64Array;
+  /** APR as a fraction per 365-day year; finite and > −1. */
+  readonly apr: Float64Array;
+  readonly length: number;
+  /** The file as the user gave it (for error messages and summary.json). */
+  readonly file: string;
+  /** 'csv' | 'ethstore-json'. */
+  readonly kind: string;
+}
+
+/** A liquid staking token's market price in its base asset (e.g. STETH/ETH ≈ 1), as of each timestamp. */
+export interface LstPriceSeries {
+  /** Unix ms, strictly increasing. */
+  readonly timestampMs: Float64Array;
+  /** Base per one LST; finite and > 0. */
+  readonly price: Float64Array;
+  readonly length: number;
+  readonly file: string;
+  /** The `pair` filter used for a long-format file (e.g. 'STETH/ETH'), else undefined. */
+  readonly pair: string | undefined;
+}
+
+const TIME_COLUMNS = ['timestamp', 'time', 'date', 'datetime', 'datetime_utc', 'unix_s'] as const;
+
+/**
+ * Parses one timestamp cell to unix ms (UTC). Accepts unix seconds, unix milliseconds (a number ≥ 1e11 is read as
+ * milliseconds: 1e11 s would be the year 5138), ISO-8601, `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` (UTC when no
+ * zone is given). Returns undefined when the cell is not a time.
+ */
+export function parseTimestampMs(cell: string): number | undefined {
+  const s = cell.trim();
+  if (s === '') return undefined;
+  if (/^[+-]?\d+(\.\d+)?$/.test(s)) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return undefined;
+    return Math.round(Math.abs(v) >= 1e11 ? v : v * 1000);
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (m === null) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', se = '0', frac, zone] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(se);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  let ms = Date.UTC(Number(y), month - 1, day, hour, minute, second) + (frac === undefined ? 0 : Math.round(Number(frac) * 1000));
+  // Date.UTC rolls 2023-02-30 over to March; reject such dates rather than guess.
+  if (new Date(Date.UTC(Number(y), month - 1, day)).getUTCDate() !== day) return undefined;
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  }
+  return ms;
+}
+
+/** Index of the last observation at or before `tMs` (binary search), or −1 when `tMs` precedes the first. */
+export function asOfIndex(timestampMs: Float64Array, tMs: number): number {
+  let lo = 0;
+  let hi = timestampMs.length - 1;
+  if (hi < 0 || tMs < timestampMs[0]!) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (timestampMs[mid]! <= tMs) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The APR in force at `tMs` (the last observation at or before it), or undefined before the series starts. */
+export function aprAt(series: AprSeries, tMs: number): number | undefined {
+  const i = asOfIndex(series.timestampMs, tMs);
+  return i < 0 ? undefined : series.apr[i];
+}
+
+/** The LST price in force at `tMs` (as-of), or undefined before the series starts. */
+export function lstPriceAt(series: LstPriceSeries, tMs: number): number | undefined {
+  const i = asOfIndex(series.timestampMs, tMs);
+  return i < 0 ? undefined : series.price[i];
+}
+
+interface CsvTable {
+  readonly header: readonly string[];
+  /** Data rows with their 1-based line number in the file (the header is line 1). */
+  readonly rows: ReadonlyArray<{ readonly line: number; readonly cells: readonly string[] }>;
+}
+
+function readCsv(text: string, file: string): CsvTable {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
+  const all = parsed.data;
+  const headerRow = all[0];
+  if (headerRow === undefined || headerRow.every((c) => c.trim() === '')) throw new InputError(file, 1, undefined, 'the file is empty; expected a header row');
+  const header = headerRow.map((h) => h.trim().toLowerCase());
+  const rows: Array<{ line: number; cells: string[] }> = [];
+  // Without skipEmptyLines, row k of papaparse's output is line k + 1 (no quoted newlines in these formats).
+  for (let k = 1; k < all.length; k++) {
+    const cells = all[k]!;
+    if (cells.length === 1 && cells[0]!.trim() === '') continue;
+    rows.push({ line: k + 1, cells });
+  }
+  return { header, rows };
+}
+
+function pickColumn(table: CsvTable, file: string, names: readonly string[], what: string): number {
+  for (const n of names) {
+    const i = table.header.indexOf(n);
+    if (i >= 0) return i;
+  }
+  throw new InputError(file, 1, what, `no ${names.map((n) => `"${n}"`).join(' / ')} column in the header; found ${table.header.map((h) => `"${h}"`).join(', ')}`);
+}
+
+function cell(row: { line: number; cells: readonly string[] }, i: number, file: string, field: string): string {
+  const v = row.cells[i];
+  if (v === undefined) throw new InputError(file, row.line, field, `missing value (the row has ${row.cells.length} fields)`);
+  return v;
+}
+
+function checkIncreasing(file: string, line: number | undefined, field: string, prev: number | undefined, t: number, raw: string): void {
+  if (prev !== undefined && !(t > prev)) {
+    throw new InputError(file, line, field, `rows must be strictly increasing in time; ${JSON.stringify(raw.trim())} is not after the previous row`);
+  }
+}
+
+/** Parses a CSV with a header `timestamp,apr` (time column aliases: time, date, datetime). */
+export function parseAprCsv(text: string, file: string): AprSeries {
+  const table = readCsv(text, file);
+  const tCol = pickColumn(table, file, TIME_COLUMNS, 'timestamp');
+  const aCol = pickColumn(table, file, ['apr'], 'apr');
+  const ts = new Float64Array(table.rows.length);
+  const apr = new Float64Array(table.rows.length);
+  let prev: number | undefined;
+  table.rows.forEach((row, i) => {
+    const rawT = cell(row, tCol, file, table.header[tCol]!);
+    const t = parseTimestampMs(rawT);
+    if (t === undefined) throw new InputError(file, row.line, table.header[tCol]!, `not a time (unix s/ms or ISO-8601); found ${JSON.stringify(rawT)}`);
+    checkIncreasing(file, row.line, table.header[tCol]!, prev, t, rawT);
+    prev = t;
+    const rawA = cell(row, aCol, file, 'apr');
+    const a = rawA.trim() === '' ? NaN : Number(rawA);
+    if (!Number.isFinite(a) || a <= -1) throw new InputError(file, row.line, 'apr', `must be a finite fraction > -1 (0.05 = 5 % a year); found ${JSON.stringify(rawA)}`);
+    ts[i] = t;
+    apr[i] = a;
+  });
+  if (table.rows.length === 0) throw new InputError(file, 2, undefined, 'no data rows after the header');
+  return { timestampMs: ts, apr, length: ts.length, file, kind: 'csv' };
+}
+
+/** 1-based line of each top-level array element's opening `{` (string-aware), for error messages. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n') line++;
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === '[' || ch === '{') {
+      if (depth === 1) lines.push(line);
+      depth++;
+    } else if (ch === ']' || ch === '}') depth--;
+  }
+  return lines;
+}
+
+/**
+ * Parses the ETH.STORE daily JSON (gobitfly/eth.store `ethstore.mainnet.json`): an array of objects whose `dayTime`
+ * (ISO, the start of the 24 h beacon day) and `apr` (fraction) are strings. Other fields are ignored. The APR of a
+ * day is in force from its `dayTime` until the next day's.
+ */
+export function parseEthStoreJson(text: string, file: string): AprSeries {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(file, undefined, undefined, `not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  if (!Array.isArray(data)) throw new InputError(file, 1, undefined, 'expected a JSON array of {"dayTime", "apr", ...} objects');
+  const lines = elementLines(text);
+  const ts = new Float64Array(data.length);
+  const apr = new Float64Array(data.length);
+  let prev: number | undefined;
+  data.forEach((el: unknown, i) => {
+    const line = lines[i];
+    if (typeof el !== 'object' || el === null) throw new InputError(file, line, undefined, `element ${i} must be an object; found ${JSON.stringify(el)}`);
+    const o = el as Record<string, unknown>;
+    const rawT = o['dayTime'];
+    const t = typeof rawT === 'string' || typeof rawT === 'number' ? parseTimestampMs(String(rawT)) : undefined;
+    if (t === undefined) throw new InputError(file, line, 'dayTime', `not a time (ISO-8601); found ${JSON.stringify(rawT)}`);
+    checkIncreasing(file, line, 'dayTime', prev, t, String(rawT));
+    prev = t;
+    const rawA = o['apr'];
+    const a = typeof rawA === 'string' && rawA.trim() !== '' ? Number(rawA) : typeof rawA === 'number' ? rawA : NaN;
+    if (!Number.isFinite(a) || a <= -1) throw new InputError(file, line, 'apr', `must be a finite fraction > -1; found ${JSON.stringify(rawA)}`);
+    ts[i] = t;
+    apr[i] = a;
+  });
+  if (data.length === 0) throw new InputError(file, 1, undefined, 'the array is empty; expected daily {"dayTime", "apr"} objects');
+  return { timestampMs: ts, apr, length: ts.length, file, kind: 'ethstore-json' };
+}
+
+function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(flag, `cannot read ${JSON.stringify(file)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+}
+
+/**
+ * Loads a staking APR series: the ETH.STORE JSON format when the file starts with `[` (after whitespace), else a CSV
+ * `timestamp,apr`. Bad rows raise an InputError naming file, line and field.
+ */
+export function loadAprSeries(file: string): AprSeries {
+  const text = readText(file, '--staking-series');
+  return /^\s*\[/.test(text) ? parseEthStoreJson(text, file) : parseAprCsv(text, file);
+}
+
+/**
+ * Parses an LST price series. Two layouts:
+ * - long format with a `pair` column (CryptoCompare: `datetime_utc,unix_s,pair,open,high,low,close,…`): rows of
+ *   `pair` are kept (case-insensitive), the price is `close` (or `price`). When `pair` is not given and the file holds
+ *   one pair, that one is used; with several, a ConfigError lists them.
+ * - plain `timestamp,price` (or `close`).
+ * Time: `unix_s` is preferred when present, else the first of timestamp / time / date / datetime / datetime_utc.
+ */
+export function parseLstPriceCsv(text: string, file: string, pair?: string): LstPriceSeries {
+  const table = readCsv(text, file);
+  const pairCol = table.header.indexOf('pair');
+  const tCol = table.header.includes('unix_s') ? table.header.indexOf('unix_s') : pickColumn(table, file, TIME_COLUMNS, 'timestamp');
+  const pCol = pickColumn(table, file, ['price', 'close'], 'price');
+  let rows = table.rows;
+  let usedPair: string | undefined;
+  if (pairCol >= 0) {
+    const pairs = [...new Set(rows.map((r) => (r.cells[pairCol] ?? '').trim().toUpperCase()))].sort();
+    if (pair === undefined) {
+      if (pairs.length !== 1) throw new ConfigError('--lst-pair', `${file} holds several pairs (${pairs.join(', ')}); choose one, e.g. --lst-pair STETH/ETH`);
+      usedPair = pairs[0]!;
+    } else {
+      usedPair = pair.trim().toUpperCase();
+      if (!pairs.includes(usedPair)) throw new ConfigError('--lst-pair', `${file} has no rows for pair ${JSON.stringify(pair)}; it holds ${pairs.join(', ')}`);
+    }
+    rows = rows.filter((r) => (r.cells[pairCol] ?? '').trim().toUpperCase() === usedPair);
+  } else if (pair !== undefined) {
+    throw new ConfigError('--lst-pair', `${file} has no "pair" column; leave --lst-pair out for a plain timestamp,price file`);
+  }
+  if (rows.length === 0) throw new InputError(file, 2, undefined, 'no data rows after the header');
+  const ts = new Float64Array(rows.length);
+  const price = new Float64Array(rows.length);
+  const tName = table.header[tCol]!;
+  const pName = table.header[pCol]!;
+  let prev: number | undefined;
+  rows.forEach((row, i) => {
+    const rawT = cell(row, tCol, file, tName);
+    const t = parseTimestampMs(rawT);
+    if (t === undefined) throw new InputError(file, row.line, tName, `not a time (unix s/ms or ISO-8601); found ${JSON.stringify(rawT)}`);
+    checkIncreasing(file, row.line, tName, prev, t, rawT);
+    prev = t;
+    const rawP = cell(row, pCol, file, pName);
+    const p = rawP.trim() === '' ? NaN : Number(rawP);
+    if (!Number.isFinite(p) || p <= 0) throw new InputError(file, row.line, pName, `must be a finite price > 0 (base per one LST); found ${JSON.stringify(rawP)}`);
+    ts[i] = t;
+    price[i] = p;
+  });
+  return { timestampMs: ts, price, length: ts.length, file, pair: usedPair };
+}
+
+/** Loads an LST price series from a file (see {@link parseLstPriceCsv}). */
+export function loadLstPriceSeries(file: string, pair?: string): LstPriceSeries {
+  return parseLstPriceCsv(readText(file, '--lst-series'), file, pair);
+}
