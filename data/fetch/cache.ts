@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { ConfigError } from '../../sim/errors.ts';
+import { buildTable, readRows, tableToArrowFile, type ColumnSpec, type Row } from './table.ts';
+
+/**
+ * A resumable cache for one query: a directory holding one Arrow file per completed chunk plus
+ * `manifest.json`. Each chunk file is written atomically first, then the manifest that lists it (also
+ * atomically), so after a crash at any point the manifest only names complete, checksummed files; a chunk
+ * written but not yet listed is an orphan that is deleted and fetched again. Re-runs ask {@link missing}
+ * for the ranges not yet covered and fetch only those.
+ *
+ * Ranges are inclusive integer intervals in the query's own unit (open-time milliseconds for klines, block
+ * numbers for logs). The cache key identifies the query without its range, so widening the range reuses
+ * what is there.
+ */
+export interface ChunkRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ChunkEntry extends ChunkRange {
+  /** File name inside the cache directory. */
+  readonly file: string;
+  readonly rows: number;
+  /** sha256 (hex) of the chunk file bytes. */
+  readonly sha256: string;
+  /** Unix ms (injected clock) when the chunk was fetched; metadata only. */
+  readonly fetchedAtMs: number;
+}
+
+export type CacheKey = Readonly<Record<string, string | number | boolean>>;
+
+interface Manifest {
+  readonly format: 'ammsim-fetch-cache';
+  readonly version: 1;
+  readonly source: string;
+  readonly key: CacheKey;
+  readonly chunks: ChunkEntry[];
+}
+
+export type CacheEvent =
+  | { readonly kind: 'cache-dropped-chunk'; readonly file: string; readonly reason: string }
+  | { readonly kind: 'cache-reset'; readonly reason: string };
+
+const MANIFEST = 'manifest.json';
+
+/** A stable JSON text for a key: keys sorted, so equal keys hash equally whatever their insertion order. */
+export function canonicalKey(key: CacheKey): string {
+  return JSON.stringify(Object.fromEntries(Object.keys(key).sort().map((k) => [k, key[k]])));
+}
+
+/** `<root>/<source>-<label>-<first 12 hex of sha256(source + key)>`: readable, and distinct per query. */
+export function cacheDirFor(root: string, source: string, label: string, key: CacheKey): string {
+  const hash = createHash('sha256').update(`${source}\n${canonicalKey(key)}`).digest('hex').slice(0, 12);
+  const safe = label.replace(/[^A-Za-z0-9._-]+/g, '_');
+  return join(root, `${source}-${safe}-${hash}`);
+}
+
+/** The parts of [from, to] not covered by `have` (inclusive integer ranges), in ascending order. */
+export function subtractRanges(from: number, to: number, have: readonly ChunkRange[]): ChunkRange[] {
+  const sorted = [...have].sort((a, b) => a.from - b.from);
+  const out: ChunkRange[] = [];
+  let cursor = from;
+  for (const r of sorted) {
+    if (r.to < cursor) continue;
+    if (r.from > to) break;
+    if (r.from > cursor) out.push({ from: cursor, to: Math.min(to, r.from - 1) });
+    cursor = Math.max(cursor, r.to + 1);
+    if (cursor > to) break;
+  }
+  if (cursor <= to) out.push({ from: cursor, to });
+  return out;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export class ChunkCache {
+  readonly dir: string;
+  readonly source: string;
+  readonly key: CacheKey;
+  private readonly columns: readonly ColumnSpec[];
+  private entries: ChunkEntry[];
+
+  private constructor(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], entries: ChunkEntry[]) {
+    this.dir = dir;
+    this.source = source;
+    this.key = key;
+    this.columns = columns;
+    this.entries = entries;
+  }
+
+  /**
+   * Opens (or starts) the cache in `dir`. Checks every listed chunk against its checksum and drops the
+   * ones that fail (they are fetched again), removes temporary and orphan files, and refuses a directory
+   * that belongs to a different query.
+   */
+  static open(params: { dir: string; source: string; key: CacheKey; columns: readonly ColumnSpec[]; onEvent?: (e: CacheEvent) => void }): ChunkCache {
+    const { dir, source, key, columns, onEvent } = params;
+    let entries: ChunkEntry[] = [];
+    const manifestPath = join(dir, MANIFEST);
+    if (existsSync(manifestPath)) {
+      let manifest: Manifest | undefined;
+      try {
+        manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+        if (manifest.format !== 'ammsim-fetch-cache' || manifest.version !== 1 || !Array.isArray(manifest.chunks)) manifest = undefined;
+      } catch {
+        manifest = undefined;
+      }
+      if (manifest === undefined) {
+        onEvent?.({ kind: 'cache-reset', reason: `${manifestPath} is not an ammsim fetch-cache manifest; starting the cache afresh` });
+      } else if (manifest.source !== source || canonicalKey(manifest.key) !== canonicalKey(key)) {
+        throw new ConfigError(
+          '--cache-dir',
+          `${dir} holds the cache of another query (${manifest.source} ${canonicalKey(manifest.key)}); this run is ${source} ${canonicalKey(key)}; use another --cache-dir`,
+        );
+      } else {
+        for (const e of manifest.chunks) {
+          const p = join(dir, e.file);
+          if (!existsSync(p)) {
+            onEvent?.({ kind: 'cache-dropped-chunk', file: e.file, reason: 'file missing' });
+          } else if (sha256Hex(readFileSync(p)) !== e.sha256) {
+            onEvent?.({ kind: 'cache-dropped-chunk', file: e.file, reason: 'checksum mismatch' });
+          } else {
+            entries.push(e);
+          }
+        }
+      }
+    }
+    entries = entries.sort((a, b) => a.from - b.from);
+    const cache = new ChunkCache(dir, source, key, columns, entries);
+    cache.removeStrayFiles();
+    return cache;
+  }
+
+  /** Completed chunks, ascending by `from`. */
+  get chunks(): readonly ChunkEntry[] {
+    return this.entries;
+  }
+
+  /** Sub-ranges of [from, to] that no completed chunk covers. */
+  missing(from: number, to: number): ChunkRange[] {
+    return subtractRanges(from, to, this.entries);
+  }
+
+  /** Rows of one completed chunk. */
+  read(entry: ChunkEntry): Row[] {
+    const p = join(this.dir, entry.file);
+    return readRows(readFileSync(p), this.columns, p).rows;
+  }
+
+  /** Rows of every completed chunk overlapping [from, to], in chunk order (not yet sorted or de-duplicated). */
+  readRange(from: number, to: number): Row[] {
+    const out: Row[] = [];
+    for (const e of this.entries) if (e.to >= from && e.from <= to) for (const r of this.read(e)) out.push(r);
+    return out;
+  }
+
+  /**
+   * Records a completed chunk: writes its Arrow file atomically, then the manifest atomically. A chunk with
+   * the same range replaces the old one.
+   */
+  write(range: ChunkRange, rows: readonly Row[], fetchedAtMs: number): ChunkEntry {
+    const file = `chunk-${range.from}-${range.to}.arrow`;
+    const meta = new Map([
+      ['ammsim.source', this.source],
+      ['ammsim.query', canonicalKey(this.key)],
+      ['ammsim.range', `${range.from}-${range.to}`],
+      ['ammsim.fetchedAt', new Date(fetchedAtMs).toISOString()],
+    ]);
+    const bytes = tableToArrowFile(buildTable(this.columns, rows, meta));
+    writeFileAtomic(join(this.dir, file), bytes);
+    const entry: ChunkEntry = { from: range.from, to: range.to, file, rows: rows.length, sha256: sha256Hex(bytes), fetchedAtMs };
+    this.entries = [...this.entries.filter((e) => e.file !== file), entry].sort((a, b) => a.from - b.from);
+    const manifest: Manifest = { format: 'ammsim-fetch-cache', version: 1, source: this.source, key: this.key, chunks: this.entries };
+    writeFileAtomic(join(this.dir, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
+    return entry;
+  }
+
+  private removeStrayFiles(): void {
+    if (!existsSync(this.dir)) return;
+    const listed = new Set(this.entries.map((e) => e.file));
+    for (const name of readdirSync(this.dir)) {
+      const tmp = name.startsWith('.') && name.endsWith('.tmp');
+      const orphan = name.startsWith('chunk-') && name.endsWith('.arrow') && !listed.has(name);
+      if (tmp || orphan) rmSync(join(this.dir, name), { force: true });
+    }
+  }
+}
