@@ -12,6 +12,17 @@ function hashLabel(label: string, seed: number): number {
   return h | 0;
 }
 
+/** MurmurHash3's 32-bit finaliser: spreads nearby seeds (5, 6, …) over the whole state space. */
+function fmix32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
 /**
  * The project's only source of randomness: a seeded xoroshiro128+ generator (pure-rand).
  * Components never share one stream: each takes `rng.fork('name')`, whose sequence depends only on the
@@ -25,7 +36,9 @@ export class Rng {
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer; was ${seed}`);
     this.seed = seed;
-    this.gen = xoroshiro128plus(seed | 0 ^ Math.floor(seed / 2 ** 32));
+    this.gen = xoroshiro128plus(fmix32((seed | 0) ^ fmix32(Math.floor(seed / 2 ** 32) | 0)));
+    // xoroshiro128+'s first outputs are correlated for nearby seeds; burn them in.
+    for (let i = 0; i < 16; i++) this.gen.next();
   }
 
   /** An independent generator for a named component. */

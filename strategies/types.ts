@@ -73,3 +73,33 @@ export interface LpStrategyFactory<P = unknown> {
 }
 
 export const NO_ACTIONS: readonly LpAction[] = Object.freeze([]);
+
+/** A trader's read-only view of the market at a step: the market price and pool quotes (never mutate). */
+export interface TraderContext {
+  readonly step: number;
+  readonly timestampMs: number;
+  readonly price: number;
+  readonly poolPrice: number;
+  readonly fee: number;
+  /** Pool quotes: what a swap would do, without doing it. */
+  quoteToPrice(targetPrice: number): import('../sim/engine/enginePool.ts').SwapFill;
+  quoteExactIn(baseIn: boolean, amountIn: number): import('../sim/engine/enginePool.ts').SwapFill;
+  /** Gas cost of one swap in quote at this step. */
+  readonly swapGasCost: number;
+  /** An extra series column at this step (e.g. 'volume'), undefined if absent. */
+  extra(name: string): number | undefined;
+  readonly rng: Rng;
+}
+
+/** Trader intents: move the pool price to a target, or swap an exact input. */
+export type SwapIntent =
+  | { readonly kind: 'toPrice'; readonly targetPrice: number }
+  | { readonly kind: 'exactIn'; readonly baseIn: boolean; readonly amountIn: number };
+
+/** A trader strategy (arbitrageur, noise trader, replayed swaps). Called once per step, in a fixed order. */
+export interface TraderStrategy {
+  readonly id: string;
+  onStep(ctx: TraderContext): readonly SwapIntent[];
+}
+
+export const NO_SWAPS: readonly SwapIntent[] = Object.freeze([]);

@@ -75,6 +75,8 @@ export interface EnginePool {
   price(): number;
   /** Active liquidity in the pool's own units (float), for metrics and reports. */
   activeLiquidity(): number;
+  /** Every token the pool holds (reserves, uncollected fees, protocol fees), for conservation checks. */
+  tokenBalances(): { base: number; quote: number };
   /** What a swap moving the price to `targetPrice` would do (no mutation). Zero fill if already there. */
   quoteToPrice(targetPrice: number): SwapFill;
   /** Swap so the price moves to `targetPrice` (v3: across any number of ticks). */

@@ -1,0 +1,90 @@
+import type { PriceSeries } from '../../data/series.ts';
+import { resolveParams } from '../../strategies/define.ts';
+import { loadStrategyFactory } from '../../strategies/registry.ts';
+import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
+import { createNoiseTrader } from '../../strategies/trader/noise.ts';
+import type { LpStrategyFactory, TraderStrategy } from '../../strategies/types.ts';
+import { maxDrawdown } from '../metrics/drawdown.ts';
+import { annualizedVolatility, sharpeRatio, simpleApr, yearsBetween } from '../metrics/returns.ts';
+import { createEnginePool } from '../pools/createEnginePool.ts';
+import { Rng } from '../rng.ts';
+import { configForOutput, type BacktestConfig } from './config.ts';
+import { runEngine } from './engine.ts';
+import { constantGas } from './gas.ts';
+import type { BacktestResult, Summary } from './result.ts';
+
+export interface BacktestOptions {
+  /** Progress callback (steps done, total), called every 65,536 steps and at the end. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** A strategy factory to use instead of resolving `config.strategy` (library use). */
+  readonly strategy?: LpStrategyFactory<Record<string, unknown>>;
+}
+
+/**
+ * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
+ * depends only on the config (seed included) and the series.
+ */
+export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<BacktestResult> {
+  const factory = options.strategy ?? (await loadStrategyFactory(config.strategy));
+  const given: Record<string, unknown> = { ...config.params };
+  const defaults = factory.defaults as Record<string, unknown>;
+  // Shared CLI flags feed the strategy's parameters of the same meaning unless given explicitly.
+  if ('width' in defaults && given.width === undefined) given.width = config.width;
+  if ('delay' in defaults && given.delay === undefined) given.delay = config.rebalanceDelay;
+  const strategy = factory.create(resolveParams(factory, given));
+
+  const rng = new Rng(config.seed);
+  const pool = createEnginePool(config, series.price[0]!);
+  const traders: TraderStrategy[] = [];
+  if (config.noiseRate > 0 || config.noiseVolumeShare > 0) {
+    traders.push(createNoiseTrader({ rate: config.noiseRate, meanSize: config.noiseSize, volumeShare: config.noiseVolumeShare }));
+  }
+  if (config.arbitrage) traders.push(createArbitrageur());
+
+  const out = runEngine({
+    series,
+    pool,
+    lp: strategy,
+    traders,
+    capital: config.capital,
+    gas: constantGas(config.pool, config.gasPrice),
+    rng,
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+
+  const ts = out.timeseries;
+  const last = series.length - 1;
+  const finalValue = ts.lpValue[last]!;
+  const holdValue = ts.holdValue[last]!;
+  const years = yearsBetween(series.timestampMs[0]!, series.timestampMs[last]!);
+  const arb = out.traders.get('arbitrageur');
+  const noise = out.traders.get('noise');
+  const summary: Summary = {
+    initialValue: config.capital,
+    finalValue,
+    holdValue,
+    feesEarned: ts.feesCumulative[last]!,
+    impermanentLoss: ts.impermanentLoss[last]!,
+    lvr: ts.lvrCumulative[last]!,
+    gasCost: ts.gasCumulative[last]!,
+    netPnl: finalValue - config.capital,
+    vsHold: finalValue - holdValue,
+    apr: simpleApr(finalValue - config.capital, config.capital, years),
+    feeApr: simpleApr(ts.feesCumulative[last]!, config.capital, years),
+    timeInRange: out.inRangeSteps / series.length,
+    rebalances: out.rebalances,
+    maxDrawdown: maxDrawdown(ts.lpValue),
+    volatility: annualizedVolatility(ts.lpValue, ts.timestamp),
+    sharpe: sharpeRatio(ts.lpValue, ts.timestamp),
+    steps: series.length,
+    years,
+    arbitrageTrades: arb?.trades ?? 0,
+    arbitrageVolume: arb?.volume ?? 0,
+    noiseTrades: noise?.trades ?? 0,
+    noiseVolume: noise?.volume ?? 0,
+    seed: config.seed,
+    config: configForOutput(config),
+    data: series.provenance,
+  };
+  return { summary, timeseries: ts, events: out.events };
+}

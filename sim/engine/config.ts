@@ -1,0 +1,155 @@
+import { ConfigError } from '../errors.ts';
+
+/**
+ * Everything a backtest run is configured by. Keys match the CLI flags in camelCase (`--pool-liquidity` →
+ * `poolLiquidity`) and the keys of a `--config` JSON file. Merged as {@link BACKTEST_DEFAULTS} < config file <
+ * flags; the resolved object is written into summary.json as `config`.
+ */
+export interface BacktestConfig {
+  /** Price series file (CSV or Arrow); undefined = the built-in synthetic series. */
+  prices: string | undefined;
+  pool: 'v2' | 'v3';
+  /** LP fee as a fraction: 0.003 = 0.30 %. */
+  fee: number;
+  /** v3 tick spacing; undefined = the fee tier's standard spacing (100→1, 500→10, 3000→60, 10000→200). */
+  tickSpacing: number | undefined;
+  /** Built-in strategy name or a path to a user strategy module. */
+  strategy: string;
+  /** Range half-width for range strategies: [P0/(1+W), P0·(1+W)]. */
+  width: number;
+  /** LP capital in quote units, split to the position's token ratio at the start through the pool. */
+  capital: number;
+  /** Other LPs' liquidity, valued in quote at the first price (full range). */
+  poolLiquidity: number;
+  /** A JSON file describing a background liquidity distribution for v3 (see README). */
+  poolLiquidityFile: string | undefined;
+  seed: number;
+  /** Use the exact bigint pool end to end (slower). */
+  exact: boolean;
+  /** Gas price in gwei; 0 = no gas. Gas is paid in the base asset (ETH-like) valued at the market price. */
+  gasPrice: number;
+  /** Arbitrageur on/off. */
+  arbitrage: boolean;
+  /** Noise trades per step (Poisson mean); 0 = none. */
+  noiseRate: number;
+  /** Mean noise trade size in quote units (log-normal, σ = 1). */
+  noiseSize: number;
+  /** When > 0 and the series has a `volume` column (base units), noise trades this fraction of it per step instead. */
+  noiseVolumeShare: number;
+  /** Extra strategy parameters (from `--param key=value` or the config file's `params`). */
+  params: Readonly<Record<string, number | string | boolean>>;
+  /** Rebalance strategy: steps the price must stay out of range before re-centring. */
+  rebalanceDelay: number;
+  /** Write timeseries.csv too. */
+  csv: boolean;
+}
+
+export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
+  prices: undefined,
+  pool: 'v2',
+  fee: 0.003,
+  tickSpacing: undefined,
+  strategy: 'full-range',
+  width: 0.1,
+  capital: 10_000,
+  poolLiquidity: 1_000_000,
+  poolLiquidityFile: undefined,
+  seed: 42,
+  exact: false,
+  gasPrice: 0,
+  arbitrage: true,
+  noiseRate: 0,
+  noiseSize: 1_000,
+  noiseVolumeShare: 0,
+  params: Object.freeze({}),
+  rebalanceDelay: 0,
+  csv: false,
+});
+
+const KEYS = Object.keys(BACKTEST_DEFAULTS) as (keyof BacktestConfig)[];
+
+function didYouMean(key: string, candidates: readonly string[]): string {
+  let best = '';
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= 3 ? `; did you mean "${best}"?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+function flagName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/**
+ * Merges defaults < `file` (a parsed --config object) < `flags`, and validates every value. Unknown keys are
+ * rejected with a "did you mean" hint. `undefined` in a layer means "not given".
+ */
+export function resolveBacktestConfig(
+  flags: Readonly<Record<string, unknown>>,
+  file: Readonly<Record<string, unknown>> = {},
+  fileName = '--config',
+): BacktestConfig {
+  for (const k of Object.keys(file)) {
+    if (!(KEYS as string[]).includes(k)) throw new ConfigError(fileName, `unknown key "${k}"${didYouMean(k, KEYS)}`);
+  }
+  const merged: Record<string, unknown> = { ...BACKTEST_DEFAULTS };
+  for (const layer of [file, flags]) {
+    for (const k of KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
+  }
+  const c = merged as unknown as BacktestConfig;
+  const num = (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string): void => {
+    const v = merged[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(flagName(key), `${rule}; was ${JSON.stringify(v)}`);
+  };
+  if (c.pool !== 'v2' && c.pool !== 'v3') throw new ConfigError('--pool', `must be v2 or v3; was ${JSON.stringify(c.pool)}`);
+  num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
+  num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');
+  num('capital', (v) => v > 0, 'must be > 0 (quote units)');
+  num('poolLiquidity', (v) => v >= 0, 'must be ≥ 0 (quote units)');
+  num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');
+  num('gasPrice', (v) => v >= 0, 'must be ≥ 0 (gwei)');
+  num('noiseRate', (v) => v >= 0 && v <= 1000, 'must be in [0, 1000] trades per step');
+  num('noiseSize', (v) => v > 0, 'must be > 0 (quote units)');
+  num('noiseVolumeShare', (v) => v >= 0 && v <= 1, 'must be a fraction in [0, 1]');
+  num('rebalanceDelay', (v) => Number.isInteger(v) && v >= 0, 'must be an integer ≥ 0 (steps)');
+  if (c.tickSpacing !== undefined) num('tickSpacing', (v) => Number.isInteger(v) && v >= 1 && v <= 16384, 'must be an integer in [1, 16384]');
+  if (typeof c.strategy !== 'string' || c.strategy === '') throw new ConfigError('--strategy', 'must be a strategy name or a path to a .ts/.js module');
+  if (typeof c.params !== 'object' || c.params === null || Array.isArray(c.params)) throw new ConfigError('--param', 'must be key=value pairs');
+  for (const b of ['exact', 'arbitrage', 'csv'] as const) {
+    if (typeof merged[b] !== 'boolean') throw new ConfigError(flagName(b), `must be true or false; was ${JSON.stringify(merged[b])}`);
+  }
+  return c;
+}
+
+/** The resolved config as a plain object with a stable key order (for summary.json). */
+export function configForOutput(c: BacktestConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of KEYS) {
+    const v = c[k];
+    if (k === 'params') {
+      const p: Record<string, unknown> = {};
+      for (const pk of Object.keys(v as object).sort()) p[pk] = (v as Record<string, unknown>)[pk];
+      out[k] = p;
+    } else out[k] = v === undefined ? null : v;
+  }
+  return out;
+}

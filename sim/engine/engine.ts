@@ -1,0 +1,406 @@
+import type { PriceSeries } from '../../data/series.ts';
+import type { HistoryView, LpAction, LpStrategy, StrategyContext, TraderContext, TraderStrategy, SwapIntent } from '../../strategies/types.ts';
+import { ConfigError, InvariantError } from '../errors.ts';
+import type { Rng } from '../rng.ts';
+import type { EnginePool, PositionView, PriceRange, SwapFill } from './enginePool.ts';
+import type { GasAction, GasModel } from './gas.ts';
+import { TIMESERIES_COLUMNS, type LpEvent, type Timeseries } from './result.ts';
+
+export interface EngineInputs {
+  readonly series: PriceSeries;
+  readonly pool: EnginePool;
+  readonly lp: LpStrategy;
+  /** Called every step in this order (e.g. noise traders, then the arbitrageur). */
+  readonly traders: readonly TraderStrategy[];
+  /** LP capital in quote; the LP's wallet holds it at the start. */
+  readonly capital: number;
+  readonly gas: GasModel;
+  readonly rng: Rng;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Token balances of one actor; negative means the actor was funded from outside the simulation. */
+export interface Account {
+  base: number;
+  quote: number;
+}
+
+export interface TraderTotals {
+  trades: number;
+  /** Traded notional in quote, valued at the market price of the step. */
+  volume: number;
+  /** Profit in quote at the market price of each trade, after gas. */
+  profit: number;
+  gas: number;
+  /** The least profitable single trade (after its gas); +Infinity when there was none. */
+  minTradeProfit: number;
+}
+
+export interface EngineOutput {
+  readonly timeseries: Timeseries;
+  readonly events: readonly LpEvent[];
+  readonly holdBase: number;
+  readonly holdQuote: number;
+  readonly inRangeSteps: number;
+  readonly rebalances: number;
+  readonly traders: ReadonlyMap<string, TraderTotals>;
+  /** Every actor's final balances (LP wallet, each trader), sorted by actor id. */
+  readonly accounts: ReadonlyMap<string, Account>;
+  readonly initialPoolBalances: { readonly base: number; readonly quote: number };
+}
+
+const PROGRESS_EVERY = 1 << 16;
+
+/**
+ * Runs one backtest: a single deterministic loop over the series. Each step t, in this total order:
+ *  1. t = 0: the LP strategy's `onStart` (its wallet holds `capital` in quote); the token amounts it holds
+ *     afterwards are the hold benchmark.
+ *  2. t > 0: each trader in `traders` order returns intents against the current pool; the engine applies them.
+ *     LVR for the step is the value, at P_t, of the LP's fee-less pool holdings before this trading minus after
+ *     it — which equals x_{t−1}(P_t − P_{t−1}) − (V_t − V_{t−1}) of CONTRACT.md, with liquidity the strategy adds
+ *     or removes excluded because the strategy acts after it is measured.
+ *  3. t > 0: the LP strategy's `onStep` sees the post-trade pool and the history up to t; its actions apply.
+ *  4. The step is recorded.
+ * Per-step allocations are kept out of the hot path: contexts are reused and idle strategies return shared
+ * empty arrays.
+ */
+export function runEngine(inp: EngineInputs): EngineOutput {
+  const { series, pool, lp, gas } = inp;
+  const n = series.length;
+  if (n < 2) throw new ConfigError('--prices', `a backtest needs at least 2 price rows; got ${n}`);
+  const cols = Object.fromEntries(TIMESERIES_COLUMNS.map((c) => [c, new Float64Array(n)])) as unknown as Timeseries;
+  const events: LpEvent[] = [];
+  const initialPoolBalances = pool.tokenBalances();
+
+  const wallet: Account = { base: 0, quote: inp.capital };
+  const positionIds: number[] = [];
+  const traderAccounts = new Map<string, Account>();
+  const traderTotals = new Map<string, TraderTotals>();
+  for (const t of inp.traders) {
+    traderAccounts.set(t.id, { base: 0, quote: 0 });
+    traderTotals.set(t.id, { trades: 0, volume: 0, profit: 0, gas: 0, minTradeProfit: Infinity });
+  }
+
+  let step = 0;
+  let price = series.price[0]!;
+  let gasCum = 0;
+  let lvrCum = 0;
+  let feesCum = 0;
+  let collectedFeeBase = 0;
+  let collectedFeeQuote = 0;
+  let lastFeeBase = 0;
+  let lastFeeQuote = 0;
+  let rebalances = 0;
+  let inRangeSteps = 0;
+  let stepMinted = false;
+  let holdBase = 0;
+  let holdQuote = 0;
+
+  const history: HistoryView = {
+    get length() {
+      return step + 1;
+    },
+    price(i: number): number {
+      if (!(i >= 0 && i <= step)) throw new ConfigError(`strategy ${lp.id}`, `history.price(${i}) is outside 0..${step}: a strategy sees only the past`);
+      return series.price[i]!;
+    },
+    timestampMs(i: number): number {
+      if (!(i >= 0 && i <= step)) throw new ConfigError(`strategy ${lp.id}`, `history.timestampMs(${i}) is outside 0..${step}`);
+      return series.timestampMs[i]!;
+    },
+    extra(name: string, i: number): number | undefined {
+      if (!(i >= 0 && i <= step)) throw new ConfigError(`strategy ${lp.id}`, `history.extra(${name}, ${i}) is outside 0..${step}`);
+      return series.extra.get(name)?.[i];
+    },
+  };
+  const lpRng = inp.rng.fork(`lp:${lp.id}`);
+  const gasCost = (action: GasAction): number => gas.cost(action, price);
+  const ctx: StrategyContext = {
+    get step() {
+      return step;
+    },
+    get timestampMs() {
+      return series.timestampMs[step]!;
+    },
+    get price() {
+      return price;
+    },
+    get poolPrice() {
+      return pool.price();
+    },
+    fee: pool.fee,
+    poolKind: pool.kind,
+    history,
+    wallet,
+    get positions(): readonly PositionView[] {
+      return positionIds.map((id) => pool.position(id));
+    },
+    gasCost,
+    rng: lpRng,
+  };
+
+  const traderRngs = inp.traders.map((t) => inp.rng.fork(`trader:${t.id}`));
+  let traderIdx = 0;
+  const tctx: TraderContext = {
+    get step() {
+      return step;
+    },
+    get timestampMs() {
+      return series.timestampMs[step]!;
+    },
+    get price() {
+      return price;
+    },
+    get poolPrice() {
+      return pool.price();
+    },
+    fee: pool.fee,
+    quoteToPrice: (target) => pool.quoteToPrice(target),
+    quoteExactIn: (baseIn, amountIn) => pool.quoteExactIn(baseIn, amountIn),
+    get swapGasCost() {
+      return gas.cost('swap', price);
+    },
+    extra: (name) => series.extra.get(name)?.[step],
+    get rng() {
+      return traderRngs[traderIdx]!;
+    },
+  };
+
+  const payGas = (action: GasAction): void => {
+    const c = gas.cost(action, price);
+    if (c > 0) {
+      wallet.quote -= c;
+      gasCum += c;
+    }
+  };
+
+  const lpSwap = (baseIn: boolean, amountIn: number): void => {
+    const have = baseIn ? wallet.base : wallet.quote;
+    if (!(amountIn > 0) || amountIn > have * (1 + 1e-12)) {
+      throw new ConfigError(`strategy ${lp.id}`, `swap of ${amountIn} ${baseIn ? 'base' : 'quote'} exceeds the wallet's ${have}`);
+    }
+    const f = pool.swapExactIn(baseIn, Math.min(amountIn, have));
+    wallet.base -= f.baseDelta;
+    wallet.quote -= f.quoteDelta;
+    payGas('swap');
+  };
+
+  /** Swaps wallet tokens through the pool so their value split matches the range's need at the pool price. */
+  const splitForRange = (range: PriceRange | null): void => {
+    const q = pool.price();
+    const share = pool.baseValueShare(range);
+    const total = wallet.base * q + wallet.quote;
+    const want = share * total;
+    const have = wallet.base * q;
+    const g = 1 - pool.fee;
+    // Size so that, after the fee on the input, the value split is right (price impact ignored; what does
+    // not fit is left in the wallet).
+    if (want > have * (1 + 1e-9) && wallet.quote > 0) {
+      const a = Math.min(wallet.quote, (want - have) / (g + share * (1 - g)));
+      if (a > 0) lpSwap(false, a);
+    } else if (have > want * (1 + 1e-9) && wallet.base > 0) {
+      const a = Math.min(wallet.base, (have - want) / q / (g + (1 - share) * (1 - g)));
+      if (a > 0) lpSwap(true, a);
+    }
+  };
+
+  const record = (kind: LpEvent['kind'], r: PriceRange | null): void => {
+    events.push({ step, timestampMs: series.timestampMs[step]!, kind, price, rangeLower: r?.lower ?? NaN, rangeUpper: r?.upper ?? NaN });
+  };
+
+  const ownPosition = (id: number): number => {
+    const idx = positionIds.indexOf(id);
+    if (idx < 0) throw new ConfigError(`strategy ${lp.id}`, `position ${id} is not one of the LP's open positions (${positionIds.join(', ') || 'none'})`);
+    return idx;
+  };
+
+  const applyLp = (actions: readonly LpAction[]): void => {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'mint': {
+          const range = pool.snapRange(a.range);
+          if (a.rebalance === true) splitForRange(range);
+          const base = a.base ?? wallet.base;
+          const quote = a.quote ?? wallet.quote;
+          if (!(base >= 0 && quote >= 0) || base > wallet.base * (1 + 1e-12) + 1e-18 || quote > wallet.quote * (1 + 1e-12) + 1e-18) {
+            throw new ConfigError(`strategy ${lp.id}`, `mint asks for ${base} base and ${quote} quote; the wallet holds ${wallet.base} and ${wallet.quote}`);
+          }
+          const f = pool.mint('lp', range, Math.min(base, wallet.base), Math.min(quote, wallet.quote));
+          wallet.base -= f.base;
+          wallet.quote -= f.quote;
+          positionIds.push(f.positionId);
+          payGas('mint');
+          record('mint', f.range);
+          stepMinted = true;
+          break;
+        }
+        case 'burn': {
+          const idx = ownPosition(a.positionId);
+          const fraction = a.fraction ?? 1;
+          if (!(fraction > 0 && fraction <= 1)) throw new ConfigError(`strategy ${lp.id}`, `burn fraction must be in (0, 1]; was ${fraction}`);
+          const view = pool.position(a.positionId);
+          const f = pool.burn(a.positionId, fraction);
+          wallet.base += f.base + f.feesBase;
+          wallet.quote += f.quote + f.feesQuote;
+          collectedFeeBase += f.feesBase;
+          collectedFeeQuote += f.feesQuote;
+          if (fraction === 1) positionIds.splice(idx, 1);
+          payGas('burn');
+          record('burn', view.range);
+          break;
+        }
+        case 'collect': {
+          ownPosition(a.positionId);
+          const f = pool.collect(a.positionId);
+          wallet.base += f.feesBase;
+          wallet.quote += f.feesQuote;
+          collectedFeeBase += f.feesBase;
+          collectedFeeQuote += f.feesQuote;
+          payGas('collect');
+          record('collect', pool.position(a.positionId).range);
+          break;
+        }
+        case 'swap':
+          lpSwap(a.baseIn, a.amountIn);
+          record('swap', null);
+          break;
+        default:
+          throw new ConfigError(`strategy ${lp.id}`, `unknown action ${JSON.stringify(a)}`);
+      }
+    }
+  };
+
+  /** The LP's fee-less pool holdings (x, y) — the quantities LVR and IL are defined on. */
+  let noFeeBase = 0;
+  let noFeeQuote = 0;
+  const measureNoFee = (): void => {
+    noFeeBase = 0;
+    noFeeQuote = 0;
+    for (let i = 0; i < positionIds.length; i++) {
+      const v = pool.position(positionIds[i]!);
+      noFeeBase += v.baseNoFees;
+      noFeeQuote += v.quoteNoFees;
+    }
+  };
+
+  const applyTrader = (t: TraderStrategy, intents: readonly SwapIntent[]): void => {
+    const acct = traderAccounts.get(t.id)!;
+    const tot = traderTotals.get(t.id)!;
+    for (const it of intents) {
+      let f: SwapFill;
+      if (it.kind === 'toPrice') f = pool.swapToPrice(it.targetPrice);
+      else f = pool.swapExactIn(it.baseIn, it.amountIn);
+      if (f.baseDelta === 0 && f.quoteDelta === 0) continue;
+      const g = gas.cost('swap', price);
+      acct.base -= f.baseDelta;
+      acct.quote -= f.quoteDelta + g;
+      tot.trades++;
+      tot.volume += Math.abs(f.quoteDelta);
+      const profit = -(f.baseDelta * price + f.quoteDelta) - g;
+      tot.profit += profit;
+      if (profit < tot.minTradeProfit) tot.minTradeProfit = profit;
+      tot.gas += g;
+    }
+  };
+
+  const C = cols;
+  const ts = series.timestampMs;
+  const prices = series.price;
+  for (step = 0; step < n; step++) {
+    price = prices[step]!;
+    stepMinted = false;
+    if (step === 0) {
+      applyLp(inp.lp.onStart(ctx));
+    } else {
+      measureNoFee();
+      const b0 = noFeeBase;
+      const q0 = noFeeQuote;
+      for (traderIdx = 0; traderIdx < inp.traders.length; traderIdx++) {
+        const t = inp.traders[traderIdx]!;
+        const intents = t.onStep(tctx);
+        if (intents.length > 0) applyTrader(t, intents);
+      }
+      measureNoFee();
+      lvrCum += (b0 - noFeeBase) * price + (q0 - noFeeQuote);
+      const acts = lp.onStep(ctx);
+      if (acts.length > 0) {
+        applyLp(acts);
+        if (stepMinted) {
+          rebalances++;
+          const last = events[events.length - 1]!;
+          events.push({ ...last, kind: 'rebalance' });
+        }
+      }
+    }
+
+    // Record the step.
+    let posValue = 0;
+    let feeBase = collectedFeeBase;
+    let feeQuote = collectedFeeQuote;
+    let lpBase = wallet.base;
+    let lpQuote = wallet.quote;
+    let allInRange = positionIds.length > 0;
+    let lower = NaN;
+    let upper = NaN;
+    for (let i = 0; i < positionIds.length; i++) {
+      const v = pool.position(positionIds[i]!);
+      posValue += (v.base + v.feesBase) * price + v.quote + v.feesQuote;
+      feeBase += v.feesBase;
+      feeQuote += v.feesQuote;
+      lpBase += v.base;
+      lpQuote += v.quote;
+      if (!v.inRange) allInRange = false;
+      if (i === 0 && v.range !== null) {
+        lower = v.range.lower;
+        upper = v.range.upper;
+      }
+    }
+    if (step === 0) {
+      holdBase = lpBase;
+      holdQuote = lpQuote;
+    }
+    feesCum += (feeBase - lastFeeBase) * price + (feeQuote - lastFeeQuote);
+    lastFeeBase = feeBase;
+    lastFeeQuote = feeQuote;
+    const lpValue = posValue + wallet.base * price + wallet.quote;
+    const holdValue = holdBase * price + holdQuote;
+    const valueNoFees = lpValue + gasCum - (feeBase * price + feeQuote);
+    if (allInRange) inRangeSteps++;
+    C.timestamp[step] = ts[step]!;
+    C.price[step] = price;
+    C.poolPrice[step] = pool.price();
+    C.lpValue[step] = lpValue;
+    C.holdValue[step] = holdValue;
+    C.feesCumulative[step] = feesCum;
+    C.impermanentLoss[step] = holdValue > 0 ? (valueNoFees - holdValue) / holdValue : 0;
+    C.lvrCumulative[step] = lvrCum;
+    C.gasCumulative[step] = gasCum;
+    C.inRange[step] = allInRange ? 1 : 0;
+    C.rangeLower[step] = lower;
+    C.rangeUpper[step] = upper;
+    C.lpBase[step] = lpBase;
+    C.lpQuote[step] = lpQuote;
+    C.activeLiquidity[step] = pool.activeLiquidity();
+    if (inp.onProgress !== undefined && (step & (PROGRESS_EVERY - 1)) === 0) inp.onProgress(step, n);
+  }
+  step = n - 1;
+  const end = lp.onEnd?.(ctx);
+  if (end !== undefined && end.length > 0) {
+    throw new InvariantError('onEnd actions are not applied in a backtest (the run is valued at its last step)');
+  }
+  inp.onProgress?.(n, n);
+
+  const accounts = new Map<string, Account>([['lp', { ...wallet }]]);
+  for (const id of [...traderAccounts.keys()].sort()) accounts.set(id, { ...traderAccounts.get(id)! });
+  return {
+    timeseries: cols,
+    events,
+    holdBase,
+    holdQuote,
+    inRangeSteps,
+    rebalances,
+    traders: traderTotals,
+    accounts,
+    initialPoolBalances,
+  };
+}

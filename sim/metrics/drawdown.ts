@@ -1,0 +1,29 @@
+/**
+ * Maximum peak-to-trough decline of a value series, as a fraction of the peak (0 = never below a prior peak,
+ * 0.25 = fell 25 % from its high). Non-positive peaks are skipped.
+ */
+export function maxDrawdown(values: ArrayLike<number>): number {
+  let peak = -Infinity;
+  let worst = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > peak) peak = v;
+    else if (peak > 0) {
+      const dd = (peak - v) / peak;
+      if (dd > worst) worst = dd;
+    }
+  }
+  return worst;
+}
+
+/** Drawdown at each step: (running peak − value) / running peak. */
+export function drawdownSeries(values: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(values.length);
+  let peak = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > peak) peak = v;
+    out[i] = peak > 0 ? (peak - v) / peak : 0;
+  }
+  return out;
+}

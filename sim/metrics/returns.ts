@@ -1,0 +1,55 @@
+import { mean, median, sampleStandardDeviation } from 'simple-statistics';
+
+/** Milliseconds in the year used for annualising: 365 days (crypto trades every day). */
+export const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/** Steps per year implied by the median spacing of the timestamps (robust to the odd gap). */
+export function stepsPerYear(timestampMs: ArrayLike<number>): number {
+  const n = timestampMs.length;
+  if (n < 2) return NaN;
+  const dts: number[] = [];
+  const stride = Math.max(1, Math.floor(n / 10_000));
+  for (let i = stride; i < n; i += stride) dts.push((timestampMs[i]! - timestampMs[i - stride]!) / stride);
+  const dt = median(dts);
+  return dt > 0 ? YEAR_MS / dt : NaN;
+}
+
+function logReturns(values: ArrayLike<number>): number[] {
+  const r: number[] = [];
+  for (let i = 1; i < values.length; i++) {
+    const a = values[i - 1]!;
+    const b = values[i]!;
+    if (a > 0 && b > 0) r.push(Math.log(b / a));
+  }
+  return r;
+}
+
+/** Annualised volatility: sample standard deviation of per-step log returns × √(steps per year). */
+export function annualizedVolatility(values: ArrayLike<number>, timestampMs: ArrayLike<number>): number {
+  const r = logReturns(values);
+  if (r.length < 2) return 0;
+  return sampleStandardDeviation(r) * Math.sqrt(stepsPerYear(timestampMs));
+}
+
+/**
+ * Annualised Sharpe ratio with a zero risk-free rate: mean per-step log return × steps/year divided by the
+ * annualised volatility. 0 when the series does not move.
+ */
+export function sharpeRatio(values: ArrayLike<number>, timestampMs: ArrayLike<number>): number {
+  const r = logReturns(values);
+  if (r.length < 2) return 0;
+  const sd = sampleStandardDeviation(r);
+  if (!(sd > 0)) return 0;
+  const k = stepsPerYear(timestampMs);
+  return (mean(r) * k) / (sd * Math.sqrt(k));
+}
+
+/** Length of the run in years (first to last timestamp). */
+export function yearsBetween(firstMs: number, lastMs: number): number {
+  return (lastMs - firstMs) / YEAR_MS;
+}
+
+/** Simple annualised return: (pnl / initial) / years. 0 for a zero-length run. */
+export function simpleApr(pnl: number, initial: number, years: number): number {
+  return years > 0 && initial > 0 ? pnl / initial / years : 0;
+}

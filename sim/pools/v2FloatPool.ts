@@ -1,0 +1,186 @@
+import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
+import { ConfigError, PoolError } from '../errors.ts';
+import { amountInToPrice } from '../math/v2/constantProduct.float.ts';
+
+/**
+ * Uniswap v2 constant-product pool on the float fast path (`number`), for backtests. Mirrors the
+ * contract's economics — fee on the input amount retained in the reserves, LP shares pro rata — but not its
+ * integer rounding; the exact path is {@link V2ExactEnginePool} over the bigint `V2Pair`, and the two are
+ * tested against each other (sim/pools/v2EnginePools.test.ts).
+ *
+ * Token0 = base, token1 = quote, price = reserveQuote / reserveBase.
+ * Fee accounting for LP reporting: every swap adds `fee × amountIn / totalSupply` to a per-share fee
+ * accumulator (like v3's feeGrowthGlobal), so a position's accrued fee tokens are shares × growth since entry.
+ * The fees stay in the reserves (they compound), exactly as in the contract.
+ */
+export class V2FloatPool implements EnginePool {
+  readonly kind = 'v2' as const;
+  readonly exact = false;
+  readonly fee: number;
+  private readonly gamma: number;
+  reserveBase: number;
+  reserveQuote: number;
+  totalSupply: number;
+  private feeGrowthBase = 0;
+  private feeGrowthQuote = 0;
+  private readonly positions = new Map<number, V2FloatPosition>();
+  private nextId = 1;
+
+  /** A pool seeded with `reserveBase`/`reserveQuote` owned by background LPs (not tracked as positions). */
+  constructor(fee: number, reserveBase: number, reserveQuote: number) {
+    if (!(fee >= 0 && fee < 1)) throw new ConfigError('--fee', `must be in [0, 1); was ${fee}`);
+    if (!(reserveBase > 0 && reserveQuote > 0)) throw new ConfigError('--pool-liquidity', `must be > 0; was ${reserveBase}/${reserveQuote}`);
+    this.fee = fee;
+    this.gamma = 1 - fee;
+    this.reserveBase = reserveBase;
+    this.reserveQuote = reserveQuote;
+    this.totalSupply = Math.sqrt(reserveBase * reserveQuote);
+  }
+
+  price(): number {
+    return this.reserveQuote / this.reserveBase;
+  }
+
+  tokenBalances(): { base: number; quote: number } {
+    return { base: this.reserveBase, quote: this.reserveQuote };
+  }
+
+  activeLiquidity(): number {
+    return Math.sqrt(this.reserveBase * this.reserveQuote);
+  }
+
+  quoteToPrice(targetPrice: number): SwapFill {
+    if (!(targetPrice > 0) || targetPrice === this.price()) return this.zeroFill();
+    // Buying base (price up) is selling quote: the quote-in price base/quote must fall to 1/target.
+    if (targetPrice > this.price()) return this.quoteExactIn(false, amountInToPrice(this.reserveQuote, this.reserveBase, 1 / targetPrice, this.fee));
+    return this.quoteExactIn(true, amountInToPrice(this.reserveBase, this.reserveQuote, targetPrice, this.fee));
+  }
+
+  swapToPrice(targetPrice: number): SwapFill {
+    const q = this.quoteToPrice(targetPrice);
+    this.apply(q);
+    return q;
+  }
+
+  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill {
+    if (!(amountIn > 0)) return this.zeroFill();
+    const withFee = amountIn * this.gamma;
+    if (baseIn) {
+      const out = (withFee * this.reserveQuote) / (this.reserveBase + withFee);
+      return { baseDelta: amountIn, quoteDelta: -out, feeAmount: amountIn - withFee, feeInBase: true, priceAfter: (this.reserveQuote - out) / (this.reserveBase + amountIn) };
+    }
+    const out = (withFee * this.reserveBase) / (this.reserveQuote + withFee);
+    return { baseDelta: -out, quoteDelta: amountIn, feeAmount: amountIn - withFee, feeInBase: false, priceAfter: (this.reserveQuote + amountIn) / (this.reserveBase - out) };
+  }
+
+  swapExactIn(baseIn: boolean, amountIn: number): SwapFill {
+    const q = this.quoteExactIn(baseIn, amountIn);
+    this.apply(q);
+    return q;
+  }
+
+  private apply(q: SwapFill): void {
+    if (q.baseDelta === 0 && q.quoteDelta === 0) return;
+    if (q.feeInBase) this.feeGrowthBase += q.feeAmount / this.totalSupply;
+    else this.feeGrowthQuote += q.feeAmount / this.totalSupply;
+    this.reserveBase += q.baseDelta;
+    this.reserveQuote += q.quoteDelta;
+  }
+
+  private zeroFill(): SwapFill {
+    return { baseDelta: 0, quoteDelta: 0, feeAmount: 0, feeInBase: false, priceAfter: this.price() };
+  }
+
+  mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill {
+    if (range !== null) throw new ConfigError('--pool', 'a v2 pool has full-range liquidity only; use --pool v3 for range strategies');
+    const share = Math.min(base / this.reserveBase, quote / this.reserveQuote);
+    if (!(share > 0)) throw new PoolError('UniswapV2: INSUFFICIENT_LIQUIDITY_MINTED');
+    const usedBase = share * this.reserveBase;
+    const usedQuote = share * this.reserveQuote;
+    const shares = share * this.totalSupply;
+    const id = this.nextId++;
+    this.positions.set(id, {
+      owner,
+      shares,
+      liquidityNoFees: share * Math.sqrt(this.reserveBase * this.reserveQuote),
+      growthBase: this.feeGrowthBase,
+      growthQuote: this.feeGrowthQuote,
+    });
+    this.reserveBase += usedBase;
+    this.reserveQuote += usedQuote;
+    this.totalSupply += shares;
+    return { positionId: id, base: usedBase, quote: usedQuote, range: null };
+  }
+
+  burn(positionId: number, fraction: number): BurnFill {
+    const p = this.get(positionId);
+    if (!(fraction > 0 && fraction <= 1)) throw new ConfigError('fraction', `must be in (0, 1]; was ${fraction}`);
+    const view = this.position(positionId);
+    const removed = p.shares * fraction;
+    const base = (removed / this.totalSupply) * this.reserveBase;
+    const quote = (removed / this.totalSupply) * this.reserveQuote;
+    const feesBase = view.feesBase * fraction;
+    const feesQuote = view.feesQuote * fraction;
+    this.reserveBase -= base;
+    this.reserveQuote -= quote;
+    this.totalSupply -= removed;
+    p.shares -= removed;
+    p.liquidityNoFees *= 1 - fraction;
+    // Fees are part of the shares' value; what was paid out with the burn is no longer owed.
+    p.growthBase = this.feeGrowthBase;
+    p.growthQuote = this.feeGrowthQuote;
+    if (fraction === 1) this.positions.delete(positionId);
+    return { base: base - feesBase, quote: quote - feesQuote, feesBase, feesQuote };
+  }
+
+  /** v2 fees compound into the reserves; collecting without burning moves nothing. */
+  collect(positionId: number): { feesBase: number; feesQuote: number } {
+    this.get(positionId);
+    return { feesBase: 0, feesQuote: 0 };
+  }
+
+  position(positionId: number): PositionView {
+    const p = this.get(positionId);
+    const s = p.shares / this.totalSupply;
+    const feesBase = p.shares * (this.feeGrowthBase - p.growthBase);
+    const feesQuote = p.shares * (this.feeGrowthQuote - p.growthQuote);
+    const sqrtP = Math.sqrt(this.price());
+    return {
+      positionId,
+      owner: p.owner,
+      liquidity: p.shares,
+      base: s * this.reserveBase - feesBase,
+      quote: s * this.reserveQuote - feesQuote,
+      feesBase,
+      feesQuote,
+      range: null,
+      inRange: true,
+      baseNoFees: p.liquidityNoFees / sqrtP,
+      quoteNoFees: p.liquidityNoFees * sqrtP,
+    };
+  }
+
+  baseValueShare(): number {
+    return 0.5;
+  }
+
+  snapRange(range: PriceRange | null): PriceRange | null {
+    if (range !== null) throw new ConfigError('--pool', 'a v2 pool has full-range liquidity only; use --pool v3 for range strategies');
+    return null;
+  }
+
+  private get(positionId: number): V2FloatPosition {
+    const p = this.positions.get(positionId);
+    if (p === undefined) throw new PoolError('', `no position ${positionId}`);
+    return p;
+  }
+}
+
+interface V2FloatPosition {
+  readonly owner: string;
+  shares: number;
+  /** √k-units of liquidity the position would have had no fee ever been reinvested. */
+  liquidityNoFees: number;
+  growthBase: number;
+  growthQuote: number;
+}

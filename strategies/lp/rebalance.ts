@@ -1,0 +1,39 @@
+import { defineStrategy } from '../define.ts';
+import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
+import { rangeAround } from './range.ts';
+
+/**
+ * Re-centring range: like `range`, but when the pool price has been outside the position's range for more
+ * than `delay` consecutive steps, or beyond it by more than `threshold` (a fraction of the bound), burn the
+ * position (collecting fees), swap the wallet to the new range's ratio through the pool (paying fee and
+ * impact), and mint [P/(1+W), P·(1+W)] around the current pool price. Every action pays gas.
+ */
+export const rebalanceStrategy = defineStrategy({
+  name: 'rebalance',
+  description: 'range [P/(1+W), P*(1+W)] re-centred when out of range (after --rebalance-delay steps / a threshold)',
+  defaults: { width: 0.1, delay: 0, threshold: 0 },
+  create: (p) => {
+    let outFor = 0;
+    return {
+      onStart: (ctx) => [{ kind: 'mint', range: rangeAround(ctx.poolPrice, p.width), rebalance: true }],
+      onStep(ctx: StrategyContext): readonly LpAction[] {
+        const pos = ctx.positions[0];
+        if (pos === undefined || pos.range === null) return NO_ACTIONS;
+        const q = ctx.poolPrice;
+        const { lower, upper } = pos.range;
+        if (q >= lower && q <= upper) {
+          outFor = 0;
+          return NO_ACTIONS;
+        }
+        outFor++;
+        const beyond = q < lower ? (lower - q) / lower : (q - upper) / upper;
+        if (outFor <= p.delay || beyond < p.threshold) return NO_ACTIONS;
+        outFor = 0;
+        return [
+          { kind: 'burn', positionId: pos.positionId },
+          { kind: 'mint', range: rangeAround(q, p.width), rebalance: true },
+        ];
+      },
+    };
+  },
+});
