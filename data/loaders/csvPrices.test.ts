@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadCsvPrices, parseCsvPricesText } from './csvPrices.ts';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ammsim-csv-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `text` to a temp file named `name` and loads it; errors are reported with the bare name. */
+async function load(name: string, text: string | Buffer, options = {}) {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  const prev = process.cwd();
+  process.chdir(dir);
+  try {
+    return await loadCsvPrices(name, options);
+  } finally {
+    process.chdir(prev);
+  }
+}
+
+const T0 = 1704067200000; // 2024-01-01T00:00:00Z
+const H = 3_600_000;
+
+describe('loadCsvPrices: accepted inputs', () => {
+  it('behavior: timestamp,price with ISO text; extras sorted by name; provenance with sha256 of the bytes', async () => {
+    const text = 'timestamp,volume,price,aaa\n2024-01-01T00:00:00Z,10,2000.5,1\n2024-01-01T01:00:00Z,,2001,2\n';
+    const s = await load('a.csv', text);
+    expect([...s.timestampMs]).toEqual([T0, T0 + H]);
+    expect([...s.price]).toEqual([2000.5, 2001]);
+    expect([...s.extra.keys()]).toEqual(['aaa', 'volume']);
+    expect([...s.extra.get('volume')!]).toEqual([10, Number.NaN]);
+    expect(s.length).toBe(2);
+    expect(s.provenance).toEqual({
+      kind: 'csv',
+      file: 'a.csv',
+      sha256: createHash('sha256').update(text).digest('hex'),
+      rows: 2,
+      firstTimestampMs: T0,
+      lastTimestampMs: T0 + H,
+      params: { timestampColumn: 'timestamp', timestampFormat: 'iso-8601', priceColumn: 'price', extraColumns: 'aaa,volume' },
+    });
+  });
+
+  it('behavior: unix seconds and unix milliseconds are told apart by magnitude', async () => {
+    const s1 = await load('s.csv', 'time,price\n1704067200,1\n1704070800,2\n');
+    expect([...s1.timestampMs]).toEqual([T0, T0 + H]);
+    expect(s1.provenance.params?.['timestampFormat']).toBe('unix-seconds');
+    const s2 = await load('ms.csv', 'time,price\n1704067200000,1\n1704070800000,2\n');
+    expect([...s2.timestampMs]).toEqual([T0, T0 + H]);
+    expect(s2.provenance.params?.['timestampFormat']).toBe('unix-milliseconds');
+  });
+
+  it('behavior: Binance/CryptoDataDownload shape: date "YYYY-MM-DD HH:MM" read as UTC, close is the price, OHLC extras', async () => {
+    const s = await load('b.csv', 'date,open,high,low,close\n2017-08-17 04:00,301.13,302.57,298.0,301.61\n2017-08-17 05:00,301.61,303.28,300.0,303.1\n');
+    expect([...s.timestampMs]).toEqual([Date.UTC(2017, 7, 17, 4), Date.UTC(2017, 7, 17, 5)]);
+    expect([...s.price]).toEqual([301.61, 303.1]);
+    expect([...s.extra.keys()]).toEqual(['high', 'low', 'open']);
+    expect(s.provenance.params?.['priceColumn']).toBe('close');
+  });
+
+  it('behavior: a pandas index column (empty name) is ignored; text columns are dropped; CRLF and BOM are handled', async () => {
+    const s = await load('p.csv', '\uFEFF,datetime,note,close,volume\r\n0,2019-12-01 00:00:00,x,150.6,16927.583\r\n1,2019-12-01 01:00:00,y,148.25,18229.305\r\n');
+    expect([...s.timestampMs]).toEqual([Date.UTC(2019, 11, 1, 0), Date.UTC(2019, 11, 1, 1)]);
+    expect([...s.price]).toEqual([150.6, 148.25]);
+    expect([...s.extra.keys()]).toEqual(['volume']);
+  });
+
+  it('behavior: price is preferred over close; blank lines are skipped but counted', async () => {
+    const s = await load('pc.csv', 'date,close,price\n\n2024-01-01,1,2\n\n2024-01-02,3,4\n');
+    expect([...s.price]).toEqual([2, 4]);
+    expect([...s.extra.get('close')!]).toEqual([1, 3]);
+    await expect(load('pc2.csv', 'date,close,price\n\n2024-01-01,1,2\n\n2024-01-01,3,4\n')).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InputError: pc2.csv:5: date: must be strictly increasing; was "2024-01-01", the same time as line 3]`,
+    );
+  });
+
+  it('behavior: pair option selects one pair of a long-format file', async () => {
+    const text = 'unix_s,pair,close\n1704067200,BTC/ETH,14\n1704070800,BTC/ETH,15\n1704067200,ETH/USD,2000\n1704070800,ETH/USD,2100\n';
+    const s = await load('cc.csv', text, { pair: 'ETH/USD', timestampColumn: 'unix_s' });
+    expect([...s.price]).toEqual([2000, 2100]);
+    expect(s.extra.size).toBe(0);
+    await expect(load('cc.csv', text, { timestampColumn: 'unix_s' })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InputError: cc.csv:4: pair: must be the same on every row, or choose one with the pair option (--pair); was "ETH/USD" after "BTC/ETH"]`,
+    );
+    await expect(load('cc.csv', text, { timestampColumn: 'unix_s', pair: 'SOL/USD' })).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InputError: cc.csv: pair: must match at least one row; no row has "SOL/USD" (pairs found: BTC/ETH, ETH/USD)]`,
+    );
+  });
+
+  it('behavior: a file larger than one read chunk with multi-byte text split across chunks loads whole', async () => {
+    const lines = ['timestamp,price,note'];
+    for (let i = 0; i < 60_000; i++) lines.push(`${1704067200 + i * 60},${1000 + (i % 7)},é€𝄞`);
+    const s = await load('big.csv', lines.join('\n') + '\n');
+    expect(s.length).toBe(60_000);
+    expect(s.timestampMs[59_999]).toBe((1704067200 + 59_999 * 60) * 1000);
+    expect(s.price[59_999]).toBe(1000 + (59_999 % 7));
+  });
+
+  it('behavior: CSV written with String(x) then read back gives the same series (property, 100 runs)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 10_000_000 }), fc.double({ min: 1e-300, max: 1e300, noNaN: true }), fc.double({ noNaN: true, noDefaultInfinity: true })), { minLength: 1, maxLength: 50 }),
+        fc.constantFrom('iso', 's', 'ms'),
+        (rows, fmt) => {
+          let t = T0;
+          const ts: number[] = [];
+          const lines = ['timestamp,price,volume'];
+          for (const [dt, p, v] of rows) {
+            t += dt * 1000;
+            ts.push(t);
+            const tt = fmt === 'iso' ? new Date(t).toISOString() : fmt === 's' ? String(t / 1000) : String(t);
+            lines.push(`${tt},${p},${v}`);
+          }
+          const s = parseCsvPricesText(lines.join('\n'), 'x.csv');
+          expect([...s.timestampMs]).toEqual(ts);
+          expect([...s.price]).toEqual(rows.map((r) => r[1]));
+          expect([...s.extra.get('volume')!]).toEqual(rows.map((r) => (r[2] === 0 ? 0 : r[2])));
+        },
+      ),
+      { numRuns: 100, seed: 11 },
+    );
+  });
+});
+
+describe('loadCsvPrices: errors (whole message pinned)', () => {
+  const head = 'timestamp,price\n2024-01-01T00:00:00Z,2000\n2024-01-01T01:00:00Z,2001\n2024-01-01T02:00:00Z,2002\n2024-01-01T03:00:00Z,2003\n2024-01-01T04:00:00Z,2004\n';
+  it.each([
+    ['non-numeric price', head + '2024-01-01T05:00:00Z,abc\n', `prices.csv:7: price: must be a finite number > 0; was "abc"`],
+    ['negative price', head + '2024-01-01T05:00:00Z,-1\n', `prices.csv:7: price: must be a finite number > 0; was "-1"`],
+    ['zero price', head + '2024-01-01T05:00:00Z,0\n', `prices.csv:7: price: must be a finite number > 0; was "0"`],
+    ['NaN price', head + '2024-01-01T05:00:00Z,NaN\n', `prices.csv:7: price: must be a finite number > 0; was "NaN"`],
+    ['Infinity price', head + '2024-01-01T05:00:00Z,Infinity\n', `prices.csv:7: price: must be a finite number > 0; was "Infinity"`],
+    ['huge price overflowing to Infinity', head + '2024-01-01T05:00:00Z,1e999\n', `prices.csv:7: price: must be a finite number > 0; was "1e999"`],
+    ['empty price', head + '2024-01-01T05:00:00Z,\n', `prices.csv:7: price: must be a finite number > 0; was ""`],
+    ['hex price', head + '2024-01-01T05:00:00Z,0x10\n', `prices.csv:7: price: must be a finite number > 0; was "0x10"`],
+    ['unsorted timestamps', head + '2024-01-01T03:30:00Z,1\n', `prices.csv:7: timestamp: must be strictly increasing; was "2024-01-01T03:30:00Z" (2024-01-01T03:30:00.000Z), earlier than line 6 ("2024-01-01T04:00:00Z")`],
+    ['duplicate timestamps', head + '2024-01-01T04:00:00Z,1\n', `prices.csv:7: timestamp: must be strictly increasing; was "2024-01-01T04:00:00Z", the same time as line 6`],
+    ['unparseable timestamp', head + '2024-01-01T05:00:00Q,1\n', `prices.csv:7: timestamp: must be unix seconds, unix milliseconds or an ISO-8601 date-time (UTC unless it has a zone); was "2024-01-01T05:00:00Q"`],
+    ['impossible date', head + '2024-02-30T05:00:00Z,1\n', `prices.csv:7: timestamp: must be unix seconds, unix milliseconds or an ISO-8601 date-time (UTC unless it has a zone); was "2024-02-30T05:00:00Z"`],
+    ['numeric timestamp in an ISO file', head + '1704085200,1\n', `prices.csv:7: timestamp: must be an ISO-8601 date-time like the first data row (line 2); was "1704085200"`],
+    ['short row', head + '2024-01-01T05:00:00Z\n', `prices.csv:7: price: must be present (the header has 2 fields); the row has 1`],
+    ['long row', head + '2024-01-01T05:00:00Z,1,2\n', `prices.csv:7: row: must have 2 fields like the header; has 3`],
+    ['missing price column', 'timestamp,open\n2024-01-01,1\n', `prices.csv:1: price: must have a price column ("price", or "close"); header has: timestamp, open`],
+    ['missing timestamp column', 'when,price\n2024-01-01,1\n', `prices.csv:1: timestamp: must have a timestamp column ("timestamp", "time", "date" or "datetime"); header has: when, price`],
+    ['duplicate column', 'timestamp,price,price\n2024-01-01,1,1\n', `prices.csv:1: header: column names must be unique; "price" appears twice`],
+    ['unnamed column', 'timestamp,,price\n2024-01-01,1,1\n', `prices.csv:1: header: every column must have a name; column 2 has none`],
+    ['empty file', '', `prices.csv:1: header: must name the columns (at least timestamp and price); the file is empty`],
+    ['header only', 'timestamp,price\n', `prices.csv:2: rows: must have at least one data row after the header; found none`],
+    ['seconds then milliseconds', 'timestamp,price\n1704067200,1\n1704070800000,1\n', `prices.csv:3: timestamp: must be unix seconds (below 100000000000) like the first data row (line 2); was "1704070800000"`],
+    ['microseconds', 'timestamp,price\n1704067200000000,1\n', `prices.csv:2: timestamp: must be unix seconds or unix milliseconds (below 1e14), or an ISO-8601 date-time; was "1704067200000000"`],
+    ['text in a numeric extra column', 'timestamp,price,volume\n1704067200,1,5\n1704070800,1,lots\n', `prices.csv:3: volume: must be a number or empty (the column is numeric from line 2); was "lots"`],
+  ])('error: %s', async (_what, text, message) => {
+    await expect(load('prices.csv', text)).rejects.toThrow(message);
+    const err = await load('prices.csv', text).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('InputError');
+    expect((err as Error).message).toBe(message);
+  });
+
+  it('error: missing file is an InputError without a line', async () => {
+    await expect(loadCsvPrices(path.join(dir, 'nope.csv'))).rejects.toThrow(`${path.join(dir, 'nope.csv')}: must be a readable file; no such file (ENOENT)`);
+  });
+
+  it('error: a directory is not a price file', async () => {
+    await expect(loadCsvPrices(dir)).rejects.toThrow(`${dir}: must be a readable file; it is a directory or special file`);
+  });
+});

@@ -1,0 +1,418 @@
+/**
+ * Streaming CSV price loader (CONTRACT.md "Price series in").
+ *
+ * - Header row required. Column names are trimmed; the timestamp and price columns are found
+ *   case-insensitively. A leading column with an empty name (or pandas' `Unnamed: 0`) is a pandas row index
+ *   and is ignored.
+ * - Timestamp column: `timestamp`, else `time`, else `date`, else `datetime` (or `timestampColumn`).
+ *   Values are unix seconds or unix milliseconds (decided by magnitude: |v| < 1e11 is seconds, < 1e14 is
+ *   milliseconds, see `timestamps.ts`; the first data row fixes the unit for the file and every row must
+ *   agree), or ISO-8601 / `YYYY-MM-DD HH:MM[:SS]` text, read as UTC when it has no zone.
+ * - Price column: `price`, else `close` (or `priceColumn`); finite and > 0.
+ * - Every other column whose values are numbers becomes an `extra` column (sorted by name; empty = NaN).
+ *   A column whose first non-empty value is not a number is text and is dropped.
+ * - A `pair` column (CryptoCompare long format) selects rows with the `pair` option; without the option the
+ *   file must hold one pair only.
+ * - Rows strictly increasing in time. Blank lines are skipped (and counted).
+ *
+ * Line numbers are 1-based physical lines with the header as line 1. (A quoted field that spans lines
+ * would shift them; price files do not have those.) The file is streamed through papaparse in chunks into
+ * growable Float64Arrays, so its text is never held whole; its sha256 is computed from the same bytes.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import Papa from 'papaparse';
+import { InputError } from '../../sim/errors.ts';
+import { makeSeries, type PriceSeries } from '../series.ts';
+import { Float64Builder } from './columnBuilder.ts';
+import { isoForMessage, parseDecimal, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT, type UnixUnit } from './timestamps.ts';
+
+/** Candidate names of the timestamp column, in order of preference. */
+export const TIMESTAMP_COLUMNS = ['timestamp', 'time', 'date', 'datetime'] as const;
+/** Candidate names of the price column, in order of preference. */
+export const PRICE_COLUMNS = ['price', 'close'] as const;
+
+/** Turns the raw number in the price column into the price (e.g. a Uniswap tick into USDC per ETH). */
+export interface PriceTransform {
+  /** For messages and provenance, e.g. `1e12 / 1.0001^tick`. */
+  readonly describe: string;
+  readonly apply: (raw: number) => number;
+}
+
+export interface CsvPricesOptions {
+  /** Name of the timestamp column (default: the first of {@link TIMESTAMP_COLUMNS} present). */
+  readonly timestampColumn?: string;
+  /** Name of the price column (default: `price`, else `close`). */
+  readonly priceColumn?: string;
+  /** Keep only rows whose `pair` column equals this (e.g. `ETH/USD`). */
+  readonly pair?: string;
+  /** Keep only rows whose `column` equals `equals` exactly (e.g. `tx_type` = `SWAP`). */
+  readonly rowFilter?: { readonly column: string; readonly equals: string };
+  /** Only these columns become extras (each must exist and be numeric). Default: every numeric column. */
+  readonly extraColumns?: readonly string[];
+  /** Extra columns renamed on the way in (`{ closeTick: 'tick' }`). */
+  readonly renameExtras?: Readonly<Record<string, string>>;
+  /** Applied to the price column's number; its result must be finite and > 0. */
+  readonly priceTransform?: PriceTransform;
+  /** Rows with the same timestamp: `error` (default) or `last` (the later row replaces the earlier one). */
+  readonly duplicateTimestamps?: 'error' | 'last';
+  /** Field delimiter (default `,`). */
+  readonly delimiter?: string;
+  /** Provenance kind (default `csv`). */
+  readonly kind?: string;
+}
+
+type ExtraState = 0 | 1 | 2; // undecided | numeric | text
+const UNDECIDED: ExtraState = 0;
+const NUMERIC: ExtraState = 1;
+const TEXT: ExtraState = 2;
+
+interface ExtraColumn {
+  readonly index: number;
+  readonly name: string; // header name
+  readonly outName: string;
+  readonly required: boolean;
+  state: ExtraState;
+  firstLine: number;
+  readonly values: Float64Builder;
+}
+
+/**
+ * Turns CSV rows (as string arrays) into a price series, one row at a time. Used by {@link loadCsvPrices}
+ * (streaming) and by tests on in-memory text.
+ */
+export class CsvPriceRowReader {
+  private readonly file: string;
+  private readonly opts: CsvPricesOptions;
+  private line = 0;
+  private headerSeen = false;
+  private width = 0;
+  private names: string[] = [];
+  private tsIndex = -1;
+  private priceIndex = -1;
+  private pairIndex = -1;
+  private filterIndex = -1;
+  private tsName = '';
+  private priceName = '';
+  private extras: ExtraColumn[] = [];
+  private tsFormat: UnixUnit | 'iso' | undefined;
+  private firstDataLine = 0;
+  private firstPair: string | undefined;
+  private readonly pairsSeen = new Set<string>();
+  private lastT = Number.NEGATIVE_INFINITY;
+  private lastLine = 0;
+  private lastRaw = '';
+  private readonly ts = new Float64Builder(1 << 14);
+  private readonly price = new Float64Builder(1 << 14);
+
+  constructor(file: string, options: CsvPricesOptions = {}) {
+    this.file = file;
+    this.opts = options;
+  }
+
+  private fail(line: number | undefined, field: string | undefined, problem: string): never {
+    throw new InputError(this.file, line, field, problem);
+  }
+
+  /** Feeds one physical CSV row (already split into fields). */
+  row(fields: readonly string[]): void {
+    const line = ++this.line;
+    if (!this.headerSeen) {
+      if (fields.length === 1 && fields[0] === '') return; // leading blank line(s)
+      this.header(fields, line);
+      return;
+    }
+    if (fields.length === 1 && fields[0] === '') return; // blank line
+    this.data(fields, line);
+  }
+
+  private header(raw: readonly string[], line: number): void {
+    this.headerSeen = true;
+    const names = raw.map((s, i) => (i === 0 ? s.replace(/^\uFEFF/, '') : s).trim());
+    this.names = names;
+    this.width = names.length;
+    const ignored = new Set<number>();
+    if (names.length > 1 && (names[0] === '' || names[0] === 'Unnamed: 0')) ignored.add(0); // pandas index
+    const seen = new Map<string, number>();
+    names.forEach((n, i) => {
+      if (ignored.has(i)) return;
+      if (n === '') this.fail(line, 'header', `every column must have a name; column ${i + 1} has none`);
+      if (seen.has(n)) this.fail(line, 'header', `column names must be unique; ${quoteForMessage(n)} appears twice`);
+      seen.set(n, i);
+    });
+    const lower = new Map<string, number>();
+    names.forEach((n, i) => {
+      if (!ignored.has(i) && !lower.has(n.toLowerCase())) lower.set(n.toLowerCase(), i);
+    });
+    const list = names.filter((_, i) => !ignored.has(i)).join(', ');
+    const find = (wanted: string | undefined, candidates: readonly string[], field: string, rule: string): number => {
+      if (wanted !== undefined) {
+        const i = seen.get(wanted);
+        if (i === undefined) this.fail(line, wanted, `column is required (${field} column chosen by option); header has: ${list}`);
+        return i;
+      }
+      for (const c of candidates) {
+        const i = lower.get(c);
+        if (i !== undefined) return i;
+      }
+      return this.fail(line, field, `${rule}; header has: ${list}`);
+    };
+    this.tsIndex = find(this.opts.timestampColumn, TIMESTAMP_COLUMNS, 'timestamp', 'must have a timestamp column ("timestamp", "time", "date" or "datetime")');
+    this.priceIndex = find(this.opts.priceColumn, PRICE_COLUMNS, 'price', 'must have a price column ("price", or "close")');
+    if (this.tsIndex === this.priceIndex) this.fail(line, names[this.tsIndex], 'must not be both the timestamp and the price column');
+    this.tsName = names[this.tsIndex]!;
+    this.priceName = names[this.priceIndex]!;
+    this.pairIndex = lower.get('pair') ?? -1;
+    if (this.opts.pair !== undefined && this.pairIndex < 0) {
+      this.fail(line, 'pair', `column is required to select pair ${quoteForMessage(this.opts.pair)}; header has: ${list}`);
+    }
+    if (this.opts.rowFilter !== undefined) {
+      const i = seen.get(this.opts.rowFilter.column);
+      if (i === undefined) this.fail(line, this.opts.rowFilter.column, `column is required to select rows; header has: ${list}`);
+      this.filterIndex = i;
+    }
+    const taken = new Set<number>([...ignored, this.tsIndex, this.priceIndex, this.pairIndex, this.filterIndex]);
+    const rename = this.opts.renameExtras ?? {};
+    if (this.opts.extraColumns !== undefined) {
+      for (const name of this.opts.extraColumns) {
+        const i = seen.get(name);
+        if (i === undefined) this.fail(line, name, `column is required (listed in extraColumns); header has: ${list}`);
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, values: new Float64Builder(1 << 14) });
+      }
+    } else {
+      names.forEach((name, i) => {
+        if (taken.has(i)) return;
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, values: new Float64Builder(1 << 14) });
+      });
+    }
+  }
+
+  private data(f: readonly string[], line: number): void {
+    if (f.length !== this.width) {
+      if (f.length < this.width) {
+        const missing = this.names[f.length]!;
+        this.fail(line, missing === '' ? `column ${f.length + 1}` : missing, `must be present (the header has ${this.width} fields); the row has ${f.length}`);
+      }
+      this.fail(line, 'row', `must have ${this.width} fields like the header; has ${f.length}`);
+    }
+    if (this.filterIndex >= 0 && f[this.filterIndex] !== this.opts.rowFilter!.equals) return;
+    if (this.pairIndex >= 0) {
+      const pair = f[this.pairIndex]!;
+      if (this.opts.pair !== undefined) {
+        if (pair !== this.opts.pair) {
+          if (this.pairsSeen.size < 1000) this.pairsSeen.add(pair);
+          return;
+        }
+      } else if (this.firstPair === undefined) {
+        this.firstPair = pair;
+      } else if (pair !== this.firstPair) {
+        this.fail(line, this.names[this.pairIndex], `must be the same on every row, or choose one with the pair option (--pair); was ${quoteForMessage(pair)} after ${quoteForMessage(this.firstPair)}`);
+      }
+    }
+
+    // timestamp
+    const rawT = f[this.tsIndex]!;
+    let t: number;
+    if (this.tsFormat === undefined) {
+      this.firstDataLine = line;
+      const v = parseDecimal(rawT);
+      if (Number.isFinite(v)) {
+        const unit = unixUnitOf(v);
+        if (unit === undefined) this.fail(line, this.tsName, `must be unix seconds or unix milliseconds (below 1e14), or an ISO-8601 date-time; was ${quoteForMessage(rawT)}`);
+        this.tsFormat = unit;
+        t = unixToMs(v, unit);
+      } else {
+        t = parseIsoUtcMs(rawT);
+        if (Number.isNaN(t)) this.badTimestamp(line, rawT);
+        this.tsFormat = 'iso';
+      }
+    } else if (this.tsFormat === 'iso') {
+      t = parseIsoUtcMs(rawT);
+      if (Number.isNaN(t)) {
+        if (Number.isFinite(parseDecimal(rawT))) this.fail(line, this.tsName, `must be an ISO-8601 date-time like the first data row (line ${this.firstDataLine}); was ${quoteForMessage(rawT)}`);
+        this.badTimestamp(line, rawT);
+      }
+    } else {
+      const v = parseDecimal(rawT);
+      if (!Number.isFinite(v)) this.badTimestamp(line, rawT);
+      if (unixUnitOf(v) !== this.tsFormat) {
+        const rule = this.tsFormat === 's' ? `unix seconds (below ${UNIX_SECONDS_LIMIT})` : `unix milliseconds (${UNIX_SECONDS_LIMIT} to 1e14)`;
+        this.fail(line, this.tsName, `must be ${rule} like the first data row (line ${this.firstDataLine}); was ${quoteForMessage(rawT)}`);
+      }
+      t = unixToMs(v, this.tsFormat);
+    }
+
+    // price
+    const rawP = f[this.priceIndex]!;
+    const v = parseDecimal(rawP);
+    let p: number;
+    const tr = this.opts.priceTransform;
+    if (tr !== undefined) {
+      if (!Number.isFinite(v)) this.fail(line, this.priceName, `must be a finite number; was ${quoteForMessage(rawP)}`);
+      p = tr.apply(v);
+      if (!(p > 0 && p < Number.POSITIVE_INFINITY)) this.fail(line, this.priceName, `must give a finite price > 0 by ${tr.describe}; was ${quoteForMessage(rawP)}, giving ${p}`);
+    } else {
+      p = v;
+      if (!(p > 0 && p < Number.POSITIVE_INFINITY)) this.fail(line, this.priceName, `must be a finite number > 0; was ${quoteForMessage(rawP)}`);
+    }
+
+    // order
+    let replace = false;
+    if (!(t > this.lastT)) {
+      if (t === this.lastT) {
+        if (this.opts.duplicateTimestamps === 'last') replace = true;
+        else this.fail(line, this.tsName, `must be strictly increasing; was ${quoteForMessage(rawT)}, the same time as line ${this.lastLine}`);
+      } else {
+        this.fail(line, this.tsName, `must be strictly increasing; was ${quoteForMessage(rawT)} (${isoForMessage(t)}), earlier than line ${this.lastLine} (${quoteForMessage(this.lastRaw)})`);
+      }
+    }
+    this.lastT = t;
+    this.lastLine = line;
+    this.lastRaw = rawT;
+
+    // extras (a bad value throws, and the first error ends the load, so a half-pushed row is never returned)
+    for (const x of this.extras) {
+      const raw = f[x.index]!;
+      let val = Number.NaN;
+      if (raw !== '') {
+        val = parseDecimal(raw);
+        if (Number.isNaN(val)) {
+          if (x.state === NUMERIC || x.required) {
+            const since = x.state === NUMERIC ? ` (the column is numeric from line ${x.firstLine})` : '';
+            this.fail(line, x.name, `must be a number or empty${since}; was ${quoteForMessage(raw)}`);
+          }
+          x.state = TEXT;
+        } else if (x.state === UNDECIDED) {
+          x.state = NUMERIC;
+          x.firstLine = line;
+        }
+      }
+      if (x.state !== TEXT) {
+        if (replace) x.values.setLast(val);
+        else x.values.push(val);
+      }
+    }
+    if (replace) {
+      this.price.setLast(p);
+    } else {
+      this.ts.push(t);
+      this.price.push(p);
+    }
+  }
+
+  private badTimestamp(line: number, raw: string): never {
+    this.fail(line, this.tsName, `must be unix seconds, unix milliseconds or an ISO-8601 date-time (UTC unless it has a zone); was ${quoteForMessage(raw)}`);
+  }
+
+  /** Ends the input and returns the series. `sha256` is the hex digest of the file bytes. */
+  finish(sha256: string): PriceSeries {
+    if (!this.headerSeen) this.fail(1, 'header', 'must name the columns (at least timestamp and price); the file is empty');
+    if (this.price.length === 0) {
+      if (this.opts.pair !== undefined) {
+        const found = [...this.pairsSeen].sort().join(', ');
+        this.fail(undefined, 'pair', `must match at least one row; no row has ${quoteForMessage(this.opts.pair)} (pairs found: ${found === '' ? 'none' : found})`);
+      }
+      if (this.opts.rowFilter !== undefined) {
+        this.fail(undefined, this.opts.rowFilter.column, `must be ${quoteForMessage(this.opts.rowFilter.equals)} on at least one row; no row matched`);
+      }
+      this.fail(this.line + 1, 'rows', 'must have at least one data row after the header; found none');
+    }
+    const extra = new Map<string, Float64Array>();
+    const kept = this.extras.filter((x) => x.state !== TEXT).sort((a, b) => (a.outName < b.outName ? -1 : a.outName > b.outName ? 1 : 0));
+    for (const x of kept) {
+      // an all-empty column (never decided) is kept only when asked for
+      if (x.state === UNDECIDED && !x.required) continue;
+      extra.set(x.outName, x.values.finish());
+    }
+    const params: Record<string, string | number | boolean> = {
+      timestampColumn: this.tsName,
+      timestampFormat: this.tsFormat === 's' ? 'unix-seconds' : this.tsFormat === 'ms' ? 'unix-milliseconds' : 'iso-8601',
+      priceColumn: this.priceName,
+      extraColumns: [...extra.keys()].join(','),
+    };
+    if (this.opts.pair !== undefined) params['pair'] = this.opts.pair;
+    if (this.opts.priceTransform !== undefined) params['priceTransform'] = this.opts.priceTransform.describe;
+    if (this.opts.rowFilter !== undefined) params['rowFilter'] = `${this.opts.rowFilter.column}=${this.opts.rowFilter.equals}`;
+    return makeSeries(this.ts.finish(), this.price.finish(), extra, { kind: this.opts.kind ?? 'csv', file: this.file, sha256, params });
+  }
+}
+
+/** Checks that `file` is a readable regular file, as an InputError naming it otherwise. */
+export async function checkReadableFile(file: string): Promise<void> {
+  let st;
+  try {
+    st = await stat(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const what = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new InputError(file, undefined, undefined, `must be a readable file; ${what} (${code})`, { cause: err });
+  }
+  if (!st.isFile()) throw new InputError(file, undefined, undefined, 'must be a readable file; it is a directory or special file');
+}
+
+/**
+ * Loads a CSV price file (see the module comment for the rules), streaming it in chunks.
+ * Every bad row is an InputError naming file, line and field; the first one found is thrown.
+ */
+export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}): Promise<PriceSeries> {
+  await checkReadableFile(file);
+  const reader = new CsvPriceRowReader(file, options);
+  const hash = createHash('sha256');
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  // hash the exact bytes, then hand papaparse text decoded across chunk boundaries
+  const tee = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  tee.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (err === undefined) resolve();
+      else {
+        raw.destroy();
+        tee.destroy();
+        reject(err);
+      }
+    };
+    raw.on('error', (err) => settle(new InputError(file, undefined, undefined, `must be a readable file; ${err.message}`, { cause: err })));
+    raw.pipe(tee);
+    Papa.parse<string[]>(tee, {
+      delimiter: options.delimiter ?? ',',
+      header: false,
+      dynamicTyping: false,
+      skipEmptyLines: false,
+      chunk(results, parser) {
+        if (settled) return;
+        try {
+          const rows = results.data;
+          for (let i = 0; i < rows.length; i++) reader.row(rows[i]!);
+        } catch (err) {
+          settle(err);
+          parser.abort();
+        }
+      },
+      complete() {
+        settle();
+      },
+      error(err: Error) {
+        settle(new InputError(file, undefined, undefined, `must be readable CSV; ${err.message}`, { cause: err }));
+      },
+    });
+  });
+  return reader.finish(hash.digest('hex'));
+}
+
+/** Parses CSV text held in memory (small inputs and tests). Same rules and messages as {@link loadCsvPrices}. */
+export function parseCsvPricesText(text: string, file: string, options: CsvPricesOptions = {}): PriceSeries {
+  const reader = new CsvPriceRowReader(file, options);
+  const parsed = Papa.parse<string[]>(text, { delimiter: options.delimiter ?? ',', header: false, skipEmptyLines: false });
+  for (const row of parsed.data) reader.row(row);
+  return reader.finish(createHash('sha256').update(text, 'utf8').digest('hex'));
+}

@@ -1,0 +1,162 @@
+/**
+ * Timestamp and number parsing shared by the price loaders. Pure functions, no Date parsing heuristics:
+ * V8's `Date.parse('2024-01-01 00:00')` reads local time, so text dates are parsed here by hand.
+ */
+
+/** Unix time units a numeric timestamp column can hold. */
+export type UnixUnit = 's' | 'ms';
+
+/**
+ * Values below this magnitude are unix seconds, values from it up to {@link UNIX_MS_LIMIT} are unix
+ * milliseconds. 1e11 s is the year 5138; 1e11 ms is 1973-03-03T09:46:40Z. So seconds are read correctly
+ * for any date up to 5138, and milliseconds for any date from 1973-03-03 on.
+ */
+export const UNIX_SECONDS_LIMIT = 1e11;
+/** Values at or above this (1e14 ms is the year 5138) look like micro- or nanoseconds and are refused. */
+export const UNIX_MS_LIMIT = 1e14;
+
+/** The unit of a numeric unix timestamp by the magnitude rule above; undefined when out of range. */
+export function unixUnitOf(v: number): UnixUnit | undefined {
+  const a = Math.abs(v);
+  if (a < UNIX_SECONDS_LIMIT) return 's';
+  if (a < UNIX_MS_LIMIT) return 'ms';
+  return undefined;
+}
+
+/** Unix time in `unit` to integer unix milliseconds (rounded to the nearest ms). */
+export function unixToMs(v: number, unit: UnixUnit): number {
+  return unit === 's' ? Math.round(v * 1000) : Math.round(v);
+}
+
+/**
+ * Parses a plain decimal number (`12`, `-1.5`, `.5`, `1e-3`, `1.`): NaN for anything else, including
+ * the empty string, surrounding spaces, `Infinity`, `NaN` and hex/binary/octal forms that `Number()` accepts.
+ */
+export function parseDecimal(s: string): number {
+  const n = s.length;
+  if (n === 0) return Number.NaN;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(n - 1);
+  // first: digit, '+', '-', '.'; last: digit or '.'
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) return Number.NaN;
+  if (!((last >= 48 && last <= 57) || last === 46)) return Number.NaN;
+  if (n > 1 && first === 48) {
+    const second = s.charCodeAt(1) | 0x20; // lower-case
+    if (second === 120 || second === 98 || second === 111) return Number.NaN; // 0x 0b 0o
+  }
+  return Number(s);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** Reads `len` ASCII digits at `at`; -1 if any is not a digit or the string is too short. */
+function digits(s: string, at: number, len: number): number {
+  if (at + len > s.length) return -1;
+  let v = 0;
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Parses an ISO-8601-style UTC date-time to unix milliseconds; NaN when the text is not one.
+ * Accepted: `YYYY-MM-DD`, then optionally `T` or a space and `HH:MM`, optionally `:SS`, optionally a
+ * fraction `.f…` (1–9 digits, truncated to the millisecond), then optionally a zone: `Z`, `+HH`, `+HH:MM`,
+ * `+HHMM` (or `-`), or `UTC`, optionally after one space. **No zone means UTC.** Field ranges are checked
+ * (month 1–12, the month's days, hour 0–23, minute and second 0–59), so `2023-02-29` is refused.
+ */
+export function parseIsoUtcMs(s: string): number {
+  const n = s.length;
+  const y = digits(s, 0, 4);
+  if (y < 1000 || s.charCodeAt(4) !== 45) return Number.NaN;
+  const mo = digits(s, 5, 2);
+  if (mo < 1 || mo > 12 || s.charCodeAt(7) !== 45) return Number.NaN;
+  const d = digits(s, 8, 2);
+  const dim = mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!;
+  if (d < 1 || d > dim) return Number.NaN;
+  let hh = 0;
+  let mm = 0;
+  let ss = 0;
+  let ms = 0;
+  let i = 10;
+  if (i < n) {
+    const sep = s.charCodeAt(i);
+    if (sep === 84 || sep === 116 || sep === 32) {
+      // 'T', 't', ' ' followed by a time; a space followed by a zone (e.g. "2024-01-01 UTC") is handled below
+      const h = digits(s, i + 1, 2);
+      if (h >= 0 && s.charCodeAt(i + 3) === 58) {
+        hh = h;
+        mm = digits(s, i + 4, 2);
+        if (hh > 23 || mm < 0 || mm > 59) return Number.NaN;
+        i += 6;
+        if (i < n && s.charCodeAt(i) === 58) {
+          ss = digits(s, i + 1, 2);
+          if (ss < 0 || ss > 59) return Number.NaN;
+          i += 3;
+          if (i < n && s.charCodeAt(i) === 46) {
+            let j = i + 1;
+            let scale = 100;
+            while (j < n) {
+              const c = s.charCodeAt(j) - 48;
+              if (c < 0 || c > 9) break;
+              ms += c * scale;
+              scale /= 10;
+              j++;
+            }
+            if (j === i + 1 || j - i - 1 > 9) return Number.NaN;
+            ms = Math.floor(ms);
+            i = j;
+          }
+        }
+      } else if (sep !== 32) {
+        return Number.NaN;
+      }
+    } else if (!(sep === 90 || sep === 122 || sep === 43 || sep === 45)) {
+      return Number.NaN;
+    }
+  }
+  let offsetMin = 0;
+  if (i < n) {
+    if (s.charCodeAt(i) === 32) i++;
+    const z = s.charCodeAt(i);
+    if ((z === 90 || z === 122) && i + 1 === n) {
+      // Z
+    } else if (s.slice(i) === 'UTC') {
+      // UTC
+    } else if (z === 43 || z === 45) {
+      const oh = digits(s, i + 1, 2);
+      if (oh < 0 || oh > 23) return Number.NaN;
+      let om = 0;
+      let j = i + 3;
+      if (j < n && s.charCodeAt(j) === 58) j++;
+      if (j < n) {
+        om = digits(s, j, 2);
+        if (om < 0 || om > 59 || j + 2 !== n) return Number.NaN;
+      } else if (j !== n) {
+        return Number.NaN;
+      }
+      offsetMin = (z === 45 ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return Number.NaN;
+    }
+  }
+  return Date.UTC(y, mo - 1, d, hh, mm, ss, ms) - offsetMin * 60_000;
+}
+
+/** `2024-01-01T00:00:00.000Z` for messages; falls back to the number when out of Date's range. */
+export function isoForMessage(ms: number): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+}
+
+/** A raw field for an error message: JSON-quoted, cut to 60 characters. */
+export function quoteForMessage(s: string): string {
+  return JSON.stringify(s.length > 60 ? `${s.slice(0, 57)}...` : s);
+}
