@@ -1,0 +1,36 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { ChartOptions, ReportRun } from '../model.ts';
+import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, type ChartRow } from './common.ts';
+
+/**
+ * LP value vs hold (and any extra alternatives such as staking) over time, in quote units. The fee and gas
+ * components are visible as the gap between `LP value` (incl. fees, less gas) and `LP before fees and gas`
+ * (the position's principal: lpValue − feesCumulative + gasCumulative).
+ */
+export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}): TopLevelSpec {
+  const rows: ChartRow[] = [];
+  const domain: string[] = [];
+  for (const run of runs) {
+    const ts = run.result.timeseries;
+    const principal = new Float64Array(ts.lpValue.length);
+    for (let i = 0; i < principal.length; i++) principal[i] = ts.lpValue[i]! - ts.feesCumulative[i]! + ts.gasCumulative[i]!;
+    const lines: Array<[string, ArrayLike<number>, ArrayLike<number>]> = [
+      [lineName(runs, run, 'LP value'), ts.timestamp, ts.lpValue],
+      [lineName(runs, run, 'LP before fees and gas'), ts.timestamp, principal],
+      [lineName(runs, run, 'hold'), ts.timestamp, ts.holdValue],
+    ];
+    for (const extra of run.extraSeries ?? []) lines.push([lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
+    for (const [name, t, v] of lines) {
+      pushUnique(domain, name);
+      rows.push(...lineRows(name, t, v, opts));
+    }
+  }
+  return multiLineSpec({
+    title: 'Value over time',
+    subtitle: ['LP value incl. fees less gas, vs. holding the deposited tokens (quote units).', downsampleNote(opts)],
+    rows,
+    domain,
+    yTitle: 'value (quote)',
+    yFormat: ',.4~g',
+  });
+}
