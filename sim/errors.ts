@@ -61,3 +61,32 @@ export class InvariantError extends AmmsimError {
     this.name = 'InvariantError';
   }
 }
+
+/** `; did you mean "x"?` for the closest candidate within edit distance 3, else ''. */
+export function didYouMean(key: string, candidates: readonly string[]): string {
+  let best = '';
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= 3 ? `; did you mean "${best}"?` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+

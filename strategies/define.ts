@@ -1,4 +1,4 @@
-import { ConfigError } from '../sim/errors.ts';
+import { ConfigError, didYouMean } from '../sim/errors.ts';
 import type { LpStrategy, LpStrategyFactory } from './types.ts';
 
 /**
@@ -33,8 +33,7 @@ export function resolveParams<P extends Record<string, unknown>>(
   const names = Object.keys(defaults);
   for (const [k, v] of Object.entries(given)) {
     if (!(k in defaults)) {
-      const hint = names.find((n) => n.toLowerCase().startsWith(k.toLowerCase().slice(0, 3)));
-      throw new ConfigError('--param', `strategy "${factory.name}" has no parameter "${k}"${hint ? `; did you mean "${hint}"?` : ''} (parameters: ${names.join(', ') || 'none'})`);
+      throw new ConfigError('--param', `strategy "${factory.name}" has no parameter "${k}"${didYouMean(k, names)} (parameters: ${names.join(', ') || 'none'})`);
     }
     const want = typeof defaults[k];
     let val = v;

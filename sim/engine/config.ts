@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.ts';
+import { ConfigError, didYouMean } from '../errors.ts';
 
 /**
  * Everything a backtest run is configured by. Keys match the CLI flags in camelCase (`--pool-liquidity` →
@@ -67,33 +67,6 @@ export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
 });
 
 const KEYS = Object.keys(BACKTEST_DEFAULTS) as (keyof BacktestConfig)[];
-
-function didYouMean(key: string, candidates: readonly string[]): string {
-  let best = '';
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(key.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= 3 ? `; did you mean "${best}"?` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
 
 function flagName(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());

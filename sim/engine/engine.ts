@@ -312,7 +312,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     if (step === 0) {
       applyLp(inp.lp.onStart(ctx));
     } else {
-      measureNoFee();
+      // The fee-less holdings recorded at the end of the previous step are the "before trading" amounts.
       const b0 = noFeeBase;
       const q0 = noFeeQuote;
       for (traderIdx = 0; traderIdx < inp.traders.length; traderIdx++) {
@@ -342,8 +342,12 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     let allInRange = positionIds.length > 0;
     let lower = NaN;
     let upper = NaN;
+    noFeeBase = 0;
+    noFeeQuote = 0;
     for (let i = 0; i < positionIds.length; i++) {
       const v = pool.position(positionIds[i]!);
+      noFeeBase += v.baseNoFees;
+      noFeeQuote += v.quoteNoFees;
       posValue += (v.base + v.feesBase) * price + v.quote + v.feesQuote;
       feeBase += v.feesBase;
       feeQuote += v.feesQuote;

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { Options } from 'yargs';
+import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
+import { ConfigError, InputError } from '../../sim/errors.ts';
+import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
+
+const d = BACKTEST_DEFAULTS;
+
+/**
+ * The flags shared by `backtest`, `compare` and `sweep`: prices, pool, strategy, traders, gas. No yargs
+ * defaults (defaults live in BACKTEST_DEFAULTS and are merged under --config); `defaultDescription` shows
+ * them in --help.
+ */
+export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
+  prices: { type: 'string', group: 'Data:', describe: 'price series: CSV (timestamp|time|date|datetime, price|close) or Arrow (.arrow/.feather)', defaultDescription: 'built-in synthetic series (GBM, 2000, σ 80 %/yr, hourly, 1 year, seed 42)' },
+  pool: { type: 'string', group: 'Pool:', choices: ['v2', 'v3'], describe: 'pool type', defaultDescription: d.pool },
+  fee: { type: 'number', group: 'Pool:', describe: 'LP fee as a fraction (0.003 = 0.30 %)', defaultDescription: String(d.fee) },
+  'tick-spacing': { type: 'number', group: 'Pool:', describe: 'v3 tick spacing', defaultDescription: 'from the fee tier (0.0001→1, 0.0005→10, 0.003→60, 0.01→200)' },
+  'pool-liquidity': { type: 'number', group: 'Pool:', describe: "other LPs' full-range liquidity, valued in quote at the first price", defaultDescription: String(d.poolLiquidity) },
+  'pool-liquidity-file': { type: 'string', group: 'Pool:', describe: 'v3 background liquidity distribution (JSON, see README)' },
+  exact: { type: 'boolean', group: 'Pool:', describe: 'use the exact bigint pool end to end (slower)', defaultDescription: String(d.exact) },
+  strategy: { type: 'string', group: 'Strategy:', describe: `LP strategy: ${[...BUILTIN_STRATEGIES.keys()].join(', ')}, or a path to a module`, defaultDescription: d.strategy },
+  width: { type: 'number', group: 'Strategy:', describe: 'range strategies: the range is [P0/(1+W), P0*(1+W)], snapped outward to ticks', defaultDescription: String(d.width) },
+  'rebalance-delay': { type: 'number', group: 'Strategy:', describe: 'rebalance: steps out of range before re-centring', defaultDescription: String(d.rebalanceDelay) },
+  param: { type: 'string', array: true, group: 'Strategy:', describe: 'strategy parameter key=value (repeatable)' },
+  capital: { type: 'number', group: 'Strategy:', describe: "LP capital in quote units, split to the position's ratio through the pool at the start", defaultDescription: String(d.capital) },
+  arbitrage: { type: 'boolean', group: 'Traders:', describe: 'run the arbitrageur (--no-arbitrage to disable)', defaultDescription: String(d.arbitrage) },
+  'noise-rate': { type: 'number', group: 'Traders:', describe: 'noise trades per step (Poisson mean); 0 = none', defaultDescription: String(d.noiseRate) },
+  'noise-size': { type: 'number', group: 'Traders:', describe: 'mean noise trade size in quote (log-normal)', defaultDescription: String(d.noiseSize) },
+  'noise-volume-share': { type: 'number', group: 'Traders:', describe: "trade this fraction of the series' volume column per step as noise", defaultDescription: String(d.noiseVolumeShare) },
+  'gas-price': { type: 'number', group: 'Costs:', describe: 'gas price in gwei (paid in the base asset at the market price); 0 = no gas', defaultDescription: String(d.gasPrice) },
+  seed: { type: 'number', group: 'Run:', describe: 'random seed (noise traders, synthetic data)', defaultDescription: String(d.seed) },
+  config: { type: 'string', group: 'Run:', describe: 'JSON file with the same keys as the flags (camelCase); flags win' },
+};
+
+const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
+  prices: 'prices', pool: 'pool', fee: 'fee', 'tick-spacing': 'tickSpacing', 'pool-liquidity': 'poolLiquidity',
+  'pool-liquidity-file': 'poolLiquidityFile', exact: 'exact', strategy: 'strategy', width: 'width',
+  'rebalance-delay': 'rebalanceDelay', capital: 'capital', arbitrage: 'arbitrage', 'noise-rate': 'noiseRate',
+  'noise-size': 'noiseSize', 'noise-volume-share': 'noiseVolumeShare', 'gas-price': 'gasPrice', seed: 'seed', csv: 'csv',
+};
+
+/** Parses `key=value` strategy parameters (numbers and booleans typed later against the strategy's defaults). */
+export function parseParams(list: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new ConfigError('--param', `must be key=value; was ${JSON.stringify(item)}`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Reads a --config JSON file: an object with BacktestConfig keys. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(file, undefined, undefined, 'cannot read the config file (does it exist?)');
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+    throw new InputError(file, line, undefined, `not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(file, 1, undefined, 'must be a JSON object of config keys');
+  return obj as Record<string, unknown>;
+}
+
+/** Resolves the backtest config from parsed argv: defaults < --config file < flags. */
+export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}): BacktestConfig {
+  const flags: Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(FLAG_TO_KEY)) if (argv[flag] !== undefined) flags[key] = argv[flag];
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k] = v;
+  const params = parseParams(argv.param as string[] | undefined);
+  const file = typeof argv.config === 'string' ? readConfigFile(argv.config) : {};
+  if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
+  for (const [k, v] of Object.entries(flags)) {
+    if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), 'must be a number');
+  }
+  return resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config');
+}
