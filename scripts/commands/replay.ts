@@ -1,11 +1,83 @@
-import type { CommandModule } from 'yargs';
+import { statSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/errors.ts';
+import { REPLAY_DEFAULTS, ReplayMismatchError, replayJsonl } from '../../sim/replay/jsonl.ts';
+import type { Replayer } from '../../sim/replay/types.ts';
+import { createV2Replayer } from '../../sim/replay/v2Replay.ts';
+import { createV3Replayer } from '../../sim/replay/v3Replay.ts';
 
-// Placeholder until the owning change lands in this session; replaced by the real command module.
-export const replayCommand: CommandModule = {
+export interface ReplayArgs {
+  pool?: string;
+  events?: string;
+  out?: string;
+  check?: boolean;
+}
+
+const POOLS = ['v3', 'v2'] as const;
+type PoolKind = (typeof POOLS)[number];
+
+function createReplayer(pool: PoolKind, file: string): Replayer {
+  return pool === 'v2' ? createV2Replayer({ file }) : createV3Replayer({ file });
+}
+
+/**
+ * `ammsim replay`: runs pool events (JSONL, the vocabulary of the oracle README) through the exact bigint
+ * pool and writes one result line per input line, in order (CONTRACT.md). With `--check`, compares against
+ * the `expect` of case lines and fails on the first mismatch, naming its line.
+ */
+export const replayCommand: CommandModule<object, ReplayArgs> = {
   command: 'replay',
-  describe: '(replay: being built)',
-  handler: () => {
-    throw new ConfigError('replay', 'not yet supported in this build');
+  describe: 'Replay pool events (JSONL) through the exact v3 or v2 pool, one result line per event',
+  builder: (y: Argv<object>) =>
+    y
+      .usage(
+        '$0 replay --pool v3|v2 --events IN.jsonl [--out OUT.jsonl] [--check]\n\n' +
+          'Runs each event of IN.jsonl through the exact (bigint) pool and writes one JSON result per input line, in order: ' +
+          'the amounts, position and state the Uniswap contract produces, every integer a decimal string; a reverting event ' +
+          'gives {"revert": "<reason>", "state": {...}}. An input line is a bare event or a case line ' +
+          '{"event": {...}, "expect": {...}}; blank lines are skipped. The event vocabulary is that of the oracle README ' +
+          '(v2: initialize, mint, burn, swap, swapRaw).',
+      )
+      .option('pool', { type: 'string', choices: POOLS, describe: `Pool kind [default: ${REPLAY_DEFAULTS.pool}]` })
+      .option('events', { type: 'string', describe: 'Input events, one JSON object per line', demandOption: 'give the input file: --events IN.jsonl' })
+      .option('out', { type: 'string', describe: 'Write the results here (atomically); without it, to stdout' })
+      .option('check', {
+        type: 'boolean',
+        describe: "Compare each result with its case line's expect; report the first mismatch with its line, exit 1 on any",
+      })
+      .example('$0 replay --pool v2 --events ../shared/oracle/v2/00-feeoff.jsonl --check', 'verify the v2 pool against the contract')
+      .example('$0 replay --events swaps.jsonl --out results.jsonl', 'replay v3 events, results to results.jsonl'),
+  handler: async (argv) => {
+    const pool = (argv.pool ?? REPLAY_DEFAULTS.pool) as PoolKind;
+    if (!POOLS.includes(pool)) throw new ConfigError('--pool', `must be one of ${POOLS.join(', ')}; was ${String(argv.pool)}`);
+    const events = argv.events;
+    if (events === undefined || events === '') throw new ConfigError('--events', 'give the input file: --events IN.jsonl');
+    try {
+      if (!statSync(events).isFile()) throw new ConfigError('--events', `${events} is not a file`);
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError('--events', `cannot read ${events}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    }
+    if (argv.out !== undefined && argv.out === '') throw new ConfigError('--out', 'must be a file path');
+
+    const replayer = createReplayer(pool, events);
+    const lines: string[] = [];
+    const summary = await replayJsonl(replayer, events, { file: events, onResult: (json) => lines.push(json) });
+    const text = lines.length === 0 ? '' : lines.join('\n') + '\n';
+    if (argv.out !== undefined) writeFileAtomic(argv.out, text);
+    else process.stdout.write(text);
+
+    if (argv.check) {
+      if (summary.cases === 0) {
+        throw new ConfigError('--check', `${events} has no case lines ({"event": …, "expect": …}) to compare against`);
+      }
+      const m = summary.firstMismatch;
+      if (m !== undefined) {
+        const where = argv.out !== undefined ? `; the results were written to ${argv.out}` : '';
+        throw new ReplayMismatchError(events, m, [`${summary.mismatches} of ${summary.cases} case lines differ${where}`]);
+      }
+      process.stderr.write(`check: all ${summary.cases} case lines of ${events} match (--pool ${pool})\n`);
+    }
   },
 };
