@@ -1,6 +1,7 @@
 import type { BacktestConfig } from '../engine/config.ts';
 import type { EnginePool } from '../engine/enginePool.ts';
 import { ConfigError } from '../errors.ts';
+import { V2ExactEnginePool } from './v2ExactEnginePool.ts';
 import { V2FloatPool } from './v2FloatPool.ts';
 
 /**
@@ -14,8 +15,7 @@ export function createEnginePool(config: BacktestConfig, firstPrice: number): En
   const base = config.poolLiquidity / 2 / firstPrice;
   const quote = config.poolLiquidity / 2;
   if (config.pool === 'v2') {
-    if (config.exact) throw new ConfigError('--exact', 'the exact v2 engine pool is not yet supported in this build');
-    return new V2FloatPool(config.fee, base, quote);
+    return config.exact ? new V2ExactEnginePool(config.fee, base, quote) : new V2FloatPool(config.fee, base, quote);
   }
   throw new ConfigError('--pool', 'v3 backtests are not yet supported in this build');
 }
