@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { ConfigError, InputError } from '../../sim/errors.ts';
+import { parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
 
 /**
  * Staking inputs as time series: a historical staking APR (`--staking-series`) and the market price of a liquid
@@ -38,36 +39,19 @@ export interface LstPriceSeries {
 const TIME_COLUMNS = ['timestamp', 'time', 'date', 'datetime', 'datetime_utc', 'unix_s'] as const;
 
 /**
- * Parses one timestamp cell to unix ms (UTC). Accepts unix seconds, unix milliseconds (a number ≥ 1e11 is read as
- * milliseconds: 1e11 s would be the year 5138), ISO-8601, `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` (UTC when no
- * zone is given). Returns undefined when the cell is not a time.
+ * Parses one timestamp cell to unix ms (UTC) by the same rules as the price loader (data/loaders/timestamps.ts):
+ * unix seconds below 1e11, unix milliseconds from there up to 1e14, else ISO-8601 / `YYYY-MM-DD[ HH:MM[:SS]]`, read
+ * as UTC when no zone is given. Returns undefined when the cell is not a time.
  */
 export function parseTimestampMs(cell: string): number | undefined {
   const s = cell.trim();
-  if (s === '') return undefined;
-  if (/^[+-]?\d+(\.\d+)?$/.test(s)) {
-    const v = Number(s);
-    if (!Number.isFinite(v)) return undefined;
-    return Math.round(Math.abs(v) >= 1e11 ? v : v * 1000);
+  const v = parseDecimal(s);
+  if (!Number.isNaN(v)) {
+    const unit = unixUnitOf(v);
+    return unit === undefined ? undefined : unixToMs(v, unit);
   }
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
-  if (m === null) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', se = '0', frac, zone] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(se);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
-  let ms = Date.UTC(Number(y), month - 1, day, hour, minute, second) + (frac === undefined ? 0 : Math.round(Number(frac) * 1000));
-  // Date.UTC rolls 2023-02-30 over to March; reject such dates rather than guess.
-  if (new Date(Date.UTC(Number(y), month - 1, day)).getUTCDate() !== day) return undefined;
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
-  }
-  return ms;
+  const iso = parseIsoUtcMs(s);
+  return Number.isNaN(iso) ? undefined : iso;
 }
 
 /** Index of the last observation at or before `tMs` (binary search), or −1 when `tMs` precedes the first. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Papa from 'papaparse';
 import { ConfigError } from '../../sim/errors.ts';
 import { loadAprSeries, parseLstPriceCsv, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
-import { simulateStaking, maxDrawdownOf, STAKING_DEFAULTS, type StakingParams } from './staking.ts';
+import { simulateStaking, STAKING_DEFAULTS, type StakingParams } from './staking.ts';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -131,13 +131,6 @@ describe('simulateStaking: liquid staking token', () => {
     expect([...r.markMultiplier]).toEqual([1, 1, 1, 1, 1]); // request at T0 + 1 d
     const r2 = simulateStaking(params({ capital: 10_000, apr: 0, lst, unbondingDays: 2 }), ts.subarray(0, 3), price.subarray(0, 3));
     expect([...r2.markMultiplier]).toEqual([1, 1, 1]);
-  });
-});
-
-describe('maxDrawdownOf', () => {
-  it('behavior: hand-computed', () => {
-    expect(maxDrawdownOf(Float64Array.of(1, 2, 1.5, 3, 1.5, 2))).toBe(0.5);
-    expect(maxDrawdownOf(Float64Array.of(1, 2, 3))).toBe(0);
   });
 });
 

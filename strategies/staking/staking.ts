@@ -1,4 +1,5 @@
 import { ConfigError, InvariantError } from '../../sim/errors.ts';
+import { maxDrawdown } from '../../sim/metrics/drawdown.ts';
 import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { COMPOUNDING_MODES, MS_PER_DAY, MS_PER_YEAR, stakingGrowth, type AprSchedule, type Compounding } from './compounding.ts';
 import { alignLstPrice, LST_ENTRIES, type LstEntry } from './liquidStaking.ts';
@@ -83,18 +84,6 @@ export interface StakingResult {
   readonly notes: readonly string[];
 }
 
-/** Largest fall from a running peak, as a fraction of that peak (0 for a non-decreasing series). */
-export function maxDrawdownOf(values: Float64Array): number {
-  let peak = -Infinity;
-  let dd = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v > peak) peak = v;
-    else if (peak > 0) dd = Math.max(dd, (peak - v) / peak);
-  }
-  return dd;
-}
-
 /** Validates staking params (ConfigError naming the flag); returns them unchanged. */
 export function validateStakingParams(p: StakingParams): StakingParams {
   if (!(Number.isFinite(p.capital) && p.capital > 0)) throw new ConfigError('--capital', `must be > 0 (quote units); was ${p.capital}`);
@@ -170,7 +159,7 @@ export function simulateStaking(params: StakingParams, timestampMs: Float64Array
     rewardsValue: rewardsBase * finalMarkPrice,
     apr: years > 0 ? (finalValue - p.capital) / p.capital / years : 0,
     rewardApr: years > 0 ? (finalBase / baseInitial - 1) / years : 0,
-    maxDrawdown: maxDrawdownOf(value),
+    maxDrawdown: maxDrawdown(value),
     years,
     accrualEndMs,
     accrualYears,
