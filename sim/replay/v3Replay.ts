@@ -83,149 +83,161 @@ function positionOf(p: V3PositionView): Record<string, string> {
   };
 }
 
+/** Where an event came from, for InputError messages. */
+interface At {
+  readonly file: string;
+  readonly line: number;
+}
+
+function fail(at: At, field: string | undefined, problem: string): never {
+  throw new InputError(at.file, at.line, field, problem);
+}
+
+// Field parsers: plain module functions (no closures per event: the replay loop is hot).
+function bigintField(at: At, event: Event, name: string, min: bigint, max: bigint, typeName: string, fallback?: bigint): bigint {
+  const v = event[name];
+  if (v === undefined && fallback !== undefined) return fallback;
+  let x: bigint | undefined;
+  if (typeof v === 'string' && INTEGER_RE.test(v)) x = BigInt(v);
+  else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
+  if (x === undefined) return fail(at, name, `must be an integer (a decimal string); was ${describe(v)}`);
+  if (x < min || x > max) return fail(at, name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
+  return x;
+}
+
+function intField(at: At, event: Event, name: string, min: number, max: number, typeName: string): number {
+  const v = event[name];
+  let x: number | undefined;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) x = v;
+  else if (typeof v === 'string' && INTEGER_RE.test(v) && Number.isSafeInteger(Number(v))) x = Number(v);
+  if (x === undefined) return fail(at, name, `must be an integer; was ${describe(v)}`);
+  if (x < min || x > max) return fail(at, name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
+  return x;
+}
+
+function ownerField(at: At, event: Event): string {
+  const v = event['owner'];
+  if (typeof v !== 'string' || v.length === 0) return fail(at, 'owner', `must be a non-empty string; was ${describe(v)}`);
+  return v;
+}
+
+function tickField(at: At, event: Event, name: string): number {
+  return intField(at, event, name, INT24_MIN, INT24_MAX, 'int24');
+}
+
+function uint128Field(at: At, event: Event, name: string, fallback?: bigint): bigint {
+  return bigintField(at, event, name, 0n, MAX_UINT128, 'uint128', fallback);
+}
+
+function checkFields(at: At, event: Event, type: string): void {
+  const allowed = ALLOWED_FIELDS[type] as readonly string[];
+  for (const key in event) {
+    if (!allowed.includes(key)) {
+      // Report the first unknown field in sorted order, so the message does not depend on key order.
+      const unknown = Object.keys(event).filter((k) => !allowed.includes(k)).sort();
+      fail(at, unknown[0], `is not a field of a ${type} event (fields: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+/** Runs one validated event on the pool; throws PoolError on a contract revert. */
+function runEvent(pool: V3Pool, at: At, event: Event, type: string): Record<string, unknown> {
+  switch (type) {
+    case 'swap': {
+      const zeroForOne = event['zeroForOne'];
+      if (typeof zeroForOne !== 'boolean') return fail(at, 'zeroForOne', `must be true or false; was ${describe(zeroForOne)}`);
+      const amountSpecified = bigintField(at, event, 'amountSpecified', MIN_INT256, MAX_INT256, 'int256');
+      const sqrtPriceLimitX96 = bigintField(at, event, 'sqrtPriceLimitX96', 0n, MAX_UINT160, 'uint160');
+      const r = pool.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96);
+      return { amount0: r.amount0.toString(), amount1: r.amount1.toString() };
+    }
+    case 'mint':
+    case 'burn': {
+      const owner = ownerField(at, event);
+      const tickLower = tickField(at, event, 'tickLower');
+      const tickUpper = tickField(at, event, 'tickUpper');
+      const amount = uint128Field(at, event, 'amount');
+      const r = type === 'mint' ? pool.mint(owner, tickLower, tickUpper, amount) : pool.burn(owner, tickLower, tickUpper, amount);
+      return {
+        amount0: r.amount0.toString(),
+        amount1: r.amount1.toString(),
+        position: positionOf(pool.position(owner, tickLower, tickUpper)),
+      };
+    }
+    case 'collect': {
+      const owner = ownerField(at, event);
+      const tickLower = tickField(at, event, 'tickLower');
+      const tickUpper = tickField(at, event, 'tickUpper');
+      const amount0Requested = uint128Field(at, event, 'amount0Requested', MAX_UINT128);
+      const amount1Requested = uint128Field(at, event, 'amount1Requested', MAX_UINT128);
+      const r = pool.collect(owner, tickLower, tickUpper, amount0Requested, amount1Requested);
+      return {
+        amount0: r.amount0.toString(),
+        amount1: r.amount1.toString(),
+        position: positionOf(pool.position(owner, tickLower, tickUpper)),
+      };
+    }
+    case 'initialize': {
+      pool.initialize(bigintField(at, event, 'sqrtPriceX96', 0n, MAX_UINT160, 'uint160'));
+      return {};
+    }
+    case 'setFeeProtocol': {
+      const feeProtocol0 = intField(at, event, 'feeProtocol0', 0, 255, 'uint8');
+      const feeProtocol1 = intField(at, event, 'feeProtocol1', 0, 255, 'uint8');
+      pool.setFeeProtocol(feeProtocol0, feeProtocol1);
+      return {};
+    }
+    default: {
+      // collectProtocol
+      const amount0Requested = uint128Field(at, event, 'amount0Requested', MAX_UINT128);
+      const amount1Requested = uint128Field(at, event, 'amount1Requested', MAX_UINT128);
+      const r = pool.collectProtocol(amount0Requested, amount1Requested);
+      return { amount0: r.amount0.toString(), amount1: r.amount1.toString() };
+    }
+  }
+}
+
+class V3Replayer implements Replayer {
+  private pool: V3Pool | undefined;
+  private readonly file: string;
+
+  constructor(file: string) {
+    this.file = file;
+  }
+
+  apply(event: Event, line: number): Record<string, unknown> {
+    const at: At = { file: this.file, line };
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      return fail(at, undefined, `an event must be a JSON object; was ${describe(event)}`);
+    }
+    const type = event['type'];
+    if (typeof type !== 'string' || !Object.hasOwn(ALLOWED_FIELDS, type)) {
+      return fail(at, 'type', `must be one of ${EVENT_TYPES.join(', ')}; was ${describe(type)}`);
+    }
+    checkFields(at, event, type);
+    if (type === 'initialize') {
+      const fee = intField(at, event, 'fee', 0, 999_999, 'fee in hundredths of a bip (uint24 below 1,000,000)');
+      const tickSpacing = intField(at, event, 'tickSpacing', 1, 16_383, 'tick spacing');
+      bigintField(at, event, 'sqrtPriceX96', 0n, MAX_UINT160, 'uint160');
+      if (this.pool === undefined) this.pool = new V3Pool({ fee, tickSpacing });
+    }
+    const pool = this.pool;
+    if (pool === undefined) return fail(at, 'type', `the first event must be initialize (it creates the pool); was ${type}`);
+    // Every field is parsed before the pool method runs, so a malformed event never half-applies.
+    let result: Record<string, unknown>;
+    try {
+      result = runEvent(pool, at, event, type);
+    } catch (e) {
+      if (e instanceof PoolError) return { revert: e.reason, state: stateOf(pool) };
+      if (e instanceof ConfigError) return fail(at, e.flag, e.message);
+      throw e;
+    }
+    result['state'] = stateOf(pool);
+    return result;
+  }
+}
+
 /** Creates a replayer holding one v3 pool, created by the first (`initialize`) event. */
 export function createV3Replayer(options: V3ReplayerOptions = {}): Replayer {
-  const file = options.file ?? '<events>';
-  let pool: V3Pool | undefined;
-
-  return {
-    apply(event: Event, line: number): Record<string, unknown> {
-      const fail = (field: string | undefined, problem: string): never => {
-        throw new InputError(file, line, field, problem);
-      };
-      if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-        return fail(undefined, `an event must be a JSON object; was ${describe(event)}`);
-      }
-      const type = event['type'];
-      if (typeof type !== 'string' || !Object.hasOwn(ALLOWED_FIELDS, type)) {
-        return fail('type', `must be one of ${EVENT_TYPES.join(', ')}; was ${describe(type)}`);
-      }
-      const allowed = ALLOWED_FIELDS[type] as readonly string[];
-      for (const key of Object.keys(event).sort()) {
-        if (!allowed.includes(key)) fail(key, `is not a field of a ${type} event (fields: ${allowed.join(', ')})`);
-      }
-
-      const bigintField = (name: string, min: bigint, max: bigint, typeName: string, optional?: bigint): bigint => {
-        const v = event[name];
-        if (v === undefined && optional !== undefined) return optional;
-        let x: bigint | undefined;
-        if (typeof v === 'string' && INTEGER_RE.test(v)) x = BigInt(v);
-        else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
-        if (x === undefined) return fail(name, `must be an integer (a decimal string); was ${describe(v)}`);
-        if (x < min || x > max) return fail(name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
-        return x;
-      };
-      const intField = (name: string, min: number, max: number, typeName: string): number => {
-        const v = event[name];
-        let x: number | undefined;
-        if (typeof v === 'number' && Number.isSafeInteger(v)) x = v;
-        else if (typeof v === 'string' && INTEGER_RE.test(v) && Number.isSafeInteger(Number(v))) x = Number(v);
-        if (x === undefined) return fail(name, `must be an integer; was ${describe(v)}`);
-        if (x < min || x > max) return fail(name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
-        return x;
-      };
-      const ownerField = (): string => {
-        const v = event['owner'];
-        if (typeof v !== 'string' || v.length === 0) return fail('owner', `must be a non-empty string; was ${describe(v)}`);
-        return v;
-      };
-      const tickField = (name: string): number => intField(name, INT24_MIN, INT24_MAX, 'int24');
-      const uint128 = (name: string, optional?: bigint): bigint => bigintField(name, 0n, MAX_UINT128, 'uint128', optional);
-
-      // Validate every field before touching the pool, so a malformed event never half-applies.
-      let run: (p: V3Pool) => Record<string, unknown>;
-      switch (type) {
-        case 'initialize': {
-          const fee = intField('fee', 0, 999_999, 'fee in hundredths of a bip (uint24 below 1,000,000)');
-          const tickSpacing = intField('tickSpacing', 1, 16_383, 'tick spacing');
-          const sqrtPriceX96 = bigintField('sqrtPriceX96', 0n, MAX_UINT160, 'uint160');
-          if (pool === undefined) {
-            try {
-              pool = new V3Pool({ fee, tickSpacing });
-            } catch (e) {
-              if (e instanceof ConfigError) return fail(e.flag, e.message);
-              throw e;
-            }
-          }
-          run = (p) => {
-            p.initialize(sqrtPriceX96);
-            return {};
-          };
-          break;
-        }
-        case 'mint':
-        case 'burn': {
-          const owner = ownerField();
-          const tickLower = tickField('tickLower');
-          const tickUpper = tickField('tickUpper');
-          const amount = uint128('amount');
-          run = (p) => {
-            const r = type === 'mint' ? p.mint(owner, tickLower, tickUpper, amount) : p.burn(owner, tickLower, tickUpper, amount);
-            return {
-              amount0: r.amount0.toString(),
-              amount1: r.amount1.toString(),
-              position: positionOf(p.position(owner, tickLower, tickUpper)),
-            };
-          };
-          break;
-        }
-        case 'collect': {
-          const owner = ownerField();
-          const tickLower = tickField('tickLower');
-          const tickUpper = tickField('tickUpper');
-          const amount0Requested = uint128('amount0Requested', MAX_UINT128);
-          const amount1Requested = uint128('amount1Requested', MAX_UINT128);
-          run = (p) => {
-            const r = p.collect(owner, tickLower, tickUpper, amount0Requested, amount1Requested);
-            return {
-              amount0: r.amount0.toString(),
-              amount1: r.amount1.toString(),
-              position: positionOf(p.position(owner, tickLower, tickUpper)),
-            };
-          };
-          break;
-        }
-        case 'swap': {
-          const zeroForOne = event['zeroForOne'];
-          if (typeof zeroForOne !== 'boolean') return fail('zeroForOne', `must be true or false; was ${describe(zeroForOne)}`);
-          const amountSpecified = bigintField('amountSpecified', MIN_INT256, MAX_INT256, 'int256');
-          const sqrtPriceLimitX96 = bigintField('sqrtPriceLimitX96', 0n, MAX_UINT160, 'uint160');
-          run = (p) => {
-            const r = p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96);
-            return { amount0: r.amount0.toString(), amount1: r.amount1.toString() };
-          };
-          break;
-        }
-        case 'setFeeProtocol': {
-          const feeProtocol0 = intField('feeProtocol0', 0, 255, 'uint8');
-          const feeProtocol1 = intField('feeProtocol1', 0, 255, 'uint8');
-          run = (p) => {
-            p.setFeeProtocol(feeProtocol0, feeProtocol1);
-            return {};
-          };
-          break;
-        }
-        default: {
-          // collectProtocol
-          const amount0Requested = uint128('amount0Requested', MAX_UINT128);
-          const amount1Requested = uint128('amount1Requested', MAX_UINT128);
-          run = (p) => {
-            const r = p.collectProtocol(amount0Requested, amount1Requested);
-            return { amount0: r.amount0.toString(), amount1: r.amount1.toString() };
-          };
-        }
-      }
-
-      if (pool === undefined) return fail('type', `the first event must be initialize (it creates the pool); was ${type}`);
-      try {
-        const result = run(pool);
-        result['state'] = stateOf(pool);
-        return result;
-      } catch (e) {
-        if (e instanceof PoolError) return { revert: e.reason, state: stateOf(pool) };
-        if (e instanceof ConfigError) return fail(e.flag, e.message);
-        throw e;
-      }
-    },
-  };
+  return new V3Replayer(options.file ?? '<events>');
 }
