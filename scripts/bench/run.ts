@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: the performance figures quoted in the README. Wall-clock timings of warmed-up runs on
+ * this machine (best and median of N); nothing here is asserted by the test suite.
+ *
+ *   npx tsx scripts/bench/run.ts [--quick] [--only name,name]
+ *
+ * Writes a Markdown table to stdout and out/bench/results.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { GBM_MINUTE, generateGbm, writeSeriesCsv } from '../../data/synthetic/gbm.ts';
+import { runEngine } from '../../sim/engine/engine.ts';
+import { constantGas } from '../../sim/engine/gas.ts';
+import { V2FloatPool } from '../../sim/pools/v2FloatPool.ts';
+import { Rng } from '../../sim/rng.ts';
+import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
+import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
+import { extraBenches } from './extra.ts';
+
+export interface BenchResult {
+  readonly name: string;
+  readonly unit: string;
+  /** Best (highest throughput / lowest time) and median over the repetitions. */
+  readonly best: number;
+  readonly median: number;
+  readonly target: string;
+  readonly note: string;
+}
+
+export function timeIt(reps: number, fn: () => void): number[] {
+  for (let i = 0; i < 3; i++) fn(); // warm-up: let the JIT settle before timing
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export const median = (xs: readonly number[]): number => xs[Math.floor(xs.length / 2)]!;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyIdx = args.indexOf('--only');
+const only = onlyIdx >= 0 ? new Set((args[onlyIdx + 1] ?? '').split(',')) : undefined;
+const want = (name: string): boolean => only === undefined || only.has(name);
+const reps = quick ? 3 : 7;
+const outDir = 'out/bench';
+mkdirSync(outDir, { recursive: true });
+const results: BenchResult[] = [];
+const log = (s: string): void => void process.stderr.write(s + '\n');
+
+const minute = generateGbm({ ...GBM_MINUTE, seed: 1 });
+
+if (want('engine-v2')) {
+  log('engine-v2: v2 full range + arbitrageur, 525,600 minute steps, engine only');
+  const ms = timeIt(reps, () => {
+    runEngine({
+      series: minute,
+      pool: new V2FloatPool(0.003, 500, 1_000_000),
+      lp: fullRangeStrategy.create({}),
+      traders: [createArbitrageur()],
+      capital: 10_000,
+      gas: constantGas('v2', 0),
+      rng: new Rng(1),
+    });
+  });
+  results.push({ name: 'engine-v2', unit: 'M steps/s', best: minute.length / ms[0]! / 1e3, median: minute.length / median(ms) / 1e3, target: '≥ 5', note: 'v2 full range + arbitrageur, float path, 525,600 steps' });
+}
+
+const csvPath = join(outDir, 'minute-1y.csv');
+if (want('cli') || want('papaparse') || want('startup')) {
+  if (!existsSync(csvPath)) {
+    log(`writing ${csvPath} (525,600 rows)`);
+    writeSeriesCsv(minute, csvPath);
+  }
+}
+
+const parseOnly = async (): Promise<void> => {
+  await new Promise<void>((resolve, reject) => {
+    let rows = 0;
+    Papa.parse<string[]>(createReadStream(csvPath, { encoding: 'utf8', highWaterMark: 1 << 20 }), {
+      chunk: (r) => void (rows += r.data.length),
+      complete: () => (rows > 0 ? resolve() : reject(new Error('no rows'))),
+      error: reject,
+    });
+  });
+};
+
+let papaMs = NaN;
+if (want('papaparse') || want('cli')) {
+  log('papaparse: stream-parse the same CSV, nothing else');
+  await parseOnly();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await parseOnly();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  papaMs = median(ms);
+  results.push({ name: 'papaparse', unit: 'ms', best: ms[0]!, median: papaMs, target: '(reference)', note: 'papaparse alone streaming the one-year minute CSV (525,600 rows)' });
+}
+
+const cli = (argv: string[]): number => {
+  const t0 = performance.now();
+  execFileSync(process.execPath, ['scripts/ammsim.mjs', ...argv], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return performance.now() - t0;
+};
+
+let startupMs = NaN;
+if (want('startup') || want('cli')) {
+  log('startup: ammsim --version');
+  cli(['--version']);
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) ms.push(cli(['--version']));
+  ms.sort((a, b) => a - b);
+  startupMs = median(ms);
+  results.push({ name: 'startup', unit: 'ms', best: ms[0]!, median: startupMs, target: 'small', note: '`ammsim --version` (node + tsx loader + CLI modules)' });
+}
+
+if (want('cli')) {
+  log('cli: ammsim backtest on the one-year minute CSV with default outputs');
+  const runArgs = ['backtest', '--prices', csvPath, '--out', join(outDir, 'cli-run')];
+  cli(runArgs);
+  const ms: number[] = [];
+  for (let i = 0; i < Math.min(reps, 5); i++) ms.push(cli(runArgs));
+  ms.sort((a, b) => a - b);
+  const net = median(ms) - startupMs;
+  results.push({ name: 'cli-backtest', unit: 'ms', best: ms[0]! - startupMs, median: net, target: `≤ 2× papaparse = ${(2 * papaMs).toFixed(0)}`, note: `end to end less start-up; ratio to papaparse ${(net / papaMs).toFixed(2)}×` });
+}
+
+for (const b of await extraBenches({ reps, want, log })) results.push(b);
+
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const lines = ['| benchmark | best | median | unit | target | what |', '|---|---:|---:|---|---|---|'];
+for (const r of results) lines.push(`| ${r.name} | ${fmt(r.best)} | ${fmt(r.median)} | ${r.unit} | ${r.target} | ${r.note} |`);
+process.stdout.write(lines.join('\n') + '\n');
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ node: process.version, results }, null, 2) + '\n');
