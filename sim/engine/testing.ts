@@ -1,5 +1,5 @@
 import { makeSeries, type PriceSeries } from '../../data/series.ts';
-import { Rng } from '../rng.ts';
+import { generateGbm, MS_PER_YEAR } from '../../data/synthetic/gbm.ts';
 
 /**
  * Test helpers: small in-memory series. (The documented synthetic generator for users lives in
@@ -12,10 +12,8 @@ export function seriesOf(prices: readonly number[], stepMs = 3_600_000, startMs 
   return makeSeries(ts, Float64Array.from(prices), new Map(), { kind: 'test', sha256: 'test' });
 }
 
-/** A GBM path with zero drift: exp(−σ²Δt/2 + σ√Δt·Z) steps, Δt in years. */
+/** Prices of a zero-drift GBM path (data/synthetic/gbm.ts) with `n` rows of Δt = `dtYears`. */
 export function gbmPath(n: number, sigma: number, dtYears: number, p0: number, seed: number): number[] {
-  const rng = new Rng(seed);
-  const out = [p0];
-  for (let i = 1; i < n; i++) out.push(out[i - 1]! * Math.exp(-0.5 * sigma * sigma * dtYears + sigma * Math.sqrt(dtYears) * rng.normal()));
-  return out;
+  const stepMs = Math.round(dtYears * MS_PER_YEAR);
+  return Array.from(generateGbm({ steps: n, volatility: sigma, stepMs, startPrice: p0, seed }).price);
 }
