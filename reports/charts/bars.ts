@@ -48,11 +48,12 @@ function barSpec(args: {
   return {
     ...specFrame(args.title, args.subtitle),
     data: { values: rows },
-    mark: { type: 'bar', binSpacing: 0 },
+    mark: { type: 'bar', orient: 'vertical' },
     encoding: {
       x: timeX(),
       x2: { field: 't2' },
       y: { field: 'v', type: 'quantitative', title: args.yTitle, axis: { format: args.yFormat } },
+      y2: { datum: 0 },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...domain] }, sort: [...domain], legend: k > 1 ? {} : null },
       tooltip: [
         { field: 'series', type: 'nominal' },
@@ -79,7 +80,7 @@ export function feesBarChart(runs: readonly ReportRun[], _opts: ChartOptions = {
       return fc[to - 1]! - (from === 0 ? 0 : fc[from - 1]!);
     },
     yTitle: 'fees (quote)',
-    yFormat: ',.4~g',
+    yFormat: ',.7~r',
   });
 }
 

@@ -47,7 +47,7 @@ export function pnlChart(runs: readonly ReportRun[], opts: ChartOptions = {}): T
     rows,
     domain,
     yTitle: 'cumulative (quote)',
-    yFormat: ',.4~g',
+    yFormat: ',.7~r',
     zero: true,
   });
 }

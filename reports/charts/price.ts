@@ -67,7 +67,7 @@ export function priceChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
         mark: { type: 'line', strokeWidth: 1.2, invalid: 'break-paths-show-domains' },
         encoding: {
           y: { field: 'v', type: 'quantitative', title: 'price (quote per base)', scale: { zero: false } },
-          tooltip: lineTooltip('price', ',.6~g'),
+          tooltip: lineTooltip('price', ',.7~r'),
         },
       },
       {
@@ -75,7 +75,7 @@ export function priceChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
         mark: { type: 'point', shape: 'triangle-up', filled: true, size: 40 },
         encoding: {
           y: { field: 'v', type: 'quantitative' },
-          tooltip: lineTooltip('price', ',.6~g'),
+          tooltip: lineTooltip('price', ',.7~r'),
         },
       },
     ],

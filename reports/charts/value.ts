@@ -31,6 +31,6 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
     rows,
     domain,
     yTitle: 'value (quote)',
-    yFormat: ',.4~g',
+    yFormat: ',.7~r',
   });
 }

@@ -1,0 +1,271 @@
+/**
+ * The self-contained HTML report: vega, vega-lite and vega-embed browser builds inlined from node_modules,
+ * every chart spec with its data inlined, a metrics table (every summary key with its unit), the resolved
+ * config and the data provenance. No CDN, no fetch: the file works offline from file://.
+ *
+ * Deterministic: the output depends only on the runs and options (no clock, stable key order, fixed number
+ * formats), so the same input gives byte-identical HTML. {@link buildReportFromRun} is what `ammsim backtest`
+ * writes as report.html and what `ammsim report --run DIR` rebuilds from the saved files.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { BacktestResult, LpEvent, Summary } from '../sim/engine/result.ts';
+import { InvariantError } from '../sim/errors.ts';
+import { reportCharts, type ReportChart } from './charts/index.ts';
+import { exactJson, formatMetric, metricRows } from './metrics.ts';
+import type { ChartOptions, ReportRun } from './model.ts';
+
+export interface ReportOptions extends ChartOptions {
+  /** Page title; default `ammsim report: <run labels>`. */
+  readonly title?: string;
+}
+
+/** One inlined browser library. */
+export interface BrowserLibrary {
+  readonly name: string;
+  readonly version: string;
+  readonly code: string;
+}
+
+const LIBRARIES: ReadonlyArray<readonly [name: string, file: string]> = [
+  ['vega', 'build/vega.min.js'],
+  ['vega-lite', 'build/vega-lite.min.js'],
+  ['vega-embed', 'build/vega-embed.min.js'],
+];
+
+/** Finds an installed package's folder through Node's module search path (the packages do not export their builds). */
+function packageDir(name: string): string {
+  const require = createRequire(import.meta.url);
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const candidate = join(dir, name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+  }
+  throw new InvariantError(`package ${name} is not installed (needed to inline its browser build into the report)`);
+}
+
+/** Reads the vega, vega-lite and vega-embed browser (UMD) builds, in load order. */
+export function loadBrowserLibraries(): BrowserLibrary[] {
+  return LIBRARIES.map(([name, file]) => {
+    const dir = packageDir(name);
+    const version = String((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version);
+    return { name, version, code: readFileSync(join(dir, file), 'utf8') };
+  });
+}
+
+/**
+ * Makes JavaScript safe inside an HTML `<script>` element: `</script` would end the element early, so it
+ * becomes `<\/script` (the same string in JS strings, regexes and templates). `<!--` could switch the HTML
+ * parser into its "double escaped" state; the inlined builds contain none, and we refuse code that does
+ * rather than rewrite it blindly.
+ */
+export function escapeInlineScript(code: string): string {
+  if (code.includes('<!--')) throw new InvariantError('inline script contains "<!--", which is unsafe inside <script>');
+  return code.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+/** JSON for a `<script type="application/json">`: `<` only occurs inside JSON strings, where \u003c is equivalent. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** JSON with object keys sorted at every level, 2-space indented (for the resolved config). */
+export function sortedJson(value: unknown): string {
+  const sortKeys = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortKeys(o[k])]));
+    }
+    return v;
+  };
+  return JSON.stringify(sortKeys(value), null, 2) ?? 'null';
+}
+
+/** ISO-8601 UTC of a unix-ms timestamp (a data value, not the clock). */
+function isoUtc(ms: unknown): string {
+  return typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : 'n/a';
+}
+
+/**
+ * A run as it reads back from summary.json / events.json: JSON turns NaN and ±Infinity into null, drops
+ * undefined and -0. Applying the same round trip before rendering is what makes report.html written by
+ * `backtest` byte-identical to the one `ammsim report` rebuilds from the saved files.
+ */
+export function normalizeRunForReport(run: BacktestResult): BacktestResult {
+  return {
+    summary: JSON.parse(JSON.stringify(run.summary)) as Summary,
+    events: JSON.parse(JSON.stringify(run.events)) as LpEvent[],
+    timeseries: run.timeseries,
+  };
+}
+
+/** The default label of a run: its strategy name from the resolved config, else `run`. */
+export function defaultRunLabel(summary: Readonly<Summary>): string {
+  const s = (summary.config as Record<string, unknown> | undefined)?.strategy;
+  return typeof s === 'string' && s !== '' ? s : 'run';
+}
+
+/** The report.html of one backtest run, exactly as `ammsim backtest` writes it. */
+export function buildReportFromRun(run: BacktestResult, options: ReportOptions = {}): string {
+  const normalized = normalizeRunForReport(run);
+  return renderReportHtml([{ label: defaultRunLabel(normalized.summary), result: normalized }], options);
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #1d1d1f; margin: 0; background: #fafafa; }
+main { max-width: 980px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #e4e4e4; padding-bottom: 4px; }
+p.lead { color: #555; margin: 0 0 12px; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
+td.unit { color: #777; }
+td.neg { color: #b3261e; }
+td.hash { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; font-size: 12px; }
+pre { background: #f5f5f7; padding: 10px 12px; overflow-x: auto; font-size: 12px; }
+figure.chart { margin: 18px 0 6px; min-height: 300px; }
+.note { color: #777; font-size: 12px; }
+`;
+
+function metricsTable(runs: readonly ReportRun[]): string {
+  const summaries = runs.map((r) => r.result.summary);
+  const head = `<tr><th>metric</th><th>unit</th>${runs.map((r) => `<th>${escapeHtml(r.label)}</th>`).join('')}</tr>`;
+  const body = metricRows(summaries)
+    .map((m) => {
+      const cells = summaries
+        .map((s) => {
+          const v = (s as unknown as Record<string, unknown>)[m.key];
+          const neg = typeof v === 'number' && v < 0 && m.format !== 'integer' ? ' neg' : '';
+          return `<td class="num${neg}" data-exact="${escapeHtml(exactJson(v))}" title="${escapeHtml(exactJson(v))}">${escapeHtml(formatMetric(v, m.format))}</td>`;
+        })
+        .join('');
+      return `<tr data-key="${escapeHtml(m.key)}"><td>${escapeHtml(m.label)} <span class="note">(${escapeHtml(m.key)})</span></td><td class="unit">${escapeHtml(m.unit)}</td>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<table id="metrics-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+function provenanceTable(runs: readonly ReportRun[]): string {
+  const rows: Array<[string, (d: Readonly<Record<string, unknown>>) => string, string]> = [
+    ['source', (d) => String(d.kind ?? 'n/a'), ''],
+    ['file', (d) => (typeof d.file === 'string' ? d.file : '(built-in synthetic series)'), ''],
+    ['rows', (d) => formatMetric(d.rows, 'count'), 'num'],
+    ['first', (d) => isoUtc(d.firstTimestampMs), 'num'],
+    ['last', (d) => isoUtc(d.lastTimestampMs), 'num'],
+    [
+      'span',
+      (d) =>
+        typeof d.firstTimestampMs === 'number' && typeof d.lastTimestampMs === 'number'
+          ? `${((d.lastTimestampMs - d.firstTimestampMs) / 86_400_000).toFixed(2)} days`
+          : 'n/a',
+      'num',
+    ],
+    ['sha256', (d) => String(d.sha256 ?? 'n/a'), 'hash'],
+    [
+      'parameters',
+      (d) => {
+        const p = d.params as Record<string, unknown> | undefined;
+        return p === undefined ? '' : Object.keys(p).sort().map((k) => `${k}=${String(p[k])}`).join(', ');
+      },
+      '',
+    ],
+  ];
+  const head = `<tr><th></th>${runs.map((r) => `<th>${escapeHtml(r.label)}</th>`).join('')}</tr>`;
+  const body = rows
+    .map(([name, f, cls]) => {
+      const cells = runs
+        .map((r) => {
+          const d = ((r.result.summary as unknown as Record<string, unknown>).data ?? {}) as Record<string, unknown>;
+          return `<td${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(f(d))}</td>`;
+        })
+        .join('');
+      return `<tr data-key="${name}"><td>${name}</td>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<table id="provenance-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+function configSection(runs: readonly ReportRun[]): string {
+  return runs
+    .map(
+      (r) =>
+        `${runs.length > 1 ? `<h3>${escapeHtml(r.label)}</h3>\n` : ''}<pre class="config">${escapeHtml(sortedJson((r.result.summary as unknown as Record<string, unknown>).config ?? {}))}</pre>`,
+    )
+    .join('\n');
+}
+
+/** Runs the embedded charts; exposes `window.ammsimRendered` (a promise) and sets `data-rendered` on <html>. */
+const RENDER_SCRIPT = `
+(function () {
+  var charts = JSON.parse(document.getElementById('ammsim-charts').textContent);
+  var options = { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } };
+  var jobs = charts.map(function (c) { return vegaEmbed('#chart-' + c.id, c.spec, options); });
+  window.ammsimRendered = Promise.all(jobs).then(
+    function () { document.documentElement.setAttribute('data-rendered', 'ok'); },
+    function (e) { document.documentElement.setAttribute('data-rendered', 'error'); console.error(e); }
+  );
+})();
+`;
+
+/**
+ * Renders the HTML report of one or more runs; several runs share each chart's axes (lines named
+ * `<label>: …`) and get one column each in the tables. Labels must be unique.
+ */
+export function renderReportHtml(runs: readonly ReportRun[], options: ReportOptions = {}): string {
+  if (runs.length === 0) throw new InvariantError('renderReportHtml needs at least one run');
+  const labels = runs.map((r) => r.label);
+  if (new Set(labels).size !== labels.length) throw new InvariantError(`run labels must be unique; were ${labels.join(', ')}`);
+  const charts: ReportChart[] = reportCharts(runs, options);
+  const libs = loadBrowserLibraries();
+  const title = options.title ?? `ammsim report: ${labels.join(' vs ')}`;
+  const lead = runs
+    .map((r) => {
+      const c = ((r.result.summary as unknown as Record<string, unknown>).config ?? {}) as Record<string, unknown>;
+      const bits = ['pool', 'fee', 'width', 'capital']
+        .filter((k) => c[k] !== undefined && c[k] !== null)
+        .map((k) => `${k} ${String(c[k])}`);
+      return `<b>${escapeHtml(r.label)}</b>${bits.length ? ` (${escapeHtml(bits.join(', '))})` : ''}, ${escapeHtml(formatMetric(r.result.summary.steps, 'count'))} steps`;
+    })
+    .join('; ');
+  const figures = charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n');
+  const scripts = libs.map((l) => `<script data-lib="${l.name}" data-version="${l.version}">${escapeInlineScript(l.code)}</script>`).join('\n');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="ammsim (vega ${libs.map((l) => `${l.name} ${l.version}`).join(', ')})">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${CSS}</style>`,
+    scripts,
+    '</head>',
+    '<body>',
+    '<main>',
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="lead">${lead}.</p>`,
+    '<h2 id="metrics">Metrics</h2>',
+    metricsTable(runs),
+    '<p class="note">Quote units unless stated. Hover a value for the exact number in summary.json.</p>',
+    '<h2 id="charts">Charts</h2>',
+    '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
+    figures,
+    '<h2 id="config">Resolved config</h2>',
+    configSection(runs),
+    '<h2 id="provenance">Data provenance</h2>',
+    provenanceTable(runs),
+    '</main>',
+    `<script type="application/json" id="ammsim-charts">${jsonForScript(charts)}</script>`,
+    `<script>${RENDER_SCRIPT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
