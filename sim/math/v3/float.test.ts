@@ -141,7 +141,9 @@ describe('liquidity for amounts (LiquidityAmounts)', () => {
 
 describe('computeSwapStepFloat', () => {
   const fees = [0, 100, 500, 3000, 10000] as const;
-  it(`agrees with SwapMath.computeSwapStep (exact input, reaching the target or not) within ${REL} relative + 2 wei (fast-check, 400 runs, seed 20260301)`, () => {
+  // The contract rounds the next sqrt price to a quantum of 2^-96, which moves its amounts by up to
+  // L·2^-96 (token1) or L·2^-96/P (token0): at large L that is more than a wei, so it joins the slack.
+  it(`agrees with SwapMath.computeSwapStep (exact input, reaching the target or not) within ${REL} relative + 2 wei + 4 sqrt-price quanta (fast-check, 400 runs, seed 20260301)`, () => {
     const out: SwapStepFloat = { sqrtNext: 0, amountIn: 0, amountOut: 0, feeAmount: 0 };
     fc.assert(
       fc.property(
@@ -156,9 +158,12 @@ describe('computeSwapStepFloat', () => {
           const e = computeSwapStep(cur, target, lRaw, remainingRaw, feePips);
           computeSwapStepFloat(toFloatSqrt(cur), toFloatSqrt(target), Number(lRaw) / WAD, Number(remainingRaw) / WAD, feePips / 1e6, out);
           expect(Math.abs(out.sqrtNext - toFloatSqrt(e.sqrtRatioNextX96))).toBeLessThanOrEqual(REL * toFloatSqrt(e.sqrtRatioNextX96));
-          expect(close(out.amountIn, Number(e.amountIn) / WAD)).toBe(true);
-          expect(close(out.amountOut, Number(e.amountOut) / WAD)).toBe(true);
-          expect(close(out.feeAmount, Number(e.feeAmount) / WAD)).toBe(true);
+          const L = Number(lRaw) / WAD;
+          const p = toFloatSqrt(cur) ** 2;
+          const quanta = 4 * L * 2 ** -96 * Math.max(1, 1 / p);
+          expect(close(out.amountIn, Number(e.amountIn) / WAD, REL, WEI2 + quanta)).toBe(true);
+          expect(close(out.amountOut, Number(e.amountOut) / WAD, REL, WEI2 + quanta)).toBe(true);
+          expect(close(out.feeAmount, Number(e.feeAmount) / WAD, REL, WEI2 + quanta)).toBe(true);
         },
       ),
       FC,
