@@ -89,6 +89,19 @@ describe('resampleSeries', () => {
     expect([...r.extra.get('liquidity')!]).toEqual([102, 104]);
   });
 
+  it('behavior: tick columns follow their open/high/low prefix; amount columns are summed; in ffill amounts are 0', () => {
+    const s = series([T0, T0 + M, T0 + 3 * M], [1, 2, 3], { openTick: [5, 6, 7], highestTick: [9, 8, 7], lowestTick: [1, 0, 2], inAmount0: [10, 20, 30], closeTick: [4, 5, 6] });
+    const r = resampleSeries(s, H);
+    expect(r.extra.get('openTick')![0]).toBe(5);
+    expect(r.extra.get('highestTick')![0]).toBe(9);
+    expect(r.extra.get('lowestTick')![0]).toBe(0);
+    expect(r.extra.get('inAmount0')![0]).toBe(60);
+    expect(r.extra.get('closeTick')![0]).toBe(6);
+    const f = applyGapPolicy(s, 'ffill', { intervalMs: M });
+    expect([...f.extra.get('inAmount0')!]).toEqual([10, 20, 0, 30]);
+    expect([...f.extra.get('openTick')!]).toEqual([5, 6, 6, 7]);
+  });
+
   it('behavior: existing OHLC columns are aggregated, not replaced by price', () => {
     const s = series([T0, T0 + H], [5, 6], { open: [4, 5.5], high: [7, 8], low: [3, 2] });
     const r = resampleSeries(s, 24 * H);

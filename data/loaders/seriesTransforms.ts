@@ -58,8 +58,9 @@ export function inferIntervalMs(series: PriceSeries): number | undefined {
   return best;
 }
 
+/** Flow columns (traded quantities per row): summed when resampling, 0 in filled rows. */
 function isVolumeLike(name: string): boolean {
-  return /volume/i.test(name);
+  return /volume|amount/i.test(name);
 }
 
 /**
@@ -68,7 +69,7 @@ function isVolumeLike(name: string): boolean {
  * - `skip`: the series is returned as it is (gaps stay gaps);
  * - `ffill`: each gap is filled with rows every interval after its start (while before its end): price and
  *   any other column carried forward from the row before the gap, except `open`/`high`/`low`/`close`, which
- *   are set to the carried price (a flat candle), and volume-like columns (name contains "volume"), set to 0.
+ *   are set to the carried price (a flat candle), and flow columns (name contains "volume" or "amount"), set to 0.
  *   Steps shorter than the interval (off-grid rows) are kept as they are.
  */
 export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: { file?: string; intervalMs?: number } = {}): PriceSeries {
@@ -128,7 +129,9 @@ export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: 
  * Resamples to `intervalMs` buckets aligned to the unix epoch (so `1d` buckets start at 00:00 UTC), labelled
  * by bucket start (open time). OHLC-aware: price = close = last price in the bucket; `open` = first open (or
  * first price), `high` = max high (or price), `low` = min low (or price) — these three are always present in
- * the result; volume-like columns (name contains "volume") are summed; any other column takes its last value.
+ * the result; other columns whose name starts with `open` / `high` / `low` (e.g. `openTick`, `highestTick`)
+ * take the first / max / min too; flow columns (name contains "volume" or "amount", e.g. `volumefrom`,
+ * `inAmount0`) are summed; any other column takes its last value.
  * Empty buckets produce no row (apply a gap policy afterwards).
  */
 export function resampleSeries(series: PriceSeries, intervalMs: number): PriceSeries {
@@ -136,7 +139,7 @@ export function resampleSeries(series: PriceSeries, intervalMs: number): PriceSe
   const src = series.extra;
   const names = [...new Set([...src.keys(), 'open', 'high', 'low'])].sort();
   type Agg = 'first' | 'max' | 'min' | 'sum' | 'last';
-  const agg = (k: string): Agg => (k === 'open' ? 'first' : k === 'high' ? 'max' : k === 'low' ? 'min' : isVolumeLike(k) ? 'sum' : 'last');
+  const agg = (k: string): Agg => (/^open/i.test(k) ? 'first' : /^high/i.test(k) ? 'max' : /^low/i.test(k) ? 'min' : isVolumeLike(k) ? 'sum' : 'last');
   const inputs = names.map((k) => src.get(k) ?? series.price);
   const aggs = names.map(agg);
   const ts = new Float64Builder(1024);

@@ -1,0 +1,125 @@
+/**
+ * The one entry point for price input: `loadSeries(file, options)`.
+ *
+ * - `file` undefined: the built-in synthetic series ({@link generateGbm}, defaults in GBM_DEFAULTS, overridable
+ *   through `options.synthetic`).
+ * - Otherwise the format is `options.format`, or detected: `.arrow` / `.feather` / `.ipc` → Arrow; `.json` →
+ *   freqtrade candles; a CSV whose header has `sqrtPriceX96` and `tx_type` → Uniswap pool events; `closeTick` →
+ *   Uniswap per-minute pool file; `pair` and `unix_s` → CryptoCompare long format; any other CSV → generic.
+ * - Then, in order: pair derivation (`divideBy`: a second file of the same kind, the result is file ÷ divideBy
+ *   on matching timestamps), resampling (`resample`: `1h`, `1d`, …), and the gap policy (`gaps`, default
+ *   `error`, except `skip` for Uniswap event files, whose rows are irregular by nature).
+ * Provenance carries the sha256 of the file bytes (of the generator parameters for synthetic series).
+ */
+import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ConfigError } from '../sim/errors.ts';
+import type { PriceSeries } from './series.ts';
+import { loadArrowPrices } from './loaders/arrowPrices.ts';
+import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
+import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, type UniswapPriceOptions } from './loaders/realFormats.ts';
+import { applyGapPolicy, GAP_POLICIES, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
+import { generateGbm, type GbmParams } from './synthetic/gbm.ts';
+
+export const SERIES_FORMATS = ['auto', 'csv', 'arrow', 'freqtrade', 'cryptocompare', 'uniswap-minute', 'uniswap-events'] as const;
+export type SeriesFormat = (typeof SERIES_FORMATS)[number];
+
+export interface LoadSeriesOptions {
+  /** Input format (default `auto`: by extension, then by CSV header). */
+  readonly format?: SeriesFormat;
+  /** Column overrides for the generic CSV / Arrow formats. */
+  readonly timestampColumn?: string;
+  readonly priceColumn?: string;
+  /** Pair to select in a long-format file with a `pair` column (e.g. `ETH/USD`). */
+  readonly pair?: string;
+  /** Uniswap token decimals and orientation (default USDC/WETH: USDC per ETH). */
+  readonly uniswap?: Partial<UniswapPriceOptions>;
+  /** Derive a cross pair: the loaded series divided by this file's series on matching timestamps. */
+  readonly divideBy?: string;
+  /** Resample to this interval (`1m`, `1h`, `1d`, … or ms), OHLC-aware. */
+  readonly resample?: string | number;
+  /** Gap policy (default `error`; `skip` for uniswap-events). */
+  readonly gaps?: GapPolicy;
+  /** Interval for the gap policy (default: the most common step). */
+  readonly intervalMs?: number;
+  /** Overrides of the synthetic series' parameters (used when `file` is undefined). */
+  readonly synthetic?: Partial<GbmParams>;
+}
+
+/** Reads the first line of a file (at most 64 KiB) to detect a CSV dialect. */
+async function firstLine(file: string): Promise<string> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(65_536);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const nl = text.search(/\r?\n/);
+    return nl < 0 ? text : text.slice(0, nl);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The format of `file` by extension, then by its CSV header. */
+export async function detectFormat(file: string): Promise<Exclude<SeriesFormat, 'auto'>> {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
+  if (ext === '.json') return 'freqtrade';
+  await checkReadableFile(file);
+  const header = new Set(
+    (await firstLine(file))
+      .replace(/^\uFEFF/, '')
+      .split(',')
+      .map((s) => s.trim()),
+  );
+  if (header.has('sqrtPriceX96') && header.has('tx_type')) return 'uniswap-events';
+  if (header.has('closeTick')) return 'uniswap-minute';
+  if (header.has('pair') && header.has('unix_s')) return 'cryptocompare';
+  return 'csv';
+}
+
+async function loadOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: LoadSeriesOptions): Promise<PriceSeries> {
+  const cols = { ...(o.timestampColumn === undefined ? {} : { timestampColumn: o.timestampColumn }), ...(o.priceColumn === undefined ? {} : { priceColumn: o.priceColumn }) };
+  switch (format) {
+    case 'csv':
+      return loadCsvPrices(file, { ...cols, ...(o.pair === undefined ? {} : { pair: o.pair }) });
+    case 'arrow':
+      return loadArrowPrices(file, cols);
+    case 'freqtrade':
+      return loadFreqtradeJson(file);
+    case 'cryptocompare':
+      return loadCryptoCompareCsv(file, o.pair === undefined ? {} : { pair: o.pair });
+    case 'uniswap-minute':
+      return loadUniswapMinute(file, o.uniswap ?? {});
+    case 'uniswap-events':
+      return loadUniswapEvents(file, o.uniswap ?? {});
+  }
+}
+
+/**
+ * Loads a price series from `file` (or the synthetic default when undefined) per the module comment.
+ * Data problems are InputError (file, line/row, field); bad options are ConfigError.
+ */
+export async function loadSeries(file: string | undefined, options: LoadSeriesOptions = {}): Promise<PriceSeries> {
+  if (options.format !== undefined && !SERIES_FORMATS.includes(options.format)) {
+    throw new ConfigError('--format', `must be one of ${SERIES_FORMATS.join(', ')}; was ${JSON.stringify(options.format)}`);
+  }
+  if (options.gaps !== undefined && !GAP_POLICIES.includes(options.gaps)) {
+    throw new ConfigError('--gaps', `must be one of ${GAP_POLICIES.join(', ')}; was ${JSON.stringify(options.gaps)}`);
+  }
+  if (file === undefined) {
+    if (options.divideBy !== undefined) throw new ConfigError('--divide-by', 'needs a price file (--prices) to divide; none was given');
+    let s = generateGbm(options.synthetic ?? {});
+    if (options.resample !== undefined) s = resampleSeries(s, parseInterval(options.resample));
+    return s;
+  }
+  const format = options.format === undefined || options.format === 'auto' ? await detectFormat(file) : options.format;
+  let series = await loadOne(file, format, options);
+  if (options.divideBy !== undefined) {
+    const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;
+    series = derivePair(series, await loadOne(options.divideBy, fmt2, options));
+  }
+  if (options.resample !== undefined) series = resampleSeries(series, parseInterval(options.resample));
+  const gaps = options.gaps ?? (format === 'uniswap-events' && options.resample === undefined ? 'skip' : 'error');
+  return applyGapPolicy(series, gaps, { file: series.provenance.file ?? file, ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
+}
