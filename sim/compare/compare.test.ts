@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { makeSeries, type PriceSeries } from '../../data/series.ts';
+import { loadCsvPrices } from '../../data/loaders/csvPrices.ts';
+import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
+import { runBacktest } from '../engine/backtest.ts';
+import { resolveBacktestConfig, type BacktestConfig } from '../engine/config.ts';
+import { ConfigError } from '../errors.ts';
+import { Rng } from '../rng.ts';
+import { COMPARE_DEFAULTS, parseList, resolveCompareOptions, type CompareOptions } from './config.ts';
+import { distributionOf, lpAlternatives, quantileSorted, runCompare, type CompareConfig } from './compare.ts';
+
+const H = 3_600_000;
+const D = 86_400_000;
+const T0 = Date.UTC(2022, 0, 1);
+const rel = (a: number, b: number): number => Math.abs(a / b - 1);
+
+/** 30 days and 5 hours of hourly GBM (σ 60 %/yr, seed 3) from 2000. */
+function synthetic(): PriceSeries {
+  const n = 24 * 30 + 6;
+  const rng = new Rng(3);
+  const ts = Float64Array.from({ length: n }, (_, i) => T0 + i * H);
+  const price = new Float64Array(n);
+  price[0] = 2000;
+  const dt = 1 / (365 * 24);
+  for (let i = 1; i < n; i++) price[i] = price[i - 1]! * Math.exp(-0.5 * 0.36 * dt + 0.6 * Math.sqrt(dt) * rng.normal());
+  return makeSeries(ts, price, new Map(), { kind: 'test', sha256: 'test' });
+}
+
+function cfg(over: { backtest?: Partial<BacktestConfig>; strategies?: string[]; widths?: number[]; options?: Partial<CompareOptions> } = {}): CompareConfig {
+  return {
+    backtest: resolveBacktestConfig({ ...over.backtest }),
+    strategies: over.strategies ?? ['full-range'],
+    widths: over.widths ?? [0.1],
+    options: { ...COMPARE_DEFAULTS, ...over.options },
+    aprSeries: undefined,
+    lstSeries: undefined,
+  };
+}
+
+type Entry = { finalValue: number; apr: number; maxDrawdown: number };
+
+describe('quantileSorted / distributionOf', () => {
+  it('behavior: linear interpolation between order statistics (hand-computed)', () => {
+    const s = Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+    expect(quantileSorted(s, 0.5)).toBe(6);
+    expect(quantileSorted(s, 0.05)).toBeCloseTo(1.5, 15); // h = 0.5
+    expect(quantileSorted(s, 0.95)).toBeCloseTo(10.5, 15);
+    const d = distributionOf([3, 1, 2, 10]);
+    expect(d.median).toBe(2.5);
+    expect(d.mean).toBe(4);
+    expect([d.min, d.max]).toEqual([1, 10]);
+  });
+});
+
+describe('runCompare on a synthetic series', () => {
+  const series = synthetic();
+  it('behavior: one entry per alternative; LP = the backtest; staking = (C/P0)(1 + A/365)^30·P_T', async () => {
+    const c = cfg({ options: { stakingApr: 0.05 } });
+    const r = await runCompare(c, series);
+    const s = r.summary as Record<string, unknown>;
+    expect(s.alternatives).toEqual(['lp', 'hold', 'staking']);
+    const direct = await runBacktest({ ...c.backtest, strategy: 'full-range' }, series);
+    const lp = s.lp as Entry;
+    expect(lp.finalValue).toBe(direct.summary.finalValue);
+    expect((s.hold as Entry).finalValue).toBe(direct.summary.holdValue);
+    const st = s.staking as Entry;
+    expect(rel(st.finalValue, (10_000 / 2000) * (1 + 0.05 / 365) ** 30 * series.price[series.length - 1]!)).toBeLessThan(1e-9);
+    const diff = s.differences as Record<string, { minusStaking?: number; minusHold: number }>;
+    expect(diff.lp!.minusStaking).toBe(lp.finalValue - st.finalValue);
+    expect(diff.staking!.minusHold).toBe(st.finalValue - (s.hold as Entry).finalValue);
+    expect(s.whatIf).toBeNull();
+  });
+
+  for (const compounding of ['none', 'daily', 'continuous'] as const) {
+    it(`behavior: the breakeven APR fed back as --staking-apr makes staking equal the LP (${compounding}, 1e-6 relative)`, async () => {
+      const opts = { compounding, commission: 0.1, unbondingDays: 2 };
+      const r = await runCompare(cfg({ options: { ...opts, stakingApr: 0.03 } }), series);
+      const a = ((r.summary.breakeven as Record<string, { stakingApr: number }>).lp!).stakingApr;
+      const again = await runCompare(cfg({ options: { ...opts, stakingApr: a } }), series);
+      expect(rel((again.summary.staking as Entry).finalValue, (again.summary.lp as Entry).finalValue)).toBeLessThan(1e-6);
+    });
+  }
+
+  it('behavior: several LP alternatives, each its own line equal to its own backtest', async () => {
+    const c = cfg({ strategies: ['full-range', 'hold'] });
+    const r = await runCompare(c, series);
+    expect(r.summary.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking']);
+    const direct = await runBacktest({ ...c.backtest, strategy: 'hold' }, series);
+    expect((r.summary['lp:hold'] as Entry).finalValue).toBe(direct.summary.finalValue);
+    expect((r.summary['lp:full-range'] as Entry).finalValue).not.toBe(direct.summary.finalValue);
+  });
+
+  it('behavior: a width list gives one alternative per width for width strategies, one for the others', async () => {
+    const alts = await lpAlternatives(resolveBacktestConfig({ pool: 'v3' }), ['range', 'full-range'], [0.05, 0.1, 0.2]);
+    expect(alts.map((a) => a.id)).toEqual(['lp:range,width=0.05', 'lp:range,width=0.1', 'lp:range,width=0.2', 'lp:full-range']);
+    expect(alts.map((a) => a.config.width)).toEqual([0.05, 0.1, 0.2, 0.1]);
+    const one = await lpAlternatives(resolveBacktestConfig({}), ['range'], [0.05, 0.2]);
+    expect(one.map((a) => a.id)).toEqual(['lp:width=0.05', 'lp:width=0.2']);
+    expect((await lpAlternatives(resolveBacktestConfig({}), ['range'], [0.05])).map((a) => a.id)).toEqual(['lp']);
+  });
+
+  it('behavior: the what-if sweep is deterministic and path p is the LP − staking of scenario p', async () => {
+    const c = cfg({ options: { paths: 4, stakingApr: 0.04 } });
+    const a = await runCompare(c, series);
+    const b = await runCompare(c, series);
+    expect(JSON.stringify(a.summary)).toBe(JSON.stringify(b.summary));
+    const d = a.whatIf.get('lp')!;
+    expect(d.length).toBe(4);
+    const w = (a.summary.whatIf as { lpMinusStaking: Record<string, { median: number; p5: number; p95: number; lpWinShare: number }> }).lpMinusStaking.lp!;
+    expect(w.p5).toBeLessThanOrEqual(w.median);
+    expect(w.median).toBeLessThanOrEqual(w.p95);
+    expect(w.median).toBeCloseTo(quantileSorted(Float64Array.from(d).sort(), 0.5), 9);
+    expect(w.lpWinShare).toBe([...d].filter((x) => x > 0).length / 4);
+    // Scenario paths differ from each other
+    expect(new Set(d).size).toBe(4);
+  });
+});
+
+describe('compare config', () => {
+  it('error: both --staking-apr and --staking-series', () => {
+    expect(() => resolveCompareOptions({ stakingApr: 0.04, stakingSeries: 'x.csv' })).toThrow('--staking-apr: give either --staking-apr or --staking-series, not both');
+  });
+  it('error: bad compounding with a hint', () => {
+    expect(() => resolveCompareOptions({ compounding: 'dayly' })).toThrow('--compounding: must be one of none, daily, continuous; was "dayly"; did you mean "daily"?');
+  });
+  it('behavior: flags win over the config file', () => {
+    expect(resolveCompareOptions({ commission: 0.1 }, { commission: 0.2, paths: 3 })).toMatchObject({ commission: 0.1, paths: 3 });
+  });
+  it('behavior: lists from flags and config arrays', () => {
+    expect(parseList('--width', '0.05, 0.1,0.2', true)).toEqual([0.05, 0.1, 0.2]);
+    expect(parseList('--width', [0.05, 0.1], true)).toEqual([0.05, 0.1]);
+    expect(parseList('--strategy', 'range,full-range', false)).toEqual(['range', 'full-range']);
+    expect(() => parseList('--width', '0.05,x', true)).toThrow(ConfigError);
+    expect(() => parseList('--width', '0.05,x', true)).toThrow('--width: must be a number or a comma-separated list of numbers; found "x"');
+  });
+});
+
+const ETH_1H = path.resolve(process.cwd(), '../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv');
+const ETHSTORE = path.resolve(process.cwd(), '../shared/data/staking/ethstore_mainnet_daily.json');
+const CC_HOURLY = path.resolve(process.cwd(), '../shared/data/cryptocompare/cryptocompare_hourly_2022-12-16_2023-03-09.csv');
+
+function windowOf(s: PriceSeries, fromMs: number, toMs: number): PriceSeries {
+  let a = 0;
+  while (s.timestampMs[a]! < fromMs) a++;
+  let b = a;
+  while (b < s.length && s.timestampMs[b]! <= toMs) b++;
+  return makeSeries(s.timestampMs.slice(a, b), s.price.slice(a, b), new Map(), { kind: 'csv-window', sha256: s.provenance.sha256 });
+}
+
+describe.skipIf(!existsSync(ETH_1H) || !existsSync(ETHSTORE))('real ETH hourly vs real ETH.STORE APR, 2021-06-01 → 2021-09-01 (skipped: ../shared/data eth_usd or staking file absent)', () => {
+  it('behavior: staking is the product of daily ETH.STORE factors; breakeven fed back reproduces the LP', async () => {
+    const series = windowOf(await loadCsvPrices(ETH_1H), Date.UTC(2021, 5, 1), Date.UTC(2021, 8, 1));
+    const aprSeries = loadAprSeries(ETHSTORE);
+    const base = cfg({ options: { stakingSeries: ETHSTORE } });
+    const r = await runCompare({ ...base, aprSeries }, series);
+    const st = r.summary.staking as Entry & { creditedDays: number };
+    expect(st.creditedDays).toBe(92);
+    let g = 1;
+    for (let k = 0; k < 92; k++) {
+      const t = Date.UTC(2021, 5, 1) + k * D;
+      let j = 0;
+      while (j + 1 < aprSeries.length && aprSeries.timestampMs[j + 1]! <= t) j++;
+      g *= 1 + aprSeries.apr[j]! / 365;
+    }
+    expect(rel(st.finalValue, (10_000 / series.price[0]!) * g * series.price[series.length - 1]!)).toBeLessThan(1e-9);
+    const lp = r.summary.lp as Entry;
+    expect(Number.isFinite(lp.finalValue)).toBe(true);
+    const a = (r.summary.breakeven as Record<string, { stakingApr: number }>).lp!.stakingApr;
+    const again = await runCompare(cfg({ options: { stakingApr: a } }), series);
+    expect(rel((again.summary.staking as Entry).finalValue, lp.finalValue)).toBeLessThan(1e-6);
+  });
+});
+
+describe.skipIf(!existsSync(CC_HOURLY))('real ETH/USD with the stETH/ETH depeg, CryptoCompare hourly 2022-12-16 → 2023-03-09 (skipped: ../shared/data cryptocompare hourly file absent)', () => {
+  it('behavior: LST staking is worth native staking × the stETH price at every step', async () => {
+    const series = await loadCsvPrices(CC_HOURLY, { pair: 'ETH/USD', timestampColumn: 'unix_s', extraColumns: [] });
+    const lstSeries = loadLstPriceSeries(CC_HOURLY, 'STETH/ETH');
+    const native = await runCompare(cfg({ options: { stakingApr: 0.05 } }), series);
+    const liquid = await runCompare({ ...cfg({ options: { stakingApr: 0.05, lstSeries: CC_HOURLY, lstPair: 'STETH/ETH' } }), lstSeries }, series);
+    const last = series.length - 1;
+    expect(liquid.staking.value[last]! / native.staking.value[last]!).toBeCloseTo(lstSeries.price[lstSeries.length - 1]!, 12);
+    expect((liquid.summary.staking as Entry).maxDrawdown).toBeGreaterThanOrEqual((native.summary.staking as Entry).maxDrawdown);
+    expect((liquid.summary.lp as Entry).finalValue).toBe((native.summary.lp as Entry).finalValue);
+  });
+});

@@ -1,0 +1,315 @@
+import type { PriceSeries } from '../../data/series.ts';
+import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
+import { loadStrategyFactory } from '../../strategies/registry.ts';
+import type { LpStrategyFactory } from '../../strategies/types.ts';
+import { simulateStaking, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
+import { runBacktest } from '../engine/backtest.ts';
+import { configForOutput, type BacktestConfig } from '../engine/config.ts';
+import type { BacktestResult } from '../engine/result.ts';
+import { ConfigError } from '../errors.ts';
+import { breakevenStakingApr, requiredFeeApr } from '../metrics/breakeven.ts';
+import { maxDrawdown } from '../metrics/drawdown.ts';
+import { simpleApr, yearsBetween } from '../metrics/returns.ts';
+import { DEFAULT_STAKING_APR, type CompareOptions } from './config.ts';
+import { realizedVolatility, scenarioPath, type ScenarioParams } from './scenarios.ts';
+
+/**
+ * `ammsim compare`: LP strategies vs. holding vs. staking, on the same capital, price series and horizon.
+ *
+ * - `lp` (or `lp:<label>` for each of several LP alternatives): a backtest run per strategy × width.
+ * - `hold`: the tokens the first LP alternative deposited, held (its `holdValue` line; each LP entry also carries
+ *   its own `holdValue` and `vsHold`).
+ * - `staking`: all capital converted into base at P0 and staked (strategies/staking/staking.ts).
+ * Differences are LP − staking, LP − hold and staking − hold (quote units, final values). Breakeven, per LP
+ * alternative: the fixed staking APR at which staking ends level with the LP (same compounding, commission,
+ * unbonding and LST), and the fee APR / volume multiple the LP needed to end level with staking (first-order, see
+ * sim/metrics/breakeven.ts). With `paths` > 0, the what-if sweep re-runs every alternative on N seeded price
+ * scenarios (scenarios.ts) and reports the distribution of LP − staking (final values).
+ */
+export interface CompareConfig {
+  /** The LP run's config; `strategy` and `width` are overridden per alternative. */
+  readonly backtest: BacktestConfig;
+  /** LP strategies, each run with every width if it has a `width` parameter (once otherwise). */
+  readonly strategies: readonly string[];
+  readonly widths: readonly number[];
+  readonly options: CompareOptions;
+  /** The loaded --staking-series (required when `options.stakingSeries` is set). */
+  readonly aprSeries: AprSeries | undefined;
+  /** The loaded --lst-series. */
+  readonly lstSeries: LstPriceSeries | undefined;
+}
+
+export interface CompareRunOptions {
+  /** Progress over all runs: (runs done, total runs). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface LpAlternative {
+  /** `lp`, or `lp:<label>` when there are several. */
+  readonly id: string;
+  readonly strategy: string;
+  /** The width used, or undefined for a strategy without a width parameter. */
+  readonly width: number | undefined;
+  readonly config: BacktestConfig;
+}
+
+/** Distribution of a quantity over the what-if paths. Quantiles interpolate linearly between order statistics. */
+export interface Distribution {
+  readonly median: number;
+  readonly p5: number;
+  readonly p95: number;
+  readonly mean: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface CompareResult {
+  /** summary.json: stable key order. */
+  readonly summary: Record<string, unknown>;
+  readonly alternatives: readonly LpAlternative[];
+  readonly runs: readonly BacktestResult[];
+  readonly staking: StakingResult;
+  /** LP − staking final value per path, per LP alternative id (empty without a what-if sweep). */
+  readonly whatIf: ReadonlyMap<string, Float64Array>;
+}
+
+/** Linear-interpolation quantile (numpy's default) of an ascending array, p in [0, 1]. */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Median, 5 % and 95 % quantiles, mean, min and max of a sample. */
+export function distributionOf(values: ArrayLike<number>): Distribution {
+  const s = Float64Array.from(values).sort();
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) sum += s[i]!;
+  return { median: quantileSorted(s, 0.5), p5: quantileSorted(s, 0.05), p95: quantileSorted(s, 0.95), mean: s.length > 0 ? sum / s.length : NaN, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}
+
+function widthLabel(w: number): string {
+  return `width=${w}`;
+}
+
+/**
+ * The LP alternatives of a comparison, in order: for each strategy, each width if it has a `width` parameter.
+ * One alternative is `lp`; several are `lp:<strategy>`, `lp:width=<w>` or `lp:<strategy>,width=<w>`.
+ */
+export async function lpAlternatives(
+  backtest: BacktestConfig,
+  strategies: readonly string[],
+  widths: readonly number[],
+  load: (name: string) => Promise<LpStrategyFactory<Record<string, unknown>>> = loadStrategyFactory,
+): Promise<LpAlternative[]> {
+  if (strategies.length === 0) throw new ConfigError('--strategy', 'needs at least one strategy');
+  if (widths.length === 0) throw new ConfigError('--width', 'needs at least one width');
+  for (const w of widths) if (!(Number.isFinite(w) && w > 0)) throw new ConfigError('--width', `every width must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was ${w}`);
+  if (widths.length > 1 && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… conflicts with a list of --width values; give the widths with --width only');
+  const raw: Array<{ strategy: string; width: number | undefined }> = [];
+  for (const s of strategies) {
+    const f = await load(s);
+    const usesWidth = 'width' in (f.defaults as Record<string, unknown>);
+    if (usesWidth) for (const w of widths) raw.push({ strategy: s, width: w });
+    else raw.push({ strategy: s, width: undefined });
+  }
+  const several = raw.length > 1;
+  const manyStrategies = strategies.length > 1;
+  return raw.map(({ strategy, width }) => {
+    const parts: string[] = [];
+    if (manyStrategies) parts.push(strategy);
+    if (width !== undefined && widths.length > 1) parts.push(widthLabel(width));
+    const id = several ? `lp:${parts.join(',') || strategy}` : 'lp';
+    return { id, strategy, width, config: { ...backtest, strategy, width: width ?? backtest.width } };
+  });
+}
+
+/** The staking params of a comparison (capital from the backtest). */
+export function stakingParamsOf(config: CompareConfig): StakingParams {
+  const o = config.options;
+  if (o.stakingSeries !== undefined && config.aprSeries === undefined) throw new ConfigError('--staking-series', 'the series file was not loaded');
+  if (o.lstSeries !== undefined && config.lstSeries === undefined) throw new ConfigError('--lst-series', 'the LST price file was not loaded');
+  return {
+    capital: config.backtest.capital,
+    apr: config.aprSeries ?? o.stakingApr ?? DEFAULT_STAKING_APR,
+    compounding: o.compounding,
+    commission: o.commission,
+    unbondingDays: o.unbondingDays,
+    lst: config.lstSeries,
+    lstEntry: o.lstEntry,
+  };
+}
+
+function lpEntry(alt: LpAlternative, r: BacktestResult): Record<string, unknown> {
+  const s = r.summary;
+  return {
+    kind: 'lp',
+    strategy: alt.strategy,
+    width: alt.width ?? null,
+    initialValue: s.initialValue,
+    finalValue: s.finalValue,
+    netPnl: s.netPnl,
+    apr: s.apr,
+    maxDrawdown: s.maxDrawdown,
+    feesEarned: s.feesEarned,
+    feeApr: s.feeApr,
+    impermanentLoss: s.impermanentLoss,
+    lvr: s.lvr,
+    gasCost: s.gasCost,
+    holdValue: s.holdValue,
+    vsHold: s.vsHold,
+    timeInRange: s.timeInRange,
+    rebalances: s.rebalances,
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/**
+ * Runs the comparison. Deterministic in (config, series): each LP alternative is a backtest with the same seed, the
+ * what-if paths draw from `Rng(backtest.seed).fork('what-if:' + i)`.
+ */
+export async function runCompare(config: CompareConfig, series: PriceSeries, options: CompareRunOptions = {}): Promise<CompareResult> {
+  const alts = await lpAlternatives(config.backtest, config.strategies, config.widths);
+  const stakingParams = stakingParamsOf(config);
+  const o = config.options;
+  const totalRuns = alts.length * (1 + o.paths);
+  let done = 0;
+  const tick = (): void => {
+    done++;
+    options.onProgress?.(done, totalRuns);
+  };
+
+  const runs: BacktestResult[] = [];
+  for (const alt of alts) {
+    runs.push(await runBacktest(alt.config, series));
+    tick();
+  }
+  const staking = simulateStaking(stakingParams, series.timestampMs, series.price);
+
+  const capital = config.backtest.capital;
+  const last = series.length - 1;
+  const years = yearsBetween(series.timestampMs[0]!, series.timestampMs[last]!);
+  const first = runs[0]!;
+  const holdLine = first.timeseries.holdValue;
+  const holdFinal = holdLine[last]!;
+
+  const summary: Record<string, unknown> = {};
+  summary.alternatives = [...alts.map((a) => a.id), 'hold', 'staking'];
+  alts.forEach((alt, i) => {
+    summary[alt.id] = lpEntry(alt, runs[i]!);
+  });
+  summary.hold = {
+    kind: 'hold',
+    basis: `the tokens ${alts[0]!.id} deposited at the start, held`,
+    initialValue: capital,
+    finalValue: holdFinal,
+    netPnl: holdFinal - capital,
+    apr: simpleApr(holdFinal - capital, capital, years),
+    maxDrawdown: maxDrawdown(holdLine),
+  };
+  summary.staking = {
+    kind: 'staking',
+    initialValue: capital,
+    finalValue: staking.finalValue,
+    netPnl: staking.finalValue - capital,
+    apr: staking.apr,
+    maxDrawdown: staking.maxDrawdown,
+    rewardApr: staking.rewardApr,
+    baseInitial: staking.baseInitial,
+    finalBase: staking.finalBase,
+    rewardsBase: staking.rewardsBase,
+    commissionBase: staking.commissionBase,
+    rewardsValue: staking.rewardsValue,
+    finalMarkPrice: staking.finalMarkPrice,
+    accrualEnd: iso(staking.accrualEndMs),
+    creditedDays: staking.creditedDays,
+  };
+
+  const differences: Record<string, unknown> = {};
+  const breakeven: Record<string, unknown> = {};
+  alts.forEach((alt, i) => {
+    const s = runs[i]!.summary;
+    differences[alt.id] = { minusStaking: s.finalValue - staking.finalValue, minusHold: s.finalValue - holdFinal };
+    const apr = breakevenStakingApr({
+      lpFinalValue: s.finalValue,
+      baseInitial: staking.baseInitial,
+      finalMarkPrice: staking.finalMarkPrice,
+      compounding: stakingParams.compounding,
+      commission: stakingParams.commission,
+      accrualYears: staking.accrualYears,
+      creditedDays: staking.creditedDays,
+    });
+    const fee = requiredFeeApr({ lpFinalValue: s.finalValue, stakingFinalValue: staking.finalValue, feesEarned: s.feesEarned, initialValue: capital, years });
+    breakeven[alt.id] = {
+      stakingApr: apr ?? null,
+      feeApr: fee.feeApr,
+      requiredFeeApr: fee.requiredFeeApr,
+      extraFeesNeeded: fee.extraFeesNeeded,
+      requiredVolumeMultiple: fee.requiredVolumeMultiple ?? null,
+    };
+  });
+  differences.staking = { minusHold: staking.finalValue - holdFinal };
+  summary.differences = differences;
+  summary.breakeven = breakeven;
+
+  const whatIf = new Map<string, Float64Array>();
+  if (o.paths > 0) {
+    const scen: ScenarioParams = { method: o.pathsMethod, volatility: o.pathsVolatility, drift: o.pathsDrift, blockSteps: o.blockSteps };
+    for (const alt of alts) whatIf.set(alt.id, new Float64Array(o.paths));
+    const lpWins = new Map(alts.map((a) => [a.id, 0]));
+    for (let p = 0; p < o.paths; p++) {
+      const path = scenarioPath(series, scen, config.backtest.seed, p);
+      const st = simulateStaking(stakingParams, path.timestampMs, path.price).finalValue;
+      for (const alt of alts) {
+        const r = await runBacktest(alt.config, path);
+        const d = r.summary.finalValue - st;
+        whatIf.get(alt.id)![p] = d;
+        if (d > 0) lpWins.set(alt.id, lpWins.get(alt.id)! + 1);
+        tick();
+      }
+    }
+    const dist: Record<string, unknown> = {};
+    for (const alt of alts) dist[alt.id] = { ...distributionOf(whatIf.get(alt.id)!), lpWinShare: lpWins.get(alt.id)! / o.paths };
+    summary.whatIf = {
+      method: o.pathsMethod,
+      paths: o.paths,
+      seed: config.backtest.seed,
+      volatility: o.pathsMethod === 'gbm' ? (o.pathsVolatility ?? realizedVolatility(series.timestampMs, series.price)) : null,
+      drift: o.pathsMethod === 'gbm' ? o.pathsDrift : null,
+      blockSteps: o.pathsMethod === 'bootstrap' ? o.blockSteps : null,
+      lpMinusStaking: dist,
+    };
+  } else summary.whatIf = null;
+
+  summary.initialValue = capital;
+  summary.steps = series.length;
+  summary.years = years;
+  summary.seed = config.backtest.seed;
+  const bt = configForOutput(config.backtest);
+  delete bt.strategy;
+  delete bt.width;
+  summary.config = {
+    ...bt,
+    strategies: [...config.strategies],
+    widths: [...config.widths],
+    staking: {
+      apr: config.aprSeries === undefined ? stakingParams.apr : null,
+      aprSeries: config.aprSeries === undefined ? null : { file: config.aprSeries.file, kind: config.aprSeries.kind, rows: config.aprSeries.length },
+      compounding: o.compounding,
+      commission: o.commission,
+      unbondingDays: o.unbondingDays,
+      lstSeries: config.lstSeries === undefined ? null : { file: config.lstSeries.file, pair: config.lstSeries.pair ?? null, rows: config.lstSeries.length },
+      lstEntry: config.lstSeries === undefined ? null : o.lstEntry,
+    },
+    whatIf: { paths: o.paths, method: o.pathsMethod, volatility: o.pathsVolatility ?? null, drift: o.pathsDrift, blockSteps: o.blockSteps },
+  };
+  summary.data = series.provenance;
+  summary.notes = [...staking.notes];
+  return { summary, alternatives: alts, runs, staking, whatIf };
+}
