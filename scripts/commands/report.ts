@@ -1,11 +1,103 @@
-import type { CommandModule } from 'yargs';
+import { basename, join, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { reportCharts } from '../../reports/charts/index.ts';
+import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../reports/html.ts';
+import type { ReportRun } from '../../reports/model.ts';
+import { readRunDir } from '../../reports/runDir.ts';
+import { renderChartSvg } from '../../reports/svg.ts';
+import type { BacktestResult } from '../../sim/engine/result.ts';
 import { ConfigError } from '../../sim/errors.ts';
 
-// Placeholder until the owning change lands in this session; replaced by the real command module.
-export const reportCommand: CommandModule = {
+export interface ReportArgs {
+  readonly run: readonly string[];
+  readonly out?: string;
+  readonly svg?: string;
+  readonly label?: readonly string[];
+  readonly maxPoints?: number;
+}
+
+/**
+ * Labels for several runs: given `--label`s, else each run's strategy; when those collide, the folder names;
+ * when those collide too, `<name> (k)`.
+ */
+export function labelRuns(dirs: readonly string[], results: readonly BacktestResult[], given: readonly string[] | undefined): string[] {
+  if (given !== undefined && given.length > 0) {
+    if (given.length !== dirs.length) throw new ConfigError('--label', `give one label per --run (${dirs.length}); got ${given.length}`);
+    if (new Set(given).size !== given.length) throw new ConfigError('--label', `labels must be unique; were ${given.join(', ')}`);
+    return [...given];
+  }
+  let labels = results.map((r) => defaultRunLabel(r.summary));
+  if (new Set(labels).size !== labels.length) labels = dirs.map((d) => basename(resolve(d)));
+  const seen = new Map<string, number>();
+  return labels.map((l) => {
+    const k = (seen.get(l) ?? 0) + 1;
+    seen.set(l, k);
+    return labels.filter((x) => x === l).length > 1 ? `${l} (${k})` : l;
+  });
+}
+
+/** Validates the flags of `ammsim report` (see --help for the rules). */
+export function checkReportArgs(a: ReportArgs): void {
+  if (a.run.length === 0) throw new ConfigError('--run', 'give at least one run folder (written by `ammsim backtest --out DIR`)');
+  if (a.out === undefined && a.svg === undefined) throw new ConfigError('--out', 'give --out FILE.html and/or --svg DIR');
+  if (a.out !== undefined && !/\.html?$/i.test(a.out)) throw new ConfigError('--out', `must name an .html file; was ${JSON.stringify(a.out)}`);
+  if (a.maxPoints !== undefined && !(Number.isInteger(a.maxPoints) && a.maxPoints >= 100 && a.maxPoints <= 1_000_000)) {
+    throw new ConfigError('--max-points', `must be an integer in [100, 1000000]; was ${a.maxPoints}`);
+  }
+}
+
+/**
+ * Rebuilds a report from saved run folders. With one run and no --label/--max-points the HTML is
+ * byte-identical to the report.html that backtest wrote. Returns the files written.
+ */
+export async function runReport(a: ReportArgs): Promise<string[]> {
+  checkReportArgs(a);
+  const results = a.run.map((d) => readRunDir(d));
+  const labels = labelRuns(a.run, results, a.label);
+  const opts = a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints };
+  const written: string[] = [];
+  const single = results.length === 1 && (a.label === undefined || a.label.length === 0);
+  const runs: ReportRun[] = results.map((result, i) => ({ label: labels[i]!, result }));
+  if (a.out !== undefined) {
+    const html = single ? buildReportFromRun(results[0]!, opts) : renderReportHtml(runs, opts);
+    writeFileAtomic(a.out, html);
+    written.push(a.out);
+  }
+  if (a.svg !== undefined) {
+    const files: Array<[string, string]> = [];
+    for (const chart of reportCharts(runs, opts)) files.push([`${chart.id}.svg`, await renderChartSvg(chart.spec)]);
+    writeFilesAtomic(a.svg, files, '');
+    written.push(...files.map(([name]) => join(a.svg!, name)));
+  }
+  return written;
+}
+
+export const reportCommand: CommandModule<object, Record<string, unknown>> = {
   command: 'report',
-  describe: '(report: being built)',
-  handler: () => {
-    throw new ConfigError('report', 'not yet supported in this build');
+  describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders',
+  builder: (y: Argv) =>
+    y
+      .options({
+        run: { type: 'string', array: true, describe: 'a folder written by `ammsim backtest --out` (repeat to draw several runs on the same axes)', demandOption: true },
+        out: { type: 'string', describe: 'write the self-contained HTML report here (must end in .html)' },
+        svg: { type: 'string', describe: 'write each chart as <chart>.svg into this folder (rendered headlessly)' },
+        label: { type: 'string', array: true, describe: 'a name per run for legends and table columns (default: strategy, else folder name)' },
+        'max-points': { type: 'number', describe: 'points per chart line after min/max-per-bucket downsampling', defaultDescription: '2000' },
+      })
+      .example('$0 report --run out/backtest --out out/report.html', 'rebuild one report (identical to the one backtest wrote)')
+      .example('$0 report --run out/wide --run out/narrow --out out/both.html --svg out/svg', 'two runs side by side, plus SVG charts')
+      .epilog(
+        'Rules: at least one --run; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. Files are written atomically.',
+      ),
+  handler: async (argv) => {
+    const written = await runReport({
+      run: (argv.run as string[] | undefined) ?? [],
+      ...(argv.out === undefined ? {} : { out: String(argv.out) }),
+      ...(argv.svg === undefined ? {} : { svg: String(argv.svg) }),
+      ...(argv.label === undefined ? {} : { label: (argv.label as unknown[]).map(String) }),
+      ...(argv['max-points'] === undefined ? {} : { maxPoints: Number(argv['max-points']) }),
+    });
+    process.stdout.write(`wrote ${written.join(', ')}\n`);
   },
 };

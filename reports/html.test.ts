@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { buildReportFromRun, escapeInlineScript, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
+import { syntheticRun } from './testing/syntheticRun.ts';
+
+const run = syntheticRun({ steps: 5000, width: 0.1, rebalanceAt: 2500 });
+
+describe('renderReportHtml', () => {
+  const html = buildReportFromRun(run);
+
+  it('behavior: same input gives byte-identical HTML', () => {
+    expect(buildReportFromRun(syntheticRun({ steps: 5000, width: 0.1, rebalanceAt: 2500 }))).toBe(html);
+  });
+
+  it('behavior: is self-contained: inlines vega, vega-lite and vega-embed and references no URL to load', () => {
+    for (const lib of ['vega', 'vega-lite', 'vega-embed']) expect(html).toContain(`<script data-lib="${lib}"`);
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/<link[^>]+href=/i);
+    expect(html).not.toMatch(/"url"\s*:/);
+    expect(html).not.toContain('cdn.jsdelivr');
+  });
+
+  it('behavior: closes every inlined script exactly where intended', () => {
+    const opens = html.match(/<script\b/gi)!.length;
+    const closes = html.match(/<\/script>/gi)!.length;
+    expect(opens).toBe(closes);
+    expect(opens).toBe(5); // 3 libraries, chart data, render script
+  });
+
+  it('behavior: lists every summary key with the exact summary.json number', () => {
+    const s = JSON.parse(JSON.stringify(run.summary)) as Record<string, unknown>;
+    for (const key of Object.keys(s)) {
+      if (key === 'config' || key === 'data') continue;
+      const m = new RegExp(`<tr data-key="${key}">.*?data-exact="([^"]*)"`).exec(html);
+      expect(m, key).not.toBeNull();
+      expect(m![1]!.replace(/&quot;/g, '"')).toBe(JSON.stringify(s[key]));
+    }
+  });
+
+  it('behavior: shows the resolved config (sorted keys) and the provenance sha256', () => {
+    expect(html).toContain('&quot;strategy&quot;: &quot;range&quot;');
+    expect(html).toContain('0'.repeat(64));
+    expect(html).toContain('2024-01-01T00:00:00Z');
+  });
+
+  it('behavior: several runs share the charts and get a column each', () => {
+    const two = renderReportHtml([
+      { label: 'narrow', result: normalizeRunForReport(run) },
+      { label: 'full', result: normalizeRunForReport(syntheticRun({ steps: 5000 })) },
+    ]);
+    expect(two).toContain('<th>narrow</th><th>full</th>');
+    expect(two).toContain('narrow: LP value');
+    expect(two).toContain('full: LP value');
+  });
+
+  it('error: rejects duplicate run labels', () => {
+    expect(() => renderReportHtml([{ label: 'a', result: run }, { label: 'a', result: run }])).toThrowErrorMatchingInlineSnapshot(
+      `[InvariantError: invariant broken (a bug in ammsim, please report): run labels must be unique; were a, a]`,
+    );
+  });
+
+  it('behavior: stays under 2.5 MB for a year of minute data (525,600 rows)', () => {
+    const year = buildReportFromRun(syntheticRun({ steps: 525_600, width: 0.1, rebalanceAt: 300_000 }));
+    const bytes = Buffer.byteLength(year);
+    expect(bytes).toBeLessThan(2_500_000);
+    const libs = loadBrowserLibraries().reduce((s, l) => s + l.code.length, 0);
+    expect(bytes - libs).toBeLessThan(1_500_000);
+  });
+});
+
+describe('normalizeRunForReport', () => {
+  it('behavior: turns NaN in summary and events into null, as summary.json/events.json read back', () => {
+    const r = syntheticRun({ steps: 100 });
+    const odd = { ...r, summary: { ...r.summary, sharpe: NaN }, events: [{ ...r.events[0]!, rangeLower: NaN }] };
+    const n = normalizeRunForReport(odd);
+    expect(n.summary.sharpe).toBeNull();
+    expect(n.events[0]!.rangeLower).toBeNull();
+    expect(buildReportFromRun(odd)).toBe(buildReportFromRun(n));
+  });
+});
+
+describe('escaping', () => {
+  it('behavior: escapes </script in inlined code and < in JSON', () => {
+    expect(escapeInlineScript('var s = "</script>"; var t = "</SCRIPT>";')).toBe('var s = "<\\/script>"; var t = "<\\/SCRIPT>";');
+    expect(jsonForScript({ a: '</script><!--' })).toBe('{"a":"\\u003c/script>\\u003c!--"}');
+    expect(JSON.parse(jsonForScript({ a: '</script>' }))).toEqual({ a: '</script>' });
+  });
+  it('error: refuses code containing <!--', () => {
+    expect(() => escapeInlineScript('a <!-- b')).toThrow(/unsafe inside <script>/);
+  });
+  it('behavior: sortedJson sorts keys at every level', () => {
+    expect(sortedJson({ b: 1, a: { d: 2, c: [{ f: 1, e: 2 }] } })).toBe(JSON.stringify({ a: { c: [{ e: 2, f: 1 }], d: 2 }, b: 1 }, null, 2));
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { Summary } from '../sim/engine/result.ts';
+import { formatMetric } from './metrics.ts';
+import { formatCompareTable, formatSummaryTable, shouldUseColor } from './terminal.ts';
+import { syntheticRun } from './testing/syntheticRun.ts';
+
+const summary = syntheticRun({ steps: 5000, width: 0.1, rebalanceAt: 2500 }).summary;
+const ESC = '\u001b';
+
+describe('formatSummaryTable', () => {
+  it('behavior: fits in 80 columns and has no escape codes without color', () => {
+    const text = formatSummaryTable(summary, { color: false });
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(text).not.toContain(ESC);
+    expect(text).toContain('Final value');
+    expect(text).toContain(formatMetric(summary.finalValue, 'quote'));
+    expect(text).toContain(formatMetric(summary.impermanentLoss, 'fraction'));
+  });
+  it('behavior: colours only when asked, and the visible text is the same', () => {
+    const coloured = formatSummaryTable(summary, { color: true });
+    expect(coloured).toContain(ESC);
+    // eslint-disable-next-line no-control-regex
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(formatSummaryTable(summary, { color: false }));
+  });
+  it('behavior: pins the layout (non-regression)', () => {
+    const pinned: Summary = {
+      ...summary,
+      initialValue: 10_000, finalValue: 10_123.456, holdValue: 10_050, feesEarned: 150.5, impermanentLoss: -0.0123,
+      lvr: 80.25, gasCost: 5, netPnl: 123.456, vsHold: 73.456, apr: 0.0643, feeApr: 0.0785, timeInRange: 0.8125,
+      rebalances: 3, maxDrawdown: 0.0412, sharpe: 1.2345, steps: 10_080, years: 7 / 365, seed: 42,
+      config: { strategy: 'range', pool: 'v3', fee: 0.003 },
+    };
+    expect(formatSummaryTable(pinned)).toMatchInlineSnapshot(`
+      "range · pool v3 · fee 0.30 % · 10,080 steps · 7.0 days
+      (amounts in quote units; % as stated)
+      Initial value              10,000.00   APR (simple)                  6.43 %
+      Final value                10,123.46   Fee APR                       7.85 %
+      Hold value                 10,050.00   Time in range                81.25 %
+      Fees earned                   150.50   Rebalances                         3
+      Impermanent loss             -1.23 %   Max drawdown                  4.12 %
+      LVR                            80.25   Sharpe (365 d)                 1.234
+      Gas cost                        5.00   Steps                         10,080
+      Net PnL                       123.46   Seed                              42
+      PnL vs hold                    73.46
+      "
+    `);
+  });
+});
+
+describe('shouldUseColor', () => {
+  it('behavior: respects NO_COLOR and non-TTY', () => {
+    expect(shouldUseColor({ isTTY: true }, {})).toBe(true);
+    expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+    expect(shouldUseColor({ isTTY: false }, {})).toBe(false);
+    expect(shouldUseColor({}, {})).toBe(false);
+  });
+});
+
+describe('formatCompareTable', () => {
+  it('behavior: one column per alternative, dash where a metric is missing, fits 80 columns', () => {
+    const text = formatCompareTable([
+      { name: 'lp', metrics: { finalValue: 10_500, apr: 0.12, maxDrawdown: 0.2, feesEarned: 300 } },
+      { name: 'hold', metrics: { finalValue: 10_200, apr: 0.05, maxDrawdown: 0.3 } },
+      { name: 'staking', metrics: { finalValue: 10_300, apr: 0.08, maxDrawdown: 0.3 } },
+    ]);
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(text).toMatchInlineSnapshot(`
+      "                                  lp          hold       staking
+      Final value                10,500.00     10,200.00     10,300.00
+      APR (simple)                 12.00 %        5.00 %        8.00 %
+      Fees earned                   300.00             —             —
+      Max drawdown                 20.00 %       30.00 %       30.00 %
+      (amounts in quote units; % as stated)
+      "
+    `);
+  });
+});
+
+describe('formatMetric', () => {
+  it('behavior: formats each kind with fixed decimals, locale-independent', () => {
+    expect(formatMetric(1234567.891, 'quote')).toBe('1,234,567.89');
+    expect(formatMetric(-0.004, 'quote')).toBe('0.00');
+    expect(formatMetric(-0.1234, 'fraction')).toBe('-12.34 %');
+    expect(formatMetric(12345, 'count')).toBe('12,345');
+    expect(formatMetric(null, 'quote')).toBe('n/a');
+    expect(formatMetric(Infinity, 'ratio')).toBe('∞');
+  });
+});
