@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/errors.ts';
@@ -39,7 +40,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
           '{"event": {...}, "expect": {...}}; blank lines are skipped. The event vocabulary is that of the oracle README ' +
           '(v2: initialize, mint, burn, swap, swapRaw).',
       )
-      .option('pool', { type: 'string', choices: POOLS, describe: `Pool kind [default: ${REPLAY_DEFAULTS.pool}]` })
+      // Validated in the handler (not with yargs `choices`) so a bad value gives one `error: --pool: …` line.
+      .option('pool', { type: 'string', describe: `Pool kind: ${POOLS.join(' or ')} [default: ${REPLAY_DEFAULTS.pool}]` })
       .option('events', { type: 'string', describe: 'Input events, one JSON object per line', demandOption: 'give the input file: --events IN.jsonl' })
       .option('out', { type: 'string', describe: 'Write the results here (atomically); without it, to stdout' })
       .option('check', {
@@ -50,7 +52,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .example('$0 replay --events swaps.jsonl --out results.jsonl', 'replay v3 events, results to results.jsonl'),
   handler: async (argv) => {
     const pool = (argv.pool ?? REPLAY_DEFAULTS.pool) as PoolKind;
-    if (!POOLS.includes(pool)) throw new ConfigError('--pool', `must be one of ${POOLS.join(', ')}; was ${String(argv.pool)}`);
+    if (!POOLS.includes(pool)) throw new ConfigError('--pool', `must be one of ${POOLS.join(', ')}; was ${JSON.stringify(argv.pool)}`);
     const events = argv.events;
     if (events === undefined || events === '') throw new ConfigError('--events', 'give the input file: --events IN.jsonl');
     try {
@@ -59,13 +61,24 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       if (err instanceof ConfigError) throw err;
       throw new ConfigError('--events', `cannot read ${events}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
     }
-    if (argv.out !== undefined && argv.out === '') throw new ConfigError('--out', 'must be a file path');
+    const out = argv.out;
+    if (out !== undefined) {
+      if (out === '') throw new ConfigError('--out', 'must be a file path');
+      if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
+    }
 
-    const replayer = createReplayer(pool, events);
     const lines: string[] = [];
-    const summary = await replayJsonl(replayer, events, { file: events, onResult: (json) => lines.push(json) });
+    let summary;
+    try {
+      const replayer = createReplayer(pool, events);
+      summary = await replayJsonl(replayer, events, { file: events, onResult: (json) => lines.push(json) });
+    } catch (err) {
+      // No stale output: a previous run's OUT must not pass for this failed run's result.
+      if (out !== undefined) rmSync(out, { force: true });
+      throw err;
+    }
     const text = lines.length === 0 ? '' : lines.join('\n') + '\n';
-    if (argv.out !== undefined) writeFileAtomic(argv.out, text);
+    if (out !== undefined) writeFileAtomic(out, text);
     else process.stdout.write(text);
 
     if (argv.check) {
@@ -74,7 +87,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       }
       const m = summary.firstMismatch;
       if (m !== undefined) {
-        const where = argv.out !== undefined ? `; the results were written to ${argv.out}` : '';
+        const where = out !== undefined ? `; the results were written to ${out}` : '';
         throw new ReplayMismatchError(events, m, [`${summary.mismatches} of ${summary.cases} case lines differ${where}`]);
       }
       process.stderr.write(`check: all ${summary.cases} case lines of ${events} match (--pool ${pool})\n`);

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../cli.ts';
+
+// The contract's own results (../shared/oracle/README.md); read in place, never copied into the repo.
+const ORACLE = path.resolve(process.cwd(), '../shared/oracle');
+const V2_FILE = path.join(ORACLE, 'v2', '00-feeoff.jsonl');
+const haveOracle = existsSync(V2_FILE);
+if (!haveOracle) console.warn(`skipping the replay CLI oracle tests: ${V2_FILE} not found (it lives beside the checkout in ../shared)`);
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ammsim-replay-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the CLI in-process, capturing stdout, stderr and the exit status. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await run(args);
+    return { code: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.exitCode = saved;
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+function expectedLines(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.stringify((JSON.parse(l) as { expect: unknown }).expect));
+}
+
+describe.skipIf(!haveOracle)('ammsim replay on the contract oracle', () => {
+  it('behavior: --pool v2 --check on an oracle file passes and writes exactly the expected lines', async () => {
+    const outFile = path.join(dir, 'v2-out.jsonl');
+    const r = await cli(['replay', '--pool', 'v2', '--events', V2_FILE, '--out', outFile, '--check']);
+    expect(r.stderr).toBe(`check: all 22 case lines of ${V2_FILE} match (--pool v2)\n`);
+    expect(r.code).toBe(0);
+    expect(readFileSync(outFile, 'utf8')).toBe(expectedLines(V2_FILE).join('\n') + '\n');
+  });
+
+  it('behavior: without --out the results go to stdout', async () => {
+    const r = await cli(['replay', '--pool', 'v2', '--events', V2_FILE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expectedLines(V2_FILE).join('\n') + '\n');
+  });
+
+  it('error: --check names the first mismatching line and key, exits 1, and still writes the results', async () => {
+    const text = readFileSync(V2_FILE, 'utf8').split('\n');
+    // Line 3 of 00-feeoff.jsonl leaves reserve0 = 272646; claim 272647 instead, and also break line 5.
+    text[2] = text[2]!.replace('"reserve0":"272646"', '"reserve0":"272647"');
+    text[4] = text[4]!.replace('"amountOut":"140891531158"', '"amountOut":"1"');
+    const bad = path.join(dir, 'bad.jsonl');
+    writeFileSync(bad, text.join('\n'));
+    const outFile = path.join(dir, 'bad-out.jsonl');
+    const r = await cli(['replay', '--pool', 'v2', '--events', bad, '--out', outFile, '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `error: ${bad}:3: state.reserve0: expected "272647"; replay gave "272646"\n2 of 22 case lines differ; the results were written to ${outFile}\n`,
+    );
+    expect(readFileSync(outFile, 'utf8')).toBe(expectedLines(V2_FILE).join('\n') + '\n');
+  });
+
+  const v3Files = existsSync(path.join(ORACLE, 'v3')) ? readdirSync(path.join(ORACLE, 'v3')).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  it.skipIf(v3Files.length === 0)('behavior: --pool defaults to v3', async () => {
+    const v3File = path.join(ORACLE, 'v3', v3Files[0]!);
+    const r = await cli(['replay', '--events', v3File, '--check']);
+    expect(r.stderr).toMatch(/^check: all \d+ case lines of .* match \(--pool v3\)\n$/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('ammsim replay errors', () => {
+  it('error: a malformed line fails with file:line: field, and leaves no output file behind', async () => {
+    const bad = path.join(dir, 'malformed.jsonl');
+    writeFileSync(bad, '{"type":"initialize"}\n\n{"type":"mint","owner":"a","amount0":"1e6","amount1":"5"}\n');
+    const outFile = path.join(dir, 'malformed-out.jsonl');
+    writeFileSync(outFile, 'stale output of an earlier run\n');
+    const r = await cli(['replay', '--pool', 'v2', '--events', bad, '--out', outFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: ${bad}:3: amount0: must be a non-negative integer (a decimal string, e.g. "1000000"); was "1e6"\n`);
+    expect(existsSync(outFile)).toBe(false);
+  });
+
+  it('error: invalid JSON names the line', async () => {
+    const bad = path.join(dir, 'json.jsonl');
+    writeFileSync(bad, '{"type":"initialize"}\n{"type":\n');
+    const r = await cli(['replay', '--pool', 'v2', '--events', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: event: not valid JSON \\(`));
+  });
+
+  it('error: flags — a missing events file, --out equal to --events, --check without case lines, an unknown pool', async () => {
+    const missing = path.join(dir, 'nope.jsonl');
+    expect((await cli(['replay', '--pool', 'v2', '--events', missing])).stderr).toBe(`error: --events: cannot read ${missing}: no such file\n`);
+    const bare = path.join(dir, 'bare.jsonl');
+    writeFileSync(bare, '{"type":"initialize"}\n');
+    expect((await cli(['replay', '--pool', 'v2', '--events', bare, '--out', bare])).stderr).toBe(`error: --out: must differ from --events (both are ${bare})\n`);
+    const noCases = await cli(['replay', '--pool', 'v2', '--events', bare, '--check']);
+    expect(noCases.code).toBe(1);
+    expect(noCases.stderr).toBe(`error: --check: ${bare} has no case lines ({"event": …, "expect": …}) to compare against\n`);
+    const badPool = await cli(['replay', '--pool', 'v4', '--events', bare]);
+    expect(badPool.code).toBe(1);
+    expect(badPool.stderr).toBe('error: --pool: must be one of v3, v2; was "v4"\n');
+  });
+});
+
+describe('ammsim replay --help', () => {
+  it('behavior: documents every flag, the default pool and an example', () => {
+    // Spawned: yargs exits the process after printing help.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay', '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
+    expect(r.status).toBe(0);
+    for (const s of ['ammsim replay --pool v3|v2 --events IN.jsonl [--out OUT.jsonl] [--check]', '--pool', '[default: v3]', '--events', '--out', '--check', 'Examples:', '--pool v2 --events']) {
+      expect(r.stdout).toContain(s);
+    }
+  });
+});
