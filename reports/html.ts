@@ -223,7 +223,6 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
   const labels = runs.map((r) => r.label);
   if (new Set(labels).size !== labels.length) throw new InvariantError(`run labels must be unique; were ${labels.join(', ')}`);
   const charts: ReportChart[] = reportCharts(runs, options);
-  const libs = loadBrowserLibraries();
   const title = options.title ?? `ammsim report: ${labels.join(' vs ')}`;
   const lead = runs
     .map((r) => {
@@ -234,21 +233,7 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
       return `<b>${escapeHtml(r.label)}</b>${bits.length ? ` (${escapeHtml(bits.join(', '))})` : ''}, ${escapeHtml(formatMetric(r.result.summary.steps, 'count'))} steps`;
     })
     .join('; ');
-  const figures = charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n');
-  const scripts = libs.map((l) => `<script data-lib="${l.name}" data-version="${l.version}">${escapeInlineScript(l.code)}</script>`).join('\n');
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta name="generator" content="ammsim (vega ${libs.map((l) => `${l.name} ${l.version}`).join(', ')})">`,
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
-    scripts,
-    '</head>',
-    '<body>',
-    '<main>',
+  const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="lead">${lead}.</p>`,
     '<h2 id="metrics">Metrics</h2>',
@@ -256,11 +241,36 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
     '<p class="note">Quote units unless stated. Hover a value for the exact number in summary.json.</p>',
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
-    figures,
+    charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
     '<h2 id="config">Resolved config</h2>',
     configSection(runs),
     '<h2 id="provenance">Data provenance</h2>',
     provenanceTable(runs),
+  ].join('\n');
+  return renderPage(title, body, charts);
+}
+
+/**
+ * A self-contained page: the inlined libraries, `bodyHtml` (which must hold one `<figure id="chart-<id>">` per
+ * chart) and the chart specs as JSON, rendered on load by vega-embed (SVG renderer).
+ */
+export function renderPage(title: string, bodyHtml: string, charts: readonly ReportChart[]): string {
+  const libs = loadBrowserLibraries();
+  const scripts = libs.map((l) => `<script data-lib="${l.name}" data-version="${l.version}">${escapeInlineScript(l.code)}</script>`).join('\n');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta name="generator" content="ammsim (${libs.map((l) => `${l.name} ${l.version}`).join(', ')})">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${CSS}</style>`,
+    scripts,
+    '</head>',
+    '<body>',
+    '<main>',
+    bodyHtml,
     '</main>',
     `<script type="application/json" id="ammsim-charts">${jsonForScript(charts)}</script>`,
     `<script>${RENDER_SCRIPT}</script>`,
