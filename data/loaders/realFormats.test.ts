@@ -3,7 +3,7 @@
  * which are the independent references used below). Skipped, with a message, when that folder is absent.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSeries } from '../loadSeries.ts';
 import { loadCsvPrices } from './csvPrices.ts';
@@ -187,8 +187,15 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
   });
 
   it('behavior: pool events 0x8ad5: several swaps in one second keep the last; 1m resample + ffill is evenly spaced', async () => {
-    const raw = await loadUniswapEvents(f('uniswap_v3/ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv'));
-    expect(raw.length).toBeLessThanOrEqual(267); // 267 SWAP rows (README)
+    const file = f('uniswap_v3/ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv');
+    const raw = await loadUniswapEvents(file);
+    // independent count: distinct block_timestamp values among the SWAP rows (267 swaps per the README)
+    const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const swaps = rows.filter((r) => r[2] === 'SWAP');
+    expect(swaps.length).toBe(267);
+    expect(raw.length).toBe(new Set(swaps.map((r) => r[1])).size);
+    const lastSwap = swaps[swaps.length - 1]!;
+    expect(raw.price[raw.length - 1]).toBe(priceFromSqrtPriceX96(Number(lastSwap[12])));
     const s = await loadSeries(f('uniswap_v3/ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv'), { resample: '1m', gaps: 'ffill' });
     expect(s.timestampMs.every((t, i) => i === 0 || t - s.timestampMs[i - 1]! === 60_000)).toBe(true);
     expect(s.price.every((p) => p > 2200 && p < 2300)).toBe(true);
