@@ -77,6 +77,14 @@ describe.skipIf(!haveOracle)('ammsim replay on the contract oracle', () => {
   });
 
   const v3Files = existsSync(path.join(ORACLE, 'v3')) ? readdirSync(path.join(ORACLE, 'v3')).filter((f) => f.endsWith('.jsonl')).sort() : [];
+  it('error: v2 events without --pool are read as v3; the error says how to fix it', async () => {
+    const r = await cli(['replay', '--events', V2_FILE]);
+    expect(r.code).toBe(1);
+    const [first, hint] = r.stderr.split('\n');
+    expect(first).toMatch(new RegExp(`^error: ${V2_FILE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: `));
+    expect(hint).toBe('hint: --pool defaults to v3; for v2 events pass --pool v2');
+  });
+
   it.skipIf(v3Files.length === 0)('behavior: --pool defaults to v3', async () => {
     const v3File = path.join(ORACLE, 'v3', v3Files[0]!);
     const r = await cli(['replay', '--events', v3File, '--check']);

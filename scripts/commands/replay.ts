@@ -2,7 +2,7 @@ import { rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { AmmsimError, ConfigError, InputError } from '../../sim/errors.ts';
 import { REPLAY_DEFAULTS, ReplayMismatchError, replayJsonl } from '../../sim/replay/jsonl.ts';
 import type { Replayer } from '../../sim/replay/types.ts';
 import { createV2Replayer } from '../../sim/replay/v2Replay.ts';
@@ -75,6 +75,10 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     } catch (err) {
       // No stale output: a previous run's OUT must not pass for this failed run's result.
       if (out !== undefined) rmSync(out, { force: true });
+      if (err instanceof InputError && argv.pool === undefined) {
+        // The likeliest cause of a rejected event without --pool: v2 events replayed as v3 (the default).
+        throw new AmmsimError(err.code, err.message, { cause: err, details: [`hint: --pool defaults to ${REPLAY_DEFAULTS.pool}; for v2 events pass --pool v2`] });
+      }
       throw err;
     }
     const text = lines.length === 0 ? '' : lines.join('\n') + '\n';

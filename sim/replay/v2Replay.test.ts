@@ -81,6 +81,9 @@ describe('v2 replay events', () => {
     expect(() => r.apply({ type: 'mint', owner: 'a', amount0: '1', amount1: '1' }, 1)).toThrowErrorMatchingInlineSnapshot(
       `[InputError: in.jsonl:1: type: the first event must be initialize; was mint]`,
     );
+    expect(() => createV2Replayer({ file: 'in.jsonl' }).apply({ type: 'initialize', fee: 3000, tickSpacing: 60, sqrtPriceX96: '1' }, 1)).toThrow(
+      'in.jsonl:1: sqrtPriceX96: is not a field of a v2 initialize event (fields: type, feeOn, fee) (a v3 event: replay it with --pool v3)',
+    );
     r.apply({ type: 'initialize' }, 1);
     expect(() => r.apply({ type: 'initialize' }, 2)).toThrow(/in\.jsonl:2: type: initialize must come once/);
     expect(() => r.apply({ type: 'mint', owner: 'a', amount0: '-1', amount1: '1' }, 3)).toThrowErrorMatchingInlineSnapshot(
@@ -90,6 +93,7 @@ describe('v2 replay events', () => {
     expect(() => r.apply({ type: 'swap', zeroForOne: 'yes', amountIn: '1' }, 5)).toThrow(/in\.jsonl:5: zeroForOne: must be true or false/);
     expect(() => r.apply({ type: 'burn', owner: 'a', liquidity: '1', amount: '2' }, 6)).toThrow(/in\.jsonl:6: amount: is not a field of a v2 burn event/);
     expect(() => r.apply({ type: 'collect' }, 7)).toThrow(InputError);
+    expect(() => r.apply({ type: 'collect' }, 7)).toThrow(/in\.jsonl:7: type: .*was "collect" \(a v3 event: replay it with --pool v3\)$/);
     expect(() => r.apply({ type: 'swapRaw', amount0In: String(2n ** 256n), amount1In: '0', amount0Out: '0', amount1Out: '1' }, 8)).toThrow(/fit in uint256/);
   });
 });

@@ -33,6 +33,9 @@ const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
   swapRaw: ['type', 'amount0In', 'amount1In', 'amount0Out', 'amount1Out'],
 };
 const EVENT_TYPES = Object.keys(ALLOWED_KEYS).sort();
+/** Types and fields that only v3 events have: a hint that the file wants `--pool v3`. */
+const V3_ONLY = new Set(['collect', 'setFeeProtocol', 'collectProtocol', 'tickSpacing', 'sqrtPriceX96', 'tickLower', 'tickUpper', 'amount', 'amountSpecified', 'sqrtPriceLimitX96']);
+const V3_HINT = ' (a v3 event: replay it with --pool v3)';
 
 /** The pair's state in the oracle's `state` shape. */
 export function v2StateObject(pair: V2Pair): Record<string, string> {
@@ -84,11 +87,12 @@ class V2Replayer implements Replayer {
   apply(event: Event, line: number): Record<string, unknown> {
     const type = event['type'];
     if (typeof type !== 'string' || !(type in ALLOWED_KEYS)) {
-      this.fail(line, 'type', `must be one of ${EVENT_TYPES.join(', ')} for --pool v2; was ${type === undefined ? 'missing' : JSON.stringify(type)}`);
+      const hint = typeof type === 'string' && V3_ONLY.has(type) ? V3_HINT : '';
+      this.fail(line, 'type', `must be one of ${EVENT_TYPES.join(', ')} for --pool v2; was ${type === undefined ? 'missing' : JSON.stringify(type)}${hint}`);
     }
     const allowed = ALLOWED_KEYS[type] ?? [];
     for (const key of Object.keys(event).sort()) {
-      if (!allowed.includes(key)) this.fail(line, key, `is not a field of a v2 ${type} event (fields: ${allowed.join(', ')})`);
+      if (!allowed.includes(key)) this.fail(line, key, `is not a field of a v2 ${type} event (fields: ${allowed.join(', ')})${V3_ONLY.has(key) ? V3_HINT : ''}`);
     }
 
     if (type === 'initialize') {
