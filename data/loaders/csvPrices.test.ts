@@ -74,6 +74,20 @@ describe('loadCsvPrices: accepted inputs', () => {
     expect([...s.extra.keys()]).toEqual(['volume']);
   });
 
+  it('behavior: pandas "Unnamed: 0" index column is ignored; zone offsets are honoured; unix seconds with a fraction round to the ms', async () => {
+    const s = await load('u.csv', 'Unnamed: 0,time,price\n0,2024-01-01T01:00:00+01:00,1\n1,2024-01-01 01:00:00Z,2\n');
+    expect([...s.timestampMs]).toEqual([T0, T0 + H]);
+    expect(s.extra.size).toBe(0);
+    const f = await load('f.csv', 'timestamp,price\n1704067200.5,1\n1704067201.25,2\n');
+    expect([...f.timestampMs]).toEqual([T0 + 500, T0 + 1250]);
+  });
+
+  it('behavior: a column empty on its first rows is decided by its first non-empty value', async () => {
+    const s = await load('e.csv', 'timestamp,price,volume,note\n1704067200,1,,\n1704070800,2,3,abc\n');
+    expect([...s.extra.keys()]).toEqual(['volume']);
+    expect([...s.extra.get('volume')!]).toEqual([Number.NaN, 3]);
+  });
+
   it('behavior: price is preferred over close; blank lines are skipped but counted', async () => {
     const s = await load('pc.csv', 'date,close,price\n\n2024-01-01,1,2\n\n2024-01-02,3,4\n');
     expect([...s.price]).toEqual([2, 4]);
