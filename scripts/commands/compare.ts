@@ -1,11 +1,197 @@
-import type { CommandModule } from 'yargs';
-import { ConfigError } from '../../sim/errors.ts';
+import type { Argv, CommandModule } from 'yargs';
+import { loadSeries } from '../../data/loadSeries.ts';
+import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { formatCsvNumber } from '../../data/io/timeseriesFile.ts';
+import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
+import { escapeHtml, normalizeRunForReport, renderReportHtml } from '../../reports/html.ts';
+import { formatCompareTable } from '../../reports/terminal.ts';
+import { runCompare, type CompareResult } from '../../sim/compare/compare.ts';
+import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../sim/compare/config.ts';
+import { SCENARIO_METHODS } from '../../sim/compare/scenarios.ts';
+import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
+import { ConfigError, didYouMean } from '../../sim/errors.ts';
+import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
+import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
+import { progressBar } from '../progress.ts';
+import { BACKTEST_FLAGS, parseParams, readConfigFile } from './backtestFlags.ts';
 
-// Placeholder until the owning change lands in this session; replaced by the real command module.
-export const compareCommand: CommandModule = {
+const c = COMPARE_DEFAULTS;
+
+/** The staking and what-if flags of `compare` (no yargs defaults: they live in COMPARE_DEFAULTS). */
+export const COMPARE_FLAGS = {
+  strategy: { ...BACKTEST_FLAGS.strategy, type: 'string', describe: `${String(BACKTEST_FLAGS.strategy?.describe)}; several, comma-separated, are each an LP alternative` },
+  width: { ...BACKTEST_FLAGS.width, type: 'string', describe: 'range strategies: [P0/(1+W), P0*(1+W)]; a comma-separated list (0.05,0.1,0.2) gives one LP alternative per width' },
+  'staking-apr': { type: 'number', group: 'Staking:', describe: 'fixed staking APR as a fraction per 365-day year (0.04 = 4 %)', defaultDescription: `${DEFAULT_STAKING_APR} when no --staking-series` },
+  'staking-series': { type: 'string', group: 'Staking:', describe: 'historical APR: CSV timestamp,apr or the ETH.STORE daily JSON (read as of each time)' },
+  compounding: { type: 'string', group: 'Staking:', choices: COMPOUNDING_MODES, describe: 'none: simple interest; daily: credited at each whole day since the start; continuous: e^(rt)', defaultDescription: c.compounding },
+  commission: { type: 'number', group: 'Staking:', describe: 'fraction of rewards the validator / provider keeps', defaultDescription: String(c.commission) },
+  'unbonding-days': { type: 'number', group: 'Staking:', describe: 'withdrawal delay: rewards stop this many days before the end so the base is liquid at the end', defaultDescription: String(c.unbondingDays) },
+  'lst-series': { type: 'string', group: 'Staking:', describe: 'liquid staking token price in base (CSV timestamp,price, or a long CSV with a pair column); value = base × LST price × price' },
+  'lst-pair': { type: 'string', group: 'Staking:', describe: 'pair to read from a long-format --lst-series file, e.g. STETH/ETH' },
+  'lst-entry': { type: 'string', group: 'Staking:', choices: LST_ENTRIES, describe: 'par: mint the LST 1:1; market: buy it at the LST price', defaultDescription: c.lstEntry },
+  paths: { type: 'number', group: 'What-if:', describe: 'also run every alternative on N seeded price scenarios and report LP − staking (median, 5–95 %)', defaultDescription: String(c.paths) },
+  'paths-method': { type: 'string', group: 'What-if:', choices: SCENARIO_METHODS, describe: "gbm: geometric Brownian motion on the run's clock; bootstrap: blocks of the real series' returns", defaultDescription: c.pathsMethod },
+  'paths-volatility': { type: 'number', group: 'What-if:', describe: 'GBM annual volatility (0.8 = 80 %)', defaultDescription: "the series' realised volatility" },
+  'paths-drift': { type: 'number', group: 'What-if:', describe: 'GBM annual drift of the price', defaultDescription: String(c.pathsDrift) },
+  'block-steps': { type: 'number', group: 'What-if:', describe: 'bootstrap block length in steps', defaultDescription: String(c.blockSteps) },
+} as const;
+
+export interface ResolvedCompare {
+  readonly backtest: BacktestConfig;
+  readonly strategies: string[];
+  readonly widths: number[];
+  readonly options: ReturnType<typeof resolveCompareOptions>;
+}
+
+/**
+ * Resolves a compare run from parsed argv: defaults < --config file < flags, for both the backtest keys
+ * (resolveBacktestConfig) and the compare keys (resolveCompareOptions). `strategy` and `width` may be lists.
+ */
+export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): ResolvedCompare {
+  const file = typeof argv.config === 'string' ? readConfigFile(argv.config) : {};
+  const fileName = typeof argv.config === 'string' ? argv.config : '--config';
+  const known = [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS];
+  for (const k of Object.keys(file)) if (!known.includes(k)) throw new ConfigError(fileName, `unknown key "${k}"${didYouMean(k, known)}`);
+  const compareFile: Record<string, unknown> = {};
+  const backtestFile: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(file)) {
+    if ((COMPARE_KEYS as string[]).includes(k)) compareFile[k] = v;
+    else if (k !== 'strategy' && k !== 'width') backtestFile[k] = v;
+  }
+  const strategies = parseList('--strategy', argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
+  const widths = parseList('--width', argv.width ?? file.width ?? BACKTEST_DEFAULTS.width, true);
+
+  // yargs gives every dashed flag also in camelCase, which is the config key.
+  const flags: Record<string, unknown> = {};
+  for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && argv[k] !== undefined) flags[k] = argv[k];
+  flags.strategy = strategies[0];
+  flags.width = widths[0];
+  const params = parseParams(argv.param as string[] | undefined);
+  if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
+  const compareFlags: Record<string, unknown> = {};
+  for (const k of COMPARE_KEYS) if (argv[k] !== undefined) compareFlags[k] = argv[k];
+  for (const [k, v] of Object.entries({ ...flags, ...compareFlags })) {
+    if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()), 'must be a number');
+  }
+  return {
+    backtest: resolveBacktestConfig(flags, backtestFile, fileName),
+    strategies,
+    widths,
+    options: resolveCompareOptions(compareFlags, compareFile),
+  };
+}
+
+function pct(x: unknown): string {
+  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : '—';
+}
+function quote(x: unknown): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '—';
+}
+
+/** The breakeven and what-if section added to the report (plain HTML tables; the charts come from reports/). */
+export function compareSectionHtml(r: CompareResult): string {
+  const s = r.summary;
+  const be = s.breakeven as Record<string, Record<string, unknown>>;
+  const diff = s.differences as Record<string, Record<string, unknown>>;
+  const staking = s.staking as Record<string, unknown>;
+  const rows = r.alternatives
+    .map((a) => {
+      const b = be[a.id]!;
+      const d = diff[a.id]!;
+      return `<tr><td>${escapeHtml(a.id)}</td><td class="num">${quote(d.minusStaking)}</td><td class="num">${quote(d.minusHold)}</td><td class="num">${pct(b.stakingApr)}</td><td class="num">${pct(b.feeApr)}</td><td class="num">${pct(b.requiredFeeApr)}</td><td class="num">${typeof b.requiredVolumeMultiple === 'number' ? `${b.requiredVolumeMultiple.toFixed(2)}×` : '—'}</td></tr>`;
+    })
+    .join('\n');
+  const parts = [
+    '<h2 id="staking">Staking vs LP</h2>',
+    `<p>Staking: all capital in base at the first price, final value ${quote(staking.finalValue)} (APR ${pct(staking.apr)}, reward APR in base ${pct(staking.rewardApr)}, max drawdown ${pct(staking.maxDrawdown)}). Its value line is <i>staking</i> in the charts.</p>`,
+    '<table class="metrics"><thead><tr><th>LP alternative</th><th>LP − staking</th><th>LP − hold</th><th>breakeven staking APR</th><th>LP fee APR</th><th>fee APR to match staking</th><th>volume to match</th></tr></thead><tbody>',
+    rows,
+    '</tbody></table>',
+    '<p class="note">Breakeven staking APR: at any fixed APR above it (same compounding, commission, unbonding, LST) staking ends above this LP run. Fee APR / volume to match staking: first-order (each extra fee adds one unit to the LP’s final value; fees scale with volume).</p>',
+  ];
+  const w = s.whatIf as { method: string; paths: number; lpMinusStaking: Record<string, Record<string, number>> } | null;
+  if (w !== null) {
+    parts.push(`<h3>What-if: LP − staking over ${w.paths} ${escapeHtml(w.method)} price paths</h3>`);
+    parts.push('<table class="metrics"><thead><tr><th>LP alternative</th><th>5 %</th><th>median</th><th>95 %</th><th>mean</th><th>LP ahead on</th></tr></thead><tbody>');
+    for (const a of r.alternatives) {
+      const d = w.lpMinusStaking[a.id]!;
+      parts.push(`<tr><td>${escapeHtml(a.id)}</td><td class="num">${quote(d.p5)}</td><td class="num">${quote(d.median)}</td><td class="num">${quote(d.p95)}</td><td class="num">${quote(d.mean)}</td><td class="num">${pct(d.lpWinShare)} of paths</td></tr>`);
+    }
+    parts.push('</tbody></table>');
+  }
+  const notes = s.notes as string[];
+  if (notes.length > 0) parts.push(`<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  return parts.join('\n') + '\n';
+}
+
+/** report.html: the reports engine's charts for each LP run (staking as an extra line on the first), plus the compare section. */
+export function compareReportHtml(r: CompareResult): string {
+  const staking = { name: 'staking', timestampMs: r.runs[0]!.timeseries.timestamp, value: r.staking.value };
+  const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: [staking] } : {}) }));
+  const html = renderReportHtml(runs, { title: `ammsim compare: ${[...r.alternatives.map((a) => a.id), 'hold', 'staking'].join(' vs ')}` });
+  const at = html.indexOf('<h2 id="config">');
+  return at < 0 ? html : html.slice(0, at) + compareSectionHtml(r) + html.slice(at);
+}
+
+/** values.csv: timestamp (ISO UTC), price, one value column per alternative. */
+export function compareValuesCsv(r: CompareResult): string {
+  const ts = r.runs[0]!.timeseries;
+  const head = ['timestamp', 'price', ...r.alternatives.map((a) => a.id), 'hold', 'staking'];
+  const lines = [head.join(',')];
+  for (let i = 0; i < ts.timestamp.length; i++) {
+    const cells = [new Date(ts.timestamp[i]!).toISOString(), formatCsvNumber(ts.price[i]!)];
+    for (const run of r.runs) cells.push(formatCsvNumber(run.timeseries.lpValue[i]!));
+    cells.push(formatCsvNumber(ts.holdValue[i]!), formatCsvNumber(r.staking.value[i]!));
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const compareCommand: CommandModule<object, Record<string, unknown>> = {
   command: 'compare',
-  describe: '(compare: being built)',
-  handler: () => {
-    throw new ConfigError('compare', 'not yet supported in this build');
+  describe: 'LP strategy vs hold vs staking on the same capital and series; write summary.json, report.html',
+  builder: (y: Argv) =>
+    y
+      .options(BACKTEST_FLAGS)
+      .options(COMPARE_FLAGS as unknown as Record<string, import('yargs').Options>)
+      .options({
+        out: { type: 'string', group: 'Output:', describe: 'output folder', default: 'out/compare' },
+        csv: { type: 'boolean', group: 'Output:', describe: 'also write values.csv (every alternative’s value per step)' },
+        json: { type: 'boolean', group: 'Output:', describe: 'print summary.json to stdout instead of the table' },
+      })
+      .example('$0 compare --staking-apr 0.04', 'full-range v2 LP vs hold vs 4 % staking on the synthetic series')
+      .example('$0 compare --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1d.csv --staking-series ../shared/data/staking/ethstore_mainnet_daily.json', 'real ETH vs the real ETH.STORE APR')
+      .example('$0 compare --pool v3 --strategy range --width 0.05,0.1,0.2 --paths 200', 'three ranges vs staking, plus 200 GBM what-if paths')
+      .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking'),
+  handler: async (argv) => {
+    const r = resolveCompareArgv(argv);
+    const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
+    const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
+    const series = await loadSeries(r.backtest.prices, { synthetic: { seed: r.backtest.seed } });
+    const bar = progressBar('compare (runs)');
+    let result: CompareResult;
+    try {
+      result = await runCompare({ ...r, aprSeries, lstSeries }, series, bar.onProgress === undefined ? {} : { onProgress: bar.onProgress });
+    } finally {
+      bar.done();
+    }
+    const json = JSON.stringify(result.summary, null, 2) + '\n';
+    const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
+    if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
+    files.push(['summary.json', json]);
+    writeFilesAtomic(String(argv.out), files);
+    if (argv.json === true) {
+      process.stdout.write(json);
+      return;
+    }
+    const ids = [...result.alternatives.map((a) => a.id), 'hold', 'staking'];
+    const entries = ids.map((id) => ({ name: id, metrics: result.summary[id] as Record<string, unknown> }));
+    const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+    const be = result.summary.breakeven as Record<string, { stakingApr: number | null; requiredFeeApr: number }>;
+    const lines = result.alternatives.map((a) => `${a.id}: LP − staking ${quote((result.summary.differences as Record<string, { minusStaking: number }>)[a.id]!.minusStaking)}; staking beats it above ${pct(be[a.id]!.stakingApr)} APR; it needs a fee APR of ${pct(be[a.id]!.requiredFeeApr)} to match staking`);
+    const w = result.summary.whatIf as { paths: number; method: string; lpMinusStaking: Record<string, { p5: number; median: number; p95: number }> } | null;
+    if (w !== null) for (const a of result.alternatives) lines.push(`${a.id}: over ${w.paths} ${w.method} paths, LP − staking median ${quote(w.lpMinusStaking[a.id]!.median)} (5–95 %: ${quote(w.lpMinusStaking[a.id]!.p5)} … ${quote(w.lpMinusStaking[a.id]!.p95)})`);
+    for (const n of result.summary.notes as string[]) lines.push(`note: ${n}`);
+    process.stdout.write(formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
   },
 };

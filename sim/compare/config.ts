@@ -76,7 +76,7 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
     const v = merged[key];
     if (v !== undefined && (typeof v !== 'string' || v === '')) throw new ConfigError(flagName(key), `must be a file path; was ${JSON.stringify(v)}`);
   };
-  if (c.stakingApr !== undefined) num('stakingApr', (v) => v > -1, 'must be a fraction > -1 (0.04 = 4 % a year)');
+  if (c.stakingApr !== undefined) num('stakingApr', (v) => v > -365, 'must be a fraction > -365 (0.04 = 4 % a year; negative models a net loss)');
   str('stakingSeries');
   str('lstSeries');
   if (c.stakingApr !== undefined && c.stakingSeries !== undefined) {

@@ -33,7 +33,8 @@ export interface BreakevenAprInput {
 /**
  * The staking APR (fraction per 365-day year) at which staking ends at the LP's final value, by the closed forms above.
  * Undefined when no APR changes staking's value (no accrual time, or no daily credit) or the inputs are not positive.
- * May be negative (the LP did worse than staking at 0 %), or below −1 (no APR a staker can get would lose that much).
+ * May be negative (staking at 0 % already beats the LP) and, over short runs, far below −1: a measure of how far
+ * behind the LP is, not an APR a staker would see.
  */
 export function breakevenStakingApr(x: BreakevenAprInput): number | undefined {
   const ratio = x.lpFinalValue / (x.baseInitial * x.finalMarkPrice);

@@ -1,7 +1,7 @@
 import { ConfigError, InvariantError } from '../../sim/errors.ts';
 import { maxDrawdown } from '../../sim/metrics/drawdown.ts';
 import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
-import { COMPOUNDING_MODES, MS_PER_DAY, MS_PER_YEAR, stakingGrowth, type AprSchedule, type Compounding } from './compounding.ts';
+import { COMPOUNDING_MODES, DAYS_PER_YEAR, MS_PER_DAY, MS_PER_YEAR, stakingGrowth, type AprSchedule, type Compounding } from './compounding.ts';
 import { alignLstPrice, LST_ENTRIES, type LstEntry } from './liquidStaking.ts';
 
 /**
@@ -22,7 +22,7 @@ import { alignLstPrice, LST_ENTRIES, type LstEntry } from './liquidStaking.ts';
 export interface StakingParams {
   /** Capital in quote units, all converted into base at the first price. */
   readonly capital: number;
-  /** APR as a fraction per 365-day year (0.04 = 4 %), or a historical series (as-of). */
+  /** APR as a fraction per 365-day year (0.04 = 4 %), > −365 (a negative APR models a net loss), or a historical series (as-of). */
   readonly apr: number | AprSeries;
   readonly compounding: Compounding;
   /** Fraction of rewards kept by the validator / provider, in [0, 1). */
@@ -87,7 +87,7 @@ export interface StakingResult {
 /** Validates staking params (ConfigError naming the flag); returns them unchanged. */
 export function validateStakingParams(p: StakingParams): StakingParams {
   if (!(Number.isFinite(p.capital) && p.capital > 0)) throw new ConfigError('--capital', `must be > 0 (quote units); was ${p.capital}`);
-  if (typeof p.apr === 'number' && !(Number.isFinite(p.apr) && p.apr > -1)) throw new ConfigError('--staking-apr', `must be a finite fraction > -1 (0.04 = 4 % a year); was ${p.apr}`);
+  if (typeof p.apr === 'number' && !(Number.isFinite(p.apr) && p.apr > -DAYS_PER_YEAR)) throw new ConfigError('--staking-apr', `must be a finite fraction > -365 (0.04 = 4 % a year; negative models a net loss); was ${p.apr}`);
   if (!COMPOUNDING_MODES.includes(p.compounding)) throw new ConfigError('--compounding', `must be one of ${COMPOUNDING_MODES.join(', ')}; was ${JSON.stringify(p.compounding)}`);
   if (!(Number.isFinite(p.commission) && p.commission >= 0 && p.commission < 1)) throw new ConfigError('--commission', `must be a fraction in [0, 1) (0.1 = the provider keeps 10 % of rewards); was ${p.commission}`);
   if (!(Number.isFinite(p.unbondingDays) && p.unbondingDays >= 0)) throw new ConfigError('--unbonding-days', `must be ≥ 0 (days); was ${p.unbondingDays}`);
@@ -116,6 +116,9 @@ export function simulateStaking(params: StakingParams, timestampMs: Float64Array
   const schedule: AprSchedule = typeof p.apr === 'number' ? { kind: 'fixed', apr: p.apr } : { kind: 'series', series: p.apr };
   const growth = stakingGrowth(schedule, p.compounding, 1 - p.commission, timestampMs, accrualEndMs);
   notes.push(...growth.notes);
+  for (let i = 0; i < n; i++) {
+    if (!(growth.growth[i]! > 0)) throw new ConfigError('--staking-apr', `a simple-interest APR of ${String(p.apr)} over the run would make the stake negative; use a larger APR or --compounding continuous`);
+  }
 
   const mark = new Float64Array(n).fill(1);
   if (p.lst !== undefined) {

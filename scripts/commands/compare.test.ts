@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ammsim-compare-'));
+
+function ammsim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+function errorLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l !== '' && !l.startsWith('npm warn'));
+}
+
+// 10 days and 3 hours of hourly prices from 2000 (hand-made wiggle), starting 2024-01-01T00:00Z.
+const T0S = 1704067200;
+const N = 24 * 10 + 4;
+const prices = Array.from({ length: N }, (_, i) => 2000 * (1 + 0.08 * Math.sin(i / 9)) * (1 + i / 2000));
+const pricesCsv = file('prices.csv', 'timestamp,price\n' + prices.map((p, i) => `${T0S + 3600 * i},${p}`).join('\n') + '\n');
+
+type Summary = Record<string, Record<string, number> | unknown>;
+const read = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+
+describe('ammsim compare', () => {
+  it('behavior: writes summary.json with lp, hold, staking; staking = (C/P0)(1 + A/365)^10·P_T; the report has the staking section', () => {
+    const out = join(tmp, 'ok');
+    const r = ammsim('compare', '--prices', pricesCsv, '--staking-apr', '0.05', '--compounding', 'daily', '--capital', '5000', '--out', out);
+    expect(errorLines(r.stderr)).toEqual([]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/staking beats it above/);
+    const s = read(out);
+    expect(s.alternatives).toEqual(['lp', 'hold', 'staking']);
+    const st = s.staking as Record<string, number>;
+    const expected = (5000 / prices[0]!) * (1 + 0.05 / 365) ** 10 * prices[N - 1]!;
+    expect(Math.abs(st.finalValue! / expected - 1)).toBeLessThan(1e-9);
+    for (const id of ['lp', 'hold', 'staking']) for (const k of ['finalValue', 'apr', 'maxDrawdown']) expect(typeof (s[id] as Record<string, number>)[k]).toBe('number');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<h2 id="staking">Staking vs LP</h2>');
+    expect(html).not.toMatch(/<script[^>]+src=/); // self-contained
+  });
+
+  it('behavior: the breakeven APR, fed back as --staking-apr, makes staking equal the LP (1e-6)', () => {
+    const a = join(tmp, 'be1');
+    const b = join(tmp, 'be2');
+    expect(ammsim('compare', '--prices', pricesCsv, '--compounding', 'continuous', '--commission', '0.1', '--unbonding-days', '2', '--out', a).status).toBe(0);
+    const apr = ((read(a).breakeven as Record<string, Record<string, number>>).lp!).stakingApr!;
+    expect(ammsim('compare', '--prices', pricesCsv, '--compounding', 'continuous', '--commission', '0.1', '--unbonding-days', '2', `--staking-apr=${apr}`, '--out', b).status).toBe(0);
+    const s = read(b);
+    expect(Math.abs((s.staking as Record<string, number>).finalValue! / (s.lp as Record<string, number>).finalValue! - 1)).toBeLessThan(1e-6);
+  });
+
+  it('behavior: several LP alternatives, a staking series, a config file with staking keys, and a what-if sweep', () => {
+    const out = join(tmp, 'multi');
+    const series = file('apr.csv', `timestamp,apr\n2023-12-31,0.04\n2024-01-05,0.06\n`);
+    const cfg = file('cfg.json', JSON.stringify({ commission: 0.1, paths: 3, capital: 1000 }));
+    const r = ammsim('compare', '--prices', pricesCsv, '--strategy', 'full-range,hold', '--staking-series', series, '--config', cfg, '--csv', '--out', out);
+    expect(errorLines(r.stderr)).toEqual([]);
+    const s = read(out);
+    expect(s.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking']);
+    expect((s.config as Record<string, unknown>).capital).toBe(1000);
+    const w = s.whatIf as { paths: number; lpMinusStaking: Record<string, Record<string, number>> };
+    expect(w.paths).toBe(3);
+    expect(Object.keys(w.lpMinusStaking)).toEqual(['lp:full-range', 'lp:hold']);
+    const csv = readFileSync(join(out, 'values.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('timestamp,price,lp:full-range,lp:hold,hold,staking');
+    expect(csv.length).toBe(N + 2);
+  });
+
+  it.each([
+    [['--staking-apr', '0.04', '--staking-series', 'x.csv'], /^error: --staking-apr: give either --staking-apr or --staking-series, not both$/],
+    [['--commission', '1'], /^error: --commission: must be a fraction in \[0, 1\)/],
+    [['--unbonding-days', '-1'], /^error: --unbonding-days: must be ≥ 0/],
+    [['--width', '0.1,abc'], /^error: --width: must be a number or a comma-separated list of numbers; found "abc"$/],
+    [['--staking-series', file('bad.csv', 'timestamp,apr\n2024-01-01,0.05\n2024-01-02,lots\n')], /^error: .*bad\.csv:3: apr: must be a finite fraction > -1 .*"lots"$/],
+    [['--staking-series', file('late.csv', 'timestamp,apr\n2024-02-01,0.05\n')], /^error: .*late\.csv: timestamp: the staking APR series starts at 2024-02-01T00:00:00.000Z, after the run starts at 2024-01-01T00:00:00.000Z/],
+    [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
+  ])('error: %j is one clear line, exit 1, no summary.json', (args, pattern) => {
+    const out = join(tmp, 'err');
+    const r = ammsim('compare', '--prices', pricesCsv, ...args, '--out', out);
+    expect(r.status).toBe(1);
+    const lines = errorLines(r.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+});
