@@ -114,11 +114,12 @@ describe('valueChart', () => {
 });
 
 describe('pnlChart', () => {
-  it('behavior: the vs-hold sum equals lpValue − holdValue at the end', () => {
+  it('behavior: the sums and the actual LP − hold end at the summary values', () => {
     const rows = rowsOf(pnlChart([rangeRun]));
     const s = rangeRun.result.summary;
     const last = (name: string) => bySeries(rows, name).at(-1)!.v as number;
-    expect(last('fees + IL − gas (vs hold)')).toBeCloseTo(s.vsHold, 2);
+    expect(last('LP − hold (actual)')).toBeCloseTo(s.vsHold, 2);
+    expect(last('fees + IL − gas')).toBeCloseTo(s.feesEarned + s.impermanentLoss * s.holdValue - s.gasCost, 2);
     expect(last('fees')).toBeCloseTo(s.feesEarned, 3);
     expect(last('−gas')).toBeCloseTo(-s.gasCost, 6);
     expect(last('−LVR')).toBeCloseTo(-s.lvr, 2);
