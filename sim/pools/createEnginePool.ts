@@ -3,6 +3,9 @@ import type { EnginePool } from '../engine/enginePool.ts';
 import { ConfigError } from '../errors.ts';
 import { V2ExactEnginePool } from './v2ExactEnginePool.ts';
 import { V2FloatPool } from './v2FloatPool.ts';
+import { V3ExactEnginePool } from './v3ExactEnginePool.ts';
+import { V3FloatPool } from './v3FloatPool.ts';
+import { backgroundLiquidity, defaultTickSpacing, seedBackgroundLiquidity } from './v3Liquidity.ts';
 
 /**
  * Builds the pool a backtest runs on, seeded at the first market price with the background liquidity
@@ -17,5 +20,18 @@ export function createEnginePool(config: BacktestConfig, firstPrice: number): En
   if (config.pool === 'v2') {
     return config.exact ? new V2ExactEnginePool(config.fee, base, quote) : new V2FloatPool(config.fee, base, quote);
   }
-  throw new ConfigError('--pool', 'v3 backtests are not yet supported in this build');
+  return createV3EnginePool(config, firstPrice);
+}
+
+/**
+ * The v3 pool of a backtest: {@link V3FloatPool} by default, {@link V3ExactEnginePool} (bigint V3Pool) with
+ * `--exact`. Tick spacing from `--tick-spacing` or the fee tier; background liquidity from
+ * `--pool-liquidity-file` or, by default, full range worth `--pool-liquidity` quote at the first price
+ * (sim/pools/v3Liquidity.ts), owned by 'background'.
+ */
+function createV3EnginePool(config: BacktestConfig, firstPrice: number): EnginePool {
+  const tickSpacing = config.tickSpacing ?? defaultTickSpacing(config.fee);
+  const pool = config.exact ? new V3ExactEnginePool(config.fee, tickSpacing, firstPrice) : new V3FloatPool(config.fee, tickSpacing, firstPrice);
+  seedBackgroundLiquidity(pool, backgroundLiquidity(config, firstPrice, tickSpacing));
+  return pool;
 }

@@ -10,6 +10,7 @@ import {
   getSqrtRatioAtTickFloat,
   getTickAtPriceCeilFloat,
   getTickAtPriceFloat,
+  getTickAtSqrtRatioFloat,
   type SwapStepFloat,
 } from './float.ts';
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput } from './sqrtPriceMath.ts';
@@ -42,7 +43,7 @@ describe('getSqrtRatioAtTickFloat', () => {
   });
 });
 
-describe('getTickAtPriceFloat / getTickAtPriceCeilFloat', () => {
+describe('getTickAtPriceFloat / getTickAtPriceCeilFloat / getTickAtSqrtRatioFloat', () => {
   it('behavior: round-trips every tick price exactly (tick → price → tick)', () => {
     fc.assert(
       fc.property(fc.integer({ min: MIN_TICK, max: MAX_TICK }), (t) => {
@@ -61,6 +62,7 @@ describe('getTickAtPriceFloat / getTickAtPriceCeilFloat', () => {
         const x96 = BigInt(Math.round(Math.sqrt(price) * Q96));
         expect(getTickAtPriceFloat(price)).toBe(getTickAtSqrtRatio(x96));
         expect(getTickAtPriceCeilFloat(price)).toBe(getTickAtSqrtRatio(x96) + 1);
+        expect(getTickAtSqrtRatioFloat(Math.sqrt(price))).toBe(getTickAtSqrtRatio(x96));
       }),
       FC,
     );

@@ -34,6 +34,15 @@ export function getSqrtRatioAtTickFloat(tick: number): number {
 }
 
 /**
+ * The greatest tick whose sqrt price is ≤ `sqrtP` (`TickMath.getTickAtSqrtRatio` on a plain √P). No snapping:
+ * within ~1e-12 ticks of a boundary the float log may land on either side, so callers that need a tick
+ * consistent with their crossed ticks clamp it (as `V3FloatPool` does).
+ */
+export function getTickAtSqrtRatioFloat(sqrtP: number): number {
+  return Math.floor(Math.log(sqrtP) / HALF_LN_TICK_BASE) + 0;
+}
+
+/**
  * The greatest tick whose price is ≤ `price` (floor of log_1.0001 P); mirrors `TickMath.getTickAtSqrtRatio`
  * applied to √P. A price within 1e-9 ticks of a tick boundary counts as on it (floats cannot tell closer),
  * which keeps tick → price → tick the identity.

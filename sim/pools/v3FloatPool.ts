@@ -1,0 +1,697 @@
+import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
+import { ConfigError, PoolError } from '../errors.ts';
+import {
+  computeSwapStepFloat,
+  getAmount0DeltaFloat,
+  getAmount1DeltaFloat,
+  getLiquidityForAmount0Float,
+  getLiquidityForAmount1Float,
+  getSqrtRatioAtTickFloat,
+  getTickAtSqrtRatioFloat,
+  MAX_TICK_FLOAT,
+  MIN_TICK_FLOAT,
+  type SwapStepFloat,
+} from '../math/v3/float.ts';
+import { baseValueShareAt, rangeToTicks, usableTicks } from './v3Liquidity.ts';
+
+/**
+ * # V3FloatPool: Uniswap v3 concentrated liquidity on the float fast path, for backtests
+ *
+ * Mirrors the economics of `UniswapV3Pool` — ticks with liquidityNet, active liquidity, fee on the input of
+ * each swap step as `computeSwapStep` charges it, fee growth global/outside/inside per unit of liquidity,
+ * positions with feeGrowthInsideLast and tokensOwed — in `number`s, without the contract's integer rounding.
+ * The exact path is {@link V3ExactEnginePool} over the bigint `V3Pool`; sim/pools/v3EnginePools.test.ts
+ * runs both on the same scenarios. Not modelled: the protocol fee, the oracle, max liquidity per tick.
+ *
+ * Conventions: token0 = base, token1 = quote, price = quote per base = 1.0001^tick, amounts in human units,
+ * liquidity L in human units (L = liquidityRaw / 10^decimals for two tokens of equal decimals).
+ *
+ * Data layout (hot path without allocation): the initialised ticks live in parallel typed arrays sorted by
+ * tick (tick, √price, liquidityNet, feeGrowthOutside0/1, number of position bounds referencing it);
+ * `cursor` = how many initialised ticks are ≤ the current tick, so the next tick up is `ticks[cursor]` and
+ * the next tick down `ticks[cursor − 1]` — no search during a swap. `tick` always satisfies
+ * ticks[cursor − 1] ≤ tick < ticks[cursor], which keeps in-range tests, fee growth inside and active
+ * liquidity consistent even where the float log of the price sits within an ulp of a tick boundary.
+ * A quote is kept in scratch fields; a swap with the same request at the same state applies it without
+ * recomputing (the arbitrageur quotes, then swaps).
+ */
+export class V3FloatPool implements EnginePool {
+  readonly kind = 'v3' as const;
+  readonly exact = false;
+  readonly fee: number;
+  readonly tickSpacing: number;
+  /** The lowest / highest tick on the spacing (full range). */
+  readonly minUsableTick: number;
+  readonly maxUsableTick: number;
+
+  private sqrtP: number;
+  private tick: number;
+  private liquidity = 0;
+  private feeGrowth0 = 0;
+  private feeGrowth1 = 0;
+  private balance0 = 0;
+  private balance1 = 0;
+  private readonly sqrtMin = getSqrtRatioAtTickFloat(MIN_TICK_FLOAT);
+  private readonly sqrtMax = getSqrtRatioAtTickFloat(MAX_TICK_FLOAT);
+
+  // Initialised ticks, ascending (n of them).
+  private n = 0;
+  private cursor = 0;
+  private tickAt = new Int32Array(16);
+  private sqrtAt = new Float64Array(16);
+  private net = new Float64Array(16);
+  private outside0 = new Float64Array(16);
+  private outside1 = new Float64Array(16);
+  private refs = new Int32Array(16);
+  /** Bumped when a tick is inserted or removed (positions cache their tick indices against it). */
+  private layout = 0;
+
+  private readonly positions = new Map<number, V3FloatPosition>();
+  private nextId = 1;
+  private version = 0;
+
+  // The last simulated swap (scratch; never escapes).
+  private readonly step: SwapStepFloat = { sqrtNext: 0, amountIn: 0, amountOut: 0, feeAmount: 0 };
+  private qVersion = -1;
+  private qMode = 0; // 1 = to price, 2 = exact in
+  private qKey = 0; // target price, or amountIn
+  private qZeroForOne = false;
+  private qSqrtP = 0;
+  private qTick = 0;
+  private qLiquidity = 0;
+  private qCursor = 0;
+  private qFeeGrowth = 0;
+  private qAmountIn = 0;
+  private qAmountOut = 0;
+  private qFee = 0;
+  private qCrossings = 0;
+  private qCrossGrowth = new Float64Array(16);
+
+  /**
+   * An empty pool at `price` (quote per base). `fee` is a fraction (0.003 = 0.30 %); `tickSpacing` as the
+   * factory's fee tiers (100 → 1, 500 → 10, 3000 → 60, 10000 → 200).
+   */
+  constructor(fee: number, tickSpacing: number, price: number) {
+    if (!(fee >= 0 && fee < 1)) throw new ConfigError('--fee', `must be in [0, 1); was ${fee}`);
+    if (!(Number.isInteger(tickSpacing) && tickSpacing >= 1 && tickSpacing < 16384)) {
+      throw new ConfigError('--tick-spacing', `must be an integer in [1, 16383]; was ${tickSpacing}`);
+    }
+    if (!(price > 0 && Number.isFinite(price))) throw new ConfigError('price', `must be finite and > 0; was ${price}`);
+    this.fee = fee;
+    this.tickSpacing = tickSpacing;
+    const usable = usableTicks(tickSpacing);
+    this.minUsableTick = usable.minTick;
+    this.maxUsableTick = usable.maxTick;
+    const s = Math.sqrt(price);
+    if (!(s > this.sqrtMin && s < this.sqrtMax)) throw new ConfigError('price', `must be within the v3 price range (1.0001^±887272); was ${price}`);
+    this.sqrtP = s;
+    this.tick = clampTick(getTickAtSqrtRatioFloat(s));
+  }
+
+  // ------------------------------------------------------------------ views
+
+  price(): number {
+    return this.sqrtP * this.sqrtP;
+  }
+
+  /** Current tick (slot0.tick semantics: after a swap down that ends on a tick t, t − 1). */
+  currentTick(): number {
+    return this.tick;
+  }
+
+  /** Active liquidity L (human units). */
+  activeLiquidity(): number {
+    return this.liquidity;
+  }
+
+  tokenBalances(): { base: number; quote: number } {
+    return { base: this.balance0, quote: this.balance1 };
+  }
+
+  /** Initialised ticks with their liquidityNet, ascending (for tests and reports). */
+  initializedTicks(): { tick: number; liquidityNet: number }[] {
+    const out: { tick: number; liquidityNet: number }[] = [];
+    for (let i = 0; i < this.n; i++) out.push({ tick: this.tickAt[i]!, liquidityNet: this.net[i]! });
+    return out;
+  }
+
+  /** Every open position's id, ascending (background liquidity included). */
+  positionIds(): number[] {
+    return [...this.positions.keys()].sort((a, b) => a - b);
+  }
+
+  // ------------------------------------------------------------------ swaps
+
+  quoteToPrice(targetPrice: number): SwapFill {
+    if (!this.simulateToPrice(targetPrice)) return this.zeroFill();
+    return this.fill();
+  }
+
+  swapToPrice(targetPrice: number): SwapFill {
+    if (!(this.qVersion === this.version && this.qMode === 1 && this.qKey === targetPrice) && !this.simulateToPrice(targetPrice)) {
+      return this.zeroFill();
+    }
+    const f = this.fill();
+    this.commit();
+    return f;
+  }
+
+  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill {
+    if (!this.simulateExactIn(baseIn, amountIn)) return this.zeroFill();
+    return this.fill();
+  }
+
+  swapExactIn(baseIn: boolean, amountIn: number): SwapFill {
+    const key = baseIn ? amountIn : -amountIn;
+    if (!(this.qVersion === this.version && this.qMode === 2 && this.qKey === key) && !this.simulateExactIn(baseIn, amountIn)) {
+      return this.zeroFill();
+    }
+    const f = this.fill();
+    this.commit();
+    return f;
+  }
+
+  private simulateToPrice(targetPrice: number): boolean {
+    if (!(targetPrice > 0)) return false;
+    let s = Math.sqrt(targetPrice);
+    if (s < this.sqrtMin) s = this.sqrtMin;
+    else if (s > this.sqrtMax) s = this.sqrtMax;
+    if (s === this.sqrtP) return false;
+    this.simulate(s < this.sqrtP, Infinity, s);
+    this.qMode = 1;
+    this.qKey = targetPrice;
+    return true;
+  }
+
+  private simulateExactIn(baseIn: boolean, amountIn: number): boolean {
+    if (!(amountIn > 0 && amountIn < Infinity)) return false;
+    this.simulate(baseIn, amountIn, baseIn ? this.sqrtMin : this.sqrtMax);
+    this.qMode = 2;
+    this.qKey = baseIn ? amountIn : -amountIn;
+    return true;
+  }
+
+  /**
+   * The contract's swap loop (exact input; `amountRemaining` = Infinity for a swap to `sqrtLimit`) over the
+   * sorted initialised ticks, writing the outcome into the q* scratch fields. Pure with respect to the pool.
+   */
+  private simulate(zeroForOne: boolean, amountRemaining: number, sqrtLimit: number): void {
+    const st = this.step;
+    const fee = this.fee;
+    const tickAt = this.tickAt;
+    const sqrtAt = this.sqrtAt;
+    const net = this.net;
+    const n = this.n;
+    let remaining = amountRemaining;
+    let s = this.sqrtP;
+    let tick = this.tick;
+    let L = this.liquidity;
+    let c = this.cursor;
+    let fg = zeroForOne ? this.feeGrowth0 : this.feeGrowth1;
+    let amountIn = 0;
+    let amountOut = 0;
+    let feeTotal = 0;
+    let crossings = 0;
+    while (remaining > 0 && s !== sqrtLimit) {
+      let sNext: number;
+      let hasTick: boolean;
+      if (zeroForOne) {
+        hasTick = c > 0;
+        sNext = hasTick ? sqrtAt[c - 1]! : sqrtLimit;
+        if (sNext < sqrtLimit) sNext = sqrtLimit;
+      } else {
+        hasTick = c < n;
+        sNext = hasTick ? sqrtAt[c]! : sqrtLimit;
+        if (sNext > sqrtLimit) sNext = sqrtLimit;
+      }
+      computeSwapStepFloat(s, sNext, L, remaining, fee, st);
+      amountIn += st.amountIn + st.feeAmount;
+      amountOut += st.amountOut;
+      feeTotal += st.feeAmount;
+      if (L > 0) fg += st.feeAmount / L;
+      if (st.sqrtNext !== sNext) {
+        // Stopped short: the whole remaining input was used.
+        s = st.sqrtNext;
+        remaining = 0;
+        tick = this.clampToCursor(getTickAtSqrtRatioFloat(s), c);
+        break;
+      }
+      remaining -= st.amountIn + st.feeAmount;
+      s = sNext;
+      if (hasTick && s === (zeroForOne ? sqrtAt[c - 1]! : sqrtAt[c]!)) {
+        if (crossings === this.qCrossGrowth.length) this.qCrossGrowth = growF64(this.qCrossGrowth);
+        this.qCrossGrowth[crossings++] = fg;
+        const before = L;
+        if (zeroForOne) {
+          c--;
+          L -= net[c]!;
+          tick = tickAt[c]! - 1;
+        } else {
+          L += net[c]!;
+          tick = tickAt[c]!;
+          c++;
+        }
+        L = settle(L, before);
+      } else {
+        tick = this.clampToCursor(getTickAtSqrtRatioFloat(s), c);
+      }
+    }
+    this.qZeroForOne = zeroForOne;
+    this.qSqrtP = s;
+    this.qTick = tick;
+    this.qLiquidity = L;
+    this.qCursor = c;
+    this.qFeeGrowth = fg;
+    this.qAmountIn = amountIn;
+    this.qAmountOut = amountOut;
+    this.qFee = feeTotal;
+    this.qCrossings = crossings;
+    this.qVersion = this.version;
+  }
+
+  /** A tick consistent with the crossed ticks: ticks[c − 1] ≤ tick < ticks[c], within [MIN_TICK, MAX_TICK]. */
+  private clampToCursor(tick: number, c: number): number {
+    let t = clampTick(tick);
+    if (c > 0 && t < this.tickAt[c - 1]!) t = this.tickAt[c - 1]!;
+    if (c < this.n && t >= this.tickAt[c]!) t = this.tickAt[c]! - 1;
+    return t;
+  }
+
+  private fill(): SwapFill {
+    const zf = this.qZeroForOne;
+    return {
+      baseDelta: zf ? this.qAmountIn : -this.qAmountOut,
+      quoteDelta: zf ? -this.qAmountOut : this.qAmountIn,
+      feeAmount: this.qFee,
+      feeInBase: zf,
+      priceAfter: this.qSqrtP * this.qSqrtP,
+    };
+  }
+
+  /** Applies the scratch quote: crossed ticks' feeGrowthOutside flip, slot0, liquidity, fee growth, balances. */
+  private commit(): void {
+    const zf = this.qZeroForOne;
+    const k = this.qCrossings;
+    let idx = this.cursor;
+    for (let i = 0; i < k; i++) {
+      const g = this.qCrossGrowth[i]!;
+      if (zf) {
+        idx--;
+        this.outside0[idx] = g - this.outside0[idx]!;
+        this.outside1[idx] = this.feeGrowth1 - this.outside1[idx]!;
+      } else {
+        this.outside0[idx] = this.feeGrowth0 - this.outside0[idx]!;
+        this.outside1[idx] = g - this.outside1[idx]!;
+        idx++;
+      }
+    }
+    this.sqrtP = this.qSqrtP;
+    this.tick = this.qTick;
+    this.liquidity = this.qLiquidity;
+    this.cursor = this.qCursor;
+    if (zf) {
+      this.feeGrowth0 = this.qFeeGrowth;
+      this.balance0 += this.qAmountIn;
+      this.balance1 -= this.qAmountOut;
+    } else {
+      this.feeGrowth1 = this.qFeeGrowth;
+      this.balance1 += this.qAmountIn;
+      this.balance0 -= this.qAmountOut;
+    }
+    this.version++;
+  }
+
+  private zeroFill(): SwapFill {
+    return { baseDelta: 0, quoteDelta: 0, feeAmount: 0, feeInBase: false, priceAfter: this.price() };
+  }
+
+  // ------------------------------------------------------------------ ranges
+
+  /**
+   * The ticks of a price range: lower floored and upper ceiled to the spacing (outward), within the usable
+   * ticks; a range narrower than one spacing widens to one. `null` = full range.
+   */
+  rangeTicks(range: PriceRange | null): { tickLower: number; tickUpper: number } {
+    return rangeToTicks(range, this.tickSpacing);
+  }
+
+  snapRange(range: PriceRange | null): PriceRange | null {
+    if (range === null) return null;
+    const { tickLower, tickUpper } = this.rangeTicks(range);
+    return { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) };
+  }
+
+  baseValueShare(range: PriceRange | null): number {
+    const { tickLower, tickUpper } = this.rangeTicks(range);
+    return baseValueShareAt(this.sqrtP, this.tick, tickLower, tickUpper);
+  }
+
+  private readonly amounts = { amount0: 0, amount1: 0 };
+
+  /**
+   * Amounts liquidity L holds over [tickLower, tickUpper) now, deciding the side by the tick as the contract
+   * does (below the range: all token0; at or above the upper tick: all token1).
+   */
+  private amountsFor(tickLower: number, tickUpper: number, sa: number, sb: number, L: number, out: { amount0: number; amount1: number }): void {
+    if (this.tick < tickLower) {
+      out.amount0 = getAmount0DeltaFloat(sa, sb, L);
+      out.amount1 = 0;
+    } else if (this.tick < tickUpper) {
+      const s = this.sqrtP < sa ? sa : this.sqrtP > sb ? sb : this.sqrtP;
+      out.amount0 = getAmount0DeltaFloat(s, sb, L);
+      out.amount1 = getAmount1DeltaFloat(sa, s, L);
+    } else {
+      out.amount0 = 0;
+      out.amount1 = getAmount1DeltaFloat(sa, sb, L);
+    }
+  }
+
+  // ------------------------------------------------------------------ liquidity
+
+  mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill {
+    if (!(base >= 0 && quote >= 0)) throw new ConfigError('mint', `amounts must be ≥ 0; were ${base} base, ${quote} quote`);
+    const { tickLower, tickUpper } = this.rangeTicks(range);
+    const sa = getSqrtRatioAtTickFloat(tickLower);
+    const sb = getSqrtRatioAtTickFloat(tickUpper);
+    let L: number;
+    if (this.tick < tickLower) L = getLiquidityForAmount0Float(sa, sb, base);
+    else if (this.tick < tickUpper) {
+      const s = this.sqrtP < sa ? sa : this.sqrtP > sb ? sb : this.sqrtP;
+      const l0 = s < sb ? getLiquidityForAmount0Float(s, sb, base) : Infinity;
+      const l1 = s > sa ? getLiquidityForAmount1Float(sa, s, quote) : Infinity;
+      L = l0 < l1 ? l0 : l1;
+    } else L = getLiquidityForAmount1Float(sa, sb, quote);
+    if (!(L > 0 && L < Infinity)) {
+      throw new PoolError('', `reverted (bare require): mint amount must be > 0 (${base} base and ${quote} quote buy no liquidity on ticks [${tickLower}, ${tickUpper}) at tick ${this.tick})`);
+    }
+    const id = this.mintLiquidity(owner, tickLower, tickUpper, L, range === null);
+    const p = this.positions.get(id)!;
+    // Float rounding can ask for an ulp more than offered; never take more than offered.
+    const usedBase = Math.min(p.paid0, base);
+    const usedQuote = Math.min(p.paid1, quote);
+    this.balance0 += usedBase - p.paid0;
+    this.balance1 += usedQuote - p.paid1;
+    return { positionId: id, base: usedBase, quote: usedQuote, range: range === null ? null : { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+  }
+
+  /**
+   * Adds liquidity `L` (human units) on [tickLower, tickUpper) for `owner` as a new position and takes the
+   * tokens it needs (the pool's balances grow by them; the caller pays). Used by {@link mint} and to seed
+   * background liquidity. Returns the position id.
+   */
+  mintLiquidity(owner: string, tickLower: number, tickUpper: number, L: number, fullRange = false): number {
+    const sp = this.tickSpacing;
+    if (!(tickLower < tickUpper && tickLower >= this.minUsableTick && tickUpper <= this.maxUsableTick && tickLower % sp === 0 && tickUpper % sp === 0)) {
+      throw new ConfigError('range', `ticks must be multiples of ${sp} with ${this.minUsableTick} ≤ tickLower < tickUpper ≤ ${this.maxUsableTick}; were [${tickLower}, ${tickUpper}]`);
+    }
+    if (!(L > 0 && L < Infinity)) throw new PoolError('', `reverted (bare require): mint amount must be > 0; was ${L}`);
+    const sa = getSqrtRatioAtTickFloat(tickLower);
+    const sb = getSqrtRatioAtTickFloat(tickUpper);
+    this.amountsFor(tickLower, tickUpper, sa, sb, L, this.amounts);
+    const paid0 = this.amounts.amount0;
+    const paid1 = this.amounts.amount1;
+    this.updateTick(tickLower, L, false);
+    this.updateTick(tickUpper, L, true);
+    if (this.tick >= tickLower && this.tick < tickUpper) this.liquidity += L;
+    this.feeGrowthInside(tickLower, tickUpper, this.inside);
+    const id = this.nextId++;
+    this.positions.set(id, {
+      owner,
+      tickLower,
+      tickUpper,
+      sqrtLower: sa,
+      sqrtUpper: sb,
+      fullRange,
+      liquidity: L,
+      inside0Last: this.inside.g0,
+      inside1Last: this.inside.g1,
+      owed0: 0,
+      owed1: 0,
+      paid0,
+      paid1,
+      layout: -1,
+      iLower: 0,
+      iUpper: 0,
+    });
+    this.balance0 += paid0;
+    this.balance1 += paid1;
+    this.version++;
+    return id;
+  }
+
+  /** Tick.update for a mint (+L) or a full/partial burn (−L, `remove` = the position is closed). */
+  private updateTick(tick: number, L: number, upper: boolean): void {
+    let i = this.find(tick);
+    if (i < 0) {
+      i = ~i;
+      this.insertTick(i, tick);
+    }
+    this.net[i] = this.net[i]! + (upper ? -L : L);
+    this.refs[i] = this.refs[i]! + 1;
+  }
+
+  private releaseTick(tick: number, L: number, upper: boolean, close: boolean): void {
+    const i = this.find(tick);
+    if (i < 0) throw new PoolError('', `tick ${tick} is not initialised`);
+    this.net[i] = this.net[i]! - (upper ? -L : L);
+    if (close) {
+      this.refs[i] = this.refs[i]! - 1;
+      if (this.refs[i] === 0) this.removeTick(i);
+    }
+  }
+
+  /** Index of `tick` among the initialised ticks, or ~insertionPoint. */
+  private find(tick: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    const a = this.tickAt;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = a[mid]!;
+      if (v < tick) lo = mid + 1;
+      else if (v > tick) hi = mid - 1;
+      else return mid;
+    }
+    return ~lo;
+  }
+
+  private insertTick(i: number, tick: number): void {
+    if (this.n === this.tickAt.length) {
+      const cap = this.n * 2;
+      this.tickAt = growI32(this.tickAt, cap);
+      this.refs = growI32(this.refs, cap);
+      this.sqrtAt = growF64(this.sqrtAt, cap);
+      this.net = growF64(this.net, cap);
+      this.outside0 = growF64(this.outside0, cap);
+      this.outside1 = growF64(this.outside1, cap);
+    }
+    const n = this.n;
+    this.tickAt.copyWithin(i + 1, i, n);
+    this.refs.copyWithin(i + 1, i, n);
+    this.sqrtAt.copyWithin(i + 1, i, n);
+    this.net.copyWithin(i + 1, i, n);
+    this.outside0.copyWithin(i + 1, i, n);
+    this.outside1.copyWithin(i + 1, i, n);
+    this.tickAt[i] = tick;
+    this.refs[i] = 0;
+    this.sqrtAt[i] = getSqrtRatioAtTickFloat(tick);
+    this.net[i] = 0;
+    // Tick.update: by convention all growth before initialisation happened below the tick.
+    const below = tick <= this.tick;
+    this.outside0[i] = below ? this.feeGrowth0 : 0;
+    this.outside1[i] = below ? this.feeGrowth1 : 0;
+    this.n = n + 1;
+    if (below) this.cursor++;
+    this.layout++;
+  }
+
+  private removeTick(i: number): void {
+    const n = this.n;
+    const below = this.tickAt[i]! <= this.tick;
+    this.tickAt.copyWithin(i, i + 1, n);
+    this.refs.copyWithin(i, i + 1, n);
+    this.sqrtAt.copyWithin(i, i + 1, n);
+    this.net.copyWithin(i, i + 1, n);
+    this.outside0.copyWithin(i, i + 1, n);
+    this.outside1.copyWithin(i, i + 1, n);
+    this.n = n - 1;
+    if (below) this.cursor--;
+    this.layout++;
+  }
+
+  private readonly inside = { g0: 0, g1: 0 };
+
+  /**
+   * Tick.getFeeGrowthInside, written per case so that an out-of-range position's growth does not move at all
+   * while the price stays on one side (below: outsideLower − outsideUpper; above: outsideUpper − outsideLower;
+   * inside: global − outsideLower − outsideUpper; the same values as the contract's formula).
+   */
+  private feeGrowthInside(tickLower: number, tickUpper: number, out: { g0: number; g1: number }, pos?: V3FloatPosition): void {
+    let i: number;
+    let j: number;
+    if (pos !== undefined && pos.layout === this.layout) {
+      i = pos.iLower;
+      j = pos.iUpper;
+    } else {
+      i = this.find(tickLower);
+      j = this.find(tickUpper);
+      if (pos !== undefined) {
+        pos.layout = this.layout;
+        pos.iLower = i;
+        pos.iUpper = j;
+      }
+    }
+    const lo0 = this.outside0[i]!;
+    const lo1 = this.outside1[i]!;
+    const up0 = this.outside0[j]!;
+    const up1 = this.outside1[j]!;
+    if (this.tick < tickLower) {
+      out.g0 = lo0 - up0;
+      out.g1 = lo1 - up1;
+    } else if (this.tick < tickUpper) {
+      out.g0 = this.feeGrowth0 - lo0 - up0;
+      out.g1 = this.feeGrowth1 - lo1 - up1;
+    } else {
+      out.g0 = up0 - lo0;
+      out.g1 = up1 - lo1;
+    }
+  }
+
+  /** Credits fees earned since the last update to tokensOwed (Position.update with ΔL = 0). */
+  private poke(p: V3FloatPosition): void {
+    this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
+    const f0 = p.liquidity * (this.inside.g0 - p.inside0Last);
+    const f1 = p.liquidity * (this.inside.g1 - p.inside1Last);
+    // Float noise at a crossing can make a zero growth −1 ulp; fees owed never go negative.
+    if (f0 > 0) p.owed0 += f0;
+    if (f1 > 0) p.owed1 += f1;
+    p.inside0Last = this.inside.g0;
+    p.inside1Last = this.inside.g1;
+  }
+
+  burn(positionId: number, fraction: number): BurnFill {
+    const p = this.get(positionId);
+    if (!(fraction > 0 && fraction <= 1)) throw new ConfigError('fraction', `must be in (0, 1]; was ${fraction}`);
+    this.poke(p);
+    const close = fraction === 1;
+    const dL = close ? p.liquidity : p.liquidity * fraction;
+    this.amountsFor(p.tickLower, p.tickUpper, p.sqrtLower, p.sqrtUpper, dL, this.amounts);
+    const base = this.amounts.amount0;
+    const quote = this.amounts.amount1;
+    if (this.tick >= p.tickLower && this.tick < p.tickUpper) {
+      const before = this.liquidity;
+      this.liquidity = settle(before - dL, before);
+    }
+    this.releaseTick(p.tickLower, dL, false, close);
+    this.releaseTick(p.tickUpper, dL, true, close);
+    p.liquidity -= dL;
+    const feesBase = p.owed0;
+    const feesQuote = p.owed1;
+    p.owed0 = 0;
+    p.owed1 = 0;
+    this.balance0 -= base + feesBase;
+    this.balance1 -= quote + feesQuote;
+    if (close) this.positions.delete(positionId);
+    this.version++;
+    return { base, quote, feesBase, feesQuote };
+  }
+
+  collect(positionId: number): { feesBase: number; feesQuote: number } {
+    const p = this.get(positionId);
+    this.poke(p);
+    const feesBase = p.owed0;
+    const feesQuote = p.owed1;
+    p.owed0 = 0;
+    p.owed1 = 0;
+    this.balance0 -= feesBase;
+    this.balance1 -= feesQuote;
+    this.version++;
+    return { feesBase, feesQuote };
+  }
+
+  position(positionId: number): PositionView {
+    const p = this.get(positionId);
+    this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
+    const f0 = p.liquidity * (this.inside.g0 - p.inside0Last);
+    const f1 = p.liquidity * (this.inside.g1 - p.inside1Last);
+    this.amountsFor(p.tickLower, p.tickUpper, p.sqrtLower, p.sqrtUpper, p.liquidity, this.amounts);
+    const base = this.amounts.amount0;
+    const quote = this.amounts.amount1;
+    return {
+      positionId,
+      owner: p.owner,
+      liquidity: p.liquidity,
+      base,
+      quote,
+      feesBase: p.owed0 + (f0 > 0 ? f0 : 0),
+      feesQuote: p.owed1 + (f1 > 0 ? f1 : 0),
+      range: p.fullRange ? null : { lower: p.sqrtLower * p.sqrtLower, upper: p.sqrtUpper * p.sqrtUpper },
+      inRange: this.tick >= p.tickLower && this.tick < p.tickUpper,
+      baseNoFees: base,
+      quoteNoFees: quote,
+    };
+  }
+
+  /** The ticks of an open position. */
+  positionTicks(positionId: number): { tickLower: number; tickUpper: number } {
+    const p = this.get(positionId);
+    return { tickLower: p.tickLower, tickUpper: p.tickUpper };
+  }
+
+  private get(positionId: number): V3FloatPosition {
+    const p = this.positions.get(positionId);
+    if (p === undefined) throw new PoolError('', `no open position ${positionId}`);
+    return p;
+  }
+}
+
+interface V3FloatPosition {
+  readonly owner: string;
+  readonly tickLower: number;
+  readonly tickUpper: number;
+  readonly sqrtLower: number;
+  readonly sqrtUpper: number;
+  readonly fullRange: boolean;
+  liquidity: number;
+  inside0Last: number;
+  inside1Last: number;
+  owed0: number;
+  owed1: number;
+  /** Tokens taken at mint (before the cap to the amounts offered). */
+  readonly paid0: number;
+  readonly paid1: number;
+  /** Cached indices of the position's ticks, valid while `layout` matches the pool's. */
+  layout: number;
+  iLower: number;
+  iUpper: number;
+}
+
+/** The price of a tick, 1.0001^tick, as the square of the float sqrt price (the same value the pool uses). */
+export function tickPrice(tick: number): number {
+  const s = getSqrtRatioAtTickFloat(tick);
+  return s * s;
+}
+
+function clampTick(t: number): number {
+  return t < MIN_TICK_FLOAT ? MIN_TICK_FLOAT : t > MAX_TICK_FLOAT ? MAX_TICK_FLOAT : t;
+}
+
+/**
+ * After L ± ΔL: a result within 1e-12 of the operand's size is float cancellation of an exact zero (the
+ * sum of liquidityNet over a closed range is 0 exactly in the contract; here it leaves ~1e-16·L).
+ */
+function settle(after: number, before: number): number {
+  return after <= 1e-12 * Math.abs(before) ? 0 : after;
+}
+
+function growF64(a: Float64Array<ArrayBuffer>, cap = a.length * 2): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(cap);
+  b.set(a);
+  return b;
+}
+
+function growI32(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
