@@ -52,6 +52,12 @@ describe('renderReportHtml', () => {
     expect(two).toContain('full: LP value');
   });
 
+  it('behavior: puts extra sections between the charts and the config', () => {
+    const page = renderReportHtml([{ label: 'a', result: normalizeRunForReport(run) }], { extraSectionsHtml: '<h2 id="extra">Extra</h2>' });
+    expect(page.indexOf('<h2 id="extra">')).toBeGreaterThan(page.indexOf('id="chart-time-in-range"'));
+    expect(page.indexOf('<h2 id="extra">')).toBeLessThan(page.indexOf('<h2 id="config">'));
+  });
+
   it('error: rejects duplicate run labels', () => {
     expect(() => renderReportHtml([{ label: 'a', result: run }, { label: 'a', result: run }])).toThrowErrorMatchingInlineSnapshot(
       `[InvariantError: invariant broken (a bug in ammsim, please report): run labels must be unique; were a, a]`,

@@ -19,6 +19,8 @@ import type { ChartOptions, ReportRun } from './model.ts';
 export interface ReportOptions extends ChartOptions {
   /** Page title; default `ammsim report: <run labels>`. */
   readonly title?: string;
+  /** Trusted HTML (already escaped) inserted after the charts, before "Resolved config" (e.g. compare's tables). */
+  readonly extraSectionsHtml?: string;
 }
 
 /** One inlined browser library. */
@@ -242,6 +244,7 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
     charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
+    ...(options.extraSectionsHtml === undefined ? [] : [options.extraSectionsHtml]),
     '<h2 id="config">Resolved config</h2>',
     configSection(runs),
     '<h2 id="provenance">Data provenance</h2>',
