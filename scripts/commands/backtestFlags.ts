@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
+import type { LoadSeriesOptions } from '../../data/loadSeries.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
 import { ConfigError, InputError } from '../../sim/errors.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
@@ -13,7 +14,15 @@ const d = BACKTEST_DEFAULTS;
  */
 export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   prices: { type: 'string', group: 'Data:', describe: 'price series: CSV (timestamp|time|date|datetime, price|close) or Arrow (.arrow/.feather)', defaultDescription: 'built-in synthetic series (GBM, 2000, σ 80 %/yr, hourly, 1 year, seed 42)' },
-  pool: { type: 'string', group: 'Pool:', choices: ['v2', 'v3'], describe: 'pool type', defaultDescription: d.pool },
+  format: { type: 'string', group: 'Data:', describe: 'input format: auto, csv, arrow, freqtrade, cryptocompare, uniswap-minute, uniswap-events', defaultDescription: 'auto (by extension, then CSV header)' },
+  pair: { type: 'string', group: 'Data:', describe: 'pair to select from a long-format file with a pair column (e.g. ETH/USD)' },
+  gaps: { type: 'string', group: 'Data:', describe: 'missing rows: error (stop, naming the gap), skip, or ffill (carry the last price)', defaultDescription: 'error (skip for pool-event files)' },
+  'price-of': { type: 'string', group: 'Data:', describe: 'Uniswap files: token1 (price of token1 in token0, e.g. ETH in USDC) or token0', defaultDescription: 'token1' },
+  decimals0: { type: 'number', group: 'Data:', describe: "Uniswap files: token0's decimals", defaultDescription: '6 (USDC)' },
+  decimals1: { type: 'number', group: 'Data:', describe: "Uniswap files: token1's decimals", defaultDescription: '18 (WETH)' },
+  resample: { type: 'string', group: 'Data:', describe: 'resample before the run, e.g. 1h or 1d (close = last, volume summed)' },
+  'divide-by': { type: 'string', group: 'Data:', describe: 'divide by this series on matching timestamps (BTC/USD ÷ ETH/USD → BTC/ETH)' },
+  pool: { type: 'string', group: 'Pool:', describe: 'pool type: v2 or v3', defaultDescription: d.pool },
   fee: { type: 'number', group: 'Pool:', describe: 'LP fee as a fraction (0.003 = 0.30 %)', defaultDescription: String(d.fee) },
   'tick-spacing': { type: 'number', group: 'Pool:', describe: 'v3 tick spacing', defaultDescription: 'from the fee tier (0.0001→1, 0.0005→10, 0.003→60, 0.01→200)' },
   'pool-liquidity': { type: 'number', group: 'Pool:', describe: "other LPs' full-range liquidity, valued in quote at the first price", defaultDescription: String(d.poolLiquidity) },
@@ -34,7 +43,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
 };
 
 const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
-  prices: 'prices', pool: 'pool', fee: 'fee', 'tick-spacing': 'tickSpacing', 'pool-liquidity': 'poolLiquidity',
+  prices: 'prices', format: 'format', pair: 'pair', gaps: 'gaps', resample: 'resample', 'divide-by': 'divideBy', 'price-of': 'priceOf', decimals0: 'decimals0', decimals1: 'decimals1', pool: 'pool', fee: 'fee', 'tick-spacing': 'tickSpacing', 'pool-liquidity': 'poolLiquidity',
   'pool-liquidity-file': 'poolLiquidityFile', exact: 'exact', strategy: 'strategy', width: 'width',
   'rebalance-delay': 'rebalanceDelay', capital: 'capital', arbitrage: 'arbitrage', 'noise-rate': 'noiseRate',
   'noise-size': 'noiseSize', 'noise-volume-share': 'noiseVolumeShare', 'gas-price': 'gasPrice', seed: 'seed', csv: 'csv',
@@ -69,6 +78,27 @@ export function readConfigFile(file: string): Record<string, unknown> {
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(file, 1, undefined, 'must be a JSON object of config keys');
   return obj as Record<string, unknown>;
+}
+
+/** The loader options a resolved config implies. */
+export function seriesOptions(c: BacktestConfig): LoadSeriesOptions {
+  return {
+    format: c.format as LoadSeriesOptions['format'],
+    synthetic: { seed: c.seed },
+    ...(c.gaps === undefined ? {} : { gaps: c.gaps as LoadSeriesOptions['gaps'] }),
+    ...(c.priceOf === undefined && c.decimals0 === undefined && c.decimals1 === undefined
+      ? {}
+      : {
+          uniswap: {
+            ...(c.priceOf === undefined ? {} : { priceOf: c.priceOf as 'token0' | 'token1' }),
+            ...(c.decimals0 === undefined ? {} : { decimals0: c.decimals0 }),
+            ...(c.decimals1 === undefined ? {} : { decimals1: c.decimals1 }),
+          },
+        }),
+    ...(c.pair === undefined ? {} : { pair: c.pair }),
+    ...(c.resample === undefined ? {} : { resample: c.resample }),
+    ...(c.divideBy === undefined ? {} : { divideBy: c.divideBy }),
+  };
 }
 
 /** Resolves the backtest config from parsed argv: defaults < --config file < flags. */

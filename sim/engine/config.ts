@@ -6,8 +6,22 @@ import { ConfigError, didYouMean } from '../errors.ts';
  * flags; the resolved object is written into summary.json as `config`.
  */
 export interface BacktestConfig {
-  /** Price series file (CSV or Arrow); undefined = the built-in synthetic series. */
+  /** Price series file (CSV or Arrow); undefined = the built-in synthetic series (GBM seeded with `seed`). */
   prices: string | undefined;
+  /** Input format: auto, csv, arrow, freqtrade, cryptocompare, uniswap-minute, uniswap-events. */
+  format: string;
+  /** Pair to select from a long-format file with a `pair` column (e.g. ETH/USD). */
+  pair: string | undefined;
+  /** Gap policy for missing rows: error, skip, ffill; undefined = the loader's default (error; skip for pool-event files). */
+  gaps: string | undefined;
+  /** Uniswap files: which token's price to read (token1 = ETH in USDC for USDC/WETH) and the tokens' decimals. */
+  priceOf: string | undefined;
+  decimals0: number | undefined;
+  decimals1: number | undefined;
+  /** Resample the series to this interval before the run (e.g. 1h), OHLC-aware. */
+  resample: string | undefined;
+  /** Divide the series by this file's prices on matching timestamps (e.g. BTC/USD ÷ ETH/USD = BTC/ETH). */
+  divideBy: string | undefined;
   pool: 'v2' | 'v3';
   /** LP fee as a fraction: 0.003 = 0.30 %. */
   fee: number;
@@ -46,6 +60,14 @@ export interface BacktestConfig {
 
 export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   prices: undefined,
+  format: 'auto',
+  pair: undefined,
+  gaps: undefined,
+  priceOf: undefined,
+  decimals0: undefined,
+  decimals1: undefined,
+  resample: undefined,
+  divideBy: undefined,
   pool: 'v2',
   fee: 0.003,
   tickSpacing: undefined,

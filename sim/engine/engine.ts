@@ -114,7 +114,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     },
   };
   const lpRng = inp.rng.fork(`lp:${lp.id}`);
-  const gasCost = (action: GasAction): number => gas.cost(action, price);
+  const gasCost = (action: GasAction): number => gas.cost(action, series.timestampMs[step]!, price);
   const ctx: StrategyContext = {
     get step() {
       return step;
@@ -158,7 +158,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     quoteToPrice: (target) => pool.quoteToPrice(target),
     quoteExactIn: (baseIn, amountIn) => pool.quoteExactIn(baseIn, amountIn),
     get swapGasCost() {
-      return gas.cost('swap', price);
+      return gas.cost('swap', series.timestampMs[step]!, price);
     },
     extra: (name) => series.extra.get(name)?.[step],
     get rng() {
@@ -167,7 +167,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   };
 
   const payGas = (action: GasAction): void => {
-    const c = gas.cost(action, price);
+    const c = gasCost(action);
     if (c > 0) {
       wallet.quote -= c;
       gasCum += c;
@@ -291,7 +291,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       if (it.kind === 'toPrice') f = pool.swapToPrice(it.targetPrice);
       else f = pool.swapExactIn(it.baseIn, it.amountIn);
       if (f.baseDelta === 0 && f.quoteDelta === 0) continue;
-      const g = gas.cost('swap', price);
+      const g = gasCost('swap');
       acct.base -= f.baseDelta;
       acct.quote -= f.quoteDelta + g;
       tot.trades++;

@@ -18,13 +18,16 @@ export const GAS_UNITS: Readonly<Record<'v2' | 'v3', Readonly<Record<GasAction, 
 });
 
 export interface GasModel {
-  /** Cost in quote of one action at a step whose native-token price is `nativePrice`. */
-  cost(action: GasAction, nativePrice: number): number;
+  /**
+   * Cost in quote of one action at time `timestampMs`, when the base asset trades at `basePrice` (the
+   * native token's price is the base price unless the model carries its own native-price series).
+   */
+  cost(action: GasAction, timestampMs: number, basePrice: number): number;
 }
 
 /** Constant gas price in gwei. A price of 0 makes every action free. */
 export function constantGas(pool: 'v2' | 'v3', gasPriceGwei: number, units: Partial<Record<GasAction, number>> = {}): GasModel {
   const u = { ...GAS_UNITS[pool], ...units };
   const perUnitNative = gasPriceGwei * 1e-9;
-  return { cost: (action, nativePrice) => u[action] * perUnitNative * nativePrice };
+  return { cost: (action, _t, basePrice) => u[action] * perUnitNative * basePrice };
 }

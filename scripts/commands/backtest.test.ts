@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ammsim-backtest-'));
+
+function ammsim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function csv(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const good = 'timestamp,price\n1704067200,2000\n1704070800,2010\n1704074400,1990\n';
+
+describe('ammsim backtest: bad input is one clear error line, exit 1, no outputs', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['non-numeric price', [csv('a.csv', 'timestamp,price\n1704067200,2000\n1704070800,abc\n')], /^error: .*a\.csv:3: price: .*"abc"/],
+    ['negative price', [csv('b.csv', 'timestamp,price\n1704067200,2000\n1704070800,-5\n')], /^error: .*b\.csv:3: price: /],
+    ['zero price', [csv('c.csv', 'timestamp,price\n1704067200,0\n1704070800,5\n')], /^error: .*c\.csv:2: price: /],
+    ['NaN price', [csv('d.csv', 'timestamp,price\n1704067200,NaN\n1704070800,5\n')], /^error: .*d\.csv:2: price: /],
+    ['Infinity price', [csv('e.csv', 'timestamp,price\n1704067200,Infinity\n1704070800,5\n')], /^error: .*e\.csv:2: price: /],
+    ['unsorted timestamps', [csv('f.csv', 'timestamp,price\n1704070800,1\n1704067200,2\n')], /^error: .*f\.csv:3: timestamp: /],
+    ['duplicate timestamps', [csv('g.csv', 'timestamp,price\n1704067200,1\n1704067200,2\n')], /^error: .*g\.csv:3: timestamp: /],
+    ['unparseable timestamp', [csv('h.csv', 'timestamp,price\nyesterday,1\n1704067200,2\n')], /^error: .*h\.csv:2: timestamp: /],
+    ['missing price column', [csv('i.csv', 'timestamp,value\n1704067200,1\n')], /^error: .*i\.csv:1: price: /],
+    ['empty file', [csv('j.csv', '')], /^error: .*j\.csv/],
+    ['header only', [csv('k.csv', 'timestamp,price\n')], /^error: .*k\.csv/],
+    ['short row', [csv('l.csv', 'timestamp,price\n1704067200\n')], /^error: .*l\.csv:2: price: /],
+    ['missing file', [join(tmp, 'nope.csv')], /^error: .*nope\.csv: /],
+  ];
+  it.each(cases)('%s', (_name, [file], pattern) => {
+    const out = join(tmp, 'out-' + _name.replace(/\W+/g, '-'));
+    const r = ammsim('backtest', '--prices', file!, '--out', out);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+
+  it.each([
+    ['--fee', '2', /^error: --fee: must be a fraction in \[0, 1\)/],
+    ['--fee', 'abc', /^error: --fee: must be a number/],
+    ['--capital', '-5', /^error: --capital: must be > 0/],
+    ['--pool', 'v9', /^error: .*pool/],
+    ['--strategy', 'nonsense', /^error: --strategy: unknown strategy "nonsense"/],
+    ['--width', '0', /^error: --width: must be > 0/],
+  ])('invalid flag %s %s', (flag, value, pattern) => {
+    const out = join(tmp, 'out-flag');
+    const r = ammsim('backtest', '--prices', csv('ok.csv', good), flag, value, '--out', out);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l !== '')[0]).toMatch(pattern);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+});
+
+describe('ammsim backtest: outputs', () => {
+  it('behavior: writes summary.json with every CONTRACT key, timeseries.arrow, events.json, report.html; two runs are byte-identical', () => {
+    const a = join(tmp, 'run-a');
+    const b = join(tmp, 'run-b');
+    expect(ammsim('backtest', '--out', a, '--csv').status).toBe(0);
+    expect(ammsim('backtest', '--out', b, '--csv').status).toBe(0);
+    const files = readdirSync(a).sort();
+    expect(files).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow', 'timeseries.csv']);
+    for (const f of files) expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+    const s = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    for (const k of ['initialValue', 'finalValue', 'holdValue', 'feesEarned', 'impermanentLoss', 'lvr', 'gasCost', 'netPnl', 'vsHold', 'apr', 'timeInRange', 'rebalances', 'maxDrawdown', 'steps', 'seed', 'config']) {
+      expect(s, k).toHaveProperty(k);
+    }
+    expect(s.steps).toBe(8760);
+    const header = readFileSync(join(a, 'timeseries.csv'), 'utf8').split('\n')[0]!;
+    for (const c of ['timestamp', 'price', 'poolPrice', 'lpValue', 'holdValue', 'feesCumulative', 'impermanentLoss', 'lvrCumulative']) expect(header.split(',')).toContain(c);
+  });
+
+  it('behavior: --config is merged under flags', () => {
+    const cfg = join(tmp, 'cfg.json');
+    writeFileSync(cfg, JSON.stringify({ fee: 0.01, capital: 5000 }));
+    const out = join(tmp, 'run-cfg');
+    expect(ammsim('backtest', '--prices', csv('ok2.csv', good), '--config', cfg, '--capital', '7000', '--out', out).status).toBe(0);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { config: { fee: number; capital: number } };
+    expect(s.config.fee).toBe(0.01);
+    expect(s.config.capital).toBe(7000);
+  });
+
+  it('error: a malformed --config names the file', () => {
+    const cfg = join(tmp, 'bad.json');
+    writeFileSync(cfg, '{ "fee": 0.01,\n  "capitol": 5 }');
+    const r = ammsim('backtest', '--config', cfg, '--out', join(tmp, 'x'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*bad\.json: unknown key "capitol"; did you mean "capital"\?/);
+  });
+});
