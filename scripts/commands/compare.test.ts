@@ -62,7 +62,7 @@ describe('ammsim compare', () => {
     const out = join(tmp, 'multi');
     const series = file('apr.csv', `timestamp,apr\n2023-12-31,0.04\n2024-01-05,0.06\n`);
     const cfg = file('cfg.json', JSON.stringify({ commission: 0.1, paths: 3, capital: 1000 }));
-    const r = ammsim('compare', '--prices', pricesCsv, '--strategy', 'full-range,hold', '--staking-series', series, '--config', cfg, '--csv', '--out', out);
+    const r = ammsim('compare', '--prices', pricesCsv, '--strategy', 'full-range,hold', '--staking-series', series, '--config', cfg, '--csv', '--from', '2024-01-02', '--out', out);
     expect(errorLines(r.stderr)).toEqual([]);
     const s = read(out);
     expect(s.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking']);
@@ -72,7 +72,8 @@ describe('ammsim compare', () => {
     expect(Object.keys(w.lpMinusStaking)).toEqual(['lp:full-range', 'lp:hold']);
     const csv = readFileSync(join(out, 'values.csv'), 'utf8').split('\n');
     expect(csv[0]).toBe('timestamp,price,lp:full-range,lp:hold,hold,staking');
-    expect(csv.length).toBe(N + 2);
+    expect(csv.length).toBe(N - 24 + 2); // --from drops the first day; + header + final newline
+    expect(csv[1]!.startsWith('2024-01-02T00:00:00.000Z,')).toBe(true);
   });
 
   it.each([
@@ -82,6 +83,8 @@ describe('ammsim compare', () => {
     [['--width', '0.1,abc'], /^error: --width: must be a number or a comma-separated list of numbers; found "abc"$/],
     [['--staking-series', file('bad.csv', 'timestamp,apr\n2024-01-01,0.05\n2024-01-02,lots\n')], /^error: .*bad\.csv:3: apr: must be a finite fraction > -1 .*"lots"$/],
     [['--staking-series', file('late.csv', 'timestamp,apr\n2024-02-01,0.05\n')], /^error: .*late\.csv: timestamp: the staking APR series starts at 2024-02-01T00:00:00.000Z, after the run starts at 2024-01-01T00:00:00.000Z/],
+    [['--from', '2024-01-05', '--to', '2024-01-02'], /^error: --to: must be after --from \(2024-01-05\); was 2024-01-02$/],
+    [['--from', 'someday'], /^error: --from: must be a time \(ISO-8601 such as 2021-06-01, or unix s\/ms\); was "someday"$/],
     [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
   ])('error: %j is one clear line, exit 1, no summary.json', (args, pattern) => {
     const out = join(tmp, 'err');

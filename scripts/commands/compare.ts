@@ -2,12 +2,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/timeseriesFile.ts';
-import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
+import { loadAprSeries, loadLstPriceSeries, parseTimestampMs } from '../../data/loaders/stakingSeries.ts';
 import { escapeHtml, normalizeRunForReport, renderReportHtml } from '../../reports/html.ts';
 import { formatCompareTable } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../sim/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../sim/compare/config.ts';
 import { SCENARIO_METHODS } from '../../sim/compare/scenarios.ts';
+import { windowSeries } from '../../sim/compare/window.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
 import { ConfigError, didYouMean } from '../../sim/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
@@ -33,6 +34,8 @@ export const COMPARE_FLAGS = {
   'paths-method': { type: 'string', group: 'What-if:', choices: SCENARIO_METHODS, describe: "gbm: geometric Brownian motion on the run's clock; bootstrap: blocks of the real series' returns", defaultDescription: c.pathsMethod },
   'paths-volatility': { type: 'number', group: 'What-if:', describe: 'GBM annual volatility (0.8 = 80 %)', defaultDescription: "the series' realised volatility" },
   'paths-drift': { type: 'number', group: 'What-if:', describe: 'GBM annual drift of the price', defaultDescription: String(c.pathsDrift) },
+  from: { type: 'string', group: 'Data:', describe: 'keep the price series from this time (ISO-8601 or unix s/ms, UTC), inclusive' },
+  to: { type: 'string', group: 'Data:', describe: 'keep the price series up to this time, inclusive' },
   'block-steps': { type: 'number', group: 'What-if:', describe: 'bootstrap block length in steps', defaultDescription: String(c.blockSteps) },
 } as const;
 
@@ -167,7 +170,9 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const r = resolveCompareArgv(argv);
     const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
     const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
-    const series = await loadSeries(r.backtest.prices, { synthetic: { seed: r.backtest.seed } });
+    const loaded = await loadSeries(r.backtest.prices, { synthetic: { seed: r.backtest.seed } });
+    const at = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseTimestampMs(v));
+    const series = windowSeries(loaded, at(r.options.from), at(r.options.to));
     const bar = progressBar('compare (runs)');
     let result: CompareResult;
     try {
