@@ -2,27 +2,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { encodeAbiParameters, encodeEventTopics, encodeFunctionResult, toFunctionSelector, type Hex } from 'viem';
+import { encodeAbiParameters, encodeEventTopics } from 'viem';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError, RpcError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY } from './http.ts';
 import { writeFetchOutput } from './output.ts';
 import { classifyRpcError } from './rpc.ts';
-import { startFakeServer, testHttpDeps, type FakeReply, type FakeRequest, type FakeServer } from './testing/fakeServer.ts';
-import { ERC20_VIEW_ABI, POOL_VIEW_ABI, UNISWAP_V3_POOL_EVENTS_ABI } from './uniswapAbi.ts';
+import { startFakeServer, testHttpDeps, type FakeServer } from './testing/fakeServer.ts';
+import { loadFixture, nodeReply, type Fault, type Fixture, type NodeOptions } from './testing/fakeNode.ts';
+import { UNISWAP_V3_POOL_EVENTS_ABI } from './uniswapAbi.ts';
 import { decodeLogs, fetchPoolEvents, priceFromSqrtPriceX96, type PoolEventsProgress, type PoolEventsQuery } from './uniswapLogs.ts';
 import { ConfigError } from '../../sim/errors.ts';
 
-interface Fixture {
-  chainId: number;
-  pool: { address: string; token0: string; token1: string; fee?: number; tickSpacing?: number };
-  tokens: Record<string, { decimals: number; symbol: string }>;
-  blocks: Record<string, number>;
-  logs: Array<Record<string, unknown> & { blockNumber: string; address: string; topics: string[] }>;
-}
-const load = (name: string): Fixture => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Fixture;
-const V3 = load('uniswap_v3_usdc_weth_0x8ad5_logs.json');
-const V2 = load('uniswap_v2_usdc_weth_0xb4e1_logs.json');
+const V3 = loadFixture('uniswap_v3_usdc_weth_0x8ad5_logs.json');
+const V2 = loadFixture('uniswap_v2_usdc_weth_0xb4e1_logs.json');
 // The source rows, copied from the shared data set (see fixtures/README.md): an independent check on decoding.
 const SHARED_CSV = new URL('./fixtures/uniswap_v3_usdc_weth_0x8ad5_events_2024-01-05_subset.csv', import.meta.url);
 
@@ -30,69 +23,6 @@ const FROM = 18937540;
 const TO = 18938110;
 const LATER = Date.UTC(2024, 5, 1);
 const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 };
-
-const sel = (sig: string): string => toFunctionSelector(sig).toLowerCase();
-const SELECTORS: Record<string, string> = {
-  [sel('token0()')]: 'token0',
-  [sel('token1()')]: 'token1',
-  [sel('fee()')]: 'fee',
-  [sel('tickSpacing()')]: 'tickSpacing',
-  [sel('decimals()')]: 'decimals',
-  [sel('symbol()')]: 'symbol',
-};
-
-interface NodeOptions {
-  /** eth_getLogs answers -32005 when a range holds more logs than this. */
-  maxLogs?: number;
-  /** Logs carry `blockTimestamp` (newer nodes), so no eth_getBlockByNumber is needed. */
-  blockTimestampInLogs?: boolean;
-}
-
-/** A JSON-RPC node over the fixture: eth_chainId, eth_call (pool and token views), eth_getLogs, eth_getBlockByNumber. */
-function nodeAnswer(fx: Fixture, call: { id: unknown; method: string; params: unknown[] }, o: NodeOptions): Record<string, unknown> {
-  const ok = (result: unknown) => ({ jsonrpc: '2.0', id: call.id, result });
-  const fail = (code: number, message: string) => ({ jsonrpc: '2.0', id: call.id, error: { code, message } });
-  switch (call.method) {
-    case 'eth_chainId':
-      return ok(`0x${fx.chainId.toString(16)}`);
-    case 'eth_call': {
-      const { to, data } = call.params[0] as { to: string; data: string };
-      const fn = SELECTORS[data.slice(0, 10).toLowerCase()];
-      const addr = to.toLowerCase();
-      if (addr === fx.pool.address && (fn === 'token0' || fn === 'token1')) return ok(encodeFunctionResult({ abi: POOL_VIEW_ABI, functionName: fn, result: fx.pool[fn] as Hex }));
-      if (addr === fx.pool.address && (fn === 'fee' || fn === 'tickSpacing')) {
-        const v = fx.pool[fn];
-        return v === undefined ? fail(-32000, 'execution reverted') : ok(encodeFunctionResult({ abi: POOL_VIEW_ABI, functionName: fn, result: v }));
-      }
-      const token = fx.tokens[addr];
-      if (token !== undefined && fn === 'decimals') return ok(encodeFunctionResult({ abi: ERC20_VIEW_ABI, functionName: 'decimals', result: token.decimals }));
-      if (token !== undefined && fn === 'symbol') return ok(encodeFunctionResult({ abi: ERC20_VIEW_ABI, functionName: 'symbol', result: token.symbol }));
-      return ok('0x');
-    }
-    case 'eth_getLogs': {
-      const f = call.params[0] as { address: string; fromBlock: string; toBlock: string; topics: string[][] };
-      const from = Number(f.fromBlock);
-      const to = Number(f.toBlock);
-      const logs = fx.logs.filter((l) => l.address === f.address.toLowerCase() && Number(l.blockNumber) >= from && Number(l.blockNumber) <= to && f.topics[0]!.includes(l.topics[0]!));
-      if (logs.length > (o.maxLogs ?? Infinity)) return fail(-32005, 'query returned more than 10000 results. Try with this block range [0x1210b84, 0x1210c4c].');
-      return ok(o.blockTimestampInLogs ? logs.map((l) => ({ ...l, blockTimestamp: `0x${fx.blocks[String(Number(l.blockNumber))]!.toString(16)}` })) : logs);
-    }
-    case 'eth_getBlockByNumber': {
-      const n = Number(call.params[0]);
-      const t = fx.blocks[String(n)];
-      return ok(t === undefined ? null : { number: `0x${n.toString(16)}`, timestamp: `0x${t.toString(16)}`, transactions: [] });
-    }
-    default:
-      return fail(-32601, `the method ${call.method} does not exist/is not available`);
-  }
-}
-
-type Fault = (req: FakeRequest) => FakeReply;
-
-function nodeReply(fx: Fixture, req: FakeRequest, o: NodeOptions): FakeReply {
-  const body = req.json as { id: unknown; method: string; params: unknown[] } | Array<{ id: unknown; method: string; params: unknown[] }>;
-  return { kind: 'json', body: Array.isArray(body) ? body.map((c) => nodeAnswer(fx, c, o)) : nodeAnswer(fx, body, o) };
-}
 
 let server: FakeServer | undefined;
 const dirs: string[] = [];

@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDataCommand } from './data.ts';
 import { startFakeServer, testHttpDeps, type FakeServer } from '../../data/fetch/testing/fakeServer.ts';
+import { loadFixture, nodeReply } from '../../data/fetch/testing/fakeNode.ts';
 
 type Kline = [number, ...unknown[]];
 const FIXTURE = JSON.parse(readFileSync(new URL('../../data/fetch/fixtures/binance_klines_ETHUSDT_1h.json', import.meta.url), 'utf8')) as Kline[];
@@ -99,6 +100,28 @@ describe('ammsim data fetch binance', () => {
 });
 
 describe('ammsim data fetch pool-events', () => {
+  it('behavior: fetches a v3 pool, writes Arrow + CSV with the oriented price, and hints at --invert for USDC/WETH', async () => {
+    const fx = loadFixture('uniswap_v3_usdc_weth_0x8ad5_logs.json');
+    server = await startFakeServer((req) => nodeReply(fx, req, {}), { maxRequests: 40 });
+    const dir = tmp();
+    const out = join(dir, 'events.arrow');
+    const r = await run(['data', 'fetch', 'pool-events', '--rpc', `${server.url}/rpc`, '--pool', fx.pool.address, '--from-block', '18937540', '--to-block', '18938110', '--chunk-blocks', '300', '--out', out, '--csv'], server);
+    expect(r.error).toBeUndefined();
+    expect(r.stderr.slice(0, 5)).toEqual([
+      'fetching Uniswap v3 events of 0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8, blocks 18937540–18938110',
+      '  pool on chain 1: token0 USDC 0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48 (6 decimals), token1 WETH 0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2 (18 decimals), fee 3000, tickSpacing 60',
+      '  blocks 18937540–18937839: 17 events (300/571 blocks)',
+      '  blocks 18937840–18938110: 41 events (571/571 blocks)',
+      'note: price is WETH per USDC; pass --invert for USDC per WETH',
+    ]);
+    const table = tableFromIPC(readFileSync(out));
+    expect(table.numRows).toBe(58);
+    expect(table.getChild('price')?.get(0)).toBeCloseTo(1 / 2272.7, 7);
+    const csv = readFileSync(join(dir, 'events.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('timestamp,blockNumber,transactionIndex,logIndex,transactionHash,event,sender,recipient,owner,amount0,amount1,sqrtPriceX96,liquidity,tick,tickLower,tickUpper,amount,price,amount0Tokens,amount1Tokens');
+    expect(csv[1]).toMatch(/^1704414803000,18937547,86,204,0x2c21608a118100f3de0b629d24d711554f54865c0a9115e2f4d8153281fd9179,Swap,0x3fc91a3afd70395cd496c647d5a6cc9d4b2b7fad,0x3fc91a3afd70395cd496c647d5a6cc9d4b2b7fad,,-4531900819,2000000000000000000,1661902247488239778583400955918697,5876290753422535546,199032,,,,0\.00043999\d+,-4531\.900819,2,?$/);
+  });
+
   it('behavior: --version is the Uniswap version here, not the program version; flags are checked before any request', async () => {
     const dir = tmp();
     const base = ['data', 'fetch', 'pool-events', '--rpc', 'http://127.0.0.1:9/', '--pool', '0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8', '--out', join(dir, 'e.arrow')];
