@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/screenshot.ts [--out docs/report.png] [--height 1700] [backtest flags as JSON keys, e.g. --pool v3 --strategy rebalance --width 0.05]
  *
- * Default run: a v3 ±5 % re-centred range (`rebalance`) when this build supports v3 backtests, otherwise v2
+ * Default run: a static v3 range [P0/1.2, P0·1.2] (`range`, width 0.2) when this build supports v3 backtests, otherwise v2
  * full range (a note goes to stderr). Needs Chromium (/usr/bin/chromium or $CHROMIUM_PATH).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import type { BacktestResult } from '../sim/engine/result.ts';
 import { ConfigError } from '../sim/errors.ts';
 import { seriesOptions } from './commands/backtestFlags.ts';
 
-const PREFERRED: Readonly<Record<string, unknown>> = { pool: 'v3', strategy: 'rebalance', width: 0.05 };
+const PREFERRED: Readonly<Record<string, unknown>> = { pool: 'v3', strategy: 'range', width: 0.2 };
 const FALLBACK: Readonly<Record<string, unknown>> = { pool: 'v2', strategy: 'full-range' };
 
 function parseArgs(argv: readonly string[]): { out: string; height: number; flags: Record<string, unknown> } {
