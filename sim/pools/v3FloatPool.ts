@@ -432,6 +432,9 @@ export class V3FloatPool implements EnginePool {
       layout: -1,
       iLower: 0,
       iUpper: 0,
+      range: fullRange ? null : Object.freeze({ lower: sa * sa, upper: sb * sb }),
+      view: undefined,
+      viewVersion: -1,
     });
     this.balance0 += paid0;
     this.balance1 += paid1;
@@ -609,15 +612,20 @@ export class V3FloatPool implements EnginePool {
     return { feesBase, feesQuote };
   }
 
+  /**
+   * The position now. Views are immutable and cached per position until the pool next changes (the engine
+   * asks for the same view several times per step; most steps have no trade).
+   */
   position(positionId: number): PositionView {
     const p = this.get(positionId);
+    if (p.view !== undefined && p.viewVersion === this.version) return p.view;
     this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
     const f0 = p.liquidity * (this.inside.g0 - p.inside0Last);
     const f1 = p.liquidity * (this.inside.g1 - p.inside1Last);
     this.amountsFor(p.tickLower, p.tickUpper, p.sqrtLower, p.sqrtUpper, p.liquidity, this.amounts);
     const base = this.amounts.amount0;
     const quote = this.amounts.amount1;
-    return {
+    const view: PositionView = {
       positionId,
       owner: p.owner,
       liquidity: p.liquidity,
@@ -625,11 +633,14 @@ export class V3FloatPool implements EnginePool {
       quote,
       feesBase: p.owed0 + (f0 > 0 ? f0 : 0),
       feesQuote: p.owed1 + (f1 > 0 ? f1 : 0),
-      range: p.fullRange ? null : { lower: p.sqrtLower * p.sqrtLower, upper: p.sqrtUpper * p.sqrtUpper },
+      range: p.range,
       inRange: this.tick >= p.tickLower && this.tick < p.tickUpper,
       baseNoFees: base,
       quoteNoFees: quote,
     };
+    p.view = view;
+    p.viewVersion = this.version;
+    return view;
   }
 
   /** The ticks of an open position. */
@@ -664,6 +675,11 @@ interface V3FloatPosition {
   layout: number;
   iLower: number;
   iUpper: number;
+  /** The range as reported (null for full range). */
+  readonly range: PriceRange | null;
+  /** The last view and the pool version it was taken at. */
+  view: PositionView | undefined;
+  viewVersion: number;
 }
 
 /** The price of a tick, 1.0001^tick, as the square of the float sqrt price (the same value the pool uses). */
