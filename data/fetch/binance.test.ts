@@ -9,6 +9,7 @@ import { DEFAULT_RETRY_POLICY } from './http.ts';
 import { writeFetchOutput } from './output.ts';
 import { startFakeServer, testHttpDeps, type FakeReply, type FakeRequest, type FakeServer } from './testing/fakeServer.ts';
 import { ConfigError } from '../../sim/errors.ts';
+import { loadArrowPrices } from '../loaders/arrowPrices.ts';
 
 // Recorded-format fixture: 15 hourly ETHUSDT klines, 2023-12-31 12:00 → 2024-01-01 02:00 UTC (see fixtures/README.md).
 type Kline = [number, string, string, string, string, string, number, string, number, string, string, string];
@@ -100,6 +101,18 @@ describe('fetchBinanceKlines', () => {
     expect(csv[0]).toBe('timestamp,open,high,low,close,volume,closeTime,quoteVolume,trades,takerBuyBaseVolume,takerBuyQuoteVolume');
     expect(csv[1]).toBe('1704024000000,2310.66,2324.78,2296.48,2304.85,13926.4495,1704027599999,32138833.4658725,58098,6684.6958,15426640.155929');
     expect(csv).toHaveLength(14); // header, 12 rows, final newline
+  });
+
+  it('behavior: the output loads as a price series (close as price, open time as timestamp)', async () => {
+    const s = await serve();
+    const root = tmp();
+    const result = await fetchBinanceKlines(query(s), { cacheRoot: root, deps: testHttpDeps(s, LATER), policy, limit: 5 });
+    const out = join(root, 'ETHUSDT-1h.arrow');
+    writeFetchOutput(out, result, false);
+    const series = await loadArrowPrices(out);
+    expect(series.length).toBe(12);
+    expect(Array.from(series.timestampMs)).toEqual(FIXTURE.slice(0, 12).map((k) => k[0]));
+    expect(Array.from(series.price)).toEqual(FIXTURE.slice(0, 12).map((k) => Number(k[4])));
   });
 
   it('behavior: a re-run is idempotent: no request, byte-identical output', async () => {
