@@ -14,7 +14,7 @@ import { ConfigError, didYouMean } from '../../sim/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
-import { BACKTEST_FLAGS, parseParams, readConfigFile } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, parseParams, readConfigFile, seriesOptions } from './backtestFlags.ts';
 
 const c = COMPARE_DEFAULTS;
 
@@ -131,9 +131,7 @@ export function compareSectionHtml(r: CompareResult): string {
 export function compareReportHtml(r: CompareResult): string {
   const staking = { name: 'staking', timestampMs: r.runs[0]!.timeseries.timestamp, value: r.staking.value };
   const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: [staking] } : {}) }));
-  const html = renderReportHtml(runs, { title: `ammsim compare: ${[...r.alternatives.map((a) => a.id), 'hold', 'staking'].join(' vs ')}` });
-  const at = html.indexOf('<h2 id="config">');
-  return at < 0 ? html : html.slice(0, at) + compareSectionHtml(r) + html.slice(at);
+  return renderReportHtml(runs, { title: `ammsim compare: ${[...r.alternatives.map((a) => a.id), 'hold', 'staking'].join(' vs ')}`, extraSectionsHtml: compareSectionHtml(r) });
 }
 
 /** values.csv: timestamp (ISO UTC), price, one value column per alternative. */
@@ -170,7 +168,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const r = resolveCompareArgv(argv);
     const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
     const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
-    const loaded = await loadSeries(r.backtest.prices, { synthetic: { seed: r.backtest.seed } });
+    const loaded = await loadSeries(r.backtest.prices, seriesOptions(r.backtest));
     const at = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseTimestampMs(v));
     const series = windowSeries(loaded, at(r.options.from), at(r.options.to));
     const bar = progressBar('compare (runs)');
