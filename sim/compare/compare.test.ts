@@ -92,6 +92,17 @@ describe('runCompare on a synthetic series', () => {
     expect((r.summary['lp:full-range'] as Entry).finalValue).not.toBe(direct.summary.finalValue);
   });
 
+  it('behavior: --width list on v3: one LP line per width, each equal to its own backtest', async () => {
+    const c = cfg({ strategies: ['range'], widths: [0.05, 0.2], backtest: { pool: 'v3' } });
+    const r = await runCompare(c, series);
+    expect(r.summary.alternatives).toEqual(['lp:width=0.05', 'lp:width=0.2', 'hold', 'staking']);
+    for (const w of [0.05, 0.2]) {
+      const direct = await runBacktest({ ...c.backtest, strategy: 'range', width: w }, series);
+      expect((r.summary[`lp:width=${w}`] as Entry).finalValue).toBe(direct.summary.finalValue);
+    }
+    expect((r.summary['lp:width=0.05'] as Entry).finalValue).not.toBe((r.summary['lp:width=0.2'] as Entry).finalValue);
+  });
+
   it('behavior: a width list gives one alternative per width for width strategies, one for the others', async () => {
     const alts = await lpAlternatives(resolveBacktestConfig({ pool: 'v3' }), ['range', 'full-range'], [0.05, 0.1, 0.2]);
     expect(alts.map((a) => a.id)).toEqual(['lp:range,width=0.05', 'lp:range,width=0.1', 'lp:range,width=0.2', 'lp:full-range']);
