@@ -15,7 +15,7 @@ export interface StrategyContext {
   readonly fee: number;
   readonly poolKind: 'v2' | 'v3';
   readonly history: HistoryView;
-  /** The LP's idle tokens. */
+  /** The LP's idle tokens. Collected fees are set aside (they count in LP value, not here). */
   readonly wallet: { readonly base: number; readonly quote: number };
   /** The LP's open positions, in opening order. */
   readonly positions: readonly PositionView[];
@@ -39,8 +39,9 @@ export interface HistoryView {
  * - `mint`: open a position over `range` (null = full range) from the wallet. With `rebalance: true` the engine
  *   first swaps wallet tokens through the pool to the range's token ratio (paying fee and price impact), then
  *   mints with everything it can; otherwise it mints with what fits of `base`/`quote` (default: the whole wallet).
- * - `burn`: remove `fraction` (default 1) of a position and collect its fees into the wallet.
- * - `collect`: move a position's fees into the wallet.
+ * - `burn`: remove `fraction` (default 1) of a position; the principal returns to the wallet, its fees are collected
+ *   and set aside (not reinvested, so fees and IL stay separable).
+ * - `collect`: collect a position's fees (set aside).
  * - `swap`: trade wallet tokens through the pool.
  */
 export type LpAction =

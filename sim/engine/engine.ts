@@ -86,6 +86,8 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   let gasCum = 0;
   let lvrCum = 0;
   let feesCum = 0;
+  // Collected fees are set aside, not put back in the wallet the strategy spends from: LP value keeps them,
+  // and "LP value without fees" (IL) stays well defined when a strategy burns and re-mints.
   let collectedFeeBase = 0;
   let collectedFeeQuote = 0;
   let lastFeeBase = 0;
@@ -240,8 +242,8 @@ export function runEngine(inp: EngineInputs): EngineOutput {
           if (!(fraction > 0 && fraction <= 1)) throw new ConfigError(`strategy ${lp.id}`, `burn fraction must be in (0, 1]; was ${fraction}`);
           const view = pool.position(a.positionId);
           const f = pool.burn(a.positionId, fraction);
-          wallet.base += f.base + f.feesBase;
-          wallet.quote += f.quote + f.feesQuote;
+          wallet.base += f.base;
+          wallet.quote += f.quote;
           collectedFeeBase += f.feesBase;
           collectedFeeQuote += f.feesQuote;
           if (fraction === 1) positionIds.splice(idx, 1);
@@ -252,8 +254,6 @@ export function runEngine(inp: EngineInputs): EngineOutput {
         case 'collect': {
           ownPosition(a.positionId);
           const f = pool.collect(a.positionId);
-          wallet.base += f.feesBase;
-          wallet.quote += f.feesQuote;
           collectedFeeBase += f.feesBase;
           collectedFeeQuote += f.feesQuote;
           payGas('collect');
@@ -273,13 +273,17 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   /** The LP's fee-less pool holdings (x, y) — the quantities LVR and IL are defined on. */
   let noFeeBase = 0;
   let noFeeQuote = 0;
+  /** Whether every LP position was in range after this step's trading (i.e. while fees were being earned). */
+  let tradedInRange = false;
   const measureNoFee = (): void => {
     noFeeBase = 0;
     noFeeQuote = 0;
+    tradedInRange = positionIds.length > 0;
     for (let i = 0; i < positionIds.length; i++) {
       const v = pool.position(positionIds[i]!);
       noFeeBase += v.baseNoFees;
       noFeeQuote += v.quoteNoFees;
+      if (!v.inRange) tradedInRange = false;
     }
   };
 
@@ -311,6 +315,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     stepMinted = false;
     if (step === 0) {
       applyLp(inp.lp.onStart(ctx));
+      measureNoFee();
     } else {
       // The fee-less holdings recorded at the end of the previous step are the "before trading" amounts.
       const b0 = noFeeBase;
@@ -335,11 +340,11 @@ export function runEngine(inp: EngineInputs): EngineOutput {
 
     // Record the step.
     let posValue = 0;
+    let principalValue = 0;
     let feeBase = collectedFeeBase;
     let feeQuote = collectedFeeQuote;
     let lpBase = wallet.base;
     let lpQuote = wallet.quote;
-    let allInRange = positionIds.length > 0;
     let lower = NaN;
     let upper = NaN;
     noFeeBase = 0;
@@ -349,11 +354,11 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       noFeeBase += v.baseNoFees;
       noFeeQuote += v.quoteNoFees;
       posValue += (v.base + v.feesBase) * price + v.quote + v.feesQuote;
+      principalValue += v.base * price + v.quote;
       feeBase += v.feesBase;
       feeQuote += v.feesQuote;
       lpBase += v.base;
       lpQuote += v.quote;
-      if (!v.inRange) allInRange = false;
       if (i === 0 && v.range !== null) {
         lower = v.range.lower;
         upper = v.range.upper;
@@ -366,10 +371,11 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     feesCum += (feeBase - lastFeeBase) * price + (feeQuote - lastFeeQuote);
     lastFeeBase = feeBase;
     lastFeeQuote = feeQuote;
-    const lpValue = posValue + wallet.base * price + wallet.quote;
+    const walletValue = wallet.base * price + wallet.quote;
+    const lpValue = posValue + walletValue + collectedFeeBase * price + collectedFeeQuote;
     const holdValue = holdBase * price + holdQuote;
-    const valueNoFees = lpValue + gasCum - (feeBase * price + feeQuote);
-    if (allInRange) inRangeSteps++;
+    const valueNoFees = principalValue + walletValue + gasCum;
+    if (tradedInRange) inRangeSteps++;
     C.timestamp[step] = ts[step]!;
     C.price[step] = price;
     C.poolPrice[step] = pool.price();
@@ -379,7 +385,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     C.impermanentLoss[step] = holdValue > 0 ? (valueNoFees - holdValue) / holdValue : 0;
     C.lvrCumulative[step] = lvrCum;
     C.gasCumulative[step] = gasCum;
-    C.inRange[step] = allInRange ? 1 : 0;
+    C.inRange[step] = tradedInRange ? 1 : 0;
     C.rangeLower[step] = lower;
     C.rangeUpper[step] = upper;
     C.lpBase[step] = lpBase;
@@ -394,7 +400,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   }
   inp.onProgress?.(n, n);
 
-  const accounts = new Map<string, Account>([['lp', { ...wallet }]]);
+  const accounts = new Map<string, Account>([['lp', { base: wallet.base + collectedFeeBase, quote: wallet.quote + collectedFeeQuote }]]);
   for (const id of [...traderAccounts.keys()].sort()) accounts.set(id, { ...traderAccounts.get(id)! });
   return {
     timeseries: cols,

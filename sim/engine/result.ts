@@ -8,13 +8,13 @@ export const TIMESERIES_COLUMNS = [
   'timestamp', // unix ms (Arrow: Timestamp[ms]; CSV: ISO-8601 UTC)
   'price', // market price
   'poolPrice', // pool mid price after the step's trading
-  'lpValue', // LP position(s) incl. uncollected fees + idle wallet − gas paid so far
+  'lpValue', // LP position(s) incl. uncollected fees + idle wallet + collected fees (set aside) − gas paid so far
   'holdValue', // deposited token amounts at the market price
   'feesCumulative', // fees earned so far, each valued at the price when earned
   'impermanentLoss', // fraction: (LP value without fees and gas − hold) / hold
   'lvrCumulative', // Σ LVR so far (see metric definitions)
   'gasCumulative', // gas paid so far
-  'inRange', // 1 when every open position is in range, else 0 (1 for full range)
+  'inRange', // 1 when the LP had position(s), all in range, during this step's trading, else 0
   'rangeLower', // lower price of the LP's (first) position, NaN when none / full range
   'rangeUpper',
   'lpBase', // base held by the LP (positions' principal + wallet)
