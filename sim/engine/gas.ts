@@ -1,20 +1,30 @@
 /**
  * Gas model: gas units per action × gas price (gwei) × the native token's price in quote. ammsim's default
  * pairs are ETH-like (base = the native token), so the native price is the market price of base; a separate
- * native-price series can be supplied by library users.
+ * native-price series can be supplied ({@link seriesGas}).
  *
- * Units (typical mainnet receipts; they vary with storage warmth and routing):
- * - v2 swap 110,000 (router swapExactTokensForTokens), add liquidity 150,000, remove 130,000;
- * - v3 swap 130,000 (+ ~20,000 per initialised tick crossed, not modelled), mint through the position
- *   manager 350,000, decrease liquidity + collect 200,000, collect alone 120,000.
- * Sources: Uniswap docs "Gas costs" discussions and Etherscan receipts of router/NPM calls; treat them as
- * order-of-magnitude defaults, overridable per action.
+ * Units per action. v3 figures are anchored on Uniswap/v3-periphery's own gas snapshots
+ * (test/__snapshots__/NonfungiblePositionManager.spec.ts.snap and SwapRouter.gas.spec.ts.snap, commits
+ * 02cd0c5a… and 02f19e3f…): `#mint gas ticks already used` 369,488 (434,903 when the ticks are new);
+ * `#decreaseLiquidity gas complete decrease` 97,750 + `#collect gas transfers both` 61,245 = 158,995;
+ * `#collect gas transfers token0 only` 73,322; `SwapRouter #exactInput 0 -> 1` 111,248 and
+ * `#exactOutput 0 -> 1` 115,779 (one pool, no initialised tick crossed; each tick crossed costs more, not
+ * modelled). Those tests run on a local chain with test ERC-20s; mainnet receipts of the same calls land
+ * in the same range (a router swap with a WETH leg 130–140k: `#exactInput 0 -> WETH9` 138,232), so the
+ * defaults below round them: mint 370,000, burn (decreaseLiquidity + collect) 160,000, collect 75,000,
+ * swap 115,000.
+ * v2 figures (router swapExactTokensForTokens 110,000, addLiquidity 150,000, removeLiquidity 130,000; fees
+ * compound into the reserves, so collect is free) are order-of-magnitude values of typical mainnet
+ * receipts of UniswapV2Router02 calls, not a measured snapshot. Override them per action where it matters.
  */
+import type { PriceSeries } from '../../data/series.ts';
+import { ConfigError } from '../errors.ts';
+
 export type GasAction = 'mint' | 'burn' | 'collect' | 'swap';
 
 export const GAS_UNITS: Readonly<Record<'v2' | 'v3', Readonly<Record<GasAction, number>>>> = Object.freeze({
   v2: Object.freeze({ mint: 150_000, burn: 130_000, collect: 0, swap: 110_000 }),
-  v3: Object.freeze({ mint: 350_000, burn: 200_000, collect: 120_000, swap: 130_000 }),
+  v3: Object.freeze({ mint: 370_000, burn: 160_000, collect: 75_000, swap: 115_000 }),
 });
 
 export interface GasModel {
@@ -30,4 +40,57 @@ export function constantGas(pool: 'v2' | 'v3', gasPriceGwei: number, units: Part
   const u = { ...GAS_UNITS[pool], ...units };
   const perUnitNative = gasPriceGwei * 1e-9;
   return { cost: (action, _t, basePrice) => u[action] * perUnitNative * basePrice };
+}
+
+/**
+ * As-of lookup: the index of the last row of `timestampMs` (strictly increasing) at or before `t`, or −1 when
+ * `t` is before the first row. Binary search, O(log n).
+ */
+export function asOfIndex(timestampMs: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = timestampMs.length - 1;
+  if (hi < 0 || t < timestampMs[0]!) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (timestampMs[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export interface SeriesGasParams {
+  readonly pool: 'v2' | 'v3';
+  /** Constant gas price in gwei, used when `gasPriceSeries` is undefined. */
+  readonly gasPriceGwei?: number;
+  /** Gas price in gwei over time (the series' `price` column holds gwei); looked up as of the action's time. */
+  readonly gasPriceSeries?: PriceSeries;
+  /** The native token's price in quote over time; looked up as of the action's time. Default: the base price. */
+  readonly nativePriceSeries?: PriceSeries;
+  readonly units?: Partial<Record<GasAction, number>>;
+}
+
+/**
+ * Gas priced from series: cost = units[action] × gwei(t) × 1e−9 × native(t), where gwei(t) and native(t) are
+ * the last rows at or before t (as-of; no look-ahead). Before a series' first row its first value is used
+ * (documented: a series starting after the run cannot say anything earlier, and the first known value is the
+ * least surprising choice). Without a native-price series the native price is `basePrice`.
+ */
+export function seriesGas(p: SeriesGasParams): GasModel {
+  const u = { ...GAS_UNITS[p.pool], ...(p.units ?? {}) };
+  for (const [k, v] of Object.entries(u)) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(`gas units of ${k}`, `must be a number ≥ 0; was ${v}`);
+  }
+  const gwei = p.gasPriceGwei ?? 0;
+  const gs = p.gasPriceSeries;
+  const ns = p.nativePriceSeries;
+  if (gs === undefined && !(Number.isFinite(gwei) && gwei >= 0)) throw new ConfigError('--gas-price', `must be ≥ 0 (gwei); was ${gwei}`);
+  const at = (s: PriceSeries, t: number): number => s.price[Math.max(0, asOfIndex(s.timestampMs, t))]!;
+  return {
+    cost: (action, t, basePrice) => {
+      const g = gs === undefined ? gwei : at(gs, t);
+      if (g === 0) return 0;
+      const native = ns === undefined ? basePrice : at(ns, t);
+      return u[action] * g * 1e-9 * native;
+    },
+  };
 }
