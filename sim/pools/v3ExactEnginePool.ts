@@ -1,11 +1,11 @@
 import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
 import { ConfigError, InvariantError, PoolError } from '../errors.ts';
 import { MAX_UINT256, Q128, Q96 } from '../math/v3/fixedPoint.ts';
-import { getSqrtRatioAtTickFloat } from '../math/v3/float.ts';
 import { mulDiv } from '../math/v3/fullMath.ts';
 import { getAmount0Delta, getAmount1Delta } from '../math/v3/sqrtPriceMath.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
+import { tickPrice } from './v3FloatPool.ts';
 import { baseValueShareAt, rangeToTicks } from './v3Liquidity.ts';
 
 /** Both tokens of ammsim's simulated exact pools have 18 decimals: raw = human · 10^18. */
@@ -64,6 +64,9 @@ interface ExactPosition {
   readonly tickLower: number;
   readonly tickUpper: number;
   readonly fullRange: boolean;
+  /** The last view and the V3Pool state version it was taken at (views are immutable). */
+  view: PositionView | undefined;
+  viewVersion: number;
 }
 
 /**
@@ -235,7 +238,7 @@ export class V3ExactEnginePool implements EnginePool {
     const key = `${owner}#${id}`;
     const { amount0, amount1 } = this.pool.mint(key, tickLower, tickUpper, L);
     this.nextId++;
-    this.positions.set(id, { owner, key, tickLower, tickUpper, fullRange });
+    this.positions.set(id, { owner, key, tickLower, tickUpper, fullRange, view: undefined, viewVersion: -1 });
     this.balance0Raw += amount0;
     this.balance1Raw += amount1;
     return { id, amount0, amount1 };
@@ -292,13 +295,15 @@ export class V3ExactEnginePool implements EnginePool {
     return { liquidity: L, amount0, amount1, fees0, fees1 };
   }
 
+  /** The position now; cached until the pool's state next changes (the engine asks several times per step). */
   position(positionId: number): PositionView {
     const p = this.get(positionId);
+    if (p.view !== undefined && p.viewVersion === this.pool.stateVersion) return p.view;
     const r = this.positionRaw(positionId);
     const base = toHuman(r.amount0);
     const quote = toHuman(r.amount1);
     const tick = this.pool.tick;
-    return {
+    const view: PositionView = {
       positionId,
       owner: p.owner,
       liquidity: toHuman(r.liquidity),
@@ -306,11 +311,14 @@ export class V3ExactEnginePool implements EnginePool {
       quote,
       feesBase: toHuman(r.fees0),
       feesQuote: toHuman(r.fees1),
-      range: p.fullRange ? null : { lower: tickPrice(p.tickLower), upper: tickPrice(p.tickUpper) },
+      range: p.fullRange ? null : Object.freeze({ lower: tickPrice(p.tickLower), upper: tickPrice(p.tickUpper) }),
       inRange: tick >= p.tickLower && tick < p.tickUpper,
       baseNoFees: base,
       quoteNoFees: quote,
     };
+    p.view = view;
+    p.viewVersion = this.pool.stateVersion;
+    return view;
   }
 
   /** Every open position's id, ascending (background liquidity included). */
@@ -328,9 +336,4 @@ export class V3ExactEnginePool implements EnginePool {
     if (p === undefined) throw new PoolError('', `no open position ${positionId}`);
     return p;
   }
-}
-
-function tickPrice(tick: number): number {
-  const s = getSqrtRatioAtTickFloat(tick);
-  return s * s;
 }
