@@ -86,6 +86,7 @@ export class V3FloatPool implements EnginePool {
   private qFee = 0;
   private qCrossings = 0;
   private qCrossGrowth = new Float64Array(16);
+  private qFill: SwapFill | undefined = undefined;
 
   /**
    * An empty pool at `price` (quote per base). `fee` is a fraction (0.003 = 0.30 %); `tickSpacing` as the
@@ -267,6 +268,7 @@ export class V3FloatPool implements EnginePool {
     this.qFee = feeTotal;
     this.qCrossings = crossings;
     this.qVersion = this.version;
+    this.qFill = undefined;
   }
 
   /** A tick consistent with the crossed ticks: ticks[c − 1] ≤ tick < ticks[c], within [MIN_TICK, MAX_TICK]. */
@@ -277,15 +279,18 @@ export class V3FloatPool implements EnginePool {
     return t;
   }
 
+  /** The scratch quote as a fill; made once per quote (a swap after its quote returns the same object). */
   private fill(): SwapFill {
+    if (this.qFill !== undefined) return this.qFill;
     const zf = this.qZeroForOne;
-    return {
+    this.qFill = {
       baseDelta: zf ? this.qAmountIn : -this.qAmountOut,
       quoteDelta: zf ? -this.qAmountOut : this.qAmountIn,
       feeAmount: this.qFee,
       feeInBase: zf,
       priceAfter: this.qSqrtP * this.qSqrtP,
     };
+    return this.qFill;
   }
 
   /** Applies the scratch quote: crossed ticks' feeGrowthOutside flip, slot0, liquidity, fee growth, balances. */
