@@ -124,7 +124,7 @@ describe('v3 scenario generator', () => {
       if (s.events.some((e) => e.type === 'initialize' && e.sqrtPriceX96 === MIN_SQRT_RATIO.toString())) atMin++;
       if (s.events.some((e) => e.type === 'initialize' && e.sqrtPriceX96 === (MAX_SQRT_RATIO - 1n).toString())) atMax++;
     }
-    expect([...tiers].sort((a, b) => a - b)).toEqual([100, 500, 3000, 10000]);
+    expect([...tiers].sort((a, b) => a - b)).toEqual([0, 100, 500, 2500, 3000, 10000, 999999]);
     expect([...types].sort()).toEqual(Object.keys(FIELDS).sort());
     expect(atMin).toBeGreaterThan(0);
     expect(atMax).toBeGreaterThan(0);

@@ -74,12 +74,19 @@ export interface V3Scenario {
   readonly events: readonly V3ScenarioEvent[];
 }
 
-/** [fee, tickSpacing, weight]. Spacing 1 is cheap to get wrong and costly to walk, so it is rarer. */
+/**
+ * [fee, tickSpacing, weight]: the four standard tiers, and a few the factory owner could enable
+ * (`enableFeeAmount` takes any fee < 1e6 and spacing in (0, 16384)): no fee, an odd one, 99.9999 %
+ * with the coarsest spacing. Spacing 1 is costly to walk in the EVM, so it is rarer.
+ */
 const TIERS: readonly (readonly [number, number, number])[] = [
-  [100, 1, 2],
-  [500, 10, 3],
-  [3000, 60, 4],
-  [10000, 200, 3],
+  [100, 1, 4],
+  [500, 10, 6],
+  [3000, 60, 8],
+  [10000, 200, 6],
+  [0, 10, 1],
+  [2500, 50, 1],
+  [999999, 16383, 1],
 ];
 
 const OWNERS = ['a', 'b', 'c', 'd', 'e'];
@@ -120,7 +127,7 @@ interface RawLiquidity {
 }
 
 interface RawAmount {
-  readonly kind: 'zero' | 'small' | 'normal' | 'large';
+  readonly kind: 'zero' | 'small' | 'normal' | 'large' | 'int256';
   readonly bits: number;
   readonly mantissa: number;
 }
@@ -162,7 +169,7 @@ const rawLiquidity: fc.Arbitrary<RawLiquidity> = fc.record({
 
 const rawAmount: fc.Arbitrary<RawAmount> = fc.record({
   kind: fc.constantFrom<RawAmount['kind']>(
-    'zero', 'small', 'small', 'normal', 'normal', 'normal', 'normal', 'normal', 'normal', 'normal', 'large',
+    'zero', 'small', 'small', 'normal', 'normal', 'normal', 'normal', 'normal', 'normal', 'normal', 'large', 'int256',
   ),
   bits: fc.integer({ min: 0, max: 64 }),
   mantissa: fraction,
@@ -454,8 +461,11 @@ function materialise(raw: RawScenario): V3Scenario {
           case 'large':
             magnitude = scaled(a.amount.mantissa, 100 + a.amount.bits);
             break;
+          case 'int256': // the type's ends: 2^255 − 1 in, −2^255 (whose negation wraps) or −(2^255 − 1) out
+            magnitude = (1n << 255n) - (a.amount.bits % 2 === 0 ? 1n : 0n);
+            break;
         }
-        const amountSpecified = a.exactIn ? magnitude : -magnitude;
+        const amountSpecified = a.exactIn ? (magnitude === 1n << 255n ? magnitude - 1n : magnitude) : -magnitude;
         let limit: bigint;
         // At tick spacing 1 a walk to a far limit visits thousands of bitmap words (seconds in the EVM):
         // keep most limits within SPACING1_REACH ticks of the start there.
