@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parsePoolEventsCsv } from './poolEvents.ts';
+
+const HEAD = 'block_number,block_timestamp,tx_type,transaction_hash,tx_index,log_index,sender,receipt,amount0,amount1,total_liquidity,total_liquidity_delta,sqrtPriceX96,current_tick,tick_lower,tick_upper,liquidity';
+// Rows transcribed from ../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv (lines 184–186), reordered.
+const SWAP = '18937605,2024-01-05 00:44:59,SWAP,0xabc,5,40,0xS,0xR,-43521620610,19214782200000000000,401697640259903404485,0,1664319420366080200272801648600413,199061.0,,,';
+const MINT = '18937605,2024-01-05 00:44:59,MINT,0xdef,4,36,0x51C72848c68a965f66fa7a88855f9f7784502a7f,,7589502067301,738908802009978532321,401697640259903404485,389297572651811471360,1664315632465534182883962852669835,199061.0,199060.0,199070.0,389297572651811471360';
+
+describe('parsePoolEventsCsv', () => {
+  it('behavior: parses amounts and prices straight to bigint, ticks written as floats, sorts by (block, log index)', () => {
+    const rows = parsePoolEventsCsv(`${HEAD}\n${SWAP}\n${MINT}\n`, 'f.csv');
+    expect(rows.map((r) => r.kind)).toEqual(['MINT', 'SWAP']);
+    const [m, s] = rows as [(typeof rows)[0], (typeof rows)[0]];
+    expect(m.liquidity).toBe(389297572651811471360n);
+    expect(m.tickLower).toBe(199060);
+    expect(m.owner).toBe('0x51c72848c68a965f66fa7a88855f9f7784502a7f');
+    expect(m.line).toBe(3);
+    expect(s.amount0).toBe(-43521620610n);
+    expect(s.amount1).toBe(19214782200000000000n);
+    expect(s.sqrtPriceX96).toBe(1664319420366080200272801648600413n);
+    expect(s.tick).toBe(199061);
+    expect(s.timestampSec).toBe(Date.UTC(2024, 0, 5, 0, 44, 59) / 1000);
+  });
+  it('error: a missing column, a bad amount and a bad type name file, line and field', () => {
+    expect(() => parsePoolEventsCsv('block_number,tx_type\n1,SWAP\n', 'f.csv')).toThrow('f.csv:1: block_timestamp: column is required');
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP.replace('-43521620610', '-4.5e10')}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: amount0: must be an integer; was "-4.5e10"]`);
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP.replace('SWAP', 'FLASH')}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: tx_type: must be SWAP, MINT, BURN or COLLECT; was "FLASH"]`);
+    expect(() => parsePoolEventsCsv(`${HEAD}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: rows: must have at least one event row; found none]`);
+  });
+});
