@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AmmsimError } from '../sim/errors.ts';
-import { commands } from './commands/index.ts';
+import { COMMANDS } from './commands/index.ts';
 import { VERSION } from './version.ts';
 
 /**
@@ -22,7 +22,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (err) throw err;
       throw new UsageError(msg);
     });
-  for (const c of commands) cli = cli.command(c);
+  // Load only the command being run; the others are listed by name and description.
+  const invoked = argv.find((a) => !a.startsWith('-'));
+  for (const c of COMMANDS) {
+    cli = c.name === invoked ? cli.command(await c.load()) : cli.command(c.name, c.describe, () => {}, () => {});
+  }
   await cli.help().alias('help', 'h').parseAsync();
 }
 

@@ -1,12 +1,23 @@
 import type { CommandModule } from 'yargs';
-import { backtestCommand } from './backtest.ts';
-import { replayCommand } from './replay.ts';
-import { reportCommand } from './report.ts';
-import { compareCommand } from './compare.ts';
-import { ilCommand } from './il.ts';
-import { dataCommand } from './data.ts';
-import { sweepCommand } from './sweep.ts';
 
-/** Every `ammsim` command, in the order `--help` lists them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: ReadonlyArray<CommandModule<any, any>> = [backtestCommand, compareCommand, sweepCommand, replayCommand, reportCommand, ilCommand, dataCommand];
+/**
+ * Every `ammsim` command, in the order `--help` lists them. Modules are loaded only when their command runs,
+ * so `ammsim --version`, `--help` and each command pay only for what they use (vega, Arrow, viem and the
+ * EVM are heavy). `describe` here must equal the module's own (scripts/commands/index.test.ts checks it).
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly describe: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  load(): Promise<CommandModule<any, any>>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'backtest', describe: 'run one LP strategy over a price series; write summary.json, timeseries.arrow, report.html', load: async () => (await import('./backtest.ts')).backtestCommand },
+  { name: 'compare', describe: 'LP strategy vs hold vs staking on the same capital and series; write summary.json, report.html', load: async () => (await import('./compare.ts')).compareCommand },
+  { name: 'sweep', describe: 'run a grid of backtests (comma-separated values on any of the flags below) and tabulate the metrics', load: async () => (await import('./sweep.ts')).sweepCommand },
+  { name: 'replay', describe: 'Replay pool events (JSONL) through the exact v3 or v2 pool, one result line per event', load: async () => (await import('./replay.ts')).replayCommand },
+  { name: 'report', describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders', load: async () => (await import('./report.ts')).reportCommand },
+  { name: 'il', describe: 'impermanent loss of a position vs price ratio (full range or a price range), as a table or chart', load: async () => (await import('./il.ts')).ilCommand },
+  { name: 'data', describe: 'fetch market data (Binance candles, Uniswap pool events) into Arrow/CSV files', load: async () => (await import('./data.ts')).dataCommand },
+];
