@@ -1,0 +1,125 @@
+import { rmSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { ConfigError } from '../../sim/errors.ts';
+import { readPoolEvents } from '../../sim/realReplay/poolEvents.ts';
+import { divergenceCsv, replayRealEvents, type DivergenceSummary } from '../../sim/realReplay/replayEvents.ts';
+import { parseTimestampArg } from '../../sim/realReplay/timeArg.ts';
+
+export interface RealReplayArgs {
+  events?: string;
+  fee?: number;
+  'tick-spacing'?: number;
+  reanchor?: boolean;
+  from?: string;
+  to?: string;
+  out?: string;
+  csv?: boolean;
+}
+
+/** `--fee`: hundredths of a bip (500) or, below 1, a fraction (0.0005). Returns pips. */
+export function feePipsOf(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError('--fee', `must be the fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005); was ${JSON.stringify(v)}`);
+  const pips = v < 1 ? Math.round(v * 1e6) : v;
+  if (!Number.isInteger(pips) || pips >= 1_000_000) throw new ConfigError('--fee', `must be an integer number of hundredths of a bip below 1,000,000 (500, 3000, …); was ${v}`);
+  return pips;
+}
+
+function pct(x: number): string {
+  return (x * 100).toFixed(1) + ' %';
+}
+
+/** A short terminal table of a divergence summary. */
+export function formatDivergence(s: DivergenceSummary): string {
+  const rows: Array<[string, string]> = [
+    ['mode', s.mode],
+    ['swaps replayed', String(s.swaps)],
+    ['mints / burns applied', `${s.mints} / ${s.burns}`],
+    ['positions learned at start', String(s.knownPositionsAtStart)],
+    ['sqrtPriceX96 exact', pct(s.exact.sqrtPriceX96)],
+    ['  … by an amount-consistent reading', pct(s.exact.sqrtPriceX96EitherReading)],
+    ['tick exact', pct(s.exact.tick)],
+    ['in-range L exact', pct(s.exact.liquidity)],
+    ['|Δtick| p50 / p99 / max', `${s.absTickError.p50} / ${s.absTickError.p99} / ${s.absTickError.max}`],
+    ['price rel. error p50 / p99 / max', `${s.priceRelError.p50.toExponential(2)} / ${s.priceRelError.p99.toExponential(2)} / ${s.priceRelError.max.toExponential(2)}`],
+  ];
+  if (s.mode === 'reanchor') rows.push(['anchor failures', String(s.anchorFailures)]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
+
+/** JSON with bigints as decimal strings, stable key order (construction order). */
+function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2) + '\n';
+}
+
+/**
+ * `ammsim replay-real`: replays a real Uniswap v3 swap stream (demeter pool-events CSV) through the exact pool
+ * and writes how far the simulation drifts from the logged state (sim/realReplay/replayEvents.ts).
+ */
+export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
+  command: 'replay-real',
+  describe: 'replay a real Uniswap v3 swap stream (pool-events CSV) through the exact pool; write the divergence from the logged state',
+  builder: (y: Argv<object>) =>
+    y
+      .usage(
+        '$0 replay-real --events FILE.csv [--fee 500] [--reanchor] --out OUT.json [--csv]\n\n' +
+          'Seeds the exact v3 pool from the first SWAP row (sqrtPriceX96, in-range L), learns the positions that the file burns, ' +
+          'puts the rest of L in one full-range background position, applies MINT/BURN rows and replays every later swap. ' +
+          'Reports, per swap and in summary, the divergence of sqrtPriceX96, tick and in-range L from what the chain logged. ' +
+          'The liquidity map is incomplete (a day of events does not reveal it); the divergence measures that error. ' +
+          '--reanchor puts the pool back on the logged state after every swap, so errors do not compound.',
+      )
+      .option('events', { type: 'string', describe: 'demeter-fetch pool-events CSV (block_number, block_timestamp, tx_type, …, sqrtPriceX96, current_tick, …)' })
+      .option('fee', { type: 'number', describe: 'pool fee tier in hundredths of a bip (500 = 0.05 %), or a fraction (0.0005) [default: 500]' })
+      .option('tick-spacing', { type: 'number', describe: 'tick spacing [default: from the fee tier: 100→1, 500→10, 3000→60, 10000→200]' })
+      .option('reanchor', { type: 'boolean', describe: 're-anchor the pool to the logged state after each swap (otherwise free-running)' })
+      .option('from', { type: 'string', describe: 'only events at or after this time (ISO-8601 UTC or unix seconds)' })
+      .option('to', { type: 'string', describe: 'only events at or before this time' })
+      .option('out', { type: 'string', describe: 'divergence summary JSON', default: 'out/replay-real.json' })
+      .option('csv', { type: 'boolean', describe: 'also write the per-swap divergence as CSV beside --out (OUT.csv)' })
+      .example('$0 replay-real --events ../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv --fee 500 --reanchor --out out/r.json --csv', 'USDC/WETH 0.05 %, one day, re-anchored'),
+  handler: async (argv) => {
+    const events = argv.events;
+    if (events === undefined || events === '') throw new ConfigError('--events', 'give the pool-events CSV: --events FILE.csv');
+    try {
+      if (!statSync(events).isFile()) throw new ConfigError('--events', `${events} is not a file`);
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError('--events', `cannot read ${events}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    }
+    const fee = feePipsOf(argv.fee ?? 500);
+    const ts = argv['tick-spacing'];
+    if (ts !== undefined && !(Number.isInteger(ts) && ts >= 1 && ts < 16384)) throw new ConfigError('--tick-spacing', `must be an integer in [1, 16383]; was ${ts}`);
+    const out = String(argv.out);
+    if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
+    const fromSec = argv.from === undefined ? undefined : parseTimestampArg('--from', argv.from);
+    const toSec = argv.to === undefined ? undefined : parseTimestampArg('--to', argv.to);
+    const csvName = out.replace(/\.json$/i, '') + '.csv';
+    try {
+      const rows = await readPoolEvents(events);
+      const r = replayRealEvents(rows, {
+        fee,
+        reanchor: argv.reanchor === true,
+        ...(ts === undefined ? {} : { tickSpacing: ts }),
+        ...(fromSec === undefined ? {} : { fromSec }),
+        ...(toSec === undefined ? {} : { toSec }),
+      });
+      const body = toJson({ events, summary: r.summary });
+      const files: Array<[string, string]> = [];
+      if (argv.csv === true) files.push([resolve(csvName), divergenceCsv(r.swaps)]);
+      files.push([resolve(out), body]);
+      writeFilesAtomic('/', files, basename(resolve(out)));
+      process.stdout.write(formatDivergence(r.summary));
+      if (r.summary.exact.amountOut < 0.1 && r.summary.swaps > 20) {
+        process.stderr.write(`warning: only ${pct(r.summary.exact.amountOut)} of swaps reproduce the logged amounts; is --fee ${fee} the pool's fee tier?\n`);
+      }
+      process.stdout.write(`wrote ${out}${argv.csv === true ? ` and ${csvName}` : ''}\n`);
+    } catch (err) {
+      rmSync(out, { force: true });
+      if (argv.csv === true) rmSync(csvName, { force: true });
+      throw err;
+    }
+  },
+};
