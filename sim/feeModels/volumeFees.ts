@@ -1,0 +1,71 @@
+/**
+ * Fee model `volume`: the fees an LP position would have earned from the pool's OBSERVED volume, bar by bar:
+ *
+ *   fees_i (token k) = inAmount_k,i × fee × L_lp / (L_i + L_lp) × inRange_i
+ *
+ * where inAmount_k,i is the input-side volume of token k in bar i (raw units; the amount paid into the pool,
+ * fee included, which is what the contract charges the fee on), L_i the pool's in-range liquidity in the bar
+ * (`currentLiquidity`), and inRange_i the share of the bar's tick interval [lowestTick, highestTick] inside
+ * the position's [tickLower, tickUpper) (1 or 0 when the bar has one tick). Fees are valued at the bar's
+ * price. This is the standard "share of volume" estimate (demeter's minute-bar backtests work this way); it
+ * cannot see where in the bar the trades happened, nor JIT liquidity that came and went inside the bar.
+ *
+ * Needs a demeter-style minute series (data/loaders/realFormats.ts `loadUniswapMinute`): extra columns
+ * `inAmount0`, `inAmount1`, `currentLiquidity`, and `lowestTick`/`highestTick` (or `closeTick`).
+ */
+import type { PriceSeries } from '../../data/series.ts';
+import { ConfigError } from '../errors.ts';
+import { USDC_WETH_TOKENS, type PoolTokens, type RealPosition } from './position.ts';
+
+export interface FeeModelResult {
+  readonly model: 'arbitrage' | 'volume' | 'replay';
+  /** Fees valued in quote at the price when earned. */
+  readonly feesEarned: number;
+  /** Fees in raw token units (token0, token1), when the model knows them. */
+  readonly fees0Raw: number;
+  readonly fees1Raw: number;
+  /** Steps (bars or swaps) the model saw, and those with the position in range. */
+  readonly steps: number;
+  readonly stepsInRange: number;
+}
+
+export const VOLUME_COLUMNS = ['inAmount0', 'inAmount1', 'currentLiquidity'] as const;
+
+/** Runs the volume fee model over `series` for `position`, with the pool fee as a fraction (0.0005 = 0.05 %). */
+export function volumeFees(series: PriceSeries, position: RealPosition, fee: number, tokens: PoolTokens = USDC_WETH_TOKENS): FeeModelResult {
+  const col = (name: string): Float64Array | undefined => series.extra.get(name);
+  const missing = VOLUME_COLUMNS.filter((c) => col(c) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError('--fee-model', `volume needs a series with the pool's volume and liquidity (${VOLUME_COLUMNS.join(', ')}, e.g. a Uniswap minute file); missing ${missing.join(', ')}`);
+  }
+  const in0 = col('inAmount0')!;
+  const in1 = col('inAmount1')!;
+  const liq = col('currentLiquidity')!;
+  const lo = col('lowestTick') ?? col('closeTick') ?? col('tick');
+  const hi = col('highestTick') ?? col('closeTick') ?? col('tick');
+  if (lo === undefined || hi === undefined) throw new ConfigError('--fee-model', 'volume needs the bar ticks (lowestTick/highestTick or closeTick)');
+  const { tickLower: tl, tickUpper: tu, liquidity: L } = position;
+  const scale0 = Math.pow(10, -tokens.decimals0);
+  const scale1 = Math.pow(10, -tokens.decimals1);
+  let f0 = 0;
+  let f1 = 0;
+  let value = 0;
+  let inRangeBars = 0;
+  for (let i = 0; i < series.length; i++) {
+    const a = lo[i]!;
+    const b = hi[i]!;
+    let share: number;
+    if (a === b) share = tl <= a && a < tu ? 1 : 0;
+    else share = Math.max(0, Math.min(b, tu) - Math.max(a, tl)) / (b - a);
+    if (share <= 0) continue;
+    inRangeBars++;
+    const w = (fee * share * L) / (liq[i]! + L);
+    const d0 = in0[i]! * w;
+    const d1 = in1[i]! * w;
+    f0 += d0;
+    f1 += d1;
+    const p = series.price[i]!;
+    value += tokens.priceOf === 'token1' ? d0 * scale0 + d1 * scale1 * p : d1 * scale1 + d0 * scale0 * p;
+  }
+  return { model: 'volume', feesEarned: value, fees0Raw: f0, fees1Raw: f1, steps: series.length, stepsInRange: inRangeBars };
+}
