@@ -5,7 +5,9 @@
  * Returned as a {@link PriceSeries} whose `price` column holds gwei, for as-of lookup by sim/engine/gas.ts.
  */
 import { open } from 'node:fs/promises';
+import { seriesGas, type GasModel } from '../../sim/engine/gas.ts';
 import { InputError } from '../../sim/errors.ts';
+import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../series.ts';
 import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';
 
@@ -34,4 +36,24 @@ export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
     throw new InputError(file, 1, 'header', `must have a gas-price column in gwei (${GWEI_COLUMNS.join(', ')}); found ${header.join(', ')}`);
   }
   return loadCsvPrices(file, { priceColumn: col, extraColumns: [], kind: 'gas-price' });
+}
+
+/**
+ * The gas model a backtest config asks for: {@link seriesGas} over `gasPriceSeries` (else the constant
+ * `gasPrice`) and `nativePriceSeries` (any price file {@link loadSeries} reads; else the base price).
+ */
+export async function loadGasModel(c: {
+  readonly pool: 'v2' | 'v3';
+  readonly gasPrice: number;
+  readonly gasPriceSeries: string | undefined;
+  readonly nativePriceSeries: string | undefined;
+}): Promise<GasModel> {
+  const gasPriceSeries = c.gasPriceSeries === undefined ? undefined : await loadGasPriceSeries(c.gasPriceSeries);
+  const nativePriceSeries = c.nativePriceSeries === undefined ? undefined : await loadSeries(c.nativePriceSeries);
+  return seriesGas({
+    pool: c.pool,
+    gasPriceGwei: c.gasPrice,
+    ...(gasPriceSeries === undefined ? {} : { gasPriceSeries }),
+    ...(nativePriceSeries === undefined ? {} : { nativePriceSeries }),
+  });
 }

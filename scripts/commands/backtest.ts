@@ -7,6 +7,14 @@ import { formatSummaryTable, shouldUseColor } from '../../reports/terminal.ts';
 import { runBacktest } from '../../sim/engine/backtest.ts';
 import type { BacktestConfig } from '../../sim/engine/config.ts';
 import type { BacktestResult } from '../../sim/engine/result.ts';
+import { loadGasModel } from '../../data/loaders/gasSeries.ts';
+import type { PriceSeries } from '../../data/series.ts';
+import { computeFeeModels, runReplayModel, runVolumeModel, type FeeModelInputs, type FeeModelsSummary } from '../../sim/feeModels/feeModels.ts';
+import { ConfigError } from '../../sim/errors.ts';
+import { simpleApr } from '../../sim/metrics/returns.ts';
+import { detectFormat } from '../../data/loadSeries.ts';
+import { readPoolEvents } from '../../sim/realReplay/poolEvents.ts';
+import type { Summary } from '../../sim/engine/result.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
 
@@ -27,15 +35,71 @@ export function backtestOutputFiles(result: BacktestResult, csv: boolean): Array
   return files;
 }
 
-/** Loads the configured series and runs the backtest, with a progress bar on a terminal. */
+/** Loads the configured series (and gas series) and runs the backtest, with a progress bar on a terminal; applies `feeModel`. */
 export async function runConfiguredBacktest(config: BacktestConfig): Promise<BacktestResult> {
   const series = await loadSeries(config.prices, seriesOptions(config));
+  const gas = await loadGasModel(config);
   const bar = progressBar('backtest');
+  let result: BacktestResult;
   try {
-    return await runBacktest(config, series, bar.onProgress === undefined ? {} : { onProgress: bar.onProgress });
+    result = await runBacktest(config, series, { gas, ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
   } finally {
     bar.done();
   }
+  return config.feeModel === 'arbitrage' ? result : applyFeeModel(config, series, result);
+}
+
+/** The events file of the replay model: --fee-events, else --prices when it is a pool-events CSV. */
+async function feeEventsFile(config: BacktestConfig): Promise<string | undefined> {
+  if (config.feeEvents !== undefined) return config.feeEvents;
+  if (config.prices !== undefined && (config.format === 'uniswap-events' || (config.format === 'auto' && (await detectFormat(config.prices)) === 'uniswap-events'))) return config.prices;
+  return undefined;
+}
+
+/**
+ * `--fee-model volume|replay|all` (sim/feeModels). `all` adds a `feeModels` object to the summary with the three
+ * side by side. `volume` or `replay` alone replaces the summary's fees (and finalValue, netPnl, vsHold, apr,
+ * feeApr by the same difference) with that model's, for a strategy that holds one position (no rebalance);
+ * the timeseries keep the simulated traders' fees.
+ */
+async function applyFeeModel(config: BacktestConfig, series: PriceSeries, result: BacktestResult): Promise<BacktestResult> {
+  const eventsFile = config.feeModel === 'volume' ? undefined : await feeEventsFile(config);
+  const inputs: FeeModelInputs = { config, result, series, ...(eventsFile === undefined ? {} : { events: await readPoolEvents(eventsFile) }) };
+  const s = result.summary;
+  let feeModels: FeeModelsSummary | Record<string, unknown>;
+  let summary: Summary = s;
+  if (config.feeModel === 'all') feeModels = computeFeeModels(inputs);
+  else {
+    if (s.rebalances > 0) throw new ConfigError('--fee-model', `${config.feeModel} prices one position held to the end; the strategy rebalanced ${s.rebalances} times (use --fee-model all to compare the first position, or a range/full-range strategy)`);
+    const m = config.feeModel === 'volume' ? runVolumeModel(inputs) : runReplayModel(inputs);
+    const d = m.feesEarned - s.feesEarned;
+    feeModels = { selected: config.feeModel, arbitrage: { model: 'arbitrage', feesEarned: s.feesEarned }, [config.feeModel]: m, note: 'summary fees/values use the selected model; timeseries keep the simulated traders\' fees' };
+    summary = {
+      ...s,
+      feesEarned: m.feesEarned,
+      finalValue: s.finalValue + d,
+      netPnl: s.netPnl + d,
+      vsHold: s.vsHold + d,
+      apr: simpleApr(s.netPnl + d, s.initialValue, s.years),
+      feeApr: simpleApr(m.feesEarned, s.initialValue, s.years),
+    };
+  }
+  const withModels = { ...summary, feeModels } as Summary;
+  return { ...result, summary: withModels };
+}
+
+/** A small table of the fee models (stdout). */
+export function formatFeeModels(f: Readonly<Record<string, unknown>>): string {
+  const lines = ['fee model    fees earned (quote)   in-range steps'];
+  for (const k of ['arbitrage', 'volume', 'replay']) {
+    const m = f[k] as { feesEarned?: number; steps?: number; stepsInRange?: number; unavailable?: string } | undefined;
+    if (m === undefined) continue;
+    if (m.unavailable !== undefined) lines.push(`${k.padEnd(12)} unavailable: ${m.unavailable}`);
+    else lines.push(`${k.padEnd(12)} ${(m.feesEarned ?? NaN).toFixed(2).padStart(19)}   ${m.stepsInRange ?? ''}${m.steps === undefined ? '' : ` / ${m.steps}`}`);
+  }
+  const sp = f.spread as { maxOverMin?: number } | undefined;
+  if (sp?.maxOverMin !== undefined) lines.push(`max / min    ${Number.isFinite(sp.maxOverMin) ? sp.maxOverMin.toFixed(3) : '∞'}`);
+  return lines.join('\n') + '\n';
 }
 
 export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
@@ -58,6 +122,10 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
     const result = await runConfiguredBacktest(config);
     writeFilesAtomic(String(argv.out), backtestOutputFiles(result, config.csv));
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));
-    else process.stdout.write(formatSummaryTable(result.summary, { color: shouldUseColor(process.stdout, process.env) }) + `\nwrote ${String(argv.out)}/ (summary.json, timeseries.arrow, events.json, report.html${config.csv ? ', timeseries.csv' : ''})\n`);
+    else {
+      const fm = (result.summary as unknown as { feeModels?: Record<string, unknown> }).feeModels;
+      if (fm !== undefined) process.stdout.write(formatFeeModels(fm));
+      process.stdout.write(formatSummaryTable(result.summary, { color: shouldUseColor(process.stdout, process.env) }) + `\nwrote ${String(argv.out)}/ (summary.json, timeseries.arrow, events.json, report.html${config.csv ? ', timeseries.csv' : ''})\n`);
+    }
   },
 };

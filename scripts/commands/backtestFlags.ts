@@ -38,6 +38,10 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   'noise-size': { type: 'number', group: 'Traders:', describe: 'mean noise trade size in quote (log-normal)', defaultDescription: String(d.noiseSize) },
   'noise-volume-share': { type: 'number', group: 'Traders:', describe: "trade this fraction of the series' volume column per step as noise", defaultDescription: String(d.noiseVolumeShare) },
   'gas-price': { type: 'number', group: 'Costs:', describe: 'gas price in gwei (paid in the base asset at the market price); 0 = no gas', defaultDescription: String(d.gasPrice) },
+  'gas-price-series': { type: 'string', group: 'Costs:', describe: 'gas price over time: CSV timestamp,gwei (as-of lookup at each action; replaces --gas-price)' },
+  'native-price-series': { type: 'string', group: 'Costs:', describe: "the gas token's price in quote over time (any price file)", defaultDescription: 'the market price of base' },
+  'fee-model': { type: 'string', group: 'Fees:', describe: "LP fees from: arbitrage (ammsim's simulated traders), volume (the series' observed pool volume × fee × L share), replay (real swap events through the exact v3 pool), all (side by side)", defaultDescription: d.feeModel },
+  'fee-events': { type: 'string', group: 'Fees:', describe: 'pool-events CSV for --fee-model replay/all', defaultDescription: '--prices when it is a pool-events file' },
   seed: { type: 'number', group: 'Run:', describe: 'random seed (noise traders, synthetic data)', defaultDescription: String(d.seed) },
   config: { type: 'string', group: 'Run:', describe: 'JSON file with the same keys as the flags (camelCase); flags win' },
 };
@@ -47,6 +51,7 @@ const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
   'pool-liquidity-file': 'poolLiquidityFile', exact: 'exact', strategy: 'strategy', width: 'width',
   'rebalance-delay': 'rebalanceDelay', capital: 'capital', arbitrage: 'arbitrage', 'noise-rate': 'noiseRate',
   'noise-size': 'noiseSize', 'noise-volume-share': 'noiseVolumeShare', 'gas-price': 'gasPrice', seed: 'seed', csv: 'csv',
+  'gas-price-series': 'gasPriceSeries', 'native-price-series': 'nativePriceSeries', 'fee-model': 'feeModel', 'fee-events': 'feeEvents',
 };
 
 /** Parses `key=value` strategy parameters (numbers and booleans typed later against the strategy's defaults). */

@@ -10,7 +10,8 @@ import { createEnginePool } from '../pools/createEnginePool.ts';
 import { Rng } from '../rng.ts';
 import { configForOutput, type BacktestConfig } from './config.ts';
 import { runEngine } from './engine.ts';
-import { constantGas } from './gas.ts';
+import { constantGas, type GasModel } from './gas.ts';
+import { ConfigError } from '../errors.ts';
 import type { BacktestResult, Summary } from './result.ts';
 
 export interface BacktestOptions {
@@ -18,6 +19,8 @@ export interface BacktestOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** A strategy factory to use instead of resolving `config.strategy` (library use). */
   readonly strategy?: LpStrategyFactory<Record<string, unknown>>;
+  /** The gas model (e.g. from data/loaders/gasSeries.ts `loadGasModel`); default: constant `config.gasPrice`. */
+  readonly gas?: GasModel;
 }
 
 /**
@@ -33,6 +36,9 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   if ('delay' in defaults && given.delay === undefined) given.delay = config.rebalanceDelay;
   const strategy = factory.create(resolveParams(factory, given));
 
+  if (options.gas === undefined && (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined)) {
+    throw new ConfigError(config.gasPriceSeries !== undefined ? '--gas-price-series' : '--native-price-series', 'needs the series loaded into a gas model (loadGasModel); this command does not read it');
+  }
   const rng = new Rng(config.seed);
   const pool = createEnginePool(config, series.price[0]!);
   const traders: TraderStrategy[] = [];
@@ -47,7 +53,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     lp: strategy,
     traders,
     capital: config.capital,
-    gas: constantGas(config.pool, config.gasPrice),
+    gas: options.gas ?? constantGas(config.pool, config.gasPrice),
     rng,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });

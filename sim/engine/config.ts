@@ -42,6 +42,18 @@ export interface BacktestConfig {
   exact: boolean;
   /** Gas price in gwei; 0 = no gas. Gas is paid in the base asset (ETH-like) valued at the market price. */
   gasPrice: number;
+  /** Gas price over time: CSV `timestamp,gwei`, looked up as of each action (replaces `gasPrice`). */
+  gasPriceSeries: string | undefined;
+  /** The native token's price in quote over time (any price file); default: the market price of base. */
+  nativePriceSeries: string | undefined;
+  /**
+   * Where the LP's fees come from: `arbitrage` (ammsim's own simulated traders), `volume` (the series'
+   * observed pool volume × fee × the LP's share of in-range liquidity), `replay` (the pool's real swap events
+   * through the exact v3 pool with the LP inserted), or `all` (the three side by side in summary.json).
+   */
+  feeModel: 'arbitrage' | 'volume' | 'replay' | 'all';
+  /** Pool-events CSV for the `replay` fee model; default: `prices` when it is a pool-events file. */
+  feeEvents: string | undefined;
   /** Arbitrageur on/off. */
   arbitrage: boolean;
   /** Noise trades per step (Poisson mean); 0 = none. */
@@ -79,6 +91,10 @@ export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   seed: 42,
   exact: false,
   gasPrice: 0,
+  gasPriceSeries: undefined,
+  nativePriceSeries: undefined,
+  feeModel: 'arbitrage',
+  feeEvents: undefined,
   arbitrage: true,
   noiseRate: 0,
   noiseSize: 1_000,
@@ -87,6 +103,9 @@ export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   rebalanceDelay: 0,
   csv: false,
 });
+
+/** The values of `feeModel`. */
+export const FEE_MODELS = ['arbitrage', 'volume', 'replay', 'all'] as const;
 
 const KEYS = Object.keys(BACKTEST_DEFAULTS) as (keyof BacktestConfig)[];
 
@@ -115,6 +134,10 @@ export function resolveBacktestConfig(
     const v = merged[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(flagName(key), `${rule}; was ${JSON.stringify(v)}`);
   };
+  if (!(FEE_MODELS as readonly unknown[]).includes(c.feeModel)) throw new ConfigError('--fee-model', `must be one of ${FEE_MODELS.join(', ')}; was ${JSON.stringify(c.feeModel)}`);
+  for (const k of ['gasPriceSeries', 'nativePriceSeries', 'feeEvents'] as const) {
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(flagName(k), `must be a file path; was ${JSON.stringify(c[k])}`);
+  }
   if (c.pool !== 'v2' && c.pool !== 'v3') throw new ConfigError('--pool', `must be v2 or v3; was ${JSON.stringify(c.pool)}`);
   num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
   num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');

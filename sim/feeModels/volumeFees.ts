@@ -21,9 +21,9 @@ export interface FeeModelResult {
   readonly model: 'arbitrage' | 'volume' | 'replay';
   /** Fees valued in quote at the price when earned. */
   readonly feesEarned: number;
-  /** Fees in raw token units (token0, token1), when the model knows them. */
-  readonly fees0Raw: number;
-  readonly fees1Raw: number;
+  /** Fees in raw token units (token0, token1); null when the model does not track them per token. */
+  readonly fees0Raw: number | null;
+  readonly fees1Raw: number | null;
   /** Steps (bars or swaps) the model saw, and those with the position in range. */
   readonly steps: number;
   readonly stepsInRange: number;
