@@ -119,6 +119,10 @@ describe('getTickAtSqrtRatio', () => {
       [1n, 10n ** 12n, -276325],
     ];
     for (const [r1, r0, tick] of cases) expect(getTickAtSqrtRatio(encodePriceSqrt(r1, r0))).toBe(tick);
+    // The helper reproduces the ratios the snapshot prints for these inputs.
+    expect(encodePriceSqrt(1n, 10n ** 12n)).toBe(79228162514264337593543n);
+    expect(encodePriceSqrt(1n, 2n)).toBe(56022770974786139918731938227n);
+    expect(encodePriceSqrt(64n, 1n)).toBe(633825300114114700748351602688n);
   });
   it('error: rejects prices outside [MIN_SQRT_RATIO, MAX_SQRT_RATIO) with R', () => {
     expect(() => getTickAtSqrtRatio(MIN_SQRT_RATIO - 1n)).toThrowErrorMatchingInlineSnapshot(
