@@ -200,3 +200,15 @@ describe('config', () => {
     expect(c.width).toBe(BACKTEST_DEFAULTS.width);
   });
 });
+
+describe('behavior: gas that outruns the capital', () => {
+  it('a re-centring strategy stops minting once the wallet is spent; the gas debt is carried, the run completes', async () => {
+    const s = seriesOf(gbmPath(3000, 1.2, 1 / 8760, 2000, 9));
+    const res = await runBacktest(cfg({ pool: 'v3', strategy: 'rebalance', width: 0.01, capital: 500, gasPrice: 50 }), s);
+    expect(res.summary.gasCost).toBeGreaterThan(500);
+    expect(res.summary.finalValue).toBeLessThan(0);
+    const lastMint = Math.max(...res.events.filter((e) => e.kind === 'mint').map((e) => e.step));
+    expect(lastMint).toBeLessThan(2999);
+    expect(res.timeseries.inRange[2999]).toBe(0);
+  });
+});

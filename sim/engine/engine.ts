@@ -222,8 +222,10 @@ export function runEngine(inp: EngineInputs): EngineOutput {
         case 'mint': {
           const range = pool.snapRange(a.range);
           if (a.rebalance === true) splitForRange(range);
-          const base = a.base ?? wallet.base;
-          const quote = a.quote ?? wallet.quote;
+          // The wallet can be negative when gas outran the capital (the debt is carried); mint with what is there.
+          const base = a.base ?? Math.max(0, wallet.base);
+          const quote = a.quote ?? Math.max(0, wallet.quote);
+          if (a.base === undefined && a.quote === undefined && base * pool.price() + quote <= 1e-12 * inp.capital) break;
           if (!(base >= 0 && quote >= 0) || base > wallet.base * (1 + 1e-12) + 1e-18 || quote > wallet.quote * (1 + 1e-12) + 1e-18) {
             throw new ConfigError(`strategy ${lp.id}`, `mint asks for ${base} base and ${quote} quote; the wallet holds ${wallet.base} and ${wallet.quote}`);
           }
