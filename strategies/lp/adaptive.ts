@@ -1,6 +1,6 @@
 import { defineStrategy } from '../define.ts';
 import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
-import { rangeAround } from './range.ts';
+import { rangeAround, recentreIfOut } from './range.ts';
 
 /**
  * Volatility-adaptive range: the width is `k` times the trailing realised volatility over `lookback` steps,
@@ -29,16 +29,7 @@ export const adaptiveStrategy = defineStrategy({
     };
     return {
       onStart: (ctx) => [{ kind: 'mint', range: rangeAround(ctx.poolPrice, p.width), rebalance: true }],
-      onStep(ctx: StrategyContext): readonly LpAction[] {
-        const pos = ctx.positions[0];
-        if (pos === undefined || pos.range === null) return NO_ACTIONS;
-        const q = ctx.poolPrice;
-        if (q >= pos.range.lower && q <= pos.range.upper) return NO_ACTIONS;
-        return [
-          { kind: 'burn', positionId: pos.positionId },
-          { kind: 'mint', range: rangeAround(q, widthNow(ctx)), rebalance: true },
-        ];
-      },
+      onStep: (ctx: StrategyContext): readonly LpAction[] => recentreIfOut(ctx, () => widthNow(ctx)) ?? NO_ACTIONS,
     };
   },
 });

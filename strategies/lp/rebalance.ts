@@ -1,6 +1,6 @@
 import { defineStrategy } from '../define.ts';
 import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
-import { rangeAround } from './range.ts';
+import { rangeAround, recentreIfOut } from './range.ts';
 
 /**
  * Re-centring range: like `range`, but when the pool price has been outside the position's range for more
@@ -29,10 +29,7 @@ export const rebalanceStrategy = defineStrategy({
         const beyond = q < lower ? (lower - q) / lower : (q - upper) / upper;
         if (outFor <= p.delay || beyond < p.threshold) return NO_ACTIONS;
         outFor = 0;
-        return [
-          { kind: 'burn', positionId: pos.positionId },
-          { kind: 'mint', range: rangeAround(q, p.width), rebalance: true },
-        ];
+        return recentreIfOut(ctx, () => p.width) ?? NO_ACTIONS;
       },
     };
   },
