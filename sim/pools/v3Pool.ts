@@ -3,11 +3,9 @@ import {
   MAX_UINT128,
   MAX_UINT256,
   MAX_INT128,
-  Q128,
   TWO_POW_160,
   TWO_POW_255,
 } from '../math/v3/fixedPoint.ts';
-import { mulDiv } from '../math/v3/fullMath.ts';
 import { addDelta } from '../math/v3/liquidityMath.ts';
 import { update as updatePosition, type PositionInfo } from '../math/v3/position.ts';
 import { getAmount0DeltaSigned, getAmount1DeltaSigned } from '../math/v3/sqrtPriceMath.ts';
@@ -202,6 +200,11 @@ export class V3Pool {
   private readonly stepScratch: SwapStepResult = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
   private readonly nextScratch: NextTickResult = { next: 0, initialized: false };
   private readonly feeGrowthScratch: FeeGrowthInside = { feeGrowthInside0X128: 0n, feeGrowthInside1X128: 0n };
+  private readonly feePipsBig: bigint;
+  // getSqrtRatioAtTick memo for the swap loop's stops (initialised ticks and bitmap-word edges): a pure
+  // function of the tick, so it is not part of the pool's state (not snapshotted). Bounded by the number
+  // of distinct stops, ≤ 2·887272/tickSpacing/256 word edges plus the initialised ticks.
+  private readonly sqrtPriceAtTick = new Map<number, bigint>();
 
   /**
    * A new, uninitialised pool (the factory's `createPool`). Throws ConfigError unless 0 ≤ fee < 1,000,000
@@ -218,6 +221,7 @@ export class V3Pool {
     this.fee = fee;
     this.tickSpacing = tickSpacing;
     this.maxLiquidityPerTick = tickSpacingToMaxLiquidityPerTick(tickSpacing);
+    this.feePipsBig = BigInt(fee);
   }
 
   // ---------------------------------------------------------------- getters (the contract's views)
@@ -552,7 +556,8 @@ export class V3Pool {
 
     const feeProtocol = BigInt(zeroForOne ? this._feeProtocol % 16 : this._feeProtocol >> 4);
     const exactInput = amountSpecified > 0n;
-    const feePips = this.fee;
+    const feePips = this.feePipsBig;
+    const sqrtPriceAtTick = this.sqrtPriceAtTick;
     const tickSpacing = this.tickSpacing;
     const bitmap = this._bitmap;
     const ticks = this._ticks;
@@ -579,7 +584,11 @@ export class V3Pool {
       // The bitmap knows nothing of MIN_TICK/MAX_TICK.
       if (tickNext < MIN_TICK) tickNext = MIN_TICK;
       else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
-      const sqrtPriceNextX96 = getSqrtRatioAtTick(tickNext);
+      let sqrtPriceNextX96 = sqrtPriceAtTick.get(tickNext);
+      if (sqrtPriceNextX96 === undefined) {
+        sqrtPriceNextX96 = getSqrtRatioAtTick(tickNext);
+        sqrtPriceAtTick.set(tickNext, sqrtPriceNextX96);
+      }
       const target = (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96)
         ? sqrtPriceLimitX96
         : sqrtPriceNextX96;
@@ -606,7 +615,12 @@ export class V3Pool {
         stepFee -= delta;
         protocolFee = (protocolFee + (delta & MAX_UINT128)) & MAX_UINT128;
       }
-      if (liquidity > 0n) feeGrowthGlobalX128 = (feeGrowthGlobalX128 + mulDiv(stepFee, Q128, liquidity)) & MAX_UINT256;
+      if (liquidity > 0n) {
+        // FullMath.mulDiv(stepFee, Q128, liquidity), as a shift; it reverts when the quotient leaves uint256.
+        const growth = (stepFee << 128n) / liquidity;
+        if (growth > MAX_UINT256) throw new PoolError('', 'reverted (bare require): fee growth does not fit in uint256');
+        feeGrowthGlobalX128 = (feeGrowthGlobalX128 + growth) & MAX_UINT256;
+      }
 
       if (sqrtPriceX96 === sqrtPriceNextX96) {
         if (nt.initialized) {

@@ -25,7 +25,7 @@ const ONE_MILLION = 1_000_000n;
  * swap from `sqrtRatioCurrentX96` toward `sqrtRatioTargetX96` (direction: token0 in when current ≥ target)
  * with liquidity `liquidity`, until the target is reached or `amountRemaining` is used up.
  * `amountRemaining` > 0 is exact input (fee included), < 0 exact output. `feePips` is the fee in
- * hundredths of a bip (3000 = 0.30 %).
+ * hundredths of a bip (3000 = 0.30 %), as a number or (cheaper in a loop) a bigint.
  * Rounding: amountIn and the fee round up, amountOut rounds down (in the pool's favour). When exact input
  * stops short of the target, all of the remaining input not swapped is the fee.
  *
@@ -36,12 +36,12 @@ export function computeSwapStep(
   sqrtRatioTargetX96: bigint,
   liquidity: bigint,
   amountRemaining: bigint,
-  feePips: number,
+  feePips: number | bigint,
   out: SwapStepResult = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n },
 ): SwapStepResult {
   const zeroForOne = sqrtRatioCurrentX96 >= sqrtRatioTargetX96;
   const exactIn = amountRemaining >= 0n;
-  const fee = BigInt(feePips);
+  const fee = typeof feePips === 'bigint' ? feePips : BigInt(feePips);
   let sqrtRatioNextX96: bigint;
   let amountIn = 0n;
   let amountOut = 0n;
