@@ -58,19 +58,44 @@ function describe(v: unknown): string {
   return String(v);
 }
 
-function stateOf(pool: V3Pool | undefined): Record<string, string> {
-  if (pool === undefined) {
-    return { sqrtPriceX96: '0', tick: '0', liquidity: '0', feeGrowthGlobal0X128: '0', feeGrowthGlobal1X128: '0', protocolFees0: '0', protocolFees1: '0' };
+const ZERO_STATE: Readonly<Record<string, string>> = Object.freeze({
+  sqrtPriceX96: '0',
+  tick: '0',
+  liquidity: '0',
+  feeGrowthGlobal0X128: '0',
+  feeGrowthGlobal1X128: '0',
+  protocolFees0: '0',
+  protocolFees1: '0',
+});
+
+/**
+ * Formats the pool's state, reusing the previous decimal string of a value that did not change (most
+ * swaps leave half the state as it was; bigint → string is a large share of replay time).
+ */
+class StateFormatter {
+  private readonly values: bigint[] = [-1n, -1n, -1n, -1n, -1n, -1n];
+  private readonly strings: string[] = ['', '', '', '', '', ''];
+
+  private fmt(i: number, v: bigint): string {
+    if (this.values[i] === v) return this.strings[i] as string;
+    const s = v.toString();
+    this.values[i] = v;
+    this.strings[i] = s;
+    return s;
   }
-  return {
-    sqrtPriceX96: pool.sqrtPriceX96.toString(),
-    tick: String(pool.tick),
-    liquidity: pool.liquidity.toString(),
-    feeGrowthGlobal0X128: pool.feeGrowthGlobal0X128.toString(),
-    feeGrowthGlobal1X128: pool.feeGrowthGlobal1X128.toString(),
-    protocolFees0: pool.protocolFees0.toString(),
-    protocolFees1: pool.protocolFees1.toString(),
-  };
+
+  format(pool: V3Pool | undefined): Record<string, string> {
+    if (pool === undefined) return { ...ZERO_STATE };
+    return {
+      sqrtPriceX96: this.fmt(0, pool.sqrtPriceX96),
+      tick: String(pool.tick),
+      liquidity: this.fmt(1, pool.liquidity),
+      feeGrowthGlobal0X128: this.fmt(2, pool.feeGrowthGlobal0X128),
+      feeGrowthGlobal1X128: this.fmt(3, pool.feeGrowthGlobal1X128),
+      protocolFees0: this.fmt(4, pool.protocolFees0),
+      protocolFees1: this.fmt(5, pool.protocolFees1),
+    };
+  }
 }
 
 function positionOf(p: V3PositionView): Record<string, string> {
@@ -200,6 +225,7 @@ function runEvent(pool: V3Pool, at: At, event: Event, type: string): Record<stri
 class V3Replayer implements Replayer {
   private pool: V3Pool | undefined;
   private readonly file: string;
+  private readonly state = new StateFormatter();
 
   constructor(file: string) {
     this.file = file;
@@ -228,11 +254,11 @@ class V3Replayer implements Replayer {
     try {
       result = runEvent(pool, at, event, type);
     } catch (e) {
-      if (e instanceof PoolError) return { revert: e.reason, state: stateOf(pool) };
+      if (e instanceof PoolError) return { revert: e.reason, state: this.state.format(pool) };
       if (e instanceof ConfigError) return fail(at, e.flag, e.message);
       throw e;
     }
-    result['state'] = stateOf(pool);
+    result['state'] = this.state.format(pool);
     return result;
   }
 }

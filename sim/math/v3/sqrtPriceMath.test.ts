@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PoolError } from '../../errors.ts';
-import { MAX_UINT128, MAX_UINT256 } from './fixedPoint.ts';
+import { MAX_UINT128, MAX_UINT256, Q96 } from './fixedPoint.ts';
+import { divRoundingUp, mulDiv, mulDivRoundingUp } from './fullMath.ts';
 import {
   getAmount0Delta,
   getAmount0DeltaSigned,
@@ -110,6 +111,22 @@ describe('getAmount0Delta / getAmount1Delta', () => {
         return d0 >= 0n && d0 <= 1n && d1 >= 0n && d1 <= 1n && getAmount0Delta(a, b, l, true) === getAmount0Delta(b, a, l, true);
       }),
       { seed: SEED, numRuns: 1000 },
+    );
+  });
+  it(`property: equal to the contract's literal nested formulas (seed ${SEED}, 2000 runs)`, () => {
+    // getAmount0Delta = divRoundingUp(mulDivRoundingUp(L << 96, b − a, b), a) or mulDiv(L << 96, b − a, b) / a;
+    // getAmount1Delta = mulDiv[RoundingUp](L, b − a, Q96) — as written in SqrtPriceMath.sol.
+    const price = fc.oneof(fc.bigInt({ min: 1n, max: (1n << 160n) - 1n }), fc.bigInt({ min: MIN_SQRT_RATIO, max: MIN_SQRT_RATIO + 1000n }));
+    fc.assert(
+      fc.property(price, price, fc.bigInt({ min: 0n, max: MAX_UINT128 }), fc.boolean(), (p, q, l, up) => {
+        const a = p < q ? p : q;
+        const b = p < q ? q : p;
+        const n1 = l << 96n;
+        const ref0 = up ? divRoundingUp(mulDivRoundingUp(n1, b - a, b), a) : mulDiv(n1, b - a, b) / a;
+        const ref1 = up ? mulDivRoundingUp(l, b - a, Q96) : mulDiv(l, b - a, Q96);
+        return getAmount0Delta(p, q, l, up) === ref0 && getAmount1Delta(p, q, l, up) === ref1;
+      }),
+      { seed: SEED, numRuns: 2000 },
     );
   });
   it(`property (echidna SqrtPriceMathEchidnaTest): the input needed to reach the next price never exceeds the amount given (seed ${SEED}, 1000 runs)`, () => {

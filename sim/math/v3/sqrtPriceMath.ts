@@ -1,6 +1,6 @@
 import { PoolError } from '../../errors.ts';
-import { divRoundingUp, mulDiv, mulDivRoundingUp } from './fullMath.ts';
-import { Q96, TWO_POW_160, TWO_POW_255, TWO_POW_256 } from './fixedPoint.ts';
+import { divRoundingUp, mulDivRoundingUp } from './fullMath.ts';
+import { TWO_POW_160, TWO_POW_255, TWO_POW_256 } from './fixedPoint.ts';
 
 /**
  * Price and amount maths for one liquidity range, mirroring v3-core `SqrtPriceMath.sol`.
@@ -115,20 +115,27 @@ export function getAmount0Delta(sqrtRatioAX96: bigint, sqrtRatioBX96: bigint, li
     b = sqrtRatioAX96;
   }
   if (a === 0n) throw bare('sqrtRatioAX96 is 0');
-  const numerator1 = liquidity << 96n;
-  const numerator2 = b - a;
-  return roundUp
-    ? divRoundingUp(mulDivRoundingUp(numerator1, numerator2, b), a)
-    : mulDiv(numerator1, numerator2, b) / a;
+  // The contract computes ceil(ceil(N/b)/a) (or floor(floor(N/b)/a)) with N = (L << 96)·(b − a). For positive
+  // integers nested ceilings (floors) of divisions equal one ceiling (floor) by the product a·b, so one big
+  // division suffices. The contract's intermediate mulDiv cannot overflow (N/b < L·2^96 < 2^224), so no
+  // revert is lost.
+  const numerator = (liquidity << 96n) * (b - a);
+  const denominator = a * b;
+  const q = numerator / denominator;
+  return roundUp && q * denominator !== numerator ? q + 1n : q;
 }
+
+const LOW_96_MASK = (1n << 96n) - 1n;
 
 /**
  * token1 between two sqrt prices for liquidity L: L·(√Pb − √Pa)/2^96, rounded up or down
  * (`getAmount1Delta(uint160,uint160,uint128,bool)`). The prices may come in either order.
+ * L·(√Pb − √Pa) < 2^288, so the contract's mulDiv by 2^96 never overflows; it is a shift here.
  */
 export function getAmount1Delta(sqrtRatioAX96: bigint, sqrtRatioBX96: bigint, liquidity: bigint, roundUp: boolean): bigint {
-  const diff = sqrtRatioAX96 > sqrtRatioBX96 ? sqrtRatioAX96 - sqrtRatioBX96 : sqrtRatioBX96 - sqrtRatioAX96;
-  return roundUp ? mulDivRoundingUp(liquidity, diff, Q96) : mulDiv(liquidity, diff, Q96);
+  const product = liquidity * (sqrtRatioAX96 > sqrtRatioBX96 ? sqrtRatioAX96 - sqrtRatioBX96 : sqrtRatioBX96 - sqrtRatioAX96);
+  const q = product >> 96n;
+  return roundUp && (product & LOW_96_MASK) !== 0n ? q + 1n : q;
 }
 
 function toInt256(x: bigint): bigint {
