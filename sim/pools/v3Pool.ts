@@ -144,6 +144,12 @@ const ZERO_POSITION: V3PositionView = Object.freeze({
 const INT24_MIN = -(2 ** 23);
 const INT24_MAX = 2 ** 23 - 1;
 
+function checkOwner(owner: string): void {
+  if (typeof owner !== 'string' || owner.length === 0 || owner.includes('\u0000')) {
+    throw new ConfigError('owner', `must be a non-empty string without NUL characters; was ${JSON.stringify(owner)}`);
+  }
+}
+
 function positionKey(owner: string, tickLower: number, tickUpper: number): string {
   return `${owner}\u0000${tickLower}\u0000${tickUpper}`;
 }
@@ -420,6 +426,7 @@ export class V3Pool {
    * liquidity would exceed maxLiquidityPerTick).
    */
   mint(owner: string, tickLower: number, tickUpper: number, amount: bigint): V3Amounts {
+    checkOwner(owner);
     checkInt24('tickLower', tickLower);
     checkInt24('tickUpper', tickUpper);
     checkUint('amount', amount, 128n, MAX_UINT128);
@@ -437,6 +444,7 @@ export class V3Pool {
    * than the position holds).
    */
   burn(owner: string, tickLower: number, tickUpper: number, amount: bigint): V3Amounts {
+    checkOwner(owner);
     checkInt24('tickLower', tickLower);
     checkInt24('tickUpper', tickUpper);
     checkUint('amount', amount, 128n, MAX_UINT128);
@@ -469,6 +477,7 @@ export class V3Pool {
     amount0Requested: bigint = COLLECT_ALL,
     amount1Requested: bigint = COLLECT_ALL,
   ): V3Amounts {
+    checkOwner(owner);
     checkInt24('tickLower', tickLower);
     checkInt24('tickUpper', tickUpper);
     checkUint('amount0Requested', amount0Requested, 128n, MAX_UINT128);
