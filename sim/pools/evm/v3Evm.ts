@@ -90,13 +90,15 @@ function wordKey(slot: bigint): Uint8Array {
   return hexToBytes(toHex(slot, { size: 32 }));
 }
 
-function bytesToBigInt(bytes: Uint8Array): bigint {
+/** Big-endian bytes as an unsigned bigint. */
+export function bytesToBigInt(bytes: Uint8Array): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return v;
 }
 
-function word(data: Uint8Array, index: number): bigint {
+/** The `index`-th 32-byte ABI word of `data`, unsigned. */
+export function word(data: Uint8Array, index: number): bigint {
   return bytesToBigInt(data.subarray(index * 32, index * 32 + 32));
 }
 
