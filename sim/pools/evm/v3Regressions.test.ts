@@ -7,10 +7,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadV3Replayer } from './v3Differential.ts';
+import { createV2Evm } from './v2Evm.ts';
 import { createV3Evm, type V3EvmHarness } from './v3Evm.ts';
+import type { Replayer } from '../../replay/types.ts';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'regressions');
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
+const ALL = readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
+/** `v2-…` files hold v2 events (scripts/fuzz-v3.ts --pool v2); every other file is v3. */
+const FILES = ALL.filter((f) => !f.startsWith('v2-'));
+const V2_FILES = ALL.filter((f) => f.startsWith('v2-'));
 
 interface CaseLine {
   readonly event: Record<string, unknown>;
@@ -59,4 +64,23 @@ describe('v3 regression case files', () => {
       }
     },
   );
+
+  describe.skipIf(V2_FILES.length === 0)('v2 case files (none yet)', () => {
+    let harness: Pick<V3EvmHarness, 'runScenario'>;
+    beforeAll(async () => {
+      harness = await createV2Evm();
+    });
+    for (const file of V2_FILES) {
+      it(`behavior: ${file}: the EVM still produces every expect and createV2Replayer reproduces it`, async () => {
+        const cases = readCases(file);
+        const results = await harness.runScenario(cases.map((c) => c.event));
+        const { createV2Replayer } = (await import('../../replay/v2Replay.ts')) as { createV2Replayer: () => Replayer };
+        const replayer = createV2Replayer();
+        cases.forEach((c, i) => {
+          expect({ line: i + 1, result: results[i] }).toEqual({ line: i + 1, result: c.expect });
+          expect({ line: i + 1, result: replayer.apply(c.event, i + 1) }).toEqual({ line: i + 1, result: c.expect });
+        });
+      });
+    }
+  });
 });
