@@ -14,21 +14,22 @@ export function stepsPerYear(timestampMs: ArrayLike<number>): number {
   return dt > 0 ? YEAR_MS / dt : NaN;
 }
 
-function logReturns(values: ArrayLike<number>): number[] {
-  const r: number[] = [];
+function logReturns(values: ArrayLike<number>): Float64Array {
+  const r = new Float64Array(Math.max(0, values.length - 1));
+  let n = 0;
   for (let i = 1; i < values.length; i++) {
     const a = values[i - 1]!;
     const b = values[i]!;
-    if (a > 0 && b > 0) r.push(Math.log(b / a));
+    if (a > 0 && b > 0) r[n++] = Math.log(b / a);
   }
-  return r;
+  return r.subarray(0, n);
 }
 
 /** Annualised volatility: sample standard deviation of per-step log returns × √(steps per year). */
 export function annualizedVolatility(values: ArrayLike<number>, timestampMs: ArrayLike<number>): number {
   const r = logReturns(values);
   if (r.length < 2) return 0;
-  return sampleStandardDeviation(r) * Math.sqrt(stepsPerYear(timestampMs));
+  return sampleStandardDeviation(r as unknown as number[]) * Math.sqrt(stepsPerYear(timestampMs));
 }
 
 /**
@@ -38,10 +39,10 @@ export function annualizedVolatility(values: ArrayLike<number>, timestampMs: Arr
 export function sharpeRatio(values: ArrayLike<number>, timestampMs: ArrayLike<number>): number {
   const r = logReturns(values);
   if (r.length < 2) return 0;
-  const sd = sampleStandardDeviation(r);
+  const sd = sampleStandardDeviation(r as unknown as number[]);
   if (!(sd > 0)) return 0;
   const k = stepsPerYear(timestampMs);
-  return (mean(r) * k) / (sd * Math.sqrt(k));
+  return (mean(r as unknown as number[]) * k) / (sd * Math.sqrt(k));
 }
 
 /** Length of the run in years (first to last timestamp). */

@@ -24,6 +24,11 @@ export class V2FloatPool implements EnginePool {
   private feeGrowthBase = 0;
   private feeGrowthQuote = 0;
   private readonly positions = new Map<number, V2FloatPosition>();
+  /** Bumped on every state change; position views are cached per version (the engine asks several times a step). */
+  private version = 0;
+  private lastQuote: SwapFill | undefined;
+  private lastQuoteTarget = NaN;
+  private lastQuoteVersion = -1;
   private nextId = 1;
 
   /** A pool seeded with `reserveBase`/`reserveQuote` owned by background LPs (not tracked as positions). */
@@ -51,11 +56,19 @@ export class V2FloatPool implements EnginePool {
 
   quoteToPrice(targetPrice: number): SwapFill {
     if (!(targetPrice > 0) || targetPrice === this.price()) return this.zeroFill();
+    if (this.lastQuote !== undefined && this.lastQuoteTarget === targetPrice && this.lastQuoteVersion === this.version) return this.lastQuote;
     // Buying base (price up) is selling quote: the quote-in price base/quote must fall to 1/target.
-    if (targetPrice > this.price()) return this.quoteExactIn(false, amountInToPrice(this.reserveQuote, this.reserveBase, 1 / targetPrice, this.fee));
-    return this.quoteExactIn(true, amountInToPrice(this.reserveBase, this.reserveQuote, targetPrice, this.fee));
+    const q =
+      targetPrice > this.price()
+        ? this.quoteExactIn(false, amountInToPrice(this.reserveQuote, this.reserveBase, 1 / targetPrice, this.fee))
+        : this.quoteExactIn(true, amountInToPrice(this.reserveBase, this.reserveQuote, targetPrice, this.fee));
+    this.lastQuote = q;
+    this.lastQuoteTarget = targetPrice;
+    this.lastQuoteVersion = this.version;
+    return q;
   }
 
+  /** Applies the swap to `targetPrice`; reuses the quote just made for the same target (the arbitrageur quotes first). */
   swapToPrice(targetPrice: number): SwapFill {
     const q = this.quoteToPrice(targetPrice);
     this.apply(q);
@@ -81,6 +94,7 @@ export class V2FloatPool implements EnginePool {
 
   private apply(q: SwapFill): void {
     if (q.baseDelta === 0 && q.quoteDelta === 0) return;
+    this.version++;
     if (q.feeInBase) this.feeGrowthBase += q.feeAmount / this.totalSupply;
     else this.feeGrowthQuote += q.feeAmount / this.totalSupply;
     this.reserveBase += q.baseDelta;
@@ -99,12 +113,15 @@ export class V2FloatPool implements EnginePool {
     const usedQuote = share * this.reserveQuote;
     const shares = share * this.totalSupply;
     const id = this.nextId++;
+    this.version++;
     this.positions.set(id, {
       owner,
       shares,
       liquidityNoFees: share * Math.sqrt(this.reserveBase * this.reserveQuote),
       growthBase: this.feeGrowthBase,
       growthQuote: this.feeGrowthQuote,
+      view: undefined,
+      viewVersion: -1,
     });
     this.reserveBase += usedBase;
     this.reserveQuote += usedQuote;
@@ -117,6 +134,7 @@ export class V2FloatPool implements EnginePool {
     if (!(fraction > 0 && fraction <= 1)) throw new ConfigError('fraction', `must be in (0, 1]; was ${fraction}`);
     const view = this.position(positionId);
     const removed = p.shares * fraction;
+    this.version++;
     const base = (removed / this.totalSupply) * this.reserveBase;
     const quote = (removed / this.totalSupply) * this.reserveQuote;
     const feesBase = view.feesBase * fraction;
@@ -141,11 +159,13 @@ export class V2FloatPool implements EnginePool {
 
   position(positionId: number): PositionView {
     const p = this.get(positionId);
+    if (p.view !== undefined && p.viewVersion === this.version) return p.view;
     const s = p.shares / this.totalSupply;
     const feesBase = p.shares * (this.feeGrowthBase - p.growthBase);
     const feesQuote = p.shares * (this.feeGrowthQuote - p.growthQuote);
     const sqrtP = Math.sqrt(this.price());
-    return {
+    p.viewVersion = this.version;
+    return (p.view = {
       positionId,
       owner: p.owner,
       liquidity: p.shares,
@@ -157,7 +177,7 @@ export class V2FloatPool implements EnginePool {
       inRange: true,
       baseNoFees: p.liquidityNoFees / sqrtP,
       quoteNoFees: p.liquidityNoFees * sqrtP,
-    };
+    });
   }
 
   baseValueShare(): number {
@@ -183,4 +203,6 @@ interface V2FloatPosition {
   liquidityNoFees: number;
   growthBase: number;
   growthQuote: number;
+  view: PositionView | undefined;
+  viewVersion: number;
 }
