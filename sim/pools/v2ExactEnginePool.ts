@@ -3,6 +3,7 @@ import { ConfigError, PoolError } from '../errors.ts';
 import { quote as quoteV2 } from '../math/v2/constantProduct.ts';
 import { amountInToPrice } from '../math/v2/constantProduct.float.ts';
 import { V2Pair } from './v2Pair.ts';
+import { v2PositionView, v2SnapRange } from './v2Common.ts';
 
 /** Raw units per human unit: both simulated tokens have 18 decimals. */
 const ONE_F = 1e18;
@@ -118,7 +119,7 @@ export class V2ExactEnginePool implements EnginePool {
 
   /** Router addLiquidity: the optimal pair of amounts at the current reserves (UniswapV2Library.quote), then mint. */
   mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill {
-    this.snapRange(range);
+    v2SnapRange(range);
     const a0 = toRaw(base);
     const a1 = toRaw(quote);
     const r0 = this.pair.reserve0;
@@ -167,28 +168,14 @@ export class V2ExactEnginePool implements EnginePool {
     const shares = toHuman(bal);
     const feesBase = shares * (this.feeGrowthBase - p.growthBase);
     const feesQuote = shares * (this.feeGrowthQuote - p.growthQuote);
-    const sqrtP = Math.sqrt(this.price());
-    return {
-      positionId,
-      owner: p.owner,
-      liquidity: shares,
-      base: toHuman((bal * this.pair.reserve0) / ts) - feesBase,
-      quote: toHuman((bal * this.pair.reserve1) / ts) - feesQuote,
-      feesBase,
-      feesQuote,
-      range: null,
-      inRange: true,
-      baseNoFees: p.liquidityNoFees / sqrtP,
-      quoteNoFees: p.liquidityNoFees * sqrtP,
-    };
+    return v2PositionView(positionId, p.owner, shares, toHuman((bal * this.pair.reserve0) / ts), toHuman((bal * this.pair.reserve1) / ts), feesBase, feesQuote, p.liquidityNoFees, this.price());
   }
 
   baseValueShare(): number {
     return 0.5;
   }
   snapRange(range: PriceRange | null): PriceRange | null {
-    if (range !== null) throw new ConfigError('--pool', 'a v2 pool has full-range liquidity only; use --pool v3 for range strategies');
-    return null;
+    return v2SnapRange(range);
   }
 
   private get(positionId: number) {

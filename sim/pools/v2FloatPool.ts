@@ -1,6 +1,7 @@
 import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
 import { ConfigError, PoolError } from '../errors.ts';
 import { amountInToPrice } from '../math/v2/constantProduct.float.ts';
+import { v2PositionView, v2SnapRange } from './v2Common.ts';
 
 /**
  * Uniswap v2 constant-product pool on the float fast path (`number`), for backtests. Mirrors the
@@ -106,7 +107,7 @@ export class V2FloatPool implements EnginePool {
   }
 
   mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill {
-    if (range !== null) throw new ConfigError('--pool', 'a v2 pool has full-range liquidity only; use --pool v3 for range strategies');
+    v2SnapRange(range);
     const share = Math.min(base / this.reserveBase, quote / this.reserveQuote);
     if (!(share > 0)) throw new PoolError('UniswapV2: INSUFFICIENT_LIQUIDITY_MINTED');
     const usedBase = share * this.reserveBase;
@@ -163,21 +164,8 @@ export class V2FloatPool implements EnginePool {
     const s = p.shares / this.totalSupply;
     const feesBase = p.shares * (this.feeGrowthBase - p.growthBase);
     const feesQuote = p.shares * (this.feeGrowthQuote - p.growthQuote);
-    const sqrtP = Math.sqrt(this.price());
     p.viewVersion = this.version;
-    return (p.view = {
-      positionId,
-      owner: p.owner,
-      liquidity: p.shares,
-      base: s * this.reserveBase - feesBase,
-      quote: s * this.reserveQuote - feesQuote,
-      feesBase,
-      feesQuote,
-      range: null,
-      inRange: true,
-      baseNoFees: p.liquidityNoFees / sqrtP,
-      quoteNoFees: p.liquidityNoFees * sqrtP,
-    });
+    return (p.view = v2PositionView(positionId, p.owner, p.shares, s * this.reserveBase, s * this.reserveQuote, feesBase, feesQuote, p.liquidityNoFees, this.price()));
   }
 
   baseValueShare(): number {
@@ -185,8 +173,7 @@ export class V2FloatPool implements EnginePool {
   }
 
   snapRange(range: PriceRange | null): PriceRange | null {
-    if (range !== null) throw new ConfigError('--pool', 'a v2 pool has full-range liquidity only; use --pool v3 for range strategies');
-    return null;
+    return v2SnapRange(range);
   }
 
   private get(positionId: number): V2FloatPosition {
