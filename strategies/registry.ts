@@ -19,6 +19,20 @@ function isFactory(x: unknown): x is LpStrategyFactory<Record<string, unknown>> 
 }
 
 /**
+ * Imports a user's module. Under tsx or vitest a `.ts` file imports directly; from the prebuilt CLI bundle
+ * (plain Node) it goes through tsx's scoped `tsImport`, which compiles it without registering a global loader.
+ */
+async function importModule(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}
+
+/**
  * A built-in strategy by name, or a user's module by path (anything containing `/` or ending in .ts/.js/.mjs).
  * A module must `export default defineStrategy({...})` (see README "Writing a strategy").
  */
@@ -33,7 +47,7 @@ export async function loadStrategyFactory(nameOrPath: string): Promise<LpStrateg
   if (!existsSync(abs)) throw new ConfigError('--strategy', `no such strategy module: ${nameOrPath}`);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    mod = await importModule(pathToFileURL(abs).href);
   } catch (err) {
     throw new ConfigError('--strategy', `could not load ${nameOrPath}: ${(err as Error).message}`, { cause: err });
   }

@@ -119,7 +119,7 @@ if (want('startup') || want('cli')) {
   for (let i = 0; i < reps; i++) ms.push(cli(['--version']));
   ms.sort((a, b) => a - b);
   startupMs = median(ms);
-  results.push({ name: 'startup', unit: 'ms', best: ms[0]!, median: startupMs, target: 'small', note: '`ammsim --version` (node + tsx loader + CLI modules)' });
+  results.push({ name: 'startup', unit: 'ms', best: ms[0]!, median: startupMs, target: 'small', note: '`ammsim --version` (node + the prebuilt CLI bundle)' });
 }
 
 if (want('cli')) {
