@@ -171,7 +171,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const loaded = await loadSeries(r.backtest.prices, seriesOptions(r.backtest));
     const at = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseTimestampMs(v));
     const series = windowSeries(loaded, at(r.options.from), at(r.options.to));
-    const bar = progressBar('compare (runs)');
+    const bar = progressBar('compare', process.stderr, 'runs');
     let result: CompareResult;
     try {
       result = await runCompare({ ...r, aprSeries, lstSeries }, series, bar.onProgress === undefined ? {} : { onProgress: bar.onProgress });

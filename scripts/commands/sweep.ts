@@ -3,6 +3,7 @@ import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/errors.ts';
 import { runSweep, SWEEPABLE, sweepToCsv, type SweepKey } from '../../sim/sweep.ts';
+import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
 
 const KEY_TO_FLAG: Record<SweepKey, string> = {
@@ -52,11 +53,10 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const base = configFromArgv(fixed);
     const series = await loadSeries(base.prices, seriesOptions(base));
     const total = axes.reduce((n, [, v]) => n * v.length, 1);
-    const tty = process.stderr.isTTY === true;
-    const rows = await runSweep(base, axes, series, (done) => {
-      if (tty) process.stderr.write(`\rsweep: run ${done}/${total}`);
-    });
-    if (tty) process.stderr.write('\n');
+    const bar = progressBar('sweep', process.stderr, 'runs');
+    bar.onProgress?.(0, total);
+    const rows = await runSweep(base, axes, series, bar.onProgress);
+    bar.done();
     const keys = axes.map(([k]) => k);
     const out = String(argv.out);
     writeFilesAtomic(out, [
