@@ -1,2 +1,2 @@
-/** Kept in step with package.json by scripts/version.test.ts. */
+/** Kept in step with package.json by scripts/docs.test.ts. */
 export const VERSION = '0.1.0';
