@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fetchBinanceKlines, parseTimeFlag, type BinanceKlinesQuery, type BinanceProgress } from './binance.ts';
 import { FetchError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY } from './http.ts';
 import { writeFetchOutput } from './output.ts';
-import { startFakeServer, testHttpDeps, type FakeReply, type FakeRequest, type FakeServer } from './testing/fakeServer.ts';
+import { fakeServerScope, testHttpDeps, type FakeReply, type FakeRequest, type FakeServer } from './testing/fakeServer.ts';
 import { ConfigError } from '../../sim/errors.ts';
 import { loadArrowPrices } from '../loaders/arrowPrices.ts';
 
@@ -32,22 +31,11 @@ function binancePage(req: FakeRequest, usedWeight = 10): FakeReply {
   return { kind: 'json', headers: { 'x-mbx-used-weight-1m': String(usedWeight) }, body: rows };
 }
 
-let server: FakeServer | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ammsim-binance-'));
-  dirs.push(d);
-  return d;
-}
+const scope = fakeServerScope('ammsim-binance-');
+const tmp = scope.tmp;
 
 async function serve(faults: ReadonlyMap<number, FakeReply> = new Map(), usedWeight?: (i: number) => number): Promise<FakeServer> {
-  server = await startFakeServer((req, i) => faults.get(i) ?? binancePage(req, usedWeight?.(i)), { maxRequests: 40 });
-  return server;
+  return scope.start((req, i) => faults.get(i) ?? binancePage(req, usedWeight?.(i)), { maxRequests: 40 });
 }
 
 function query(s: FakeServer, over: Partial<BinanceKlinesQuery> = {}): BinanceKlinesQuery {

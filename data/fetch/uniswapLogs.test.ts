@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { encodeAbiParameters, encodeEventTopics } from 'viem';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FetchError, RpcError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY } from './http.ts';
 import { writeFetchOutput } from './output.ts';
 import { classifyRpcError } from './rpc.ts';
-import { startFakeServer, testHttpDeps, type FakeServer } from './testing/fakeServer.ts';
+import { fakeServerScope, testHttpDeps, type FakeServer } from './testing/fakeServer.ts';
 import { loadFixture, nodeReply, type Fault, type Fixture, type NodeOptions } from './testing/fakeNode.ts';
 import { UNISWAP_V3_POOL_EVENTS_ABI } from './uniswapAbi.ts';
 import { decodeLogs, fetchPoolEvents, priceFromSqrtPriceX96, type PoolEventsProgress, type PoolEventsQuery } from './uniswapLogs.ts';
@@ -24,23 +23,12 @@ const TO = 18938110;
 const LATER = Date.UTC(2024, 5, 1);
 const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 };
 
-let server: FakeServer | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ammsim-logs-'));
-  dirs.push(d);
-  return d;
-}
+const scope = fakeServerScope('ammsim-logs-');
+const tmp = scope.tmp;
 
 /** Serves the node; `faults` replace the reply to the request with that index (0-based, counting every HTTP request). */
 async function serve(fx: Fixture, o: NodeOptions = {}, faults: ReadonlyMap<number, Fault> = new Map()): Promise<FakeServer> {
-  server = await startFakeServer((req, i) => faults.get(i)?.(req) ?? nodeReply(fx, req, o), { maxRequests: 120 });
-  return server;
+  return scope.start((req, i) => faults.get(i)?.(req) ?? nodeReply(fx, req, o), { maxRequests: 120 });
 }
 
 function q(s: FakeServer, over: Partial<PoolEventsQuery> = {}): PoolEventsQuery {

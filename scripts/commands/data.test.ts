@@ -1,29 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import yargs from 'yargs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDataCommand } from './data.ts';
-import { startFakeServer, testHttpDeps, type FakeServer } from '../../data/fetch/testing/fakeServer.ts';
+import { fakeServerScope, testHttpDeps, type FakeServer } from '../../data/fetch/testing/fakeServer.ts';
 import { loadFixture, nodeReply } from '../../data/fetch/testing/fakeNode.ts';
 
 type Kline = [number, ...unknown[]];
 const FIXTURE = JSON.parse(readFileSync(new URL('../../data/fetch/fixtures/binance_klines_ETHUSDT_1h.json', import.meta.url), 'utf8')) as Kline[];
 const LATER = Date.UTC(2024, 5, 1);
 
-let server: FakeServer | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ammsim-data-cli-'));
-  dirs.push(d);
-  return d;
-}
+const scope = fakeServerScope('ammsim-data-cli-');
+const tmp = scope.tmp;
 
 /** Runs `ammsim <argv>` with the data command wired to the fake server; returns stderr lines or the error. */
 async function run(argv: string[], s?: FakeServer): Promise<{ stderr: string[]; error?: Error }> {
@@ -47,7 +36,7 @@ async function run(argv: string[], s?: FakeServer): Promise<{ stderr: string[]; 
 }
 
 async function serveBinance(): Promise<FakeServer> {
-  server = await startFakeServer(
+  return scope.start(
     (req) => {
       const start = Number(req.query.get('startTime'));
       const end = Number(req.query.get('endTime'));
@@ -56,7 +45,6 @@ async function serveBinance(): Promise<FakeServer> {
     },
     { maxRequests: 10 },
   );
-  return server;
 }
 
 describe('ammsim data fetch binance', () => {
@@ -102,7 +90,7 @@ describe('ammsim data fetch binance', () => {
 describe('ammsim data fetch pool-events', () => {
   it('behavior: fetches a v3 pool, writes Arrow + CSV with the oriented price, and hints at --invert for USDC/WETH', async () => {
     const fx = loadFixture('uniswap_v3_usdc_weth_0x8ad5_logs.json');
-    server = await startFakeServer((req) => nodeReply(fx, req, {}), { maxRequests: 40 });
+    const server = await scope.start((req) => nodeReply(fx, req, {}), { maxRequests: 40 });
     const dir = tmp();
     const out = join(dir, 'events.arrow');
     const r = await run(['data', 'fetch', 'pool-events', '--rpc', `${server.url}/rpc`, '--pool', fx.pool.address, '--from-block', '18937540', '--to-block', '18938110', '--chunk-blocks', '300', '--out', out, '--csv'], server);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { revertReason as reason } from '../revertReason.ts';
 import fc from 'fast-check';
 import { PoolError } from '../errors.ts';
 import { getAmountOut, MAX_UINT112 } from '../math/v2/constantProduct.ts';
@@ -11,15 +12,6 @@ const RUNS = 200;
 const FLOAT_VS_EXACT_REL_TOL = 1e-9;
 const e18 = 10n ** 18n;
 
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof PoolError) return err.reason;
-    throw err;
-  }
-  return '<no revert>';
-}
 
 /** Asserts `fn` reverts with `expected` and leaves the pair's state exactly as it was. */
 function expectRevertUnchanged(pair: V2Pair, fn: () => unknown, expected: string): void {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { revertReason as reasonOf } from '../revertReason.ts';
 import { describe, expect, it } from 'vitest';
 import { InvariantError, PoolError } from '../errors.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio } from '../math/v3/tickMath.ts';
@@ -11,15 +12,6 @@ const SEED = 20240610;
 const ONE = encodePriceSqrt(1n, 1n);
 const E18 = 10n ** 18n;
 
-function reasonOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof PoolError) return e.reason;
-    throw e;
-  }
-  return undefined;
-}
 
 /** Asserts `f` reverts with `reason` and leaves the pool exactly as it was. */
 function expectRevert(pool: V3Pool, f: () => unknown, reason: string): void {

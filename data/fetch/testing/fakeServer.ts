@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpDeps } from '../http.ts';
@@ -151,5 +155,30 @@ export function testHttpDeps(server: FakeServer | undefined, nowMs = Date.UTC(20
     },
     sleeps,
     clock,
+  };
+}
+
+/**
+ * Test scope for fetcher tests: servers started through `start` are closed, and folders made by `tmp()` are
+ * removed, after each test (registers a vitest `afterEach`).
+ */
+export function fakeServerScope(tmpPrefix: string): { start: typeof startFakeServer; tmp: () => string } {
+  const servers: FakeServer[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    start: async (handler, options) => {
+      const s = await startFakeServer(handler, options);
+      servers.push(s);
+      return s;
+    },
+    tmp: () => {
+      const d = mkdtempSync(join(tmpdir(), tmpPrefix));
+      dirs.push(d);
+      return d;
+    },
   };
 }

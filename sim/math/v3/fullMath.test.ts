@@ -1,6 +1,6 @@
 import fc from 'fast-check';
+import { revertReason as reason } from '../../revertReason.ts';
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
 import { MAX_UINT256 } from './fixedPoint.ts';
 import { mulDiv, mulDivRoundingUp } from './fullMath.ts';
 
@@ -8,15 +8,6 @@ import { mulDiv, mulDivRoundingUp } from './fullMath.ts';
 const Q128 = 1n << 128n;
 const SEED = 20240602;
 
-function reason(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof PoolError) return e.reason;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('mulDiv', () => {
   it('error: reverts (bare) on a zero denominator and on a result above uint256', () => {
