@@ -22,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (err) throw err;
       throw new UsageError(msg);
     });
+  skipHelpCache(cli);
   // Load only the command being run; the others are listed by name and description.
   const invoked = argv.find((a) => !a.startsWith('-'));
   for (const c of COMMANDS) {
@@ -31,6 +32,17 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * yargs renders the running command's full help text right after starting its handler, to print it should the
+ * handler fail. ammsim never prints help on a failure (see `.fail` above: one `error:` line), and rendering the
+ * backtest help costs ~45 ms of every run, so that cache is switched off; `--help` renders as usual.
+ */
+function skipHelpCache(cli: unknown): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (cli as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
 
 function describeError(err: unknown): string | undefined {
   if (err instanceof AmmsimError) return err.message + (err.details.length ? '\n' + err.details.join('\n') : '');

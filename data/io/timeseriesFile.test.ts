@@ -85,6 +85,14 @@ describe('writeTimeseriesArrow / readTimeseriesArrow', () => {
     expect(() => readTimeseriesArrow(new TextEncoder().encode('timestamp,price\n'), 'bad.arrow')).toThrow(/^bad\.arrow: must be an Arrow IPC file; could not be read/);
   });
 
+  it('behavior: int64 timestamps are exact at the edges of the 32-bit halves and of the safe range (against BigInt)', () => {
+    const edges = [0, -1, 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, -(2 ** 32), -(2 ** 32) - 1, -(2 ** 32) + 1, 2 ** 53 - 1, -(2 ** 53 - 1), 1_700_000_000_123, -62_135_596_800_000];
+    const ts = makeTs(edges.length, (c, i) => (c === 0 ? edges[i]! : 1));
+    const table = tableFromIPC(writeTimeseriesArrow(ts));
+    const raw = table.getChild('timestamp')!.data[0]!.values as BigInt64Array;
+    expect([...raw]).toEqual(edges.map((t) => BigInt(t)));
+  });
+
   it('error: non-integer timestamps are refused at write time', () => {
     const ts = makeTs(2, (c, i) => (c === 0 ? i + 0.5 : 1));
     expect(() => writeTimeseriesArrow(ts)).toThrowErrorMatchingInlineSnapshot(`[RangeError: timeseries timestamp must be an integer unix ms; row 1 was 0.5]`);

@@ -43,12 +43,7 @@ export function writeTimeseriesArrow(ts: Timeseries, metadata: Record<string, st
     }
     if (name === 'timestamp') {
       const type = new TimestampMillisecond('UTC');
-      const ms = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) {
-        const t = col[i]!;
-        if (!Number.isSafeInteger(t)) throw new RangeError(`timeseries timestamp must be an integer unix ms; row ${i + 1} was ${t}`);
-        ms[i] = BigInt(t);
-      }
+      const ms = toInt64Ms(col);
       fields.push(new Field(name, type, false));
       children.push(makeData({ type, length, nullCount: 0, data: ms }));
     } else {
@@ -63,6 +58,36 @@ export function writeTimeseriesArrow(ts: Timeseries, metadata: Record<string, st
   const struct = makeData({ type: new Struct(fields), length, nullCount: 0, children });
   const batch = new RecordBatch(schema, struct);
   return tableToIPC(new Table(schema, [batch]), 'file');
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const TWO_32 = 4294967296;
+
+/**
+ * Integer unix milliseconds as int64. Writes the two 32-bit halves of each value (a safe integer is
+ * hi·2³² + lo with lo in [0, 2³²), hi a signed 32-bit integer for |t| < 2⁵³) instead of allocating a BigInt
+ * per row; on a big-endian platform it falls back to BigInt conversion.
+ */
+function toInt64Ms(col: Float64Array): BigInt64Array {
+  const length = col.length;
+  const out = new BigInt64Array(length);
+  for (let i = 0; i < length; i++) {
+    const t = col[i]!;
+    if (!Number.isSafeInteger(t)) throw new RangeError(`timeseries timestamp must be an integer unix ms; row ${i + 1} was ${t}`);
+  }
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < length; i++) out[i] = BigInt(col[i]!);
+    return out;
+  }
+  const lo = new Uint32Array(out.buffer, out.byteOffset, length * 2);
+  const hi = new Int32Array(out.buffer, out.byteOffset, length * 2);
+  for (let i = 0; i < length; i++) {
+    const t = col[i]!;
+    const h = Math.floor(t / TWO_32);
+    lo[2 * i] = t - h * TWO_32;
+    hi[2 * i + 1] = h;
+  }
+  return out;
 }
 
 /** Reads a timeseries column of any Arrow numeric/timestamp type into a fresh Float64Array (copy). */
