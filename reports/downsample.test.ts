@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { changeIndices, chartNumber, minMaxIndices } from './downsample.ts';
 
 describe('minMaxIndices', () => {
@@ -27,6 +28,36 @@ describe('minMaxIndices', () => {
     for (let i = 5000; i < 5100; i++) v[i] = NaN;
     const idx = minMaxIndices(v, 100);
     expect(idx.some((i) => Number.isNaN(v[i]!))).toBe(true);
+  });
+
+  it('property: equals the plain definition (per bucket the earliest min, earliest max and first non-finite row, plus both ends)', () => {
+    const reference = (v: ArrayLike<number>, maxPoints: number): number[] => {
+      const n = v.length;
+      if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+      const buckets = Math.floor((maxPoints - 2) / 3);
+      const keep = new Set([0, n - 1]);
+      for (let b = 0; b < buckets; b++) {
+        const rows = [];
+        for (let i = Math.floor((b * n) / buckets); i < Math.floor(((b + 1) * n) / buckets); i++) rows.push(i);
+        const finite = rows.filter((i) => Number.isFinite(v[i]!));
+        if (finite.length > 0) {
+          keep.add(finite.reduce((m, i) => (v[i]! < v[m]! ? i : m)));
+          keep.add(finite.reduce((m, i) => (v[i]! > v[m]! ? i : m)));
+        }
+        const gap = rows.find((i) => !Number.isFinite(v[i]!));
+        if (gap !== undefined) keep.add(gap);
+      }
+      return [...keep].sort((a, b) => a - b);
+    };
+    const value = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -5, max: 5 }) }, { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, -0) });
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 400 }), fc.integer({ min: 5, max: 60 }), (xs, maxPoints) => {
+        const expected = reference(xs, maxPoints);
+        expect(minMaxIndices(Float64Array.from(xs), maxPoints)).toEqual(expected);
+        expect(minMaxIndices(xs, maxPoints)).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 20240102 },
+    );
   });
 
   it('error: rejects a tiny maxPoints', () => {

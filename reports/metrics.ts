@@ -63,7 +63,7 @@ export function metricRows(summaries: ReadonlyArray<Readonly<Summary> | Readonly
 }
 
 /** Groups digits in threes with commas (locale-independent, so output is the same on every machine). */
-function groupThousands(s: string): string {
+export function groupThousands(s: string): string {
   const [int, frac] = s.split('.');
   const neg = int!.startsWith('-');
   const digits = neg ? int!.slice(1) : int!;

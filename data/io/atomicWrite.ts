@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { close, mkdirSync, open, rename, renameSync, rmSync, write, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 /**
@@ -46,4 +46,84 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
   }
   staged.sort((a, b) => (basename(a[1]) === last ? 1 : 0) - (basename(b[1]) === last ? 1 : 0));
   for (const [tmp, final] of staged) renameSync(tmp, final);
+}
+
+/** Writes all of `data` to a new file `path` with one background write per call (libuv's thread pool). */
+function writeInBackground(path: string, data: string | Uint8Array): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  return new Promise<void>((resolve, reject) => {
+    open(path, 'w', 0o666, (err, fd) => {
+      if (err !== null) return reject(err);
+      const finish = (e: Error | null): void => close(fd, (ce) => (e ?? ce ? reject(e ?? ce) : resolve()));
+      const from = (offset: number): void => {
+        if (offset >= bytes.byteLength) return finish(null);
+        write(fd, bytes, offset, bytes.byteLength - offset, null, (we, n) => (we !== null ? finish(we) : from(offset + n)));
+      };
+      from(0);
+    });
+  });
+}
+
+const renameAsync = (from: string, to: string): Promise<void> => new Promise((resolve, reject) => rename(from, to, (e) => (e === null ? resolve() : reject(e))));
+
+/**
+ * An all-or-nothing set of output files, written while the caller computes the next one: {@link add} starts
+ * writing a file to a temporary sibling in the background (one write per file, in libuv's thread pool, so a
+ * 60 MB Arrow file goes to disk while the report is being built); {@link commit} waits for every write and
+ * only then renames them into place, `last` (e.g. `summary.json`) after all others, so its presence means the
+ * run completed. If any write fails, or {@link abort} is called, every temporary file is removed and no
+ * output appears.
+ */
+export class StagedOutput {
+  private readonly dir: string;
+  private readonly staged: Array<{ tmp: string; final: string; done: Promise<void> }> = [];
+  private closed = false;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /** Starts writing `name` (relative to the folder); returns at once. */
+  add(name: string, data: string | Uint8Array): void {
+    if (this.closed) throw new Error(`StagedOutput(${this.dir}) is already committed or aborted`);
+    const final = join(this.dir, name);
+    mkdirSync(dirname(final), { recursive: true });
+    const tmp = join(dirname(final), `.${basename(name)}.${process.pid}.tmp`);
+    const done = writeInBackground(tmp, data);
+    done.catch(() => {}); // reported by commit()
+    this.staged.push({ tmp, final, done });
+  }
+
+  /** Waits for every write, then renames the files into place (`last` after the others). */
+  async commit(last = 'summary.json'): Promise<void> {
+    this.closed = true;
+    const results = await Promise.allSettled(this.staged.map((s) => s.done));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) {
+      this.removeTemporaries();
+      throw failed.reason;
+    }
+    const first = this.staged.filter((s) => basename(s.final) !== last);
+    const final = this.staged.filter((s) => basename(s.final) === last);
+    await Promise.all(first.map((s) => renameAsync(s.tmp, s.final)));
+    for (const s of final) await renameAsync(s.tmp, s.final);
+  }
+
+  /** Waits for the writes in flight and removes every temporary file; nothing appears in the folder. */
+  async abort(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.staged.map((s) => s.done));
+    this.removeTemporaries();
+  }
+
+  private removeTemporaries(): void {
+    for (const s of this.staged) {
+      try {
+        rmSync(s.tmp, { force: true });
+      } catch {
+        // not a file we made (e.g. a folder in the way, which is what made the write fail); leave it
+      }
+    }
+  }
 }

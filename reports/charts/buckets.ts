@@ -25,11 +25,16 @@ export function bucketStart(t: number, b: Bucketing): number {
 /** Consecutive row ranges [start, end) falling in the same bucket, in time order. */
 export function bucketRanges(t: ArrayLike<number>, b: Bucketing): Array<{ startMs: number; from: number; to: number }> {
   const out: Array<{ startMs: number; from: number; to: number }> = [];
-  for (let i = 0; i < t.length; i++) {
+  const n = t.length;
+  let i = 0;
+  while (i < n) {
     const s = bucketStart(t[i]!, b);
-    const last = out[out.length - 1];
-    if (last !== undefined && last.startMs === s) last.to = i + 1;
-    else out.push({ startMs: s, from: i, to: i + 1 });
+    const next = s + b.periodMs;
+    let j = i + 1;
+    // rows j stay in the bucket while s <= t[j] < s + period (false for NaN, which gets a bucket of its own)
+    while (j < n && t[j]! >= s && t[j]! < next) j++;
+    out.push({ startMs: s, from: i, to: j });
+    i = j;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { fullRangeIl, positionIl } from '../ilCurve.ts';
 import type { ReportRun } from '../model.ts';
 import { syntheticRun } from '../testing/syntheticRun.ts';
 import { feesBarChart, timeInRangeChart } from './bars.ts';
-import { bucketStart } from './buckets.ts';
+import { bucketRanges, bucketStart } from './buckets.ts';
 import { drawdownChart, drawdownSeries } from './drawdown.ts';
 import { ilCurveChart, runIlCurveChart } from './ilCurveChart.ts';
 import { ilTimeChart } from './ilTime.ts';
@@ -202,6 +202,20 @@ describe('bar charts', () => {
     expect(full[0]!.t).toBe(Date.UTC(2024, 0, 1) + 3.5 * 86_400_000);
     expect(bySeries(rows, 'range')[0]!.t).toBe(Date.UTC(2024, 0, 1));
     expect(bucketStart(Date.UTC(2024, 0, 10, 5), { period: 'week', periodMs: 7 * 86_400_000 })).toBe(Date.UTC(2024, 0, 8));
+  });
+  it('behavior: bucketRanges groups consecutive rows by bucket start, row by row (irregular steps, a NaN, a step back)', () => {
+    const day = 86_400_000;
+    const t = [0, 3_600_000, day - 1, day, 3 * day + 5, NaN, 3 * day + 6, 2 * day, 2 * day + 1, 10 * day];
+    for (const b of [{ period: 'day', periodMs: day }, { period: 'week', periodMs: 7 * day }] as const) {
+      const expected: Array<{ startMs: number; from: number; to: number }> = [];
+      t.forEach((x, i) => {
+        const s = bucketStart(x, b);
+        const last = expected[expected.length - 1];
+        if (last !== undefined && last.startMs === s) last.to = i + 1;
+        else expected.push({ startMs: s, from: i, to: i + 1 });
+      });
+      expect(bucketRanges(t, b)).toEqual(expected);
+    }
   });
   it('behavior: time in range per bucket averages to the summary fraction (weighted by rows)', () => {
     const spec = timeInRangeChart([rangeRun]);

@@ -4,6 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { chartNumber, minMaxIndices } from '../downsample.ts';
+import { groupThousands } from '../metrics.ts';
 import { DEFAULT_MAX_POINTS, type ChartOptions, type ReportRun } from '../model.ts';
 
 export const VEGA_LITE_SCHEMA_URL = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -15,7 +16,7 @@ export type ChartRow = Record<string, number | string | null>;
 
 /** The stated downsampling method, shown in chart subtitles. */
 export function downsampleNote(opts: ChartOptions): string {
-  return `lines downsampled by min/max per bucket to ≤ ${maxPointsOf(opts).toLocaleString('en-US')} points; tables use all rows`;
+  return `lines downsampled by min/max per bucket to ≤ ${groupThousands(String(maxPointsOf(opts)))} points; tables use all rows`;
 }
 
 export function maxPointsOf(opts: ChartOptions): number {

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
-import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesToCsv, writeTimeseriesArrow } from '../../data/io/timeseriesFile.ts';
 import { buildReportFromRun } from '../../reports/html.ts';
 import { formatSummaryTable, shouldUseColor } from '../../reports/terminal.ts';
@@ -23,16 +23,24 @@ export function summaryJson(summary: unknown): string {
   return JSON.stringify(summary, null, 2) + '\n';
 }
 
-/** The files a backtest writes into --out, in a fixed order (summary.json is renamed into place last). */
-export function backtestOutputFiles(result: BacktestResult, csv: boolean): Array<[string, string | Uint8Array]> {
-  const files: Array<[string, string | Uint8Array]> = [
-    ['timeseries.arrow', writeTimeseriesArrow(result.timeseries)],
-    ['events.json', JSON.stringify(result.events, null, 1) + '\n'],
-    ['report.html', buildReportFromRun({ summary: result.summary, timeseries: result.timeseries, events: result.events })],
-  ];
-  if (csv) files.push(['timeseries.csv', timeseriesToCsv(result.timeseries)]);
-  files.push(['summary.json', summaryJson(result.summary)]);
-  return files;
+/**
+ * Writes a backtest's files into `dir`, all or nothing (data/io/atomicWrite.ts StagedOutput): each file starts
+ * going to disk in the background as soon as it is made, so the Arrow file is written while the report is
+ * built; summary.json is renamed into place last.
+ */
+export async function writeBacktestOutputs(dir: string, result: BacktestResult, csv: boolean): Promise<void> {
+  const out = new StagedOutput(dir);
+  try {
+    out.add('timeseries.arrow', writeTimeseriesArrow(result.timeseries));
+    out.add('events.json', JSON.stringify(result.events, null, 1) + '\n');
+    out.add('report.html', buildReportFromRun({ summary: result.summary, timeseries: result.timeseries, events: result.events }));
+    if (csv) out.add('timeseries.csv', timeseriesToCsv(result.timeseries));
+    out.add('summary.json', summaryJson(result.summary));
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+  await out.commit('summary.json');
 }
 
 /** Loads the configured series (and gas series) and runs the backtest, with a progress bar on a terminal; applies `feeModel`. */
@@ -120,7 +128,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
   handler: async (argv) => {
     const config = configFromArgv(argv);
     const result = await runConfiguredBacktest(config);
-    writeFilesAtomic(String(argv.out), backtestOutputFiles(result, config.csv));
+    await writeBacktestOutputs(String(argv.out), result, config.csv);
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));
     else {
       const fm = (result.summary as unknown as { feeModels?: Record<string, unknown> }).feeModels;
