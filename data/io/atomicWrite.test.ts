@@ -25,6 +25,15 @@ describe('StagedOutput', () => {
     expect(readFileSync(join(dir, 'run', 'sub', 'x.json'), 'utf8')).toBe('{}\n');
   });
 
+  it('behavior: pieces are written one after another (more than one vectored write, empty pieces too)', async () => {
+    const pieces = Array.from({ length: 2500 }, (_, i) => new Uint8Array(i % 7 === 0 ? 0 : (i % 13) + 1).fill(i & 0xff));
+    const out = new StagedOutput(join(dir, 'run'));
+    out.add('p.bin', pieces);
+    out.add('summary.json', '{}');
+    await out.commit();
+    expect(Buffer.compare(readFileSync(join(dir, 'run', 'p.bin')), Buffer.concat(pieces))).toBe(0);
+  });
+
   it('behavior: nothing appears before commit, and commit replaces older files', async () => {
     mkdirSync(join(dir, 'run'));
     writeFileSync(join(dir, 'run', 'summary.json'), 'old');

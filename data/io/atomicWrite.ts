@@ -1,4 +1,4 @@
-import { close, mkdirSync, open, rename, renameSync, rmSync, write, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { close, mkdirSync, open, rename, renameSync, rmSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 
 /**
@@ -48,18 +48,43 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
   for (const [tmp, final] of staged) renameSync(tmp, final);
 }
 
-/** Writes all of `data` to a new file `path` with one background write per call (libuv's thread pool). */
-function writeInBackground(path: string, data: string | Uint8Array): Promise<void> {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+/** The bytes of an output: text (UTF-8), bytes, or pieces of bytes written one after another. */
+export type OutputData = string | Uint8Array | readonly Uint8Array[];
+
+/**
+ * Writes all of `data` to a new file `path` in the background: one vectored write per call (libuv's thread
+ * pool), so the file goes to disk while this thread works, without waiting for it between pieces.
+ */
+function writeInBackground(path: string, data: OutputData): Promise<void> {
+  const pieces: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data instanceof Uint8Array ? [data] : [...data];
   return new Promise<void>((resolve, reject) => {
     open(path, 'w', 0o666, (err, fd) => {
       if (err !== null) return reject(err);
       const finish = (e: Error | null): void => close(fd, (ce) => (e ?? ce ? reject(e ?? ce) : resolve()));
-      const from = (offset: number): void => {
-        if (offset >= bytes.byteLength) return finish(null);
-        write(fd, bytes, offset, bytes.byteLength - offset, null, (we, n) => (we !== null ? finish(we) : from(offset + n)));
+      // writes up to 1024 pieces per call (IOV_MAX) and continues after a partial write
+      const next = (rest: Uint8Array[]): void => {
+        while (rest.length > 0 && rest[0]!.byteLength === 0) rest.shift();
+        if (rest.length === 0) return finish(null);
+        const batch = rest.slice(0, 1024);
+        writev(fd, batch as NodeJS.ArrayBufferView[], (we, written) => {
+          if (we !== null) return finish(we);
+          if (written === 0) return finish(new Error(`could not write ${path}: the disk accepted no bytes`));
+          let left = written;
+          const remaining = rest.slice();
+          while (left > 0) {
+            const head = remaining[0]!;
+            if (left >= head.byteLength) {
+              left -= head.byteLength;
+              remaining.shift();
+            } else {
+              remaining[0] = head.subarray(left);
+              left = 0;
+            }
+          }
+          next(remaining);
+        });
       };
-      from(0);
+      next(pieces);
     });
   });
 }
@@ -85,7 +110,7 @@ export class StagedOutput {
   }
 
   /** Starts writing `name` (relative to the folder); returns at once. */
-  add(name: string, data: string | Uint8Array): void {
+  add(name: string, data: OutputData): void {
     if (this.closed) throw new Error(`StagedOutput(${this.dir}) is already committed or aborted`);
     const final = join(this.dir, name);
     mkdirSync(dirname(final), { recursive: true });

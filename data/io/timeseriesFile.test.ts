@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
 import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/engine/result.ts';
-import { readTimeseriesArrow, readTimeseriesArrowMetadata, timeseriesToCsv, writeTimeseriesArrow } from './timeseriesFile.ts';
+import { readTimeseriesArrow, readTimeseriesArrowMetadata, timeseriesArrowChunks, timeseriesToCsv, writeTimeseriesArrow } from './timeseriesFile.ts';
 
 const FC_SEED = 20240101;
 
@@ -83,6 +83,13 @@ describe('writeTimeseriesArrow / readTimeseriesArrow', () => {
 
   it('error: bytes that are not Arrow are an InputError naming the file', () => {
     expect(() => readTimeseriesArrow(new TextEncoder().encode('timestamp,price\n'), 'bad.arrow')).toThrow(/^bad\.arrow: must be an Arrow IPC file; could not be read/);
+  });
+
+  it('behavior: the chunked writer gives the same bytes as the one-buffer writer', async () => {
+    const ts = makeTs(1000, (c, i) => (c === 0 ? 1_700_000_000_000 + i * 60_000 : Math.cos(c + i)));
+    const chunks = await timeseriesArrowChunks(ts, { b: '2', a: '1' });
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(writeTimeseriesArrow(ts, { b: '2', a: '1' })))).toBe(0);
   });
 
   it('behavior: int64 timestamps are exact at the edges of the 32-bit halves and of the safe range (against BigInt)', () => {

@@ -11,6 +11,7 @@ import {
   Float64,
   makeData,
   RecordBatch,
+  RecordBatchFileWriter,
   Schema,
   Struct,
   Table,
@@ -33,6 +34,20 @@ import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../.
  * conversion, so it is rejected here instead.
  */
 export function writeTimeseriesArrow(ts: Timeseries, metadata: Record<string, string> = {}): Uint8Array {
+  return tableToIPC(timeseriesTable(ts, metadata), 'file');
+}
+
+/**
+ * The same bytes as {@link writeTimeseriesArrow}, as the writer's pieces in order (the column buffers among
+ * them, uncopied), for a vectored write: joining a year of minute rows into one buffer first copies ~60 MB.
+ */
+export async function timeseriesArrowChunks(ts: Timeseries, metadata: Record<string, string> = {}): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of RecordBatchFileWriter.writeAll(timeseriesTable(ts, metadata))) chunks.push(chunk);
+  return chunks;
+}
+
+function timeseriesTable(ts: Timeseries, metadata: Record<string, string>): Table {
   const length = ts.timestamp.length;
   const fields: Field[] = [];
   const children: Data[] = [];
@@ -56,8 +71,7 @@ export function writeTimeseriesArrow(ts: Timeseries, metadata: Record<string, st
   for (const key of Object.keys(metadata).sort()) meta.set(key, metadata[key]!);
   const schema = new Schema(fields, meta);
   const struct = makeData({ type: new Struct(fields), length, nullCount: 0, children });
-  const batch = new RecordBatch(schema, struct);
-  return tableToIPC(new Table(schema, [batch]), 'file');
+  return new Table(schema, [new RecordBatch(schema, struct)]);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
+import { daysFromCivil, parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
 
 const FC_SEED = 7;
 
@@ -77,5 +77,21 @@ describe('parseDecimal', () => {
       }),
       { numRuns: 500, seed: FC_SEED },
     );
+  });
+});
+
+describe('daysFromCivil', () => {
+  it('property: equals Date.UTC for every date of the years 1000-9999 tried (leap days and month ends included)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
+        const dim = new Date(Date.UTC(y, m, 0)).getUTCDate();
+        const day = Math.min(d, dim);
+        expect(daysFromCivil(y, m, day) * 86_400_000).toBe(Date.UTC(y, m - 1, day));
+      }),
+      { numRuns: 2000, seed: FC_SEED },
+    );
+    expect(daysFromCivil(1970, 1, 1)).toBe(0);
+    expect(daysFromCivil(2000, 2, 29)).toBe(11_016);
+    expect(daysFromCivil(1000, 1, 1)).toBe(-354_285);
   });
 });

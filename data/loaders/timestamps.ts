@@ -147,7 +147,21 @@ export function parseIsoUtcMs(s: string): number {
       return Number.NaN;
     }
   }
-  return Date.UTC(y, mo - 1, d, hh, mm, ss, ms) - offsetMin * 60_000;
+  return daysFromCivil(y, mo, d) * 86_400_000 + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms - offsetMin * 60_000;
+}
+
+/**
+ * Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1–12), by integer arithmetic (H. Hinnant,
+ * "chrono-Compatible Low-Level Date Algorithms", days_from_civil): the same as Date.UTC(y, m − 1, d) / 86 400 000
+ * for the years 1000–9999 read here, several times faster.
+ */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400; // 0..399
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1; // 0..365, from March 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy; // 0..146096
+  return era * 146_097 + doe - 719_468;
 }
 
 /** `2024-01-01T00:00:00.000Z` for messages; falls back to the number when out of Date's range. */

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { StagedOutput } from '../../data/io/atomicWrite.ts';
-import { timeseriesToCsv, writeTimeseriesArrow } from '../../data/io/timeseriesFile.ts';
+import { timeseriesArrowChunks, timeseriesToCsv } from '../../data/io/timeseriesFile.ts';
 import { buildReportFromRun } from '../../reports/html.ts';
 import { formatSummaryTable, shouldUseColor } from '../../reports/terminal.ts';
 import { runBacktest } from '../../sim/engine/backtest.ts';
@@ -31,7 +31,7 @@ export function summaryJson(summary: unknown): string {
 export async function writeBacktestOutputs(dir: string, result: BacktestResult, csv: boolean): Promise<void> {
   const out = new StagedOutput(dir);
   try {
-    out.add('timeseries.arrow', writeTimeseriesArrow(result.timeseries));
+    out.add('timeseries.arrow', await timeseriesArrowChunks(result.timeseries));
     out.add('events.json', JSON.stringify(result.events, null, 1) + '\n');
     out.add('report.html', buildReportFromRun({ summary: result.summary, timeseries: result.timeseries, events: result.events }));
     if (csv) out.add('timeseries.csv', timeseriesToCsv(result.timeseries));
