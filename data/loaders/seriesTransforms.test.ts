@@ -32,6 +32,9 @@ describe('applyGapPolicy', () => {
 
   it('behavior: infers the most common step', () => {
     expect(inferIntervalMs(gappy())).toBe(H);
+    expect(inferIntervalMs(series([T0, T0 + H, T0 + 2 * H], [1, 2, 3], {}))).toBe(H);
+    expect(inferIntervalMs(series([T0, T0 + 2 * H, T0 + 3 * H, T0 + 5 * H], [1, 2, 3, 4], {}))).toBe(2 * H); // steps 2h, 1h, 2h
+    expect(inferIntervalMs(series([T0], [1], {}))).toBeUndefined();
   });
 
   it('error: names the gap start, end and length', () => {

@@ -41,8 +41,14 @@ export function parseInterval(text: string | number, flag = '--resample'): numbe
 
 /** The most common step between consecutive timestamps (ties: the smallest); undefined for < 2 rows. */
 export function inferIntervalMs(series: PriceSeries): number | undefined {
-  const counts = new Map<number, number>();
   const t = series.timestampMs;
+  if (t.length < 2) return undefined;
+  // the usual case, an evenly spaced series, needs no counting
+  const first = t[1]! - t[0]!;
+  let even = true;
+  for (let i = 2; i < t.length && even; i++) even = t[i]! - t[i - 1]! === first;
+  if (even) return first;
+  const counts = new Map<number, number>();
   for (let i = 1; i < t.length; i++) {
     const d = t[i]! - t[i - 1]!;
     counts.set(d, (counts.get(d) ?? 0) + 1);

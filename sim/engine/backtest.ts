@@ -5,7 +5,7 @@ import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../../strategies/trader/noise.ts';
 import type { LpStrategyFactory, TraderStrategy } from '../../strategies/types.ts';
 import { maxDrawdown } from '../metrics/drawdown.ts';
-import { annualizedVolatility, sharpeRatio, simpleApr, yearsBetween } from '../metrics/returns.ts';
+import { returnStats, simpleApr, yearsBetween } from '../metrics/returns.ts';
 import { createEnginePool } from '../pools/createEnginePool.ts';
 import { Rng } from '../rng.ts';
 import { configForOutput, type BacktestConfig } from './config.ts';
@@ -65,6 +65,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const years = yearsBetween(series.timestampMs[0]!, series.timestampMs[last]!);
   const arb = out.traders.get('arbitrageur');
   const noise = out.traders.get('noise');
+  const { volatility, sharpe } = returnStats(ts.lpValue, ts.timestamp);
   const summary: Summary = {
     initialValue: config.capital,
     finalValue,
@@ -80,8 +81,8 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     timeInRange: out.inRangeSteps / series.length,
     rebalances: out.rebalances,
     maxDrawdown: maxDrawdown(ts.lpValue),
-    volatility: annualizedVolatility(ts.lpValue, ts.timestamp),
-    sharpe: sharpeRatio(ts.lpValue, ts.timestamp),
+    volatility,
+    sharpe,
     steps: series.length,
     years,
     arbitrageTrades: arb?.trades ?? 0,

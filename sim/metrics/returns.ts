@@ -25,11 +25,21 @@ function logReturns(values: ArrayLike<number>): Float64Array {
   return r.subarray(0, n);
 }
 
+/**
+ * Annualised volatility and Sharpe ratio from one pass of log returns (see {@link annualizedVolatility} and
+ * {@link sharpeRatio}, which it equals).
+ */
+export function returnStats(values: ArrayLike<number>, timestampMs: ArrayLike<number>): { volatility: number; sharpe: number } {
+  const r = logReturns(values);
+  if (r.length < 2) return { volatility: 0, sharpe: 0 };
+  const sd = sampleStandardDeviation(r as unknown as number[]);
+  const k = stepsPerYear(timestampMs);
+  return { volatility: sd * Math.sqrt(k), sharpe: sd > 0 ? (mean(r as unknown as number[]) * k) / (sd * Math.sqrt(k)) : 0 };
+}
+
 /** Annualised volatility: sample standard deviation of per-step log returns × √(steps per year). */
 export function annualizedVolatility(values: ArrayLike<number>, timestampMs: ArrayLike<number>): number {
-  const r = logReturns(values);
-  if (r.length < 2) return 0;
-  return sampleStandardDeviation(r as unknown as number[]) * Math.sqrt(stepsPerYear(timestampMs));
+  return returnStats(values, timestampMs).volatility;
 }
 
 /**
@@ -37,12 +47,7 @@ export function annualizedVolatility(values: ArrayLike<number>, timestampMs: Arr
  * annualised volatility. 0 when the series does not move.
  */
 export function sharpeRatio(values: ArrayLike<number>, timestampMs: ArrayLike<number>): number {
-  const r = logReturns(values);
-  if (r.length < 2) return 0;
-  const sd = sampleStandardDeviation(r as unknown as number[]);
-  if (!(sd > 0)) return 0;
-  const k = stepsPerYear(timestampMs);
-  return (mean(r as unknown as number[]) * k) / (sd * Math.sqrt(k));
+  return returnStats(values, timestampMs).sharpe;
 }
 
 /** Length of the run in years (first to last timestamp). */

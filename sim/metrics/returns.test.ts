@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { annualizedVolatility, returnStats, sharpeRatio, stepsPerYear } from './returns.ts';
+
+const H = 3_600_000;
+
+describe('returnStats', () => {
+  it('behavior: hourly log returns annualised over 8,760 steps a year (hand-computed reference)', () => {
+    const v = [100, 110, 99, 120];
+    const t = [0, H, 2 * H, 3 * H];
+    // ln(1.1), ln(0.9), ln(120/99): mean 0.0607739, sample sd 0.1518410
+    const r = [Math.log(1.1), Math.log(0.9), Math.log(120 / 99)];
+    const mean = (r[0]! + r[1]! + r[2]!) / 3;
+    const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / 2);
+    expect(stepsPerYear(t)).toBe(8760);
+    const s = returnStats(v, t);
+    expect(s.volatility).toBeCloseTo(sd * Math.sqrt(8760), 12);
+    expect(s.volatility).toBeCloseTo(14.2115, 3);
+    expect(s.sharpe).toBeCloseTo((mean * 8760) / (sd * Math.sqrt(8760)), 12);
+    expect(s.sharpe).toBeCloseTo(37.46, 2);
+    expect(annualizedVolatility(v, t)).toBe(s.volatility);
+    expect(sharpeRatio(v, t)).toBe(s.sharpe);
+  });
+
+  it('edge: a flat series has zero volatility and Sharpe; fewer than two returns give 0', () => {
+    expect(returnStats([5, 5, 5, 5], [0, H, 2 * H, 3 * H])).toEqual({ volatility: 0, sharpe: 0 });
+    expect(returnStats([5, 6], [0, H])).toEqual({ volatility: 0, sharpe: 0 });
+  });
+});
