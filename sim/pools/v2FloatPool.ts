@@ -24,7 +24,8 @@ export class V2FloatPool implements EnginePool {
   totalSupply: number;
   private feeGrowthBase = 0;
   private feeGrowthQuote = 0;
-  private readonly positions = new Map<number, V2FloatPosition>();
+  /** Open positions by id (ids count up from 1; a burned slot is undefined): an array lookup per step, not a Map. */
+  private readonly positions: Array<V2FloatPosition | undefined> = [];
   /** Bumped on every state change; position views are cached per version (the engine asks several times a step). */
   private version = 0;
   private lastQuote: SwapFill | undefined;
@@ -115,7 +116,7 @@ export class V2FloatPool implements EnginePool {
     const shares = share * this.totalSupply;
     const id = this.nextId++;
     this.version++;
-    this.positions.set(id, {
+    this.positions[id] = {
       owner,
       shares,
       liquidityNoFees: share * Math.sqrt(this.reserveBase * this.reserveQuote),
@@ -123,7 +124,7 @@ export class V2FloatPool implements EnginePool {
       growthQuote: this.feeGrowthQuote,
       view: undefined,
       viewVersion: -1,
-    });
+    };
     this.reserveBase += usedBase;
     this.reserveQuote += usedQuote;
     this.totalSupply += shares;
@@ -148,7 +149,7 @@ export class V2FloatPool implements EnginePool {
     // Fees are part of the shares' value; what was paid out with the burn is no longer owed.
     p.growthBase = this.feeGrowthBase;
     p.growthQuote = this.feeGrowthQuote;
-    if (fraction === 1) this.positions.delete(positionId);
+    if (fraction === 1) this.positions[positionId] = undefined;
     return { base: base - feesBase, quote: quote - feesQuote, feesBase, feesQuote };
   }
 
@@ -177,7 +178,7 @@ export class V2FloatPool implements EnginePool {
   }
 
   private get(positionId: number): V2FloatPosition {
-    const p = this.positions.get(positionId);
+    const p = Number.isInteger(positionId) && positionId > 0 ? this.positions[positionId] : undefined;
     if (p === undefined) throw new PoolError('', `no position ${positionId}`);
     return p;
   }
