@@ -1,5 +1,6 @@
 import type { PriceSeries } from '../data/series.ts';
 import { runBacktest } from './engine/backtest.ts';
+import type { Timeseries } from './engine/result.ts';
 import { resolveBacktestConfig, type BacktestConfig } from './engine/config.ts';
 import { ConfigError } from './errors.ts';
 
@@ -45,10 +46,13 @@ export async function runSweep(
 ): Promise<SweepRow[]> {
   const combos = cartesian(axes);
   const rows: SweepRow[] = [];
+  // Only summaries are kept, so every run writes its timeseries into the arrays of the run before.
+  let columns: Timeseries | undefined;
   for (let i = 0; i < combos.length; i++) {
     const combo = combos[i]!;
     const config = resolveBacktestConfig({ ...base, ...combo });
-    const { summary } = await runBacktest(config, series);
+    const { summary, timeseries } = await runBacktest(config, series, columns === undefined ? {} : { columns });
+    columns = timeseries;
     const metrics = {} as Record<(typeof SWEEP_METRICS)[number], number>;
     for (const m of SWEEP_METRICS) metrics[m] = summary[m];
     rows.push({ params: combo, metrics });

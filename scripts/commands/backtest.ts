@@ -16,6 +16,7 @@ import { detectFormat } from '../../data/loadSeries.ts';
 import { readPoolEvents } from '../../sim/realReplay/poolEvents.ts';
 import type { Summary } from '../../sim/engine/result.ts';
 import { progressBar } from '../progress.ts';
+import { phaseTimer, type PhaseTimer } from '../timing.ts';
 import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
@@ -28,12 +29,14 @@ export function summaryJson(summary: unknown): string {
  * going to disk in the background as soon as it is made, so the Arrow file is written while the report is
  * built; summary.json is renamed into place last.
  */
-export async function writeBacktestOutputs(dir: string, result: BacktestResult, csv: boolean): Promise<void> {
+export async function writeBacktestOutputs(dir: string, result: BacktestResult, csv: boolean, timer?: PhaseTimer): Promise<void> {
   const out = new StagedOutput(dir);
   try {
     out.add('timeseries.arrow', await timeseriesArrowChunks(result.timeseries));
     out.add('events.json', JSON.stringify(result.events, null, 1) + '\n');
+    timer?.mark('arrow');
     out.add('report.html', buildReportFromRun({ summary: result.summary, timeseries: result.timeseries, events: result.events }));
+    timer?.mark('report');
     if (csv) out.add('timeseries.csv', timeseriesToCsv(result.timeseries));
     out.add('summary.json', summaryJson(result.summary));
   } catch (err) {
@@ -41,12 +44,14 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
     throw err;
   }
   await out.commit('summary.json');
+  timer?.mark('write');
 }
 
 /** Loads the configured series (and gas series) and runs the backtest, with a progress bar on a terminal; applies `feeModel`. */
-export async function runConfiguredBacktest(config: BacktestConfig): Promise<BacktestResult> {
+export async function runConfiguredBacktest(config: BacktestConfig, timer?: PhaseTimer): Promise<BacktestResult> {
   const series = await loadSeries(config.prices, seriesOptions(config));
   const gas = await loadGasModel(config);
+  timer?.mark('load');
   const bar = progressBar('backtest');
   let result: BacktestResult;
   try {
@@ -54,6 +59,7 @@ export async function runConfiguredBacktest(config: BacktestConfig): Promise<Bac
   } finally {
     bar.done();
   }
+  timer?.mark('run');
   return config.feeModel === 'arbitrage' ? result : applyFeeModel(config, series, result);
 }
 
@@ -126,14 +132,16 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 backtest --pool v3 --strategy rebalance --width 0.05 --gas-price 20', 'a re-centred ±5 % v3 range paying 20 gwei gas')
       .example('$0 backtest --strategy ./my-strategy.ts --param threshold=0.02', 'your own strategy module'),
   handler: async (argv) => {
+    const timer = phaseTimer();
     const config = configFromArgv(argv);
-    const result = await runConfiguredBacktest(config);
-    await writeBacktestOutputs(String(argv.out), result, config.csv);
+    const result = await runConfiguredBacktest(config, timer);
+    await writeBacktestOutputs(String(argv.out), result, config.csv, timer);
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));
     else {
       const fm = (result.summary as unknown as { feeModels?: Record<string, unknown> }).feeModels;
       if (fm !== undefined) process.stdout.write(formatFeeModels(fm));
       process.stdout.write(formatSummaryTable(result.summary, { color: shouldUseColor(process.stdout, process.env) }) + `\nwrote ${String(argv.out)}/ (summary.json, timeseries.arrow, events.json, report.html${config.csv ? ', timeseries.csv' : ''})\n`);
     }
+    timer.report();
   },
 };

@@ -182,6 +182,21 @@ describe('behavior: determinism', () => {
     expect(Buffer.from(b.timeseries.lpValue.buffer).equals(Buffer.from(a.timeseries.lpValue.buffer))).toBe(true);
     expect(c.summary.finalValue).not.toBe(a.summary.finalValue);
   });
+
+  it('a run written into the arrays of another run (columns reuse) equals a run into new arrays, bit for bit', async () => {
+    const s = seriesOf(gbmPath(500, 0.8, 1 / 8760, 2000, 11));
+    const other = await runBacktest(cfg({ noiseRate: 3, seed: 6, strategy: 'rebalance', pool: 'v3', width: 0.05 }), s);
+    const fresh = await runBacktest(cfg({ noiseRate: 3, seed: 5 }), s);
+    const reused = await runBacktest(cfg({ noiseRate: 3, seed: 5 }), s, { columns: other.timeseries });
+    expect(reused.timeseries).toBe(other.timeseries);
+    expect(JSON.stringify(reused.summary)).toBe(JSON.stringify(fresh.summary));
+    for (const [name, col] of Object.entries(fresh.timeseries)) {
+      const got = reused.timeseries[name as keyof typeof fresh.timeseries];
+      expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(col.buffer, col.byteOffset, col.byteLength)), name).toBe(true);
+    }
+    const short = seriesOf(gbmPath(100, 0.8, 1 / 8760, 2000, 11));
+    await expect(runBacktest(cfg({}), short, { columns: fresh.timeseries })).rejects.toThrow('timeseries column timestamp must have 100 rows to be reused; has 500');
+  });
 });
 
 describe('config', () => {

@@ -12,7 +12,7 @@ import { configForOutput, type BacktestConfig } from './config.ts';
 import { runEngine } from './engine.ts';
 import { constantGas, type GasModel } from './gas.ts';
 import { ConfigError } from '../errors.ts';
-import type { BacktestResult, Summary } from './result.ts';
+import type { BacktestResult, Summary, Timeseries } from './result.ts';
 
 export interface BacktestOptions {
   /** Progress callback (steps done, total), called every 65,536 steps and at the end. */
@@ -21,6 +21,8 @@ export interface BacktestOptions {
   readonly strategy?: LpStrategyFactory<Record<string, unknown>>;
   /** The gas model (e.g. from data/loaders/gasSeries.ts `loadGasModel`); default: constant `config.gasPrice`. */
   readonly gas?: GasModel;
+  /** Arrays to write the timeseries into instead of new ones (see EngineInputs.columns). */
+  readonly columns?: Timeseries;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     gas: options.gas ?? constantGas(config.pool, config.gasPrice),
     rng,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.columns === undefined ? {} : { columns: options.columns }),
   });
 
   const ts = out.timeseries;
