@@ -31,6 +31,18 @@ export function lineName(runs: readonly ReportRun[], run: ReportRun, name: strin
   return runs.length > 1 ? `${run.label}: ${name}` : name;
 }
 
+let scratchBuffer = new Float64Array(0);
+
+/**
+ * A work array of `n` values for a derived line (PnL terms, drawdown …), valid until the next call: the
+ * report draws one derived line at a time, so one buffer serves them all instead of a fresh array per line
+ * (each fresh 4 MB array of a minute-data year costs its page faults again).
+ */
+export function scratchArray(n: number): Float64Array {
+  if (scratchBuffer.length < n) scratchBuffer = new Float64Array(n);
+  return scratchBuffer.subarray(0, n);
+}
+
 /** Long-format rows `{t, series, v}` of one line, downsampled by {@link minMaxIndices}. */
 export function lineRows(series: string, t: ArrayLike<number>, v: ArrayLike<number>, opts: ChartOptions): ChartRow[] {
   if (t.length !== v.length) throw new RangeError(`line ${series}: ${t.length} timestamps but ${v.length} values`);

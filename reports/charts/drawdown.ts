@@ -1,13 +1,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOptions, ReportRun } from '../model.ts';
-import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, type ChartRow } from './common.ts';
+import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchArray, type ChartRow } from './common.ts';
 
 /**
  * Drawdown of a value line: v_t / max_{s ≤ t} v_s − 1 (≤ 0), computed on every row before downsampling, so its
  * minimum is the run's maximum drawdown. Non-finite values give NaN (a gap) and do not move the peak.
  */
-export function drawdownSeries(v: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(v.length);
+export function drawdownSeries(v: ArrayLike<number>, out: Float64Array = new Float64Array(v.length)): Float64Array {
   let peak = -Infinity;
   for (let i = 0; i < v.length; i++) {
     const x = v[i]!;
@@ -34,7 +33,7 @@ export function drawdownChart(runs: readonly ReportRun[], opts: ChartOptions = {
     for (const extra of run.extraSeries ?? []) lines.push([lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
     for (const [name, t, v] of lines) {
       pushUnique(domain, name);
-      rows.push(...lineRows(name, t, drawdownSeries(v), opts));
+      rows.push(...lineRows(name, t, drawdownSeries(v, scratchArray(v.length)), opts));
     }
   }
   return multiLineSpec({

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
+import type { Timeseries } from '../../sim/engine/result.ts';
 import type { ChartOptions, ReportRun } from '../model.ts';
-import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, type ChartRow } from './common.ts';
+import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchArray, type ChartRow } from './common.ts';
 
 /**
  * PnL decomposition over time, in quote units: cumulative fees, IL (impermanentLoss × holdValue), LVR and gas
@@ -17,33 +18,19 @@ export function pnlChart(runs: readonly ReportRun[], opts: ChartOptions = {}): T
   for (const run of runs) {
     const ts = run.result.timeseries;
     const n = ts.timestamp.length;
-    const il = new Float64Array(n);
-    const lvr = new Float64Array(n);
-    const gas = new Float64Array(n);
-    const vsHold = new Float64Array(n);
-    const vsRebal = new Float64Array(n);
-    const actual = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      il[i] = ts.impermanentLoss[i]! * ts.holdValue[i]!;
-      lvr[i] = -ts.lvrCumulative[i]!;
-      gas[i] = -ts.gasCumulative[i]!;
-      vsHold[i] = ts.feesCumulative[i]! + il[i]! + gas[i]!;
-      vsRebal[i] = ts.feesCumulative[i]! + lvr[i]! + gas[i]!;
-      actual[i] = ts.lpValue[i]! - ts.holdValue[i]!;
-    }
-    const lines: Array<[string, Float64Array]> = [
-      ['fees', ts.feesCumulative],
-      ['IL', il],
-      ['−LVR', lvr],
-      ['−gas', gas],
-      ['fees + IL − gas', vsHold],
-      ['fees − LVR − gas', vsRebal],
-      ['LP − hold (actual)', actual],
+    const lines: Array<[string, PnlLine]> = [
+      ['fees', 'fees'],
+      ['IL', 'il'],
+      ['−LVR', 'lvr'],
+      ['−gas', 'gas'],
+      ['fees + IL − gas', 'vsHold'],
+      ['fees − LVR − gas', 'vsRebalancing'],
+      ['LP − hold (actual)', 'actual'],
     ];
     for (const [name, v] of lines) {
       const full = lineName(runs, run, name);
       pushUnique(domain, full);
-      rows.push(...lineRows(full, ts.timestamp, v, opts));
+      rows.push(...lineRows(full, ts.timestamp, v === 'fees' ? ts.feesCumulative : pnlLine(ts, v, scratchArray(n)), opts));
     }
   }
   return multiLineSpec({
@@ -59,4 +46,33 @@ export function pnlChart(runs: readonly ReportRun[], opts: ChartOptions = {}): T
     yFormat: ',.7~r',
     zero: true,
   });
+}
+
+type PnlLine = 'fees' | 'il' | 'lvr' | 'gas' | 'vsHold' | 'vsRebalancing' | 'actual';
+
+/** One derived PnL line into `out` (one plain loop per line: no per-row callback). */
+function pnlLine(ts: Timeseries, line: Exclude<PnlLine, 'fees'>, out: Float64Array): Float64Array {
+  const { feesCumulative: fees, impermanentLoss: il, holdValue: hold, lvrCumulative: lvr, gasCumulative: gas, lpValue } = ts;
+  const n = out.length;
+  switch (line) {
+    case 'il':
+      for (let i = 0; i < n; i++) out[i] = il[i]! * hold[i]!;
+      break;
+    case 'lvr':
+      for (let i = 0; i < n; i++) out[i] = -lvr[i]!;
+      break;
+    case 'gas':
+      for (let i = 0; i < n; i++) out[i] = -gas[i]!;
+      break;
+    case 'vsHold':
+      for (let i = 0; i < n; i++) out[i] = fees[i]! + il[i]! * hold[i]! - gas[i]!;
+      break;
+    case 'vsRebalancing':
+      for (let i = 0; i < n; i++) out[i] = fees[i]! - lvr[i]! - gas[i]!;
+      break;
+    case 'actual':
+      for (let i = 0; i < n; i++) out[i] = lpValue[i]! - hold[i]!;
+      break;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOptions, ReportRun } from '../model.ts';
-import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, type ChartRow } from './common.ts';
+import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchArray, type ChartRow } from './common.ts';
 
 /**
  * LP value vs hold (and any extra alternatives such as staking) over time, in quote units. The fee and gas
@@ -12,9 +12,12 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
   const domain: string[] = [];
   for (const run of runs) {
     const ts = run.result.timeseries;
-    const principal = new Float64Array(ts.lpValue.length);
-    for (let i = 0; i < principal.length; i++) principal[i] = ts.lpValue[i]! - ts.feesCumulative[i]! + ts.gasCumulative[i]!;
-    const lines: Array<[string, ArrayLike<number>, ArrayLike<number>]> = [
+    const principal = (): Float64Array => {
+      const out = scratchArray(ts.lpValue.length);
+      for (let i = 0; i < out.length; i++) out[i] = ts.lpValue[i]! - ts.feesCumulative[i]! + ts.gasCumulative[i]!;
+      return out;
+    };
+    const lines: Array<[string, ArrayLike<number>, ArrayLike<number> | (() => Float64Array)]> = [
       [lineName(runs, run, 'LP value'), ts.timestamp, ts.lpValue],
       [lineName(runs, run, 'LP before fees and gas'), ts.timestamp, principal],
       [lineName(runs, run, 'hold'), ts.timestamp, ts.holdValue],
@@ -22,7 +25,7 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
     for (const extra of run.extraSeries ?? []) lines.push([lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
     for (const [name, t, v] of lines) {
       pushUnique(domain, name);
-      rows.push(...lineRows(name, t, v, opts));
+      rows.push(...lineRows(name, t, typeof v === 'function' ? v() : v, opts));
     }
   }
   return multiLineSpec({

@@ -15,15 +15,3 @@ export function maxDrawdown(values: ArrayLike<number>): number {
   }
   return worst;
 }
-
-/** Drawdown at each step: (running peak − value) / running peak. */
-export function drawdownSeries(values: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(values.length);
-  let peak = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v > peak) peak = v;
-    out[i] = peak > 0 ? (peak - v) / peak : 0;
-  }
-  return out;
-}
