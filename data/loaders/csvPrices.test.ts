@@ -117,6 +117,9 @@ describe('loadCsvPrices: accepted inputs', () => {
     expect(s.length).toBe(60_000);
     expect(s.timestampMs[59_999]).toBe((1704067200 + 59_999 * 60) * 1000);
     expect(s.price[59_999]).toBe(1000 + (59_999 % 7));
+    // line numbers stay right across the read and parse pieces
+    lines[59_000] = lines[59_000]!.replace(/,\d+,/, ',x,');
+    await expect(load('big-bad.csv', lines.join('\n') + '\n')).rejects.toThrow(/big-bad\.csv:59001: price: must be a finite number > 0; was "x"/);
   });
 
   it('behavior: CSV written with String(x) then read back gives the same series (property, 100 runs)', () => {
