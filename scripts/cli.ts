@@ -10,21 +10,25 @@ import { VERSION } from './version.ts';
  * writes outputs atomically. Any AmmsimError becomes one `error: …` line on stderr and exit status 1.
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  const invoked = argv.find((a) => !a.startsWith('-'));
   let cli = yargs(argv)
     .scriptName('ammsim')
     .usage('$0 <command> [flags]\n\nDeterministic AMM simulator and backtester (Uniswap v2/v3, exact pool maths).')
     .version(VERSION)
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'error: a command is required (see the list above)')
+    .demandCommand(1, `error: a command is required: ${COMMANDS.map((c) => c.name).join(', ')} (ammsim --help describes them)`)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
+      // yargs' recommendation alone ("Did you mean backtest?") does not say what was wrong
+      if (/^Did you mean /.test(msg) && invoked !== undefined) throw new UsageError(`unknown command ${JSON.stringify(invoked)}; did you mean ${msg.slice('Did you mean '.length)}`);
+      const known = COMMANDS.some((c) => c.name === invoked);
+      if (!known && invoked !== undefined && msg === `Unknown argument: ${invoked}`) throw new UsageError(`unknown command ${JSON.stringify(invoked)}; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
       throw new UsageError(msg);
     });
   skipHelpCache(cli);
   // Load only the command being run; the others are listed by name and description.
-  const invoked = argv.find((a) => !a.startsWith('-'));
   for (const c of COMMANDS) {
     cli = c.name === invoked ? cli.command(await c.load()) : cli.command(c.name, c.describe, () => {}, () => {});
   }

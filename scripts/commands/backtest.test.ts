@@ -60,6 +60,17 @@ describe('ammsim backtest: bad input is one clear error line, exit 1, no outputs
     expect(r.stderr.split('\n').filter((l) => l !== '')[0]).toMatch(pattern);
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
   });
+
+  it('error: no command, or a misspelt one, is one line naming the commands or the nearest one', () => {
+    const none = ammsim();
+    expect(none.status).toBe(1);
+    expect(none.stderr.trim()).toBe('error: a command is required: backtest, compare, sweep, replay, replay-real, report, il, data (ammsim --help describes them)');
+    const typo = ammsim('bactest');
+    expect(typo.status).toBe(1);
+    expect(typo.stderr.trim()).toBe('error: unknown command "bactest"; did you mean backtest?');
+    expect(ammsim('nonsense').stderr.trim()).toBe('error: unknown command "nonsense"; the commands are backtest, compare, sweep, replay, replay-real, report, il, data');
+    expect(ammsim('backtest', 'extra').stderr.trim()).toBe('error: Unknown argument: extra');
+  });
 });
 
 describe('ammsim backtest: outputs', () => {
