@@ -6,9 +6,7 @@ import { dirname, basename, join } from 'node:path';
  * so a reader (or a crash) never sees a half-written file. Creates the parent folder.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = stagingPath(path);
   try {
     writeFileSync(tmp, data);
     const fd = openSync(tmp, 'r');
@@ -31,21 +29,41 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  */
 export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [name: string, data: string | Uint8Array]>, last = 'summary.json'): void {
   mkdirSync(dir, { recursive: true });
-  const staged: Array<[tmp: string, final: string]> = [];
+  const staged: Array<{ tmp: string; final: string }> = [];
   try {
     for (const [name, data] of files) {
       const final = join(dir, name);
-      mkdirSync(dirname(final), { recursive: true });
-      const tmp = join(dirname(final), `.${basename(name)}.${process.pid}.tmp`);
+      const tmp = stagingPath(final);
       writeFileSync(tmp, data);
-      staged.push([tmp, final]);
+      staged.push({ tmp, final });
     }
   } catch (err) {
-    for (const [tmp] of staged) rmSync(tmp, { force: true });
+    removeStaged(staged);
     throw err;
   }
-  staged.sort((a, b) => (basename(a[1]) === last ? 1 : 0) - (basename(b[1]) === last ? 1 : 0));
-  for (const [tmp, final] of staged) renameSync(tmp, final);
+  for (const s of lastOneLast(staged, last)) renameSync(s.tmp, s.final);
+}
+
+/** The temporary sibling a file is written to before it is renamed into place (creates the folder). */
+function stagingPath(final: string): string {
+  mkdirSync(dirname(final), { recursive: true });
+  return join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+}
+
+/** The staged files in rename order: the ones named `last` after all the others. */
+function lastOneLast<T extends { final: string }>(staged: readonly T[], last: string): T[] {
+  return [...staged.filter((s) => basename(s.final) !== last), ...staged.filter((s) => basename(s.final) === last)];
+}
+
+/** Removes staged temporary files; one that cannot be removed (e.g. a folder in the way) is left. */
+function removeStaged(staged: ReadonlyArray<{ tmp: string }>): void {
+  for (const s of staged) {
+    try {
+      rmSync(s.tmp, { force: true });
+    } catch {
+      // not a file we made (a folder in the way is what made the write fail); leave it
+    }
+  }
 }
 
 /** The bytes of an output: text (UTF-8), bytes, or pieces of bytes written one after another. */
@@ -113,8 +131,7 @@ export class StagedOutput {
   add(name: string, data: OutputData): void {
     if (this.closed) throw new Error(`StagedOutput(${this.dir}) is already committed or aborted`);
     const final = join(this.dir, name);
-    mkdirSync(dirname(final), { recursive: true });
-    const tmp = join(dirname(final), `.${basename(name)}.${process.pid}.tmp`);
+    const tmp = stagingPath(final);
     const done = writeInBackground(tmp, data);
     done.catch(() => {}); // reported by commit()
     this.staged.push({ tmp, final, done });
@@ -126,29 +143,16 @@ export class StagedOutput {
     const results = await Promise.allSettled(this.staged.map((s) => s.done));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {
-      this.removeTemporaries();
+      removeStaged(this.staged);
       throw failed.reason;
     }
-    const first = this.staged.filter((s) => basename(s.final) !== last);
-    const final = this.staged.filter((s) => basename(s.final) === last);
-    await Promise.all(first.map((s) => renameAsync(s.tmp, s.final)));
-    for (const s of final) await renameAsync(s.tmp, s.final);
+    for (const s of lastOneLast(this.staged, last)) await renameAsync(s.tmp, s.final);
   }
 
   /** Waits for the writes in flight and removes every temporary file; nothing appears in the folder. */
   async abort(): Promise<void> {
     this.closed = true;
     await Promise.allSettled(this.staged.map((s) => s.done));
-    this.removeTemporaries();
-  }
-
-  private removeTemporaries(): void {
-    for (const s of this.staged) {
-      try {
-        rmSync(s.tmp, { force: true });
-      } catch {
-        // not a file we made (e.g. a folder in the way, which is what made the write fail); leave it
-      }
-    }
+    removeStaged(this.staged);
   }
 }
