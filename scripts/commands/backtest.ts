@@ -59,8 +59,9 @@ export async function runConfiguredBacktest(config: BacktestConfig, timer?: Phas
   } finally {
     bar.done();
   }
+  const withFeeModel = config.feeModel === 'arbitrage' ? result : await applyFeeModel(config, series, result);
   timer?.mark('run');
-  return config.feeModel === 'arbitrage' ? result : applyFeeModel(config, series, result);
+  return withFeeModel;
 }
 
 /** The events file of the replay model: --fee-events, else --prices when it is a pool-events CSV. */
