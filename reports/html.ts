@@ -108,7 +108,9 @@ export function normalizeRunForReport(run: BacktestResult): BacktestResult {
 
 /** The default label of a run: its strategy name from the resolved config, else `run`. */
 export function defaultRunLabel(summary: Readonly<Summary>): string {
-  const s = (summary.config as Record<string, unknown> | undefined)?.strategy;
+  const name = (summary as { strategyName?: unknown }).strategyName;
+  if (typeof name === 'string' && name !== '') return name;
+  const s = (summary.config as Record<string, unknown> | undefined)?.strategy; // runs saved before strategyName
   return typeof s === 'string' && s !== '' ? s : 'run';
 }
 

@@ -46,7 +46,7 @@ export const METRICS: readonly MetricInfo[] = [
 ];
 
 /** Summary keys that are objects, rendered in their own sections. */
-export const NON_METRIC_KEYS: readonly string[] = ['config', 'data'];
+export const NON_METRIC_KEYS: readonly string[] = ['strategyName', 'config', 'data'];
 
 /**
  * The metric rows for a set of summaries: the known keys in {@link METRICS} order, then any other key present

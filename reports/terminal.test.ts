@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../sim/engine/result.ts';
+import { defaultRunLabel } from './html.ts';
 import { formatMetric } from './metrics.ts';
 import { formatCompareTable, formatSummaryTable, shouldUseColor } from './terminal.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
@@ -48,6 +49,17 @@ describe('formatSummaryTable', () => {
 });
 
 describe('shouldUseColor', () => {
+  it('behavior: a user module is headed by its name and file; a built-in by its name; a run saved without a name by its config', () => {
+    const s = syntheticRun({ steps: 200 }).summary;
+    const head = (x: object): string => formatSummaryTable({ ...s, ...x } as Summary).split('\n')[0]!;
+    expect(head({ strategyName: 'stop-loss', config: { ...s.config, strategy: './my/stopLoss.ts' } })).toMatch(/^stop-loss \(\.\/my\/stopLoss\.ts\) · /);
+    expect(head({ strategyName: 'full-range', config: { ...s.config, strategy: 'full-range' } })).toMatch(/^full-range · /);
+    const { strategyName: _dropped, ...old } = s;
+    expect(formatSummaryTable(old as Summary).split('\n')[0]).toMatch(/^full-range · /);
+    expect(defaultRunLabel({ ...s, strategyName: 'stop-loss', config: { strategy: './x.ts' } })).toBe('stop-loss');
+    expect(defaultRunLabel(old as Summary)).toBe('full-range');
+  });
+
   it('behavior: respects NO_COLOR and non-TTY', () => {
     expect(shouldUseColor({ isTTY: true }, {})).toBe(true);
     expect(shouldUseColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);

@@ -51,8 +51,11 @@ export function formatSummaryTable(summary: Readonly<Summary>, options: Terminal
   const color = options.color === true;
   const s = summary as unknown as Record<string, unknown>;
   const cfg = (s.config ?? {}) as Record<string, unknown>;
+  const name = typeof s.strategyName === 'string' ? s.strategyName : undefined;
+  const path = typeof cfg.strategy === 'string' ? cfg.strategy : undefined;
   const head = [
-    typeof cfg.strategy === 'string' ? cfg.strategy : 'run',
+    // a user module shows its name and its file; a built-in's name is what was asked for
+    name !== undefined && path !== undefined && name !== path ? `${name} (${path})` : (name ?? path ?? 'run'),
     typeof cfg.pool === 'string' ? `pool ${cfg.pool}` : undefined,
     typeof cfg.fee === 'number' ? `fee ${formatMetric(cfg.fee, 'fraction')}` : undefined,
     `${formatMetric(summary.steps, 'count')} steps`,

@@ -114,6 +114,7 @@ export function syntheticRun(params: SyntheticRunParams): BacktestResult {
     noiseTrades: 0,
     noiseVolume: 0,
     seed: 7,
+    strategyName: params.width === undefined ? 'full-range' : 'range',
     config: { strategy: params.width === undefined ? 'full-range' : 'range', pool: 'v3', fee: 0.003, width: params.width ?? null, capital, seed: 7 },
     data: {
       kind: 'synthetic',

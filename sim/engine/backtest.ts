@@ -93,6 +93,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     noiseTrades: noise?.trades ?? 0,
     noiseVolume: noise?.volume ?? 0,
     seed: config.seed,
+    strategyName: factory.name,
     config: configForOutput(config),
     data: series.provenance,
   };

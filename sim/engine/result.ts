@@ -49,6 +49,8 @@ export interface Summary {
   noiseTrades: number;
   noiseVolume: number;
   seed: number;
+  /** The LP strategy's name (a user module's `defineStrategy` name; for a built-in the same as config.strategy). */
+  strategyName: string;
   config: Readonly<Record<string, unknown>>;
   data: SeriesProvenance;
 }
