@@ -164,6 +164,28 @@ describe('fetchPoolEvents (v3)', () => {
     expect(b.metadata).toEqual(a.metadata);
   });
 
+  it('behavior: --to-block finalized asks the node once, fetches up to that block and records both in the metadata', async () => {
+    const s = await serve(V3, { finalized: TO });
+    const progress: PoolEventsProgress[] = [];
+    const r = await fetchPoolEvents(q(s, { toBlock: 'finalized' }), { cacheRoot: tmp(), deps: testHttpDeps(s, LATER), policy, chunkBlocks: 200, onProgress: (e) => progress.push(e) });
+    expectCompleteV3(r);
+    expect(progress.filter((e) => e.kind === 'finalized')).toEqual([{ kind: 'finalized', block: TO }]);
+    const asked = s.requests.map((x) => x.json as { method: string; params: unknown[] }).filter((x) => x.method === 'eth_getBlockByNumber' && x.params[0] === 'finalized');
+    expect(asked).toHaveLength(1);
+    expect(JSON.parse(r.metadata.get('ammsim.query')!)).toMatchObject({ fromBlock: FROM, toBlock: TO, toBlockAsked: 'finalized' });
+  });
+
+  it('error: --to-block finalized on a node without finality, or finalized before --from-block, is a --to-block error', async () => {
+    const none = await serve(V3);
+    await expect(fetchPoolEvents(q(none, { toBlock: 'finalized' }), { cacheRoot: tmp(), deps: testHttpDeps(none, LATER), policy })).rejects.toThrow(
+      '--to-block: finalized: the node on chain 1 does not know the finalized block (finalized block not found); pass a block number',
+    );
+    const early = await serve(V3, { finalized: FROM - 1 });
+    await expect(fetchPoolEvents(q(early, { toBlock: 'finalized' }), { cacheRoot: tmp(), deps: testHttpDeps(early, LATER), policy })).rejects.toThrow(
+      `--to-block: finalized is block ${FROM - 1}, before --from-block ${FROM}`,
+    );
+  });
+
   // 9 requests read the chain id and the pool (chainId, token0, token1, fee, tickSpacing, 2×decimals,
   // 2×symbol); request 9 is the first eth_getLogs and request 10 its block-timestamp batch.
   const rpcError = (code: number, message: string): Fault => (req) => ({ kind: 'json', body: { jsonrpc: '2.0', id: (req.json as { id: unknown }).id, error: { code, message } } });
@@ -236,7 +258,7 @@ describe('fetchPoolEvents (v3)', () => {
     const opts = { cacheRoot: '/nonexistent', deps: testHttpDeps(undefined, LATER), policy };
     const base: PoolEventsQuery = { rpcUrl: 'http://127.0.0.1:9', pool: V3.pool.address, version: 'v3', fromBlock: 10, toBlock: 20, invert: false };
     await expect(fetchPoolEvents({ ...base, pool: '0x8ad5' }, opts)).rejects.toThrowErrorMatchingInlineSnapshot(`[ConfigError: --pool: must be a 0x-prefixed 20-byte address; was "0x8ad5"]`);
-    await expect(fetchPoolEvents({ ...base, toBlock: 9 }, opts)).rejects.toThrowErrorMatchingInlineSnapshot(`[ConfigError: --to-block: must be a block number >= --from-block (10); was 9]`);
+    await expect(fetchPoolEvents({ ...base, toBlock: 9 }, opts)).rejects.toThrowErrorMatchingInlineSnapshot(`[ConfigError: --to-block: must be a block number >= --from-block (10), or finalized; was 9]`);
     await expect(fetchPoolEvents({ ...base, rpcUrl: 'wss://x' }, opts)).rejects.toThrow(/^--rpc: /);
   });
 });

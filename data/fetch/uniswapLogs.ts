@@ -43,9 +43,13 @@ export interface PoolEventsQuery {
   /** Pool (v3) or pair (v2) address, 0x + 40 hex. */
   readonly pool: string;
   readonly version: PoolVersion;
-  /** Inclusive block range. */
+  /**
+   * Inclusive block range. `toBlock` may be `finalized`: the newest block the chain has finalized, asked of
+   * the node when the fetch starts (finalized blocks cannot be reorganised away, so caching them is safe; a
+   * `latest` block could be, which is why there is no `latest`).
+   */
   readonly fromBlock: number;
-  readonly toBlock: number;
+  readonly toBlock: number | 'finalized';
   /** false: price = token1 per token0; true: token0 per token1. */
   readonly invert: boolean;
 }
@@ -136,7 +140,8 @@ export type PoolEventsProgress =
   | CacheEvent
   | { readonly kind: 'pool'; readonly pool: PoolInfo; readonly cached: boolean }
   | { readonly kind: 'blocks'; readonly fromBlock: number; readonly toBlock: number; readonly logs: number; readonly blocksDone: number; readonly blocksTotal: number }
-  | { readonly kind: 'range-halved'; readonly fromBlock: number; readonly toBlock: number; readonly nextBlocks: number; readonly reason: string };
+  | { readonly kind: 'range-halved'; readonly fromBlock: number; readonly toBlock: number; readonly nextBlocks: number; readonly reason: string }
+  | { readonly kind: 'finalized'; readonly block: number };
 
 export interface PoolEventsOptions {
   readonly cacheRoot: string;
@@ -152,7 +157,22 @@ export function checkPoolEventsQuery(q: PoolEventsQuery): void {
   if (!/^0x[0-9a-fA-F]{40}$/.test(q.pool)) throw new ConfigError('--pool', `must be a 0x-prefixed 20-byte address; was "${q.pool}"`);
   if (q.version !== 'v2' && q.version !== 'v3') throw new ConfigError('--version', `must be v2 or v3; was "${String(q.version)}"`);
   if (!Number.isSafeInteger(q.fromBlock) || q.fromBlock < 0) throw new ConfigError('--from-block', `must be a block number (integer >= 0); was ${q.fromBlock}`);
-  if (!Number.isSafeInteger(q.toBlock) || q.toBlock < q.fromBlock) throw new ConfigError('--to-block', `must be a block number >= --from-block (${q.fromBlock}); was ${q.toBlock}`);
+  if (q.toBlock !== 'finalized' && (!Number.isSafeInteger(q.toBlock) || q.toBlock < q.fromBlock)) {
+    throw new ConfigError('--to-block', `must be a block number >= --from-block (${q.fromBlock}), or finalized; was ${q.toBlock}`);
+  }
+}
+
+/** The number of the chain's newest finalized block (eth_getBlockByNumber("finalized")). */
+async function finalizedBlock(rpc: JsonRpcClient, chainId: number): Promise<number> {
+  let block: unknown;
+  try {
+    block = await rpc.call('eth_getBlockByNumber', ['finalized', false]);
+  } catch (err) {
+    if (err instanceof RpcError) throw new ConfigError('--to-block', `finalized: the node on chain ${chainId} does not know the finalized block (${err.rpcMessage}); pass a block number`, { cause: err });
+    throw err;
+  }
+  if (block === null || typeof block !== 'object') throw new ConfigError('--to-block', `finalized: the node on chain ${chainId} returned no finalized block; pass a block number`);
+  return parseQuantity((block as { number?: unknown }).number, 'the finalized block number');
 }
 
 const hexQuantity = (n: number): Hex => `0x${n.toString(16)}`;
@@ -322,14 +342,23 @@ export function deriveRows(version: PoolVersion, rows: readonly Row[], pool: Poo
  * attaches block timestamps, caches each chunk, and returns the merged rows sorted by (block, log index),
  * de-duplicated, with the derived columns.
  */
-export async function fetchPoolEvents(query: PoolEventsQuery, opts: PoolEventsOptions): Promise<FetchResult & { pool: PoolInfo }> {
-  checkPoolEventsQuery(query);
+export async function fetchPoolEvents(asked: PoolEventsQuery, opts: PoolEventsOptions): Promise<FetchResult & { pool: PoolInfo }> {
+  checkPoolEventsQuery(asked);
   const { deps, onProgress } = opts;
   const maxChunk = opts.chunkBlocks ?? POOL_EVENTS_DEFAULTS.chunkBlocks;
   if (!Number.isSafeInteger(maxChunk) || maxChunk < 1) throw new ConfigError('--chunk-blocks', `must be an integer >= 1; was ${maxChunk}`);
-  const rpc = new JsonRpcClient(query.rpcUrl, deps, opts.policy ?? DEFAULT_RETRY_POLICY, onProgress);
-  const pool = query.pool.toLowerCase();
+  const rpc = new JsonRpcClient(asked.rpcUrl, deps, opts.policy ?? DEFAULT_RETRY_POLICY, onProgress);
+  const pool = asked.pool.toLowerCase();
   const chainId = await rpc.call('eth_chainId', [], (r) => parseQuantity(r, 'eth_chainId'));
+  let query: PoolEventsQuery & { readonly toBlock: number };
+  if (asked.toBlock === 'finalized') {
+    const toBlock = await finalizedBlock(rpc, chainId);
+    if (toBlock < asked.fromBlock) throw new ConfigError('--to-block', `finalized is block ${toBlock}, before --from-block ${asked.fromBlock}`);
+    onProgress?.({ kind: 'finalized', block: toBlock });
+    query = { ...asked, toBlock };
+  } else {
+    query = { ...asked, toBlock: asked.toBlock };
+  }
   const key = { chainId, pool, version: query.version };
   const dir = cacheDirFor(opts.cacheRoot, `uniswap-${query.version}`, `${chainId}-${pool.slice(0, 10)}`, key);
   const columns = rawColumns(query.version);
@@ -397,7 +426,7 @@ export async function fetchPoolEvents(query: PoolEventsQuery, opts: PoolEventsOp
   const [base, quote] = query.invert ? [name1, name0] : [name0, name1];
   const metadata = new Map<string, string>([
     ['ammsim.source', `uniswap-${query.version}-pool-events`],
-    ['ammsim.query', JSON.stringify({ rpc: redactUrl(query.rpcUrl), chainId, pool, version: query.version, fromBlock: query.fromBlock, toBlock: query.toBlock, invert: query.invert })],
+    ['ammsim.query', JSON.stringify({ rpc: redactUrl(query.rpcUrl), chainId, pool, version: query.version, fromBlock: query.fromBlock, toBlock: query.toBlock, ...(asked.toBlock === 'finalized' ? { toBlockAsked: 'finalized' } : {}), invert: query.invert })],
     ['ammsim.pool', JSON.stringify(info)],
     ['ammsim.price', `price = ${quote} per ${base} (${query.invert ? 'token0 per token1' : 'token1 per token0'}, whole tokens, decimals applied)`],
     ['ammsim.base', base],

@@ -110,11 +110,21 @@ describe('ammsim data fetch pool-events', () => {
     expect(csv[1]).toMatch(/^1704414803000,18937547,86,204,0x2c21608a118100f3de0b629d24d711554f54865c0a9115e2f4d8153281fd9179,Swap,0x3fc91a3afd70395cd496c647d5a6cc9d4b2b7fad,0x3fc91a3afd70395cd496c647d5a6cc9d4b2b7fad,,-4531900819,2000000000000000000,1661902247488239778583400955918697,5876290753422535546,199032,,,,0\.00043999\d+,-4531\.900819,2,?$/);
   });
 
+  it('behavior: --to-block finalized is resolved by the node and printed', async () => {
+    const fx = loadFixture('uniswap_v3_usdc_weth_0x8ad5_logs.json');
+    const server = await scope.start((req) => nodeReply(fx, req, { finalized: 18938110 }), { maxRequests: 40 });
+    const out = join(tmp(), 'events.arrow');
+    const r = await run(['data', 'fetch', 'pool-events', '--rpc', `${server.url}/rpc`, '--pool', fx.pool.address, '--from-block', '18937540', '--to-block', 'finalized', '--chunk-blocks', '300', '--out', out], server);
+    expect(r.error).toBeUndefined();
+    expect(r.stderr.slice(0, 2)).toEqual(['fetching Uniswap v3 events of 0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8, blocks 18937540–finalized', '  finalized block: 18938110']);
+    expect(tableFromIPC(readFileSync(out)).numRows).toBe(58);
+  });
+
   it('behavior: --version is the Uniswap version here, not the program version; flags are checked before any request', async () => {
     const dir = tmp();
     const base = ['data', 'fetch', 'pool-events', '--rpc', 'http://127.0.0.1:9/', '--pool', '0x8ad599c3a0ff1de082011efddc58f1908eb6e6d8', '--out', join(dir, 'e.arrow')];
     expect((await run([...base, '--from-block', '10', '--to-block', '20', '--version', 'v4'])).error?.message).toBe('--version: must be v2 or v3; was "v4"');
-    expect((await run([...base, '--from-block', '10', '--to-block', '9'])).error?.message).toBe('--to-block: must be a block number >= --from-block (10); was 9');
+    expect((await run([...base, '--from-block', '10', '--to-block', '9'])).error?.message).toBe('--to-block: must be a block number >= --from-block (10), or finalized; was 9');
     expect((await run([...base, '--from-block', '1e6', '--to-block', '9'])).error?.message).toBe('--from-block: must be an integer >= 0; was "1e6"');
     expect((await run([...base, '--from-block', '1', '--to-block', '9', '--chunk-blocks', '0'])).error?.message).toBe('--chunk-blocks: must be an integer >= 1; was "0"');
     expect(existsSync(join(dir, '.ammsim-cache'))).toBe(false);

@@ -168,7 +168,7 @@ function poolEventsCommand(deps: DataCommandDeps): CommandModule {
           .option('rpc', { type: 'string', demandOption: true, describe: 'JSON-RPC endpoint URL (http/https); keys in the URL are masked in messages and metadata' })
           .option('pool', { type: 'string', demandOption: true, describe: 'pool (v3) or pair (v2) address' })
           .option('from-block', { type: 'string', demandOption: true, describe: 'first block, inclusive' })
-          .option('to-block', { type: 'string', demandOption: true, describe: 'last block, inclusive' })
+          .option('to-block', { type: 'string', demandOption: true, describe: 'last block, inclusive, or finalized (the newest finalized block, asked of the node)' })
           .option('version', { type: 'string', describe: `Uniswap version: v3 or v2 [default: ${DATA_FETCH_DEFAULTS.version}]` })
           .option('invert', {
             type: 'boolean',
@@ -190,7 +190,7 @@ function poolEventsCommand(deps: DataCommandDeps): CommandModule {
         pool: a.pool,
         version,
         fromBlock: intFlag('--from-block', a['from-block'], 0, 0),
-        toBlock: intFlag('--to-block', a['to-block'], 0, 0),
+        toBlock: String(a['to-block']).trim() === 'finalized' ? ('finalized' as const) : intFlag('--to-block', a['to-block'], 0, 0),
         invert: a.invert === true,
       };
       checkPoolEventsQuery(query);
@@ -203,6 +203,7 @@ function poolEventsCommand(deps: DataCommandDeps): CommandModule {
             `  pool on chain ${p.chainId}: token0 ${p.symbol0 ?? '?'} ${p.token0} (${p.decimals0} decimals), token1 ${p.symbol1 ?? '?'} ${p.token1} (${p.decimals1} decimals)${p.fee === null ? '' : `, fee ${p.fee}, tickSpacing ${p.tickSpacing}`}${e.cached ? ' (cached)' : ''}`,
           );
         } else if (e.kind === 'blocks') deps.stderr(`  blocks ${e.fromBlock}–${e.toBlock}: ${e.logs} events (${e.blocksDone}/${e.blocksTotal} blocks)`);
+        else if (e.kind === 'finalized') deps.stderr(`  finalized block: ${e.block}`);
         else if (e.kind === 'range-halved') deps.stderr(`  blocks ${e.fromBlock}–${e.toBlock}: node refused (${e.reason}); retrying ${e.nextBlocks} blocks at a time`);
         else if (e.kind === 'retry') deps.stderr(retryLine(e));
         else deps.stderr(cacheLine(e));

@@ -30,6 +30,8 @@ export interface NodeOptions {
   maxLogs?: number;
   /** Logs carry `blockTimestamp` (newer nodes), so no eth_getBlockByNumber is needed. */
   blockTimestampInLogs?: boolean;
+  /** The block eth_getBlockByNumber("finalized") answers; without it the node says it has none (as pre-merge geth does). */
+  finalized?: number;
 }
 
 /** A JSON-RPC node over the fixture: eth_chainId, eth_call (pool and token views), eth_getLogs, eth_getBlockByNumber. */
@@ -62,6 +64,10 @@ export function nodeAnswer(fx: Fixture, call: { id: unknown; method: string; par
       return ok(o.blockTimestampInLogs ? logs.map((l) => ({ ...l, blockTimestamp: `0x${fx.blocks[String(Number(l.blockNumber))]!.toString(16)}` })) : logs);
     }
     case 'eth_getBlockByNumber': {
+      if (call.params[0] === 'finalized') {
+        const f = o.finalized;
+        return f === undefined ? fail(-32000, 'finalized block not found') : ok({ number: `0x${f.toString(16)}`, timestamp: `0x${(fx.blocks[String(f)] ?? 0).toString(16)}`, transactions: [] });
+      }
       const n = Number(call.params[0]);
       const t = fx.blocks[String(n)];
       return ok(t === undefined ? null : { number: `0x${n.toString(16)}`, timestamp: `0x${t.toString(16)}`, transactions: [] });
