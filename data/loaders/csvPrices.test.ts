@@ -110,6 +110,14 @@ describe('loadCsvPrices: accepted inputs', () => {
     );
   });
 
+  it('error: line numbers stay physical after a quoted field that spans lines (CRLF and LF inside it)', async () => {
+    const text = 'timestamp,price,note\n1704067200,10,"two\nlines"\n1704067260,11,"three\r\nmore\nlines"\n1704067320,x,plain\n';
+    await expect(load('q.csv', text)).rejects.toThrow(/q\.csv:7: price: must be a finite number > 0; was "x"/);
+    expect(() => parseCsvPricesText(text, 'q.csv')).toThrow(/q\.csv:7: price: /);
+    const ok = await load('q2.csv', 'timestamp,price,note\n1704067200,10,"a\nb"\n1704067260,11,c\n');
+    expect([...ok.price]).toEqual([10, 11]);
+  });
+
   it('behavior: a file larger than one read chunk with multi-byte text split across chunks loads whole', async () => {
     const lines = ['timestamp,price,note'];
     for (let i = 0; i < 60_000; i++) lines.push(`${1704067200 + i * 60},${1000 + (i % 7)},é€𝄞`);

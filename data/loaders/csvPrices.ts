@@ -15,8 +15,8 @@
  *   file must hold one pair only.
  * - Rows strictly increasing in time. Blank lines are skipped (and counted).
  *
- * Line numbers are 1-based physical lines with the header as line 1. (A quoted field that spans lines
- * would shift them; price files do not have those.) The file is streamed through papaparse in chunks into
+ * Line numbers are 1-based physical lines with the header as line 1; a row holding a quoted field that spans
+ * lines counts them all. The file is streamed through papaparse in chunks into
  * growable Float64Arrays, so its text is never held whole; its sha256 is computed from the same bytes.
  */
 import { createReadStream } from 'node:fs';
@@ -104,6 +104,7 @@ export class CsvPriceRowReader {
   private lastT = Number.NEGATIVE_INFINITY;
   private lastLine = 0;
   private lastRaw = '';
+  private quoted = false;
   private readonly ts = new Float64Builder(1 << 14);
   private readonly price = new Float64Builder(1 << 14);
 
@@ -119,6 +120,8 @@ export class CsvPriceRowReader {
   /** Feeds one physical CSV row (already split into fields). */
   row(fields: readonly string[]): void {
     const line = ++this.line;
+    // Once the text has shown a quote, a field may hold line breaks: later rows start that many lines on.
+    if (this.quoted) this.line += lineBreaksIn(fields);
     if (!this.headerSeen) {
       if (fields.length === 1 && fields[0] === '') return; // leading blank line(s)
       this.header(fields, line);
@@ -126,6 +129,15 @@ export class CsvPriceRowReader {
     }
     if (fields.length === 1 && fields[0] === '') return; // blank line
     this.data(fields, line);
+  }
+
+  /**
+   * Tells the reader that the text fed from now on may hold quoted fields (it has a `"`): it then counts the
+   * line breaks inside fields, so line numbers stay physical. Until then that check is skipped (it costs a
+   * scan of every field).
+   */
+  sawQuote(): void {
+    this.quoted = true;
   }
 
   private header(raw: readonly string[], line: number): void {
@@ -339,6 +351,16 @@ export class CsvPriceRowReader {
   }
 }
 
+/** Physical line breaks inside a row's fields (CRLF counts once; a lone CR counts as one). */
+function lineBreaksIn(fields: readonly string[]): number {
+  let n = 0;
+  for (const f of fields) {
+    for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
+    for (let i = f.indexOf('\r'); i >= 0; i = f.indexOf('\r', i + 1)) if (f.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
+}
+
 /** Checks that `file` is a readable regular file, as an InputError naming it otherwise. */
 export async function checkReadableFile(file: string): Promise<void> {
   let st;
@@ -371,6 +393,8 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
   const tee = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
+      // papaparse parses these bytes after this runs, so the reader knows before any quoted row reaches it
+      if (chunk.indexOf(0x22) >= 0) reader.sawQuote();
       for (let at = 0; at < chunk.length; at += PARSE_BYTES) this.push(chunk.subarray(at, at + PARSE_BYTES));
       cb();
     },
@@ -419,6 +443,7 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
 /** Parses CSV text held in memory (small inputs and tests). Same rules and messages as {@link loadCsvPrices}. */
 export function parseCsvPricesText(text: string, file: string, options: CsvPricesOptions = {}): PriceSeries {
   const reader = new CsvPriceRowReader(file, options);
+  if (text.includes('"')) reader.sawQuote();
   const parsed = Papa.parse<string[]>(text, { delimiter: options.delimiter ?? ',', header: false, skipEmptyLines: false });
   for (const row of parsed.data) reader.row(row);
   return reader.finish(createHash('sha256').update(text, 'utf8').digest('hex'));
