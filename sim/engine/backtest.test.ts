@@ -87,6 +87,37 @@ describe('behavior: accounting', () => {
     expect(out.traders.get('noise')!.trades).toBeGreaterThan(1000);
   });
 
+  it.each([
+    ['v2 float, full range', { pool: 'v2' }, 'full-range'],
+    ['v2 exact, full range', { pool: 'v2', exact: true }, 'full-range'],
+    ['v3 float, ±5 % range', { pool: 'v3', width: 0.05 }, 'range'],
+    ['v3 exact, ±5 % range', { pool: 'v3', width: 0.05, exact: true }, 'range'],
+    ['v3 float, ±30 % range', { pool: 'v3', width: 0.3 }, 'range'],
+  ] as const)('the start split sizes its swap for the price impact, so a shallow pool leaves no capital idle (%s)', async (_name, over, strategy) => {
+    const { runEngine } = await import('./engine.ts');
+    const { createEnginePool } = await import('../pools/createEnginePool.ts');
+    const { resolveParams } = await import('../../strategies/define.ts');
+    const { loadStrategyFactory } = await import('../../strategies/registry.ts');
+    const { constantGas } = await import('./gas.ts');
+    const { Rng } = await import('../rng.ts');
+    // 10,000 of capital into 40,000 of pool liquidity: the split swap moves the price by several %
+    const c = cfg({ fee: 0.003, capital: 10_000, poolLiquidity: 40_000, ...over });
+    const pool = createEnginePool(c, 2000);
+    const factory = await loadStrategyFactory(strategy);
+    const out = runEngine({
+      series: seriesOf([2000, 2000, 2000]),
+      pool,
+      lp: factory.create(resolveParams(factory, 'width' in over ? { width: over.width } : {})),
+      traders: [],
+      capital: c.capital,
+      gas: constantGas(c.pool, 0),
+      rng: new Rng(1),
+    });
+    expect(Math.abs(pool.price() / 2000 - 1)).toBeGreaterThan(0.01);
+    const idle = out.accounts.get('lp')!;
+    expect((Math.max(0, idle.base) * pool.price() + Math.max(0, idle.quote)) / c.capital).toBeLessThan(1e-6);
+  });
+
   it('fees are earned with a fee > 0 and the LP value decomposes: final = hold + IL·hold + fees − gas (v2, approximately)', async () => {
     const res = await runBacktest(cfg({ fee: 0.003, gasPrice: 0 }), series);
     const s = res.summary;

@@ -196,7 +196,27 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     payGas('swap');
   };
 
-  /** Swaps wallet tokens through the pool so their value split matches the range's need at the pool price. */
+  /**
+   * How far from the range's value split the wallet would be after swapping `amountIn` (a quote, the pool is
+   * not changed): base value − share × total value, at the post-swap price and the range's share there.
+   * Signed so that it grows with `amountIn` (more input moves the split toward the other token).
+   */
+  const splitGap = (range: PriceRange | null, baseIn: boolean, amountIn: number): number => {
+    const f = pool.quoteExactIn(baseIn, amountIn);
+    const p = f.priceAfter;
+    const base = wallet.base - f.baseDelta;
+    const quote = wallet.quote - f.quoteDelta;
+    const gap = base * p - pool.baseValueShare(range, p) * (base * p + quote);
+    return baseIn ? -gap : gap;
+  };
+
+  /**
+   * Swaps wallet tokens through the pool so their value split matches the range's need. First the size that
+   * is right after the fee on the input at the current price; when that swap would move the pool price by
+   * more than 1e-4 (a shallow pool, or a large LP), the size is solved again with the price impact — the
+   * post-swap price and the range's split there — by bracketed regula falsi on quotes (Illinois variant, at
+   * most 40 quotes), so the capital is deployed instead of left in the wallet.
+   */
   const splitForRange = (range: PriceRange | null): void => {
     const q = pool.price();
     const share = pool.baseValueShare(range);
@@ -204,15 +224,56 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     const want = share * total;
     const have = wallet.base * q;
     const g = 1 - pool.fee;
-    // Size so that, after the fee on the input, the value split is right (price impact ignored; what does
-    // not fit is left in the wallet).
+    let baseIn: boolean;
+    let max: number;
+    let a: number;
     if (want > have * (1 + 1e-9) && wallet.quote > 0) {
-      const a = Math.min(wallet.quote, (want - have) / (g + share * (1 - g)));
-      if (a > 0) lpSwap(false, a);
+      baseIn = false;
+      max = wallet.quote;
+      a = Math.min(max, (want - have) / (g + share * (1 - g)));
     } else if (have > want * (1 + 1e-9) && wallet.base > 0) {
-      const a = Math.min(wallet.base, (have - want) / q / (g + (1 - share) * (1 - g)));
-      if (a > 0) lpSwap(true, a);
+      baseIn = true;
+      max = wallet.base;
+      a = Math.min(max, (have - want) / q / (g + (1 - share) * (1 - g)));
+    } else return;
+    if (!(a > 0)) return;
+    const after = pool.quoteExactIn(baseIn, a).priceAfter;
+    if (Math.abs(after / q - 1) > 1e-4) a = solveSplit(range, baseIn, a, max, total);
+    lpSwap(baseIn, a);
+  };
+
+  /** The input amount in (0, max] whose swap leaves the wallet split as the range needs (see splitForRange). */
+  const solveSplit = (range: PriceRange | null, baseIn: boolean, guess: number, max: number, total: number): number => {
+    let lo = 0;
+    let gLo = splitGap(range, baseIn, 0);
+    if (!(gLo < 0)) return guess;
+    let hi = guess;
+    let gHi = splitGap(range, baseIn, hi);
+    while (gHi < 0 && hi < max) {
+      lo = hi;
+      gLo = gHi;
+      hi = Math.min(max, hi * 2);
+      gHi = splitGap(range, baseIn, hi);
     }
+    if (gHi <= 0) return hi; // even all of it does not reach the split: swap it all
+    let side = 0;
+    for (let i = 0; i < 40 && hi - lo > 1e-12 * hi; i++) {
+      const x = (lo * gHi - hi * gLo) / (gHi - gLo);
+      const gx = splitGap(range, baseIn, x);
+      if (Math.abs(gx) <= 1e-10 * total) return x;
+      if (gx < 0) {
+        lo = x;
+        gLo = gx;
+        if (side === -1) gHi /= 2;
+        side = -1;
+      } else {
+        hi = x;
+        gHi = gx;
+        if (side === 1) gLo /= 2;
+        side = 1;
+      }
+    }
+    return (lo + hi) / 2;
   };
 
   const record = (kind: LpEvent['kind'], r: PriceRange | null): void => {

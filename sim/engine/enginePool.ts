@@ -94,8 +94,11 @@ export interface EnginePool {
   /** Collects a position's fees without touching liquidity. */
   collect(positionId: number): { feesBase: number; feesQuote: number };
   position(positionId: number): PositionView;
-  /** The base:quote amounts (per unit of liquidity value) a range needs at the current price: share of value held in base, in [0, 1]. */
-  baseValueShare(range: PriceRange | null): number;
+  /**
+   * The base:quote amounts (per unit of liquidity value) a range needs at the current price, or at `atPrice`:
+   * the share of value held in base, in [0, 1].
+   */
+  baseValueShare(range: PriceRange | null, atPrice?: number): number;
   /** Snap a requested range outward to what the pool can represent (v3 ticks); identity for v2 full range. */
   snapRange(range: PriceRange | null): PriceRange | null;
 }

@@ -5,6 +5,7 @@ import { mulDiv } from '../math/v3/fullMath.ts';
 import { getAmount0Delta, getAmount1Delta } from '../math/v3/sqrtPriceMath.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
+import { getTickAtPriceFloat } from '../math/v3/float.ts';
 import { tickPrice } from './v3FloatPool.ts';
 import { baseValueShareAt, rangeToTicks } from './v3Liquidity.ts';
 
@@ -203,8 +204,9 @@ export class V3ExactEnginePool implements EnginePool {
     return { lower: tickPrice(t.tickLower), upper: tickPrice(t.tickUpper) };
   }
 
-  baseValueShare(range: PriceRange | null): number {
+  baseValueShare(range: PriceRange | null, atPrice?: number): number {
     const t = this.rangeTicks(range);
+    if (atPrice !== undefined) return baseValueShareAt(Math.sqrt(atPrice), getTickAtPriceFloat(atPrice), t.tickLower, t.tickUpper);
     return baseValueShareAt(Number(this.pool.sqrtPriceX96) / Q96_FLOAT, this.pool.tick, t.tickLower, t.tickUpper);
   }
 

@@ -7,6 +7,7 @@ import {
   getLiquidityForAmount0Float,
   getLiquidityForAmount1Float,
   getSqrtRatioAtTickFloat,
+  getTickAtPriceFloat,
   getTickAtSqrtRatioFloat,
   MAX_TICK_FLOAT,
   MIN_TICK_FLOAT,
@@ -346,8 +347,9 @@ export class V3FloatPool implements EnginePool {
     return { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) };
   }
 
-  baseValueShare(range: PriceRange | null): number {
+  baseValueShare(range: PriceRange | null, atPrice?: number): number {
     const { tickLower, tickUpper } = this.rangeTicks(range);
+    if (atPrice !== undefined) return baseValueShareAt(Math.sqrt(atPrice), getTickAtPriceFloat(atPrice), tickLower, tickUpper);
     return baseValueShareAt(this.sqrtP, this.tick, tickLower, tickUpper);
   }
 
