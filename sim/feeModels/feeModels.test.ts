@@ -82,4 +82,18 @@ describe.skipIf(!existsSync(MINUTE) || !existsSync(EVENTS))('fee models on real 
     expect(Math.abs(r.feesEarned / v.feesEarned - 1)).toBeLessThan(0.02);
     expect(v.stepsInRange).toBe(1440);
   });
+
+  it('behavior: with the price of token0 (quote = WETH) the replay values the same raw fees in WETH, each swap at its own price', async () => {
+    const s = await loadSeries(MINUTE);
+    const p0 = s.price[0]!;
+    const pos = realPosition({ range: { lower: p0 / 1.05, upper: p0 * 1.05 }, capital: 10_000, price: p0, tickSpacing: 10 });
+    const rows = await readPoolEvents(EVENTS);
+    const inUsdc = replayFees(rows, pos, { feePips: 500, tickSpacing: 10 });
+    const inWeth = replayFees(rows, pos, { feePips: 500, tickSpacing: 10, tokens: { decimals0: 6, decimals1: 18, priceOf: 'token0' } });
+    expect(inWeth.fees0Raw).toBe(inUsdc.fees0Raw);
+    expect(inWeth.fees1Raw).toBe(inUsdc.fees1Raw);
+    // the day's ETH price stayed within a few % of the first close
+    expect(Math.abs((inWeth.feesEarned * p0) / inUsdc.feesEarned - 1)).toBeLessThan(0.03);
+    expect(inWeth.feesEarned).toBeGreaterThan(0);
+  });
 });

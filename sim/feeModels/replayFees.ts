@@ -39,12 +39,11 @@ export function replayFees(rows: readonly PoolEventRow[], position: RealPosition
     ...(o.toSec === undefined ? {} : { toSec: o.toSec }),
   });
   const fees = r.lpFees!;
-  // valueInToken0 is in token0; with the price of token0 (quote = token1) convert at each swap's price was
-  // not tracked, so that orientation is refused rather than mis-valued.
-  if (t.priceOf !== 'token1') throw new ConfigError('--price-of', 'the replay fee model values fees in token0; use --price-of token1');
+  // Quote is token0 when the price is of token1 (USDC per ETH), token1 otherwise; each swap's fees are valued
+  // at that swap's logged price.
   return {
     model: 'replay',
-    feesEarned: fees.valueInToken0,
+    feesEarned: t.priceOf === 'token1' ? fees.valueInToken0 : fees.valueInToken1,
     fees0Raw: Number(fees.fees0Raw),
     fees1Raw: Number(fees.fees1Raw),
     steps: r.summary.swaps,

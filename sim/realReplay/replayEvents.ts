@@ -156,6 +156,8 @@ export interface LpFeesEarned {
   readonly fees1Raw: bigint;
   /** Fees valued in token0 units (human) at the logged price of each swap: fees0 + fees1 × P(token1 in token0). */
   readonly valueInToken0: number;
+  /** The same in token1 units: fees1 + fees0 × P(token0 in token1), each swap at its own price. */
+  readonly valueInToken1: number;
   /** Swaps during which the position was in range (at the swap's start). */
   readonly swapsInRange: number;
 }
@@ -306,6 +308,7 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
   let fees0 = 0n;
   let fees1 = 0n;
   let feeValue0 = 0;
+  let feeValue1 = 0;
   let swapsInRange = 0;
   const dec0 = o.decimals0 ?? 6;
   const dec1 = o.decimals1 ?? 18;
@@ -394,6 +397,7 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
         const sp = Number(r.sqrtPriceX96) / 2 ** 96;
         const p1in0 = Math.pow(10, dec1 - dec0) / (sp * sp);
         feeValue0 += Number(f.f0) / 10 ** dec0 + (Number(f.f1) / 10 ** dec1) * p1in0;
+        feeValue1 += (Number(f.f0) / 10 ** dec0) / p1in0 + Number(f.f1) / 10 ** dec1;
       }
     }
     const simL = pool.liquidity - lpInRangeL();
@@ -462,7 +466,7 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
     swaps,
     ...(lp === undefined
       ? {}
-      : { lpFees: { tickLower: lp.tickLower, tickUpper: lp.tickUpper, liquidity: lp.liquidity.toString(), fees0Raw: fees0, fees1Raw: fees1, valueInToken0: feeValue0, swapsInRange } }),
+      : { lpFees: { tickLower: lp.tickLower, tickUpper: lp.tickUpper, liquidity: lp.liquidity.toString(), fees0Raw: fees0, fees1Raw: fees1, valueInToken0: feeValue0, valueInToken1: feeValue1, swapsInRange } }),
   };
 }
 
