@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { fetchBinanceKlines, parseTimeFlag, type BinanceKlinesQuery, type BinanceProgress } from './binance.ts';
+import { fetchBinanceKlines, nextOpenMs, parseTimeFlag, type BinanceKlinesQuery, type BinanceProgress } from './binance.ts';
 import { FetchError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY } from './http.ts';
 import { writeFetchOutput } from './output.ts';
@@ -192,6 +192,39 @@ describe('fetchBinanceKlines', () => {
     expect(later.stats).toMatchObject({ chunksFromCache: 2, chunksFetched: 1 });
   });
 
+  it('behavior: 1M candles open on each month\'s 1st (UTC); paging steps by the calendar, not by 31 days', async () => {
+    // Binance-shaped monthly klines, 2023-01 … 2024-06 (open on the 1st, close 1 ms before the next 1st)
+    const months: Kline[] = [];
+    for (let m = 0; m < 18; m++) {
+      const open = Date.UTC(2023, m, 1);
+      const close = Date.UTC(2023, m + 1, 1) - 1;
+      months.push([open, '2000', '2100', '1900', String(2000 + m), '1000', close, '2000000', 500, '400', '800000', '0']);
+    }
+    const s = await scope.start(
+      (req) => {
+        const rows = months.filter((k) => k[0] >= Number(req.query.get('startTime')) && k[0] <= Number(req.query.get('endTime'))).slice(0, Number(req.query.get('limit')));
+        return { kind: 'json', headers: { 'x-mbx-used-weight-1m': '10' }, body: rows };
+      },
+      { maxRequests: 200 },
+    );
+    // small pages force paging inside chunks, where a fixed 31-day step would skip the 1st of a month
+    for (const limit of [1, 2, 3]) {
+      const r = await fetchBinanceKlines(query(s, { interval: '1M', startMs: Date.UTC(2023, 2, 1), endMs: Date.UTC(2024, 0, 1) }), { cacheRoot: tmp(), deps: testHttpDeps(s, LATER), policy, limit });
+      expect(r.rows.map((row) => new Date(row[0] as number).toISOString().slice(0, 10)), `limit ${limit}`).toEqual(
+        ['2023-03-01', '2023-04-01', '2023-05-01', '2023-06-01', '2023-07-01', '2023-08-01', '2023-09-01', '2023-10-01', '2023-11-01', '2023-12-01'],
+      );
+      expect(r.rows.map((row) => row[4])).toEqual([2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011]);
+    }
+  });
+
+  it('behavior: the next candle opens one interval on, or on the next month\'s 1st for 1M (28-, 29-, 30-day months, year end)', () => {
+    expect(nextOpenMs(Date.UTC(2024, 0, 1, 5), '1h')).toBe(Date.UTC(2024, 0, 1, 6));
+    expect(nextOpenMs(Date.UTC(2023, 1, 1), '1M')).toBe(Date.UTC(2023, 2, 1));
+    expect(nextOpenMs(Date.UTC(2024, 1, 1), '1M')).toBe(Date.UTC(2024, 2, 1));
+    expect(nextOpenMs(Date.UTC(2023, 3, 1), '1M')).toBe(Date.UTC(2023, 4, 1));
+    expect(nextOpenMs(Date.UTC(2023, 11, 1), '1M')).toBe(Date.UTC(2024, 0, 1));
+  });
+
   it('error: an unknown symbol is a --symbol error, not retried', async () => {
     const s = await serve();
     const err = await fetchBinanceKlines(query(s, { symbol: 'ETHUSDX' }), { cacheRoot: tmp(), deps: testHttpDeps(s, LATER), policy, limit: 5 }).catch((e: unknown) => e);
@@ -202,8 +235,8 @@ describe('fetchBinanceKlines', () => {
 
   it('error: flags are checked before any request', async () => {
     const opts = { cacheRoot: '/nonexistent', deps: testHttpDeps(undefined, LATER), policy };
-    await expect(fetchBinanceKlines({ symbol: 'ETHUSDT', interval: '1M', startMs: 0, endMs: 1, baseUrl: 'http://127.0.0.1:9' }, opts)).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[ConfigError: --interval: must be one of 1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, 3d, 1w; was "1M"]`,
+    await expect(fetchBinanceKlines({ symbol: 'ETHUSDT', interval: '2M', startMs: 0, endMs: 1, baseUrl: 'http://127.0.0.1:9' }, opts)).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: --interval: must be one of 1s, 1m, 3m, 5m, 15m, 30m, 1h, 2h, 4h, 6h, 8h, 12h, 1d, 3d, 1w, 1M; was "2M"]`,
     );
     await expect(fetchBinanceKlines({ symbol: 'ETHUSDT', interval: '1h', startMs: 5, endMs: 5, baseUrl: 'http://127.0.0.1:9' }, opts)).rejects.toThrow(/^--end: must be after --start/);
   });

@@ -27,7 +27,11 @@ export const BINANCE_DEFAULTS = {
   requestWeight: 2,
 } as const;
 
-/** Fixed-length intervals in ms. `1M` (calendar month) is not supported: its chunks would not be a fixed span. */
+/**
+ * Interval lengths in ms. `1M` (calendar month: candles open at 00:00 UTC on the 1st) is listed as its
+ * longest month, 31 days — an upper bound, which is all the chunk plan and the "closed" test need;
+ * {@link nextOpenMs} steps months by the calendar.
+ */
 export const BINANCE_INTERVAL_MS: Readonly<Record<string, number>> = {
   '1s': 1_000,
   '1m': 60_000,
@@ -44,7 +48,15 @@ export const BINANCE_INTERVAL_MS: Readonly<Record<string, number>> = {
   '1d': 86_400_000,
   '3d': 259_200_000,
   '1w': 604_800_000,
+  '1M': 2_678_400_000,
 };
+
+/** The open time of the candle after the one opening at `openMs`: one interval on, or the next calendar month (UTC) for `1M`. */
+export function nextOpenMs(openMs: number, interval: string): number {
+  if (interval !== '1M') return openMs + BINANCE_INTERVAL_MS[interval]!;
+  const d = new Date(openMs);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+}
 
 export interface BinanceKlinesQuery {
   /** Upper-case pair symbol, e.g. ETHUSDT (base ETH, quote USDT: prices are USDT per ETH). */
@@ -147,7 +159,7 @@ export async function fetchBinanceKlines(query: BinanceKlinesQuery, opts: Binanc
     }
     const nowMs = deps.now();
     if (from >= nowMs) break; // the future holds no candles
-    const fetched = await fetchChunk(query.symbol, query.interval, baseUrl, from, to, limit, ivMs, weightLimit, countingDeps, policy, onProgress);
+    const fetched = await fetchChunk(query.symbol, query.interval, baseUrl, from, to, limit, weightLimit, countingDeps, policy, onProgress);
     const closed = fetched.filter((r) => (r[6] as number) < deps.now());
     // A chunk is final only once the last candle it could hold has closed.
     const complete = to + ivMs < deps.now();
@@ -180,7 +192,6 @@ async function fetchChunk(
   from: number,
   to: number,
   limit: number,
-  ivMs: number,
   weightLimit: number,
   deps: HttpDeps,
   policy: RetryPolicy,
@@ -210,8 +221,8 @@ async function fetchChunk(
     }
     const last = rows[rows.length - 1];
     if (page.rows.length < limit || last === undefined) return out;
-    // Fixed intervals: the next candle opens exactly one interval later (also on grids not aligned to the epoch, like 1w).
-    const next = (last[0] as number) + ivMs;
+    // The next candle opens one interval later (also on grids not aligned to the epoch, like 1w), or on the next month's 1st.
+    const next = nextOpenMs(last[0] as number, interval);
     if (next > to) return out;
     cursor = next;
   }

@@ -122,7 +122,7 @@ function binanceCommand(deps: DataCommandDeps): CommandModule {
       commonOptions(
         y
           .option('symbol', { type: 'string', demandOption: true, describe: 'spot pair, e.g. ETHUSDT (close = USDT per ETH)' })
-          .option('interval', { type: 'string', describe: `candle length: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w [default: ${DATA_FETCH_DEFAULTS.interval}]` })
+          .option('interval', { type: 'string', describe: `candle length: 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M (calendar month; backtest monthly candles with --gaps skip) [default: ${DATA_FETCH_DEFAULTS.interval}]` })
           .option('start', { type: 'string', demandOption: true, describe: 'first candle open time, UTC (2024-01-01, 2024-01-01T12:00, unix s or ms); inclusive' })
           .option('end', { type: 'string', demandOption: true, describe: 'end time, UTC, exclusive (candles opening before it)' })
           .option('base-url', { type: 'string', describe: `API root [default: ${DATA_FETCH_DEFAULTS.baseUrl}]` }),
