@@ -130,58 +130,62 @@ export async function fetchBinanceKlines(query: BinanceKlinesQuery, opts: Binanc
   const key = { baseUrl, symbol: query.symbol, interval: query.interval, limit };
   const dir = cacheDirFor(opts.cacheRoot, 'binance-klines', `${query.symbol}-${query.interval}`, key);
   const cache = ChunkCache.open({ dir, source: 'binance-klines', key, columns: KLINE_COLUMNS, onEvent: onProgress });
-  const stats: FetchStats = { requests: 0, chunksFetched: 0, chunksFromCache: 0, duplicatesDropped: 0, cacheDir: dir };
-  const countingDeps: HttpDeps = {
-    ...deps,
-    fetch: (input, init) => {
-      stats.requests++;
-      return deps.fetch(input, init);
-    },
-  };
+  try {
+    const stats: FetchStats = { requests: 0, chunksFetched: 0, chunksFromCache: 0, duplicatesDropped: 0, cacheDir: dir };
+    const countingDeps: HttpDeps = {
+      ...deps,
+      fetch: (input, init) => {
+        stats.requests++;
+        return deps.fetch(input, init);
+      },
+    };
 
-  const firstChunk = Math.floor(query.startMs / span);
-  const lastChunk = Math.floor((query.endMs - 1) / span);
-  const total = lastChunk - firstChunk + 1;
-  const rows: Row[] = [];
-  let latestFetchMs = 0;
-  for (let k = firstChunk; k <= lastChunk; k++) {
-    const from = k * span;
-    const to = (k + 1) * span - 1;
-    const index = k - firstChunk + 1;
-    const entry = cache.chunks.find((e) => e.from === from && e.to === to);
-    if (entry !== undefined) {
-      const cached = cache.read(entry);
-      for (const r of cached) rows.push(r);
-      latestFetchMs = Math.max(latestFetchMs, entry.fetchedAtMs);
-      stats.chunksFromCache++;
-      onProgress?.({ kind: 'chunk', index, total, fromMs: from, toMs: to, rows: cached.length, cached: true, partial: false });
-      continue;
+    const firstChunk = Math.floor(query.startMs / span);
+    const lastChunk = Math.floor((query.endMs - 1) / span);
+    const total = lastChunk - firstChunk + 1;
+    const rows: Row[] = [];
+    let latestFetchMs = 0;
+    for (let k = firstChunk; k <= lastChunk; k++) {
+      const from = k * span;
+      const to = (k + 1) * span - 1;
+      const index = k - firstChunk + 1;
+      const entry = cache.chunks.find((e) => e.from === from && e.to === to);
+      if (entry !== undefined) {
+        const cached = cache.read(entry);
+        for (const r of cached) rows.push(r);
+        latestFetchMs = Math.max(latestFetchMs, entry.fetchedAtMs);
+        stats.chunksFromCache++;
+        onProgress?.({ kind: 'chunk', index, total, fromMs: from, toMs: to, rows: cached.length, cached: true, partial: false });
+        continue;
+      }
+      const nowMs = deps.now();
+      if (from >= nowMs) break; // the future holds no candles
+      const fetched = await fetchChunk(query.symbol, query.interval, baseUrl, from, to, limit, weightLimit, countingDeps, policy, onProgress);
+      const closed = fetched.filter((r) => (r[6] as number) < deps.now());
+      // A chunk is final only once the last candle it could hold has closed.
+      const complete = to + ivMs < deps.now();
+      const fetchedAtMs = deps.now();
+      if (complete) cache.write({ from, to }, closed, fetchedAtMs);
+      latestFetchMs = Math.max(latestFetchMs, fetchedAtMs);
+      stats.chunksFetched++;
+      for (const r of closed) rows.push(r);
+      onProgress?.({ kind: 'chunk', index, total, fromMs: from, toMs: to, rows: closed.length, cached: false, partial: !complete });
     }
-    const nowMs = deps.now();
-    if (from >= nowMs) break; // the future holds no candles
-    const fetched = await fetchChunk(query.symbol, query.interval, baseUrl, from, to, limit, weightLimit, countingDeps, policy, onProgress);
-    const closed = fetched.filter((r) => (r[6] as number) < deps.now());
-    // A chunk is final only once the last candle it could hold has closed.
-    const complete = to + ivMs < deps.now();
-    const fetchedAtMs = deps.now();
-    if (complete) cache.write({ from, to }, closed, fetchedAtMs);
-    latestFetchMs = Math.max(latestFetchMs, fetchedAtMs);
-    stats.chunksFetched++;
-    for (const r of closed) rows.push(r);
-    onProgress?.({ kind: 'chunk', index, total, fromMs: from, toMs: to, rows: closed.length, cached: false, partial: !complete });
-  }
 
-  const inRange = rows.filter((r) => (r[0] as number) >= query.startMs && (r[0] as number) < query.endMs);
-  const merged = sortAndDedupe(inRange, [0]);
-  stats.duplicatesDropped = merged.duplicates;
-  const metadata = new Map<string, string>([
-    ['ammsim.source', 'binance-spot-klines'],
-    ['ammsim.query', JSON.stringify({ url: `${baseUrl}/api/v3/klines`, symbol: query.symbol, interval: query.interval, start: new Date(query.startMs).toISOString(), endExclusive: new Date(query.endMs).toISOString() })],
-    ['ammsim.fetchedAt', new Date(latestFetchMs || deps.now()).toISOString()],
-    ['ammsim.price', `close = ${query.symbol} last trade price (quote per one unit of base)`],
-    ['ammsim.timestamp', 'candle open time, unix milliseconds UTC'],
-  ]);
-  return { columns: KLINE_COLUMNS, rows: merged.rows, metadata, stats };
+    const inRange = rows.filter((r) => (r[0] as number) >= query.startMs && (r[0] as number) < query.endMs);
+    const merged = sortAndDedupe(inRange, [0]);
+    stats.duplicatesDropped = merged.duplicates;
+    const metadata = new Map<string, string>([
+      ['ammsim.source', 'binance-spot-klines'],
+      ['ammsim.query', JSON.stringify({ url: `${baseUrl}/api/v3/klines`, symbol: query.symbol, interval: query.interval, start: new Date(query.startMs).toISOString(), endExclusive: new Date(query.endMs).toISOString() })],
+      ['ammsim.fetchedAt', new Date(latestFetchMs || deps.now()).toISOString()],
+      ['ammsim.price', `close = ${query.symbol} last trade price (quote per one unit of base)`],
+      ['ammsim.timestamp', 'candle open time, unix milliseconds UTC'],
+    ]);
+    return { columns: KLINE_COLUMNS, rows: merged.rows, metadata, stats };
+  } finally {
+    cache.release();
+  }
 }
 
 /** Pages through one chunk [from, to] (open times, ms) until a short page or the chunk end. */

@@ -1,5 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheDirFor, ChunkCache, subtractRanges, type CacheEvent } from './cache.ts';
@@ -21,6 +22,12 @@ function tmp(): string {
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** The pid of a process that has exited (a lock left by a crashed run). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  return r.pid!;
+}
 
 describe('subtractRanges', () => {
   it('returns the uncovered parts in order', () => {
@@ -64,6 +71,7 @@ describe('ChunkCache', () => {
     const c1 = ChunkCache.open({ dir, source: 'test', key, columns });
     c1.write({ from: 0, to: 9 }, [[0, 'x', 1]], 1000);
     c1.write({ from: 20, to: 29 }, [[25, 'y', 2]], 2000);
+    c1.release();
     const c2 = ChunkCache.open({ dir, source: 'test', key, columns });
     expect(c2.chunks.map((e) => [e.from, e.to, e.rows])).toEqual([[0, 9, 1], [20, 29, 1]]);
     expect(c2.missing(0, 39)).toEqual([{ from: 10, to: 19 }, { from: 30, to: 39 }]);
@@ -75,7 +83,9 @@ describe('ChunkCache', () => {
     const c1 = ChunkCache.open({ dir, source: 'test', key, columns });
     c1.write({ from: 0, to: 9 }, [[0, 'x', 1]], 1000);
     c1.write({ from: 10, to: 19 }, [[10, 'y', 1]], 1000);
-    // A crash mid-write leaves a temp file; a crash between chunk and manifest leaves an unlisted chunk.
+    // A crash leaves the run's lock behind (its process is gone), a temp file if it was mid-write, and an
+    // unlisted chunk if it was between chunk and manifest.
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: deadPid(), host: hostname() }));
     writeFileSync(join(dir, '.chunk-20-29.arrow.999.tmp'), 'partial');
     writeFileSync(join(dir, 'chunk-20-29.arrow'), tableToArrowFile(buildTable(columns, [[20, 'z', 1]], new Map())));
     // Damage from outside (not something ammsim writes) is caught by the checksum.
@@ -85,14 +95,33 @@ describe('ChunkCache', () => {
     writeFileSync(p, bytes);
     const events: CacheEvent[] = [];
     const c2 = ChunkCache.open({ dir, source: 'test', key, columns, onEvent: (e) => events.push(e) });
-    expect(events).toEqual([{ kind: 'cache-dropped-chunk', file: 'chunk-10-19.arrow', reason: 'checksum mismatch' }]);
+    expect(events.map((e) => e.kind)).toEqual(['cache-reset', 'cache-dropped-chunk']);
+    expect(events[0]!.reason).toMatch(/^took over the lock of a run that is no longer running \(pid \d+\)$/);
+    expect(events[1]).toEqual({ kind: 'cache-dropped-chunk', file: 'chunk-10-19.arrow', reason: 'checksum mismatch' });
     expect(c2.missing(0, 29)).toEqual([{ from: 10, to: 29 }]);
+    expect(readdirSync(dir).sort()).toEqual(['.lock', 'chunk-0-9.arrow', 'manifest.json']);
+    c2.release();
     expect(readdirSync(dir).sort()).toEqual(['chunk-0-9.arrow', 'manifest.json']);
+  });
+
+  it('error: a second run on the same cache is refused while the first holds it (also from another host); free again after release', () => {
+    const dir = join(tmp(), 'c');
+    const first = ChunkCache.open({ dir, source: 'test', key, columns });
+    expect(() => ChunkCache.open({ dir, source: 'test', key, columns })).toThrow(
+      `--cache-dir: ${dir} is in use by another ammsim run (pid ${process.pid}); wait for it to finish, or use another --cache-dir (if no run is using it, delete ${join(dir, '.lock')})`,
+    );
+    first.release();
+    first.release(); // idempotent
+    ChunkCache.open({ dir, source: 'test', key, columns }).release();
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: deadPid(), host: 'elsewhere' }));
+    expect(() => ChunkCache.open({ dir, source: 'test', key, columns })).toThrow(/is in use by another ammsim run \(pid \d+ on elsewhere\)/);
   });
 
   it('behavior: an unreadable manifest restarts the cache instead of failing', () => {
     const dir = join(tmp(), 'c');
-    ChunkCache.open({ dir, source: 'test', key, columns }).write({ from: 0, to: 9 }, [], 1);
+    const first = ChunkCache.open({ dir, source: 'test', key, columns });
+    first.write({ from: 0, to: 9 }, [], 1);
+    first.release();
     writeFileSync(join(dir, 'manifest.json'), '{"format": "ammsim-fe');
     const events: CacheEvent[] = [];
     const c = ChunkCache.open({ dir, source: 'test', key, columns, onEvent: (e) => events.push(e) });
@@ -102,8 +131,11 @@ describe('ChunkCache', () => {
 
   it('error: refuses a directory holding another query', () => {
     const dir = join(tmp(), 'c');
-    ChunkCache.open({ dir, source: 'test', key, columns }).write({ from: 0, to: 9 }, [], 1);
+    const first = ChunkCache.open({ dir, source: 'test', key, columns });
+    first.write({ from: 0, to: 9 }, [], 1);
+    first.release();
     expect(() => ChunkCache.open({ dir, source: 'test', key: { symbol: 'BTCUSDT', interval: '1h' }, columns })).toThrow(ConfigError);
+    expect(readdirSync(dir)).not.toContain('.lock'); // a refused open does not keep the lock
   });
 
   it('cacheDirFor is stable under key order and differs per query', () => {

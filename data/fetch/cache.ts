@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { ConfigError } from '../../sim/errors.ts';
@@ -46,6 +47,57 @@ export type CacheEvent =
   | { readonly kind: 'cache-reset'; readonly reason: string };
 
 const MANIFEST = 'manifest.json';
+/** Held while a run uses the cache: `{ pid, host }`. Two runs on one cache would delete each other's temporary files. */
+const LOCK = '.lock';
+
+/** Whether process `pid` is running on this machine (a signal-0 probe; EPERM means it exists). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the cache directory's lock (creating the directory), or throws a ConfigError naming the run that
+ * holds it. A lock left by a run on this machine that is no longer running is taken over, with an event.
+ */
+function acquireLock(dir: string, onEvent: ((e: CacheEvent) => void) | undefined): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, LOCK);
+  const me = JSON.stringify({ pid: process.pid, host: hostname() });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      try {
+        writeSync(fd, me);
+      } finally {
+        closeSync(fd);
+      }
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder: { pid?: unknown; host?: unknown } = {};
+    try {
+      holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
+    } catch {
+      // unreadable or half-written: judged below as a lock of unknown owner
+    }
+    const pid = typeof holder.pid === 'number' ? holder.pid : undefined;
+    const sameHost = holder.host === hostname();
+    if (pid !== undefined && sameHost && !processAlive(pid)) {
+      onEvent?.({ kind: 'cache-reset', reason: `took over the lock of a run that is no longer running (pid ${pid})` });
+      rmSync(path, { force: true });
+      continue;
+    }
+    const who = pid === undefined ? 'another run' : `another ammsim run (pid ${pid}${sameHost ? '' : ` on ${String(holder.host)}`})`;
+    throw new ConfigError('--cache-dir', `${dir} is in use by ${who}; wait for it to finish, or use another --cache-dir (if no run is using it, delete ${path})`);
+  }
+  throw new ConfigError('--cache-dir', `could not take the lock ${path}`);
+}
 
 /** A stable JSON text for a key: keys sorted, so equal keys hash equally whatever their insertion order. */
 export function canonicalKey(key: CacheKey): string {
@@ -85,22 +137,41 @@ export class ChunkCache {
   readonly key: CacheKey;
   private readonly columns: readonly ColumnSpec[];
   private entries: ChunkEntry[];
+  private lock: string | undefined;
 
-  private constructor(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], entries: ChunkEntry[]) {
+  private constructor(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], entries: ChunkEntry[], lock: string) {
     this.dir = dir;
     this.source = source;
     this.key = key;
     this.columns = columns;
     this.entries = entries;
+    this.lock = lock;
+  }
+
+  /** Releases the directory's lock (see {@link open}); the cache is not used afterwards. Idempotent. */
+  release(): void {
+    if (this.lock !== undefined) rmSync(this.lock, { force: true });
+    this.lock = undefined;
   }
 
   /**
-   * Opens (or starts) the cache in `dir`. Checks every listed chunk against its checksum and drops the
-   * ones that fail (they are fetched again), removes temporary and orphan files, and refuses a directory
-   * that belongs to a different query.
+   * Opens (or starts) the cache in `dir` and takes its lock — one run at a time per cache, released by
+   * {@link release}; a second run is refused with a message, a lock left by a crashed run is taken over.
+   * Checks every listed chunk against its checksum and drops the ones that fail (they are fetched again),
+   * removes temporary and orphan files, and refuses a directory that belongs to a different query.
    */
   static open(params: { dir: string; source: string; key: CacheKey; columns: readonly ColumnSpec[]; onEvent?: (e: CacheEvent) => void }): ChunkCache {
     const { dir, source, key, columns, onEvent } = params;
+    const lock = acquireLock(dir, onEvent);
+    try {
+      return ChunkCache.load(dir, source, key, columns, onEvent, lock);
+    } catch (err) {
+      rmSync(lock, { force: true });
+      throw err;
+    }
+  }
+
+  private static load(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], onEvent: ((e: CacheEvent) => void) | undefined, lock: string): ChunkCache {
     let entries: ChunkEntry[] = [];
     const manifestPath = join(dir, MANIFEST);
     if (existsSync(manifestPath)) {
@@ -132,7 +203,7 @@ export class ChunkCache {
       }
     }
     entries = entries.sort((a, b) => a.from - b.from);
-    const cache = new ChunkCache(dir, source, key, columns, entries);
+    const cache = new ChunkCache(dir, source, key, columns, entries, lock);
     cache.removeStrayFiles();
     return cache;
   }

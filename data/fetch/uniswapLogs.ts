@@ -363,78 +363,82 @@ export async function fetchPoolEvents(asked: PoolEventsQuery, opts: PoolEventsOp
   const dir = cacheDirFor(opts.cacheRoot, `uniswap-${query.version}`, `${chainId}-${pool.slice(0, 10)}`, key);
   const columns = rawColumns(query.version);
   const cache = ChunkCache.open({ dir, source: `uniswap-${query.version}-pool-events`, key, columns, onEvent: onProgress });
-  const stats: FetchStats = { requests: 0, chunksFetched: 0, chunksFromCache: 0, duplicatesDropped: 0, cacheDir: dir };
+  try {
+    const stats: FetchStats = { requests: 0, chunksFetched: 0, chunksFromCache: 0, duplicatesDropped: 0, cacheDir: dir };
 
-  const poolPath = join(dir, 'pool.json');
-  let info: PoolInfo;
-  if (existsSync(poolPath)) {
-    info = JSON.parse(readFileSync(poolPath, 'utf8')) as PoolInfo;
-    onProgress?.({ kind: 'pool', pool: info, cached: true });
-  } else {
-    info = await fetchPoolInfo(rpc, pool, query.version, chainId);
-    writeFileAtomic(poolPath, `${JSON.stringify(info, null, 1)}\n`);
-    onProgress?.({ kind: 'pool', pool: info, cached: false });
-  }
+    const poolPath = join(dir, 'pool.json');
+    let info: PoolInfo;
+    if (existsSync(poolPath)) {
+      info = JSON.parse(readFileSync(poolPath, 'utf8')) as PoolInfo;
+      onProgress?.({ kind: 'pool', pool: info, cached: true });
+    } else {
+      info = await fetchPoolInfo(rpc, pool, query.version, chainId);
+      writeFileAtomic(poolPath, `${JSON.stringify(info, null, 1)}\n`);
+      onProgress?.({ kind: 'pool', pool: info, cached: false });
+    }
 
-  stats.chunksFromCache = cache.chunks.filter((e) => e.to >= query.fromBlock && e.from <= query.toBlock).length;
-  const missing = cache.missing(query.fromBlock, query.toBlock);
-  const blocksTotal = query.toBlock - query.fromBlock + 1;
-  let blocksDone = blocksTotal - missing.reduce((s, r) => s + (r.to - r.from + 1), 0);
-  const topics = [eventTopics(query.version)];
-  let size = maxChunk;
-  let successes = 0;
-  for (const range of missing) {
-    let cursor = range.from;
-    while (cursor <= range.to) {
-      const end = Math.min(range.to, cursor + size - 1);
-      let logs: RawLog[];
-      try {
-        logs = await rpc.call('eth_getLogs', [{ address: pool, fromBlock: hexQuantity(cursor), toBlock: hexQuantity(end), topics }], (r) => decodeLogs(query.version, pool, r, cursor, end));
-      } catch (err) {
-        if (!(err instanceof RpcRangeTooLargeError)) throw err;
-        if (end === cursor) {
-          throw new RpcError(query.rpcUrl, 'eth_getLogs', err.rpcCode, `${err.rpcMessage} (for the single block ${cursor}; this node cannot serve it: try another --rpc)`);
+    stats.chunksFromCache = cache.chunks.filter((e) => e.to >= query.fromBlock && e.from <= query.toBlock).length;
+    const missing = cache.missing(query.fromBlock, query.toBlock);
+    const blocksTotal = query.toBlock - query.fromBlock + 1;
+    let blocksDone = blocksTotal - missing.reduce((s, r) => s + (r.to - r.from + 1), 0);
+    const topics = [eventTopics(query.version)];
+    let size = maxChunk;
+    let successes = 0;
+    for (const range of missing) {
+      let cursor = range.from;
+      while (cursor <= range.to) {
+        const end = Math.min(range.to, cursor + size - 1);
+        let logs: RawLog[];
+        try {
+          logs = await rpc.call('eth_getLogs', [{ address: pool, fromBlock: hexQuantity(cursor), toBlock: hexQuantity(end), topics }], (r) => decodeLogs(query.version, pool, r, cursor, end));
+        } catch (err) {
+          if (!(err instanceof RpcRangeTooLargeError)) throw err;
+          if (end === cursor) {
+            throw new RpcError(query.rpcUrl, 'eth_getLogs', err.rpcCode, `${err.rpcMessage} (for the single block ${cursor}; this node cannot serve it: try another --rpc)`);
+          }
+          size = Math.max(1, Math.floor((end - cursor + 1) / 2));
+          successes = 0;
+          onProgress?.({ kind: 'range-halved', fromBlock: cursor, toBlock: end, nextBlocks: size, reason: err.rpcMessage });
+          continue;
         }
-        size = Math.max(1, Math.floor((end - cursor + 1) / 2));
-        successes = 0;
-        onProgress?.({ kind: 'range-halved', fromBlock: cursor, toBlock: end, nextBlocks: size, reason: err.rpcMessage });
-        continue;
-      }
-      const timestamps = await blockTimestamps(rpc, logs);
-      const rows = logs.map((l) => rawRow(query.version, l, timestamps.get(l.blockNumber)!));
-      cache.write({ from: cursor, to: end }, rows, deps.now());
-      stats.chunksFetched++;
-      blocksDone += end - cursor + 1;
-      onProgress?.({ kind: 'blocks', fromBlock: cursor, toBlock: end, logs: rows.length, blocksDone, blocksTotal });
-      cursor = end + 1;
-      if (size < maxChunk && ++successes >= POOL_EVENTS_DEFAULTS.growAfterSuccesses) {
-        size = Math.min(maxChunk, size * 2);
-        successes = 0;
+        const timestamps = await blockTimestamps(rpc, logs);
+        const rows = logs.map((l) => rawRow(query.version, l, timestamps.get(l.blockNumber)!));
+        cache.write({ from: cursor, to: end }, rows, deps.now());
+        stats.chunksFetched++;
+        blocksDone += end - cursor + 1;
+        onProgress?.({ kind: 'blocks', fromBlock: cursor, toBlock: end, logs: rows.length, blocksDone, blocksTotal });
+        cursor = end + 1;
+        if (size < maxChunk && ++successes >= POOL_EVENTS_DEFAULTS.growAfterSuccesses) {
+          size = Math.min(maxChunk, size * 2);
+          successes = 0;
+        }
       }
     }
-  }
-  stats.requests = rpc.requests;
+    stats.requests = rpc.requests;
 
-  const merged = sortAndDedupe(
-    cache.readRange(query.fromBlock, query.toBlock).filter((r) => (r[1] as number) >= query.fromBlock && (r[1] as number) <= query.toBlock),
-    [1, 3],
-  );
-  stats.duplicatesDropped = merged.duplicates;
-  const fetchedAtMs = cache.chunks.reduce((m, e) => Math.max(m, e.fetchedAtMs), 0);
-  const name0 = info.symbol0 ?? info.token0;
-  const name1 = info.symbol1 ?? info.token1;
-  const [base, quote] = query.invert ? [name1, name0] : [name0, name1];
-  const metadata = new Map<string, string>([
-    ['ammsim.source', `uniswap-${query.version}-pool-events`],
-    ['ammsim.query', JSON.stringify({ rpc: redactUrl(query.rpcUrl), chainId, pool, version: query.version, fromBlock: query.fromBlock, toBlock: query.toBlock, ...(asked.toBlock === 'finalized' ? { toBlockAsked: 'finalized' } : {}), invert: query.invert })],
-    ['ammsim.pool', JSON.stringify(info)],
-    ['ammsim.price', `price = ${quote} per ${base} (${query.invert ? 'token0 per token1' : 'token1 per token0'}, whole tokens, decimals applied)`],
-    ['ammsim.base', base],
-    ['ammsim.quote', quote],
-    ['ammsim.timestamp', 'block timestamp, unix milliseconds UTC'],
-    ['ammsim.fetchedAt', new Date(fetchedAtMs || deps.now()).toISOString()],
-  ]);
-  return { columns: [...columns, ...DERIVED_COLUMNS], rows: deriveRows(query.version, merged.rows, info, query.invert), metadata, stats, pool: info };
+    const merged = sortAndDedupe(
+      cache.readRange(query.fromBlock, query.toBlock).filter((r) => (r[1] as number) >= query.fromBlock && (r[1] as number) <= query.toBlock),
+      [1, 3],
+    );
+    stats.duplicatesDropped = merged.duplicates;
+    const fetchedAtMs = cache.chunks.reduce((m, e) => Math.max(m, e.fetchedAtMs), 0);
+    const name0 = info.symbol0 ?? info.token0;
+    const name1 = info.symbol1 ?? info.token1;
+    const [base, quote] = query.invert ? [name1, name0] : [name0, name1];
+    const metadata = new Map<string, string>([
+      ['ammsim.source', `uniswap-${query.version}-pool-events`],
+      ['ammsim.query', JSON.stringify({ rpc: redactUrl(query.rpcUrl), chainId, pool, version: query.version, fromBlock: query.fromBlock, toBlock: query.toBlock, ...(asked.toBlock === 'finalized' ? { toBlockAsked: 'finalized' } : {}), invert: query.invert })],
+      ['ammsim.pool', JSON.stringify(info)],
+      ['ammsim.price', `price = ${quote} per ${base} (${query.invert ? 'token0 per token1' : 'token1 per token0'}, whole tokens, decimals applied)`],
+      ['ammsim.base', base],
+      ['ammsim.quote', quote],
+      ['ammsim.timestamp', 'block timestamp, unix milliseconds UTC'],
+      ['ammsim.fetchedAt', new Date(fetchedAtMs || deps.now()).toISOString()],
+    ]);
+    return { columns: [...columns, ...DERIVED_COLUMNS], rows: deriveRows(query.version, merged.rows, info, query.invert), metadata, stats, pool: info };
+  } finally {
+    cache.release();
+  }
 }
 
 /** Block timestamps (unix ms) for the logs' blocks: from `blockTimestamp` when the node sends it, else eth_getBlockByNumber in batches. */
