@@ -5,7 +5,7 @@ import type { LpStrategyFactory } from '../../strategies/types.ts';
 import { simulateStaking, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
 import { runBacktest } from '../engine/backtest.ts';
 import { configForOutput, type BacktestConfig } from '../engine/config.ts';
-import type { BacktestResult } from '../engine/result.ts';
+import type { BacktestResult, Timeseries } from '../engine/result.ts';
 import { ConfigError } from '../errors.ts';
 import { breakevenStakingApr, requiredFeeApr } from '../metrics/breakeven.ts';
 import { maxDrawdown } from '../metrics/drawdown.ts';
@@ -263,11 +263,14 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
     const scen: ScenarioParams = { method: o.pathsMethod, volatility: o.pathsVolatility, drift: o.pathsDrift, blockSteps: o.blockSteps };
     for (const alt of alts) whatIf.set(alt.id, new Float64Array(o.paths));
     const lpWins = new Map(alts.map((a) => [a.id, 0]));
+    // Only final values are kept, so each path's run writes its timeseries into the arrays of the run before.
+    let columns: Timeseries | undefined;
     for (let p = 0; p < o.paths; p++) {
       const path = scenarioPath(series, scen, config.backtest.seed, p);
       const st = simulateStaking(stakingParams, path.timestampMs, path.price).finalValue;
       for (const alt of alts) {
-        const r = await runBacktest(alt.config, path);
+        const r = await runBacktest(alt.config, path, columns !== undefined && columns.timestamp.length === path.length ? { columns } : {});
+        columns = r.timeseries;
         const d = r.summary.finalValue - st;
         whatIf.get(alt.id)![p] = d;
         if (d > 0) lpWins.set(alt.id, lpWins.get(alt.id)! + 1);
