@@ -21,13 +21,13 @@ const LATER = Date.UTC(2024, 5, 1); // a clock long after every candle closed
 const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 3 };
 
 /** Answers like Binance: filters the fixture by startTime/endTime, caps at limit, reports used weight. */
-function binancePage(req: FakeRequest, usedWeight = 10): FakeReply {
+function binancePage(req: FakeRequest, usedWeight = 10, klines: readonly Kline[] = FIXTURE): FakeReply {
   if (req.path !== '/api/v3/klines') return { kind: 'json', status: 404, body: { code: -1, msg: 'not found' } };
   if (req.query.get('symbol') !== 'ETHUSDT') return { kind: 'json', status: 400, body: { code: -1121, msg: 'Invalid symbol.' } };
   const start = Number(req.query.get('startTime'));
   const end = Number(req.query.get('endTime'));
   const limit = Number(req.query.get('limit'));
-  const rows = FIXTURE.filter((k) => k[0] >= start && k[0] <= end).slice(0, limit);
+  const rows = klines.filter((k) => k[0] >= start && k[0] <= end).slice(0, limit);
   return { kind: 'json', headers: { 'x-mbx-used-weight-1m': String(usedWeight) }, body: rows };
 }
 
@@ -200,13 +200,7 @@ describe('fetchBinanceKlines', () => {
       const close = Date.UTC(2023, m + 1, 1) - 1;
       months.push([open, '2000', '2100', '1900', String(2000 + m), '1000', close, '2000000', 500, '400', '800000', '0']);
     }
-    const s = await scope.start(
-      (req) => {
-        const rows = months.filter((k) => k[0] >= Number(req.query.get('startTime')) && k[0] <= Number(req.query.get('endTime'))).slice(0, Number(req.query.get('limit')));
-        return { kind: 'json', headers: { 'x-mbx-used-weight-1m': '10' }, body: rows };
-      },
-      { maxRequests: 200 },
-    );
+    const s = await scope.start((req) => binancePage(req, 10, months), { maxRequests: 200 });
     // small pages force paging inside chunks, where a fixed 31-day step would skip the 1st of a month
     for (const limit of [1, 2, 3]) {
       const r = await fetchBinanceKlines(query(s, { interval: '1M', startMs: Date.UTC(2023, 2, 1), endMs: Date.UTC(2024, 0, 1) }), { cacheRoot: tmp(), deps: testHttpDeps(s, LATER), policy, limit });
