@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineStrategy } from '../../strategies/define.ts';
+import { defineStrategy, resolveParams } from '../../strategies/define.ts';
+import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
+import { loadStrategyFactory } from '../../strategies/registry.ts';
+import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
+import { createNoiseTrader } from '../../strategies/trader/noise.ts';
+import { createEnginePool } from '../pools/createEnginePool.ts';
+import { V2FloatPool } from '../pools/v2FloatPool.ts';
+import { Rng } from '../rng.ts';
+import { runEngine } from './engine.ts';
+import { constantGas } from './gas.ts';
 import { NO_ACTIONS } from '../../strategies/types.ts';
 import { runBacktest } from './backtest.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './config.ts';
@@ -58,13 +67,6 @@ describe('behavior: accounting', () => {
   const series = seriesOf(gbmPath(2000, 0.9, 1 / 8760, 1500, 3));
 
   it('no token is created or lost across the LP, the traders and the pool (1e-9 relative)', async () => {
-    const { runEngine } = await import('./engine.ts');
-    const { createEnginePool } = await import('../pools/createEnginePool.ts');
-    const { createArbitrageur } = await import('../../strategies/trader/arbitrageur.ts');
-    const { createNoiseTrader } = await import('../../strategies/trader/noise.ts');
-    const { fullRangeStrategy } = await import('../../strategies/lp/fullRange.ts');
-    const { constantGas } = await import('./gas.ts');
-    const { Rng } = await import('../rng.ts');
     const c = cfg({ fee: 0.003, capital: 50_000, poolLiquidity: 500_000 });
     const pool = createEnginePool(c, series.price[0]!);
     const out = runEngine({
@@ -94,12 +96,6 @@ describe('behavior: accounting', () => {
     ['v3 exact, ±5 % range', { pool: 'v3', width: 0.05, exact: true }, 'range'],
     ['v3 float, ±30 % range', { pool: 'v3', width: 0.3 }, 'range'],
   ] as const)('the start split sizes its swap for the price impact, so a shallow pool leaves no capital idle (%s)', async (_name, over, strategy) => {
-    const { runEngine } = await import('./engine.ts');
-    const { createEnginePool } = await import('../pools/createEnginePool.ts');
-    const { resolveParams } = await import('../../strategies/define.ts');
-    const { loadStrategyFactory } = await import('../../strategies/registry.ts');
-    const { constantGas } = await import('./gas.ts');
-    const { Rng } = await import('../rng.ts');
     // 10,000 of capital into 40,000 of pool liquidity: the split swap moves the price by several %
     const c = cfg({ fee: 0.003, capital: 10_000, poolLiquidity: 40_000, ...over });
     const pool = createEnginePool(c, 2000);
@@ -131,12 +127,6 @@ describe('behavior: accounting', () => {
 
 describe('property: the arbitrageur never loses money', () => {
   it('every arbitrage trade has profit ≥ 0 after fee and gas (fast-check, 40 runs, seed 20261123)', async () => {
-    const { runEngine } = await import('./engine.ts');
-    const { V2FloatPool } = await import('../pools/v2FloatPool.ts');
-    const { createArbitrageur } = await import('../../strategies/trader/arbitrageur.ts');
-    const { fullRangeStrategy } = await import('../../strategies/lp/fullRange.ts');
-    const { constantGas } = await import('./gas.ts');
-    const { Rng } = await import('../rng.ts');
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: 0.5, max: 2, noNaN: true }), { minLength: 2, maxLength: 60 }),
