@@ -131,7 +131,8 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 backtest', 'full-range v2 LP on the built-in synthetic series → out/backtest/')
       .example('$0 backtest --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --fee 0.003 --out out/eth', 'a real ETH/USDT hourly series')
       .example('$0 backtest --pool v3 --strategy rebalance --width 0.05 --gas-price 20', 'a re-centred ±5 % v3 range paying 20 gwei gas')
-      .example('$0 backtest --strategy ./my-strategy.ts --param threshold=0.02', 'your own strategy module'),
+      .example('$0 backtest --strategy ./my-strategy.ts --param threshold=0.02', 'your own strategy module')
+      .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off.'),
   handler: async (argv) => {
     const timer = phaseTimer();
     const config = configFromArgv(argv);
