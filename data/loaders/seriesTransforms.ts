@@ -92,7 +92,7 @@ export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: 
           file,
           undefined,
           'timestamp',
-          `rows must be evenly spaced every ${formatDuration(interval)} (the series' ${options.intervalMs === undefined ? 'most common ' : ''}step; use the gap policy skip to accept gaps or ffill to fill them); ` +
+          `rows must be evenly spaced every ${formatDuration(interval)} (the series' ${options.intervalMs === undefined ? 'most common ' : ''}step; --gaps skip accepts gaps, --gaps ffill fills them); ` +
             `was a step of ${formatDuration(d)} from ${isoForMessage(t[i - 1]!)} (row ${i}) to ${isoForMessage(t[i]!)} (row ${i + 1})${missing}`,
         );
       }
