@@ -5,9 +5,8 @@ import { mulDiv } from '../math/v3/fullMath.ts';
 import { getAmount0Delta, getAmount1Delta } from '../math/v3/sqrtPriceMath.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
-import { getTickAtPriceFloat } from '../math/v3/float.ts';
 import { tickPrice } from './v3FloatPool.ts';
-import { baseValueShareAt, rangeToTicks } from './v3Liquidity.ts';
+import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks } from './v3Liquidity.ts';
 
 /** Both tokens of ammsim's simulated exact pools have 18 decimals: raw = human · 10^18. */
 export const V3_EXACT_DECIMALS = 18;
@@ -206,7 +205,7 @@ export class V3ExactEnginePool implements EnginePool {
 
   baseValueShare(range: PriceRange | null, atPrice?: number): number {
     const t = this.rangeTicks(range);
-    if (atPrice !== undefined) return baseValueShareAt(Math.sqrt(atPrice), getTickAtPriceFloat(atPrice), t.tickLower, t.tickUpper);
+    if (atPrice !== undefined) return baseValueShareAtPrice(atPrice, t.tickLower, t.tickUpper);
     return baseValueShareAt(Number(this.pool.sqrtPriceX96) / Q96_FLOAT, this.pool.tick, t.tickLower, t.tickUpper);
   }
 

@@ -7,13 +7,12 @@ import {
   getLiquidityForAmount0Float,
   getLiquidityForAmount1Float,
   getSqrtRatioAtTickFloat,
-  getTickAtPriceFloat,
   getTickAtSqrtRatioFloat,
   MAX_TICK_FLOAT,
   MIN_TICK_FLOAT,
   type SwapStepFloat,
 } from '../math/v3/float.ts';
-import { baseValueShareAt, rangeToTicks, usableTicks } from './v3Liquidity.ts';
+import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } from './v3Liquidity.ts';
 
 /**
  * # V3FloatPool: Uniswap v3 concentrated liquidity on the float fast path, for backtests
@@ -349,7 +348,7 @@ export class V3FloatPool implements EnginePool {
 
   baseValueShare(range: PriceRange | null, atPrice?: number): number {
     const { tickLower, tickUpper } = this.rangeTicks(range);
-    if (atPrice !== undefined) return baseValueShareAt(Math.sqrt(atPrice), getTickAtPriceFloat(atPrice), tickLower, tickUpper);
+    if (atPrice !== undefined) return baseValueShareAtPrice(atPrice, tickLower, tickUpper);
     return baseValueShareAt(this.sqrtP, this.tick, tickLower, tickUpper);
   }
 

@@ -251,3 +251,8 @@ export function baseValueShareAt(sqrtP: number, tick: number, tickLower: number,
   const y = getAmount1DeltaFloat(sa, s, 1);
   return x + y > 0 ? x / (x + y) : 0.5;
 }
+
+/** {@link baseValueShareAt} at a price (quote per base) rather than a pool state: √P and the tick of P. */
+export function baseValueShareAtPrice(price: number, tickLower: number, tickUpper: number): number {
+  return baseValueShareAt(Math.sqrt(price), getTickAtPriceFloat(price), tickLower, tickUpper);
+}
