@@ -13,8 +13,8 @@
  */
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ConfigError } from '../sim/errors.ts';
-import type { PriceSeries } from './series.ts';
+import { ConfigError } from '../sim/core/errors.ts';
+import type { PriceSeries } from '../sim/core/series.ts';
 import { loadArrowPrices } from './loaders/arrowPrices.ts';
 import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
 import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, type UniswapPriceOptions } from './loaders/realFormats.ts';

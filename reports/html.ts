@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BacktestResult, LpEvent, Summary } from '../sim/engine/result.ts';
-import { InvariantError } from '../sim/errors.ts';
+import { InvariantError } from '../sim/core/errors.ts';
 import { reportCharts, type ReportChart } from './charts/index.ts';
 import { exactJson, formatMetric, metricRows } from './metrics.ts';
 import type { ChartOptions, ReportRun } from './model.ts';

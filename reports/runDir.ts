@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTimeseriesArrow } from '../data/io/timeseriesFile.ts';
 import type { BacktestResult, LpEvent, Summary } from '../sim/engine/result.ts';
-import { InputError } from '../sim/errors.ts';
+import { InputError } from '../sim/core/errors.ts';
 
 function readJson(file: string, what: string): unknown {
   if (!existsSync(file)) throw new InputError(file, undefined, undefined, `${what} is missing; is this a folder written by \`ammsim backtest --out\`?`);

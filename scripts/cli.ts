@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { AmmsimError } from '../sim/errors.ts';
+import { AmmsimError } from '../sim/core/errors.ts';
 import { COMMANDS } from './commands/index.ts';
 import { VERSION } from './version.ts';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TIMESERIES_COLUMNS } from '../sim/engine/result.ts';
 import { runBacktest } from '../sim/engine/backtest.ts';
 import { resolveBacktestConfig } from '../sim/engine/config.ts';
-import { seriesOf } from '../sim/engine/testing.ts';
+import { seriesOf } from '../sim/engine/testing/engineTesting.ts';
 import { COMMANDS } from './commands/index.ts';
 
 const readme = readFileSync('README.md', 'utf8');

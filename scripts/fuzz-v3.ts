@@ -5,20 +5,20 @@
  *   npx tsx scripts/fuzz-v3.ts --runs 10000 --seed 1 [--start 0] [--max-actions 40] [--max-failures 20]
  *   npx tsx scripts/fuzz-v3.ts --pool v2 --runs 10000 --seed 1     (UniswapV2Pair vs createV2Replayer)
  *
- * Scenario i of seed S is `v3ScenarioAt(S, i)` (sim/pools/evm/scenarios.ts), so any one can be rebuilt
- * alone. Each failing scenario is shrunk and written to sim/pools/evm/regressions/<pool>-seed<S>-<i>.jsonl
- * (event + the EVM's expect per line), which sim/pools/evm/v3Regressions.test.ts then replays. Progress
+ * Scenario i of seed S is `v3ScenarioAt(S, i)` (sim/pools/testing/evm/scenarios.ts), so any one can be rebuilt
+ * alone. Each failing scenario is shrunk and written to sim/pools/testing/evm/regressions/<pool>-seed<S>-<i>.jsonl
+ * (event + the EVM's expect per line), which sim/pools/testing/evm/v3Regressions.test.ts then replays. Progress
  * goes to stderr; the summary line to stdout. Exit status 1 when any scenario mismatched.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Replayer } from '../sim/replay/types.ts';
-import { v3ScenarioAt } from '../sim/pools/evm/scenarios.ts';
-import { v2ScenarioAt } from '../sim/pools/evm/scenariosV2.ts';
-import { createV2Evm } from '../sim/pools/evm/v2Evm.ts';
-import { loadV3Replayer, minimiseV3Mismatch, runV3Differential, toCaseLines } from '../sim/pools/evm/v3Differential.ts';
-import { createV3Evm } from '../sim/pools/evm/v3Evm.ts';
+import { v3ScenarioAt } from '../sim/pools/testing/evm/scenarios.ts';
+import { v2ScenarioAt } from '../sim/pools/testing/evm/scenariosV2.ts';
+import { createV2Evm } from '../sim/pools/testing/evm/v2Evm.ts';
+import { loadV3Replayer, minimiseV3Mismatch, runV3Differential, toCaseLines } from '../sim/pools/testing/evm/v3Differential.ts';
+import { createV3Evm } from '../sim/pools/testing/evm/v3Evm.ts';
 
 function intFlag(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   const harness = pool === 'v3' ? await createV3Evm() : await createV2Evm();
   const scenarioAt = (i: number): readonly Record<string, unknown>[] =>
     pool === 'v3' ? v3ScenarioAt(seed, i, { maxActions }).events : v2ScenarioAt(seed, i, maxActions).events;
-  const outDir = path.resolve(process.cwd(), 'sim/pools/evm/regressions');
+  const outDir = path.resolve(process.cwd(), 'sim/pools/testing/evm/regressions');
   process.stderr.write(`fuzz-v3: pool ${pool}, seed ${seed}, scenarios ${start}..${start + runs - 1}, max actions ${maxActions}\n`);
 
   let mismatches = 0;

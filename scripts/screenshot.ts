@@ -19,7 +19,7 @@ import { buildReportFromRun } from '../reports/html.ts';
 import { runBacktest } from '../sim/engine/backtest.ts';
 import { resolveBacktestConfig } from '../sim/engine/config.ts';
 import type { BacktestResult } from '../sim/engine/result.ts';
-import { ConfigError } from '../sim/errors.ts';
+import { ConfigError } from '../sim/core/errors.ts';
 import { seriesOptions } from './commands/backtestFlags.ts';
 
 const PREFERRED: Readonly<Record<string, unknown>> = { pool: 'v3', strategy: 'range', width: 0.2 };

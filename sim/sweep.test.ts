@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveBacktestConfig } from './engine/config.ts';
-import { gbmPath, seriesOf } from './engine/testing.ts';
+import { gbmPath, seriesOf } from './engine/testing/engineTesting.ts';
 import { runBacktest } from './engine/backtest.ts';
 import { cartesian, runSweep, SWEEP_METRICS, sweepToCsv } from './sweep.ts';
 

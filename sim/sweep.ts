@@ -1,8 +1,8 @@
-import type { PriceSeries } from '../data/series.ts';
+import type { PriceSeries } from './core/series.ts';
 import { runBacktest } from './engine/backtest.ts';
 import type { Timeseries } from './engine/result.ts';
 import { resolveBacktestConfig, type BacktestConfig } from './engine/config.ts';
-import { ConfigError } from './errors.ts';
+import { ConfigError } from './core/errors.ts';
 
 /** Summary metrics reported per sweep row, in column order. */
 export const SWEEP_METRICS = [

@@ -1,4 +1,4 @@
-import { ConfigError, didYouMean } from '../sim/errors.ts';
+import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 import type { LpStrategy, LpStrategyFactory } from './types.ts';
 
 /**

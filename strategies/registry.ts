@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from '../sim/errors.ts';
+import { ConfigError } from '../sim/core/errors.ts';
 import { adaptiveStrategy } from './lp/adaptive.ts';
 import { fullRangeStrategy } from './lp/fullRange.ts';
 import { holdStrategy } from './lp/hold.ts';

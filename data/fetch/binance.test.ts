@@ -7,7 +7,7 @@ import { FetchError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY } from './http.ts';
 import { writeFetchOutput } from './output.ts';
 import { fakeServerScope, testHttpDeps, type FakeReply, type FakeRequest, type FakeServer } from './testing/fakeServer.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { loadArrowPrices } from '../loaders/arrowPrices.ts';
 
 // Recorded-format fixture: 15 hourly ETHUSDT klines, 2023-12-31 12:00 → 2024-01-01 02:00 UTC (see fixtures/README.md).

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { cacheDirFor, ChunkCache, type CacheEvent } from './cache.ts';
 import { FetchError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY, parseJsonBody, requestWithRetry, RetryableResponseError, snippet, type HttpDeps, type HttpResponse, type RetryEvent, type RetryPolicy } from './http.ts';

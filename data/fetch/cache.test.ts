@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheDirFor, ChunkCache, subtractRanges, type CacheEvent } from './cache.ts';
 import { buildTable, readRows, rowsToCsv, sortAndDedupe, tableToArrowFile, type ColumnSpec } from './table.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 const columns: ColumnSpec[] = [
   { name: 'k', kind: 'f64', nullable: false, doc: '' },

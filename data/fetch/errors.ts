@@ -1,4 +1,4 @@
-import { AmmsimError } from '../../sim/errors.ts';
+import { AmmsimError } from '../../sim/core/errors.ts';
 
 /**
  * A network fetch that failed for good: after the retry policy gave up, or at once when retrying cannot help

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FetchError, redactUrl } from './errors.ts';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseJsonBody, parseRetryAfter, requestWithRetry, type RetryEvent } from './http.ts';
 import { startFakeServer, testHttpDeps, type FakeReply, type FakeServer } from './testing/fakeServer.ts';
-import { Rng } from '../../sim/rng.ts';
+import { Rng } from '../../sim/core/rng.ts';
 
 let server: FakeServer | undefined;
 afterEach(async () => {

@@ -1,5 +1,5 @@
-import type { Rng } from '../../sim/rng.ts';
-import { AmmsimError } from '../../sim/errors.ts';
+import type { Rng } from '../../sim/core/rng.ts';
+import { AmmsimError } from '../../sim/core/errors.ts';
 import { FetchError } from './errors.ts';
 
 /**

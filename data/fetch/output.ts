@@ -1,6 +1,6 @@
 import { basename, dirname, extname } from 'node:path';
 import { writeFilesAtomic } from '../io/atomicWrite.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { buildTable, rowsToCsv, tableToArrowFile, type ColumnSpec, type Row } from './table.ts';
 
 /** What a fetcher returns: sorted, de-duplicated rows plus provenance for the Arrow schema metadata. */

@@ -1,5 +1,5 @@
 import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Uint32, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 
 /**
  * Row tables for fetched data: a fixed list of typed columns, rows as arrays of cells, written to and read

@@ -11,7 +11,7 @@ import { fakeServerScope, testHttpDeps, type FakeServer } from './testing/fakeSe
 import { loadFixture, nodeReply, type Fault, type Fixture, type NodeOptions } from './testing/fakeNode.ts';
 import { UNISWAP_V3_POOL_EVENTS_ABI } from './uniswapAbi.ts';
 import { decodeLogs, fetchPoolEvents, priceFromSqrtPriceX96, type PoolEventsProgress, type PoolEventsQuery } from './uniswapLogs.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 const V3 = loadFixture('uniswap_v3_usdc_weth_0x8ad5_logs.json');
 const V2 = loadFixture('uniswap_v2_usdc_weth_0xb4e1_logs.json');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeEventLog, decodeFunctionResult, encodeFunctionData, hexToString, toEventSelector, type Abi, type Hex } from 'viem';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { cacheDirFor, ChunkCache, type CacheEvent } from './cache.ts';
 import { redactUrl, RpcError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY, RetryableResponseError, type HttpDeps, type RetryEvent, type RetryPolicy } from './http.ts';

@@ -24,7 +24,7 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/engine/result.ts';
 
 /**

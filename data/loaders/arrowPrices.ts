@@ -13,8 +13,8 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { DateUnit, tableFromIPC, TimeUnit, Type, type Data, type DataType, type Table, type Vector } from 'apache-arrow';
-import { InputError } from '../../sim/errors.ts';
-import { makeSeries, type PriceSeries } from '../series.ts';
+import { InputError } from '../../sim/core/errors.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, PRICE_COLUMNS, TIMESTAMP_COLUMNS } from './csvPrices.ts';
 import { isoForMessage, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT } from './timestamps.ts';
 

@@ -24,8 +24,8 @@ import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import Papa from 'papaparse';
-import { InputError } from '../../sim/errors.ts';
-import { makeSeries, type PriceSeries } from '../series.ts';
+import { InputError } from '../../sim/core/errors.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { Float64Builder } from './columnBuilder.ts';
 import { isoForMessage, parseDecimal, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT, type UnixUnit } from './timestamps.ts';
 

@@ -6,9 +6,9 @@
  */
 import { open } from 'node:fs/promises';
 import { seriesGas, type GasModel } from '../../sim/engine/gas.ts';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
-import type { PriceSeries } from '../series.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';
 
 /** Accepted names of the gwei column, in order of preference. */

@@ -17,8 +17,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { ConfigError, InputError } from '../../sim/errors.ts';
-import { makeSeries, type PriceSeries } from '../series.ts';
+import { ConfigError, InputError } from '../../sim/core/errors.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { RowInputError } from './arrowPrices.ts';
 import { checkReadableFile, loadCsvPrices, type PriceTransform } from './csvPrices.ts';
 import { isoForMessage, unixToMs, unixUnitOf } from './timestamps.ts';

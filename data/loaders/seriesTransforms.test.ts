@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { makeSeries, type PriceSeries } from '../series.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { applyGapPolicy, derivePair, formatDuration, inferIntervalMs, parseInterval, resampleSeries } from './seriesTransforms.ts';
 
 const T0 = Date.UTC(2024, 0, 1);

@@ -3,8 +3,8 @@
  * Pure functions over {@link PriceSeries}; each returns a new series (inputs are not modified).
  */
 import { createHash } from 'node:crypto';
-import { ConfigError, InputError } from '../../sim/errors.ts';
-import { makeSeries, type PriceSeries } from '../series.ts';
+import { ConfigError, InputError } from '../../sim/core/errors.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { Float64Builder } from './columnBuilder.ts';
 import { isoForMessage } from './timestamps.ts';
 

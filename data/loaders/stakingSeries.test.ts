@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, ConfigError } from '../../sim/errors.ts';
+import { InputError, ConfigError } from '../../sim/core/errors.ts';
 import {
   aprAt,
   asOfIndex,

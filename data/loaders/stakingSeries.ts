@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import { ConfigError, InputError } from '../../sim/errors.ts';
+import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
 
 /**

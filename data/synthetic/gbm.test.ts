@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { generateGbm, GBM_DEFAULTS, GBM_MINUTE, MS_PER_YEAR, writeSeriesCsv } from './gbm.ts';
-import { Rng } from '../../sim/rng.ts';
+import { Rng } from '../../sim/core/rng.ts';
 import { loadCsvPrices } from '../loaders/csvPrices.ts';
 
 function logReturns(p: Float64Array): number[] {

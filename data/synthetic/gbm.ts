@@ -16,9 +16,9 @@
  * The series has `steps` rows: row 0 is `startPrice` at `startMs`, row k is at `startMs + k·stepMs`.
  */
 import { createHash } from 'node:crypto';
-import { ConfigError } from '../../sim/errors.ts';
-import { Rng } from '../../sim/rng.ts';
-import { makeSeries, type PriceSeries } from '../series.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import { Rng } from '../../sim/core/rng.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 
 export interface GbmParams {
   /** Price at row 0 (quote per one base), > 0. */

@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { formatCsvNumber } from '../io/timeseriesFile.ts';
-import type { PriceSeries } from '../series.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
 
 /** The CSV text of {@link writeSeriesCsv}. */
 export function seriesToCsv(series: PriceSeries): string {

@@ -4,7 +4,7 @@ import { constantGas } from '../../sim/engine/gas.ts';
 import { createEnginePool } from '../../sim/pools/createEnginePool.ts';
 import { resolveBacktestConfig } from '../../sim/engine/config.ts';
 import { createV3Replayer } from '../../sim/replay/v3Replay.ts';
-import { Rng } from '../../sim/rng.ts';
+import { Rng } from '../../sim/core/rng.ts';
 import { rebalanceStrategy } from '../../strategies/lp/rebalance.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { median, timeIt, type BenchResult } from './run.ts';

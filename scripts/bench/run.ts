@@ -14,8 +14,8 @@ import { GBM_MINUTE, generateGbm, writeSeriesCsv } from '../../data/synthetic/gb
 import { runEngine } from '../../sim/engine/engine.ts';
 import type { Timeseries } from '../../sim/engine/result.ts';
 import { constantGas } from '../../sim/engine/gas.ts';
-import { V2FloatPool } from '../../sim/pools/v2FloatPool.ts';
-import { Rng } from '../../sim/rng.ts';
+import { V2FloatPool } from '../../sim/pools/v2/v2FloatPool.ts';
+import { Rng } from '../../sim/core/rng.ts';
 import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { extraBenches } from './extra.ts';

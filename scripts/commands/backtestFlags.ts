@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
 import type { LoadSeriesOptions } from '../../data/loadSeries.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
-import { ConfigError, InputError } from '../../sim/errors.ts';
+import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
 
 const d = BACKTEST_DEFAULTS;

@@ -10,7 +10,7 @@ import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolve
 import { SCENARIO_METHODS } from '../../sim/compare/scenarios.ts';
 import { windowSeries } from '../../sim/compare/window.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
-import { ConfigError, didYouMean } from '../../sim/errors.ts';
+import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';

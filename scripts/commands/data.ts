@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { ConfigError } from '../../sim/errors.ts';
-import { Rng } from '../../sim/rng.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import { Rng } from '../../sim/core/rng.ts';
 import { BINANCE_DEFAULTS, checkBinanceQuery, fetchBinanceKlines, parseTimeFlag, type BinanceProgress } from '../../data/fetch/binance.ts';
 import { DEFAULT_RETRY_POLICY, realHttpDeps, type HttpDeps, type RetryPolicy } from '../../data/fetch/http.ts';
 import { checkOutPath, writeFetchOutput, type FetchResult } from '../../data/fetch/output.ts';

@@ -5,7 +5,7 @@ import { escapeHtml, renderPage } from '../../reports/html.ts';
 import type { PriceRange } from '../../reports/ilCurve.ts';
 import { formatIlTable, ilTableRows } from '../../reports/ilTable.ts';
 import { renderChartSvg } from '../../reports/svg.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 export interface IlArgs {
   readonly price: string;

@@ -2,10 +2,10 @@ import { rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
-import { ConfigError } from '../../sim/errors.ts';
-import { readPoolEvents } from '../../sim/realReplay/poolEvents.ts';
-import { divergenceCsv, replayRealEvents, type DivergenceSummary } from '../../sim/realReplay/replayEvents.ts';
-import { parseTimestampArg } from '../../sim/realReplay/timeArg.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
+import { divergenceCsv, replayRealEvents, type DivergenceSummary } from '../../sim/replay/real/replayEvents.ts';
+import { parseTimestampArg } from '../../sim/replay/real/timeArg.ts';
 
 export interface RealReplayArgs {
   events?: string;

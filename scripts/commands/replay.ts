@@ -2,7 +2,7 @@ import { rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
-import { AmmsimError, ConfigError, InputError } from '../../sim/errors.ts';
+import { AmmsimError, ConfigError, InputError } from '../../sim/core/errors.ts';
 import { REPLAY_DEFAULTS, ReplayMismatchError, replayJsonl } from '../../sim/replay/jsonl.ts';
 import type { Replayer } from '../../sim/replay/types.ts';
 import { createV2Replayer } from '../../sim/replay/v2Replay.ts';

@@ -7,7 +7,7 @@ import type { ReportRun } from '../../reports/model.ts';
 import { readRunDir } from '../../reports/runDir.ts';
 import { renderChartSvg } from '../../reports/svg.ts';
 import type { BacktestResult } from '../../sim/engine/result.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 export interface ReportArgs {
   readonly run: readonly string[];

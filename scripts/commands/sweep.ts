@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { runSweep, SWEEPABLE, sweepToCsv, type SweepKey } from '../../sim/sweep.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';

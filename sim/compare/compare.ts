@@ -1,4 +1,4 @@
-import type { PriceSeries } from '../../data/series.ts';
+import type { PriceSeries } from '../core/series.ts';
 import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { loadStrategyFactory } from '../../strategies/registry.ts';
 import type { LpStrategyFactory } from '../../strategies/types.ts';
@@ -6,7 +6,7 @@ import { simulateStaking, type StakingParams, type StakingResult } from '../../s
 import { runBacktest } from '../engine/backtest.ts';
 import { configForOutput, type BacktestConfig } from '../engine/config.ts';
 import type { BacktestResult, Timeseries } from '../engine/result.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { breakevenStakingApr, requiredFeeApr } from '../metrics/breakeven.ts';
 import { maxDrawdown } from '../metrics/drawdown.ts';
 import { simpleApr, yearsBetween } from '../metrics/returns.ts';

@@ -6,14 +6,14 @@ import { loadStrategyFactory } from '../../strategies/registry.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../../strategies/trader/noise.ts';
 import { createEnginePool } from '../pools/createEnginePool.ts';
-import { V2FloatPool } from '../pools/v2FloatPool.ts';
-import { Rng } from '../rng.ts';
+import { V2FloatPool } from '../pools/v2/v2FloatPool.ts';
+import { Rng } from '../core/rng.ts';
 import { runEngine } from './engine.ts';
 import { constantGas } from './gas.ts';
 import { NO_ACTIONS } from '../../strategies/types.ts';
 import { runBacktest } from './backtest.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './config.ts';
-import { gbmPath, seriesOf } from './testing.ts';
+import { gbmPath, seriesOf } from './testing/engineTesting.ts';
 
 const cfg = (over: Partial<BacktestConfig>): BacktestConfig => resolveBacktestConfig(over as Record<string, unknown>);
 

@@ -1,4 +1,4 @@
-import type { PriceSeries } from '../../data/series.ts';
+import type { PriceSeries } from '../core/series.ts';
 import { resolveParams } from '../../strategies/define.ts';
 import { loadStrategyFactory } from '../../strategies/registry.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
@@ -7,11 +7,11 @@ import type { LpStrategyFactory, TraderStrategy } from '../../strategies/types.t
 import { maxDrawdown } from '../metrics/drawdown.ts';
 import { returnStats, simpleApr, yearsBetween } from '../metrics/returns.ts';
 import { createEnginePool } from '../pools/createEnginePool.ts';
-import { Rng } from '../rng.ts';
+import { Rng } from '../core/rng.ts';
 import { configForOutput, type BacktestConfig } from './config.ts';
 import { runEngine } from './engine.ts';
 import { constantGas, type GasModel } from './gas.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { BacktestResult, Summary, Timeseries } from './result.ts';
 
 export interface BacktestOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSeries } from '../../data/series.ts';
+import { makeSeries } from '../core/series.ts';
 import { asOfIndex, constantGas, GAS_UNITS, seriesGas } from './gas.ts';
 
 function series(ts: number[], px: number[]) {

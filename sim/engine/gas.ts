@@ -17,8 +17,8 @@
  * compound into the reserves, so collect is free) are order-of-magnitude values of typical mainnet
  * receipts of UniswapV2Router02 calls, not a measured snapshot. Override them per action where it matters.
  */
-import type { PriceSeries } from '../../data/series.ts';
-import { ConfigError } from '../errors.ts';
+import type { PriceSeries } from '../core/series.ts';
+import { ConfigError } from '../core/errors.ts';
 
 export type GasAction = 'mint' | 'burn' | 'collect' | 'swap';
 

@@ -1,4 +1,4 @@
-import type { SeriesProvenance } from '../../data/series.ts';
+import type { SeriesProvenance } from '../core/series.ts';
 
 /**
  * Per-step record columns, in this fixed order (timeseries.arrow / timeseries.csv). Every column is a

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import { parseAprCsv, parseLstPriceCsv } from '../../data/loaders/stakingSeries.ts';
 import { simulateStaking, STAKING_DEFAULTS, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
 import { breakevenStakingApr, requiredFeeApr, solveIncreasing } from './breakeven.ts';

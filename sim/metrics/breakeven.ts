@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../core/errors.ts';
 import type { Compounding } from '../../strategies/staking/compounding.ts';
 import { DAYS_PER_YEAR } from '../../strategies/staking/compounding.ts';
 

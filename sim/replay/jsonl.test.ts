@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { describeMismatch, firstMismatch, parseJsonlLine, readJsonlCases, replayJsonl, ReplayMismatchError } from './jsonl.ts';
 import type { Replayer } from './types.ts';
 

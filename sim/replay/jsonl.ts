@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { AmmsimError, InputError } from '../errors.ts';
+import { AmmsimError, InputError } from '../core/errors.ts';
 import type { Replayer } from './types.ts';
 
 /** Defaults of `ammsim replay` (flags override). */

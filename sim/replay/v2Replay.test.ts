@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { createV2Replayer } from './v2Replay.ts';
 
 // Ground truth: the deployed UniswapV2Pair bytecode's results (../shared/oracle/README.md). Never copied here.

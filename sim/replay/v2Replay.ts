@@ -13,9 +13,9 @@
  *   as the oracle's harness does, an exact-output swap of 0 reports amountIn = 1 (see below).
  * - `swapRaw` {amount0In, amount1In, amount0Out, amount1Out} → {state}
  */
-import { InputError, PoolError } from '../errors.ts';
+import { InputError, PoolError } from '../core/errors.ts';
 import { MAX_UINT256 } from '../math/v2/constantProduct.ts';
-import { V2Pair } from '../pools/v2Pair.ts';
+import { V2Pair } from '../pools/v2/v2Pair.ts';
 import type { Replayer } from './types.ts';
 
 export interface V2ReplayerOptions {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { createV3Replayer } from './v3Replay.ts';
 
 // Ground truth: the deployed v3-core 1.0.1 UniswapV3Pool bytecode's own results, run in an in-process EVM

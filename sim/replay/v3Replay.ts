@@ -1,6 +1,6 @@
-import { ConfigError, InputError, PoolError } from '../errors.ts';
+import { ConfigError, InputError, PoolError } from '../core/errors.ts';
 import { MAX_UINT128 } from '../math/v3/fixedPoint.ts';
-import { V3Pool, type V3PositionView } from '../pools/v3Pool.ts';
+import { V3Pool, type V3PositionView } from '../pools/v3/v3Pool.ts';
 import type { Replayer } from './types.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { defineStrategy } from '../define.ts';
 import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { parseAprCsv } from '../../data/loaders/stakingSeries.ts';
 import { stakingGrowth, MS_PER_DAY } from './compounding.ts';
 

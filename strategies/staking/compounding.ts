@@ -1,4 +1,4 @@
-import { InputError } from '../../sim/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { asOfIndex, type AprSeries } from '../../data/loaders/stakingSeries.ts';
 
 /**

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { loadAprSeries, parseLstPriceCsv, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { simulateStaking, STAKING_DEFAULTS, type StakingParams } from './staking.ts';
 

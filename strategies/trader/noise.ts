@@ -1,4 +1,4 @@
-import { ConfigError } from '../../sim/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { NO_SWAPS, type SwapIntent, type TraderContext, type TraderStrategy } from '../types.ts';
 
 export interface NoiseTraderParams {

@@ -5,7 +5,7 @@ import { afterEach } from 'vitest';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { HttpDeps } from '../http.ts';
-import { Rng } from '../../../sim/rng.ts';
+import { Rng } from '../../../sim/core/rng.ts';
 
 /**
  * Test helper: a local HTTP server on 127.0.0.1 (ephemeral port) that serves scripted responses. It is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { revertReason as reason } from '../../revertReason.ts';
+import { revertReason as reason } from '../../core/revertReason.ts';
 import fc from 'fast-check';
 import {
   getAmountIn,

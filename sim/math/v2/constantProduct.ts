@@ -10,7 +10,7 @@
  * Reverts are thrown as PoolError with the contract's reason string. Hot loops may pass a precomputed
  * {@link V2FeeFraction} instead of the pips number.
  */
-import { InvariantError, PoolError } from '../../errors.ts';
+import { InvariantError, PoolError } from '../../core/errors.ts';
 
 /** 2^112 − 1: the largest reserve a pair can hold (`uint112`); above it `_update` reverts `UniswapV2: OVERFLOW`. */
 export const MAX_UINT112 = (1n << 112n) - 1n;

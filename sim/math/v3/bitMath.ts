@@ -1,4 +1,4 @@
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 
 /**
  * Bit scans over a uint256, mirroring v3-core `BitMath.sol` (both revert on 0 with a bare `require`).

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { revertReason as reason } from '../../revertReason.ts';
+import { revertReason as reason } from '../../core/revertReason.ts';
 import { describe, expect, it } from 'vitest';
 import { MAX_UINT256 } from './fixedPoint.ts';
 import { mulDiv, mulDivRoundingUp } from './fullMath.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { MAX_UINT128 } from './fixedPoint.ts';
 import { addDelta } from './liquidityMath.ts';
 

@@ -1,4 +1,4 @@
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { TWO_POW_128 } from './fixedPoint.ts';
 
 /**

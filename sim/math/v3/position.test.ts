@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { MAX_UINT128, MAX_UINT256, Q128 } from './fixedPoint.ts';
 import { update } from './position.ts';
 

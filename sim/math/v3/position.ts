@@ -1,4 +1,4 @@
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { MAX_UINT128, MAX_UINT256 } from './fixedPoint.ts';
 import { addDelta } from './liquidityMath.ts';
 

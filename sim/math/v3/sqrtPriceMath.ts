@@ -1,4 +1,4 @@
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { divRoundingUp, mulDivRoundingUp } from './fullMath.ts';
 import { TWO_POW_160, TWO_POW_255, TWO_POW_256 } from './fixedPoint.ts';
 

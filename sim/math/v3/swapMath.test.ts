@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { MAX_UINT128, MAX_UINT256, TWO_POW_160, TWO_POW_255 } from './fixedPoint.ts';
 import { getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrtPriceMath.ts';
 import { computeSwapStep } from './swapMath.ts';

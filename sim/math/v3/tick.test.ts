@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { MAX_UINT128, MAX_UINT256 } from './fixedPoint.ts';
 import { cross, getFeeGrowthInside, tickSpacingToMaxLiquidityPerTick, update, type TickInfo } from './tick.ts';
 

@@ -1,4 +1,4 @@
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { MAX_INT128, MAX_UINT128, MAX_UINT256, MIN_INT128 } from './fixedPoint.ts';
 import { addDelta } from './liquidityMath.ts';
 import { MAX_TICK, MIN_TICK } from './tickMath.ts';

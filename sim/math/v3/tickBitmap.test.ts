@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { flipTick, nextInitializedTickWithinOneWord, type TickBitmap } from './tickBitmap.ts';
 
 // Cases: Uniswap/v3-core test/TickBitmap.spec.ts (TickBitmapTest uses tick spacing 1).

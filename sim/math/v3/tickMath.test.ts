@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PoolError } from '../../errors.ts';
+import { PoolError } from '../../core/errors.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from './tickMath.ts';
 import { encodePriceSqrt } from './vectors/encodePriceSqrt.ts';
 

@@ -1,5 +1,5 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
-import { ConfigError, PoolError } from '../errors.ts';
+import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import { ConfigError, PoolError } from '../../core/errors.ts';
 import {
   computeSwapStepFloat,
   getAmount0DeltaFloat,
@@ -11,7 +11,7 @@ import {
   MAX_TICK_FLOAT,
   MIN_TICK_FLOAT,
   type SwapStepFloat,
-} from '../math/v3/float.ts';
+} from '../../math/v3/float.ts';
 import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } from './v3Liquidity.ts';
 
 /**

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Replayer } from '../../replay/types.ts';
+import type { Replayer } from '../../../replay/types.ts';
 import { v2ScenarioAt } from './scenariosV2.ts';
 import { runV3Differential as runDifferential, type Mismatch } from './v3Differential.ts';
 import { createV2Evm, libraryAmountIn, libraryAmountOut, type V2EvmHarness } from './v2Evm.ts';
@@ -17,7 +17,7 @@ const SCENARIOS = 200;
 
 async function loadV2Replayer(): Promise<{ ok: true; create: () => Replayer } | { ok: false; reason: string }> {
   try {
-    const mod = (await import('../../replay/v2Replay.ts')) as { createV2Replayer?: () => Replayer };
+    const mod = (await import('../../../replay/v2Replay.ts')) as { createV2Replayer?: () => Replayer };
     const create = mod.createV2Replayer;
     if (typeof create !== 'function') return { ok: false, reason: 'sim/replay/v2Replay.ts exports no createV2Replayer' };
     create().apply({ type: 'initialize' }, 1);

@@ -1,6 +1,6 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
-import { ConfigError, PoolError } from '../errors.ts';
-import { amountInToPrice } from '../math/v2/constantProduct.float.ts';
+import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import { ConfigError, PoolError } from '../../core/errors.ts';
+import { amountInToPrice } from '../../math/v2/constantProduct.float.ts';
 import { v2PositionView, v2SnapRange } from './v2Common.ts';
 
 /**

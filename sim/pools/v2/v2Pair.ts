@@ -20,7 +20,7 @@
  * The LP fee is in pips (3000 = 0.30 %, the contract's 997/1000). Not modelled: price accumulators (TWAP),
  * skim/sync and donations (pair balances always equal reserves here), permit, and LP transfers between owners.
  */
-import { InvariantError, PoolError } from '../errors.ts';
+import { InvariantError, PoolError } from '../../core/errors.ts';
 import {
   getAmountIn,
   getAmountOut,
@@ -34,7 +34,7 @@ import {
   sqrt,
   v2FeeFraction,
   type V2FeeFraction,
-} from '../math/v2/constantProduct.ts';
+} from '../../math/v2/constantProduct.ts';
 
 export interface V2PairParams {
   /** LP fee in pips (parts per million); default 3000 = 0.30 %. */

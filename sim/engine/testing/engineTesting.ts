@@ -1,5 +1,5 @@
-import { makeSeries, type PriceSeries } from '../../data/series.ts';
-import { generateGbm, MS_PER_YEAR } from '../../data/synthetic/gbm.ts';
+import { makeSeries, type PriceSeries } from '../../core/series.ts';
+import { generateGbm, MS_PER_YEAR } from '../../../data/synthetic/gbm.ts';
 
 /**
  * Test helpers: small in-memory series. (The documented synthetic generator for users lives in

@@ -1,7 +1,7 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
-import { ConfigError, PoolError } from '../errors.ts';
-import { quote as quoteV2 } from '../math/v2/constantProduct.ts';
-import { amountInToPrice } from '../math/v2/constantProduct.float.ts';
+import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import { ConfigError, PoolError } from '../../core/errors.ts';
+import { quote as quoteV2 } from '../../math/v2/constantProduct.ts';
+import { amountInToPrice } from '../../math/v2/constantProduct.float.ts';
 import { V2Pair } from './v2Pair.ts';
 import { v2PositionView, v2SnapRange } from './v2Common.ts';
 

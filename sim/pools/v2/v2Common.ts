@@ -1,5 +1,5 @@
-import type { PositionView, PriceRange } from '../engine/enginePool.ts';
-import { ConfigError } from '../errors.ts';
+import type { PositionView, PriceRange } from '../enginePool.ts';
+import { ConfigError } from '../../core/errors.ts';
 
 /**
  * Shared by the v2 engine pools (float and exact): a full-range position's view. `baseTotal`/`quoteTotal`

@@ -1,9 +1,9 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../engine/enginePool.ts';
-import { ConfigError, InvariantError, PoolError } from '../errors.ts';
-import { MAX_UINT256, Q128, Q96 } from '../math/v3/fixedPoint.ts';
-import { mulDiv } from '../math/v3/fullMath.ts';
-import { getAmount0Delta, getAmount1Delta } from '../math/v3/sqrtPriceMath.ts';
-import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../math/v3/tickMath.ts';
+import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
+import { MAX_UINT256, Q128, Q96 } from '../../math/v3/fixedPoint.ts';
+import { mulDiv } from '../../math/v3/fullMath.ts';
+import { getAmount0Delta, getAmount1Delta } from '../../math/v3/sqrtPriceMath.ts';
+import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
 import { tickPrice } from './v3FloatPool.ts';
 import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks } from './v3Liquidity.ts';

@@ -1,15 +1,15 @@
-import { ConfigError, InvariantError, PoolError } from '../errors.ts';
+import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
 import {
   MAX_UINT128,
   MAX_UINT256,
   MAX_INT128,
   TWO_POW_160,
   TWO_POW_255,
-} from '../math/v3/fixedPoint.ts';
-import { addDelta } from '../math/v3/liquidityMath.ts';
-import { update as updatePosition, type PositionInfo } from '../math/v3/position.ts';
-import { getAmount0DeltaSigned, getAmount1DeltaSigned } from '../math/v3/sqrtPriceMath.ts';
-import { computeSwapStep, type SwapStepResult } from '../math/v3/swapMath.ts';
+} from '../../math/v3/fixedPoint.ts';
+import { addDelta } from '../../math/v3/liquidityMath.ts';
+import { update as updatePosition, type PositionInfo } from '../../math/v3/position.ts';
+import { getAmount0DeltaSigned, getAmount1DeltaSigned } from '../../math/v3/sqrtPriceMath.ts';
+import { computeSwapStep, type SwapStepResult } from '../../math/v3/swapMath.ts';
 import {
   cross,
   getFeeGrowthInside,
@@ -17,9 +17,9 @@ import {
   update as updateTick,
   type FeeGrowthInside,
   type TickInfo,
-} from '../math/v3/tick.ts';
-import { flipTick, nextInitializedTickWithinOneWord, type NextTickResult, type TickBitmap } from '../math/v3/tickBitmap.ts';
-import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from '../math/v3/tickMath.ts';
+} from '../../math/v3/tick.ts';
+import { flipTick, nextInitializedTickWithinOneWord, type NextTickResult, type TickBitmap } from '../../math/v3/tickBitmap.ts';
+import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from '../../math/v3/tickMath.ts';
 
 /**
  * # V3Pool: a bit-exact, in-memory mirror of `UniswapV3Pool` (v3-core 1.0.1)

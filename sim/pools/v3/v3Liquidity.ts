@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { PriceRange } from '../engine/enginePool.ts';
-import { ConfigError, didYouMean, InputError } from '../errors.ts';
+import type { PriceRange } from '../enginePool.ts';
+import { ConfigError, didYouMean, InputError } from '../../core/errors.ts';
 import {
   getAmount0DeltaFloat,
   getAmount1DeltaFloat,
@@ -9,7 +9,7 @@ import {
   getTickAtPriceFloat,
   MAX_TICK_FLOAT,
   MIN_TICK_FLOAT,
-} from '../math/v3/float.ts';
+} from '../../math/v3/float.ts';
 
 /**
  * # Background liquidity for v3 backtests

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { Replayer } from '../../replay/types.ts';
+import type { Replayer } from '../../../replay/types.ts';
 import type { V3EvmHarness } from './v3Evm.ts';
 
 export type ScenarioEvent = Readonly<Record<string, unknown>>;
@@ -102,7 +102,7 @@ export async function loadV3Replayer(repoRoot: string = process.cwd()): Promise<
   if (!existsSync(file)) return { ok: false, reason: 'sim/replay/v3Replay.ts does not exist yet' };
   let mod: { createV3Replayer?: () => Replayer };
   try {
-    mod = (await import('../../replay/v3Replay.ts')) as { createV3Replayer?: () => Replayer };
+    mod = (await import('../../../replay/v3Replay.ts')) as { createV3Replayer?: () => Replayer };
   } catch (err) {
     return { ok: false, reason: `sim/replay/v3Replay.ts does not load: ${err instanceof Error ? err.message : String(err)}` };
   }

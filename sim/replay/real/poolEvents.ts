@@ -13,7 +13,7 @@
  * Rows are returned sorted by (block_number, log_index), the chain's total order.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 export type PoolEventKind = 'SWAP' | 'MINT' | 'BURN' | 'COLLECT';
 

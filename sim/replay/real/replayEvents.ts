@@ -38,11 +38,11 @@
  * pool's fee growth inside its range (exactly the contract's accounting) and valued at the logged price of
  * that swap.
  */
-import { InvariantError, PoolError } from '../errors.ts';
-import { MAX_UINT256, Q128 } from '../math/v3/fixedPoint.ts';
-import { mulDiv } from '../math/v3/fullMath.ts';
-import { cross, type TickInfo } from '../math/v3/tick.ts';
-import { V3Pool, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, type V3PoolSnapshot, type V3SwapQuote } from '../pools/v3Pool.ts';
+import { InvariantError, PoolError } from '../../core/errors.ts';
+import { MAX_UINT256, Q128 } from '../../math/v3/fixedPoint.ts';
+import { mulDiv } from '../../math/v3/fullMath.ts';
+import { cross, type TickInfo } from '../../math/v3/tick.ts';
+import { V3Pool, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from './poolEvents.ts';
 
 export interface InsertedPosition {

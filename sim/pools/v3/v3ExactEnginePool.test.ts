@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getAmount0Delta, getAmount1Delta } from '../math/v3/sqrtPriceMath.ts';
-import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../math/v3/tickMath.ts';
+import { getAmount0Delta, getAmount1Delta } from '../../math/v3/sqrtPriceMath.ts';
+import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
 import { getLiquidityForAmounts, sqrtPriceX96FromPrice, toHuman, toRawDown, V3ExactEnginePool } from './v3ExactEnginePool.ts';
 
 const Q96 = 2n ** 96n;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { revertReason as reasonOf } from '../revertReason.ts';
+import { revertReason as reasonOf } from '../../core/revertReason.ts';
 import { describe, expect, it } from 'vitest';
-import { InvariantError, PoolError } from '../errors.ts';
-import { getSqrtRatioAtTick, getTickAtSqrtRatio } from '../math/v3/tickMath.ts';
-import { encodePriceSqrt } from '../math/v3/vectors/encodePriceSqrt.ts';
-import { SNAPSHOT_POOLS, SNAPSHOT_SWAPS } from '../math/v3/vectors/uniswapV3PoolSwaps.cases.ts';
-import { SWAP_SNAPSHOT } from '../math/v3/vectors/uniswapV3PoolSwaps.snapshot.ts';
+import { InvariantError, PoolError } from '../../core/errors.ts';
+import { getSqrtRatioAtTick, getTickAtSqrtRatio } from '../../math/v3/tickMath.ts';
+import { encodePriceSqrt } from '../../math/v3/vectors/encodePriceSqrt.ts';
+import { SNAPSHOT_POOLS, SNAPSHOT_SWAPS } from '../../math/v3/vectors/uniswapV3PoolSwaps.cases.ts';
+import { SWAP_SNAPSHOT } from '../../math/v3/vectors/uniswapV3PoolSwaps.snapshot.ts';
 import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, V3Pool } from './v3Pool.ts';
 
 const SEED = 20240610;

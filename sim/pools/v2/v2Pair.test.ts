@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { revertReason as reason } from '../revertReason.ts';
+import { revertReason as reason } from '../../core/revertReason.ts';
 import fc from 'fast-check';
-import { PoolError } from '../errors.ts';
-import { getAmountOut, MAX_UINT112 } from '../math/v2/constantProduct.ts';
-import { getAmountOutFloat } from '../math/v2/constantProduct.float.ts';
+import { PoolError } from '../../core/errors.ts';
+import { getAmountOut, MAX_UINT112 } from '../../math/v2/constantProduct.ts';
+import { getAmountOutFloat } from '../../math/v2/constantProduct.float.ts';
 import { V2Pair } from './v2Pair.ts';
 
 const SEED = 0x5eed2;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_SQRT_RATIO, MIN_SQRT_RATIO, V3Pool } from '../pools/v3Pool.ts';
+import { MAX_SQRT_RATIO, MIN_SQRT_RATIO, V3Pool } from '../../pools/v3/v3Pool.ts';
 import { readPoolEvents, type PoolEventRow } from './poolEvents.ts';
 import { divergenceCsv, quantiles, replayRealEvents } from './replayEvents.ts';
 

@@ -4,7 +4,7 @@
  * equal. Larger runs: `npx tsx scripts/fuzz-v3.ts --runs 10000 --seed N`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Replayer } from '../../replay/types.ts';
+import type { Replayer } from '../../../replay/types.ts';
 import { v3ScenarioAt } from './scenarios.ts';
 import { loadV3Replayer, minimiseV3Mismatch, runV3Differential, type Mismatch } from './v3Differential.ts';
 import { createV3Evm, type V3EvmHarness } from './v3Evm.ts';

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadV3Replayer } from './v3Differential.ts';
 import { createV2Evm } from './v2Evm.ts';
 import { createV3Evm, type V3EvmHarness } from './v3Evm.ts';
-import type { Replayer } from '../../replay/types.ts';
+import type { Replayer } from '../../../replay/types.ts';
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'regressions');
 const ALL = readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
@@ -74,7 +74,7 @@ describe('v3 regression case files', () => {
       it(`behavior: ${file}: the EVM still produces every expect and createV2Replayer reproduces it`, async () => {
         const cases = readCases(file);
         const results = await harness.runScenario(cases.map((c) => c.event));
-        const { createV2Replayer } = (await import('../../replay/v2Replay.ts')) as { createV2Replayer: () => Replayer };
+        const { createV2Replayer } = (await import('../../../replay/v2Replay.ts')) as { createV2Replayer: () => Replayer };
         const replayer = createV2Replayer();
         cases.forEach((c, i) => {
           expect({ line: i + 1, result: results[i] }).toEqual({ line: i + 1, result: c.expect });

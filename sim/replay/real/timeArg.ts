@@ -1,5 +1,5 @@
-import { parseIsoUtcMs } from '../../data/loaders/timestamps.ts';
-import { ConfigError } from '../errors.ts';
+import { parseIsoUtcMs } from '../../../data/loaders/timestamps.ts';
+import { ConfigError } from '../../core/errors.ts';
 
 /** A `--from`/`--to` time: ISO-8601 (no zone = UTC) or unix seconds. Returns unix seconds. */
 export function parseTimestampArg(flag: string, v: string): number {
