@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { BacktestResult, LpEvent, Summary } from '../sim/engine/result.ts';
+import type { BacktestResult, LpEvent, Summary } from '../sim/metrics/record.ts';
 import { InvariantError } from '../sim/core/errors.ts';
 import { reportCharts, type ReportChart } from './charts/index.ts';
 import { exactJson, formatMetric, metricRows } from './metrics.ts';

@@ -3,7 +3,7 @@
  * and the terminal table so both say the same thing. Keys not listed here (future extensions) are still shown,
  * after the known ones, sorted by name, with a plain number format.
  */
-import type { Summary } from '../sim/engine/result.ts';
+import type { Summary } from '../sim/metrics/record.ts';
 
 export type MetricFormat = 'quote' | 'fraction' | 'count' | 'ratio' | 'years' | 'integer';
 

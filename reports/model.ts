@@ -1,4 +1,4 @@
-import type { BacktestResult } from '../sim/engine/result.ts';
+import type { BacktestResult } from '../sim/metrics/record.ts';
 
 /**
  * An extra value line drawn beside a run's LP value (e.g. `staking` from `ammsim compare`, or another

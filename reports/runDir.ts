@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTimeseriesArrow } from '../data/io/timeseriesFile.ts';
-import type { BacktestResult, LpEvent, Summary } from '../sim/engine/result.ts';
+import { readTimeseriesArrow } from './timeseriesFile.ts';
+import type { BacktestResult, LpEvent, Summary } from '../sim/metrics/record.ts';
 import { InputError } from '../sim/core/errors.ts';
 
 function readJson(file: string, what: string): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Summary } from '../sim/engine/result.ts';
+import type { Summary } from '../sim/metrics/record.ts';
 import { defaultRunLabel } from './html.ts';
 import { formatMetric } from './metrics.ts';
 import { formatCompareTable, formatSummaryTable, shouldUseColor } from './terminal.ts';

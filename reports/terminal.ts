@@ -2,7 +2,7 @@
  * Summary tables for the terminal: compact (fits 80 columns), plain text unless colour is asked for.
  * Callers decide colour with {@link shouldUseColor} (NO_COLOR, non-TTY → no colour).
  */
-import type { Summary } from '../sim/engine/result.ts';
+import type { Summary } from '../sim/metrics/record.ts';
 import { formatMetric, METRICS, type MetricInfo } from './metrics.ts';
 
 export interface TerminalTableOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
-import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/engine/result.ts';
+import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../sim/metrics/record.ts';
 import { readTimeseriesArrow, readTimeseriesArrowMetadata, timeseriesArrowChunks, timeseriesToCsv, writeTimeseriesArrow } from './timeseriesFile.ts';
 
 const FC_SEED = 20240101;

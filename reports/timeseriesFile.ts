@@ -24,8 +24,8 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { InputError } from '../../sim/core/errors.ts';
-import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/engine/result.ts';
+import { InputError } from '../sim/core/errors.ts';
+import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../sim/metrics/record.ts';
 
 /**
  * Serialises a timeseries to Arrow IPC file bytes. Vectors are built straight from the Float64Arrays

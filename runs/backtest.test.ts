@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineStrategy, resolveParams } from '../../strategies/define.ts';
-import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
-import { loadStrategyFactory } from '../../strategies/registry.ts';
-import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
-import { createNoiseTrader } from '../../strategies/trader/noise.ts';
-import { createEnginePool } from '../pools/createEnginePool.ts';
-import { V2FloatPool } from '../pools/v2/v2FloatPool.ts';
-import { Rng } from '../core/rng.ts';
-import { runEngine } from './engine.ts';
-import { constantGas } from './gas.ts';
-import { NO_ACTIONS } from '../../strategies/types.ts';
+import { defineStrategy, resolveParams } from '../strategies/define.ts';
+import { fullRangeStrategy } from '../strategies/lp/fullRange.ts';
+import { loadStrategyFactory } from '../strategies/registry.ts';
+import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
+import { createNoiseTrader } from '../strategies/trader/noise.ts';
+import { createEnginePool } from './createPool.ts';
+import { V2FloatPool } from '../sim/pools/v2/v2FloatPool.ts';
+import { Rng } from '../sim/core/rng.ts';
+import { runEngine } from '../sim/engine/engine.ts';
+import { constantGas } from '../sim/engine/gas.ts';
+import { NO_ACTIONS } from '../sim/engine/strategy.ts';
 import { runBacktest } from './backtest.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './config.ts';
-import { gbmPath, seriesOf } from './testing/engineTesting.ts';
+import { gbmPath, seriesOf } from '../sim/engine/testing/engineTesting.ts';
 
 const cfg = (over: Partial<BacktestConfig>): BacktestConfig => resolveBacktestConfig(over as Record<string, unknown>);
 

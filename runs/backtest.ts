@@ -1,18 +1,18 @@
-import type { PriceSeries } from '../core/series.ts';
-import { resolveParams } from '../../strategies/define.ts';
-import { loadStrategyFactory } from '../../strategies/registry.ts';
-import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
-import { createNoiseTrader } from '../../strategies/trader/noise.ts';
-import type { LpStrategyFactory, TraderStrategy } from '../../strategies/types.ts';
-import { maxDrawdown } from '../metrics/drawdown.ts';
-import { returnStats, simpleApr, yearsBetween } from '../metrics/returns.ts';
-import { createEnginePool } from '../pools/createEnginePool.ts';
-import { Rng } from '../core/rng.ts';
+import type { PriceSeries } from '../sim/core/series.ts';
+import { resolveParams } from '../strategies/define.ts';
+import { loadStrategyFactory } from '../strategies/registry.ts';
+import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
+import { createNoiseTrader } from '../strategies/trader/noise.ts';
+import type { LpStrategyFactory, TraderStrategy } from '../sim/engine/strategy.ts';
+import { maxDrawdown } from '../sim/metrics/drawdown.ts';
+import { returnStats, simpleApr, yearsBetween } from '../sim/metrics/returns.ts';
+import { createEnginePool } from './createPool.ts';
+import { Rng } from '../sim/core/rng.ts';
 import { configForOutput, type BacktestConfig } from './config.ts';
-import { runEngine } from './engine.ts';
-import { constantGas, type GasModel } from './gas.ts';
-import { ConfigError } from '../core/errors.ts';
-import type { BacktestResult, Summary, Timeseries } from './result.ts';
+import { runEngine } from '../sim/engine/engine.ts';
+import { constantGas, type GasModel } from '../sim/engine/gas.ts';
+import { ConfigError } from '../sim/core/errors.ts';
+import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
 
 export interface BacktestOptions {
   /** Progress callback (steps done, total), called every 65,536 steps and at the end. */

@@ -1,4 +1,4 @@
-import { ConfigError, didYouMean } from '../core/errors.ts';
+import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 
 /**
  * Everything a backtest run is configured by. Keys match the CLI flags in camelCase (`--pool-liquidity` →

@@ -1,11 +1,11 @@
-import type { BacktestConfig } from '../engine/config.ts';
-import type { EnginePool } from './enginePool.ts';
-import { ConfigError } from '../core/errors.ts';
-import { V2ExactEnginePool } from './v2/v2ExactEnginePool.ts';
-import { V2FloatPool } from './v2/v2FloatPool.ts';
-import { V3ExactEnginePool } from './v3/v3ExactEnginePool.ts';
-import { V3FloatPool } from './v3/v3FloatPool.ts';
-import { backgroundLiquidity, defaultTickSpacing, seedBackgroundLiquidity } from './v3/v3Liquidity.ts';
+import type { BacktestConfig } from './config.ts';
+import type { EnginePool } from '../sim/pools/enginePool.ts';
+import { ConfigError } from '../sim/core/errors.ts';
+import { V2ExactEnginePool } from '../sim/pools/v2/v2ExactEnginePool.ts';
+import { V2FloatPool } from '../sim/pools/v2/v2FloatPool.ts';
+import { V3ExactEnginePool } from '../sim/pools/v3/v3ExactEnginePool.ts';
+import { V3FloatPool } from '../sim/pools/v3/v3FloatPool.ts';
+import { backgroundLiquidity, defaultTickSpacing, seedBackgroundLiquidity } from '../sim/pools/v3/v3Liquidity.ts';
 
 /**
  * Builds the pool a backtest runs on, seeded at the first market price with the background liquidity

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSeries } from '../../data/loadSeries.ts';
+import { loadSeries } from '../data/loadSeries.ts';
 import { runBacktest } from './backtest.ts';
 import { resolveBacktestConfig } from './config.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBacktestConfig } from './engine/config.ts';
-import { gbmPath, seriesOf } from './engine/testing/engineTesting.ts';
-import { runBacktest } from './engine/backtest.ts';
+import { resolveBacktestConfig } from './config.ts';
+import { gbmPath, seriesOf } from '../sim/engine/testing/engineTesting.ts';
+import { runBacktest } from './backtest.ts';
 import { cartesian, runSweep, SWEEP_METRICS, sweepToCsv } from './sweep.ts';
 
 describe('sweep', () => {

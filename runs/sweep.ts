@@ -1,8 +1,8 @@
-import type { PriceSeries } from './core/series.ts';
-import { runBacktest } from './engine/backtest.ts';
-import type { Timeseries } from './engine/result.ts';
-import { resolveBacktestConfig, type BacktestConfig } from './engine/config.ts';
-import { ConfigError } from './core/errors.ts';
+import type { PriceSeries } from '../sim/core/series.ts';
+import { runBacktest } from './backtest.ts';
+import type { Timeseries } from '../sim/metrics/record.ts';
+import { resolveBacktestConfig, type BacktestConfig } from './config.ts';
+import { ConfigError } from '../sim/core/errors.ts';
 
 /** Summary metrics reported per sweep row, in column order. */
 export const SWEEP_METRICS = [

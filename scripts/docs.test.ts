@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TIMESERIES_COLUMNS } from '../sim/engine/result.ts';
-import { runBacktest } from '../sim/engine/backtest.ts';
-import { resolveBacktestConfig } from '../sim/engine/config.ts';
+import { TIMESERIES_COLUMNS } from '../sim/metrics/record.ts';
+import { runBacktest } from '../runs/backtest.ts';
+import { resolveBacktestConfig } from '../runs/config.ts';
 import { seriesOf } from '../sim/engine/testing/engineTesting.ts';
 import { COMMANDS } from './commands/index.ts';
 

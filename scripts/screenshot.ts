@@ -16,9 +16,9 @@ import { chromium } from 'playwright-core';
 import { writeFileAtomic } from '../data/io/atomicWrite.ts';
 import { loadSeries } from '../data/loadSeries.ts';
 import { buildReportFromRun } from '../reports/html.ts';
-import { runBacktest } from '../sim/engine/backtest.ts';
-import { resolveBacktestConfig } from '../sim/engine/config.ts';
-import type { BacktestResult } from '../sim/engine/result.ts';
+import { runBacktest } from '../runs/backtest.ts';
+import { resolveBacktestConfig } from '../runs/config.ts';
+import type { BacktestResult } from '../sim/metrics/record.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { seriesOptions } from './commands/backtestFlags.ts';
 

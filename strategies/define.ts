@@ -1,5 +1,5 @@
 import { ConfigError, didYouMean } from '../sim/core/errors.ts';
-import type { LpStrategy, LpStrategyFactory } from './types.ts';
+import type { LpStrategy, LpStrategyFactory } from '../sim/engine/strategy.ts';
 
 /**
  * Declares an LP strategy: its name, a description, its parameters with defaults, and `create`, which gets the

@@ -7,7 +7,7 @@ import { fullRangeStrategy } from './lp/fullRange.ts';
 import { holdStrategy } from './lp/hold.ts';
 import { rangeStrategy } from './lp/range.ts';
 import { rebalanceStrategy } from './lp/rebalance.ts';
-import type { LpStrategyFactory } from './types.ts';
+import type { LpStrategyFactory } from '../sim/engine/strategy.ts';
 
 /** The built-in LP strategies, by CLI name, in `--help` order. */
 export const BUILTIN_STRATEGIES: ReadonlyMap<string, LpStrategyFactory<Record<string, unknown>>> = new Map(

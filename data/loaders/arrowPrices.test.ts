@@ -5,8 +5,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { DateDay, Float64, Int64, Table, tableToIPC, TimestampMicrosecond, TimestampMillisecond, TimestampSecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { loadArrowPrices } from './arrowPrices.ts';
-import { writeTimeseriesArrow } from '../io/timeseriesFile.ts';
-import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/engine/result.ts';
+import { writeTimeseriesArrow } from '../../reports/timeseriesFile.ts';
+import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/metrics/record.ts';
 
 let dir = '';
 beforeAll(() => {

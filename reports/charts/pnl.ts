@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Timeseries } from '../../sim/engine/result.ts';
+import type { Timeseries } from '../../sim/metrics/record.ts';
 import type { ChartOptions, ReportRun } from '../model.ts';
 import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchArray, type ChartRow } from './common.ts';
 

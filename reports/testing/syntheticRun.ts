@@ -4,7 +4,7 @@
  * accrue in proportion to |ΔP| while in range, and one optional rebalance. Not a simulation; just consistent
  * enough columns to draw and check charts.
  */
-import { TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary, type Timeseries } from '../../sim/engine/result.ts';
+import { TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary, type Timeseries } from '../../sim/metrics/record.ts';
 import { positionAmountsPerLiquidity } from '../ilCurve.ts';
 
 export interface SyntheticRunParams {

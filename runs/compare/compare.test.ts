@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { makeSeries, type PriceSeries } from '../core/series.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { loadCsvPrices } from '../../data/loaders/csvPrices.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
-import { runBacktest } from '../engine/backtest.ts';
-import { resolveBacktestConfig, type BacktestConfig } from '../engine/config.ts';
-import { ConfigError } from '../core/errors.ts';
-import { Rng } from '../core/rng.ts';
+import { runBacktest } from '../backtest.ts';
+import { resolveBacktestConfig, type BacktestConfig } from '../config.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import { Rng } from '../../sim/core/rng.ts';
 import { COMPARE_DEFAULTS, parseList, resolveCompareOptions, type CompareOptions } from './config.ts';
 import { distributionOf, lpAlternatives, quantileSorted, runCompare, type CompareConfig } from './compare.ts';
 

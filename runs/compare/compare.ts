@@ -1,15 +1,15 @@
-import type { PriceSeries } from '../core/series.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
 import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { loadStrategyFactory } from '../../strategies/registry.ts';
-import type { LpStrategyFactory } from '../../strategies/types.ts';
+import type { LpStrategyFactory } from '../../sim/engine/strategy.ts';
 import { simulateStaking, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
-import { runBacktest } from '../engine/backtest.ts';
-import { configForOutput, type BacktestConfig } from '../engine/config.ts';
-import type { BacktestResult, Timeseries } from '../engine/result.ts';
-import { ConfigError } from '../core/errors.ts';
-import { breakevenStakingApr, requiredFeeApr } from '../metrics/breakeven.ts';
-import { maxDrawdown } from '../metrics/drawdown.ts';
-import { simpleApr, yearsBetween } from '../metrics/returns.ts';
+import { runBacktest } from '../backtest.ts';
+import { configForOutput, type BacktestConfig } from '../config.ts';
+import type { BacktestResult, Timeseries } from '../../sim/metrics/record.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import { breakevenStakingApr, requiredFeeApr } from '../../sim/metrics/breakeven.ts';
+import { maxDrawdown } from '../../sim/metrics/drawdown.ts';
+import { simpleApr, yearsBetween } from '../../sim/metrics/returns.ts';
 import { DEFAULT_STAKING_APR, type CompareOptions } from './config.ts';
 import { realizedVolatility, scenarioPath, type ScenarioParams } from './scenarios.ts';
 

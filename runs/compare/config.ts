@@ -1,4 +1,4 @@
-import { ConfigError, didYouMean } from '../core/errors.ts';
+import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES, type Compounding } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES, type LstEntry } from '../../strategies/staking/liquidStaking.ts';
 import { parseTimestampMs } from '../../data/loaders/stakingSeries.ts';

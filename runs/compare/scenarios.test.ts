@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeSeries } from '../core/series.ts';
-import { ConfigError } from '../core/errors.ts';
+import { makeSeries } from '../../sim/core/series.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { realizedVolatility, scenarioPath, SCENARIO_DEFAULTS } from './scenarios.ts';
 
 const H = 3_600_000;

@@ -1,6 +1,6 @@
-import { makeSeries, type PriceSeries } from '../core/series.ts';
-import { ConfigError } from '../core/errors.ts';
-import { Rng } from '../core/rng.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import { Rng } from '../../sim/core/rng.ts';
 
 /**
  * Price scenarios for the what-if sweep of `ammsim compare --paths N`: N seeded price paths on the run's own

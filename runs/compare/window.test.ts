@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSeries } from '../core/series.ts';
+import { makeSeries } from '../../sim/core/series.ts';
 import { windowSeries } from './window.ts';
 
 const s = makeSeries(Float64Array.of(1000, 2000, 3000, 4000, 5000), Float64Array.of(1, 2, 3, 4, 5), new Map([['volume', Float64Array.of(10, 20, 30, 40, 50)]]), { kind: 'csv', file: 'x.csv', sha256: 'abc' });

@@ -1,5 +1,5 @@
-import { makeSeries, type PriceSeries } from '../core/series.ts';
-import { ConfigError } from '../core/errors.ts';
+import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

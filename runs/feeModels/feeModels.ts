@@ -8,12 +8,12 @@
  * run's capital at the first price, on the real pool's ticks. A model whose input is missing is reported as
  * unavailable (with the reason) instead of failing the run.
  */
-import type { PriceSeries } from '../core/series.ts';
-import type { BacktestConfig } from '../engine/config.ts';
-import type { BacktestResult } from '../engine/result.ts';
-import { AmmsimError, ConfigError } from '../core/errors.ts';
-import type { PoolEventRow } from '../replay/real/poolEvents.ts';
-import { defaultTickSpacingOfFeePips } from '../replay/real/replayEvents.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
+import type { BacktestConfig } from '../config.ts';
+import type { BacktestResult } from '../../sim/metrics/record.ts';
+import { AmmsimError, ConfigError } from '../../sim/core/errors.ts';
+import type { PoolEventRow } from '../../sim/replay/real/poolEvents.ts';
+import { defaultTickSpacingOfFeePips } from '../../sim/replay/real/replayEvents.ts';
 import { realPosition, type PoolTokens, type RealPosition } from './position.ts';
 import { replayFees } from './replayFees.ts';
 import { volumeFees, type FeeModelResult } from './volumeFees.ts';

@@ -8,7 +8,7 @@
  * `priceOf: 'token0'` the human price is 1.0001^tick · 10^(d0−d1), base = token0, quote = token1.
  * Float maths: liquidity here is for fee shares and for seeding a position, not for contract-exact amounts.
  */
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 export interface PoolTokens {
   readonly decimals0: number;

@@ -9,9 +9,9 @@
  * swap (which the volume model cannot see). Each swap's input is the logged amount in, so the LP's extra
  * liquidity does not create extra volume.
  */
-import { ConfigError } from '../core/errors.ts';
-import type { PoolEventRow } from '../replay/real/poolEvents.ts';
-import { replayRealEvents } from '../replay/real/replayEvents.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import type { PoolEventRow } from '../../sim/replay/real/poolEvents.ts';
+import { replayRealEvents } from '../../sim/replay/real/replayEvents.ts';
 import { USDC_WETH_TOKENS, type PoolTokens, type RealPosition } from './position.ts';
 import type { FeeModelResult } from './volumeFees.ts';
 

@@ -13,8 +13,8 @@
  * Needs a demeter-style minute series (data/loaders/realFormats.ts `loadUniswapMinute`): extra columns
  * `inAmount0`, `inAmount1`, `currentLiquidity`, and `lowestTick`/`highestTick` (or `closeTick`).
  */
-import type { PriceSeries } from '../core/series.ts';
-import { ConfigError } from '../core/errors.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { USDC_WETH_TOKENS, type PoolTokens, type RealPosition } from './position.ts';
 
 export interface FeeModelResult {

@@ -1,8 +1,8 @@
 import { generateGbm, GBM_MINUTE } from '../../data/synthetic/gbm.ts';
 import { runEngine } from '../../sim/engine/engine.ts';
 import { constantGas } from '../../sim/engine/gas.ts';
-import { createEnginePool } from '../../sim/pools/createEnginePool.ts';
-import { resolveBacktestConfig } from '../../sim/engine/config.ts';
+import { createEnginePool } from '../../runs/createPool.ts';
+import { resolveBacktestConfig } from '../../runs/config.ts';
 import { createV3Replayer } from '../../sim/replay/v3Replay.ts';
 import { Rng } from '../../sim/core/rng.ts';
 import { rebalanceStrategy } from '../../strategies/lp/rebalance.ts';

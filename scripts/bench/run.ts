@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { GBM_MINUTE, generateGbm, writeSeriesCsv } from '../../data/synthetic/gbm.ts';
 import { runEngine } from '../../sim/engine/engine.ts';
-import type { Timeseries } from '../../sim/engine/result.ts';
+import type { Timeseries } from '../../sim/metrics/record.ts';
 import { constantGas } from '../../sim/engine/gas.ts';
 import { V2FloatPool } from '../../sim/pools/v2/v2FloatPool.ts';
 import { Rng } from '../../sim/core/rng.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
 import type { LoadSeriesOptions } from '../../data/loadSeries.ts';
-import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../sim/engine/config.ts';
+import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
 

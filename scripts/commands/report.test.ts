@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeTimeseriesArrow } from '../../data/io/timeseriesFile.ts';
+import { writeTimeseriesArrow } from '../../reports/timeseriesFile.ts';
 import { generateGbm } from '../../data/synthetic/gbm.ts';
 import { buildReportFromRun } from '../../reports/html.ts';
 import { syntheticRun } from '../../reports/testing/syntheticRun.ts';
-import { runBacktest } from '../../sim/engine/backtest.ts';
-import { resolveBacktestConfig } from '../../sim/engine/config.ts';
-import type { BacktestResult } from '../../sim/engine/result.ts';
+import { runBacktest } from '../../runs/backtest.ts';
+import { resolveBacktestConfig } from '../../runs/config.ts';
+import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { checkReportArgs, labelRuns, runReport } from './report.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ammsim-report-'));

@@ -6,7 +6,7 @@ import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../rep
 import type { ReportRun } from '../../reports/model.ts';
 import { readRunDir } from '../../reports/runDir.ts';
 import { renderChartSvg } from '../../reports/svg.ts';
-import type { BacktestResult } from '../../sim/engine/result.ts';
+import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 
 export interface ReportArgs {

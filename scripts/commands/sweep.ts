@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { runSweep, SWEEPABLE, sweepToCsv, type SweepKey } from '../../sim/sweep.ts';
+import { runSweep, SWEEPABLE, sweepToCsv, type SweepKey } from '../../runs/sweep.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
 

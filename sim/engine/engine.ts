@@ -1,10 +1,10 @@
 import type { PriceSeries } from '../core/series.ts';
-import type { HistoryView, LpAction, LpStrategy, StrategyContext, TraderContext, TraderStrategy, SwapIntent } from '../../strategies/types.ts';
+import type { HistoryView, LpAction, LpStrategy, StrategyContext, TraderContext, TraderStrategy, SwapIntent } from './strategy.ts';
 import { ConfigError, InvariantError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { EnginePool, PositionView, PriceRange, SwapFill } from '../pools/enginePool.ts';
 import type { GasAction, GasModel } from './gas.ts';
-import { TIMESERIES_COLUMNS, type LpEvent, type Timeseries } from './result.ts';
+import { TIMESERIES_COLUMNS, type LpEvent, type Timeseries } from '../metrics/record.ts';
 
 export interface EngineInputs {
   readonly series: PriceSeries;

@@ -1,5 +1,5 @@
-import type { Rng } from '../sim/core/rng.ts';
-import type { PositionView, PriceRange } from '../sim/pools/enginePool.ts';
+import type { Rng } from '../core/rng.ts';
+import type { PositionView, PriceRange } from '../pools/enginePool.ts';
 
 /**
  * What a strategy sees at a step. Read-only, and only the past: `history.price(i)` for i ≤ `step`
@@ -83,8 +83,8 @@ export interface TraderContext {
   readonly poolPrice: number;
   readonly fee: number;
   /** Pool quotes: what a swap would do, without doing it. */
-  quoteToPrice(targetPrice: number): import('../sim/pools/enginePool.ts').SwapFill;
-  quoteExactIn(baseIn: boolean, amountIn: number): import('../sim/pools/enginePool.ts').SwapFill;
+  quoteToPrice(targetPrice: number): import('../pools/enginePool.ts').SwapFill;
+  quoteExactIn(baseIn: boolean, amountIn: number): import('../pools/enginePool.ts').SwapFill;
   /** Gas cost of one swap in quote at this step. */
   readonly swapGasCost: number;
   /** An extra series column at this step (e.g. 'volume'), undefined if absent. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../sim/engine/backtest.ts';
-import { resolveBacktestConfig } from '../../sim/engine/config.ts';
+import { runBacktest } from '../../runs/backtest.ts';
+import { resolveBacktestConfig } from '../../runs/config.ts';
 import { seriesOf } from '../../sim/engine/testing/engineTesting.ts';
 import { loadStrategyFactory } from '../registry.ts';
 

@@ -2,7 +2,7 @@
 // below the entry price, and re-enters when it recovers above the entry. Run it with
 //   npm run -s ammsim -- backtest --strategy strategies/examples/stopLoss.ts --param stop=0.2
 import { defineStrategy } from '../define.ts';
-import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
+import { NO_ACTIONS, type LpAction, type StrategyContext } from '../../sim/engine/strategy.ts';
 
 export default defineStrategy({
   name: 'stop-loss',

@@ -1,5 +1,5 @@
 import { defineStrategy } from '../define.ts';
-import { NO_ACTIONS } from '../types.ts';
+import { NO_ACTIONS } from '../../sim/engine/strategy.ts';
 
 /**
  * Full range: split the capital to the pool's ratio through the pool at the start and provide liquidity over

@@ -1,5 +1,5 @@
 import { defineStrategy } from '../define.ts';
-import { NO_ACTIONS } from '../types.ts';
+import { NO_ACTIONS } from '../../sim/engine/strategy.ts';
 
 /**
  * Hold: swap `baseShare` of the capital's value into base through the pool at the start, then do nothing.

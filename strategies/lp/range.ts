@@ -1,6 +1,6 @@
 import { ConfigError } from '../../sim/core/errors.ts';
 import { defineStrategy } from '../define.ts';
-import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
+import { NO_ACTIONS, type LpAction, type StrategyContext } from '../../sim/engine/strategy.ts';
 
 /** The range [P/(1+W), P·(1+W)] around a price (CONTRACT.md `--width`). */
 export function rangeAround(price: number, width: number): { lower: number; upper: number } {

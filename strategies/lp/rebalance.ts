@@ -1,5 +1,5 @@
 import { defineStrategy } from '../define.ts';
-import { NO_ACTIONS, type LpAction, type StrategyContext } from '../types.ts';
+import { NO_ACTIONS, type LpAction, type StrategyContext } from '../../sim/engine/strategy.ts';
 import { rangeAround, recentreIfOut } from './range.ts';
 
 /**

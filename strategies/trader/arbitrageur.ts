@@ -1,4 +1,4 @@
-import { NO_SWAPS, type SwapIntent, type TraderContext, type TraderStrategy } from '../types.ts';
+import { NO_SWAPS, type SwapIntent, type TraderContext, type TraderStrategy } from '../../sim/engine/strategy.ts';
 
 export interface ArbitrageurParams {
   /** Minimum profit, in quote, beyond gas before the arbitrageur trades (default 0). */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../sim/core/errors.ts';
-import { NO_SWAPS, type SwapIntent, type TraderContext, type TraderStrategy } from '../types.ts';
+import { NO_SWAPS, type SwapIntent, type TraderContext, type TraderStrategy } from '../../sim/engine/strategy.ts';
 
 export interface NoiseTraderParams {
   /** Mean number of trades per step (Poisson). */

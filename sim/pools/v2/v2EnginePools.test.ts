@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runBacktest } from '../../engine/backtest.ts';
-import { resolveBacktestConfig } from '../../engine/config.ts';
+import { runBacktest } from '../../../runs/backtest.ts';
+import { resolveBacktestConfig } from '../../../runs/config.ts';
 import { gbmPath, seriesOf } from '../../engine/testing/engineTesting.ts';
 import { V2ExactEnginePool } from './v2ExactEnginePool.ts';
 import { V2FloatPool } from './v2FloatPool.ts';

@@ -8,13 +8,13 @@ import { fullRangeStrategy } from '../../../strategies/lp/fullRange.ts';
 import { rebalanceStrategy } from '../../../strategies/lp/rebalance.ts';
 import { createArbitrageur } from '../../../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../../../strategies/trader/noise.ts';
-import { runBacktest } from '../../engine/backtest.ts';
-import { resolveBacktestConfig, type BacktestConfig } from '../../engine/config.ts';
+import { runBacktest } from '../../../runs/backtest.ts';
+import { resolveBacktestConfig, type BacktestConfig } from '../../../runs/config.ts';
 import { runEngine } from '../../engine/engine.ts';
 import { constantGas } from '../../engine/gas.ts';
 import { gbmPath, seriesOf } from '../../engine/testing/engineTesting.ts';
 import { Rng } from '../../core/rng.ts';
-import { createEnginePool } from '../createEnginePool.ts';
+import { createEnginePool } from '../../../runs/createPool.ts';
 import { V3ExactEnginePool } from './v3ExactEnginePool.ts';
 import { V3FloatPool } from './v3FloatPool.ts';
 
