@@ -30,9 +30,12 @@ export interface V3ReplayerOptions {
   readonly file?: string;
 }
 
-type Event = Readonly<Record<string, unknown>>;
+export type Event = Readonly<Record<string, unknown>>;
 
-const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+/** Fields of each event type (`type` included); the vocabulary of this replayer, extended by v3TimeReplay.ts. */
+export type V3EventFields = Readonly<Record<string, readonly string[]>>;
+
+export const V3_EVENT_FIELDS: V3EventFields = {
   initialize: ['type', 'fee', 'tickSpacing', 'sqrtPriceX96'],
   mint: ['type', 'owner', 'tickLower', 'tickUpper', 'amount'],
   burn: ['type', 'owner', 'tickLower', 'tickUpper', 'amount'],
@@ -41,7 +44,6 @@ const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   setFeeProtocol: ['type', 'feeProtocol0', 'feeProtocol1'],
   collectProtocol: ['type', 'amount0Requested', 'amount1Requested'],
 };
-const EVENT_TYPES = Object.keys(ALLOWED_FIELDS).sort();
 
 const INTEGER_RE = /^-?(0|[1-9][0-9]*)$/;
 const INT24_MIN = -(2 ** 23);
@@ -50,7 +52,7 @@ const MAX_UINT160 = (1n << 160n) - 1n;
 const MIN_INT256 = -(1n << 255n);
 const MAX_INT256 = (1n << 255n) - 1n;
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
@@ -72,7 +74,7 @@ const ZERO_STATE: Readonly<Record<string, string>> = Object.freeze({
  * Formats the pool's state, reusing the previous decimal string of a value that did not change (most
  * swaps leave half the state as it was; bigint → string is a large share of replay time).
  */
-class StateFormatter {
+export class StateFormatter {
   private readonly values: bigint[] = [-1n, -1n, -1n, -1n, -1n, -1n];
   private readonly strings: string[] = ['', '', '', '', '', ''];
 
@@ -109,12 +111,12 @@ function positionOf(p: V3PositionView): Record<string, string> {
 }
 
 /** Where an event came from, for InputError messages. */
-interface At {
+export interface At {
   readonly file: string;
   readonly line: number;
 }
 
-function fail(at: At, field: string | undefined, problem: string): never {
+export function fail(at: At, field: string | undefined, problem: string): never {
   throw new InputError(at.file, at.line, field, problem);
 }
 
@@ -130,7 +132,7 @@ function bigintField(at: At, event: Event, name: string, min: bigint, max: bigin
   return x;
 }
 
-function intField(at: At, event: Event, name: string, min: number, max: number, typeName: string): number {
+export function intField(at: At, event: Event, name: string, min: number, max: number, typeName: string): number {
   const v = event[name];
   let x: number | undefined;
   if (typeof v === 'number' && Number.isSafeInteger(v)) x = v;
@@ -146,7 +148,7 @@ function ownerField(at: At, event: Event): string {
   return v;
 }
 
-function tickField(at: At, event: Event, name: string): number {
+export function tickField(at: At, event: Event, name: string): number {
   return intField(at, event, name, INT24_MIN, INT24_MAX, 'int24');
 }
 
@@ -154,8 +156,8 @@ function uint128Field(at: At, event: Event, name: string, fallback?: bigint): bi
   return bigintField(at, event, name, 0n, MAX_UINT128, 'uint128', fallback);
 }
 
-function checkFields(at: At, event: Event, type: string): void {
-  const allowed = ALLOWED_FIELDS[type] as readonly string[];
+function checkFields(fields: V3EventFields, at: At, event: Event, type: string): void {
+  const allowed = fields[type] as readonly string[];
   for (const key in event) {
     if (!allowed.includes(key)) {
       // Report the first unknown field in sorted order, so the message does not depend on key order.
@@ -166,7 +168,7 @@ function checkFields(at: At, event: Event, type: string): void {
 }
 
 /** Runs one validated event on the pool; throws PoolError on a contract revert. */
-function runEvent(pool: V3Pool, at: At, event: Event, type: string): Record<string, unknown> {
+export function runEvent(pool: V3Pool, at: At, event: Event, type: string): Record<string, unknown> {
   switch (type) {
     case 'swap': {
       const zeroForOne = event['zeroForOne'];
@@ -222,13 +224,35 @@ function runEvent(pool: V3Pool, at: At, event: Event, type: string): Record<stri
   }
 }
 
-class V3Replayer implements Replayer {
+/**
+ * The replayer. Subclasses extend the vocabulary (v3TimeReplay.ts): `fields` lists the event types,
+ * `prepare` runs before each event once the pool exists, `run` executes an event, `formatState` writes
+ * the `state` object.
+ */
+export class V3Replayer implements Replayer {
   private pool: V3Pool | undefined;
   private readonly file: string;
-  private readonly state = new StateFormatter();
+  private readonly fields: V3EventFields;
+  private readonly eventTypes: readonly string[];
+  protected readonly state = new StateFormatter();
 
-  constructor(file: string) {
+  constructor(file: string, fields: V3EventFields = V3_EVENT_FIELDS) {
     this.file = file;
+    this.fields = fields;
+    this.eventTypes = Object.keys(fields).sort();
+  }
+
+  /** Hook: runs on every event before the pool method, after validation (default: nothing). */
+  protected prepare(_pool: V3Pool, _at: At, _event: Event): void {}
+
+  /** Hook: runs one validated event; throws PoolError on a contract revert. */
+  protected run(pool: V3Pool, at: At, event: Event, type: string): Record<string, unknown> {
+    return runEvent(pool, at, event, type);
+  }
+
+  /** Hook: the `state` object of every result. */
+  protected formatState(pool: V3Pool | undefined): Record<string, string> {
+    return this.state.format(pool);
   }
 
   apply(event: Event, line: number): Record<string, unknown> {
@@ -237,10 +261,10 @@ class V3Replayer implements Replayer {
       return fail(at, undefined, `an event must be a JSON object; was ${describe(event)}`);
     }
     const type = event['type'];
-    if (typeof type !== 'string' || !Object.hasOwn(ALLOWED_FIELDS, type)) {
-      return fail(at, 'type', `must be one of ${EVENT_TYPES.join(', ')}; was ${describe(type)}`);
+    if (typeof type !== 'string' || !Object.hasOwn(this.fields, type)) {
+      return fail(at, 'type', `must be one of ${this.eventTypes.join(', ')}; was ${describe(type)}`);
     }
-    checkFields(at, event, type);
+    checkFields(this.fields, at, event, type);
     if (type === 'initialize') {
       const fee = intField(at, event, 'fee', 0, 999_999, 'fee in hundredths of a bip (uint24 below 1,000,000)');
       const tickSpacing = intField(at, event, 'tickSpacing', 1, 16_383, 'tick spacing');
@@ -252,13 +276,14 @@ class V3Replayer implements Replayer {
     // Every field is parsed before the pool method runs, so a malformed event never half-applies.
     let result: Record<string, unknown>;
     try {
-      result = runEvent(pool, at, event, type);
+      this.prepare(pool, at, event);
+      result = this.run(pool, at, event, type);
     } catch (e) {
-      if (e instanceof PoolError) return { revert: e.reason, state: this.state.format(pool) };
+      if (e instanceof PoolError) return { revert: e.reason, state: this.formatState(pool) };
       if (e instanceof ConfigError) return fail(at, e.flag, e.message);
       throw e;
     }
-    result['state'] = this.state.format(pool);
+    result['state'] = this.formatState(pool);
     return result;
   }
 }

@@ -9,6 +9,9 @@ const tick = (p: Partial<TickInfo>): TickInfo => ({
   liquidityNet: 0n,
   feeGrowthOutside0X128: 0n,
   feeGrowthOutside1X128: 0n,
+  tickCumulativeOutside: 0n,
+  secondsPerLiquidityOutsideX128: 0n,
+  secondsOutside: 0,
   initialized: false,
   ...p,
 });

@@ -1,12 +1,13 @@
 import { PoolError } from '../../core/errors.ts';
-import { MAX_INT128, MAX_UINT128, MAX_UINT256, MIN_INT128 } from './fixedPoint.ts';
+import { MAX_INT128, MAX_UINT128, MAX_UINT160, MAX_UINT256, MIN_INT128 } from './fixedPoint.ts';
 import { addDelta } from './liquidityMath.ts';
 import { MAX_TICK, MIN_TICK } from './tickMath.ts';
 
 /**
- * Per-tick bookkeeping, mirroring v3-core `Tick.sol`. The oracle accumulators the contract also keeps per
- * tick (tickCumulativeOutside, secondsPerLiquidityOutsideX128, secondsOutside) are not modelled: nothing
- * ammsim computes reads them, and they never influence amounts, prices or fees.
+ * Per-tick bookkeeping, mirroring v3-core `Tick.sol`, the oracle's outside accumulators included
+ * (tickCumulativeOutside, secondsPerLiquidityOutsideX128, secondsOutside: read by
+ * `snapshotCumulativesInside`, never by amounts, prices or fees). Like the fee growth outside, they only
+ * have relative meaning: their value depends on when the tick was initialised.
  */
 export interface TickInfo {
   /** Total liquidity referencing this tick (uint128); 0 means the tick is not initialised. */
@@ -16,6 +17,12 @@ export interface TickInfo {
   /** Fee growth per unit of liquidity on the other side of this tick from the current tick (Q128.128, wraps). */
   feeGrowthOutside0X128: bigint;
   feeGrowthOutside1X128: bigint;
+  /** int56: the tick cumulative on the other side of this tick (wraps). */
+  tickCumulativeOutside: bigint;
+  /** uint160: seconds per liquidity (Q128) on the other side of this tick (wraps). */
+  secondsPerLiquidityOutsideX128: bigint;
+  /** uint32: seconds spent on the other side of this tick (wraps). */
+  secondsOutside: number;
   /** True while liquidityGross > 0 (kept as the contract keeps it). */
   initialized: boolean;
 }
@@ -91,8 +98,10 @@ export interface TickUpdateResult {
  * the new info for the caller to store once every other check of the operation has passed (so a revert
  * leaves the pool unchanged). Reverts 'LS'/'LA' (gross liquidity under/overflow), 'LO' (gross liquidity
  * above `maxLiquidity`) and '' (liquidityNet leaves int128).
- * A newly initialised tick at or below the current tick starts with feeGrowthOutside = the global values
- * (by convention all growth so far happened below it).
+ * A newly initialised tick at or below the current tick starts with its outside values = the globals
+ * (by convention all growth so far happened below it): fee growth, and the oracle's
+ * `secondsPerLiquidityCumulativeX128`, `tickCumulative` and `time` (the contract's order puts those three
+ * before `upper`; here they come last and default to 0 for callers that do not track time).
  */
 export function update(
   info: TickInfo | undefined,
@@ -103,6 +112,9 @@ export function update(
   feeGrowthGlobal1X128: bigint,
   upper: boolean,
   maxLiquidity: bigint,
+  secondsPerLiquidityCumulativeX128 = 0n,
+  tickCumulative = 0n,
+  time = 0,
 ): TickUpdateResult {
   const liquidityGrossBefore = info?.liquidityGross ?? 0n;
   const liquidityGrossAfter = addDelta(liquidityGrossBefore, liquidityDelta);
@@ -116,27 +128,56 @@ export function update(
   }
   let feeGrowthOutside0X128 = info?.feeGrowthOutside0X128 ?? 0n;
   let feeGrowthOutside1X128 = info?.feeGrowthOutside1X128 ?? 0n;
+  let tickCumulativeOutside = info?.tickCumulativeOutside ?? 0n;
+  let secondsPerLiquidityOutsideX128 = info?.secondsPerLiquidityOutsideX128 ?? 0n;
+  let secondsOutside = info?.secondsOutside ?? 0;
   let initialized = info?.initialized ?? false;
   if (liquidityGrossBefore === 0n) {
     if (tick <= tickCurrent) {
       feeGrowthOutside0X128 = feeGrowthGlobal0X128;
       feeGrowthOutside1X128 = feeGrowthGlobal1X128;
+      secondsPerLiquidityOutsideX128 = secondsPerLiquidityCumulativeX128;
+      tickCumulativeOutside = tickCumulative;
+      secondsOutside = time;
     }
     initialized = true;
   }
   return {
-    info: { liquidityGross: liquidityGrossAfter, liquidityNet, feeGrowthOutside0X128, feeGrowthOutside1X128, initialized },
+    info: {
+      liquidityGross: liquidityGrossAfter,
+      liquidityNet,
+      feeGrowthOutside0X128,
+      feeGrowthOutside1X128,
+      tickCumulativeOutside,
+      secondsPerLiquidityOutsideX128,
+      secondsOutside,
+      initialized,
+    },
     flipped,
   };
 }
 
 /**
- * Crosses a tick during a swap (`Tick.cross`): flips its feeGrowthOutside to the other side
- * (global − outside, mod 2^256) and returns its liquidityNet. Mutates `info`. Crossing twice with the same
- * globals restores the original values (used to undo a failed swap).
+ * Crosses a tick during a swap (`Tick.cross`): flips its outside values to the other side
+ * (global − outside, in each value's width: fee growth mod 2^256, seconds per liquidity mod 2^160, tick
+ * cumulative as int56, seconds mod 2^32) and returns its liquidityNet. Mutates `info`. Crossing twice with
+ * the same globals restores the original values. Without the oracle globals (`secondsPerLiquidityCumulativeX128`
+ * undefined) only the fee growth flips, for callers that do not track time.
  */
-export function cross(info: TickInfo, feeGrowthGlobal0X128: bigint, feeGrowthGlobal1X128: bigint): bigint {
+export function cross(
+  info: TickInfo,
+  feeGrowthGlobal0X128: bigint,
+  feeGrowthGlobal1X128: bigint,
+  secondsPerLiquidityCumulativeX128?: bigint,
+  tickCumulative = 0n,
+  time = 0,
+): bigint {
   info.feeGrowthOutside0X128 = (feeGrowthGlobal0X128 - info.feeGrowthOutside0X128) & MAX_UINT256;
   info.feeGrowthOutside1X128 = (feeGrowthGlobal1X128 - info.feeGrowthOutside1X128) & MAX_UINT256;
+  if (secondsPerLiquidityCumulativeX128 !== undefined) {
+    info.secondsPerLiquidityOutsideX128 = (secondsPerLiquidityCumulativeX128 - info.secondsPerLiquidityOutsideX128) & MAX_UINT160;
+    info.tickCumulativeOutside = BigInt.asIntN(56, tickCumulative - info.tickCumulativeOutside);
+    info.secondsOutside = (time - info.secondsOutside) >>> 0;
+  }
   return info.liquidityNet;
 }

@@ -3,10 +3,26 @@ import {
   MAX_UINT128,
   MAX_UINT256,
   MAX_INT128,
+  MAX_UINT160,
   TWO_POW_160,
   TWO_POW_255,
 } from '../../math/v3/fixedPoint.ts';
 import { addDelta } from '../../math/v3/liquidityMath.ts';
+import {
+  grow as growObservations,
+  initialize as initializeObservations,
+  MAX_OBSERVATION_CARDINALITY,
+  observationAt,
+  observe as observeObservations,
+  observeSingle,
+  toInt56,
+  write as writeObservation,
+  type Cumulatives,
+  type Observation,
+  type ObserveResult,
+  type Observations,
+  type WriteResult,
+} from '../../math/v3/oracle.ts';
 import { update as updatePosition, type PositionInfo } from '../../math/v3/position.ts';
 import { getAmount0DeltaSigned, getAmount1DeltaSigned } from '../../math/v3/sqrtPriceMath.ts';
 import { computeSwapStep, type SwapStepResult } from '../../math/v3/swapMath.ts';
@@ -38,12 +54,23 @@ import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_S
  * - Modelled: initialize, mint, burn (0 = poke), collect, swap (exact in/out, price limit, any number of
  *   tick crossings, word-by-word bitmap stepping), fee growth global/outside/inside, tokensOwed (uint128
  *   wrap-around), protocol fee (setFeeProtocol, collectProtocol), max liquidity per tick.
+ * - Modelled too: block time and the oracle (see "Time" below).
  * - Not modelled: token transfers and callbacks (callers pay exactly what is asked, so 'M0', 'M1', 'IIA'
- *   never arise), the price oracle (observations, secondsOutside, tickCumulative), flash loans, factory
- *   ownership (`setFeeProtocol`/`collectProtocol` are always allowed), and re-entrancy: 'LOK' arises only
+ *   never arise), flash loans, factory ownership (`setFeeProtocol`/`collectProtocol` are always allowed), and re-entrancy: 'LOK' arises only
  *   when the pool is not initialised, which is when the contract's lock is closed.
  * - Positions are keyed by (owner name, tickLower, tickUpper); `owner` is any string (the contract keys by
  *   address; mint credits the recipient, burn/collect act on msg.sender's position — both are `owner` here).
+ *
+ * ## Time
+ * The pool reads the block timestamp as the contract does (`uint32(block.timestamp)`): set it with
+ * {@link V3Pool.setBlockTimestamp} before the events of that block (it stays until changed; 0 at first).
+ * With it come the contract's oracle: the observation ring buffer (slot0's `observationIndex`,
+ * `observationCardinality`, `observationCardinalityNext`; {@link V3Pool.increaseObservationCardinalityNext}),
+ * {@link V3Pool.observe}, {@link V3Pool.snapshotCumulativesInside}, and each tick's outside accumulators.
+ * An observation is written, at most once per timestamp and from the state *before* the event, on
+ * initialize, on a swap that changes the tick, and on a mint/burn with liquidity ≠ 0 whose range holds the
+ * current tick. Callers that never set the time get the contract's behaviour at a constant timestamp 0:
+ * amounts, prices and fees are unaffected by time, and a constant time costs almost nothing.
  *
  * ## Quote, then apply
  * {@link V3Pool.quoteSwap} runs the contract's swap loop without mutating and returns a {@link V3SwapQuote};
@@ -60,6 +87,13 @@ import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_S
  * // r.amount0 > 0 (paid in), r.amount1 < 0 (paid out)
  * pool.burn('alice', -600, 600, 0n);                         // poke: credit fees to tokensOwed
  * pool.collect('alice', -600, 600);                          // pays out tokensOwed
+ *
+ * // With time: set each block's timestamp before its events.
+ * pool.setBlockTimestamp(1_700_000_000);
+ * pool.swap(false, 10n ** 15n, MAX_SQRT_RATIO - 1n);
+ * pool.setBlockTimestamp(1_700_000_600);
+ * pool.snapshotCumulativesInside(-600, 600);                 // { tickCumulativeInside, secondsPerLiquidityInsideX128, secondsInside }
+ * pool.observe([600, 0]);                                    // { tickCumulatives, secondsPerLiquidityCumulativeX128s }
  * ```
  */
 
@@ -109,7 +143,7 @@ export interface V3SwapQuote extends V3Amounts {
 /** A read-only view of a position, as `positions(key)` returns it. */
 export type V3PositionView = Readonly<PositionInfo>;
 
-/** A read-only view of a tick, as `ticks(tick)` returns it (oracle fields omitted). */
+/** A read-only view of a tick, as `ticks(tick)` returns it. */
 export type V3TickView = Readonly<TickInfo>;
 
 /** The pool's whole state, as taken by {@link V3Pool.snapshot}. Treat as opaque; restore with {@link V3Pool.restore}. */
@@ -128,7 +162,25 @@ export interface V3PoolSnapshot {
   readonly ticks: ReadonlyMap<number, V3TickView>;
   readonly bitmap: ReadonlyMap<number, bigint>;
   readonly positions: ReadonlyMap<string, V3PositionView>;
+  /** The block timestamp as last set (full value), and the oracle. */
+  readonly blockTimestamp: number;
+  readonly observationIndex: number;
+  readonly observationCardinality: number;
+  readonly observationCardinalityNext: number;
+  readonly observations: readonly (Observation | undefined)[];
 }
+
+/** `snapshotCumulativesInside`'s return values: only differences between two snapshots mean anything. */
+export interface V3CumulativesInside {
+  /** int56: tick × seconds spent inside the range. */
+  readonly tickCumulativeInside: bigint;
+  /** uint160: seconds per unit of in-range liquidity (Q128) spent inside the range. */
+  readonly secondsPerLiquidityInsideX128: bigint;
+  /** uint32: seconds spent inside the range (wraps). */
+  readonly secondsInside: number;
+}
+
+export type { Observation, ObserveResult };
 
 /** The contract's default for a collect request: type(uint128).max, i.e. "everything owed". */
 export const COLLECT_ALL = MAX_UINT128;
@@ -175,6 +227,9 @@ function copyTick(t: V3TickView): TickInfo {
     liquidityNet: t.liquidityNet,
     feeGrowthOutside0X128: t.feeGrowthOutside0X128,
     feeGrowthOutside1X128: t.feeGrowthOutside1X128,
+    tickCumulativeOutside: t.tickCumulativeOutside,
+    secondsPerLiquidityOutsideX128: t.secondsPerLiquidityOutsideX128,
+    secondsOutside: t.secondsOutside,
     initialized: t.initialized,
   };
 }
@@ -201,11 +256,20 @@ export class V3Pool {
   // Position objects are replaced, never mutated, so a shallow copy of this map is a true snapshot.
   private _positions = new Map<string, PositionInfo>();
   private _version = 0;
+  // Time and the oracle (slot0's observation fields, the observations array).
+  private _blockTimestamp = 0;
+  private _time = 0; // uint32(_blockTimestamp)
+  private _observations: Observations = [];
+  private _observationIndex = 0;
+  private _observationCardinality = 0;
+  private _observationCardinalityNext = 0;
 
   // Scratch objects reused by the swap loop (no allocation per step).
   private readonly stepScratch: SwapStepResult = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
   private readonly nextScratch: NextTickResult = { next: 0, initialized: false };
   private readonly feeGrowthScratch: FeeGrowthInside = { feeGrowthInside0X128: 0n, feeGrowthInside1X128: 0n };
+  private readonly cumulativesScratch: Cumulatives = { tickCumulative: 0n, secondsPerLiquidityCumulativeX128: 0n };
+  private readonly writeScratch: WriteResult = { index: 0, cardinality: 0 };
   private readonly feePipsBig: bigint;
   // getSqrtRatioAtTick memo for the swap loop's stops (initialised ticks and bitmap-word edges): a pure
   // function of the tick, so it is not part of the pool's state (not snapshotted). Bounded by the number
@@ -268,6 +332,29 @@ export class V3Pool {
   get protocolFees1(): bigint {
     return this._protocolFees1;
   }
+  /** The block timestamp as last given to {@link setBlockTimestamp} (0 until then). */
+  get blockTimestamp(): number {
+    return this._blockTimestamp;
+  }
+  /** slot0.observationIndex: the slot of the newest observation. */
+  get observationIndex(): number {
+    return this._observationIndex;
+  }
+  /** slot0.observationCardinality: how many observation slots are in use (0 before initialize). */
+  get observationCardinality(): number {
+    return this._observationCardinality;
+  }
+  /** slot0.observationCardinalityNext: the size the buffer grows to at its next wrap. */
+  get observationCardinalityNext(): number {
+    return this._observationCardinalityNext;
+  }
+  /** `observations(index)`: the stored slot (all zeros when never written). */
+  observation(index: number): Observation {
+    if (!Number.isInteger(index) || index < 0 || index >= MAX_OBSERVATION_CARDINALITY) {
+      throw new ConfigError('index', `must be an integer in [0, ${MAX_OBSERVATION_CARDINALITY - 1}]; was ${index}`);
+    }
+    return observationAt(this._observations, index);
+  }
   /** A counter bumped by every state change (quotes carry it). */
   get stateVersion(): number {
     return this._version;
@@ -323,7 +410,99 @@ export class V3Pool {
     );
   }
 
+  /**
+   * `observe(secondsAgos)`: the tick and seconds-per-liquidity cumulatives `secondsAgo` seconds before the
+   * current block time, for each entry (uint32). Interpolates between observations, extrapolates from the
+   * newest one with the current tick and liquidity. Reverts 'OLD' for a time before the oldest observation,
+   * 'I' before initialize. A view: the pool is unchanged.
+   */
+  observe(secondsAgos: readonly number[]): ObserveResult {
+    for (const s of secondsAgos) {
+      if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new ConfigError('secondsAgos', `must be uint32 integers; was ${s}`);
+    }
+    return observeObservations(
+      this._observations,
+      this._time,
+      secondsAgos,
+      this._tick,
+      this._observationIndex,
+      this._liquidity,
+      this._observationCardinality,
+    );
+  }
+
+  /**
+   * `snapshotCumulativesInside(tickLower, tickUpper)` at the current block time: tick cumulative, seconds per
+   * liquidity and seconds spent inside the range (below it: lower − upper outside values; inside: globals −
+   * lower − upper; above: upper − lower; in each value's width, so they wrap). Compare two snapshots of the
+   * same range taken while both ticks stayed initialised. Reverts 'TLU'/'TLM'/'TUM' like mint, and '' when
+   * either tick is not initialised (there is no tick-spacing check). A view: the pool is unchanged.
+   */
+  snapshotCumulativesInside(tickLower: number, tickUpper: number): V3CumulativesInside {
+    checkInt24('tickLower', tickLower);
+    checkInt24('tickUpper', tickUpper);
+    this.checkTicks(tickLower, tickUpper);
+    const lower = this._ticks.get(tickLower);
+    if (lower === undefined || !lower.initialized) throw new PoolError('', `reverted (bare require): tickLower ${tickLower} is not initialized`);
+    const upper = this._ticks.get(tickUpper);
+    if (upper === undefined || !upper.initialized) throw new PoolError('', `reverted (bare require): tickUpper ${tickUpper} is not initialized`);
+    const tick = this._tick;
+    if (tick < tickLower) {
+      return {
+        tickCumulativeInside: toInt56(lower.tickCumulativeOutside - upper.tickCumulativeOutside),
+        secondsPerLiquidityInsideX128: (lower.secondsPerLiquidityOutsideX128 - upper.secondsPerLiquidityOutsideX128) & MAX_UINT160,
+        secondsInside: (lower.secondsOutside - upper.secondsOutside) >>> 0,
+      };
+    }
+    if (tick < tickUpper) {
+      const time = this._time;
+      const c = observeSingle(this._observations, time, 0, tick, this._observationIndex, this._liquidity, this._observationCardinality);
+      return {
+        tickCumulativeInside: toInt56(c.tickCumulative - lower.tickCumulativeOutside - upper.tickCumulativeOutside),
+        secondsPerLiquidityInsideX128:
+          (c.secondsPerLiquidityCumulativeX128 - lower.secondsPerLiquidityOutsideX128 - upper.secondsPerLiquidityOutsideX128) & MAX_UINT160,
+        secondsInside: (time - lower.secondsOutside - upper.secondsOutside) >>> 0,
+      };
+    }
+    return {
+      tickCumulativeInside: toInt56(upper.tickCumulativeOutside - lower.tickCumulativeOutside),
+      secondsPerLiquidityInsideX128: (upper.secondsPerLiquidityOutsideX128 - lower.secondsPerLiquidityOutsideX128) & MAX_UINT160,
+      secondsInside: (upper.secondsOutside - lower.secondsOutside) >>> 0,
+    };
+  }
+
   // ---------------------------------------------------------------- state changes
+
+  /**
+   * Sets the block timestamp (unix seconds, a non-negative safe integer) for the events that follow, as a
+   * new block would; the pool uses it mod 2^32 as the contract does. It does not change the pool's state by
+   * itself (quotes stay valid: amounts never depend on time). Times should not decrease, as on a chain; the
+   * pool does not check (the contract's uint32 arithmetic would read a decrease as a wrap of 2^32).
+   */
+  setBlockTimestamp(time: number): void {
+    if (!Number.isSafeInteger(time) || time < 0) {
+      throw new ConfigError('time', `must be a non-negative integer (unix seconds); was ${time}`);
+    }
+    this._blockTimestamp = time;
+    this._time = time >>> 0;
+  }
+
+  /**
+   * `increaseObservationCardinalityNext(observationCardinalityNext)`: the buffer will grow to this many
+   * slots (uint16) at its next wrap; no effect unless above the current cardinalityNext. Reverts 'LOK'
+   * before initialize.
+   */
+  increaseObservationCardinalityNext(observationCardinalityNext: number): void {
+    if (!Number.isInteger(observationCardinalityNext) || observationCardinalityNext < 0 || observationCardinalityNext > MAX_OBSERVATION_CARDINALITY) {
+      throw new ConfigError('observationCardinalityNext', `must be a uint16 integer in [0, ${MAX_OBSERVATION_CARDINALITY}]; was ${observationCardinalityNext}`);
+    }
+    this.requireUnlocked();
+    const next = growObservations(this._observations, this._observationCardinalityNext, observationCardinalityNext);
+    if (next !== this._observationCardinalityNext) {
+      this._observationCardinalityNext = next;
+      this._version++;
+    }
+  }
 
   /**
    * `initialize(sqrtPriceX96)`: sets the starting price. Reverts 'AI' if already initialised, 'R' unless
@@ -333,6 +512,10 @@ export class V3Pool {
     checkUint('sqrtPriceX96', sqrtPriceX96, 160n, TWO_POW_160 - 1n);
     if (this._sqrtPriceX96 !== 0n) throw new PoolError('AI', 'reverted: AI (the pool is already initialized)');
     const tick = getTickAtSqrtRatio(sqrtPriceX96);
+    const { cardinality, cardinalityNext } = initializeObservations(this._observations, this._time);
+    this._observationIndex = 0;
+    this._observationCardinality = cardinality;
+    this._observationCardinalityNext = cardinalityNext;
     this._sqrtPriceX96 = sqrtPriceX96;
     this._tick = tick;
     this._feeProtocol = 0;
@@ -369,9 +552,22 @@ export class V3Pool {
     let upperInfo = this._ticks.get(tickUpper);
     let flippedLower = false;
     let flippedUpper = false;
+    const time = this._time;
     if (liquidityDelta !== 0n) {
-      const lo = updateTick(lowerInfo, tickLower, tick, liquidityDelta, fg0, fg1, false, this.maxLiquidityPerTick);
-      const up = updateTick(upperInfo, tickUpper, tick, liquidityDelta, fg0, fg1, true, this.maxLiquidityPerTick);
+      const c = observeSingle(
+        this._observations,
+        time,
+        0,
+        tick,
+        this._observationIndex,
+        this._liquidity,
+        this._observationCardinality,
+        this.cumulativesScratch,
+      );
+      const spl = c.secondsPerLiquidityCumulativeX128;
+      const tc = c.tickCumulative;
+      const lo = updateTick(lowerInfo, tickLower, tick, liquidityDelta, fg0, fg1, false, this.maxLiquidityPerTick, spl, tc, time);
+      const up = updateTick(upperInfo, tickUpper, tick, liquidityDelta, fg0, fg1, true, this.maxLiquidityPerTick, spl, tc, time);
       lowerInfo = lo.info;
       upperInfo = up.info;
       flippedLower = lo.flipped;
@@ -391,6 +587,7 @@ export class V3Pool {
     let amount0 = 0n;
     let amount1 = 0n;
     let newLiquidity = this._liquidity;
+    let writeObservationNow = false;
     if (liquidityDelta !== 0n) {
       if (tick < tickLower) {
         amount0 = getAmount0DeltaSigned(getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), liquidityDelta);
@@ -398,6 +595,7 @@ export class V3Pool {
         amount0 = getAmount0DeltaSigned(this._sqrtPriceX96, getSqrtRatioAtTick(tickUpper), liquidityDelta);
         amount1 = getAmount1DeltaSigned(getSqrtRatioAtTick(tickLower), this._sqrtPriceX96, liquidityDelta);
         newLiquidity = addDelta(this._liquidity, liquidityDelta);
+        writeObservationNow = true;
       } else {
         amount1 = getAmount1DeltaSigned(getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), liquidityDelta);
       }
@@ -414,9 +612,27 @@ export class V3Pool {
       else this._ticks.set(tickUpper, upperInfo as TickInfo);
     }
     this._positions.set(key, newPosition);
+    // The oracle entry of an in-range change: the tick and liquidity in force before it.
+    if (writeObservationNow) this.writeObservation(tick, this._liquidity);
     this._liquidity = newLiquidity;
     this._version++;
     return { amount0, amount1 };
+  }
+
+  /** `observations.write` at the current time from `tick`/`liquidity` (the state before the event). */
+  private writeObservation(tick: number, liquidity: bigint): void {
+    const w = writeObservation(
+      this._observations,
+      this._observationIndex,
+      this._time,
+      tick,
+      liquidity,
+      this._observationCardinality,
+      this._observationCardinalityNext,
+      this.writeScratch,
+    );
+    this._observationIndex = w.index;
+    this._observationCardinality = w.cardinality;
   }
 
   /**
@@ -679,12 +895,29 @@ export class V3Pool {
       throw new InvariantError(`applySwap: the quote was made at state version ${quote.stateVersion}; the pool is at ${this._version}`);
     }
     const n = quote.crossedTicks.length;
-    for (let i = 0; i < n; i++) {
-      const info = this._ticks.get(quote.crossedTicks[i] as number) as TickInfo;
-      const g = quote.crossedFeeGrowthX128[i] as bigint;
-      if (quote.zeroForOne) cross(info, g, this._feeGrowthGlobal1X128);
-      else cross(info, this._feeGrowthGlobal0X128, g);
+    const time = this._time;
+    if (n > 0) {
+      // The oracle globals, once per swap, at the block time from the tick and liquidity the swap started with.
+      const c = observeSingle(
+        this._observations,
+        time,
+        0,
+        this._tick,
+        this._observationIndex,
+        this._liquidity,
+        this._observationCardinality,
+        this.cumulativesScratch,
+      );
+      const spl = c.secondsPerLiquidityCumulativeX128;
+      const tc = c.tickCumulative;
+      for (let i = 0; i < n; i++) {
+        const info = this._ticks.get(quote.crossedTicks[i] as number) as TickInfo;
+        const g = quote.crossedFeeGrowthX128[i] as bigint;
+        if (quote.zeroForOne) cross(info, g, this._feeGrowthGlobal1X128, spl, tc, time);
+        else cross(info, this._feeGrowthGlobal0X128, g, spl, tc, time);
+      }
     }
+    if (quote.tickAfter !== this._tick) this.writeObservation(this._tick, this._liquidity);
     this._sqrtPriceX96 = quote.sqrtPriceX96After;
     this._tick = quote.tickAfter;
     this._liquidity = quote.liquidityAfter;
@@ -731,6 +964,11 @@ export class V3Pool {
       ticks,
       bitmap: new Map(this._bitmap),
       positions: new Map(this._positions),
+      blockTimestamp: this._blockTimestamp,
+      observationIndex: this._observationIndex,
+      observationCardinality: this._observationCardinality,
+      observationCardinalityNext: this._observationCardinalityNext,
+      observations: this._observations.slice(0, this._observationCardinalityNext),
     });
   }
 
@@ -755,6 +993,11 @@ export class V3Pool {
     for (const [t, info] of snap.ticks) this._ticks.set(t, copyTick(info));
     this._bitmap = new Map(snap.bitmap);
     this._positions = new Map(snap.positions as ReadonlyMap<string, PositionInfo>);
+    this.setBlockTimestamp(snap.blockTimestamp);
+    this._observationIndex = snap.observationIndex;
+    this._observationCardinality = snap.observationCardinality;
+    this._observationCardinalityNext = snap.observationCardinalityNext;
+    this._observations = snap.observations.slice();
     this._version++;
   }
 
