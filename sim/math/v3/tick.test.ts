@@ -97,3 +97,39 @@ describe('cross', () => {
     expect(info.feeGrowthOutside0X128).toBe((50n - 100n) & MAX_UINT256);
   });
 });
+
+describe('oracle outside accumulators (Tick.spec.ts #update, #cross with the oracle fields)', () => {
+  it('behavior: a new tick at or below the current tick takes the oracle globals; above: zeros', () => {
+    expect(update(undefined, 1, 1, 1n, 1n, 2n, false, 10n, 5n, 6n, 7).info).toMatchObject({
+      secondsPerLiquidityOutsideX128: 5n,
+      tickCumulativeOutside: 6n,
+      secondsOutside: 7,
+    });
+    expect(update(undefined, 2, 1, 1n, 1n, 2n, false, 10n, 5n, 6n, 7).info).toMatchObject({
+      secondsPerLiquidityOutsideX128: 0n,
+      tickCumulativeOutside: 0n,
+      secondsOutside: 0,
+    });
+  });
+  it('behavior: an already initialised tick keeps its outside values', () => {
+    const first = update(undefined, 1, 1, 1n, 1n, 2n, false, 10n, 5n, 6n, 7).info;
+    expect(update(first, 1, 1, 1n, 9n, 9n, false, 10n, 9n, 9n, 9).info).toMatchObject({
+      secondsPerLiquidityOutsideX128: 5n,
+      tickCumulativeOutside: 6n,
+      secondsOutside: 7,
+    });
+  });
+  it('behavior: cross flips them in their widths (uint160, int56, uint32); twice restores; omitted globals leave them', () => {
+    const info = tick({ liquidityGross: 3n, liquidityNet: 4n, initialized: true, secondsPerLiquidityOutsideX128: 100n, tickCumulativeOutside: 10n, secondsOutside: 20 });
+    cross(info, 0n, 0n, 50n, -(2n ** 55n), 5);
+    expect(info).toMatchObject({
+      secondsPerLiquidityOutsideX128: (1n << 160n) - 50n,
+      tickCumulativeOutside: 2n ** 55n - 10n, // int56: −2^55 − 10 wraps to +2^55 − 10
+      secondsOutside: 2 ** 32 - 15,
+    });
+    cross(info, 0n, 0n, 50n, -(2n ** 55n), 5);
+    expect(info).toMatchObject({ secondsPerLiquidityOutsideX128: 100n, tickCumulativeOutside: 10n, secondsOutside: 20 });
+    cross(info, 0n, 0n);
+    expect(info).toMatchObject({ secondsPerLiquidityOutsideX128: 100n, tickCumulativeOutside: 10n, secondsOutside: 20 });
+  });
+});

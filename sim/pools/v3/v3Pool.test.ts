@@ -411,3 +411,101 @@ function replacer(_key: string, value: unknown): unknown {
   if (value instanceof Map) return [...value.entries()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return value;
 }
+
+describe('time and the oracle', () => {
+  const poolAt = (time: number): V3Pool => {
+    const p = new V3Pool({ fee: 3000, tickSpacing: 60 });
+    p.setBlockTimestamp(time);
+    p.initialize(ONE);
+    return p;
+  };
+
+  it('behavior: without a timestamp the pool runs at time 0: one observation, cardinality 1', () => {
+    const p = new V3Pool({ fee: 3000, tickSpacing: 60 });
+    expect([p.observationIndex, p.observationCardinality, p.observationCardinalityNext]).toEqual([0, 0, 0]);
+    p.initialize(ONE);
+    p.mint('a', -60, 60, E18);
+    p.swap(true, 10n ** 16n, MIN_SQRT_RATIO + 1n);
+    expect([p.observationIndex, p.observationCardinality, p.observationCardinalityNext]).toEqual([0, 1, 1]);
+    expect(p.observation(0)).toEqual({ blockTimestamp: 0, tickCumulative: 0n, secondsPerLiquidityCumulativeX128: 0n, initialized: true });
+  });
+
+  it("error: increaseObservationCardinalityNext reverts 'LOK' before initialize; observe 'I'", () => {
+    const p = new V3Pool({ fee: 3000, tickSpacing: 60 });
+    expectRevert(p, () => p.increaseObservationCardinalityNext(3), 'LOK');
+    expectRevert(p, () => p.observe([0]), 'I');
+  });
+
+  it('behavior: a quote stays valid across a new timestamp; the swap is recorded at the new one', () => {
+    const p = poolAt(1000);
+    p.mint('a', -600, 600, E18);
+    const q = p.quoteSwap(true, 10n ** 16n, MIN_SQRT_RATIO + 1n);
+    p.setBlockTimestamp(1010);
+    p.increaseObservationCardinalityNext(2);
+    expect(() => p.applySwap(q)).toThrowError(InvariantError); // growing the buffer is a state change
+    const q2 = p.quoteSwap(true, 10n ** 16n, MIN_SQRT_RATIO + 1n);
+    p.setBlockTimestamp(1020);
+    p.applySwap(q2);
+    expect(p.observationIndex).toBe(1);
+    expect(p.observation(1)).toMatchObject({ blockTimestamp: 1020, tickCumulative: 0n, secondsPerLiquidityCumulativeX128: (20n << 128n) / E18 });
+  });
+
+  it('behavior: snapshot/restore and clone carry time, observations and tick accumulators', () => {
+    const p = poolAt(1000);
+    p.increaseObservationCardinalityNext(4);
+    p.mint('a', -600, 600, E18);
+    p.setBlockTimestamp(1100);
+    p.swap(true, 10n ** 17n, MIN_SQRT_RATIO + 1n);
+    const snap = p.snapshot();
+    const c = p.clone();
+    p.setBlockTimestamp(1300);
+    p.swap(false, 10n ** 17n, MAX_SQRT_RATIO - 1n);
+    p.restore(snap);
+    expect(p.snapshot()).toEqual(snap);
+    expect(c.snapshot()).toEqual(snap);
+    expect(p.blockTimestamp).toBe(1100);
+    p.setBlockTimestamp(1200);
+    c.setBlockTimestamp(1200);
+    expect(c.observe([150, 0])).toEqual(p.observe([150, 0]));
+    expect(c.snapshotCumulativesInside(-600, 600)).toEqual(p.snapshotCumulativesInside(-600, 600));
+  });
+
+  it('property: inside quantities add up over adjacent ranges, and seconds inside a range that holds the price all along is the time elapsed', () => {
+    // Independent of Oracle.sol's formulas: whatever the path, [−120, 0) + [0, 120) = [−120, 120) in each
+    // value's width, and the price never leaves [−120·k, 120·k) with a wide enough background position.
+    const action = fc.record({ dt: fc.nat(5000), zeroForOne: fc.boolean(), amount: fc.bigInt({ min: 1n, max: 3n * 10n ** 15n }) });
+    fc.assert(
+      fc.property(fc.array(action, { minLength: 1, maxLength: 25 }), (actions) => {
+        const p = poolAt(2 ** 32 - 20_000); // crosses the uint32 wrap on the way
+        p.increaseObservationCardinalityNext(32); // more slots than writes: the start stays observable
+        p.mint('bg', -6000, 6000, E18);
+        for (const [lo, hi] of [[-120, 0], [0, 120], [-120, 120]] as const) p.mint('a', lo, hi, E18 / 10n);
+        const snap = () => [p.snapshotCumulativesInside(-120, 0), p.snapshotCumulativesInside(0, 120), p.snapshotCumulativesInside(-120, 120), p.snapshotCumulativesInside(-6000, 6000)];
+        const start = snap();
+        let t = p.blockTimestamp;
+        for (const a of actions) {
+          t += a.dt;
+          p.setBlockTimestamp(t);
+          p.swap(a.zeroForOne, a.amount, a.zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n);
+        }
+        t += 77;
+        p.setBlockTimestamp(t);
+        const end = snap();
+        const d = (i: number) => ({
+          tc: BigInt.asIntN(56, end[i]!.tickCumulativeInside - start[i]!.tickCumulativeInside),
+          spl: BigInt.asUintN(160, end[i]!.secondsPerLiquidityInsideX128 - start[i]!.secondsPerLiquidityInsideX128),
+          s: (end[i]!.secondsInside - start[i]!.secondsInside) >>> 0,
+        });
+        const [a, b, whole, wide] = [d(0), d(1), d(2), d(3)];
+        expect(whole.tc).toBe(BigInt.asIntN(56, a.tc + b.tc));
+        expect(whole.spl).toBe(BigInt.asUintN(160, a.spl + b.spl));
+        expect(whole.s).toBe((a.s + b.s) >>> 0);
+        expect(p.tick >= -6000 && p.tick < 6000).toBe(true);
+        expect(wide.s).toBe(t - (2 ** 32 - 20_000));
+        const [tc0, tc1] = p.observe([t - (2 ** 32 - 20_000), 0]).tickCumulatives;
+        expect(wide.tc).toBe(BigInt.asIntN(56, tc1! - tc0!));
+      }),
+      { seed: SEED, numRuns: 60 },
+    );
+  });
+});
