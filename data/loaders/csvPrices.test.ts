@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadCsvPrices, parseCsvPricesText } from './csvPrices.ts';
+import { LfNormalizer, loadCsvPrices, parseCsvPricesText } from './csvPrices.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -153,6 +153,96 @@ describe('loadCsvPrices: accepted inputs', () => {
       ),
       { numRuns: 100, seed: 11 },
     );
+  });
+});
+
+describe('loadCsvPrices: line endings (CRLF, CR, mixed)', () => {
+  const lf = 'timestamp,price,volume\n1704067200,301.61,5\n1704067260,302,6\n1704067320,303.5,7\n';
+  const endings = ['\n', '\r\n', '\r'] as const;
+  /** `lf` with line k ended by `ends[k % ends.length]`. */
+  const withEndings = (ends: readonly string[]): string =>
+    lf
+      .split('\n')
+      .slice(0, -1)
+      .map((l, k) => l + ends[k % ends.length]!)
+      .join('');
+
+  it('behavior: CRLF, CR-only and mixed files give the same series as the LF file (stream and in-memory)', async () => {
+    const want = await load('lf.csv', lf);
+    for (const [name, ends] of [
+      ['crlf', ['\r\n']],
+      ['cr', ['\r']],
+      ['mixed', ['\n', '\r\n']], // LF header, then CRLF / LF alternating: today's `was "301.61\r"`
+      ['mixed2', ['\r\n', '\n', '\r']],
+    ] as const) {
+      const text = withEndings(ends);
+      const got = await load(`${name}.csv`, text);
+      expect([...got.price], name).toEqual([...want.price]);
+      expect([...got.timestampMs], name).toEqual([...want.timestampMs]);
+      expect([...got.extra.get('volume')!], name).toEqual([5, 6, 7]);
+      // the provenance hash is of the file's own bytes, not of the normalised text
+      expect(got.provenance.sha256).toBe(createHash('sha256').update(text).digest('hex'));
+      expect([...parseCsvPricesText(text, `${name}.csv`).price], name).toEqual([...want.price]);
+    }
+  });
+
+  it('error: line numbers stay physical with CRLF, mixed endings, blank CRLF lines and a quoted field spanning CRLF lines', async () => {
+    const text = 'timestamp,price,note\r\n1704067200,10,"two\r\nlines"\n\r\n1704067260,11,"three\r\nmore\rlines"\r\n1704067320,x,plain\r\n';
+    // header 1; row 2-3; blank 4; row 5-7; bad row 8
+    await expect(load('qc.csv', text)).rejects.toThrowErrorMatchingInlineSnapshot(`[InputError: qc.csv:8: price: must be a finite number > 0; was "x"]`);
+    expect(() => parseCsvPricesText(text, 'qc.csv')).toThrow(/^qc\.csv:8: price: must be a finite number > 0; was "x"$/);
+    const ok = await load('qc2.csv', text.replace(',x,', ',12,'));
+    expect([...ok.price]).toEqual([10, 11, 12]);
+  });
+
+  it('behavior: a CRLF split across the 1 MiB read boundary is one line break', async () => {
+    // rows of 20 bytes (`1704067200,1000.500\r\n` is 21): place a CR as the last byte of the first read
+    const header = 'timestamp,price\r\n';
+    const rows: string[] = [];
+    let size = header.length;
+    let i = 0;
+    const row = (k: number): string => `${1704067200 + k * 60},${(1000 + (k % 9)).toFixed(3)}\r\n`;
+    while (size + 40 < 1 << 20) {
+      rows.push(row(i));
+      size += row(i).length;
+      i++;
+    }
+    // the next row's price padded with zeros so that its CR is byte 2^20 − 1 exactly (the last of the first read)
+    const head = `${1704067200 + i * 60},1000.`;
+    const lastRow = `${head}${'0'.repeat((1 << 20) - 1 - size - head.length)}\r\n`;
+    rows.push(lastRow);
+    expect(header.length + rows.join('').indexOf(lastRow) + lastRow.length - 2).toBe((1 << 20) - 1);
+    for (let k = i + 1; k < i + 100; k++) rows.push(row(k));
+    const s = await load('boundary.csv', header + rows.join(''));
+    expect(s.length).toBe(rows.length);
+    expect(s.price[i]).toBe(1000);
+    expect(s.price[i + 1]).toBe(1000 + ((i + 1) % 9));
+    // and the line count does not see a blank line there
+    rows[i + 50] = rows[i + 50]!.replace(/,[\d.]+\r/, ',x\r');
+    await expect(load('boundary-bad.csv', header + rows.join(''))).rejects.toThrow(new RegExp(`^boundary-bad\\.csv:${i + 52}: price: must be a finite number > 0; was "x"$`));
+  });
+
+  it('behavior: LfNormalizer over any chunking equals replacing CRLF and CR by LF (property, 200 runs)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', ',', '"', '\n', '\r', '\r\n', 'é'), { maxLength: 60 }), fc.array(fc.nat(80), { maxLength: 6 }), (parts, cuts) => {
+        const bytes = Buffer.from(parts.join(''), 'utf8');
+        const at = [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b);
+        const norm = new LfNormalizer();
+        const out: Buffer[] = [];
+        let from = 0;
+        for (const c of [...at, bytes.length]) {
+          out.push(Buffer.from(norm.push(bytes.subarray(from, c))));
+          from = c;
+        }
+        out.push(norm.end());
+        expect(Buffer.concat(out).toString('utf8')).toBe(parts.join('').replace(/\r\n?/g, '\n'));
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('behavior: an LF-only chunk is passed through as it is (no copy on the fast path)', () => {
+    const b = Buffer.from('a,b\n1,2\n');
+    expect(new LfNormalizer().push(b)).toBe(b);
   });
 });
 

@@ -15,6 +15,7 @@
  *   file must hold one pair only.
  * - Rows strictly increasing in time. Blank lines are skipped (and counted).
  *
+ * Line endings may be LF, CRLF, CR or a mix (read as LF; a quoted field's line breaks come out as `\n`).
  * Line numbers are 1-based physical lines with the header as line 1; a row holding a quoted field that spans
  * lines counts them all. The file is streamed through papaparse in chunks into
  * growable Float64Arrays, so its text is never held whole; its sha256 is computed from the same bytes.
@@ -361,6 +362,45 @@ function lineBreaksIn(fields: readonly string[]): number {
   return n;
 }
 
+/**
+ * Rewrites a byte stream's line endings to LF, chunk by chunk: CRLF becomes LF and a lone CR (old Mac files)
+ * becomes LF, so files saved on Windows, or mixing endings, parse like LF files (papaparse takes one line ending
+ * per file, guessed from its start, and would leave `\r` on the last field of rows that differ). A chunk
+ * without CR (the common case) is returned as it is; a CR at the end of a chunk waits for the next one.
+ */
+export class LfNormalizer {
+  private pendingCr = false;
+
+  push(chunk: Buffer): Buffer {
+    const lead = this.pendingCr;
+    this.pendingCr = false;
+    let cr = chunk.indexOf(0x0d);
+    if (cr < 0 && !lead) return chunk;
+    // an LF-less CR left from the last chunk: a line break of its own unless this chunk starts with its LF
+    const out = Buffer.allocUnsafe(chunk.length + 1);
+    let n = 0;
+    if (lead && chunk[0] !== 0x0a) out[n++] = 0x0a;
+    if (cr < 0) cr = chunk.length;
+    n += chunk.copy(out, n, 0, cr);
+    // byte by byte from the first CR (a copy call per line costs more than this loop)
+    const last = chunk.length - 1;
+    for (let i = cr; i <= last; i++) {
+      const b = chunk[i]!;
+      if (b !== 0x0d) out[n++] = b;
+      else if (i === last) this.pendingCr = true;
+      else if (chunk[i + 1] !== 0x0a) out[n++] = 0x0a;
+    }
+    return out.subarray(0, n);
+  }
+
+  /** The end of the input: a CR left over is a line break. */
+  end(): Buffer {
+    const rest = this.pendingCr ? Buffer.from([0x0a]) : Buffer.alloc(0);
+    this.pendingCr = false;
+    return rest;
+  }
+}
+
 /** Checks that `file` is a readable regular file, as an InputError naming it otherwise. */
 export async function checkReadableFile(file: string): Promise<void> {
   let st;
@@ -389,13 +429,20 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
   // papaparse parses a year of minute rows in ~2/3 of the time it takes in 1 MiB pieces (each piece's rows
   // are short-lived garbage, and smaller pieces let them die young).
   const raw = createReadStream(file, { highWaterMark: READ_BYTES });
-  // hash the exact bytes, then hand papaparse text decoded across chunk boundaries
+  // hash the exact bytes, then hand papaparse text decoded across chunk boundaries, line endings made LF
+  const newlines = new LfNormalizer();
   const tee = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
       // papaparse parses these bytes after this runs, so the reader knows before any quoted row reaches it
       if (chunk.indexOf(0x22) >= 0) reader.sawQuote();
-      for (let at = 0; at < chunk.length; at += PARSE_BYTES) this.push(chunk.subarray(at, at + PARSE_BYTES));
+      const lf = newlines.push(chunk);
+      for (let at = 0; at < lf.length; at += PARSE_BYTES) this.push(lf.subarray(at, at + PARSE_BYTES));
+      cb();
+    },
+    flush(cb) {
+      const rest = newlines.end();
+      if (rest.length > 0) this.push(rest);
       cb();
     },
   });
@@ -416,6 +463,7 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
     raw.pipe(tee);
     Papa.parse<string[]>(tee, {
       delimiter: options.delimiter ?? ',',
+      newline: '\n',
       header: false,
       dynamicTyping: false,
       skipEmptyLines: false,
@@ -444,7 +492,8 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
 export function parseCsvPricesText(text: string, file: string, options: CsvPricesOptions = {}): PriceSeries {
   const reader = new CsvPriceRowReader(file, options);
   if (text.includes('"')) reader.sawQuote();
-  const parsed = Papa.parse<string[]>(text, { delimiter: options.delimiter ?? ',', header: false, skipEmptyLines: false });
+  const lf = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const parsed = Papa.parse<string[]>(lf, { delimiter: options.delimiter ?? ',', newline: '\n', header: false, skipEmptyLines: false });
   for (const row of parsed.data) reader.row(row);
   return reader.finish(createHash('sha256').update(text, 'utf8').digest('hex'));
 }

@@ -20,7 +20,7 @@ async function headerOf(file: string): Promise<string[]> {
     const buf = Buffer.alloc(65_536);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const text = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    const nl = text.search(/\r?\n/);
+    const nl = text.search(/[\r\n]/); // LF, CRLF or CR
     return (nl < 0 ? text : text.slice(0, nl)).split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
   } finally {
     await fh.close();

@@ -85,6 +85,26 @@ describe('parseAprCsv', () => {
   });
 });
 
+describe('line endings: CRLF, CR and mixed read like LF, line numbers physical', () => {
+  it('behavior: APR and LST files with CRLF or mixed endings parse to the LF result', () => {
+    const apr = 'timestamp,apr\n2021-01-01,0.05\n\n2021-01-02,0.051\n2021-01-03,0.052\n';
+    const lst = 'timestamp,price\n2023-01-01,1\n2023-01-02,0.97\n2023-01-03,0.98\n';
+    for (const [name, f] of [
+      ['crlf', (t: string) => t.replace(/\n/g, '\r\n')],
+      ['cr', (t: string) => t.replace(/\n/g, '\r')],
+      ['mixed', (t: string) => t.replace(/\n(?=2021-01-0[13]|2023-01-0[13])/g, '\r\n')], // CRLF on some lines only
+      ['mixed-crlf-first', (t: string) => t.replace('\n', '\r\n')], // CRLF header, LF rows
+    ] as const) {
+      expect([...parseAprCsv(f(apr), 'a.csv').apr], name).toEqual([0.05, 0.051, 0.052]);
+      expect([...parseLstPriceCsv(f(lst), 'p.csv').price], name).toEqual([1, 0.97, 0.98]);
+    }
+  });
+  it('error: a bad value after mixed endings names its physical line', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,apr\r\n2021-01-01,0.05\n\r\n2021-01-03,abc\r\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:4: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "abc"');
+  });
+});
+
 describe('parseEthStoreJson', () => {
   const text = `[
 \t{

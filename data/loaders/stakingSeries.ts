@@ -86,7 +86,8 @@ interface CsvTable {
 }
 
 function readCsv(text: string, file: string): CsvTable {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
+  // CRLF, CR and mixed line endings read as LF (papaparse takes one ending per file, guessed from its start)
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { newline: '\n', skipEmptyLines: false });
   const all = parsed.data;
   const headerRow = all[0];
   if (headerRow === undefined || headerRow.every((c) => c.trim() === '')) throw new InputError(file, 1, undefined, 'the file is empty; expected a header row');
