@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'sweep', describe: 'run a grid of backtests (comma-separated values on any of the flags below) and tabulate the metrics', load: async () => (await import('./sweep.ts')).sweepCommand },
   { name: 'replay', describe: 'Replay pool events (JSONL) through the exact v3 or v2 pool, one result line per event', load: async () => (await import('./replay.ts')).replayCommand },
   { name: 'replay-real', describe: 'replay a real Uniswap v3 swap stream (pool-events CSV) through the exact pool; write the divergence from the logged state', load: async () => (await import('./realReplay.ts')).realReplayCommand },
+  { name: 'validate', describe: 'check simulated fees of real positions against the chain: replay a pool-events CSV in log order with their own mint and burn', load: async () => (await import('./validate.ts')).validateCommand },
   { name: 'report', describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'il', describe: 'impermanent loss of a position vs price ratio (full range or a price range), as a table or chart', load: async () => (await import('./il.ts')).ilCommand },
   { name: 'data', describe: 'fetch market data (Binance candles, Uniswap pool events) into Arrow/CSV files', load: async () => (await import('./data.ts')).dataCommand },
