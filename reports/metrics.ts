@@ -4,60 +4,32 @@
  * after the known ones, sorted by name, with a plain number format.
  */
 import type { Summary } from '../sim/metrics/record.ts';
+import { OPTIONAL_METRICS, SUMMARY_METRICS, type MetricFormat, type MetricInfo } from '../sim/metrics/index.ts';
 
-export type MetricFormat = 'quote' | 'fraction' | 'count' | 'ratio' | 'years' | 'integer';
-
-export interface MetricInfo {
-  readonly key: string;
-  readonly label: string;
-  readonly unit: string;
-  readonly format: MetricFormat;
-  /** A label of ≤ 18 characters for the terminal table (default `label`). */
-  readonly short?: string;
-  /** Shown in the compact terminal table. */
-  readonly terminal: boolean;
-}
-
-/** Known numeric summary keys, in display order (summary.json order). `config` and `data` are shown separately. */
-export const METRICS: readonly MetricInfo[] = [
-  { key: 'initialValue', label: 'Initial value', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'finalValue', label: 'Final value (incl. fees, less gas)', short: 'Final value', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'holdValue', label: 'Hold value', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'feesEarned', label: 'Fees earned', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'impermanentLoss', label: 'Impermanent loss', unit: '% of hold', format: 'fraction', terminal: true },
-  { key: 'lvr', label: 'LVR', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'gasCost', label: 'Gas cost', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'netPnl', label: 'Net PnL', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'vsHold', label: 'PnL vs hold', unit: 'quote', format: 'quote', terminal: true },
-  { key: 'apr', label: 'APR (simple)', unit: '% per year', format: 'fraction', terminal: true },
-  { key: 'feeApr', label: 'Fee APR', unit: '% per year', format: 'fraction', terminal: true },
-  { key: 'timeInRange', label: 'Time in range', unit: '% of steps', format: 'fraction', terminal: true },
-  { key: 'rebalances', label: 'Rebalances', unit: 'count', format: 'count', terminal: true },
-  { key: 'maxDrawdown', label: 'Max drawdown', unit: '% of peak', format: 'fraction', terminal: true },
-  { key: 'volatility', label: 'Volatility (365 days)', short: 'Volatility (365 d)', unit: '% annualised', format: 'fraction', terminal: false },
-  { key: 'sharpe', label: 'Sharpe (365 days, rf 0)', short: 'Sharpe (365 d)', unit: 'ratio', format: 'ratio', terminal: true },
-  { key: 'steps', label: 'Steps', unit: 'count', format: 'count', terminal: true },
-  { key: 'years', label: 'Span', unit: 'years (365 d)', format: 'years', terminal: false },
-  { key: 'arbitrageTrades', label: 'Arbitrage trades', unit: 'count', format: 'count', terminal: false },
-  { key: 'arbitrageVolume', label: 'Arbitrage volume', unit: 'quote', format: 'quote', terminal: false },
-  { key: 'noiseTrades', label: 'Noise trades', unit: 'count', format: 'count', terminal: false },
-  { key: 'noiseVolume', label: 'Noise volume', unit: 'quote', format: 'quote', terminal: false },
-  { key: 'seed', label: 'Seed', unit: '', format: 'integer', terminal: true },
-];
-
-/** Summary keys that are objects, rendered in their own sections. */
-export const NON_METRIC_KEYS: readonly string[] = ['strategyName', 'config', 'data'];
+export type { MetricFormat, MetricInfo } from '../sim/metrics/index.ts';
 
 /**
- * The metric rows for a set of summaries: the known keys in {@link METRICS} order, then any other key present
- * in any summary (except config/data), sorted by name.
+ * Known numeric summary keys, in display order (summary.json order): the label, unit and format of each come from
+ * sim/metrics (SUMMARY_METRICS), the one list summary.json is computed from. `config` and `data` are shown separately.
+ */
+export const METRICS: readonly MetricInfo[] = SUMMARY_METRICS;
+
+/** Summary keys that are objects, rendered in their own sections. */
+export const NON_METRIC_KEYS: readonly string[] = ['strategyName', 'config', 'data', 'warnings'];
+
+/**
+ * The metric rows for a set of summaries: the known keys in {@link METRICS} order, then the optional metrics of
+ * sim/metrics (OPTIONAL_METRICS) present in any summary, in their order, then any other key present in any summary
+ * (except config/data/warnings), sorted by name.
  */
 export function metricRows(summaries: ReadonlyArray<Readonly<Summary> | Readonly<Record<string, unknown>>>): MetricInfo[] {
-  const known = new Set(METRICS.map((m) => m.key));
+  const known = new Set([...METRICS, ...OPTIONAL_METRICS].map((m) => m.key));
+  const present = (k: string): boolean => summaries.some((s) => k in s);
   const extra = new Set<string>();
   for (const s of summaries) for (const k of Object.keys(s)) if (!known.has(k) && !NON_METRIC_KEYS.includes(k)) extra.add(k);
   return [
     ...METRICS,
+    ...OPTIONAL_METRICS.filter((m) => present(m.key)),
     ...[...extra].sort().map((key): MetricInfo => ({ key, label: key, unit: '', format: 'ratio', terminal: false })),
   ];
 }
@@ -93,6 +65,8 @@ export function formatMetric(value: unknown, format: MetricFormat): string {
       return String(value);
     case 'years':
       return fixed(value, 3);
+    case 'tokens':
+      return Math.abs(value) >= 1e15 || (value !== 0 && Math.abs(value) < 1e-6) ? value.toExponential(4) : groupThousands(fixed(value, Math.abs(value) >= 1000 ? 2 : 6));
     case 'ratio':
       return Math.abs(value) >= 1e9 || (value !== 0 && Math.abs(value) < 1e-3) ? value.toExponential(3) : fixed(value, 3);
   }
@@ -101,4 +75,28 @@ export function formatMetric(value: unknown, format: MetricFormat): string {
 /** The exact JSON text of a summary value, as summary.json holds it (NaN and ±Infinity are `null` there). */
 export function exactJson(value: unknown): string {
   return value === undefined ? '' : JSON.stringify(value);
+}
+
+/** The summary.json keys that are not numbers, as the README's metrics table describes them (after the metrics). */
+export const NON_METRIC_DESCRIPTIONS: ReadonlyArray<readonly [key: string, description: string]> = [
+  ['strategyName', "the LP strategy's name (a user module's `defineStrategy` name; a built-in's flag value)"],
+  ['config', 'the resolved configuration (defaults < config file < flags)'],
+  ['data', 'provenance of the series: kind, file, sha256, rows, first and last timestamp'],
+  ['warnings', 'present when the run has something to say that changes how to read it (e.g. the strategy stopped acting), one sentence each'],
+];
+
+/**
+ * The README's summary.json table (Markdown), generated from the same lists as the tables above: every metric of
+ * SUMMARY_METRICS then OPTIONAL_METRICS with its label, unit and meaning, then the non-numeric keys.
+ */
+export function metricsMarkdownTable(): string {
+  const cell = (s: string): string => s.replace(/\|/g, '\\|');
+  const rows = [
+    '| key | label | unit | meaning |',
+    '|---|---|---|---|',
+    ...SUMMARY_METRICS.map((m) => `| \`${m.key}\` | ${cell(m.label)} | ${cell(m.unit)} | ${cell(m.description)} |`),
+    ...OPTIONAL_METRICS.map((m) => `| \`${m.key}\` | ${cell(m.label)} | ${cell(m.unit)} | ${cell(m.description)} (only some runs) |`),
+    ...NON_METRIC_DESCRIPTIONS.map(([k, d]) => `| \`${k}\` | | | ${cell(d)} |`),
+  ];
+  return rows.join('\n') + '\n';
 }

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
+import { MS_PER_YEAR } from '../../sim/core/time.ts';
 
 export interface GbmParams {
   /** Price at row 0 (quote per one base), > 0. */
@@ -37,7 +38,7 @@ export interface GbmParams {
   readonly seed: number;
 }
 
-export const MS_PER_YEAR = 365 * 86_400_000;
+export { MS_PER_YEAR };
 
 export const GBM_DEFAULTS: Readonly<GbmParams> = Object.freeze({
   startPrice: 2000,

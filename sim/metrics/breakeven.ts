@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors.ts';
 import type { Compounding } from '../../strategies/staking/compounding.ts';
-import { DAYS_PER_YEAR } from '../../strategies/staking/compounding.ts';
+import { DAYS_PER_YEAR } from '../core/time.ts';
 
 /**
  * Breakeven figures between an LP run and staking on the same capital, series and horizon.

@@ -1,3 +1,5 @@
+import type { MetricDefinition } from './metric.ts';
+
 /**
  * Maximum peak-to-trough decline of a value series, as a fraction of the peak (0 = never below a prior peak,
  * 0.25 = fell 25 % from its high). Non-positive peaks are skipped.
@@ -15,3 +17,13 @@ export function maxDrawdown(values: ArrayLike<number>): number {
   }
   return worst;
 }
+
+export const maxDrawdownMetric: MetricDefinition = {
+  key: 'maxDrawdown',
+  label: 'Max drawdown',
+  unit: '% of peak',
+  format: 'fraction',
+  terminal: true,
+  description: "fraction: the largest peak-to-trough fall of the LP's value",
+  compute: (x) => maxDrawdown(x.timeseries.lpValue),
+};

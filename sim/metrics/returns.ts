@@ -1,7 +1,7 @@
 import { mean, median, sampleStandardDeviation } from 'simple-statistics';
-
-/** Milliseconds in the year used for annualising: 365 days (crypto trades every day). */
-export const YEAR_MS = 365 * 24 * 3600 * 1000;
+import { MS_PER_YEAR } from '../core/time.ts';
+import type { MetricInput } from './input.ts';
+import type { MetricDefinition } from './metric.ts';
 
 /** Steps per year implied by the median spacing of the timestamps (robust to the odd gap). */
 export function stepsPerYear(timestampMs: ArrayLike<number>): number {
@@ -11,7 +11,7 @@ export function stepsPerYear(timestampMs: ArrayLike<number>): number {
   const stride = Math.max(1, Math.floor(n / 10_000));
   for (let i = stride; i < n; i += stride) dts.push((timestampMs[i]! - timestampMs[i - stride]!) / stride);
   const dt = median(dts);
-  return dt > 0 ? YEAR_MS / dt : NaN;
+  return dt > 0 ? MS_PER_YEAR / dt : NaN;
 }
 
 function logReturns(values: ArrayLike<number>): Float64Array {
@@ -52,10 +52,43 @@ export function sharpeRatio(values: ArrayLike<number>, timestampMs: ArrayLike<nu
 
 /** Length of the run in years (first to last timestamp). */
 export function yearsBetween(firstMs: number, lastMs: number): number {
-  return (lastMs - firstMs) / YEAR_MS;
+  return (lastMs - firstMs) / MS_PER_YEAR;
 }
 
 /** Simple annualised return: (pnl / initial) / years. 0 for a zero-length run. */
 export function simpleApr(pnl: number, initial: number, years: number): number {
   return years > 0 && initial > 0 ? pnl / initial / years : 0;
 }
+
+/** returnStats of the LP value, computed once per input for both metrics below. */
+const lpReturnStats = new WeakMap<MetricInput, { volatility: number; sharpe: number }>();
+function lpStats(x: MetricInput): { volatility: number; sharpe: number } {
+  let s = lpReturnStats.get(x);
+  if (s === undefined) {
+    s = returnStats(x.timeseries.lpValue, x.timeseries.timestamp);
+    lpReturnStats.set(x, s);
+  }
+  return s;
+}
+
+export const volatility: MetricDefinition = {
+  key: 'volatility',
+  label: 'Volatility (365 days)',
+  short: 'Volatility (365 d)',
+  unit: '% annualised',
+  format: 'fraction',
+  terminal: false,
+  description: "annualised standard deviation of the LP value's per-step log returns (365-day year)",
+  compute: (x) => lpStats(x).volatility,
+};
+
+export const sharpe: MetricDefinition = {
+  key: 'sharpe',
+  label: 'Sharpe (365 days, rf 0)',
+  short: 'Sharpe (365 d)',
+  unit: 'ratio',
+  format: 'ratio',
+  terminal: true,
+  description: 'annualised mean log return / volatility, risk-free rate 0 (365-day year)',
+  compute: (x) => lpStats(x).sharpe,
+};

@@ -1,4 +1,5 @@
 import { InputError } from '../../sim/core/errors.ts';
+import { DAYS_PER_YEAR, MS_PER_DAY, MS_PER_YEAR } from '../../sim/core/time.ts';
 import { asOfIndex, type AprSeries } from '../../data/loaders/stakingSeries.ts';
 
 /**
@@ -14,10 +15,8 @@ import { asOfIndex, type AprSeries } from '../../data/loaders/stakingSeries.ts';
 export type Compounding = 'none' | 'daily' | 'continuous';
 export const COMPOUNDING_MODES: readonly Compounding[] = ['none', 'daily', 'continuous'];
 
-export const MS_PER_DAY = 86_400_000;
-/** Days per year for every APR in ammsim (staking, fee APR, run APR). */
-export const DAYS_PER_YEAR = 365;
-export const MS_PER_YEAR = MS_PER_DAY * DAYS_PER_YEAR;
+/** The 365-day year (sim/core/time.ts), re-exported for the staking modules. */
+export { DAYS_PER_YEAR, MS_PER_DAY, MS_PER_YEAR } from '../../sim/core/time.ts';
 
 /** Where the APR comes from: a fixed number, or a historical series read as of each time (a step function). */
 export type AprSchedule = { readonly kind: 'fixed'; readonly apr: number } | { readonly kind: 'series'; readonly series: AprSeries };
