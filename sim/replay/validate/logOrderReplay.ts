@@ -166,7 +166,7 @@ export class LogOrderReplay {
       if (m?.kind !== 'MINT' || b?.kind !== 'BURN' || p.burnIndex < p.mintIndex) throw new InvariantError(`tracked position ${p.id}: rows ${p.mintIndex}/${p.burnIndex} are not a MINT then a BURN`);
       const t: Tracked = { input: p, key: `#${p.id}`, live: false, done: false, swapsInRange: 0, mapUncertainSwaps: 0, priceDrivenSwaps: 0, notes: [] };
       if (p.mintIndex <= a) t.notes.push('minted before the first swap of the file (the anchor): not replayed');
-      if (this.trackedByMint.has(p.mintIndex) || this.trackedByBurn.has(p.burnIndex)) t.notes.push('shares its mint or burn row with another tracked position: not replayed');
+      else if (this.trackedByMint.has(p.mintIndex) || this.trackedByBurn.has(p.burnIndex)) t.notes.push('shares its mint or burn row with another tracked position: not replayed');
       else {
         this.trackedByMint.set(p.mintIndex, t);
         this.trackedByBurn.set(p.burnIndex, t);
