@@ -16,13 +16,18 @@
  * swapper is the owner named {@link TRADER_NAME}. Calls are made with `caller` set directly to that
  * address (the EVM lets a top-level call come from any address), so `msg.sender` of mint/burn/collect
  * is the position owner and the callbacks land on the payer code stored there.
+ *
+ * With `{ time: true }` it takes the `v3-time` vocabulary instead: every event carries `time`, run as that
+ * block's timestamp, plus `increaseObservationCardinalityNext`, `observe`, `snapshotCumulativesInside`;
+ * `state` adds slot0's observation fields.
  */
 import { createRequire } from 'node:module';
 import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
-import { createEVM, type EVM } from '@ethereumjs/evm';
-import { Address, createAddressFromString } from '@ethereumjs/util';
+import { createEVM, type EVM, type EVMRunCallOpts } from '@ethereumjs/evm';
+import { Address, createAddressFromString, createZeroAddress } from '@ethereumjs/util';
 import {
   decodeAbiParameters,
+  decodeFunctionResult,
   encodeAbiParameters,
   encodeFunctionData,
   encodePacked,
@@ -84,6 +89,30 @@ export interface V3EvmHarness {
   apply(event: V3EvmEvent): Promise<V3EvmResult>;
   /** `reset()`, then every event in order. */
   runScenario(events: readonly V3EvmEvent[]): Promise<V3EvmResult[]>;
+}
+
+type EvmBlock = NonNullable<EVMRunCallOpts['block']>;
+
+export interface V3EvmOptions {
+  /** The v3-time vocabulary (block timestamps and the oracle); default the plain v3 one. */
+  readonly time?: boolean;
+}
+
+/** A block header at `timestamp` (everything else zero), as the EVM's stand-alone default block. */
+function blockAt(timestamp: bigint): EvmBlock {
+  return {
+    header: {
+      number: 0n,
+      coinbase: createZeroAddress(),
+      timestamp,
+      difficulty: 0n,
+      prevRandao: new Uint8Array(32),
+      gasLimit: 0n,
+      baseFeePerGas: undefined,
+      slotNumber: 0n,
+      getBlobGasPrice: () => undefined,
+    },
+  };
 }
 
 function wordKey(slot: bigint): Uint8Array {
@@ -155,7 +184,8 @@ export function decodeRevertReason(data: Uint8Array): string {
 }
 
 /** Deploys everything and returns a harness; call once per test file. */
-export async function createV3Evm(): Promise<V3EvmHarness> {
+export async function createV3Evm(options: V3EvmOptions = {}): Promise<V3EvmHarness> {
+  const withTime = options.time === true;
   const factoryArtifact = loadArtifact('@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json');
   const poolArtifact = loadArtifact('@uniswap/v3-core/artifacts/contracts/UniswapV3Pool.sol/UniswapV3Pool.json');
   const erc20Artifact = loadArtifact('@uniswap/v2-core/build/ERC20.json');
@@ -170,8 +200,12 @@ export async function createV3Evm(): Promise<V3EvmHarness> {
     readonly created: Address | undefined;
   }
 
+  // The current event's block (v3-time); undefined: the EVM's default block (timestamp 0).
+  let block: EvmBlock | undefined;
+
   async function call(caller: Address, to: Address | undefined, data: Hex): Promise<CallResult> {
     const res = await evm.runCall({
+      ...(block === undefined ? {} : { block }),
       caller,
       origin: caller,
       to,
@@ -279,6 +313,18 @@ export async function createV3Evm(): Promise<V3EvmHarness> {
   }
 
   async function readState(p: Address | undefined): Promise<Record<string, string>> {
+    const s = await readV3State(p);
+    if (!withTime) return s;
+    const slot0 = p === undefined ? 0n : await storage(p, SLOT_SLOT0);
+    return {
+      ...s,
+      observationIndex: ((slot0 >> 184n) & 0xffffn).toString(),
+      observationCardinality: ((slot0 >> 200n) & 0xffffn).toString(),
+      observationCardinalityNext: ((slot0 >> 216n) & 0xffffn).toString(),
+    };
+  }
+
+  async function readV3State(p: Address | undefined): Promise<Record<string, string>> {
     if (p === undefined) {
       return {
         sqrtPriceX96: '0',
@@ -324,6 +370,7 @@ export async function createV3Evm(): Promise<V3EvmHarness> {
 
   async function apply(event: V3EvmEvent): Promise<V3EvmResult> {
     const type = stringField(event, 'type');
+    block = withTime ? blockAt(bigField(event, 'time')) : undefined;
     if (type === 'initialize') {
       if (pool === undefined) {
         const fee = intField(event, 'fee');
@@ -436,6 +483,46 @@ export async function createV3Evm(): Promise<V3EvmHarness> {
         );
         if (!r.ok) return reverted(r);
         return { amount0: word(r.data, 0).toString(), amount1: word(r.data, 1).toString(), state: await readState(p) };
+      }
+      case 'increaseObservationCardinalityNext': {
+        const r = await call(
+          DEPLOYER,
+          p,
+          encodeFunctionData({ abi: poolAbi, functionName: 'increaseObservationCardinalityNext', args: [intField(event, 'observationCardinalityNext')] }),
+        );
+        if (!r.ok) return reverted(r);
+        return { state: await readState(p) };
+      }
+      case 'snapshotCumulativesInside': {
+        const data = encodeFunctionData({ abi: poolAbi, functionName: 'snapshotCumulativesInside', args: [intField(event, 'tickLower'), intField(event, 'tickUpper')] });
+        const r = await call(DEPLOYER, p, data);
+        if (!r.ok) return reverted(r);
+        const [tickCumulativeInside, secondsPerLiquidityInsideX128, secondsInside] = decodeFunctionResult({
+          abi: poolAbi,
+          functionName: 'snapshotCumulativesInside',
+          data: bytesToHex(r.data),
+        }) as readonly [bigint, bigint, number];
+        return {
+          tickCumulativeInside: tickCumulativeInside.toString(),
+          secondsPerLiquidityInsideX128: secondsPerLiquidityInsideX128.toString(),
+          secondsInside: String(secondsInside),
+          state: await readState(p),
+        };
+      }
+      case 'observe': {
+        const secondsAgos = event['secondsAgos'];
+        if (!Array.isArray(secondsAgos)) throw new Error('v3 EVM harness: observe needs secondsAgos (an array)');
+        const r = await call(DEPLOYER, p, encodeFunctionData({ abi: poolAbi, functionName: 'observe', args: [secondsAgos as number[]] }));
+        if (!r.ok) return reverted(r);
+        const [tickCumulatives, spls] = decodeFunctionResult({ abi: poolAbi, functionName: 'observe', data: bytesToHex(r.data) }) as readonly [
+          readonly bigint[],
+          readonly bigint[],
+        ];
+        return {
+          tickCumulatives: tickCumulatives.map(String),
+          secondsPerLiquidityCumulativeX128s: spls.map(String),
+          state: await readState(p),
+        };
       }
       default:
         throw new Error(`v3 EVM harness: unknown event type ${JSON.stringify(type)}`);
