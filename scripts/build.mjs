@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['scripts/bin.ts'],
+  // the sweep's worker-thread module is an entry of its own: piscina loads dist/sweep-worker.js by path
+  entryPoints: { bin: 'scripts/bin.ts', 'sweep-worker': 'runs/sweep/worker.ts' },
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -15,6 +16,6 @@ await build({
   // Small runtime libraries are bundled in: loading apache-arrow as ~300 separate ES modules took ~90 ms and
   // yargs ~50 ms of every run; bundled (and tree-shaken) they load in a fraction of that. Heavy libraries that
   // only some commands use, and tsx (which loads user strategy files), stay in node_modules.
-  external: ['vega', 'vega-lite', 'vega-embed', 'viem', '@ethereumjs/*', 'tsx', 'tsx/*', 'playwright-core', 'vitest', 'fast-check', 'ajv'],
+  external: ['vega', 'vega-lite', 'vega-embed', 'viem', '@ethereumjs/*', 'tsx', 'tsx/*', 'playwright-core', 'vitest', 'fast-check', 'ajv', 'piscina'],
   logLevel: 'warning',
 });

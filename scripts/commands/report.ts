@@ -6,6 +6,7 @@ import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../rep
 import type { ReportRun } from '../../reports/model.ts';
 import { readRunDir } from '../../reports/runDir.ts';
 import { renderChartSvg } from '../../reports/svg.ts';
+import { buildSweepReportFromDir, isSweepDir } from '../../reports/sweep/report.ts';
 import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 
@@ -53,6 +54,12 @@ export function checkReportArgs(a: ReportArgs): void {
  */
 export async function runReport(a: ReportArgs): Promise<string[]> {
   checkReportArgs(a);
+  if (a.run.length === 1 && isSweepDir(a.run[0]!)) {
+    // a folder written by `ammsim sweep`: its report.html, rebuilt from sweep.json and sweep.arrow
+    if (a.svg !== undefined || a.out === undefined) throw new ConfigError('--svg', 'a sweep folder has an HTML report only; give --out FILE.html');
+    writeFileAtomic(a.out, buildSweepReportFromDir(a.run[0]!));
+    return [a.out];
+  }
   const results = a.run.map((d) => readRunDir(d));
   const labels = labelRuns(a.run, results, a.label);
   const opts = a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints };

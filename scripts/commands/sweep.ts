@@ -1,70 +1,233 @@
+import { existsSync, statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { runSweep, SWEEPABLE, sweepToCsv, type SweepKey } from '../../runs/sweep.ts';
+import { axisName, AXIS_KINDS, Grid, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
+import { canonicalJournal } from '../../runs/sweep/journal.ts';
+import { mergeShards } from '../../runs/sweep/merge.ts';
+import { SWEEP_METRICS } from '../../runs/sweep/metrics.ts';
+import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
+import { defaultWorkers } from '../../runs/sweep/pool.ts';
+import { JOURNAL_FILE, parseShard, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
+import { renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts';
+import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
 
-const KEY_TO_FLAG: Record<SweepKey, string> = {
-  strategy: 'strategy', fee: 'fee', width: 'width', capital: 'capital', poolLiquidity: 'pool-liquidity', gasPrice: 'gas-price',
-  noiseRate: 'noise-rate', noiseSize: 'noise-size', rebalanceDelay: 'rebalance-delay', seed: 'seed', pool: 'pool',
-};
+/** Backtest flags that can be axes (read as text so that they can hold lists and ranges). */
+const AXIS_FLAGS = Object.keys(BACKTEST_FLAGS).filter((f) => {
+  const key = f.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return AXIS_KINDS[key] !== undefined;
+});
 
-/** Splits `a,b,c` flag values into a sweep axis; numbers stay numbers. */
-function axisValues(flag: string, raw: unknown): Array<string | number> {
-  const parts = String(raw).split(',').map((s) => s.trim());
-  if (parts.some((p) => p === '')) throw new ConfigError(`--${flag}`, `empty value in ${JSON.stringify(String(raw))}`);
-  const numeric = flag !== 'strategy' && flag !== 'pool';
-  return parts.map((p) => {
-    if (!numeric) return p;
-    const v = Number(p);
-    if (!Number.isFinite(v)) throw new ConfigError(`--${flag}`, `must be a number or a comma-separated list of numbers; was ${JSON.stringify(p)}`);
-    return v;
-  });
+const SWEEP_FLAGS = {
+  grid: { type: 'string', group: 'Sweep:', describe: 'JSON file of axes in column order, e.g. {"width": "0.01:0.5:0.01", "fee": [0.0005, 0.003], "params.stop": [0.1, 0.2]}' },
+  samples: { type: 'number', group: 'Sweep:', describe: 'random search: run N distinct configurations drawn from the grid (kept in grid order)' },
+  'sample-seed': { type: 'number', group: 'Sweep:', describe: 'seed of --samples', defaultDescription: 'the --seed value' },
+  workers: { type: 'number', group: 'Sweep:', describe: 'worker threads', defaultDescription: 'the available cores' },
+  shard: { type: 'string', group: 'Sweep:', describe: 'run only configurations k with k mod n = i (i/n, 0-based); join the shards with `ammsim sweep merge`' },
+  metric: { type: 'string', group: 'Output:', describe: `metric ranked and charted in report.html: ${SWEEP_METRICS.join(', ')}`, defaultDescription: 'vsHold' },
+  heatmap: { type: 'string', group: 'Output:', describe: 'two axes for a heatmap of --metric in report.html (x,y), e.g. width,fee', defaultDescription: 'a line chart per axis' },
+  top: { type: 'number', group: 'Output:', describe: 'configurations in the top table of report.html', defaultDescription: '20' },
+  out: { type: 'string', group: 'Output:', describe: 'output folder: results.jsonl (resume journal), sweep.csv, sweep.arrow, sweep.json, report.html', default: 'out/sweep' },
+} as const;
+
+/** --out must be a folder (or not exist yet). */
+function checkOut(out: string): void {
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new ConfigError('--out', `${out} exists and is not a folder`);
 }
+
+/** --metric, --heatmap and --top, checked against the axes before anything runs. */
+export function reportSettings(argv: Readonly<Record<string, unknown>>, axes: readonly Axis[], defaults?: SweepReportSettings): SweepReportSettings {
+  const metric = argv.metric === undefined ? (defaults?.metric ?? 'vsHold') : String(argv.metric);
+  if (!(SWEEP_METRICS as readonly string[]).includes(metric)) throw new ConfigError('--metric', `must be one of ${SWEEP_METRICS.join(', ')}; was ${JSON.stringify(metric)}`);
+  let heatmap: [string, string] | null = defaults?.heatmap === undefined || defaults.heatmap === null ? null : [defaults.heatmap[0], defaults.heatmap[1]];
+  if (argv.heatmap !== undefined) {
+    const parts = String(argv.heatmap).split(',').map((s) => s.trim());
+    if (parts.length !== 2) throw new ConfigError('--heatmap', `must name two axes x,y (e.g. width,fee); was ${JSON.stringify(argv.heatmap)}`);
+    const names = parts.map((p) => {
+      try {
+        return axisName(p, '--heatmap');
+      } catch {
+        return p;
+      }
+    });
+    for (const [i, n] of names.entries()) {
+      if (!axes.some((a) => a.name === n)) throw new ConfigError('--heatmap', `${JSON.stringify(parts[i])} is not an axis of this sweep (axes: ${axes.map((a) => a.name).join(', ') || 'none'})`);
+    }
+    if (names[0] === names[1]) throw new ConfigError('--heatmap', 'needs two different axes');
+    heatmap = [names[0]!, names[1]!];
+  }
+  const top = argv.top === undefined ? (defaults?.top ?? 20) : Number(argv.top);
+  if (!(Number.isInteger(top) && top >= 1 && top <= 100_000)) throw new ConfigError('--top', `must be an integer in [1, 100000]; was ${String(argv.top)}`);
+  return { metric, heatmap, top };
+}
+
+/**
+ * The axes in the order their flags are given (yargs keeps the command line's order in argv's keys; every
+ * `--param` takes the place of the first one, a --grid file's axes the place of --grid), and argv with the
+ * single-valued flags as plain values for the base config.
+ */
+export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: Axis[]; fixed: Record<string, unknown> } {
+  const axes: Axis[] = [];
+  const fixed: Record<string, unknown> = { ...argv };
+  for (const flag of Object.keys(argv)) {
+    if (flag === 'grid' && argv.grid !== undefined) {
+      axes.push(...readGridFile(String(argv.grid)));
+    } else if (flag === 'param') {
+      const keep: string[] = [];
+      for (const item of (argv.param as unknown[] | undefined) ?? []) {
+        const text = String(item);
+        const eq = text.indexOf('=');
+        if (eq <= 0) throw new ConfigError('--param', `must be key=value (a list: key=v1,v2; a range: key=start:stop:step); was ${JSON.stringify(text)}`);
+        const value = text.slice(eq + 1);
+        if (value.includes(',') || /^[^:]+:[^:]+:[^:]+$/.test(value)) {
+          const name = axisName(`params.${text.slice(0, eq)}`, '--param');
+          axes.push({ name, values: parseAxisText(name, value, `--param ${text.slice(0, eq)}`) });
+        } else keep.push(text);
+      }
+      fixed.param = keep;
+    } else if (AXIS_FLAGS.includes(flag) && argv[flag] !== undefined) {
+      const name = axisName(flag, `--${flag}`);
+      const kind = AXIS_KINDS[name];
+      const raw = argv[flag];
+      if (typeof raw === 'boolean') {
+        fixed[flag] = raw; // --no-arbitrage
+        continue;
+      }
+      const text = kind === 'boolean' && raw === '' ? 'true' : String(raw);
+      const values: AxisValue[] = parseAxisText(name, text, `--${flag}`);
+      if (values.length > 1 || (kind === 'number' && text.includes(':'))) axes.push({ name, values });
+      fixed[flag] = values[0];
+    }
+  }
+  return { axes, fixed };
+}
+
+/** Writes a sweep's folder: everything for a whole grid, the journal and sweep.json for a shard. */
+export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard | undefined, report: SweepReportSettings): void {
+  const journal = canonicalJournal(outcome.header, outcome.rows);
+  const json = sweepJson(outcome, shard, outcome.rows, report);
+  if (shard !== undefined) {
+    writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.json', json]], 'sweep.json');
+    return;
+  }
+  const names = outcome.grid.axes.map((a) => a.name);
+  const rows = tableRows(outcome.grid, outcome.rows);
+  const arrow = writeSweepArrow({ axes: names, metrics: SWEEP_METRICS, rows });
+  // the report is drawn from the files as written, exactly as `ammsim report --run DIR` reads them back
+  const html = renderSweepReport(JSON.parse(json) as SweepMeta, readSweepArrow(arrow, names, SWEEP_METRICS));
+  writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.csv', sweepCsv(names, rows)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
+}
+
+function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefined, report: SweepReportSettings): string {
+  const lines: string[] = [];
+  const what = shard === undefined ? `${out}/sweep.csv` : `${out} (shard ${shard.index}/${shard.count}; join with ammsim sweep merge)`;
+  lines.push(`${outcome.rows.length} runs${outcome.resumed > 0 ? ` (${outcome.resumed} resumed)` : ''} → ${what}`);
+  const mi = SWEEP_METRICS.indexOf(report.metric as (typeof SWEEP_METRICS)[number]);
+  let best: (typeof outcome.rows)[number] | undefined;
+  for (const r of outcome.rows) {
+    const v = r.metrics?.[mi];
+    if (v !== undefined && !Number.isNaN(v) && (best === undefined || v > best.metrics![mi]!)) best = r;
+  }
+  if (best !== undefined && outcome.grid.axes.length > 0) lines.push(`best ${report.metric}: ${outcome.grid.describe(best.k)} (${report.metric} ${best.metrics![mi]!.toFixed(2)})`);
+  if (outcome.failed > 0) {
+    const first = outcome.rows.find((r) => r.error !== undefined)!;
+    lines.push(`${outcome.failed} of ${outcome.rows.length} configurations failed (their rows hold the error); first: ${first.error}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Exit status when some configurations failed (the others completed and were written). */
+export const EXIT_SOME_FAILED = 2;
+
+const mergeCommand: CommandModule<object, Record<string, unknown>> = {
+  command: 'merge <dirs..>',
+  describe: 'join the shard folders of one sweep (--shard i/n) into the outputs of the whole grid',
+  builder: (y: Argv) =>
+    y
+      .positional('dirs', { type: 'string', array: true, describe: 'the shard folders (every shard 0..n-1 exactly once)' })
+      .options({
+        out: { type: 'string', describe: 'output folder (the same files as the unsharded sweep)', demandOption: true },
+        metric: SWEEP_FLAGS.metric,
+        heatmap: SWEEP_FLAGS.heatmap,
+        top: SWEEP_FLAGS.top,
+      })
+      .example('$0 sweep merge out/shard-0 out/shard-1 out/shard-2 --out out/sweep', 'three shards → one sweep'),
+  handler: (argv) => {
+    const out = String(argv.out);
+    checkOut(out);
+    const merged = mergeShards(((argv.dirs as unknown[] | undefined) ?? []).map(String));
+    const report = reportSettings(argv, merged.grid.axes, merged.report);
+    writeSweepDir(out, merged, undefined, report);
+    process.stdout.write(closingLines(merged, out, undefined, report));
+    if (merged.failed > 0) process.exitCode = EXIT_SOME_FAILED;
+  },
+};
 
 export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
   command: 'sweep',
   describe: 'run a grid of backtests (comma-separated values on any of the flags below) and tabulate the metrics',
   builder: (y: Argv) => {
-    // Sweepable flags are read as strings so that they can hold lists.
     const flags: Record<string, object> = { ...BACKTEST_FLAGS };
-    for (const k of SWEEPABLE) {
-      const f = KEY_TO_FLAG[k];
-      flags[f] = { ...(BACKTEST_FLAGS[f] ?? {}), type: 'string', choices: undefined, describe: `${(BACKTEST_FLAGS[f] as { describe?: string } | undefined)?.describe ?? f} (list: a,b,c)` };
+    for (const f of AXIS_FLAGS) {
+      const d = (BACKTEST_FLAGS[f] as { describe?: string }).describe ?? f;
+      const numeric = AXIS_KINDS[f.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())] === 'number';
+      flags[f] = { ...BACKTEST_FLAGS[f], type: 'string', choices: undefined, describe: `${d} (list: a,b,c${numeric ? '; range: start:stop:step' : ''})` };
     }
+    flags.param = { ...BACKTEST_FLAGS.param, describe: 'strategy parameter key=value (repeatable); key=v1,v2 or key=start:stop:step makes it an axis' };
     return y
+      .command(mergeCommand)
       .options(flags)
-      .options({ out: { type: 'string', group: 'Output:', describe: 'output folder (sweep.csv, sweep.json)', default: 'out/sweep' } })
-      .example('$0 sweep --pool v3 --strategy range,rebalance --width 0.02,0.05,0.1,0.2', '8 runs: two strategies × four widths')
-      .example('$0 sweep --fee 0.0005,0.003,0.01 --noise-rate 2', 'fee tiers under arbitrage + noise flow');
+      .options(SWEEP_FLAGS as unknown as Record<string, object>)
+      .example('$0 sweep --pool v3 --strategy range --width 0.01:0.5:0.01 --fee 0.0005,0.003,0.01 --heatmap width,fee', '150 runs on all cores; a heatmap of vsHold')
+      .example('$0 sweep --pool v3 --strategy rebalance --width 0.01:0.3:0.01 --rebalance-delay 0:48:1 --samples 200 --seed 7', 'random search: 200 of 1,470 configurations')
+      .example('$0 sweep --grid grid.json --shard 0/3 --out out/s0', 'the first of three shards (see scripts/cluster/)')
+      .epilog(
+        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused).',
+      );
   },
   handler: async (argv) => {
-    const axes: Array<[SweepKey, Array<string | number>]> = [];
-    const fixed: Record<string, unknown> = { ...argv };
-    for (const k of SWEEPABLE) {
-      const f = KEY_TO_FLAG[k];
-      if (argv[f] === undefined) continue;
-      const values = axisValues(f, argv[f]);
-      if (values.length > 1) axes.push([k, values]);
-      fixed[f] = values[0];
-    }
-    const base = configFromArgv(fixed);
-    const series = await loadSeries(base.prices, seriesOptions(base));
-    const total = axes.reduce((n, [, v]) => n * v.length, 1);
-    const bar = progressBar('sweep', process.stderr, 'runs');
-    bar.onProgress?.(0, total);
-    const rows = await runSweep(base, axes, series, bar.onProgress);
-    bar.done();
-    const keys = axes.map(([k]) => k);
     const out = String(argv.out);
-    writeFilesAtomic(out, [
-      ['sweep.csv', sweepToCsv(keys, rows)],
-      ['sweep.json', JSON.stringify({ axes: Object.fromEntries(axes), rows }, null, 2) + '\n'],
-    ], 'sweep.json');
-    const best = [...rows].sort((a, b) => b.metrics.vsHold - a.metrics.vsHold)[0];
-    process.stdout.write(`${rows.length} runs → ${out}/sweep.csv\n`);
-    if (best !== undefined && keys.length > 0) process.stdout.write(`best vs hold: ${keys.map((k) => `${k}=${best.params[k]}`).join(' ')} (vsHold ${best.metrics.vsHold.toFixed(2)})\n`);
+    checkOut(out);
+    const { axes, fixed } = axesFromArgv(argv);
+    const base = configFromArgv(fixed);
+    const samples = argv.samples === undefined ? undefined : Number(argv.samples);
+    const grid = new Grid(axes, samples, argv['sample-seed'] === undefined ? base.seed : Number(argv['sample-seed']));
+    const report = reportSettings(argv, axes);
+    const shard = argv.shard === undefined ? undefined : parseShard(String(argv.shard));
+    const workers = argv.workers === undefined ? defaultWorkers() : Number(argv.workers);
+    if (!(Number.isInteger(workers) && workers >= 1 && workers <= 1024)) throw new ConfigError('--workers', `must be an integer in [1, 1024]; was ${String(argv.workers)}`);
+    const series = await loadSeries(base.prices, seriesOptions(base));
+
+    const bar = progressBar('sweep', process.stderr, 'runs', { rate: true });
+    const abort = new AbortController();
+    let signalled: NodeJS.Signals | undefined;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      signalled = sig;
+      abort.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let outcome: SweepOutcome;
+    try {
+      outcome = await runSweep(base, grid, series, { workers, dir: out, signal: abort.signal, ...(shard === undefined ? {} : { shard }), ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
+    } catch (err) {
+      bar.done();
+      if (err instanceof SweepInterrupted) {
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = signalled === 'SIGTERM' ? 143 : 130;
+        return;
+      }
+      throw err;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    bar.done();
+    writeSweepDir(out, outcome, shard, report);
+    process.stdout.write(closingLines(outcome, out, shard, report));
+    if (outcome.failed > 0) process.exitCode = EXIT_SOME_FAILED;
   },
 };

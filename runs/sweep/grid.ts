@@ -1,0 +1,352 @@
+/**
+ * Sweep grids: the axes (a config key or a strategy parameter, each with its values), the configurations they
+ * span (every combination, or a seeded random sample of them) and the grid's identity hash.
+ *
+ * Values are parsed exactly: a range `start:stop:step` is stepped in decimal (scaled bigints), so
+ * `0.1:0.3:0.1` gives 0.1, 0.2, 0.3 — each the same double as if typed — never 0.30000000000000004.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError, InputError, didYouMean } from '../../sim/core/errors.ts';
+import { Rng } from '../../sim/core/rng.ts';
+
+export type AxisValue = number | string | boolean;
+export type AxisKind = 'number' | 'string' | 'boolean';
+
+/** One swept dimension: `name` is a config key (`width`, `poolLiquidity`) or `params.<name>` for a strategy parameter. */
+export interface Axis {
+  readonly name: string;
+  readonly values: readonly AxisValue[];
+}
+
+/**
+ * The config keys a sweep may vary and their value types. Data keys (prices, format, gaps, resample, …) are
+ * not axes: the series is loaded once for the whole sweep.
+ */
+export const AXIS_KINDS: Readonly<Record<string, AxisKind>> = {
+  pool: 'string', fee: 'number', tickSpacing: 'number', poolLiquidity: 'number', poolLiquidityFile: 'string', exact: 'boolean',
+  strategy: 'string', width: 'number', rebalanceDelay: 'number', capital: 'number',
+  arbitrage: 'boolean', noiseRate: 'number', noiseSize: 'number', noiseVolumeShare: 'number',
+  gasPrice: 'number', gasPriceSeries: 'string', nativePriceSeries: 'string',
+  feeModel: 'string', feeEvents: 'string', seed: 'number',
+};
+
+/** Config keys that describe the data and so cannot vary within one sweep. */
+export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps', 'priceOf', 'decimals0', 'decimals1', 'resample', 'divideBy'];
+
+/** The most configurations one sweep may hold (a guard against a typo such as a step of 1e-9). */
+export const MAX_CONFIGURATIONS = 10_000_000;
+
+const PARAM_PREFIX = 'params.';
+
+/** `--pool-liquidity` for `poolLiquidity`; `--param stop` for `params.stop`. */
+export function axisFlag(name: string): string {
+  if (name.startsWith(PARAM_PREFIX)) return `--param ${name.slice(PARAM_PREFIX.length)}`;
+  return '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** The axis name of a flag or key as a user may write it: `pool-liquidity`, `poolLiquidity`, `params.stop`, `param.stop`. */
+export function axisName(raw: string, where: string): string {
+  const s = raw.startsWith('--') ? raw.slice(2) : raw;
+  const m = /^params?\.(.+)$/.exec(s);
+  if (m !== null) {
+    if (!/^[A-Za-z_][\w-]*$/.test(m[1]!)) throw new ConfigError(where, `strategy parameter name ${JSON.stringify(m[1])} is not a name`);
+    return PARAM_PREFIX + m[1]!;
+  }
+  const key = s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  if (AXIS_KINDS[key] !== undefined) return key;
+  if (DATA_KEYS.includes(key)) throw new ConfigError(where, `${axisFlag(key)} describes the data, which is loaded once per sweep; it cannot be an axis`);
+  throw new ConfigError(where, `${JSON.stringify(raw)} is not a sweepable flag${didYouMean(key, Object.keys(AXIS_KINDS))} (axes: ${Object.keys(AXIS_KINDS).map(axisFlag).join(', ')}, --param NAME)`);
+}
+
+/** The value type of an axis; strategy parameters take numbers when every value is one, booleans likewise, else strings. */
+function kindOf(name: string): AxisKind | undefined {
+  return name.startsWith(PARAM_PREFIX) ? undefined : AXIS_KINDS[name];
+}
+
+// ---------------------------------------------------------------- exact decimals
+
+/** A decimal number as mantissa × 10^exp (exact). */
+interface Decimal {
+  readonly mant: bigint;
+  readonly exp: number;
+}
+
+const DECIMAL = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?$/;
+
+function parseDecimal(s: string): Decimal | undefined {
+  const m = DECIMAL.exec(s.trim());
+  if (m === null) return undefined;
+  const int = m[2] ?? '';
+  const frac = m[3] ?? m[4] ?? '';
+  const e = Number(m[5] ?? '0');
+  if (!Number.isSafeInteger(e) || Math.abs(e) > 400) return undefined;
+  const mant = BigInt((m[1] === '-' ? '-' : '') + (int + frac === '' ? '0' : int + frac));
+  return { mant, exp: e - frac.length };
+}
+
+function decimalToString(d: Decimal): string {
+  const neg = d.mant < 0n;
+  const digits = (neg ? -d.mant : d.mant).toString();
+  let out: string;
+  if (d.exp >= 0) out = digits + '0'.repeat(d.exp);
+  else {
+    const pad = digits.padStart(-d.exp + 1, '0');
+    out = `${pad.slice(0, pad.length + d.exp)}.${pad.slice(pad.length + d.exp)}`;
+  }
+  return (neg ? '-' : '') + out;
+}
+
+/** The double nearest to a decimal string, as if the user had typed it; undefined when not a finite number. */
+function exactNumber(s: string): number | undefined {
+  if (parseDecimal(s) === undefined) return undefined;
+  const v = Number(s.trim());
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * The values of `start:stop:step`, inclusive of `stop` when a step lands on it, stepped in exact decimal
+ * arithmetic: value k is start + k·step computed on scaled integers, then read as a double.
+ */
+export function decimalRange(spec: string, where: string): number[] {
+  const parts = spec.split(':');
+  if (parts.length !== 3) throw new ConfigError(where, `a range is start:stop:step; was ${JSON.stringify(spec)}`);
+  const [a, b, c] = parts.map(parseDecimal);
+  if (a === undefined || b === undefined || c === undefined) throw new ConfigError(where, `a range is start:stop:step with decimal numbers; was ${JSON.stringify(spec)}`);
+  const exp = Math.min(a.exp, b.exp, c.exp);
+  const scale = (d: Decimal): bigint => d.mant * 10n ** BigInt(d.exp - exp);
+  const start = scale(a);
+  const stop = scale(b);
+  const step = scale(c);
+  if (step <= 0n) throw new ConfigError(where, `the step of a range must be > 0; was ${JSON.stringify(spec)}`);
+  if (stop < start) throw new ConfigError(where, `a range's stop must be ≥ its start; was ${JSON.stringify(spec)}`);
+  const count = (stop - start) / step + 1n;
+  if (count > BigInt(MAX_CONFIGURATIONS)) throw new ConfigError(where, `range ${JSON.stringify(spec)} has ${count} values; at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')}`);
+  const out: number[] = [];
+  for (let k = 0n; k < count; k++) {
+    const v = Number(decimalToString({ mant: start + k * step, exp }));
+    if (!Number.isFinite(v)) throw new ConfigError(where, `range ${JSON.stringify(spec)} leaves the range of doubles`);
+    out.push(v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- axis values
+
+/** Reads one value of an axis of the given kind from text. */
+function valueFromText(text: string, kind: AxisKind | undefined, where: string): AxisValue {
+  if (kind === 'number') {
+    const v = exactNumber(text);
+    if (v === undefined) throw new ConfigError(where, `must be a number, a list a,b,c or a range start:stop:step; was ${JSON.stringify(text)}`);
+    return v;
+  }
+  if (kind === 'boolean') {
+    if (text === 'true' || text === 'false') return text === 'true';
+    throw new ConfigError(where, `must be true or false (a list: true,false); was ${JSON.stringify(text)}`);
+  }
+  return text;
+}
+
+/**
+ * The values of an axis written as text: a comma list whose items are values or (numeric axes) ranges
+ * `start:stop:step`. Strategy parameters are numbers when every item reads as one, booleans likewise.
+ */
+export function parseAxisText(name: string, text: string, where = axisFlag(name)): AxisValue[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new ConfigError(where, `empty value in ${JSON.stringify(text)}`);
+  let kind = kindOf(name);
+  if (name.startsWith(PARAM_PREFIX)) {
+    if (items.every((s) => s.includes(':') ? s.split(':').every((p) => parseDecimal(p) !== undefined) : exactNumber(s) !== undefined)) kind = 'number';
+    else if (items.every((s) => s === 'true' || s === 'false')) kind = 'boolean';
+    else kind = 'string';
+  }
+  const out: AxisValue[] = [];
+  for (const item of items) {
+    if (kind === 'number' && item.includes(':')) out.push(...decimalRange(item, where));
+    else out.push(valueFromText(item, kind, where));
+  }
+  return checkValues(name, out, where);
+}
+
+/** Values of an axis from a JSON grid file: an array of values, a single value, or text as on the command line. */
+function axisFromJson(name: string, raw: unknown, where: string): AxisValue[] {
+  if (typeof raw === 'string') return parseAxisText(name, raw, where);
+  const list = Array.isArray(raw) ? raw : [raw];
+  const kind = kindOf(name);
+  const out: AxisValue[] = list.map((v) => {
+    if (typeof v === 'number' && Number.isFinite(v) && (kind === undefined || kind === 'number')) return v;
+    if (typeof v === 'boolean' && (kind === undefined || kind === 'boolean')) return v;
+    if (typeof v === 'string' && kind !== 'number' && kind !== 'boolean') return v;
+    if (typeof v === 'string' && kind !== undefined) return valueFromText(v, kind, where);
+    throw new ConfigError(where, `values must be ${kind ?? 'numbers, strings or booleans'}; was ${JSON.stringify(v)}`);
+  });
+  return checkValues(name, out, where);
+}
+
+function checkValues(name: string, values: AxisValue[], where: string): AxisValue[] {
+  if (values.length === 0) throw new ConfigError(where, 'needs at least one value');
+  const types = new Set(values.map((v) => typeof v));
+  if (types.size > 1) throw new ConfigError(where, `values of ${axisFlag(name)} must all be of one type; were ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+  const seen = new Set<AxisValue>();
+  for (const v of values) {
+    if (seen.has(v)) throw new ConfigError(where, `value ${JSON.stringify(v)} appears twice`);
+    seen.add(v);
+  }
+  return values;
+}
+
+/**
+ * Reads a JSON grid file: an object whose keys are axes (`width`, `pool-liquidity`, `params.stop`) in column
+ * order, each an array of values, a single value, or text as on the command line (`"0.01:0.5:0.01"`).
+ */
+export function readGridFile(file: string): Axis[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InputError(file, undefined, undefined, 'cannot read the grid file (does it exist?)');
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(file, undefined, undefined, `not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+    throw new InputError(file, 1, undefined, 'must be a JSON object of axes, e.g. {"width": "0.01:0.5:0.01", "fee": [0.0005, 0.003]}');
+  }
+  return Object.entries(obj as Record<string, unknown>).map(([k, v]) => {
+    const name = axisName(k, `${file}: ${k}`);
+    return { name, values: axisFromJson(name, v, `${file}: ${k}`) };
+  });
+}
+
+/** Checks that no axis is given twice (e.g. in the grid file and as a flag). */
+export function checkAxes(axes: readonly Axis[]): void {
+  const seen = new Set<string>();
+  for (const a of axes) {
+    if (seen.has(a.name)) throw new ConfigError(axisFlag(a.name), 'is given as an axis twice (flag and grid file?)');
+    seen.add(a.name);
+  }
+}
+
+// ---------------------------------------------------------------- the grid
+
+/**
+ * The configurations of a sweep, in grid order: every combination of the axes with the first axis varying
+ * slowest (nested loops in the order the axes are given), or with `samples`, that many distinct combinations
+ * drawn uniformly without replacement (seeded by `sampleSeed`) and kept in grid order.
+ */
+export class Grid {
+  readonly axes: readonly Axis[];
+  readonly samples: number | undefined;
+  readonly sampleSeed: number | undefined;
+  /** Size of the full cartesian product. */
+  readonly fullSize: number;
+  /** Grid indices of the configurations (sorted); undefined = all of them. */
+  private readonly picked: readonly number[] | undefined;
+
+  constructor(axes: readonly Axis[], samples?: number, sampleSeed?: number) {
+    checkAxes(axes);
+    for (const a of axes) if (a.values.length === 0) throw new ConfigError(axisFlag(a.name), 'needs at least one value');
+    this.axes = axes;
+    let size = 1;
+    for (const a of axes) size *= a.values.length;
+    this.fullSize = size;
+    if (samples === undefined) {
+      if (size > MAX_CONFIGURATIONS) throw new ConfigError('--grid', `${size.toLocaleString('en-US')} configurations; at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')} (use --samples N for a random search)`);
+      this.picked = undefined;
+      this.samples = undefined;
+      this.sampleSeed = undefined;
+      return;
+    }
+    if (!Number.isSafeInteger(samples) || samples < 1) throw new ConfigError('--samples', `must be an integer ≥ 1; was ${samples}`);
+    if (samples > MAX_CONFIGURATIONS) throw new ConfigError('--samples', `at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')}; was ${samples}`);
+    if (!Number.isSafeInteger(size)) throw new ConfigError('--samples', 'the grid has more than 2^53 combinations; use fewer values per axis');
+    if (samples >= size) throw new ConfigError('--samples', `${samples} samples of a grid of ${size} configurations: drop --samples to run the whole grid`);
+    const seed = sampleSeed ?? 0;
+    this.samples = samples;
+    this.sampleSeed = seed;
+    this.picked = sampleIndices(size, samples, new Rng(seed).fork('sweep-samples'));
+  }
+
+  /** Number of configurations. */
+  get size(): number {
+    return this.picked === undefined ? this.fullSize : this.picked.length;
+  }
+
+  /** The axis values of configuration `k` (in axis order). */
+  values(k: number): AxisValue[] {
+    if (!(Number.isInteger(k) && k >= 0 && k < this.size)) throw new RangeError(`configuration ${k} is not in a grid of ${this.size}`);
+    let idx = this.picked === undefined ? k : this.picked[k]!;
+    const out = new Array<AxisValue>(this.axes.length);
+    for (let a = this.axes.length - 1; a >= 0; a--) {
+      const vs = this.axes[a]!.values;
+      out[a] = vs[idx % vs.length]!;
+      idx = Math.floor(idx / vs.length);
+    }
+    return out;
+  }
+
+  /** `width=0.05 fee=0.003`: names configuration `k` in messages. */
+  describe(k: number): string {
+    const v = this.values(k);
+    return this.axes.length === 0 ? '(the base config)' : this.axes.map((a, i) => `${a.name}=${String(v[i])}`).join(' ');
+  }
+
+  /** The grid as written to sweep.json (axes in order, values exact). */
+  toJson(): { axes: Array<{ name: string; values: AxisValue[] }>; samples: number | null; sampleSeed: number | null; configurations: number } {
+    return {
+      axes: this.axes.map((a) => ({ name: a.name, values: [...a.values] })),
+      samples: this.samples ?? null,
+      sampleSeed: this.sampleSeed ?? null,
+      configurations: this.size,
+    };
+  }
+}
+
+/** `count` distinct integers of [0, size), drawn by Floyd's algorithm, sorted. */
+function sampleIndices(size: number, count: number, rng: Rng): number[] {
+  const chosen = new Set<number>();
+  for (let j = size - count; j < size; j++) {
+    const t = rng.int(0, j);
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return [...chosen].sort((x, y) => x - y);
+}
+
+/** Overrides of configuration values for one row: config keys, and strategy parameters merged into `params`. */
+export function configOverrides(axes: readonly Axis[], values: readonly AxisValue[], baseParams: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let params: Record<string, unknown> | undefined;
+  axes.forEach((a, i) => {
+    if (a.name.startsWith(PARAM_PREFIX)) {
+      params ??= { ...baseParams };
+      params[a.name.slice(PARAM_PREFIX.length)] = values[i];
+    } else out[a.name] = values[i];
+  });
+  if (params !== undefined) out.params = params;
+  return out;
+}
+
+/** JSON with object keys sorted at every level (for hashing). */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, sort(o[k])]));
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}
+
+/**
+ * The identity of a sweep: sha256 over the grid (axes, values, samples, sample seed), the base config and the
+ * series' provenance (its sha256 covers the data bytes). Resume and merge refuse results of another hash.
+ */
+export function gridHash(grid: Grid, base: Readonly<Record<string, unknown>>, data: unknown): string {
+  const { axes, samples, sampleSeed } = grid.toJson();
+  return createHash('sha256').update(canonicalJson({ version: 1, axes, samples, sampleSeed, base, data })).digest('hex');
+}

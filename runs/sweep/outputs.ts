@@ -1,0 +1,73 @@
+/**
+ * What a finished sweep writes besides its journal: sweep.csv (one row per configuration in grid order: every
+ * axis, then every metric, then the error of a failed configuration) and sweep.json (the grid, its hash, the
+ * base config, the data's provenance, the counts and the report's settings).
+ */
+import type { AxisValue, Grid } from './grid.ts';
+import type { JournalRow } from './journal.ts';
+import { SWEEP_METRICS } from './metrics.ts';
+import type { Shard, SweepIdentity } from './sweep.ts';
+
+/** The report's settings, kept in sweep.json so that `ammsim report` rebuilds the same report. */
+export interface SweepReportSettings {
+  /** The metric ranked, charted and coloured. */
+  readonly metric: string;
+  /** Two axes for a heatmap, or null for a line per axis. */
+  readonly heatmap: readonly [string, string] | null;
+  /** Rows in the top table. */
+  readonly top: number;
+}
+
+/** A row of the table: the configuration's axis values, then its metrics or error. */
+export interface SweepTableRow {
+  readonly k: number;
+  readonly values: readonly AxisValue[];
+  readonly metrics: readonly number[] | null;
+  readonly error: string | null;
+}
+
+export function tableRows(grid: Grid, rows: readonly JournalRow[]): SweepTableRow[] {
+  return rows.map((r) => ({ k: r.k, values: grid.values(r.k), metrics: r.metrics ?? null, error: r.error ?? null }));
+}
+
+function csvField(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** sweep.csv: numbers in JS's shortest round-trip form; NaN and ±Infinity (and a failed row's metrics) empty. */
+export function sweepCsv(axisNames: readonly string[], rows: readonly SweepTableRow[]): string {
+  const lines = [[...axisNames, ...SWEEP_METRICS, 'error'].map(csvField).join(',')];
+  for (const r of rows) {
+    const metrics = SWEEP_METRICS.map((_, i) => {
+      const v = r.metrics?.[i];
+      return v !== undefined && Number.isFinite(v) ? String(v) : '';
+    });
+    lines.push([...r.values.map((v) => csvField(String(v))), ...metrics, csvField(r.error ?? '')].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** sweep.json (2-space JSON, keys in a fixed order). */
+export function sweepJson(identity: SweepIdentity, shard: Shard | undefined, rows: readonly JournalRow[], report: SweepReportSettings): string {
+  const failures = rows.filter((r) => r.error !== undefined);
+  return (
+    JSON.stringify(
+      {
+        kind: 'ammsim-sweep',
+        version: 1,
+        gridHash: identity.hash,
+        grid: identity.grid.toJson(),
+        shard: shard === undefined ? null : { index: shard.index, count: shard.count },
+        metrics: [...SWEEP_METRICS],
+        rows: rows.length,
+        failed: failures.length,
+        firstFailure: failures[0]?.error ?? null,
+        report: { metric: report.metric, heatmap: report.heatmap, top: report.top },
+        base: identity.base,
+        data: identity.data,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}

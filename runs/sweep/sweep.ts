@@ -1,0 +1,199 @@
+/**
+ * `ammsim sweep`: one backtest per configuration of a grid over one series (loaded once, shared read-only with
+ * the worker threads), results journaled as they finish so that a killed sweep resumes where it stopped, and
+ * a deterministic slice per `--shard i/n` for running on several machines. The rows, and so every output, do
+ * not depend on the number of workers, on interruptions or on sharding.
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
+import { configForOutput, type BacktestConfig } from '../config.ts';
+import { gridHash, type Grid } from './grid.ts';
+import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHeader, type JournalRow } from './journal.ts';
+import { SWEEP_METRICS } from './metrics.ts';
+import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts';
+import { shareSeries } from './sharedSeries.ts';
+import type { WorkerData } from './worker.ts';
+
+export const JOURNAL_FILE = 'results.jsonl';
+
+/** Configurations k with k mod count = index. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Parses `--shard i/n` (0 ≤ i < n). */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m === null ? NaN : Number(m[1]);
+  const count = m === null ? NaN : Number(m[2]);
+  if (!(Number.isSafeInteger(index) && Number.isSafeInteger(count) && count >= 1 && index < count)) {
+    throw new ConfigError('--shard', `must be i/n with 0 ≤ i < n (e.g. 0/3 for the first of three); was ${JSON.stringify(text)}`);
+  }
+  return { index, count };
+}
+
+export const inShard = (k: number, shard: Shard | undefined): boolean => shard === undefined || k % shard.count === shard.index;
+
+/** A value as it reads back from JSON (what sweep.json and the grid hash see). */
+export function jsonClone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/** The journal header of a sweep, keys in a fixed order. */
+export function makeHeader(hash: string, grid: Grid, shard: Shard | undefined): JournalHeader {
+  return { gridHash: hash, configurations: grid.size, shard: shard === undefined ? null : { index: shard.index, count: shard.count }, metrics: [...SWEEP_METRICS] };
+}
+
+export interface SweepIdentity {
+  readonly grid: Grid;
+  /** The base config as written to sweep.json (every row starts from it; the axes override it). */
+  readonly base: Record<string, unknown>;
+  /** The series' provenance as written to sweep.json. */
+  readonly data: Record<string, unknown>;
+  readonly hash: string;
+}
+
+export function sweepIdentity(base: BacktestConfig, grid: Grid, series: PriceSeries): SweepIdentity {
+  const baseJson = jsonClone(configForOutput(base));
+  const data = jsonClone(series.provenance) as unknown as Record<string, unknown>;
+  return { grid, base: baseJson, data, hash: gridHash(grid, baseJson, data) };
+}
+
+export interface RunSweepOptions {
+  /** Worker threads (default: the available cores). */
+  readonly workers?: number;
+  readonly shard?: Shard;
+  /** Folder of the results journal (resume); undefined = keep results in memory only. */
+  readonly dir?: string;
+  /** (done, total) over this run's configurations, counting the ones resumed from the journal as done. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Aborting stops dispatching, keeps the finished rows in the journal and rejects with {@link SweepInterrupted}. */
+  readonly signal?: AbortSignal;
+}
+
+export interface SweepOutcome extends SweepIdentity {
+  readonly header: JournalHeader;
+  /** This run's rows (the shard's when sharded), in grid order, as they read back from the journal. */
+  readonly rows: readonly JournalRow[];
+  /** Rows taken from an earlier, interrupted run. */
+  readonly resumed: number;
+  readonly failed: number;
+}
+
+/** Thrown when a sweep is stopped by its signal; the journal keeps every finished row. */
+export class SweepInterrupted extends Error {
+  readonly done: number;
+  readonly total: number;
+  constructor(done: number, total: number, where: string | undefined) {
+    super(`interrupted: ${done} of ${total} configurations finished${where === undefined ? '' : `, saved in ${where}; run the same command again to resume`}`);
+    this.name = 'SweepInterrupted';
+    this.done = done;
+    this.total = total;
+  }
+}
+
+/** Reads the rows a folder already holds for this sweep; refuses a journal of another grid, series or shard. */
+function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof readJournal> {
+  const existing = readJournal(file);
+  if (existing === undefined) return undefined;
+  const h = existing.header;
+  if (h.gridHash !== header.gridHash) {
+    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config or the series changed. Use another --out, or delete the folder to start over`);
+  }
+  const shardText = (s: JournalHeader['shard']): string => (s === null ? 'the whole grid' : `shard ${s.index}/${s.count}`);
+  if (JSON.stringify(h.shard) !== JSON.stringify(header.shard)) {
+    throw new ConfigError('--shard', `${file} holds ${shardText(h.shard)}; this run is ${shardText(header.shard)}. Use another --out`);
+  }
+  if (JSON.stringify(h.metrics) !== JSON.stringify(header.metrics) || h.configurations !== header.configurations) {
+    throw new ConfigError('--out', `${file} was written by another version of ammsim (other metrics); use another --out`);
+  }
+  return existing;
+}
+
+/**
+ * Runs every configuration of `grid` (of `options.shard` when given) not already in the journal, on
+ * `options.workers` threads. Each configuration's row holds its metrics, or the error that stopped it (the
+ * others go on). When the run completes the journal is rewritten in grid order.
+ */
+export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSeries, options: RunSweepOptions = {}): Promise<SweepOutcome> {
+  const identity = sweepIdentity(base, grid, series);
+  const header = makeHeader(identity.hash, grid, options.shard);
+  const file = options.dir === undefined ? undefined : join(options.dir, JOURNAL_FILE);
+  const existing = file === undefined ? undefined : resumeFrom(file, header);
+  const rows = new Map<number, JournalRow>();
+  const pending: number[] = [];
+  for (let k = 0; k < grid.size; k++) {
+    if (!inShard(k, options.shard)) continue;
+    const prior = existing?.rows.get(k);
+    if (prior !== undefined) rows.set(k, prior);
+    else pending.push(k);
+  }
+  const resumed = rows.size;
+  const total = resumed + pending.length;
+  options.onProgress?.(resumed, total);
+
+  if (pending.length > 0) {
+    const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
+    const journal = file === undefined ? undefined : JournalWriter.open(file, header, existing);
+    const data: WorkerData = { base, axes: grid.axes, series: shareSeries(series) };
+    let pool: WorkerPool | undefined;
+    try {
+      pool = createWorkerPool(workers, data);
+      await dispatch(pool, grid, pending, workers, (batch) => {
+        journal?.append(batch);
+        for (const r of batch) rows.set(r.k, roundTrip(r));
+        options.onProgress?.(rows.size, total);
+      }, options.signal);
+    } finally {
+      journal?.close();
+      await pool?.close();
+    }
+    if (options.signal?.aborted === true) throw new SweepInterrupted(rows.size, total, file);
+  }
+
+  const ordered = [...rows.values()].sort((a, b) => a.k - b.k);
+  if (file !== undefined) writeFileAtomic(file, canonicalJournal(header, ordered));
+  return { ...identity, header, rows: ordered, resumed, failed: ordered.filter((r) => r.error !== undefined).length };
+}
+
+/**
+ * Hands out the pending configurations in batches, keeping two batches per worker in flight; `onRows` sees
+ * each batch as it finishes (in completion order, which varies; the caller orders the rows).
+ */
+async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[], workers: number, onRows: (rows: readonly JournalRow[]) => void, signal: AbortSignal | undefined): Promise<void> {
+  // small batches near the end keep every worker busy; larger ones early cut messaging
+  const batchSize = Math.max(1, Math.min(32, Math.floor(pending.length / (workers * 16))));
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  let next = 0;
+  let wake: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  while (failure === undefined && signal?.aborted !== true) {
+    while (inflight.size < workers * 2 && next < pending.length) {
+      const items = pending.slice(next, next + batchSize).map((k) => ({ k, values: grid.values(k) }));
+      next += items.length;
+      const job: Promise<void> = pool.run({ items }).then(
+        (rows) => {
+          if (signal?.aborted !== true) onRows(rows);
+        },
+        (err: unknown) => {
+          failure ??= err;
+        },
+      ).finally(() => {
+        inflight.delete(job);
+        wake?.();
+      });
+      inflight.add(job);
+    }
+    if (inflight.size === 0) break;
+    await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted]);
+  }
+  if (failure !== undefined) throw failure;
+}

@@ -1,0 +1,73 @@
+/**
+ * A sweep worker (one per thread, run by piscina): rebuilds the series once from the shared, read-only
+ * SharedArrayBuffer columns in `workerData`, then runs batches of configurations. A configuration that fails
+ * becomes an error row naming it; the batch goes on.
+ */
+import { workerData } from 'node:worker_threads';
+import { loadGasModel } from '../../data/loaders/gasSeries.ts';
+import { AmmsimError } from '../../sim/core/errors.ts';
+import type { GasModel } from '../../sim/engine/gas.ts';
+import type { Timeseries } from '../../sim/metrics/record.ts';
+import { runBacktest } from '../backtest.ts';
+import { resolveBacktestConfig, type BacktestConfig } from '../config.ts';
+import { configOverrides, type Axis, type AxisValue } from './grid.ts';
+import type { JournalRow } from './journal.ts';
+import { metricsOf } from './metrics.ts';
+import { seriesFromShared, type SharedSeries } from './sharedSeries.ts';
+
+export interface WorkerData {
+  readonly base: BacktestConfig;
+  readonly axes: readonly Axis[];
+  readonly series: SharedSeries;
+}
+
+export interface WorkerTask {
+  readonly items: ReadonlyArray<{ readonly k: number; readonly values: readonly AxisValue[] }>;
+}
+
+/** `width=0.05 fee=0.003` */
+export function describeValues(axes: readonly Axis[], values: readonly AxisValue[]): string {
+  return axes.length === 0 ? '(the base config)' : axes.map((a, i) => `${a.name}=${String(values[i])}`).join(' ');
+}
+
+/** The message of a failed configuration: the configuration, then what went wrong. */
+export function failureMessage(axes: readonly Axis[], values: readonly AxisValue[], err: unknown): string {
+  const what = err instanceof AmmsimError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return `${describeValues(axes, values)}: ${what.replace(/\s*\n\s*/g, ' ')}`;
+}
+
+/** Runs configurations one after another in this thread; the arrays of each run are reused by the next. */
+export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<JournalRow[]> {
+  const series = seriesFromShared(data.series);
+  const gasModels = new Map<string, Promise<GasModel>>();
+  let columns: Timeseries | undefined;
+  return async (task) => {
+    const out: JournalRow[] = [];
+    for (const { k, values } of task.items) {
+      try {
+        const config = resolveBacktestConfig({ ...data.base, ...configOverrides(data.axes, values, data.base.params) });
+        let gas: GasModel | undefined;
+        if (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined) {
+          const key = JSON.stringify([config.pool, config.gasPrice, config.gasPriceSeries, config.nativePriceSeries]);
+          let model = gasModels.get(key);
+          if (model === undefined) gasModels.set(key, (model = loadGasModel(config)));
+          gas = await model;
+        }
+        const result = await runBacktest(config, series, { ...(columns === undefined ? {} : { columns }), ...(gas === undefined ? {} : { gas }) });
+        columns = result.timeseries;
+        out.push({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>) });
+      } catch (err) {
+        out.push({ k, error: failureMessage(data.axes, values, err) });
+      }
+    }
+    return out;
+  };
+}
+
+let runner: ((task: WorkerTask) => Promise<JournalRow[]>) | undefined;
+
+/** piscina's task function. */
+export default function runTask(task: WorkerTask): Promise<JournalRow[]> {
+  runner ??= createRunner(workerData as WorkerData);
+  return runner(task);
+}
