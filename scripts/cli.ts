@@ -2,6 +2,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AmmsimError } from '../sim/core/errors.ts';
+import { guardTempFiles } from '../data/io/atomicWrite.ts';
+import { checkOutputPath, OUTPUT_FLAGS } from '../data/io/outputPath.ts';
 import { COMMANDS } from './commands/index.ts';
 import { VERSION } from './version.ts';
 
@@ -28,6 +30,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       throw new UsageError(msg);
     });
   skipHelpCache(cli);
+  // Output paths are checked before any work: a bad --out costs one line at once, not a trace after the run.
+  cli = cli.middleware(checkOutputFlags);
   // Load only the command being run; the others are listed by name and description.
   for (const c of COMMANDS) {
     cli = c.name === invoked ? cli.command(await c.load()) : cli.command(c.name, c.describe, () => {}, () => {});
@@ -36,6 +40,19 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** yargs middleware: {@link checkOutputPath} on each output flag of the command being run (OUTPUT_FLAGS). */
+function checkOutputFlags(argv: { _: ReadonlyArray<string | number>; [flag: string]: unknown }): void {
+  const flags = OUTPUT_FLAGS[String(argv._[0])];
+  if (flags === undefined) return;
+  for (const [flag, kind] of Object.entries(flags)) {
+    const v = argv[flag];
+    // a flag given twice arrives as an array; the commands use the last one
+    const value = Array.isArray(v) ? v[v.length - 1] : v;
+    if (value === undefined || value === null || typeof value === 'boolean') continue;
+    checkOutputPath(String(value), { kind, flag: `--${flag}` });
+  }
+}
 
 /**
  * yargs renders the running command's full help text right after starting its handler, to print it should the
@@ -54,8 +71,13 @@ function describeError(err: unknown): string | undefined {
   return undefined;
 }
 
-/** Runs the CLI, mapping ammsim and usage errors to one `error:` line and exit status 1. */
+/**
+ * Runs the CLI, mapping ammsim and usage errors to one `error:` line and exit status 1. Temporary output files
+ * never outlive the process: Ctrl-C / SIGTERM / SIGHUP while writing remove them and end it with that signal
+ * (exit status 130 / 143 / 129), and an uncaught error removes them at exit (data/io/atomicWrite.ts).
+ */
 export async function run(argv: readonly string[]): Promise<void> {
+  guardTempFiles();
   try {
     await main(argv);
   } catch (err: unknown) {

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StagedOutput, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
+import { spawnSync } from 'node:child_process';
+import { ensureDir, liveTempFiles, removeTempFiles, StagedOutput, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -80,5 +81,73 @@ describe('writeFilesAtomic / writeFileAtomic', () => {
     expect(readdirSync(join(dir, 'r')).sort()).toEqual(['b.txt', 'summary.json']);
     expect(readFileSync(join(dir, 'one', 'f.txt'), 'utf8')).toBe('f');
     expect(readdirSync(join(dir, 'one'))).toEqual(['f.txt']);
+  });
+});
+
+describe('temporary-file registry (what Ctrl-C and exit clean up)', () => {
+  it('behavior: a staged file is registered from add until commit; commit, abort and a failed write leave none', async () => {
+    expect(liveTempFiles()).toEqual([]);
+    const out = new StagedOutput(join(dir, 'run'));
+    out.add('a.bin', new Uint8Array(1000));
+    out.add('summary.json', '{}');
+    expect(liveTempFiles()).toEqual([join(dir, 'run', `.a.bin.${process.pid}.tmp`), join(dir, 'run', `.summary.json.${process.pid}.tmp`)]);
+    await out.commit();
+    expect(liveTempFiles()).toEqual([]);
+
+    const ab = new StagedOutput(join(dir, 'ab'));
+    ab.add('x', 'x');
+    expect(liveTempFiles()).toHaveLength(1);
+    await ab.abort();
+    expect(liveTempFiles()).toEqual([]);
+
+    mkdirSync(join(dir, 'bad', `.b.txt.${process.pid}.tmp`), { recursive: true });
+    expect(() => writeFilesAtomic(join(dir, 'bad'), [['a.txt', 'a'], ['b.txt', 'b']])).toThrow(/EISDIR/);
+    expect(() => writeFileAtomic(join(dir, 'bad', 'b.txt'), 'b')).toThrow(/EISDIR/);
+    expect(liveTempFiles()).toEqual([]);
+    writeFileAtomic(join(dir, 'ok.txt'), 'ok');
+    expect(liveTempFiles()).toEqual([]);
+  });
+
+  it('behavior: removeTempFiles deletes the files still staged (as a signal handler does) and only those', async () => {
+    writeFileSync(join(dir, '.other.999999.tmp'), 'not ours');
+    const out = new StagedOutput(join(dir, 'run'));
+    out.add('big.bin', new Uint8Array(2_000_000));
+    out.add('summary.json', '{}');
+    await new Promise((r) => setTimeout(r, 50)); // let the background writes create the files
+    expect(readdirSync(join(dir, 'run')).sort()).toEqual([`.big.bin.${process.pid}.tmp`, `.summary.json.${process.pid}.tmp`]);
+    expect(removeTempFiles()).toBe(2);
+    expect(readdirSync(join(dir, 'run'))).toEqual([]);
+    expect(liveTempFiles()).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['.other.999999.tmp', 'run']);
+    await out.abort();
+  });
+});
+
+describe('ensureDir (no 100 % CPU spin on paths that cannot be made)', () => {
+  it('behavior: makes missing parents one by one; an existing folder is fine', () => {
+    ensureDir(join(dir, 'a', 'b', 'c'));
+    ensureDir(join(dir, 'a', 'b', 'c'));
+    expect(readdirSync(join(dir, 'a', 'b'))).toEqual(['c']);
+  });
+
+  it('error: a file on the way is ENOTDIR; StagedOutput and writeFilesAtomic fail at once', () => {
+    writeFileSync(join(dir, 'f'), 'x');
+    expect(() => ensureDir(join(dir, 'f', 'sub'))).toThrow(/ENOTDIR/);
+    expect(() => ensureDir(join(dir, 'f'))).toThrow(/ENOTDIR/);
+    expect(() => new StagedOutput(join(dir, 'f'))).toThrow(/ENOTDIR/);
+    expect(() => writeFilesAtomic(join(dir, 'f', 'x'), [['a', 'a']])).toThrow(/ENOTDIR/);
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('error: /proc/x fails at once (Node\'s recursive mkdir spins there forever; run in a child with a timeout)', () => {
+    // in a child process: a regression is an endless synchronous loop that no test timeout can interrupt
+    const code = `import { ensureDir, StagedOutput, writeFileAtomic } from ${JSON.stringify(join(import.meta.dirname, 'atomicWrite.ts'))};
+      const errs = [];
+      for (const f of [() => ensureDir('/proc/x/y'), () => new StagedOutput('/proc/x'), () => writeFileAtomic('/proc/x/f.json', '{}')]) {
+        try { f(); errs.push('no error'); } catch (e) { errs.push(e.code); }
+      }
+      console.log(errs.join(','));`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, 'the child was killed by the timeout: the mkdir spin is back').toBeNull();
+    expect(r.stdout.trim()).toBe('ENOENT,ENOENT,ENOENT');
   });
 });

@@ -1,5 +1,137 @@
-import { close, mkdirSync, open, rename, renameSync, rmSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { close, mkdirSync, open, rename, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { dirname, basename, join, resolve } from 'node:path';
+
+/**
+ * Every temporary file this process has created and not yet renamed or removed (absolute paths). On Ctrl-C,
+ * SIGTERM, an uncaught error or `process.exit`, {@link removeTempFiles} deletes them (see {@link guardTempFiles}).
+ */
+const tempFiles = new Set<string>();
+
+/** Records a temporary file as ours until {@link untrack}. */
+function track(tmp: string): void {
+  tempFiles.add(resolve(tmp));
+  if (tempFiles.size === 1) onFirstTempFile();
+}
+
+function untrack(tmp: string): void {
+  tempFiles.delete(resolve(tmp));
+  if (tempFiles.size === 0) onNoTempFiles();
+}
+
+/** The temporary files this process holds now (absolute paths, in creation order). */
+export function liveTempFiles(): string[] {
+  return [...tempFiles];
+}
+
+/**
+ * Removes every temporary file this process holds (synchronously: safe in a signal or `exit` handler) and
+ * returns how many were removed. One that cannot be removed (gone already, or a folder in the way) is skipped.
+ */
+export function removeTempFiles(): number {
+  let n = 0;
+  for (const tmp of [...tempFiles]) {
+    try {
+      rmSync(tmp, { force: true });
+      n++;
+    } catch {
+      // not a file (a folder in the way): not ours to remove
+    }
+    untrack(tmp);
+  }
+  return n;
+}
+
+/** Signals that end the process after the temporary files are removed; the shell then reports 128 + number. */
+const GUARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let guarded = false;
+let handlersOn = false;
+let offPending: NodeJS.Immediate | undefined;
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeTempFiles();
+  setHandlers(false);
+  // die of the same signal (exit status 130 for SIGINT, 143 for SIGTERM as the shell shows it), so a calling
+  // script sees an interrupted run, not a failed one; exit with 128 + number should the signal not end us
+  process.kill(process.pid, signal);
+  process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+}
+
+const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+function setHandlers(on: boolean): void {
+  if (offPending !== undefined) {
+    clearImmediate(offPending);
+    offPending = undefined;
+  }
+  if (on === handlersOn) return;
+  handlersOn = on;
+  for (const sig of GUARDED_SIGNALS) {
+    if (on) process.on(sig, onSignal);
+    else process.off(sig, onSignal);
+  }
+}
+
+function onFirstTempFile(): void {
+  if (guarded) setHandlers(true);
+}
+
+function onNoTempFiles(): void {
+  if (!guarded || !handlersOn || offPending !== undefined) return;
+  // Off on the next turn of the event loop, not now: a signal that arrived during synchronous work is read in
+  // that turn, and with no listener by then it would be dropped (the run would go on as if never interrupted).
+  offPending = setImmediate(() => {
+    offPending = undefined;
+    if (tempFiles.size === 0) setHandlers(false);
+  });
+  offPending.unref();
+}
+
+/**
+ * Makes the process clean up after itself (called once by the CLI): while it holds temporary files, SIGINT,
+ * SIGTERM and SIGHUP remove them and end the process by that signal (exit status 130, 143, 129); at exit (an
+ * uncaught error, `process.exit`) they are removed too. While it holds none, signals keep their default
+ * action, so Ctrl-C during a long synchronous computation stops it at once instead of after it.
+ */
+export function guardTempFiles(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('exit', () => {
+    removeTempFiles();
+  });
+  if (tempFiles.size > 0) setHandlers(true);
+}
+
+/**
+ * Creates folder `dir` and its missing parents, one level at a time. (Node's `mkdirSync(dir, { recursive: true })`
+ * loops forever at 100 % CPU on a path it can never create, such as `/proc/x`: mkdir gives ENOENT while the
+ * parent exists. Here every error ends the call.) An existing file in the way is an ENOTDIR error.
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let p = resolve(dir);
+  for (;;) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch (err) {
+      const up = dirname(p);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || up === p) throw err;
+      missing.push(p);
+      p = up;
+      continue;
+    }
+    if (!isDir) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}' (${p} is a file)`), { code: 'ENOTDIR', path: p, syscall: 'mkdir' });
+    break;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      mkdirSync(missing[i]!);
+    } catch (err) {
+      // made meanwhile by someone else: fine if it is a folder
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(missing[i]!).isDirectory()) throw err;
+    }
+  }
+}
 
 /**
  * Writes `data` to `path` atomically: to a temporary file beside it, fsync'd, then renamed over the target,
@@ -17,9 +149,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     }
     renameSync(tmp, path);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    removeStaged([{ tmp }]);
     throw err;
   }
+  untrack(tmp);
 }
 
 /**
@@ -28,7 +161,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
  * file named in `last`) is renamed last, so its presence means the run completed.
  */
 export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [name: string, data: string | Uint8Array]>, last = 'summary.json'): void {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const staged: Array<{ tmp: string; final: string }> = [];
   try {
     for (const [name, data] of files) {
@@ -41,13 +174,26 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
     removeStaged(staged);
     throw err;
   }
-  for (const s of lastOneLast(staged, last)) renameSync(s.tmp, s.final);
+  try {
+    for (const s of lastOneLast(staged, last)) {
+      renameSync(s.tmp, s.final);
+      untrack(s.tmp);
+    }
+  } catch (err) {
+    removeStaged(staged);
+    throw err;
+  }
 }
 
-/** The temporary sibling a file is written to before it is renamed into place (creates the folder). */
+/**
+ * The temporary sibling a file is written to before it is renamed into place (creates the folder), recorded
+ * as this process's until it is renamed or removed.
+ */
 function stagingPath(final: string): string {
-  mkdirSync(dirname(final), { recursive: true });
-  return join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+  ensureDir(dirname(final));
+  const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+  track(tmp);
+  return tmp;
 }
 
 /** The staged files in rename order: the ones named `last` after all the others. */
@@ -63,6 +209,7 @@ function removeStaged(staged: ReadonlyArray<{ tmp: string }>): void {
     } catch {
       // not a file we made (a folder in the way is what made the write fail); leave it
     }
+    untrack(s.tmp);
   }
 }
 
@@ -124,7 +271,7 @@ export class StagedOutput {
 
   constructor(dir: string) {
     this.dir = dir;
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
   }
 
   /** Starts writing `name` (relative to the folder); returns at once. */
@@ -146,7 +293,15 @@ export class StagedOutput {
       removeStaged(this.staged);
       throw failed.reason;
     }
-    for (const s of lastOneLast(this.staged, last)) await renameAsync(s.tmp, s.final);
+    try {
+      for (const s of lastOneLast(this.staged, last)) {
+        await renameAsync(s.tmp, s.final);
+        untrack(s.tmp);
+      }
+    } catch (err) {
+      removeStaged(this.staged);
+      throw err;
+    }
   }
 
   /** Waits for the writes in flight and removes every temporary file; nothing appears in the folder. */
