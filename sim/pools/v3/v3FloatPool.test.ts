@@ -102,6 +102,80 @@ describe(`V3FloatPool against the bigint V3Pool (contract mirror), ${REL} relati
   });
 });
 
+describe('V3FloatPool: seconds per liquidity against the bigint V3Pool (same path, relative)', () => {
+  // Exact: secondsPerLiquidityInsideX128 / 2^128 per raw unit of L (uint160, read signed); float: per human
+  // unit (raw = human · 1e18). Same positions, swaps and clock on both.
+  const SPL_REL = 1e-9;
+  const toFloat = (x128: bigint): number => (Number(BigInt.asIntN(160, x128)) / 2 ** 128) * WAD;
+
+  it(`behavior: global and per-range seconds per liquidity agree within ${SPL_REL} relative over random swaps and time gaps (fast-check, 40 runs, seed 5151)`, () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -30, max: 30 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 1000 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.boolean(), fc.double({ min: 1e-3, max: 50, noNaN: true }), fc.integer({ min: 0, max: 100_000 })), { minLength: 1, maxLength: 25 }),
+        fc.constantFrom([500, 10] as const, [3000, 60] as const),
+        (ranges, swaps, [pips, spacing]) => {
+          const t0 = 1_700_000_000;
+          const exact = new V3Pool({ fee: pips, tickSpacing: spacing });
+          exact.setBlockTimestamp(t0);
+          exact.initialize(getSqrtRatioAtTick(0));
+          const pool = new V3FloatPool(pips / 1e6, spacing, 1, t0);
+          const full = 887272 - (887272 % spacing);
+          exact.mint('bg', -full, full, 100n * 10n ** 18n);
+          pool.mintLiquidity('bg', -full, full, 100);
+          const bounds: Array<[number, number]> = [[-full, full]];
+          let t = t0;
+          for (const [lo, w, l] of ranges) {
+            const tl = lo * spacing;
+            const tu = (lo + w) * spacing;
+            t += 37;
+            exact.setBlockTimestamp(t);
+            pool.setTime(t);
+            exact.mint(`p${bounds.length}`, tl, tu, BigInt(l) * 10n ** 18n);
+            pool.mintLiquidity(`p${bounds.length}`, tl, tu, l);
+            bounds.push([tl, tu]);
+          }
+          const compare = (): void => {
+            const g = pool.secondsPerLiquidity();
+            const eg = toFloat(exact.observe([0]).secondsPerLiquidityCumulativeX128s[0]!);
+            expect(Math.abs(g - eg)).toBeLessThanOrEqual(SPL_REL * Math.abs(eg));
+            for (const [tl, tu] of bounds) {
+              const e = toFloat(exact.snapshotCumulativesInside(tl, tu).secondsPerLiquidityInsideX128);
+              expect(Math.abs(pool.secondsPerLiquidityInside(tl, tu) - e)).toBeLessThanOrEqual(SPL_REL * (Math.abs(e) + g));
+            }
+          };
+          for (const [baseIn, amount, dt] of swaps) {
+            t += dt;
+            exact.setBlockTimestamp(t);
+            pool.setTime(t);
+            pool.swapExactIn(baseIn, amount);
+            exact.swap(baseIn, BigInt(Math.round(amount * WAD)), baseIn ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n);
+            compare();
+          }
+          t += 1234;
+          exact.setBlockTimestamp(t);
+          pool.setTime(t);
+          compare();
+          expect(pool.secondsPerLiquidity()).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 40, seed: 5151 },
+    );
+  });
+
+  it('behavior: an untouched clock leaves every value 0; a range holding the price alone collects Δt / L', () => {
+    const pool = new V3FloatPool(0.003, 60, 1);
+    pool.mintLiquidity('a', -600, 600, 50);
+    pool.swapExactIn(true, 0.1);
+    expect(pool.secondsPerLiquidity()).toBe(0);
+    expect(pool.secondsPerLiquidityInside(-600, 600)).toBe(0);
+    pool.setTime(1000);
+    expect(pool.secondsPerLiquidityInside(-600, 600)).toBeCloseTo(1000 / 50, 12);
+    expect(() => pool.secondsPerLiquidityInside(-600, 660)).toThrowError(/initialised/);
+    expect(() => pool.setTime(999)).toThrowError(/time/);
+  });
+});
+
 describe('V3FloatPool: liquidity', () => {
   it('behavior: mint takes the largest liquidity the amounts allow at the current price, snapped outward to the spacing', () => {
     const pool = new V3FloatPool(0.003, 60, 2000);

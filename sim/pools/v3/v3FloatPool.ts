@@ -21,7 +21,14 @@ import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } fr
  * each swap step as `computeSwapStep` charges it, fee growth global/outside/inside per unit of liquidity,
  * positions with feeGrowthInsideLast and tokensOwed — in `number`s, without the contract's integer rounding.
  * The exact path is {@link V3ExactEnginePool} over the bigint `V3Pool`; sim/pools/v3EnginePools.test.ts
- * runs both on the same scenarios. Not modelled: the protocol fee, the oracle, max liquidity per tick.
+ * runs both on the same scenarios. Not modelled: the protocol fee, the oracle's observations, max liquidity per tick.
+ *
+ * Time: {@link V3FloatPool.setTime} advances the clock; the pool keeps the oracle's seconds per liquidity
+ * (global Σ Δt / L, and each tick's outside value, initialised and flipped at the same points as the
+ * contract's `secondsPerLiquidityOutsideX128`), so {@link V3FloatPool.secondsPerLiquidityInside} is the float
+ * counterpart of `snapshotCumulativesInside(...).secondsPerLiquidityInsideX128` / 2^128 in human units of L
+ * (what liquidity-mining rewards are computed from). Without in-range liquidity the global advances by Δt
+ * (the contract's max(L, 1), here one unit of L). A clock that never moves costs nothing.
  *
  * Conventions: token0 = base, token1 = quote, price = quote per base = 1.0001^tick, amounts in human units,
  * liquidity L in human units (L = liquidityRaw / 10^decimals for two tokens of equal decimals).
@@ -51,6 +58,9 @@ export class V3FloatPool implements EnginePool {
   private feeGrowth1 = 0;
   private balance0 = 0;
   private balance1 = 0;
+  /** The clock (seconds) and the global seconds per unit of liquidity at that time. */
+  private now = 0;
+  private spl = 0;
   private readonly sqrtMin = getSqrtRatioAtTickFloat(MIN_TICK_FLOAT);
   private readonly sqrtMax = getSqrtRatioAtTickFloat(MAX_TICK_FLOAT);
 
@@ -62,6 +72,8 @@ export class V3FloatPool implements EnginePool {
   private net = new Float64Array(16);
   private outside0 = new Float64Array(16);
   private outside1 = new Float64Array(16);
+  /** Seconds per liquidity outside each tick (the oracle's secondsPerLiquidityOutsideX128 / 2^128). */
+  private splOutside = new Float64Array(16);
   private refs = new Int32Array(16);
   /** Bumped when a tick is inserted or removed (positions cache their tick indices against it). */
   private layout = 0;
@@ -90,9 +102,10 @@ export class V3FloatPool implements EnginePool {
 
   /**
    * An empty pool at `price` (quote per base). `fee` is a fraction (0.003 = 0.30 %); `tickSpacing` as the
-   * factory's fee tiers (100 → 1, 500 → 10, 3000 → 60, 10000 → 200).
+   * factory's fee tiers (100 → 1, 500 → 10, 3000 → 60, 10000 → 200). `time` starts the clock (seconds; the
+   * contract's `initialize` time, from which its seconds per liquidity counts).
    */
-  constructor(fee: number, tickSpacing: number, price: number) {
+  constructor(fee: number, tickSpacing: number, price: number, time = 0) {
     if (!(fee >= 0 && fee < 1)) throw new ConfigError('--fee', `must be in [0, 1); was ${fee}`);
     if (!(Number.isInteger(tickSpacing) && tickSpacing >= 1 && tickSpacing < 16384)) {
       throw new ConfigError('--tick-spacing', `must be an integer in [1, 16383]; was ${tickSpacing}`);
@@ -107,6 +120,8 @@ export class V3FloatPool implements EnginePool {
     if (!(s > this.sqrtMin && s < this.sqrtMax)) throw new ConfigError('price', `must be within the v3 price range (1.0001^±887272); was ${price}`);
     this.sqrtP = s;
     this.tick = clampTick(getTickAtSqrtRatioFloat(s));
+    if (!(time >= 0 && time < Infinity)) throw new ConfigError('time', `must be finite and ≥ 0; was ${time}`);
+    this.now = time;
   }
 
   // ------------------------------------------------------------------ views
@@ -139,6 +154,47 @@ export class V3FloatPool implements EnginePool {
   /** Every open position's id, ascending (background liquidity included). */
   positionIds(): number[] {
     return [...this.positions.keys()].sort((a, b) => a - b);
+  }
+
+  // ------------------------------------------------------------------ time
+
+  /** The pool's clock (seconds; 0 until set). */
+  time(): number {
+    return this.now;
+  }
+
+  /**
+   * Advances the clock to `time` (seconds, ≥ the current time): the global seconds per liquidity grows by
+   * Δt / L with the in-range L in force over the gap (Δt when L is 0).
+   */
+  setTime(time: number): void {
+    if (!(time >= this.now && time < Infinity)) throw new ConfigError('time', `must be finite and ≥ the pool's time ${this.now}; was ${time}`);
+    if (time === this.now) return;
+    const L = this.liquidity;
+    this.spl += (time - this.now) / (L > 0 ? L : 1);
+    this.now = time;
+    // No version bump: quotes and position views do not depend on time.
+  }
+
+  /** The global seconds per unit of in-range liquidity since the pool's time 0 (Σ Δt / L). */
+  secondsPerLiquidity(): number {
+    return this.spl;
+  }
+
+  /**
+   * Seconds per unit of liquidity spent inside [tickLower, tickUpper) (the contract's
+   * `snapshotCumulativesInside` value, below/inside/above as there); only differences between two readings
+   * of the same range mean anything. Both ticks must be initialised (PoolError '' otherwise, as the contract).
+   */
+  secondsPerLiquidityInside(tickLower: number, tickUpper: number): number {
+    const i = this.find(tickLower);
+    const j = this.find(tickUpper);
+    if (i < 0 || j < 0) throw new PoolError('', `reverted (bare require): ticks ${tickLower} and ${tickUpper} must both be initialised`);
+    const lo = this.splOutside[i]!;
+    const up = this.splOutside[j]!;
+    if (this.tick < tickLower) return lo - up;
+    if (this.tick < tickUpper) return this.spl - lo - up;
+    return up - lo;
   }
 
   // ------------------------------------------------------------------ swaps
@@ -298,6 +354,7 @@ export class V3FloatPool implements EnginePool {
     const zf = this.qZeroForOne;
     const k = this.qCrossings;
     let idx = this.cursor;
+    const spl = this.spl;
     for (let i = 0; i < k; i++) {
       const g = this.qCrossGrowth[i]!;
       if (zf) {
@@ -307,8 +364,9 @@ export class V3FloatPool implements EnginePool {
       } else {
         this.outside0[idx] = this.feeGrowth0 - this.outside0[idx]!;
         this.outside1[idx] = g - this.outside1[idx]!;
-        idx++;
       }
+      this.splOutside[idx] = spl - this.splOutside[idx]!;
+      if (!zf) idx++;
     }
     this.sqrtP = this.qSqrtP;
     this.tick = this.qTick;
@@ -493,6 +551,7 @@ export class V3FloatPool implements EnginePool {
       this.net = growF64(this.net, cap);
       this.outside0 = growF64(this.outside0, cap);
       this.outside1 = growF64(this.outside1, cap);
+      this.splOutside = growF64(this.splOutside, cap);
     }
     const n = this.n;
     this.tickAt.copyWithin(i + 1, i, n);
@@ -501,6 +560,7 @@ export class V3FloatPool implements EnginePool {
     this.net.copyWithin(i + 1, i, n);
     this.outside0.copyWithin(i + 1, i, n);
     this.outside1.copyWithin(i + 1, i, n);
+    this.splOutside.copyWithin(i + 1, i, n);
     this.tickAt[i] = tick;
     this.refs[i] = 0;
     this.sqrtAt[i] = getSqrtRatioAtTickFloat(tick);
@@ -509,6 +569,7 @@ export class V3FloatPool implements EnginePool {
     const below = tick <= this.tick;
     this.outside0[i] = below ? this.feeGrowth0 : 0;
     this.outside1[i] = below ? this.feeGrowth1 : 0;
+    this.splOutside[i] = below ? this.spl : 0;
     this.n = n + 1;
     if (below) this.cursor++;
     this.layout++;
@@ -523,6 +584,7 @@ export class V3FloatPool implements EnginePool {
     this.net.copyWithin(i, i + 1, n);
     this.outside0.copyWithin(i, i + 1, n);
     this.outside1.copyWithin(i, i + 1, n);
+    this.splOutside.copyWithin(i, i + 1, n);
     this.n = n - 1;
     if (below) this.cursor--;
     this.layout++;
