@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReportFromRun, escapeInlineScript, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
+import { runVerdict } from './verdict.ts';
+import { buildReportFromRun, escapeHtml, escapeInlineScript, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 import { NON_METRIC_KEYS } from './metrics.ts';
 
@@ -57,6 +58,25 @@ describe('renderReportHtml', () => {
     const page = renderReportHtml([{ label: 'a', result: normalizeRunForReport(run) }], { extraSectionsHtml: '<h2 id="extra">Extra</h2>' });
     expect(page.indexOf('<h2 id="extra">')).toBeGreaterThan(page.indexOf('id="chart-time-in-range"'));
     expect(page.indexOf('<h2 id="extra">')).toBeLessThan(page.indexOf('<h2 id="config">'));
+  });
+
+  it('behavior: opens with the verdict (words and numbers) right under the title, then the data window and gas', () => {
+    const verdict = runVerdict(normalizeRunForReport(run).summary)!;
+    expect(verdict).toMatch(/^LP (trailed|beat) holding by [\d,]+ \([−+][\d.]+ %\): fees [\d,]+ /);
+    const h1 = html.indexOf('</h1>');
+    expect(html.slice(h1, h1 + 200)).toContain(`</h1>\n<p class="verdict" id="verdict">${escapeHtml(verdict)}.</p>`);
+    expect(html).toMatch(/id="context">[^<]*2024-01-01 00:00 UTC – 2024-01-04 11:19 UTC[^<]*gas /);
+  });
+
+  it('behavior: shows the summary’s warnings prominently (before the metrics), and nothing when there are none', () => {
+    const r = normalizeRunForReport(run);
+    const warned = buildReportFromRun({ ...r, summary: { ...r.summary, warnings: ['the strategy stopped acting at step 3,088 (2017-12-24): its principal went to gas'] } as typeof r.summary });
+    const at = warned.indexOf('<div class="warnings" id="warnings"');
+    expect(at).toBeGreaterThan(0);
+    expect(at).toBeLessThan(warned.indexOf('<h2 id="metrics">'));
+    expect(warned).toContain('<li>the strategy stopped acting at step 3,088 (2017-12-24): its principal went to gas</li>');
+    expect(html).not.toContain('id="warnings"');
+    expect(warned).not.toContain('data-key="warnings"');
   });
 
   it('error: rejects duplicate run labels', () => {

@@ -15,12 +15,15 @@ import { InvariantError } from '../sim/core/errors.ts';
 import { reportCharts, type ReportChart } from './charts/index.ts';
 import { exactJson, formatMetric, metricRows } from './metrics.ts';
 import type { ChartOptions, ReportRun } from './model.ts';
+import { runContext, runVerdict, runWarnings } from './verdict.ts';
 
 export interface ReportOptions extends ChartOptions {
   /** Page title; default `ammsim report: <run labels>`. */
   readonly title?: string;
   /** Trusted HTML (already escaped) inserted after the charts, before "Resolved config" (e.g. compare's tables). */
   readonly extraSectionsHtml?: string;
+  /** The verdict lines the page opens with (plain text); default: each run against holding ({@link runVerdict}). */
+  readonly verdicts?: readonly string[];
 }
 
 /** One inlined browser library. */
@@ -127,6 +130,10 @@ main { max-width: 980px; margin: 0 auto; padding: 24px 28px 48px; background: #f
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #e4e4e4; padding-bottom: 4px; }
 p.lead { color: #555; margin: 0 0 12px; }
+p.verdict { font-size: 16px; font-weight: 600; margin: 6px 0 8px; }
+p.context { color: #555; font-size: 13px; margin: 0 0 12px; }
+div.warnings { background: #fff4e5; border-left: 4px solid #e8710a; padding: 6px 12px; margin: 8px 0 14px; }
+div.warnings ul { margin: 4px 0; padding-left: 20px; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
@@ -237,9 +244,24 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
       return `<b>${escapeHtml(r.label)}</b>${bits.length ? ` (${escapeHtml(bits.join(', '))})` : ''}, ${escapeHtml(formatMetric(r.result.summary.steps, 'count'))} steps`;
     })
     .join('; ');
+  const verdicts =
+    options.verdicts ??
+    runs.flatMap((r) => {
+      const v = runVerdict(r.result.summary, runs.length > 1 ? r.label : 'LP');
+      return v === undefined ? [] : [v];
+    });
+  const contexts = runs.map((r) => runContext(r.result.summary, r.result.timeseries.timestamp));
+  const context =
+    new Set(contexts).size <= 1 ? escapeHtml(contexts[0] ?? '') : runs.map((r, i) => `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(contexts[i]!)}`).join('<br>');
+  const warnings = runs.flatMap((r) => runWarnings(r.result.summary).map((w) => (runs.length > 1 ? `${r.label}: ${w}` : w)));
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
+    ...verdicts.map((v, i) => `<p class="verdict"${i === 0 ? ' id="verdict"' : ''}>${escapeHtml(v)}.</p>`),
     `<p class="lead">${lead}.</p>`,
+    `<p class="context" id="context">${context}</p>`,
+    ...(warnings.length === 0
+      ? []
+      : [`<div class="warnings" id="warnings" role="alert"><b>Warnings</b><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>`]),
     '<h2 id="metrics">Metrics</h2>',
     metricsTable(runs),
     '<p class="note">Quote units unless stated. Hover a value for the exact number in summary.json.</p>',

@@ -32,7 +32,8 @@ describe('formatSummaryTable', () => {
       config: { strategy: 'range', pool: 'v3', fee: 0.003 },
     };
     expect(formatSummaryTable(pinned)).toMatchInlineSnapshot(`
-      "range · pool v3 · fee 0.30 % · 10,080 steps · 7.0 days
+      "LP beat holding by 73 (+0.7 %): fees 151 covered IL −1.2 % and gas 5.
+      range · pool v3 · fee 0.30 % · 10,080 steps · 7.0 days
       (amounts in quote units; % as stated)
       Initial value              10,000.00   APR (simple)                  6.43 %
       Final value                10,123.46   Fee APR                       7.85 %
@@ -51,11 +52,12 @@ describe('formatSummaryTable', () => {
 describe('shouldUseColor', () => {
   it('behavior: a user module is headed by its name and file; a built-in by its name; a run saved without a name by its config', () => {
     const s = syntheticRun({ steps: 200 }).summary;
-    const head = (x: object): string => formatSummaryTable({ ...s, ...x } as Summary).split('\n')[0]!;
+    const headOf = (text: string): string => text.split('\n').find((l) => l.includes(' · '))!;
+    const head = (x: object): string => headOf(formatSummaryTable({ ...s, ...x } as Summary));
     expect(head({ strategyName: 'stop-loss', config: { ...s.config, strategy: './my/stopLoss.ts' } })).toMatch(/^stop-loss \(\.\/my\/stopLoss\.ts\) · /);
     expect(head({ strategyName: 'full-range', config: { ...s.config, strategy: 'full-range' } })).toMatch(/^full-range · /);
     const { strategyName: _dropped, ...old } = s;
-    expect(formatSummaryTable(old as Summary).split('\n')[0]).toMatch(/^full-range · /);
+    expect(headOf(formatSummaryTable(old as Summary))).toMatch(/^full-range · /);
     expect(defaultRunLabel({ ...s, strategyName: 'stop-loss', config: { strategy: './x.ts' } })).toBe('stop-loss');
     expect(defaultRunLabel(old as Summary)).toBe('full-range');
   });

@@ -3,7 +3,9 @@
  * Callers decide colour with {@link shouldUseColor} (NO_COLOR, non-TTY → no colour).
  */
 import type { Summary } from '../sim/metrics/record.ts';
+import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
 import { formatMetric, METRICS, type MetricInfo } from './metrics.ts';
+import { runVerdict, runWarnings } from './verdict.ts';
 
 export interface TerminalTableOptions {
   /** ANSI colours (bold header, red/green signs). Default false. */
@@ -39,13 +41,30 @@ function cellText(m: MetricInfo, v: unknown): string {
   return formatMetric(v, m.format);
 }
 
+/** Splits text at spaces into lines of ≤ `width` characters (continuations indented by 2); a longer word stands alone. */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (next.length <= width || line === '' || line === '  ') line = next;
+    else {
+      lines.push(line);
+      line = `  ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
 const LABEL_WIDTH = 18;
 const VALUE_WIDTH = 18;
 const GAP = '   ';
 
 /**
- * The backtest summary as two columns of `label  value` pairs (≤ 80 characters wide), headed by the strategy,
- * pool and span. Quote amounts have 2 decimals; fractions are shown in %.
+ * The backtest summary: the verdict against holding on the first line (see reports/verdict.ts), then two columns
+ * of `label  value` pairs (≤ 80 characters wide) headed by the strategy, pool and span, then the run's warnings.
+ * Quote amounts have 2 decimals; fractions are shown in %.
  */
 export function formatSummaryTable(summary: Readonly<Summary>, options: TerminalTableOptions = {}): string {
   const color = options.color === true;
@@ -61,19 +80,25 @@ export function formatSummaryTable(summary: Readonly<Summary>, options: Terminal
     `${formatMetric(summary.steps, 'count')} steps`,
     typeof summary.years === 'number' ? `${(summary.years * 365).toFixed(1)} days` : undefined,
   ].filter((x): x is string => x !== undefined);
-  const cells = METRICS.filter((m) => m.terminal && m.key in s).map((m) => {
+  const cells = [...METRICS, ...OPTIONAL_METRICS].filter((m) => m.terminal && m.key in s).map((m) => {
     const v = s[m.key];
     const label = (m.short ?? m.label).slice(0, LABEL_WIDTH).padEnd(LABEL_WIDTH);
     const text = cellText(m, v).padStart(VALUE_WIDTH);
     const code = signColor(m.key, v);
     return label + (code === '' ? text : paint(text, code, color));
   });
-  const lines = [paint(head.join(' · '), ANSI.bold, color), paint('(amounts in quote units; % as stated)', ANSI.dim, color)];
+  const verdict = runVerdict(summary);
+  const lines = [
+    ...(verdict === undefined ? [] : wrapWords(`${verdict}.`, 80).map((l) => paint(l, ANSI.bold, color))),
+    paint(head.join(' · '), ANSI.bold, color),
+    paint('(amounts in quote units; % as stated)', ANSI.dim, color),
+  ];
   const half = Math.ceil(cells.length / 2);
   for (let i = 0; i < half; i++) {
     const right = cells[i + half];
     lines.push(right === undefined ? cells[i]! : cells[i]! + GAP + right);
   }
+  for (const w of runWarnings(summary)) lines.push(paint(`warning: ${w}`, ANSI.red, color));
   return lines.join('\n') + '\n';
 }
 
