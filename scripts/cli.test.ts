@@ -1,0 +1,138 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The CLI's own behaviour around commands (scripts/cli.ts): output paths checked before the run (issue #11
+ * item 4) and no temporary file left behind on Ctrl-C / SIGTERM (item 6). Spawns the built CLI like a user.
+ */
+
+const tmp = mkdtempSync(join(tmpdir(), 'ammsim-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function ammsim(args: string[], timeoutMs = 60_000): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
+}
+
+describe('--out is checked before the run: one error line, exit 1, nothing written', () => {
+  const file = join(tmp, 'a-file.txt');
+  writeFileSync(file, 'not a folder');
+  const folder = join(tmp, 'a-folder');
+  mkdirSync(folder);
+
+  // every command that writes a folder, given an existing file (today: EEXIST stack trace after the whole run)
+  it.each([['backtest'], ['compare'], ['sweep', '--fee', '0.003,0.01']])('error: %s --out EXISTING_FILE', (...cmd) => {
+    const r = ammsim([...cmd, '--out', file]);
+    expect(r.stderr).toBe(`error: --out: must be a folder (the output is several files); ${JSON.stringify(file)} is an existing file\n`);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+  });
+
+  it('error: backtest --out through a file names the file', () => {
+    const r = ammsim(['backtest', '--out', join(file, 'run')]);
+    expect(r.stderr).toBe(`error: --out: cannot be created: ${JSON.stringify(file)} is a file, not a folder\n`);
+    expect(r.status).toBe(1);
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('error: backtest --out /proc/x fails at once (it spun at 100 % CPU forever)', () => {
+    const r = ammsim(['backtest', '--out', '/proc/x'], 30_000);
+    expect(r.signal, 'killed by the test timeout: the spin is back').toBeNull();
+    expect(r.stderr).toBe('error: --out: must be on a normal filesystem; "/proc" is on proc (a virtual filesystem), which holds no files\n');
+    expect(r.status).toBe(1);
+  });
+
+  it('error: commands that write one file refuse an existing folder (replay, replay-real, report)', () => {
+    // the events file need not exist: --out is checked first
+    const replay = join(tmp, 'events.jsonl');
+    writeFileSync(replay, '');
+    for (const cmd of [
+      ['replay', '--events', replay],
+      ['replay-real', '--events', join(tmp, 'events.csv')],
+      ['report', '--run', tmp],
+    ]) {
+      const r = ammsim([...cmd, '--out', folder]);
+      expect(r.stderr, cmd[0]).toBe(`error: --out: must be a file; ${JSON.stringify(folder)} is an existing folder\n`);
+      expect(r.status, cmd[0]).toBe(1);
+    }
+    expect(readdirSync(folder)).toEqual([]);
+  });
+});
+
+/** A price CSV of `n` minute rows (a deterministic zig-zag walk), big enough for a write phase of ~1 s. */
+function minuteCsv(path: string, n: number): void {
+  const rows = ['timestamp,price'];
+  let p = 2000;
+  for (let i = 0; i < n; i++) {
+    p *= 1 + ((((i * 7919) % 101) - 50) / 50) * 0.001;
+    rows.push(`${1704067200 + 60 * i},${p.toFixed(4)}`);
+  }
+  writeFileSync(path, rows.join('\n') + '\n');
+}
+
+/** Exit status as a shell reports it: the code, or 128 + the number of the signal that ended the process. */
+const shellStatus = (code: number | null, signal: NodeJS.Signals | null): number | null => code ?? (signal === null ? null : 128 + constants.signals[signal]);
+
+/**
+ * Runs a backtest into `out` and sends `signal` as soon as a temporary file (`.NAME.PID.tmp`) appears there,
+ * or after `afterMs` when given (while it is still computing). Resolves with how it ended.
+ */
+function interrupt(prices: string, out: string, signal: NodeJS.Signals, afterMs?: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; sawTemp: string[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['scripts/ammsim.mjs', 'backtest', '--prices', prices, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let sawTemp: string[] = [];
+    let sent = false;
+    const send = (): void => {
+      if (sent) return;
+      sent = true;
+      child.kill(signal);
+    };
+    const poll = setInterval(() => {
+      if (afterMs !== undefined || sent || !existsSync(out)) return;
+      const temps = readdirSync(out).filter((f) => f.endsWith('.tmp'));
+      if (temps.length > 0) {
+        sawTemp = temps;
+        send();
+      }
+    }, 2);
+    const timer = afterMs === undefined ? undefined : setTimeout(send, afterMs);
+    child.on('error', reject);
+    child.on('exit', (code, sig) => {
+      clearInterval(poll);
+      if (timer !== undefined) clearTimeout(timer);
+      resolve({ status: shellStatus(code, sig), signal: sig, sawTemp, stderr });
+    });
+  });
+}
+
+describe('Ctrl-C and SIGTERM leave no temporary file', () => {
+  const prices = join(tmp, 'minutes.csv');
+  minuteCsv(prices, 150_000);
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('behavior: %s while the outputs are being written removes every temp file; exit status %i', async (signal, status) => {
+    const out = join(tmp, `out-${signal}`);
+    const r = await interrupt(prices, out, signal);
+    expect(r.sawTemp.length, 'no temporary file was seen: the run ended before the signal could be sent').toBeGreaterThan(0);
+    expect(r.sawTemp.every((f) => /^\.[\w.]+\.\d+\.tmp$/.test(f))).toBe(true);
+    expect(r.status).toBe(status);
+    expect(r.stderr).toBe('');
+    // the run was cut short: no temporary file, and no summary.json (it is renamed last)
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+
+  it('behavior: SIGINT while still computing ends the run at once with status 130 and writes nothing', async () => {
+    const out = join(tmp, 'out-early');
+    const r = await interrupt(prices, out, 'SIGINT', 250);
+    expect(r.status).toBe(130);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+});
