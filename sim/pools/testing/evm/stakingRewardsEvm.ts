@@ -5,8 +5,8 @@
  * ../shared/oracle/README.md and returns the oracle's result objects, reverts included.
  *
  * The deployer is the `rewardsDistribution` and holds both tokens' whole supply. Each event runs in a block
- * whose timestamp is the event's `time`. `stake` first gives the account the tokens and its approval (own
- * transactions), `notifyRewardAmount` first transfers `fund` (default `reward`) reward tokens to the contract
+ * whose timestamp is the event's `time`. before an account's first `stake` it is given ample tokens and approves the
+ * contract without limit (own transactions), `notifyRewardAmount` first transfers `fund` (default `reward`) reward tokens to the contract
  * (own transaction, kept if the notify reverts). Accounts are plain addresses (`caller` is set directly).
  * Paid and withdrawn amounts are read as the account's token-balance changes. Everything is deployed once;
  * each scenario runs in a state checkpoint that {@link StakingRewardsEvmHarness.reset} reverts.
@@ -27,6 +27,8 @@ function loadArtifact(name: string): { abi: Abi; bytecode: Hex } {
 
 const MAX_UINT256 = (1n << 256n) - 1n;
 const CALL_GAS = 30_000_000n;
+/** Staking tokens each account is given before its first stake of a scenario (far above any stake). */
+const STAKER_FUNDING = 1n << 240n;
 const DISTRIBUTOR = createAddressFromString('0x00000000000000000000000000000000000d1570');
 
 export type StakingRewardsEvmEvent = Readonly<Record<string, unknown>>;
@@ -200,6 +202,8 @@ export async function createStakingRewardsEvm(): Promise<StakingRewardsEvmHarnes
     }
   }
 
+  let prepared = new Set<string>();
+
   async function apply(event: StakingRewardsEvmEvent): Promise<StakingRewardsEvmResult> {
     now = uintField(event, 'time');
     const contract = sr as Address;
@@ -219,9 +223,11 @@ export async function createStakingRewardsEvm(): Promise<StakingRewardsEvmHarnes
       case 'stake':
       case 'withdraw': {
         const amount = uintField(event, 'amount');
-        if (event.type === 'stake') {
-          await mustCall(DISTRIBUTOR, stakingToken, tokenCall('transfer', [who.toString(), amount]), 'staking-token funding');
-          await mustCall(who, stakingToken, tokenCall('approve', [contract.toString(), amount]), 'approve');
+        if (event.type === 'stake' && !prepared.has(who.toString())) {
+          // Once per account and scenario: plenty of staking tokens, and an unlimited approval.
+          await mustCall(DISTRIBUTOR, stakingToken, tokenCall('transfer', [who.toString(), STAKER_FUNDING]), 'staking-token funding');
+          await mustCall(who, stakingToken, tokenCall('approve', [contract.toString(), MAX_UINT256]), 'approve');
+          prepared.add(who.toString());
         }
         r = await call(who, contract, srCall(event.type, [amount]));
         fields = {};
@@ -264,11 +270,13 @@ export async function createStakingRewardsEvm(): Promise<StakingRewardsEvmHarnes
     await checkLayout(probe);
     await state.revert();
     await state.checkpoint();
+    prepared = new Set();
   }
 
   async function reset(): Promise<void> {
     await state.revert();
     await state.checkpoint();
+    prepared = new Set();
   }
 
   return {
