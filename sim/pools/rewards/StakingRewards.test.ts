@@ -158,6 +158,10 @@ describe('StakingRewards: reverts with the contract strings, state unchanged', (
     expect(revertReason(() => pool.getReward('b', 2n * D))).toBe('SafeERC20: low-level call failed');
     expect(snapshot(pool, 'b')).toEqual(before);
     expect(pool.earned('b', 2n * D)).toBe(D * 10n);
+    // exit = withdraw then getReward in one transaction: the failed payout undoes the withdrawal too.
+    expect(revertReason(() => pool.exit('b', 2n * D))).toBe('SafeERC20: low-level call failed');
+    expect(pool.balanceOf('b')).toBe(1n);
+    expect(pool.totalSupply).toBe(2n);
   });
 
   it('error: a rate whose Δt·rate·1e18 overflows makes every update revert SafeMath: multiplication overflow', () => {
