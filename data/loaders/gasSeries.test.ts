@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadGasPriceSeries } from './gasSeries.ts';
+import { checkSeriesCoversRun, loadGasModelForRun, loadGasPriceSeries } from './gasSeries.ts';
 
 function file(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ammsim-gas-'));
@@ -31,5 +31,53 @@ describe('loadGasPriceSeries', () => {
   it('error: rows out of order', async () => {
     const p = file('timestamp,gwei\n1704416400,21.5\n1704412800,3\n');
     await expect(loadGasPriceSeries(p)).rejects.toThrow(`${p}:3: timestamp:`);
+  });
+});
+
+describe('a gas series that does not cover the run (issue #11 item 8)', () => {
+  const H = 3_600_000;
+  const T = 1704412800000; // 2024-01-05T00:00:00Z
+  const gasCsv = 'timestamp,gwei\n1704412800,21.5\n1704416400,35\n1704420000,30\n'; // 00:00, 01:00, 02:00
+  const cfg = (gasPriceSeries: string, gasBefore?: 'fill' | 'error') => ({ pool: 'v3' as const, gasPrice: 0, gasPriceSeries, nativePriceSeries: undefined, ...(gasBefore === undefined ? {} : { gasBefore }) });
+
+  it('behavior: a series covering the run gives no warning', async () => {
+    const p = file(gasCsv);
+    expect((await loadGasModelForRun(cfg(p), { startMs: T, endMs: T + 2 * H })).warnings).toEqual([]);
+    expect((await loadGasModelForRun(cfg(p, 'error'), { startMs: T + H, endMs: T + 3 * H })).warnings).toEqual([]); // 1 spacing past its end: fine
+  });
+
+  it('behavior: starting after the run is back-filled with its first value, and said in a warning (default fill)', async () => {
+    const p = file(gasCsv);
+    const { gas, warnings } = await loadGasModelForRun(cfg(p), { startMs: T - 5 * H, endMs: T + 2 * H });
+    expect(warnings).toEqual([`the gas-price series ${p} starts at 2024-01-05T00:00:00.000Z, after the run starts at 2024-01-04T19:00:00.000Z; its first value (21.5 gwei) is used until 2024-01-05T00:00:00.000Z (--gas-before error refuses this)`]);
+    // what the warning says: 5 h before the series, a mint costs 370,000 gas × 21.5 gwei × the base price
+    expect(gas.cost('mint', T - 5 * H, 2000)).toBeCloseTo(370_000 * 21.5e-9 * 2000, 12);
+    // a run that ends before the series starts: the first value is used all along
+    const early = await loadGasModelForRun(cfg(p, 'fill'), { startMs: T - 5 * H, endMs: T - 4 * H });
+    expect(early.warnings[0]).toMatch(/is used until 2024-01-04T20:00:00\.000Z \(--gas-before error refuses this\)$/);
+  });
+
+  it('error: --gas-before error refuses it, naming the file, its first timestamp and the run start', async () => {
+    const p = file(gasCsv);
+    await expect(loadGasModelForRun(cfg(p, 'error'), { startMs: T - 1000, endMs: T + 2 * H })).rejects.toThrow(
+      `${p}: timestamp: the gas-price series starts at 2024-01-05T00:00:00.000Z, after the run starts at 2024-01-04T23:59:59.000Z (--gas-before error); give a series that covers the run, or --gas-before fill to use its first value (21.5 gwei) until it starts`,
+    );
+    await expect(loadGasModelForRun({ ...cfg(p), gasBefore: 'zero' as 'fill' }, { startMs: T, endMs: T })).rejects.toThrow('--gas-before: must be fill or error; was "zero"');
+  });
+
+  it('behavior: ending more than two spacings before the run ends is a warning; the native-price series is checked the same way', async () => {
+    const p = file(gasCsv);
+    const native = file('timestamp,price\n1704416400,2300\n1704420000,2310\n'); // from 01:00
+    const { warnings } = await loadGasModelForRun({ ...cfg(p), nativePriceSeries: native }, { startMs: T, endMs: T + 5 * H });
+    expect(warnings).toEqual([
+      `the gas-price series ${p} ends at 2024-01-05T02:00:00.000Z; its last value (30 gwei) is used until 2024-01-05T05:00:00.000Z`,
+      `the native-price series ${native} starts at 2024-01-05T01:00:00.000Z, after the run starts at 2024-01-05T00:00:00.000Z; its first value (2300) is used until 2024-01-05T01:00:00.000Z (--gas-before error refuses this)`,
+      `the native-price series ${native} ends at 2024-01-05T02:00:00.000Z; its last value (2310) is used until 2024-01-05T05:00:00.000Z`,
+    ]);
+  });
+
+  it('behavior: checkSeriesCoversRun on a one-row series has no spacing, so no end warning', async () => {
+    const s = await loadGasPriceSeries(file('timestamp,gwei\n1704412800,9\n'));
+    expect(checkSeriesCoversRun(s, { name: 'gas-price series', unit: 'gwei' }, { startMs: T, endMs: T + 100 * H })).toEqual([]);
   });
 });

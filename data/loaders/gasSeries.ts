@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { seriesGas, type GasModel } from '../../sim/engine/gas.ts';
-import { InputError } from '../../sim/core/errors.ts';
+import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';
@@ -38,22 +38,102 @@ export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
   return loadCsvPrices(file, { priceColumn: col, extraColumns: [], kind: 'gas-price' });
 }
 
-/**
- * The gas model a backtest config asks for: {@link seriesGas} over `gasPriceSeries` (else the constant
- * `gasPrice`) and `nativePriceSeries` (any price file {@link loadSeries} reads; else the base price).
- */
-export async function loadGasModel(c: {
+/** What to do when a gas (or native-price) series starts after the run: use its first value before it, or refuse. */
+export type GasBefore = 'fill' | 'error';
+export const GAS_BEFORE_CHOICES: readonly GasBefore[] = ['fill', 'error'];
+
+/** The gas settings of a run config. */
+export interface GasConfig {
   readonly pool: 'v2' | 'v3';
   readonly gasPrice: number;
   readonly gasPriceSeries: string | undefined;
   readonly nativePriceSeries: string | undefined;
-}): Promise<GasModel> {
+  /** Default `fill` (with a warning). */
+  readonly gasBefore?: GasBefore;
+}
+
+/** The gas model for a run, with the warnings to print on stderr and put in summary.json `warnings`. */
+export interface LoadedGasModel {
+  readonly gas: GasModel;
+  readonly warnings: readonly string[];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function medianSpacingMs(ts: Float64Array): number | undefined {
+  if (ts.length < 2) return undefined;
+  const d = new Float64Array(ts.length - 1);
+  for (let i = 1; i < ts.length; i++) d[i - 1] = ts[i]! - ts[i - 1]!;
+  d.sort();
+  return d[(d.length - 1) >> 1]!;
+}
+
+/**
+ * How a series read "as of" each step covers a run from `startMs` to `endMs` (unix ms), the way the staking
+ * series are checked (strategies/staking): {@link seriesGas} uses a series' first value before it starts and
+ * its last value after it ends. Before the start: with `gasBefore` `fill` that is said in a warning, with
+ * `error` it is an InputError naming the file, its first timestamp and the run's start. After the end, by more
+ * than two of its usual spacings: a warning. Returns the warnings (empty when the series covers the run).
+ */
+export function checkSeriesCoversRun(
+  series: PriceSeries,
+  what: { readonly name: string; readonly unit: string },
+  run: { readonly startMs: number; readonly endMs: number },
+  gasBefore: GasBefore = 'fill',
+): string[] {
+  const warnings: string[] = [];
+  const n = series.length;
+  if (n === 0) return warnings;
+  const file = series.provenance.file ?? what.name;
+  const first = series.timestampMs[0]!;
+  const last = series.timestampMs[n - 1]!;
+  const value = (i: number): string => `${series.price[i]}${what.unit === '' ? '' : ` ${what.unit}`}`;
+  if (first > run.startMs) {
+    if (gasBefore === 'error') {
+      throw new InputError(file, undefined, 'timestamp', `the ${what.name} starts at ${iso(first)}, after the run starts at ${iso(run.startMs)} (--gas-before error); give a series that covers the run, or --gas-before fill to use its first value (${value(0)}) until it starts`);
+    }
+    const until = Math.min(first, run.endMs);
+    warnings.push(`the ${what.name} ${file} starts at ${iso(first)}, after the run starts at ${iso(run.startMs)}; its first value (${value(0)}) is used until ${iso(until)} (--gas-before error refuses this)`);
+  }
+  const spacing = medianSpacingMs(series.timestampMs);
+  if (spacing !== undefined && run.endMs > last + 2 * spacing) {
+    warnings.push(`the ${what.name} ${file} ends at ${iso(last)}; its last value (${value(n - 1)}) is used until ${iso(run.endMs)}`);
+  }
+  return warnings;
+}
+
+/**
+ * The gas model a backtest config asks for: {@link seriesGas} over `gasPriceSeries` (else the constant
+ * `gasPrice`) and `nativePriceSeries` (any price file {@link loadSeries} reads; else the base price).
+ * Series are not checked against the run: use {@link loadGasModelForRun}, which is.
+ */
+export async function loadGasModel(c: GasConfig): Promise<GasModel> {
+  return (await loadGasSeries(c)).gas;
+}
+
+/**
+ * {@link loadGasModel} for a run from `startMs` to `endMs` (its first and last step, after any --from/--to
+ * window): each series is checked with {@link checkSeriesCoversRun} under `c.gasBefore` (default `fill`),
+ * and its warnings returned for stderr and summary.json `warnings`.
+ */
+export async function loadGasModelForRun(c: GasConfig, run: { readonly startMs: number; readonly endMs: number }): Promise<LoadedGasModel> {
+  const gasBefore = c.gasBefore ?? 'fill';
+  if (!GAS_BEFORE_CHOICES.includes(gasBefore)) throw new ConfigError('--gas-before', `must be ${GAS_BEFORE_CHOICES.join(' or ')}; was ${JSON.stringify(gasBefore)}`);
+  const { gas, gasPriceSeries, nativePriceSeries } = await loadGasSeries(c);
+  const warnings: string[] = [];
+  if (gasPriceSeries !== undefined) warnings.push(...checkSeriesCoversRun(gasPriceSeries, { name: 'gas-price series', unit: 'gwei' }, run, gasBefore));
+  if (nativePriceSeries !== undefined) warnings.push(...checkSeriesCoversRun(nativePriceSeries, { name: 'native-price series', unit: '' }, run, gasBefore));
+  return { gas, warnings };
+}
+
+async function loadGasSeries(c: GasConfig): Promise<{ gas: GasModel; gasPriceSeries: PriceSeries | undefined; nativePriceSeries: PriceSeries | undefined }> {
   const gasPriceSeries = c.gasPriceSeries === undefined ? undefined : await loadGasPriceSeries(c.gasPriceSeries);
   const nativePriceSeries = c.nativePriceSeries === undefined ? undefined : await loadSeries(c.nativePriceSeries);
-  return seriesGas({
+  const gas = seriesGas({
     pool: c.pool,
     gasPriceGwei: c.gasPrice,
     ...(gasPriceSeries === undefined ? {} : { gasPriceSeries }),
     ...(nativePriceSeries === undefined ? {} : { nativePriceSeries }),
   });
+  return { gas, gasPriceSeries, nativePriceSeries };
 }
