@@ -70,7 +70,10 @@ export interface RunSweepOptions {
   readonly dir?: string;
   /** (done, total) over this run's configurations, counting the ones resumed from the journal as done. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Aborting stops dispatching, keeps the finished rows in the journal and rejects with {@link SweepInterrupted}. */
+  /**
+   * Aborting stops handing out configurations; the batches already running finish and are journaled; then the
+   * call rejects with {@link SweepInterrupted}.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -180,9 +183,7 @@ async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[]
       const items = pending.slice(next, next + batchSize).map((k) => ({ k, values: grid.values(k) }));
       next += items.length;
       const job: Promise<void> = pool.run({ items }).then(
-        (rows) => {
-          if (signal?.aborted !== true) onRows(rows);
-        },
+        (rows) => onRows(rows),
         (err: unknown) => {
           failure ??= err;
         },
@@ -195,5 +196,8 @@ async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[]
     if (inflight.size === 0) break;
     await Promise.race([new Promise<void>((resolve) => (wake = resolve)), aborted]);
   }
+  // interrupted or failed: the batches already running finish and are kept (a pool torn down under a running
+  // task would lose them, and piscina reports their late answers as errors)
+  await Promise.all(inflight);
   if (failure !== undefined) throw failure;
 }

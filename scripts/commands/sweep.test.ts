@@ -22,7 +22,7 @@ describe('ammsim sweep', () => {
     const out = join(tmp, 'bad');
     const r = ammsim('sweep', '--fee', '0.003,abc', '--out', out);
     expect(r.status).toBe(1);
-    expect(r.stderr.split('\n').filter((l) => l !== '')).toEqual(['error: --fee: must be a number or a comma-separated list of numbers; was "abc"']);
+    expect(r.stderr.split('\n').filter((l) => l !== '')).toEqual(['error: --fee: must be a number, a list a,b,c or a range start:stop:step; was "abc"']);
     expect(existsSync(join(out, 'sweep.csv'))).toBe(false);
   });
 });

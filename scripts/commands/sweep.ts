@@ -98,8 +98,10 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
       }
       const text = kind === 'boolean' && raw === '' ? 'true' : String(raw);
       const values: AxisValue[] = parseAxisText(name, text, `--${flag}`);
-      if (values.length > 1 || (kind === 'number' && text.includes(':'))) axes.push({ name, values });
-      fixed[flag] = values[0];
+      if (values.length > 1 || (kind === 'number' && text.includes(':'))) {
+        axes.push({ name, values });
+        delete fixed[flag]; // the base config keeps its default; every row sets the axis
+      } else fixed[flag] = values[0];
     }
   }
   return { axes, fixed };
@@ -204,12 +206,16 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const bar = progressBar('sweep', process.stderr, 'runs', { rate: true });
     const abort = new AbortController();
     let signalled: NodeJS.Signals | undefined;
+    // the first Ctrl-C lets the running batches finish and saves them; a second one stops at once (the journal
+    // is consistent after every line, so nothing but those batches is lost)
     const onSignal = (sig: NodeJS.Signals): void => {
+      if (signalled !== undefined) process.exit(sig === 'SIGTERM' ? 143 : 130);
       signalled = sig;
+      process.stderr.write(`\n${sig}: finishing the configurations in flight (again to stop now)\n`);
       abort.abort();
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     let outcome: SweepOutcome;
     try {
       outcome = await runSweep(base, grid, series, { workers, dir: out, signal: abort.signal, ...(shard === undefined ? {} : { shard }), ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });

@@ -1,0 +1,160 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { axisName, configOverrides, decimalRange, Grid, gridHash, parseAxisText, readGridFile } from './grid.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ammsim-grid-'));
+
+/** The decimal text of n / 10^scale built with string operations only (the reference for exact stepping). */
+function decimalText(n: number, scale: number): string {
+  const neg = n < 0;
+  const digits = String(Math.abs(n)).padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  return (neg ? '-' : '') + text;
+}
+
+describe('decimal ranges', () => {
+  it('behavior: 0.1:0.3:0.1 is 0.1, 0.2, 0.3 exactly (no float drift), stop inclusive', () => {
+    expect(decimalRange('0.1:0.3:0.1', '--width')).toEqual([0.1, 0.2, 0.3]);
+    // repeated float addition drifts: the reason for decimal stepping
+    expect(0.1 + 0.1 + 0.1).not.toBe(0.3);
+  });
+
+  it('behavior: 0.01:0.5:0.01 has 50 values, each the double of its decimal text', () => {
+    const vs = decimalRange('0.01:0.5:0.01', '--width');
+    expect(vs).toHaveLength(50);
+    vs.forEach((v, k) => expect(v).toBe(Number(decimalText(k + 1, 2))));
+    expect(vs[6]).toBe(0.07);
+  });
+
+  it('behavior: a stop between steps is not reached; mixed scales and exponents align', () => {
+    expect(decimalRange('1:2:0.3', 'x')).toEqual([1, 1.3, 1.6, 1.9]);
+    expect(decimalRange('1e-3:3e-3:1e-3', 'x')).toEqual([0.001, 0.002, 0.003]);
+    expect(decimalRange('-0.2:0.1:0.1', 'x')).toEqual([-0.2, -0.1, 0, 0.1]);
+    expect(decimalRange('5:5:1', 'x')).toEqual([5]);
+  });
+
+  it('property: value k of start:stop:step is the double of the decimal text of start + k·step', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -10_000, max: 10_000 }), fc.integer({ min: 1, max: 997 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 6 }), (a, step, n, scale) => {
+        const stop = a + step * n + (n % 3 === 0 ? 0 : Math.floor(step / 2)); // sometimes between steps
+        const spec = `${decimalText(a, scale)}:${decimalText(stop, scale)}:${decimalText(step, scale)}`;
+        const vs = decimalRange(spec, 'x');
+        expect(vs).toHaveLength(n + 1);
+        vs.forEach((v, k) => expect(v).toBe(Number(decimalText(a + k * step, scale))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('error: zero or negative steps, stop below start, non-numbers', () => {
+    expect(() => decimalRange('0.1:0.3:0', '--width')).toThrowError('--width: the step of a range must be > 0; was "0.1:0.3:0"');
+    expect(() => decimalRange('0.3:0.1:0.1', '--width')).toThrowError("--width: a range's stop must be ≥ its start");
+    expect(() => decimalRange('a:1:1', '--width')).toThrowError('--width: a range is start:stop:step with decimal numbers; was "a:1:1"');
+    expect(() => decimalRange('0:1e9:1e-9', '--width')).toThrowError(/has 1000000000000000001 values; at most 10,000,000/);
+  });
+});
+
+describe('axis values', () => {
+  it('behavior: lists, ranges inside lists, kinds by flag', () => {
+    expect(parseAxisText('width', '0.01:0.03:0.01,0.1,0.2')).toEqual([0.01, 0.02, 0.03, 0.1, 0.2]);
+    expect(parseAxisText('strategy', 'range,rebalance')).toEqual(['range', 'rebalance']);
+    expect(parseAxisText('arbitrage', 'true,false')).toEqual([true, false]);
+    expect(parseAxisText('params.stop', '0.1,0.2')).toEqual([0.1, 0.2]);
+    expect(parseAxisText('params.stop', '0.1:0.3:0.1')).toEqual([0.1, 0.2, 0.3]);
+    expect(parseAxisText('params.mode', 'a,b')).toEqual(['a', 'b']);
+    expect(parseAxisText('params.on', 'true,false')).toEqual([true, false]);
+  });
+
+  it('error: empty items, duplicates, bad numbers and booleans name the flag', () => {
+    expect(() => parseAxisText('fee', '0.003,,0.01')).toThrowError('--fee: empty value in "0.003,,0.01"');
+    expect(() => parseAxisText('fee', '0.003,0.0030')).toThrowError('--fee: value 0.003 appears twice');
+    expect(() => parseAxisText('fee', '0.003,abc')).toThrowError('--fee: must be a number, a list a,b,c or a range start:stop:step; was "abc"');
+    expect(() => parseAxisText('exact', 'yes')).toThrowError('--exact: must be true or false (a list: true,false); was "yes"');
+  });
+
+  it('behavior: axis names from flags, keys and params; data flags and typos refused', () => {
+    expect(axisName('pool-liquidity', 'g')).toBe('poolLiquidity');
+    expect(axisName('poolLiquidity', 'g')).toBe('poolLiquidity');
+    expect(axisName('param.stop', 'g')).toBe('params.stop');
+    expect(axisName('params.stop', 'g')).toBe('params.stop');
+    expect(() => axisName('prices', 'g')).toThrowError('g: --prices describes the data, which is loaded once per sweep; it cannot be an axis');
+    expect(() => axisName('widht', 'g')).toThrowError(/is not a sweepable flag; did you mean "width"\?/);
+  });
+
+  it('behavior: a JSON grid file keeps its key order; arrays, single values and range text', () => {
+    const file = join(tmp, 'grid.json');
+    writeFileSync(file, JSON.stringify({ 'pool-liquidity': [1e6, 1e8], width: '0.1:0.3:0.1', 'params.stop': [0.1, 0.2], strategy: 'range' }));
+    expect(readGridFile(file)).toEqual([
+      { name: 'poolLiquidity', values: [1e6, 1e8] },
+      { name: 'width', values: [0.1, 0.2, 0.3] },
+      { name: 'params.stop', values: [0.1, 0.2] },
+      { name: 'strategy', values: ['range'] },
+    ]);
+    writeFileSync(file, JSON.stringify({ fee: ['x'] }));
+    expect(() => readGridFile(file)).toThrowError(`${file}: fee: must be a number, a list a,b,c or a range start:stop:step; was "x"`);
+    writeFileSync(file, '[1]');
+    expect(() => readGridFile(file)).toThrowError(/must be a JSON object of axes/);
+  });
+});
+
+describe('grid', () => {
+  const axes = [
+    { name: 'fee', values: [0.0005, 0.003] },
+    { name: 'width', values: [0.1, 0.2, 0.3] },
+  ];
+
+  it('behavior: nested-loop order, the first axis slowest', () => {
+    const g = new Grid(axes);
+    expect(g.size).toBe(6);
+    expect(Array.from({ length: 6 }, (_, k) => g.values(k))).toEqual([
+      [0.0005, 0.1], [0.0005, 0.2], [0.0005, 0.3], [0.003, 0.1], [0.003, 0.2], [0.003, 0.3],
+    ]);
+    expect(g.describe(4)).toBe('fee=0.003 width=0.2');
+  });
+
+  it('behavior: samples are distinct grid members in grid order, the same for a seed, different across seeds', () => {
+    const big = [
+      { name: 'width', values: decimalRange('0.01:0.5:0.01', 'w') },
+      { name: 'fee', values: [0.0001, 0.0005, 0.003, 0.01] },
+      { name: 'rebalanceDelay', values: decimalRange('0:24:1', 'd') },
+    ];
+    const full = new Grid(big);
+    const a = new Grid(big, 200, 7);
+    const b = new Grid(big, 200, 7);
+    const c = new Grid(big, 200, 8);
+    const rows = (g: Grid): string[] => Array.from({ length: g.size }, (_, k) => JSON.stringify(g.values(k)));
+    expect(a.size).toBe(200);
+    expect(rows(a)).toEqual(rows(b));
+    expect(rows(a)).not.toEqual(rows(c));
+    expect(new Set(rows(a)).size).toBe(200);
+    const order = new Map(rows(full).map((r, i) => [r, i]));
+    const idx = rows(a).map((r) => order.get(r)!);
+    expect(idx.every((i) => i !== undefined)).toBe(true);
+    expect([...idx].sort((x, y) => x - y)).toEqual(idx);
+    expect(() => new Grid(axes, 6, 1)).toThrowError('--samples: 6 samples of a grid of 6 configurations: drop --samples to run the whole grid');
+  });
+
+  it('behavior: the hash changes with the axes, values, samples, base config and data', () => {
+    const base = { fee: 0.003 };
+    const data = { sha256: 'ab' };
+    const h = gridHash(new Grid(axes), base, data);
+    expect(gridHash(new Grid(axes), { fee: 0.003 }, { sha256: 'ab' })).toBe(h);
+    expect(gridHash(new Grid([axes[1]!, axes[0]!]), base, data)).not.toBe(h);
+    expect(gridHash(new Grid([axes[0]!, { name: 'width', values: [0.1, 0.2] }]), base, data)).not.toBe(h);
+    expect(gridHash(new Grid(axes, 3, 1), base, data)).not.toBe(h);
+    expect(gridHash(new Grid(axes), { fee: 0.01 }, data)).not.toBe(h);
+    expect(gridHash(new Grid(axes), base, { sha256: 'cd' })).not.toBe(h);
+  });
+
+  it('behavior: strategy parameter axes merge into the base params', () => {
+    const o = configOverrides([{ name: 'width', values: [] }, { name: 'params.stop', values: [] }], [0.2, 0.1], { keep: 1 });
+    expect(o).toEqual({ width: 0.2, params: { keep: 1, stop: 0.1 } });
+  });
+
+  it('error: an axis given twice', () => {
+    expect(() => new Grid([axes[0]!, axes[0]!])).toThrowError('--fee: is given as an axis twice (flag and grid file?)');
+  });
+});

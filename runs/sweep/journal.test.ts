@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHeader } from './journal.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ammsim-journal-'));
+const header: JournalHeader = { gridHash: 'h1', configurations: 10, shard: null, metrics: ['a', 'b'] };
+let n = 0;
+const fresh = (): string => join(tmp, `j${n++}.jsonl`);
+
+describe('results journal', () => {
+  it('behavior: rows appended read back, NaN and ±Infinity exact, -0 as 0', () => {
+    const file = fresh();
+    const w = JournalWriter.open(file, header, undefined);
+    w.append([{ k: 3, metrics: [1.5, NaN] }, { k: 0, error: 'fee=0.5: --fee: bad' }]);
+    w.append([{ k: 1, metrics: [Infinity, -0] }]);
+    w.close();
+    const j = readJournal(file)!;
+    expect(j.header).toEqual(header);
+    expect(j.tornBytes).toBe(0);
+    expect(j.rows.get(3)).toEqual({ k: 3, metrics: [1.5, NaN] });
+    expect(j.rows.get(0)).toEqual({ k: 0, error: 'fee=0.5: --fee: bad' });
+    expect(Object.is(j.rows.get(1)!.metrics![1], 0)).toBe(true);
+    expect(j.rows.get(1)!.metrics![0]).toBe(Infinity);
+    expect(roundTrip({ k: 1, metrics: [Infinity, -0] })).toEqual(j.rows.get(1));
+  });
+
+  it('behavior: a torn last line (any cut point) is dropped and cut off on reopening; appending goes on', () => {
+    const file = fresh();
+    const w = JournalWriter.open(file, header, undefined);
+    w.append([{ k: 0, metrics: [1, 2] }]);
+    w.close();
+    const whole = readFileSync(file);
+    const line = Buffer.from(readFileSync(file, 'utf8').split('\n')[1]! + '\n');
+    const extra = Buffer.from('0123456789abcdef {"k":1,"m":[3,4]}\n'); // a checksum that does not match
+    for (let cut = 1; cut < line.length; cut++) {
+      const torn = join(tmp, `torn${cut}.jsonl`);
+      writeFileSync(torn, Buffer.concat([whole, line.subarray(0, cut)]));
+      const j = readJournal(torn)!;
+      expect(j.rows.size).toBe(1);
+      expect(j.validBytes).toBe(whole.length);
+    }
+    const torn = join(tmp, 'torn-checksum.jsonl');
+    writeFileSync(torn, Buffer.concat([whole, extra]));
+    expect(readJournal(torn)!.rows.size).toBe(1); // last line with a bad checksum: torn
+    writeFileSync(torn, Buffer.concat([whole, line.subarray(0, 10)]));
+    const w2 = JournalWriter.open(torn, header, readJournal(torn));
+    w2.append([{ k: 2, metrics: [5, 6] }]);
+    w2.close();
+    const j = readJournal(torn)!;
+    expect([...j.rows.keys()]).toEqual([0, 2]);
+    expect(j.tornBytes).toBe(0);
+  });
+
+  it('error: a bad line in the middle is corruption, not a torn tail', () => {
+    const file = fresh();
+    const w = JournalWriter.open(file, header, undefined);
+    w.append([{ k: 0, metrics: [1, 2] }, { k: 1, metrics: [1, 2] }]);
+    w.close();
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('[1,2]', '[1,3]');
+    writeFileSync(file, lines.join('\n'));
+    expect(() => readJournal(file)).toThrowError(/:2: checksum mismatch in the middle of the results journal/);
+  });
+
+  it('behavior: the canonical journal is in index order whatever the completion order', () => {
+    const rows = [{ k: 2, metrics: [1, 2] }, { k: 0, error: 'x' }, { k: 1, metrics: [3, 4] }];
+    const a = canonicalJournal(header, rows);
+    expect(canonicalJournal(header, [...rows].reverse())).toBe(a);
+    const file = fresh();
+    writeFileSync(file, a);
+    expect([...readJournal(file)!.rows.keys()]).toEqual([0, 1, 2]);
+  });
+});
