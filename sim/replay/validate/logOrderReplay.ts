@@ -22,7 +22,8 @@
  *   that bucket uses the log's L.
  * - The bucket where the swap starts was set by the previous swap (plus the mints and burns since): exact.
  * - Buckets a swap crosses that no earlier swap ended in are unknown: they get the linear interpolation
- *   between the start and end buckets' L and the swap counts as map-uncertain (`mapUncertain`).
+ *   between the start and end buckets' L (up to 64 buckets; longer stretches keep what they have) and the
+ *   swap counts as map-uncertain (`mapUncertain`).
  * - Positions the file burns before minting existed at the start; they are minted at the anchor with the
  *   least liquidity that makes every later burn possible (as ../real/replayEvents.ts does).
  * Every bucket edge of a seen bucket is an initialised tick (true of a deep pool near its price; the real
@@ -107,6 +108,8 @@ export interface LogOrderReplayResult {
 
 const BG = 'bg';
 const HUGE_INPUT = (1n << 255n) - 1n;
+/** Longer unseen stretches (a swap into an empty part of the map) are not interpolated. */
+const MAX_GUESSED_BUCKETS = 64;
 
 function floorTo(t: number, s: number): number {
   return Math.floor(t / s) * s;
@@ -227,13 +230,19 @@ export class LogOrderReplay {
 
   /** In-range L of bucket [b, b + spacing) given the pool's current state. */
   liquidityOfBucket(b: number): bigint {
-    const s = this.spacing;
-    const cur = floorTo(this.pool.tick, s);
+    const cur = floorTo(this.pool.tick, this.spacing);
     let L = this.pool.liquidity;
-    if (b > cur) {
-      for (let t = cur + s; t <= b; t += s) L += this.pool.ticks(t)?.liquidityNet ?? 0n;
-    } else {
-      for (let t = cur; t > b; t -= s) L -= this.pool.ticks(t)?.liquidityNet ?? 0n;
+    if (b === cur) return L;
+    const s = this.spacing;
+    if (Math.abs(b - cur) <= 256 * s) {
+      // Near: walk the bucket edges in between.
+      if (b > cur) for (let t = cur + s; t <= b; t += s) L += this.pool.ticks(t)?.liquidityNet ?? 0n;
+      else for (let t = cur; t > b; t -= s) L -= this.pool.ticks(t)?.liquidityNet ?? 0n;
+      return L;
+    }
+    for (const t of this.pool.initializedTicks()) {
+      if (b > cur && t > cur && t <= b) L += this.pool.ticks(t)!.liquidityNet;
+      else if (b < cur && t <= cur && t > b) L -= this.pool.ticks(t)!.liquidityNet;
     }
     return L;
   }
@@ -335,7 +344,7 @@ export class LogOrderReplay {
         const b = startB + k * dir;
         if (this.seen.has(b)) continue;
         uncertain = true;
-        if (!this.guessed.has(b)) {
+        if (n <= MAX_GUESSED_BUCKETS && !this.guessed.has(b)) {
           this.guessed.add(b);
           this.setBucket(b, L0 + ((L1 - L0) * BigInt(k)) / BigInt(n));
         }
