@@ -24,6 +24,10 @@ export interface ReportOptions extends ChartOptions {
   readonly extraSectionsHtml?: string;
   /** The verdict lines the page opens with (plain text); default: each run against holding ({@link runVerdict}). */
   readonly verdicts?: readonly string[];
+  /** Trusted HTML shown first in the Metrics section, before the table of every run's metrics (e.g. compare's table). */
+  readonly metricsHtml?: string;
+  /** Trusted HTML that replaces the Resolved config section's content (e.g. compare's own config). */
+  readonly configHtml?: string;
 }
 
 /** One inlined browser library. */
@@ -263,6 +267,7 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
       ? []
       : [`<div class="warnings" id="warnings" role="alert"><b>Warnings</b><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>`]),
     '<h2 id="metrics">Metrics</h2>',
+    ...(options.metricsHtml === undefined ? [] : [options.metricsHtml]),
     metricsTable(runs),
     '<p class="note">Quote units unless stated. Hover a value for the exact number in summary.json.</p>',
     '<h2 id="charts">Charts</h2>',
@@ -270,7 +275,7 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
     charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
     ...(options.extraSectionsHtml === undefined ? [] : [options.extraSectionsHtml]),
     '<h2 id="config">Resolved config</h2>',
-    configSection(runs),
+    options.configHtml ?? configSection(runs),
     '<h2 id="provenance">Data provenance</h2>',
     provenanceTable(runs),
   ].join('\n');

@@ -24,12 +24,19 @@ describe('runVerdict', () => {
       'lp:width=0.1 trailed holding by 2.50 (−2.5 %): fees 0.50 did not cover gas 3.00 (IL 0.0 %)',
     );
   });
+  it('edge: a difference that rounds to 0 keeps cents', () => {
+    expect(runVerdict({ initialValue: 10_000, holdValue: 9_779, vsHold: -0.4687, feesEarned: 5.8, impermanentLoss: -0.00013, gasCost: 5 })).toBe(
+      'LP trailed holding by 0.47 (−0.005 %): fees 6 did not cover IL −0.01 % and gas 5',
+    );
+  });
   it('edge: a summary without the figures has no verdict', () => {
     expect(runVerdict({ finalValue: 1 })).toBeUndefined();
   });
   it('behavior: percentages carry a real sign and one decimal', () => {
     expect(sentencePercent(-0.3461)).toBe('−34.6 %');
-    expect(sentencePercent(0.0004)).toBe('0.0 %');
+    expect(sentencePercent(0.0004)).toBe('+0.04 %');
+    expect(sentencePercent(-0.0000479)).toBe('−0.005 %');
+    expect(sentencePercent(0)).toBe('0.0 %');
     expect(sentencePercent(12.345)).toBe('+1,234.5 %');
   });
 });

@@ -16,11 +16,13 @@ export function sentenceAmount(x: number, decimals = 0): string {
   return x < 0 && !/^[0.,]+$/.test(s) ? MINUS + s : s;
 }
 
-/** A fraction as a signed percentage with one decimal: −34.6 %, +3.4 %, 0.0 %. */
+/** A fraction as a signed percentage with one decimal (−34.6 %, +3.4 %), one significant digit below 0.05 % (−0.005 %). */
 export function sentencePercent(f: number): string {
   if (!Number.isFinite(f)) return 'n/a';
-  const s = Math.abs(f * 100).toFixed(1);
-  if (/^0\.0$/.test(s)) return '0.0 %';
+  if (f === 0) return '0.0 %';
+  let s = Math.abs(f * 100).toFixed(1);
+  if (s === '0.0') s = Math.abs(f * 100).toPrecision(1);
+  if (/e/.test(s)) return `${f < 0 ? MINUS : '+'}${Math.abs(f * 100).toExponential(0)} %`;
   return `${f < 0 ? MINUS : '+'}${groupThousands(s)} %`;
 }
 
@@ -45,7 +47,10 @@ export function runVerdict(summary: Readonly<Summary> | Readonly<Record<string, 
   const rewards = num(s, 'rewardsEarned');
   // One precision per sentence: whole units when the run is worth 1,000 or more, cents below.
   const scale = Math.max(Math.abs(hold ?? 0), Math.abs(num(s, 'initialValue') ?? 0));
-  const amt = (x: number): string => sentenceAmount(x, scale >= 1000 ? 0 : 2);
+  const amt = (x: number): string => {
+    const text = sentenceAmount(x, scale >= 1000 ? 0 : 2);
+    return x !== 0 && /^[−]?[0.,]+$/.test(text) ? sentenceAmount(x, 2) : text;
+  };
   const pct = hold !== undefined && hold > 0 ? ` (${sentencePercent(vsHold / hold)})` : '';
   const income = `fees ${amt(fees)}${rewards === undefined ? '' : ` and rewards ${amt(rewards)}`}`;
   const ilText = `IL ${sentencePercent(il)}`;

@@ -3,8 +3,8 @@ import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../reports/timeseriesFile.ts';
 import { loadAprSeries, loadLstPriceSeries, parseTimestampMs } from '../../data/loaders/stakingSeries.ts';
-import { escapeHtml, normalizeRunForReport, renderReportHtml } from '../../reports/html.ts';
-import { formatCompareTable } from '../../reports/terminal.ts';
+import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
+import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
@@ -84,54 +84,8 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   };
 }
 
-function pct(x: unknown): string {
-  return typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : '—';
-}
 function quote(x: unknown): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '—';
-}
-
-/** The breakeven and what-if section added to the report (plain HTML tables; the charts come from reports/). */
-export function compareSectionHtml(r: CompareResult): string {
-  const s = r.summary;
-  const be = s.breakeven as Record<string, Record<string, unknown>>;
-  const diff = s.differences as Record<string, Record<string, unknown>>;
-  const staking = s.staking as Record<string, unknown>;
-  const rows = r.alternatives
-    .map((a) => {
-      const b = be[a.id]!;
-      const d = diff[a.id]!;
-      return `<tr><td>${escapeHtml(a.id)}</td><td class="num">${quote(d.minusStaking)}</td><td class="num">${quote(d.minusHold)}</td><td class="num">${pct(b.stakingApr)}</td><td class="num">${pct(b.feeApr)}</td><td class="num">${pct(b.requiredFeeApr)}</td><td class="num">${typeof b.requiredVolumeMultiple === 'number' ? `${b.requiredVolumeMultiple.toFixed(2)}×` : '—'}</td></tr>`;
-    })
-    .join('\n');
-  const parts = [
-    '<h2 id="staking">Staking vs LP</h2>',
-    `<p>Staking: all capital in base at the first price, final value ${quote(staking.finalValue)} (APR ${pct(staking.apr)}, reward APR in base ${pct(staking.rewardApr)}, max drawdown ${pct(staking.maxDrawdown)}). Its value line is <i>staking</i> in the charts.</p>`,
-    '<table class="metrics"><thead><tr><th>LP alternative</th><th>LP − staking</th><th>LP − hold</th><th>breakeven staking APR</th><th>LP fee APR</th><th>fee APR to match staking</th><th>volume to match</th></tr></thead><tbody>',
-    rows,
-    '</tbody></table>',
-    '<p class="note">Breakeven staking APR: at any fixed APR above it (same compounding, commission, unbonding, LST) staking ends above this LP run. Fee APR / volume to match staking: first-order (each extra fee adds one unit to the LP’s final value; fees scale with volume).</p>',
-  ];
-  const w = s.whatIf as { method: string; paths: number; lpMinusStaking: Record<string, Record<string, number>> } | null;
-  if (w !== null) {
-    parts.push(`<h3>What-if: LP − staking over ${w.paths} ${escapeHtml(w.method)} price paths</h3>`);
-    parts.push('<table class="metrics"><thead><tr><th>LP alternative</th><th>5 %</th><th>median</th><th>95 %</th><th>mean</th><th>LP ahead on</th></tr></thead><tbody>');
-    for (const a of r.alternatives) {
-      const d = w.lpMinusStaking[a.id]!;
-      parts.push(`<tr><td>${escapeHtml(a.id)}</td><td class="num">${quote(d.p5)}</td><td class="num">${quote(d.median)}</td><td class="num">${quote(d.p95)}</td><td class="num">${quote(d.mean)}</td><td class="num">${pct(d.lpWinShare)} of paths</td></tr>`);
-    }
-    parts.push('</tbody></table>');
-  }
-  const notes = s.notes as string[];
-  if (notes.length > 0) parts.push(`<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
-  return parts.join('\n') + '\n';
-}
-
-/** report.html: the reports engine's charts for each LP run (staking as an extra line on the first), plus the compare section. */
-export function compareReportHtml(r: CompareResult): string {
-  const staking = { name: 'staking', timestampMs: r.runs[0]!.timeseries.timestamp, value: r.staking.value };
-  const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: [staking] } : {}) }));
-  return renderReportHtml(runs, { title: `ammsim compare: ${[...r.alternatives.map((a) => a.id), 'hold', 'staking'].join(' vs ')}`, extraSectionsHtml: compareSectionHtml(r) });
 }
 
 /** values.csv: timestamp (ISO UTC), price, one value column per alternative. */
@@ -190,11 +144,11 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const ids = [...result.alternatives.map((a) => a.id), 'hold', 'staking'];
     const entries = ids.map((id) => ({ name: id, metrics: result.summary[id] as Record<string, unknown> }));
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-    const be = result.summary.breakeven as Record<string, { stakingApr: number | null; requiredFeeApr: number }>;
-    const lines = result.alternatives.map((a) => `${a.id}: LP − staking ${quote((result.summary.differences as Record<string, { minusStaking: number }>)[a.id]!.minusStaking)}; staking beats it above ${pct(be[a.id]!.stakingApr)} APR; it needs a fee APR of ${pct(be[a.id]!.requiredFeeApr)} to match staking`);
+    const lines = compareBreakevenLines(result);
     const w = result.summary.whatIf as { paths: number; method: string; lpMinusStaking: Record<string, { p5: number; median: number; p95: number }> } | null;
     if (w !== null) for (const a of result.alternatives) lines.push(`${a.id}: over ${w.paths} ${w.method} paths, LP − staking median ${quote(w.lpMinusStaking[a.id]!.median)} (5–95 %: ${quote(w.lpMinusStaking[a.id]!.p5)} … ${quote(w.lpMinusStaking[a.id]!.p95)})`);
     for (const n of result.summary.notes as string[]) lines.push(`note: ${n}`);
-    process.stdout.write(formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
+    const verdicts = compareVerdicts(result).flatMap((v) => wrapWords(`${v}.`, 80));
+    process.stdout.write(verdicts.join('\n') + '\n' + formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
   },
 };

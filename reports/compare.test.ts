@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { breakevenSentence, breakevenUndefinedReason, compareBreakevenLines, compareMetricsTable, compareReportHtml, compareVerdicts, requiredFeeSentence, type CompareReportInput } from './compare.ts';
+import { syntheticRun } from './testing/syntheticRun.ts';
+
+const run = syntheticRun({ steps: 300, width: 0.1, rebalanceAt: 150 });
+const s = run.summary;
+
+/** A comparison of one LP run, built by hand the way runs/compare lays out its summary. */
+function comparison(over: { stakingApr?: number | null; lp?: Record<string, unknown>; staking?: Record<string, unknown>; stakingConfig?: Record<string, unknown> } = {}): CompareReportInput {
+  const stakingFinal = 10_500;
+  const summary = {
+    alternatives: ['lp', 'hold', 'staking'],
+    lp: { kind: 'lp', strategy: 'range', width: 0.1, initialValue: s.initialValue, finalValue: s.finalValue, netPnl: s.netPnl, apr: s.apr, feesEarned: s.feesEarned, impermanentLoss: s.impermanentLoss, holdValue: s.holdValue, vsHold: s.vsHold, ...over.lp },
+    hold: { kind: 'hold', initialValue: 10_000, finalValue: s.holdValue, netPnl: s.holdValue - 10_000 },
+    staking: { kind: 'staking', initialValue: 10_000, finalValue: stakingFinal, apr: 0.3, rewardApr: 0.04, creditedDays: 0, baseInitial: 5, ...over.staking },
+    differences: { lp: { minusStaking: s.finalValue - stakingFinal, minusHold: s.vsHold }, staking: { minusHold: stakingFinal - s.holdValue } },
+    breakeven: { lp: { stakingApr: over.stakingApr === undefined ? 0.0412 : over.stakingApr, feeApr: 0.05, requiredFeeApr: 0.09, extraFeesNeeded: 40, requiredVolumeMultiple: 1.8 } },
+    whatIf: null,
+    config: { capital: 10_000, staking: { apr: 0.04, aprSeries: null, compounding: 'daily', commission: 0.1, unbondingDays: 2, lstSeries: null, lstEntry: null, ...over.stakingConfig }, from: '2024-01-01', to: null },
+    data: s.data,
+    notes: [],
+  };
+  return { summary, alternatives: [{ id: 'lp' }], runs: [run], staking: { value: new Float64Array(run.timeseries.timestamp.length).fill(10_000) } };
+}
+
+describe('breakeven wording', () => {
+  it('behavior: a positive breakeven says above which APR staking wins', () => {
+    expect(breakevenSentence(0.0412, 'x')).toBe('staking beats this LP at any fixed staking APR above 4.12 % (below it the LP is ahead)');
+  });
+  it('behavior: a negative breakeven says staking wins at any APR ≥ 0 (not "above −21.89 %")', () => {
+    const text = breakevenSentence(-0.2189, 'x');
+    expect(text).toBe('staking beats this LP at any staking APR ≥ 0 %: even without rewards it ends above the LP (they would be level only at −21.89 % a year)');
+    expect(text).not.toMatch(/above −/);
+  });
+  it('behavior: an undefined breakeven says why (never "above — APR")', () => {
+    const c = comparison({ stakingApr: null });
+    const line = compareBreakevenLines(c)[0]!;
+    expect(line).toContain('no breakeven staking APR: daily compounding credited no whole day in this run, so no APR changes staking’s value');
+    expect(line).not.toContain('—');
+    expect(breakevenUndefinedReason(comparison({ stakingConfig: { commission: 1 } }).summary, 'lp')).toMatch(/commission takes every reward/);
+    expect(breakevenUndefinedReason(comparison({ lp: { finalValue: 0 } }).summary, 'lp')).toMatch(/ended with nothing/);
+    expect(breakevenUndefinedReason(comparison({ stakingConfig: { compounding: 'none' } }).summary, 'lp')).toMatch(/unbonding delay/);
+  });
+  it('behavior: the fee APR needed reads plainly when the LP is behind, ahead, or ahead without fees', () => {
+    expect(requiredFeeSentence({ requiredFeeApr: 0.4633, feeApr: 0.0176, extraFeesNeeded: 7000 })).toBe('it needs a fee APR of 46.33 % to match staking (it earned 1.76 %)');
+    expect(requiredFeeSentence({ requiredFeeApr: 0.02, feeApr: 0.05, extraFeesNeeded: -30 })).toBe('it would still match staking with a fee APR of 2.00 % (it earned 5.00 %)');
+    expect(requiredFeeSentence({ requiredFeeApr: -0.01, feeApr: 0.05, extraFeesNeeded: -600 })).toBe('it beats staking even with no fees (it earned 5.00 % a year in fees)');
+  });
+});
+
+describe('compare report', () => {
+  const c = comparison();
+  const html = compareReportHtml(c);
+
+  it('behavior: a metrics table with one column per alternative (lp, hold, staking), — where one has no figure', () => {
+    const table = compareMetricsTable(c);
+    expect(table).toContain('<tr><th>metric</th><th>unit</th><th>lp</th><th>hold</th><th>staking</th></tr>');
+    expect(table).toMatch(/<tr data-key="feesEarned">.*<\/td><td class="num">—<\/td><td class="num">—<\/td><\/tr>/);
+    expect(table).toMatch(/<tr data-key="rewardApr">.*>4\.00 %<\/td><\/tr>/);
+    expect(table).toContain('data-key="differences.minusStaking"');
+    expect(html).toContain('<table id="compare-metrics-table">');
+    expect(html.indexOf('compare-metrics-table')).toBeLessThan(html.indexOf('<h2 id="charts">'));
+  });
+  it('behavior: feesValueAtEnd and entryCost get rows when the runs carry them', () => {
+    expect(compareMetricsTable(c)).not.toContain('data-key="entryCost"');
+    const withExtras = compareMetricsTable(comparison({ lp: { feesValueAtEnd: 123.5, entryCost: 4.25 } }));
+    expect(withExtras).toMatch(/<tr data-key="feesValueAtEnd"><td>Fees valued at the end .*>123\.50<\/td>/);
+    expect(withExtras).toMatch(/<tr data-key="entryCost"><td>Entry cost .*>4\.25<\/td>/);
+  });
+  it('behavior: the config block holds the staking settings and the window', () => {
+    const cfg = html.slice(html.indexOf('<h2 id="config">'), html.indexOf('<h2 id="provenance">'));
+    expect(cfg).toContain('Window: 2024-01-01 00:00 UTC – 2024-01-01 04:59 UTC (--from 2024-01-01 --to end)');
+    expect(cfg).toContain('Staking: 4.00 % APR (fixed), daily compounding, 10.00 % commission, 2 days unbonding.');
+    expect(cfg).toContain('&quot;unbondingDays&quot;: 2');
+  });
+  it('behavior: opens with a verdict per LP alternative against holding and staking', () => {
+    const v = compareVerdicts(c)[0]!;
+    expect(v).toMatch(/^lp (trailed|beat) holding by [\d,.]+ \([−+][\d.]+ %\): .*; it (trailed|beat) staking by [\d,.]+ \([−+][\d.]+ %\)$/);
+    expect(html).toContain(`<p class="verdict" id="verdict">${v}.</p>`);
+    expect(html).toContain('breakeven staking APR');
+    expect(html).not.toMatch(/beats it above/);
+  });
+  it('behavior: byte-identical for the same input', () => {
+    expect(compareReportHtml(comparison())).toBe(html);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The `ammsim compare` report: the reports engine's page (charts of every LP run, staking as an extra line) with a
+ * verdict per LP alternative, a metrics table with one column per alternative (each LP, hold, staking), the
+ * breakeven and what-if tables in plain words, and the comparison's own config (staking settings, window).
+ * Reads only the comparison's result shape (no import of runs/): `runs/compare` builds it, the CLI writes it.
+ */
+import type { BacktestResult } from '../sim/metrics/record.ts';
+import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
+import { escapeHtml, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
+import { exactJson, formatMetric, METRICS, type MetricInfo } from './metrics.ts';
+import { runVerdict, sentenceAmount, sentencePercent, shortUtc } from './verdict.ts';
+
+/** What the compare report reads: runs/compare's CompareResult satisfies it. */
+export interface CompareReportInput {
+  /** The comparison's summary.json (alternatives, one entry per id, differences, breakeven, whatIf, config, data, notes). */
+  readonly summary: Readonly<Record<string, unknown>>;
+  /** The LP alternatives, in order (their ids key the summary's entries). */
+  readonly alternatives: ReadonlyArray<{ readonly id: string }>;
+  /** One backtest per LP alternative, in the same order. */
+  readonly runs: readonly BacktestResult[];
+  /** Staking's value per step (quote). */
+  readonly staking: { readonly value: ArrayLike<number> };
+}
+
+type Obj = Readonly<Record<string, unknown>>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function pct2(x: unknown): string {
+  return finite(x) ? `${(x * 100).toFixed(2).replace(/^-/, '−')} %` : '—';
+}
+
+/**
+ * Why a comparison has no breakeven staking APR (breakevenStakingApr returned undefined): no APR changes staking's
+ * value (no day credited under daily compounding, no accrual time, a 100 % commission), or the LP ended with nothing.
+ */
+export function breakevenUndefinedReason(summary: Obj, lpId: string): string {
+  const cfg = obj(obj(summary.config).staking);
+  const st = obj(summary.staking);
+  const lp = obj(summary[lpId]);
+  if (finite(lp.finalValue) && lp.finalValue <= 0) return 'the LP ended with nothing, which no staking APR matches';
+  if (finite(cfg.commission) && cfg.commission >= 1) return 'the commission takes every reward, so no APR changes staking’s value';
+  if (cfg.compounding === 'daily' && st.creditedDays === 0) return 'daily compounding credited no whole day in this run, so no APR changes staking’s value';
+  return 'no staking rewards accrue in this run (the unbonding delay covers it), so no APR changes staking’s value';
+}
+
+/**
+ * The breakeven staking APR in plain words: at or above 0 "staking beats this LP at any fixed staking APR above
+ * 4.12 % (below it the LP is ahead)"; below 0 staking wins even without rewards, which is what it says; undefined
+ * says why there is none.
+ */
+export function breakevenSentence(stakingApr: unknown, reasonIfUndefined: string): string {
+  if (!finite(stakingApr)) return `no breakeven staking APR: ${reasonIfUndefined}`;
+  if (stakingApr >= 0) return `staking beats this LP at any fixed staking APR above ${pct2(stakingApr)} (below it the LP is ahead)`;
+  return `staking beats this LP at any staking APR ≥ 0 %: even without rewards it ends above the LP (they would be level only at ${pct2(stakingApr)} a year)`;
+}
+
+/** The fee APR the LP needed to end level with staking, in words (first-order; see sim/metrics/breakeven.ts). */
+export function requiredFeeSentence(b: Obj): string {
+  const req = b.requiredFeeApr;
+  const fee = b.feeApr;
+  const extra = b.extraFeesNeeded;
+  if (!finite(req)) return 'no fee APR is defined for a run of zero length';
+  if (finite(extra) && extra <= 0) {
+    return req < 0 ? `it beats staking even with no fees (it earned ${pct2(fee)} a year in fees)` : `it would still match staking with a fee APR of ${pct2(req)} (it earned ${pct2(fee)})`;
+  }
+  return `it needs a fee APR of ${pct2(req)} to match staking (it earned ${pct2(fee)})`;
+}
+
+/** One terminal line per LP alternative: LP − staking, the breakeven wording and the fee APR needed. */
+export function compareBreakevenLines(r: CompareReportInput): string[] {
+  const s = r.summary;
+  const be = obj(s.breakeven);
+  const diff = obj(s.differences);
+  return r.alternatives.map((a) => {
+    const b = obj(be[a.id]);
+    const d = obj(diff[a.id]);
+    return `${a.id}: LP − staking ${formatMetric(d.minusStaking, 'quote')}; ${breakevenSentence(b.stakingApr, breakevenUndefinedReason(s, a.id))}; ${requiredFeeSentence(b)}`;
+  });
+}
+
+/** The staking settings in words (APR or its series, compounding, commission, unbonding, LST). */
+export function stakingSettingsText(summary: Obj): string {
+  const c = obj(obj(summary.config).staking);
+  const series = obj(c.aprSeries);
+  const parts = [
+    typeof series.file === 'string' ? `APR from ${series.file}${finite(series.rows) ? ` (${formatMetric(series.rows, 'count')} rows)` : ''}` : finite(c.apr) ? `${pct2(c.apr)} APR (fixed)` : 'APR n/a',
+    typeof c.compounding === 'string' ? `${c.compounding} compounding` : undefined,
+    finite(c.commission) ? `${pct2(c.commission)} commission` : undefined,
+    finite(c.unbondingDays) ? `${c.unbondingDays} days unbonding` : undefined,
+  ];
+  const lst = obj(c.lstSeries);
+  if (typeof lst.file === 'string') parts.push(`liquid staking token priced from ${lst.file}${typeof lst.pair === 'string' ? ` (${lst.pair})` : ''}, entry ${String(c.lstEntry)}`);
+  return parts.filter((x): x is string => x !== undefined).join(', ');
+}
+
+/** One verdict per LP alternative: against holding (as a backtest's) and against staking. */
+export function compareVerdicts(r: CompareReportInput): string[] {
+  const s = r.summary;
+  const diff = obj(s.differences);
+  const staking = obj(s.staking);
+  return r.alternatives.map((a, i) => {
+    const vsHold = runVerdict(r.runs[i]!.summary, a.id) ?? `${a.id}`;
+    const d = obj(diff[a.id]).minusStaking;
+    if (!finite(d)) return vsHold;
+    const base = finite(staking.finalValue) && staking.finalValue > 0 ? ` (${sentencePercent(d / staking.finalValue)})` : '';
+    const amount = sentenceAmount(Math.abs(d), Math.abs(finite(staking.finalValue) ? staking.finalValue : 0) >= 1000 ? 0 : 2);
+    return `${vsHold}; ${d < 0 ? `it trailed staking by ${amount}${base}` : d > 0 ? `it beat staking by ${amount}${base}` : 'it ended level with staking'}`;
+  });
+}
+
+/** Row order of the compare metrics table after the standard metrics: staking's own figures. */
+const STAKING_ROWS: readonly MetricInfo[] = [
+  { key: 'rewardApr', label: 'Staking reward APR (in base)', unit: '% per year', format: 'fraction', terminal: false },
+  { key: 'baseInitial', label: 'Base staked at the start', unit: 'base tokens', format: 'tokens', terminal: false },
+  { key: 'finalBase', label: 'Base at the end', unit: 'base tokens', format: 'tokens', terminal: false },
+  { key: 'rewardsBase', label: 'Rewards (net of commission)', unit: 'base tokens', format: 'tokens', terminal: false },
+  { key: 'commissionBase', label: 'Commission paid', unit: 'base tokens', format: 'tokens', terminal: false },
+  { key: 'rewardsValue', label: 'Rewards valued at the end', unit: 'quote', format: 'quote', terminal: false },
+  { key: 'finalMarkPrice', label: 'Quote per staked base at the end', unit: 'quote', format: 'quote', terminal: false },
+  { key: 'creditedDays', label: 'Days credited', unit: 'count', format: 'count', terminal: false },
+];
+
+/** The compare metrics table: one column per alternative (each LP, hold, staking), `—` where one has no such figure. */
+export function compareMetricsTable(r: CompareReportInput): string {
+  const s = r.summary;
+  const ids = Array.isArray(s.alternatives) ? (s.alternatives as unknown[]).map(String) : [...r.alternatives.map((a) => a.id), 'hold', 'staking'];
+  const entries = ids.map((id) => obj(s[id]));
+  const diff = obj(s.differences);
+  const known = [...METRICS, ...OPTIONAL_METRICS, ...STAKING_ROWS];
+  const has = (k: string): boolean => entries.some((e) => finite(e[k]) || e[k] === null);
+  const extra = [...new Set(entries.flatMap((e) => Object.keys(e).filter((k) => typeof e[k] === 'number')))]
+    .filter((k) => !known.some((m) => m.key === k))
+    .sort()
+    .map((key): MetricInfo => ({ key, label: key, unit: '', format: 'ratio', terminal: false }));
+  const cell = (v: unknown, m: MetricInfo): string => {
+    if (v === undefined) return '<td class="num">—</td>';
+    const neg = typeof v === 'number' && v < 0 && m.format !== 'integer' ? ' neg' : '';
+    return `<td class="num${neg}" data-exact="${escapeHtml(exactJson(v))}" title="${escapeHtml(exactJson(v))}">${escapeHtml(formatMetric(v, m.format))}</td>`;
+  };
+  const row = (key: string, m: MetricInfo, values: readonly unknown[]): string =>
+    `<tr data-key="${escapeHtml(key)}"><td>${escapeHtml(m.label)} <span class="note">(${escapeHtml(m.key)})</span></td><td class="unit">${escapeHtml(m.unit)}</td>${values.map((v) => cell(v, m)).join('')}</tr>`;
+  const rows = [...known.filter((m) => has(m.key)), ...extra].map((m) => row(m.key, m, entries.map((e) => e[m.key])));
+  const diffRows: Array<[string, string]> = [
+    ['minusStaking', 'Final value − staking'],
+    ['minusHold', 'Final value − hold'],
+  ];
+  for (const [k, label] of diffRows) {
+    const values = ids.map((id) => obj(diff[id])[k]);
+    if (values.some((v) => v !== undefined)) rows.push(row(`differences.${k}`, { key: `differences.${k}`, label, unit: 'quote', format: 'quote', terminal: false }, values));
+  }
+  const head = `<tr><th>metric</th><th>unit</th>${ids.map((id) => `<th>${escapeHtml(id)}</th>`).join('')}</tr>`;
+  return `<table id="compare-metrics-table">\n<thead>${head}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>`;
+}
+
+/** The comparison's window: the --from/--to given and the first/last timestamps of the data used. */
+export function compareWindowText(summary: Obj): string {
+  const cfg = obj(summary.config);
+  const data = obj(summary.data);
+  const given = [cfg.from, cfg.to].some((v) => typeof v === 'string') ? ` (--from ${typeof cfg.from === 'string' ? cfg.from : 'start'} --to ${typeof cfg.to === 'string' ? cfg.to : 'end'})` : '';
+  return finite(data.firstTimestampMs) && finite(data.lastTimestampMs) ? `${shortUtc(data.firstTimestampMs)} – ${shortUtc(data.lastTimestampMs)}${given}` : `n/a${given}`;
+}
+
+/** The staking, breakeven and what-if section (plain HTML tables; the charts come from reports/charts). */
+export function compareSectionHtml(r: CompareReportInput): string {
+  const s = r.summary;
+  const be = obj(s.breakeven);
+  const diff = obj(s.differences);
+  const staking = obj(s.staking);
+  const q = (x: unknown): string => (finite(x) ? formatMetric(x, 'quote') : '—');
+  const rows = r.alternatives
+    .map((a) => {
+      const b = obj(be[a.id]);
+      const d = obj(diff[a.id]);
+      const mult = b.requiredVolumeMultiple;
+      return `<tr data-alternative="${escapeHtml(a.id)}"><td>${escapeHtml(a.id)}</td><td class="num">${q(d.minusStaking)}</td><td class="num">${q(d.minusHold)}</td><td>${escapeHtml(breakevenSentence(b.stakingApr, breakevenUndefinedReason(s, a.id)))}</td><td>${escapeHtml(requiredFeeSentence(b))}</td><td class="num">${finite(mult) ? `${mult.toFixed(2)}×` : '—'}</td></tr>`;
+    })
+    .join('\n');
+  const parts = [
+    '<h2 id="staking">Staking vs LP</h2>',
+    `<p>Staking: all capital in base at the first price; ${escapeHtml(stakingSettingsText(s))}. Final value ${q(staking.finalValue)} (APR ${pct2(staking.apr)}, reward APR in base ${pct2(staking.rewardApr)}, max drawdown ${pct2(staking.maxDrawdown)}). Its value line is <i>staking</i> in the charts.</p>`,
+    '<table class="metrics" id="breakeven-table"><thead><tr><th>LP alternative</th><th>LP − staking</th><th>LP − hold</th><th>breakeven staking APR</th><th>fees to match staking</th><th>volume to match</th></tr></thead><tbody>',
+    rows,
+    '</tbody></table>',
+    '<p class="note">Breakeven staking APR: the fixed APR (same compounding, commission, unbonding, LST) at which staking ends level with this LP run. Fees / volume to match staking: first-order (each extra unit of fees adds one unit to the LP’s final value; fees scale with volume).</p>',
+  ];
+  const w = s.whatIf as { method: string; paths: number; lpMinusStaking: Record<string, Record<string, number>> } | null | undefined;
+  if (w !== null && w !== undefined) {
+    parts.push(`<h3>What-if: LP − staking over ${w.paths} ${escapeHtml(w.method)} price paths</h3>`);
+    parts.push('<table class="metrics"><thead><tr><th>LP alternative</th><th>5 %</th><th>median</th><th>95 %</th><th>mean</th><th>LP ahead on</th></tr></thead><tbody>');
+    for (const a of r.alternatives) {
+      const d = w.lpMinusStaking[a.id]!;
+      parts.push(`<tr><td>${escapeHtml(a.id)}</td><td class="num">${q(d.p5)}</td><td class="num">${q(d.median)}</td><td class="num">${q(d.p95)}</td><td class="num">${q(d.mean)}</td><td class="num">${pct2(d.lpWinShare)} of paths</td></tr>`);
+    }
+    parts.push('</tbody></table>');
+  }
+  const notes = Array.isArray(s.notes) ? (s.notes as unknown[]).map(String) : [];
+  if (notes.length > 0) parts.push(`<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  return parts.join('\n') + '\n';
+}
+
+/** report.html of `ammsim compare`: the page of every LP run (staking drawn beside the first) with the compare sections. */
+export function compareReportHtml(r: CompareReportInput): string {
+  const staking = { name: 'staking', timestampMs: r.runs[0]!.timeseries.timestamp, value: r.staking.value };
+  const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: [staking] } : {}) }));
+  const config = obj(r.summary.config);
+  return renderReportHtml(runs, {
+    title: `ammsim compare: ${[...r.alternatives.map((a) => a.id), 'hold', 'staking'].join(' vs ')}`,
+    verdicts: compareVerdicts(r),
+    metricsHtml: `${compareMetricsTable(r)}\n<h3>Every metric of the LP run${r.runs.length > 1 ? 's' : ''}</h3>`,
+    extraSectionsHtml: compareSectionHtml(r),
+    configHtml: `<p>Window: ${escapeHtml(compareWindowText(r.summary))}. Staking: ${escapeHtml(stakingSettingsText(r.summary))}.</p>\n<pre class="config">${escapeHtml(sortedJson(config))}</pre>`,
+  });
+}
