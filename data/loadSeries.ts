@@ -20,6 +20,7 @@ import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
 import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, type UniswapPriceOptions } from './loaders/realFormats.ts';
 import { applyGapPolicy, GAP_POLICIES, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
 import { generateGbm, type GbmParams } from './synthetic/gbm.ts';
+import { windowSeries } from './loaders/window.ts';
 
 export const SERIES_FORMATS = ['auto', 'csv', 'arrow', 'freqtrade', 'cryptocompare', 'uniswap-minute', 'uniswap-events'] as const;
 export type SeriesFormat = (typeof SERIES_FORMATS)[number];
@@ -42,6 +43,9 @@ export interface LoadSeriesOptions {
   readonly gaps?: GapPolicy;
   /** Interval for the gap policy (default: the most common step). */
   readonly intervalMs?: number;
+  /** Keep only rows with fromMs ≤ timestamp ≤ toMs (unix ms; either open), applied before the gap check. */
+  readonly fromMs?: number;
+  readonly toMs?: number;
   /** Overrides of the synthetic series' parameters (used when `file` is undefined). */
   readonly synthetic?: Partial<GbmParams>;
 }
@@ -109,7 +113,7 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
   }
   if (file === undefined) {
     if (options.divideBy !== undefined) throw new ConfigError('--divide-by', 'needs a price file (--prices) to divide; none was given');
-    let s = generateGbm(options.synthetic ?? {});
+    let s = windowSeries(generateGbm(options.synthetic ?? {}), options.fromMs, options.toMs);
     if (options.resample !== undefined) s = resampleSeries(s, parseInterval(options.resample));
     return s;
   }
@@ -119,6 +123,8 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
     const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;
     series = derivePair(series, await loadOne(options.divideBy, fmt2, options));
   }
+  // The window comes before the gap check: a gap outside it does not refuse the run.
+  series = windowSeries(series, options.fromMs, options.toMs);
   if (options.resample !== undefined) series = resampleSeries(series, parseInterval(options.resample));
   const gaps = options.gaps ?? (format === 'uniswap-events' && options.resample === undefined ? 'skip' : 'error');
   return applyGapPolicy(series, gaps, { file: series.provenance.file ?? file, ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });

@@ -1,46 +1,132 @@
+/**
+ * `backtest`: the composition of one run. The only place (with the other runs/ verbs) that turns a resolved config
+ * into engine inputs — series, gas model, pool and its background liquidity, strategy, traders, fee model — and the
+ * engine's output into summary.json. The CLI command is parse → {@link backtest} → atomic write.
+ */
+import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
+import { loadGasModel } from '../data/loaders/gasSeries.ts';
+import { windowBoundMs } from '../data/loaders/window.ts';
+import { ConfigError } from '../sim/core/errors.ts';
+import { Rng } from '../sim/core/rng.ts';
 import type { PriceSeries } from '../sim/core/series.ts';
-import { resolveParams } from '../strategies/define.ts';
-import { loadStrategyFactory } from '../strategies/registry.ts';
-import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
-import { createNoiseTrader } from '../strategies/trader/noise.ts';
+import { runEngine } from '../sim/engine/engine.ts';
+import type { ExternalFees } from '../sim/engine/externalFees.ts';
+import { constantGas, type GasModel } from '../sim/engine/gas.ts';
 import type { LpStrategyFactory, TraderStrategy } from '../sim/engine/strategy.ts';
 import { maxDrawdown } from '../sim/metrics/drawdown.ts';
-import { returnStats, simpleApr, yearsBetween } from '../sim/metrics/returns.ts';
-import { createEnginePool } from './createPool.ts';
-import { Rng } from '../sim/core/rng.ts';
-import { configForOutput, type BacktestConfig } from './config.ts';
-import { runEngine } from '../sim/engine/engine.ts';
-import { constantGas, type GasModel } from '../sim/engine/gas.ts';
-import { ConfigError } from '../sim/core/errors.ts';
 import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
+import { returnStats, simpleApr, yearsBetween } from '../sim/metrics/returns.ts';
+import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
+import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
+import { resolveParams } from '../strategies/define.ts';
+import { loadStrategy, type LoadedStrategy } from '../strategies/registry.ts';
+import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
+import { createNoiseTrader } from '../strategies/trader/noise.ts';
+import { configForOutput, resolveBacktestConfig, type BacktestConfig } from './config.ts';
+import { createEnginePool } from './createPool.ts';
+import { computeFeeModels, runReplayModel, type FeeModelsSummary } from './feeModels/feeModels.ts';
+import type { PoolTokens } from './feeModels/position.ts';
+import { volumeFeeSource } from './feeModels/volumeFees.ts';
 
-export interface BacktestOptions {
+/** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
+export interface RunInputs {
+  /** The gas model (default: constant `gasPrice`, or loaded from `gasPriceSeries`/`nativePriceSeries`). */
+  readonly gas?: GasModel;
+  /** The pool's events for the `replay` fee model. */
+  readonly poolEvents?: readonly PoolEventRow[];
+  /** Warnings from loading (e.g. a gas series that starts after the run), carried into summary.json. */
+  readonly warnings?: readonly string[];
+}
+
+export interface BacktestOptions extends RunInputs {
   /** Progress callback (steps done, total), called every 65,536 steps and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** A strategy factory to use instead of resolving `config.strategy` (library use). */
-  readonly strategy?: LpStrategyFactory<Record<string, unknown>>;
-  /** The gas model (e.g. from data/loaders/gasSeries.ts `loadGasModel`); default: constant `config.gasPrice`. */
-  readonly gas?: GasModel;
+  /** A strategy to use instead of resolving `config.strategy` (library use). */
+  readonly strategy?: LpStrategyFactory<Record<string, unknown>> | LoadedStrategy;
   /** Arrays to write the timeseries into instead of new ones (see EngineInputs.columns). */
   readonly columns?: Timeseries;
 }
 
+/** The loader options of a config's series (format, gaps, window, Uniswap tokens, resampling, pair division). */
+export function seriesOptions(c: BacktestConfig): LoadSeriesOptions {
+  return {
+    format: c.format as LoadSeriesOptions['format'],
+    synthetic: { seed: c.seed },
+    ...(c.gaps === undefined ? {} : { gaps: c.gaps as LoadSeriesOptions['gaps'] }),
+    ...(c.priceOf === undefined && c.decimals0 === undefined && c.decimals1 === undefined
+      ? {}
+      : {
+          uniswap: {
+            ...(c.priceOf === undefined ? {} : { priceOf: c.priceOf as 'token0' | 'token1' }),
+            ...(c.decimals0 === undefined ? {} : { decimals0: c.decimals0 }),
+            ...(c.decimals1 === undefined ? {} : { decimals1: c.decimals1 }),
+          },
+        }),
+    ...(c.pair === undefined ? {} : { pair: c.pair }),
+    ...(c.resample === undefined ? {} : { resample: c.resample }),
+    ...(c.divideBy === undefined ? {} : { divideBy: c.divideBy }),
+    ...(c.from === undefined ? {} : { fromMs: windowBoundMs(c.from, 'from') }),
+    ...(c.to === undefined ? {} : { toMs: windowBoundMs(c.to, 'to') }),
+  };
+}
+
+/** The configured series. */
+export function loadConfiguredSeries(c: BacktestConfig): Promise<PriceSeries> {
+  return loadSeries(c.prices, seriesOptions(c));
+}
+
+/** The events file of the replay model: --fee-events, else --prices when it is a pool-events CSV. */
+async function feeEventsFile(c: BacktestConfig): Promise<string | undefined> {
+  if (c.feeEvents !== undefined) return c.feeEvents;
+  if (c.prices !== undefined && (c.format === 'uniswap-events' || (c.format === 'auto' && (await detectFormat(c.prices)) === 'uniswap-events'))) return c.prices;
+  return undefined;
+}
+
+/** Loads what a config's run needs besides the series: its gas model and, for the replay fee model, the pool's events. */
+export async function loadRunInputs(c: BacktestConfig, series: PriceSeries): Promise<RunInputs> {
+  const warnings: string[] = [];
+  const gas = await loadGasModel(c);
+  void series;
+  const eventsFile = c.feeModel === 'replay' || c.feeModel === 'all' ? await feeEventsFile(c) : undefined;
+  return { gas, ...(eventsFile === undefined ? {} : { poolEvents: await readPoolEvents(eventsFile) }), warnings };
+}
+
+/** The real pool's tokens as the fee models see them (USDC/WETH unless the config says otherwise). */
+export function poolTokensOf(c: BacktestConfig): PoolTokens {
+  return { decimals0: c.decimals0 ?? 6, decimals1: c.decimals1 ?? 18, priceOf: (c.priceOf as 'token0' | 'token1' | undefined) ?? 'token1' };
+}
+
+function loaded(s: LpStrategyFactory<Record<string, unknown>> | LoadedStrategy): LoadedStrategy {
+  return 'factory' in s ? s : { factory: s, label: s.name };
+}
+
 /**
  * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
- * depends only on the config (seed included) and the series.
+ * depends only on the config (seed included), the series and the files it names.
  */
 export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<BacktestResult> {
-  const factory = options.strategy ?? (await loadStrategyFactory(config.strategy));
+  const { factory, label } = options.strategy === undefined ? await loadStrategy(config.strategy) : loaded(options.strategy);
   const given: Record<string, unknown> = { ...config.params };
   const defaults = factory.defaults as Record<string, unknown>;
   // Shared CLI flags feed the strategy's parameters of the same meaning unless given explicitly.
-  if ('width' in defaults && given.width === undefined) given.width = config.width;
+  if (config.width !== undefined) {
+    if (!('width' in defaults)) throw new ConfigError('--width', `strategy ${label} has no range width (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
+    if (given.width === undefined) given.width = config.width;
+  }
   if ('delay' in defaults && given.delay === undefined) given.delay = config.rebalanceDelay;
+  else if (config.rebalanceDelay !== 0 && !('delay' in defaults)) throw new ConfigError('--rebalance-delay', `strategy ${label} does not re-centre (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
   const strategy = factory.create(resolveParams(factory, given));
 
-  if (options.gas === undefined && (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined)) {
-    throw new ConfigError(config.gasPriceSeries !== undefined ? '--gas-price-series' : '--native-price-series', 'needs the series loaded into a gas model (loadGasModel); this command does not read it');
+  const inputs = options.gas === undefined && (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all')
+    ? { ...options, ...(await loadRunInputs(config, series)) }
+    : options;
+  const feePips = Math.round(config.fee * 1e6);
+  const tickSpacing = config.tickSpacing ?? defaultTickSpacingOfFeePips(feePips);
+  const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : undefined;
+  if (config.feeModel === 'replay' && inputs.poolEvents === undefined) {
+    throw new ConfigError('--fee-events', 'the replay fee model needs the pool-events CSV (--fee-events FILE, or --prices FILE.pool_events.csv)');
   }
+
   const rng = new Rng(config.seed);
   const pool = createEnginePool(config, series.price[0]!);
   const traders: TraderStrategy[] = [];
@@ -55,8 +141,10 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     lp: strategy,
     traders,
     capital: config.capital,
-    gas: options.gas ?? constantGas(config.pool, config.gasPrice),
+    gas: inputs.gas ?? constantGas(config.pool, config.gasPrice),
     rng,
+    strategyLabel: label,
+    ...(externalFees === undefined ? {} : { externalFees }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.columns === undefined ? {} : { columns: options.columns }),
   });
@@ -69,7 +157,8 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const arb = out.traders.get('arbitrageur');
   const noise = out.traders.get('noise');
   const { volatility, sharpe } = returnStats(ts.lpValue, ts.timestamp);
-  const summary: Summary = {
+  const endPrice = series.price[last]!;
+  let summary: Summary = {
     initialValue: config.capital,
     finalValue,
     holdValue,
@@ -92,10 +181,71 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     arbitrageVolume: arb?.volume ?? 0,
     noiseTrades: noise?.trades ?? 0,
     noiseVolume: noise?.volume ?? 0,
+    feesBase: out.feesBase,
+    feesQuote: out.feesQuote,
+    feesValueAtEnd: out.feesBase * endPrice + out.feesQuote,
+    entryCost: out.entryCost,
+    entryPriceImpact: out.entryPriceImpact,
     seed: config.seed,
     strategyName: factory.name,
+    warnings: [...(inputs.warnings ?? []), ...out.warnings],
     config: configForOutput(config),
     data: series.provenance,
   };
+  if (config.feeModel === 'replay' || config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);
   return { summary, timeseries: ts, events: out.events };
+}
+
+/**
+ * `--fee-model replay` and `all`: the replay model runs the pool's real swap events through the exact v3 pool with
+ * the backtest's first position inserted, so it prices one position held to the end (a strategy that re-centres is
+ * refused: use `volume`, which prices every position per step); `all` adds the three models side by side.
+ */
+function applyPostFeeModel(config: BacktestConfig, series: PriceSeries, result: BacktestResult, events: readonly PoolEventRow[] | undefined): Summary {
+  const s = result.summary;
+  const inputs = { config, result, series, tokens: poolTokensOf(config), ...(events === undefined ? {} : { events }) };
+  if (config.feeModel === 'all') return { ...s, feeModels: computeFeeModels(inputs) } as Summary;
+  if (s.rebalances > 0) throw new ConfigError('--fee-model', `replay prices one position held to the end; the strategy rebalanced ${s.rebalances} times (use --fee-model volume, which prices every position over its lifetime, or --fee-model all to compare the first position)`);
+  const m = runReplayModel(inputs);
+  const d = m.feesEarned - s.feesEarned;
+  const feeModels: FeeModelsSummary | Record<string, unknown> = {
+    selected: 'replay',
+    arbitrage: { model: 'arbitrage', feesEarned: s.feesEarned },
+    replay: m,
+    note: "summary fees/values use the replay model; timeseries keep the simulated traders' fees",
+  };
+  return {
+    ...s,
+    feesEarned: m.feesEarned,
+    finalValue: s.finalValue + d,
+    netPnl: s.netPnl + d,
+    vsHold: s.vsHold + d,
+    apr: simpleApr(s.netPnl + d, s.initialValue, s.years),
+    feeApr: simpleApr(m.feesEarned, s.initialValue, s.years),
+    feeModels,
+  } as Summary;
+}
+
+/** The input of {@link backtest}: the CLI's options in camelCase (as in a `--config` file), every key optional. */
+export type BacktestInput = Partial<Omit<BacktestConfig, 'strategy'>> & {
+  /** A built-in name, a path to a strategy module, or a strategy object (`defineStrategy({...})` or a plain one). */
+  readonly strategy?: string | LpStrategyFactory<Record<string, unknown>>;
+};
+
+/**
+ * Runs a backtest from a config: loads its series (or the built-in synthetic one), gas model and fee model inputs,
+ * and resolves to `{ summary, timeseries, events }` — what `ammsim backtest` writes.
+ */
+export async function backtest(input: BacktestInput = {}, options: Omit<BacktestOptions, 'strategy'> = {}): Promise<BacktestResult> {
+  const { strategy, ...rest } = input;
+  const object = typeof strategy === 'object' && strategy !== null ? strategy : undefined;
+  const config = resolveBacktestConfig({ ...rest, ...(typeof strategy === 'string' ? { strategy } : object !== undefined ? { strategy: object.name } : {}) });
+  const series = await loadConfiguredSeries(config);
+  const inputs = await loadRunInputs(config, series);
+  return runBacktest(config, series, { ...inputs, ...options, ...(object === undefined ? {} : { strategy: validatedFactory(object) }) });
+}
+
+function validatedFactory(f: LpStrategyFactory<Record<string, unknown>>): LpStrategyFactory<Record<string, unknown>> {
+  if (typeof f.create !== 'function' || typeof f.name !== 'string') throw new ConfigError('strategy', 'a strategy object needs a name (string) and create(params)');
+  return { ...f, description: f.description ?? '', defaults: f.defaults ?? {} } as LpStrategyFactory<Record<string, unknown>>;
 }

@@ -1,4 +1,8 @@
 import { ConfigError, didYouMean } from '../sim/core/errors.ts';
+import { windowBoundMs } from '../data/loaders/window.ts';
+
+/** Default background depth per unit of capital (see `poolLiquidity`). */
+export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
 
 /**
  * Everything a backtest run is configured by. Keys match the CLI flags in camelCase (`--pool-liquidity` →
@@ -22,6 +26,9 @@ export interface BacktestConfig {
   resample: string | undefined;
   /** Divide the series by this file's prices on matching timestamps (e.g. BTC/USD ÷ ETH/USD = BTC/ETH). */
   divideBy: string | undefined;
+  /** Window of the series (ISO-8601 or unix seconds; a bare date as `to` is the whole day), applied before the gap check. */
+  from: string | undefined;
+  to: string | undefined;
   pool: 'v2' | 'v3';
   /** LP fee as a fraction: 0.003 = 0.30 %. */
   fee: number;
@@ -29,12 +36,15 @@ export interface BacktestConfig {
   tickSpacing: number | undefined;
   /** Built-in strategy name or a path to a user strategy module. */
   strategy: string;
-  /** Range half-width for range strategies: [P0/(1+W), P0·(1+W)]. */
-  width: number;
+  /** Range half-width for range strategies: [P0/(1+W), P0·(1+W)]; undefined = the strategy's default (0.1 for the built-ins). Refused for a strategy without a width. */
+  width: number | undefined;
   /** LP capital in quote units, split to the position's token ratio at the start through the pool. */
   capital: number;
-  /** Other LPs' liquidity, valued in quote at the first price (full range). */
-  poolLiquidity: number;
+  /**
+   * Other LPs' liquidity, valued in quote at the first price (full range). Default: 20,000 × capital, a depth at
+   * which the LP's entry swap (at most half the capital) moves the price < 1 bp, so the hold benchmark is the market split.
+   */
+  poolLiquidity: number | undefined;
   /** A JSON file describing a background liquidity distribution for v3 (see README). */
   poolLiquidityFile: string | undefined;
   seed: number;
@@ -44,6 +54,8 @@ export interface BacktestConfig {
   gasPrice: number;
   /** Gas price over time: CSV `timestamp,gwei`, looked up as of each action (replaces `gasPrice`). */
   gasPriceSeries: string | undefined;
+  /** A gas series that starts after the run: `fill` (its first value back-filled, with a warning) or `error`. */
+  gasBefore: 'fill' | 'error';
   /** The native token's price in quote over time (any price file); default: the market price of base. */
   nativePriceSeries: string | undefined;
   /**
@@ -80,18 +92,21 @@ export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   decimals1: undefined,
   resample: undefined,
   divideBy: undefined,
+  from: undefined,
+  to: undefined,
   pool: 'v2',
   fee: 0.003,
   tickSpacing: undefined,
   strategy: 'full-range',
-  width: 0.1,
+  width: undefined,
   capital: 10_000,
-  poolLiquidity: 1_000_000,
+  poolLiquidity: undefined,
   poolLiquidityFile: undefined,
   seed: 42,
   exact: false,
   gasPrice: 0,
   gasPriceSeries: undefined,
+  gasBefore: 'fill',
   nativePriceSeries: undefined,
   feeModel: 'arbitrage',
   feeEvents: undefined,
@@ -132,7 +147,7 @@ export function resolveBacktestConfig(
   const c = merged as unknown as BacktestConfig;
   const num = (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string): void => {
     const v = merged[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(flagName(key), `${rule}; was ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(flagName(key), `${rule}; was ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
   };
   if (!(FEE_MODELS as readonly unknown[]).includes(c.feeModel)) throw new ConfigError('--fee-model', `must be one of ${FEE_MODELS.join(', ')}; was ${JSON.stringify(c.feeModel)}`);
   for (const k of ['gasPriceSeries', 'nativePriceSeries', 'feeEvents'] as const) {
@@ -140,9 +155,27 @@ export function resolveBacktestConfig(
   }
   if (c.pool !== 'v2' && c.pool !== 'v3') throw new ConfigError('--pool', `must be v2 or v3; was ${JSON.stringify(c.pool)}`);
   num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
-  num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');
+  if (c.width !== undefined) num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');
   num('capital', (v) => v > 0, 'must be > 0 (quote units)');
-  num('poolLiquidity', (v) => v >= 0, 'must be ≥ 0 (quote units)');
+  if (c.poolLiquidity === undefined) c.poolLiquidity = c.capital * DEFAULT_DEPTH_PER_CAPITAL;
+  num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
+  if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') throw new ConfigError('--gas-before', `must be fill or error; was ${JSON.stringify(c.gasBefore)}`);
+  if (c.gasBefore === 'error' && c.gasPriceSeries === undefined) throw new ConfigError('--gas-before', 'applies to a gas price series; give --gas-price-series FILE (or leave --gas-before out)');
+  for (const k of ['from', 'to'] as const) if (c[k] !== undefined) c[k] = String(c[k]);
+  if (c.from !== undefined && c.to !== undefined && windowBoundMs(c.from, 'from') >= windowBoundMs(c.to, 'to')) throw new ConfigError('--to', `must be after --from (${c.from}); was ${c.to}`);
+  else for (const k of ['from', 'to'] as const) if (c[k] !== undefined) windowBoundMs(c[k]!, k);
+  // Flags that cannot act in this configuration are refused, never ignored.
+  if (c.pool === 'v2') {
+    if (c.poolLiquidityFile !== undefined) throw new ConfigError('--pool-liquidity-file', 'describes v3 liquidity by range; it needs --pool v3 (a v2 pool is full range: use --pool-liquidity)');
+    if (c.tickSpacing !== undefined) throw new ConfigError('--tick-spacing', 'is a v3 setting; it needs --pool v3');
+    if (c.feeModel === 'volume' || c.feeModel === 'replay') throw new ConfigError('--fee-model', `${c.feeModel} prices positions on a real v3 pool's ticks; it needs --pool v3 (a full-range v3 position is the v2 position)`);
+  }
+  if (c.poolLiquidityFile !== undefined && merged.poolLiquidity !== undefined && (flags.poolLiquidity !== undefined || file.poolLiquidity !== undefined)) {
+    throw new ConfigError('--pool-liquidity', 'and --pool-liquidity-file both set the background liquidity; give one');
+  }
+  if (c.feeEvents !== undefined && c.feeModel !== 'replay' && c.feeModel !== 'all') throw new ConfigError('--fee-events', `feeds the replay fee model; it needs --fee-model replay or all (was ${c.feeModel})`);
+  if (c.nativePriceSeries !== undefined && c.gasPrice === 0 && c.gasPriceSeries === undefined) throw new ConfigError('--native-price-series', 'values gas; with no gas (--gas-price 0 and no --gas-price-series) it would change nothing');
+  if (c.noiseSize !== BACKTEST_DEFAULTS.noiseSize && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
   num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');
   num('gasPrice', (v) => v >= 0, 'must be ≥ 0 (gwei)');
   num('noiseRate', (v) => v >= 0 && v <= 1000, 'must be in [0, 1000] trades per step');

@@ -23,6 +23,10 @@ function isFactory(x: unknown): x is LpStrategyFactory<Record<string, unknown>> 
  * (plain Node) it goes through tsx's scoped `tsImport`, which compiles it without registering a global loader.
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
+  if (/\.m?ts$/.test(url)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (err) {
@@ -30,6 +34,36 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
     const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   }
+}
+
+/** A strategy factory and how messages name it: its name, and its file for a user module. */
+export interface LoadedStrategy {
+  readonly factory: LpStrategyFactory<Record<string, unknown>>;
+  readonly label: string;
+}
+
+/**
+ * A strategy module's export: `export default defineStrategy({...})`, a plain object `{ name, description, defaults,
+ * create }` (no import needed: defineStrategy only adds types and validation), or `export const strategy = …`.
+ * A module compiled as CommonJS (a .ts file in a folder without package.json) nests it under `default` once more.
+ */
+function factoryOf(mod: Record<string, unknown>, file: string): LpStrategyFactory<Record<string, unknown>> {
+  let f: unknown = mod.default ?? mod.strategy;
+  if (!isFactory(f) && typeof f === 'object' && f !== null) {
+    const inner = (f as Record<string, unknown>).default ?? (f as Record<string, unknown>).strategy;
+    if (isFactory(inner)) f = inner;
+  }
+  if (!isFactory(f)) throw new ConfigError('--strategy', `${file} must export default a strategy: defineStrategy({ name, description, defaults, create }) or a plain object with those keys`);
+  const o = f as LpStrategyFactory<Record<string, unknown>>;
+  const defaults = (o as { defaults?: unknown }).defaults ?? {};
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) throw new ConfigError('--strategy', `${file}: defaults must be an object of parameter defaults; was ${JSON.stringify(defaults)}`);
+  return { ...o, name: o.name, description: typeof o.description === 'string' ? o.description : '', defaults, create: o.create.bind(o) } as LpStrategyFactory<Record<string, unknown>>;
+}
+
+/** {@link loadStrategyFactory} with the label messages use (`name (file)` for a module). */
+export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> {
+  const factory = await loadStrategyFactory(nameOrPath);
+  return { factory, label: BUILTIN_STRATEGIES.has(nameOrPath) ? nameOrPath : `${factory.name} (${nameOrPath})` };
 }
 
 /**
@@ -51,7 +85,5 @@ export async function loadStrategyFactory(nameOrPath: string): Promise<LpStrateg
   } catch (err) {
     throw new ConfigError('--strategy', `could not load ${nameOrPath}: ${(err as Error).message}`, { cause: err });
   }
-  const f = mod.default ?? mod.strategy;
-  if (!isFactory(f)) throw new ConfigError('--strategy', `${nameOrPath} must export default defineStrategy({ name, description, defaults, create })`);
-  return f;
+  return factoryOf(mod, nameOrPath);
 }

@@ -106,7 +106,7 @@ describe('runCompare on a synthetic series', () => {
   it('behavior: a width list gives one alternative per width for width strategies, one for the others', async () => {
     const alts = await lpAlternatives(resolveBacktestConfig({ pool: 'v3' }), ['range', 'full-range'], [0.05, 0.1, 0.2]);
     expect(alts.map((a) => a.id)).toEqual(['lp:range,width=0.05', 'lp:range,width=0.1', 'lp:range,width=0.2', 'lp:full-range']);
-    expect(alts.map((a) => a.config.width)).toEqual([0.05, 0.1, 0.2, 0.1]);
+    expect(alts.map((a) => a.config.width)).toEqual([0.05, 0.1, 0.2, undefined]); // full-range has no width
     const one = await lpAlternatives(resolveBacktestConfig({}), ['range'], [0.05, 0.2]);
     expect(one.map((a) => a.id)).toEqual(['lp:width=0.05', 'lp:width=0.2']);
     expect((await lpAlternatives(resolveBacktestConfig({}), ['range'], [0.05])).map((a) => a.id)).toEqual(['lp']);

@@ -123,7 +123,7 @@ export async function lpAlternatives(
     if (manyStrategies) parts.push(strategy);
     if (width !== undefined && widths.length > 1) parts.push(widthLabel(width));
     const id = several ? `lp:${parts.join(',') || strategy}` : 'lp';
-    return { id, strategy, width, config: { ...backtest, strategy, width: width ?? backtest.width } };
+    return { id, strategy, width, config: { ...backtest, strategy, width } };
   });
 }
 

@@ -15,7 +15,8 @@
  */
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { USDC_WETH_TOKENS, type PoolTokens, type RealPosition } from './position.ts';
+import { realPosition, USDC_WETH_TOKENS, type PoolTokens, type RealPosition } from './position.ts';
+import type { ExternalFees } from '../../sim/engine/externalFees.ts';
 
 export interface FeeModelResult {
   readonly model: 'arbitrage' | 'volume' | 'replay';
@@ -68,4 +69,64 @@ export function volumeFees(series: PriceSeries, position: RealPosition, fee: num
     value += tokens.priceOf === 'token1' ? d0 * scale0 + d1 * scale1 * p : d1 * scale1 + d0 * scale0 * p;
   }
   return { model: 'volume', feesEarned: value, fees0Raw: f0, fees1Raw: f1, steps: series.length, stepsInRange: inRangeBars };
+}
+
+/**
+ * The volume model as the engine's per-step fee source ({@link ExternalFees}): every position the strategy opens is
+ * placed on the real pool's ticks (its range snapped outward to `tickSpacing`, its liquidity in raw pool units from
+ * its principal at the pool price when minted), and earns in each bar the formula of the module comment for as long
+ * as it is open — so a strategy that re-centres is priced position by position over each one's lifetime.
+ */
+export function volumeFeeSource(series: PriceSeries, fee: number, tickSpacing: number, tokens: PoolTokens = USDC_WETH_TOKENS): ExternalFees {
+  const col = (name: string): Float64Array | undefined => series.extra.get(name);
+  const missing = VOLUME_COLUMNS.filter((c) => col(c) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError('--fee-model', `volume needs a series with the pool's volume and liquidity (${VOLUME_COLUMNS.join(', ')}, e.g. a Uniswap minute file); missing ${missing.join(', ')}`);
+  }
+  const in0 = col('inAmount0')!;
+  const in1 = col('inAmount1')!;
+  const liq = col('currentLiquidity')!;
+  const lo = col('lowestTick') ?? col('closeTick') ?? col('tick');
+  const hi = col('highestTick') ?? col('closeTick') ?? col('tick');
+  if (lo === undefined || hi === undefined) throw new ConfigError('--fee-model', 'volume needs the bar ticks (lowestTick/highestTick or closeTick)');
+  const scale0 = Math.pow(10, -tokens.decimals0);
+  const scale1 = Math.pow(10, -tokens.decimals1);
+  const baseIsToken1 = tokens.priceOf === 'token1';
+  const open = new Map<number, { tl: number; tu: number; L: number }>();
+  return {
+    model: 'volume',
+    open(id, range, base, quote, price) {
+      const capital = base * price + quote;
+      if (!(capital > 0)) return;
+      const p = realPosition({ range, capital, price, tickSpacing, tokens });
+      open.set(id, { tl: p.tickLower, tu: p.tickUpper, L: p.liquidity });
+    },
+    resize(id, remaining) {
+      const p = open.get(id);
+      if (p !== undefined) p.L *= remaining;
+    },
+    close(id) {
+      open.delete(id);
+    },
+    accrue(id, i, out) {
+      const p = open.get(id);
+      if (p === undefined) return;
+      const a = lo[i]!;
+      const b = hi[i]!;
+      let share: number;
+      if (a === b) share = p.tl <= a && a < p.tu ? 1 : 0;
+      else share = Math.max(0, Math.min(b, p.tu) - Math.max(a, p.tl)) / (b - a);
+      if (share <= 0) return;
+      const w = (fee * share * p.L) / (liq[i]! + p.L);
+      const d0 = in0[i]! * w * scale0;
+      const d1 = in1[i]! * w * scale1;
+      if (baseIsToken1) {
+        out.base += d1;
+        out.quote += d0;
+      } else {
+        out.base += d0;
+        out.quote += d1;
+      }
+    },
+  };
 }

@@ -1,23 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
-import { loadSeries } from '../../data/loadSeries.ts';
 import { StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks, timeseriesToCsv } from '../../reports/timeseriesFile.ts';
 import { buildReportFromRun } from '../../reports/html.ts';
 import { formatSummaryTable, shouldUseColor } from '../../reports/terminal.ts';
-import { runBacktest } from '../../runs/backtest.ts';
+import { loadConfiguredSeries, loadRunInputs, runBacktest } from '../../runs/backtest.ts';
 import type { BacktestConfig } from '../../runs/config.ts';
 import type { BacktestResult } from '../../sim/metrics/record.ts';
-import { loadGasModel } from '../../data/loaders/gasSeries.ts';
-import type { PriceSeries } from '../../sim/core/series.ts';
-import { computeFeeModels, runReplayModel, runVolumeModel, type FeeModelInputs, type FeeModelsSummary } from '../../runs/feeModels/feeModels.ts';
-import { ConfigError } from '../../sim/core/errors.ts';
-import { simpleApr } from '../../sim/metrics/returns.ts';
-import { detectFormat } from '../../data/loadSeries.ts';
-import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
-import type { Summary } from '../../sim/metrics/record.ts';
 import { progressBar } from '../progress.ts';
 import { phaseTimer, type PhaseTimer } from '../timing.ts';
-import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, configFromArgv } from './backtestFlags.ts';
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
 export function summaryJson(summary: unknown): string {
@@ -47,60 +38,21 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
   timer?.mark('write');
 }
 
-/** Loads the configured series (and gas series) and runs the backtest, with a progress bar on a terminal; applies `feeModel`. */
+/** Loads the configured series and run inputs and runs the backtest, with a progress bar on a terminal. */
 export async function runConfiguredBacktest(config: BacktestConfig, timer?: PhaseTimer): Promise<BacktestResult> {
-  const series = await loadSeries(config.prices, seriesOptions(config));
-  const gas = await loadGasModel(config);
+  const series = await loadConfiguredSeries(config);
+  const inputs = await loadRunInputs(config, series);
   timer?.mark('load');
   const bar = progressBar('backtest');
   let result: BacktestResult;
   try {
-    result = await runBacktest(config, series, { gas, ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
+    result = await runBacktest(config, series, { ...inputs, ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
   } finally {
     bar.done();
   }
-  const withFeeModel = config.feeModel === 'arbitrage' ? result : await applyFeeModel(config, series, result);
   timer?.mark('run');
-  return withFeeModel;
-}
-
-/** The events file of the replay model: --fee-events, else --prices when it is a pool-events CSV. */
-async function feeEventsFile(config: BacktestConfig): Promise<string | undefined> {
-  if (config.feeEvents !== undefined) return config.feeEvents;
-  if (config.prices !== undefined && (config.format === 'uniswap-events' || (config.format === 'auto' && (await detectFormat(config.prices)) === 'uniswap-events'))) return config.prices;
-  return undefined;
-}
-
-/**
- * `--fee-model volume|replay|all` (sim/feeModels). `all` adds a `feeModels` object to the summary with the three
- * side by side. `volume` or `replay` alone replaces the summary's fees (and finalValue, netPnl, vsHold, apr,
- * feeApr by the same difference) with that model's, for a strategy that holds one position (no rebalance);
- * the timeseries keep the simulated traders' fees.
- */
-async function applyFeeModel(config: BacktestConfig, series: PriceSeries, result: BacktestResult): Promise<BacktestResult> {
-  const eventsFile = config.feeModel === 'volume' ? undefined : await feeEventsFile(config);
-  const inputs: FeeModelInputs = { config, result, series, ...(eventsFile === undefined ? {} : { events: await readPoolEvents(eventsFile) }) };
-  const s = result.summary;
-  let feeModels: FeeModelsSummary | Record<string, unknown>;
-  let summary: Summary = s;
-  if (config.feeModel === 'all') feeModels = computeFeeModels(inputs);
-  else {
-    if (s.rebalances > 0) throw new ConfigError('--fee-model', `${config.feeModel} prices one position held to the end; the strategy rebalanced ${s.rebalances} times (use --fee-model all to compare the first position, or a range/full-range strategy)`);
-    const m = config.feeModel === 'volume' ? runVolumeModel(inputs) : runReplayModel(inputs);
-    const d = m.feesEarned - s.feesEarned;
-    feeModels = { selected: config.feeModel, arbitrage: { model: 'arbitrage', feesEarned: s.feesEarned }, [config.feeModel]: m, note: 'summary fees/values use the selected model; timeseries keep the simulated traders\' fees' };
-    summary = {
-      ...s,
-      feesEarned: m.feesEarned,
-      finalValue: s.finalValue + d,
-      netPnl: s.netPnl + d,
-      vsHold: s.vsHold + d,
-      apr: simpleApr(s.netPnl + d, s.initialValue, s.years),
-      feeApr: simpleApr(m.feesEarned, s.initialValue, s.years),
-    };
-  }
-  const withModels = { ...summary, feeModels } as Summary;
-  return { ...result, summary: withModels };
+  for (const w of result.summary.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  return result;
 }
 
 /** A small table of the fee models (stdout). */

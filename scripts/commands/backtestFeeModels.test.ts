@@ -77,13 +77,18 @@ describe.skipIf(!existsSync(MINUTE) || !existsSync(EVENTS))('backtest --fee-mode
     expect(r.stdout).toMatch(/replay\s+45\.05/);
   });
   it('behavior: --fee-model replay alone replaces the fees and moves finalValue by the same difference', () => {
-    const base = ['backtest', '--prices', MINUTE, '--pool', 'v3', '--fee', '0.0005', '--strategy', 'range', '--width', '0.05', '--capital', '10000', '--fee-events', EVENTS];
+    const base = ['backtest', '--prices', MINUTE, '--pool', 'v3', '--fee', '0.0005', '--strategy', 'range', '--width', '0.05', '--capital', '10000'];
     ammsim(...base, '--out', join(tmp, 'arb'));
-    ammsim(...base, '--fee-model', 'replay', '--out', join(tmp, 'rep'));
+    ammsim(...base, '--fee-model', 'replay', '--fee-events', EVENTS, '--out', join(tmp, 'rep'));
     const a = JSON.parse(readFileSync(join(tmp, 'arb', 'summary.json'), 'utf8'));
     const b = JSON.parse(readFileSync(join(tmp, 'rep', 'summary.json'), 'utf8'));
     expect(b.feesEarned).toBeCloseTo(45.05, 1);
     expect(b.finalValue - a.finalValue).toBeCloseTo(b.feesEarned - a.feesEarned, 9);
     expect(b.feeModels.selected).toBe('replay');
+  });
+  it('error: --fee-events without the replay model is refused, not ignored', () => {
+    const r = ammsim('backtest', '--prices', MINUTE, '--pool', 'v3', '--fee', '0.0005', '--fee-events', EVENTS, '--out', join(tmp, 'x'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--fee-events: feeds the replay fee model; it needs --fee-model replay or all/);
   });
 });

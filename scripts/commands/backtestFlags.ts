@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import type { LoadSeriesOptions } from '../../data/loadSeries.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
@@ -22,14 +21,16 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   decimals1: { type: 'number', group: 'Data:', describe: "Uniswap files: token1's decimals", defaultDescription: '18 (WETH)' },
   resample: { type: 'string', group: 'Data:', describe: 'resample before the run, e.g. 1h or 1d (close = last, volume summed)' },
   'divide-by': { type: 'string', group: 'Data:', describe: 'divide by this series on matching timestamps (BTC/USD ÷ ETH/USD → BTC/ETH)' },
+  from: { type: 'string', group: 'Data:', describe: 'first time to use (ISO-8601 date/time or unix seconds), applied before the gap check', defaultDescription: 'the first row' },
+  to: { type: 'string', group: 'Data:', describe: 'last time to use, inclusive (a bare date means the whole day: --to 2022-12-31 keeps Dec 31)', defaultDescription: 'the last row' },
   pool: { type: 'string', group: 'Pool:', describe: 'pool type: v2 or v3', defaultDescription: d.pool },
   fee: { type: 'number', group: 'Pool:', describe: 'LP fee as a fraction (0.003 = 0.30 %)', defaultDescription: String(d.fee) },
   'tick-spacing': { type: 'number', group: 'Pool:', describe: 'v3 tick spacing', defaultDescription: 'from the fee tier (0.0001→1, 0.0005→10, 0.003→60, 0.01→200)' },
-  'pool-liquidity': { type: 'number', group: 'Pool:', describe: "other LPs' full-range liquidity, valued in quote at the first price", defaultDescription: String(d.poolLiquidity) },
+  'pool-liquidity': { type: 'number', group: 'Pool:', describe: "other LPs' full-range liquidity, valued in quote at the first price", defaultDescription: '20,000 × --capital (the entry then moves the price < 1 bp)' },
   'pool-liquidity-file': { type: 'string', group: 'Pool:', describe: 'v3 background liquidity distribution (JSON, see README)' },
   exact: { type: 'boolean', group: 'Pool:', describe: 'use the exact bigint pool end to end (slower)', defaultDescription: String(d.exact) },
   strategy: { type: 'string', group: 'Strategy:', describe: `LP strategy: ${[...BUILTIN_STRATEGIES.keys()].join(', ')}, or a path to a module`, defaultDescription: d.strategy },
-  width: { type: 'number', group: 'Strategy:', describe: 'range strategies: the range is [P0/(1+W), P0*(1+W)], snapped outward to ticks', defaultDescription: String(d.width) },
+  width: { type: 'number', group: 'Strategy:', describe: 'range strategies: the range is [P0/(1+W), P0*(1+W)], snapped outward to ticks (refused for a strategy without a range)', defaultDescription: "the strategy's (0.1)" },
   'rebalance-delay': { type: 'number', group: 'Strategy:', describe: 'rebalance: steps out of range before re-centring', defaultDescription: String(d.rebalanceDelay) },
   param: { type: 'string', array: true, group: 'Strategy:', describe: 'strategy parameter key=value (repeatable)' },
   capital: { type: 'number', group: 'Strategy:', describe: "LP capital in quote units, split to the position's ratio through the pool at the start", defaultDescription: String(d.capital) },
@@ -39,6 +40,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   'noise-volume-share': { type: 'number', group: 'Traders:', describe: "trade this fraction of the series' volume column per step as noise", defaultDescription: String(d.noiseVolumeShare) },
   'gas-price': { type: 'number', group: 'Costs:', describe: 'gas price in gwei (paid in the base asset at the market price); 0 = no gas', defaultDescription: String(d.gasPrice) },
   'gas-price-series': { type: 'string', group: 'Costs:', describe: 'gas price over time: CSV timestamp,gwei (as-of lookup at each action; replaces --gas-price)' },
+  'gas-before': { type: 'string', group: 'Costs:', describe: 'a gas series that starts after the run: fill (back-fill its first value, with a warning) or error', defaultDescription: 'fill' },
   'native-price-series': { type: 'string', group: 'Costs:', describe: "the gas token's price in quote over time (any price file)", defaultDescription: 'the market price of base' },
   'fee-model': { type: 'string', group: 'Fees:', describe: "LP fees from: arbitrage (ammsim's simulated traders), volume (the series' observed pool volume × fee × L share), replay (real swap events through the exact v3 pool), all (side by side)", defaultDescription: d.feeModel },
   'fee-events': { type: 'string', group: 'Fees:', describe: 'pool-events CSV for --fee-model replay/all', defaultDescription: '--prices when it is a pool-events file' },
@@ -52,6 +54,7 @@ const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
   'rebalance-delay': 'rebalanceDelay', capital: 'capital', arbitrage: 'arbitrage', 'noise-rate': 'noiseRate',
   'noise-size': 'noiseSize', 'noise-volume-share': 'noiseVolumeShare', 'gas-price': 'gasPrice', seed: 'seed', csv: 'csv',
   'gas-price-series': 'gasPriceSeries', 'native-price-series': 'nativePriceSeries', 'fee-model': 'feeModel', 'fee-events': 'feeEvents',
+  from: 'from', to: 'to', 'gas-before': 'gasBefore',
 };
 
 /** Parses `key=value` strategy parameters (numbers and booleans typed later against the strategy's defaults). */
@@ -85,27 +88,6 @@ export function readConfigFile(file: string): Record<string, unknown> {
   return obj as Record<string, unknown>;
 }
 
-/** The loader options a resolved config implies. */
-export function seriesOptions(c: BacktestConfig): LoadSeriesOptions {
-  return {
-    format: c.format as LoadSeriesOptions['format'],
-    synthetic: { seed: c.seed },
-    ...(c.gaps === undefined ? {} : { gaps: c.gaps as LoadSeriesOptions['gaps'] }),
-    ...(c.priceOf === undefined && c.decimals0 === undefined && c.decimals1 === undefined
-      ? {}
-      : {
-          uniswap: {
-            ...(c.priceOf === undefined ? {} : { priceOf: c.priceOf as 'token0' | 'token1' }),
-            ...(c.decimals0 === undefined ? {} : { decimals0: c.decimals0 }),
-            ...(c.decimals1 === undefined ? {} : { decimals1: c.decimals1 }),
-          },
-        }),
-    ...(c.pair === undefined ? {} : { pair: c.pair }),
-    ...(c.resample === undefined ? {} : { resample: c.resample }),
-    ...(c.divideBy === undefined ? {} : { divideBy: c.divideBy }),
-  };
-}
-
 /** Resolves the backtest config from parsed argv: defaults < --config file < flags. */
 export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}): BacktestConfig {
   const flags: Record<string, unknown> = {};
@@ -119,3 +101,4 @@ export function configFromArgv(argv: Readonly<Record<string, unknown>>, override
   }
   return resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config');
 }
+export { seriesOptions } from '../../runs/backtest.ts';

@@ -8,7 +8,7 @@ import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
-import { windowSeries } from '../../runs/compare/window.ts';
+import { windowSeries } from '../../data/loaders/window.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
@@ -62,13 +62,13 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
     else if (k !== 'strategy' && k !== 'width') backtestFile[k] = v;
   }
   const strategies = parseList('--strategy', argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
-  const widths = parseList('--width', argv.width ?? file.width ?? BACKTEST_DEFAULTS.width, true);
+  const widths = parseList('--width', argv.width ?? file.width ?? 0.1, true);
 
   // yargs gives every dashed flag also in camelCase, which is the config key.
   const flags: Record<string, unknown> = {};
-  for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && argv[k] !== undefined) flags[k] = argv[k];
+  for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && k !== 'from' && k !== 'to' && argv[k] !== undefined) flags[k] = argv[k];
   flags.strategy = strategies[0];
-  flags.width = widths[0];
+  flags.width = (argv.width ?? file.width) === undefined ? undefined : widths[0];
   const params = parseParams(argv.param as string[] | undefined);
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
   const compareFlags: Record<string, unknown> = {};

@@ -90,3 +90,19 @@ function editDistance(a: string, b: string): number {
   return dp[b.length]!;
 }
 
+
+/**
+ * A strategy's own fault (it threw, returned something that is not a list of actions, or asked for an action
+ * the engine cannot apply): a user error that names the strategy, its file, the step and its time.
+ */
+export class StrategyError extends AmmsimError {
+  readonly strategy: string;
+  readonly step: number;
+  constructor(strategy: string, step: number, timestampMs: number, problem: string, options: { cause?: unknown } = {}) {
+    const when = Number.isFinite(timestampMs) ? ` (${new Date(timestampMs).toISOString()})` : '';
+    super('STRATEGY', `strategy ${strategy}: step ${step}${when}: ${problem}`, options);
+    this.name = 'StrategyError';
+    this.strategy = strategy;
+    this.step = step;
+  }
+}

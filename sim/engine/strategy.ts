@@ -17,6 +17,8 @@ export interface StrategyContext {
   readonly history: HistoryView;
   /** The LP's idle tokens. Collected fees are set aside (they count in LP value, not here). */
   readonly wallet: { readonly base: number; readonly quote: number };
+  /** Collected fees set aside (spendable with a `useFees` action). */
+  readonly collectedFees: { readonly base: number; readonly quote: number };
   /** The LP's open positions, in opening order. */
   readonly positions: readonly PositionView[];
   /** Gas cost, in quote, of one action of each kind at this step. */
@@ -36,18 +38,33 @@ export interface HistoryView {
 
 /**
  * LP intents. The engine validates and applies them in order, charging gas per action.
- * - `mint`: open a position over `range` (null = full range) from the wallet. With `rebalance: true` the engine
- *   first swaps wallet tokens through the pool to the range's token ratio (paying fee and price impact), then
- *   mints with everything it can; otherwise it mints with what fits of `base`/`quote` (default: the whole wallet).
+ * - `mint`: open a position over `range` (null = full range) from the wallet. A mint funds itself: unless it names
+ *   amounts, the engine first swaps wallet tokens through the pool to the range's token ratio (paying fee and price
+ *   impact), then mints with everything it can. `swapToRatio: false` opts out (the strategy manages its own tokens:
+ *   the mint takes what fits of `base`/`quote`, default the whole wallet); a mint that names `base`/`quote` does not
+ *   swap unless `swapToRatio: true`. `rebalance: true` is the older name of `swapToRatio: true` and still accepted.
+ *   With a debt (gas paid beyond the wallet) the mint uses what the wallet holds; with nothing to mint, the run
+ *   records a warning instead of failing.
  * - `burn`: remove `fraction` (default 1) of a position; the principal returns to the wallet, its fees are collected
  *   and set aside (not reinvested, so fees and IL stay separable).
  * - `collect`: collect a position's fees (set aside).
+ * - `useFees`: move the collected fees set aside into the wallet, where the next mint re-invests them
+ *   (compounding) and gas is paid from them. The fees stay counted as fees earned; IL and LVR exclude them.
  * - `swap`: trade wallet tokens through the pool.
  */
 export type LpAction =
-  | { readonly kind: 'mint'; readonly range: PriceRange | null; readonly base?: number; readonly quote?: number; readonly rebalance?: boolean }
+  | {
+      readonly kind: 'mint';
+      readonly range: PriceRange | null;
+      readonly base?: number;
+      readonly quote?: number;
+      readonly swapToRatio?: boolean;
+      /** @deprecated the older name of `swapToRatio: true`. */
+      readonly rebalance?: boolean;
+    }
   | { readonly kind: 'burn'; readonly positionId: number; readonly fraction?: number }
   | { readonly kind: 'collect'; readonly positionId: number }
+  | { readonly kind: 'useFees' }
   | { readonly kind: 'swap'; readonly baseIn: boolean; readonly amountIn: number };
 
 /**

@@ -48,9 +48,20 @@ export interface Summary {
   arbitrageVolume: number;
   noiseTrades: number;
   noiseVolume: number;
+  /** Fee tokens earned over the run, whole tokens (collected, uncollected and re-invested). */
+  feesBase?: number;
+  feesQuote?: number;
+  /** Those fee tokens valued at the last price (fees earned are valued when earned; set-aside tokens keep moving). */
+  feesValueAtEnd?: number;
+  /** What the entry cost beyond gas (swap fee and price impact of the start's split), quote. */
+  entryCost?: number;
+  /** How far the entry moved the pool price (fraction). */
+  entryPriceImpact?: number;
   seed: number;
   /** The LP strategy's name (a user module's `defineStrategy` name; for a built-in the same as config.strategy). */
   strategyName: string;
+  /** Things the user should know about the run (a strategy that could no longer act, a back-filled gas series…). */
+  warnings?: string[];
   config: Readonly<Record<string, unknown>>;
   data: SeriesProvenance;
 }

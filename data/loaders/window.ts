@@ -29,3 +29,20 @@ export function windowSeries(series: PriceSeries, fromMs: number | undefined, to
     params: { ...(prov.params ?? {}), ...(fromMs === undefined ? {} : { from: iso(fromMs) }), ...(toMs === undefined ? {} : { to: iso(toMs) }) },
   });
 }
+
+/**
+ * A `--from` / `--to` bound in unix ms: ISO-8601 (`2022-01-01`, `2022-01-01T12:00:00Z`) or unix seconds. A bare date
+ * as `--to` means the whole day (to 23:59:59.999 UTC), so `--from 2022-01-01 --to 2022-12-31` is the year 2022.
+ */
+export function windowBoundMs(value: string | number, bound: 'from' | 'to'): number {
+  const flag = bound === 'from' ? '--from' : '--to';
+  const s = String(value).trim();
+  let ms: number;
+  if (/^-?\d+(\.\d+)?$/.test(s)) ms = Number(s) * 1000;
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    ms = Date.parse(`${s}T00:00:00Z`);
+    if (bound === 'to' && Number.isFinite(ms)) ms += 86_400_000 - 1;
+  } else ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`);
+  if (!Number.isFinite(ms)) throw new ConfigError(flag, `must be an ISO-8601 date or time (2022-01-01, 2022-01-01T12:00:00Z) or unix seconds; was ${JSON.stringify(value)}`);
+  return ms;
+}

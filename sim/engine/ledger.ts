@@ -1,0 +1,260 @@
+import { StrategyError } from '../core/errors.ts';
+import type { EnginePool, PriceRange } from '../pools/enginePool.ts';
+import type { LpEvent } from '../metrics/record.ts';
+import type { ExternalFees, FeeTokens } from './externalFees.ts';
+import type { GasAction, GasModel } from './gas.ts';
+import { rangeSplitSwap, type Wallet } from './rangeSplit.ts';
+import type { LpAction } from './strategy.ts';
+
+/** Where the engine is in the run, for gas prices, event records and messages. */
+export interface Clock {
+  step: number;
+  timestampMs: number;
+  /** Market price at this step. */
+  price: number;
+}
+
+/**
+ * The LP's books: its wallet, open positions, fees collected and set aside, gas paid, and the fees an external fee
+ * model credits to its positions. Applies the strategy's intents to the pool in order, charging gas per action.
+ */
+export class LpLedger {
+  readonly wallet: Wallet;
+  /** Open position ids, in opening order. */
+  readonly positionIds: number[] = [];
+  /** Collected fees set aside (not in the wallet, so fees and IL stay separable) until a `useFees` action. */
+  readonly collected: FeeTokens = { base: 0, quote: 0 };
+  /** Fee tokens moved into the wallet by `useFees` (so IL can leave them out). */
+  readonly reinvested: FeeTokens = { base: 0, quote: 0 };
+  gasPaid = 0;
+  /** Mints this step (a mint after the start is a rebalance). */
+  mintedThisStep = false;
+  readonly events: LpEvent[] = [];
+  readonly warnings: string[] = [];
+  /** Fees owed to each open position by the external model (undefined without one). */
+  private readonly owed: Map<number, FeeTokens> | undefined;
+  private idleMints = 0;
+  private firstIdleMint = -1;
+
+  constructor(
+    private readonly pool: EnginePool,
+    private readonly gas: GasModel,
+    private readonly clock: Clock,
+    private readonly capital: number,
+    /** The strategy as named in messages: its name, and its file for a user module. */
+    private readonly label: string,
+    private readonly external?: ExternalFees,
+  ) {
+    this.wallet = { base: 0, quote: capital };
+    this.owed = external === undefined ? undefined : new Map();
+  }
+
+  gasCost(action: GasAction): number {
+    return this.gas.cost(action, this.clock.timestampMs, this.clock.price);
+  }
+
+  private payGas(action: GasAction): void {
+    const c = this.gasCost(action);
+    if (c > 0) {
+      this.wallet.quote -= c;
+      this.gasPaid += c;
+    }
+  }
+
+  private fail(problem: string): never {
+    throw new StrategyError(this.label, this.clock.step, this.clock.timestampMs, problem);
+  }
+
+  private record(kind: LpEvent['kind'], r: PriceRange | null): void {
+    const c = this.clock;
+    this.events.push({ step: c.step, timestampMs: c.timestampMs, kind, price: c.price, rangeLower: r?.lower ?? NaN, rangeUpper: r?.upper ?? NaN });
+  }
+
+  private swap(baseIn: boolean, amountIn: number): void {
+    const w = this.wallet;
+    const have = baseIn ? w.base : w.quote;
+    if (!(amountIn > 0) || amountIn > have * (1 + 1e-12)) {
+      this.fail(`swap of ${amountIn} ${baseIn ? 'base' : 'quote'} exceeds the wallet's ${have}`);
+    }
+    const f = this.pool.swapExactIn(baseIn, Math.min(amountIn, have));
+    w.base -= f.baseDelta;
+    w.quote -= f.quoteDelta;
+    this.payGas('swap');
+  }
+
+  private indexOf(id: number): number {
+    const idx = this.positionIds.indexOf(id);
+    if (idx < 0) this.fail(`position ${id} is not one of the LP's open positions (${this.positionIds.join(', ') || 'none'})`);
+    return idx;
+  }
+
+  /** Fees the external model owes position `id` (zero without a model). */
+  owedTo(id: number): FeeTokens | undefined {
+    return this.owed?.get(id);
+  }
+
+  /** Moves a position's owed external fees to the collected pile. */
+  private collectOwed(id: number): void {
+    const o = this.owed?.get(id);
+    if (o === undefined) return;
+    this.collected.base += o.base;
+    this.collected.quote += o.quote;
+    o.base = 0;
+    o.quote = 0;
+  }
+
+  /** The external model's fees for this step, for every open position. */
+  accrueExternal(): void {
+    const ext = this.external;
+    if (ext === undefined) return;
+    const step = this.clock.step;
+    for (let i = 0; i < this.positionIds.length; i++) {
+      const id = this.positionIds[i]!;
+      ext.accrue(id, step, this.owed!.get(id)!);
+    }
+  }
+
+  /** Applies the strategy's actions in order. */
+  apply(actions: readonly LpAction[]): void {
+    if (!Array.isArray(actions)) this.fail(`returned ${describe(actions)}; a strategy returns an array of actions (NO_ACTIONS when idle)`);
+    for (const a of actions) {
+      if (a === null || typeof a !== 'object') this.fail(`returned an action that is not an object: ${describe(a)}`);
+      switch (a.kind) {
+        case 'mint':
+          this.mint(a);
+          break;
+        case 'burn':
+          this.burn(a.positionId, a.fraction ?? 1);
+          break;
+        case 'collect': {
+          this.indexOf(a.positionId);
+          const f = this.pool.collect(a.positionId);
+          if (this.owed === undefined) {
+            this.collected.base += f.feesBase;
+            this.collected.quote += f.feesQuote;
+          } else this.collectOwed(a.positionId);
+          this.payGas('collect');
+          this.record('collect', this.pool.position(a.positionId).range);
+          break;
+        }
+        case 'useFees': {
+          const c = this.collected;
+          this.wallet.base += c.base;
+          this.wallet.quote += c.quote;
+          this.reinvested.base += c.base;
+          this.reinvested.quote += c.quote;
+          c.base = 0;
+          c.quote = 0;
+          break;
+        }
+        case 'swap':
+          this.swap(a.baseIn, a.amountIn);
+          this.record('swap', null);
+          break;
+        default:
+          this.fail(`unknown action ${describe(a)} (kinds: mint, burn, collect, useFees, swap)`);
+      }
+    }
+  }
+
+  private mint(a: Extract<LpAction, { kind: 'mint' }>): void {
+    const pool = this.pool;
+    const w = this.wallet;
+    if (a.range !== null && (typeof a.range !== 'object' || !(a.range.lower > 0) || !(a.range.upper > a.range.lower) || !Number.isFinite(a.range.upper))) {
+      this.fail(`mint range must be null (full range) or { lower, upper } with 0 < lower < upper < Infinity; was ${describe(a.range)}`);
+    }
+    const range = pool.snapRange(a.range);
+    const named = a.base !== undefined || a.quote !== undefined;
+    const swapFirst = a.swapToRatio ?? a.rebalance ?? !named;
+    if (swapFirst) {
+      const s = rangeSplitSwap(pool, { base: Math.max(0, w.base), quote: Math.max(0, w.quote) }, range);
+      if (s !== undefined) {
+        const f = pool.swapExactIn(s.baseIn, s.amountIn);
+        w.base -= f.baseDelta;
+        w.quote -= f.quoteDelta;
+        this.payGas('swap');
+      }
+    }
+    // A wallet in debt (gas paid beyond it) mints with what it holds.
+    const base = a.base ?? Math.max(0, w.base);
+    const quote = a.quote ?? Math.max(0, w.quote);
+    const value = base * pool.price() + quote;
+    if (!named && value <= 1e-12 * this.capital) {
+      this.idleMints++;
+      if (this.firstIdleMint < 0) this.firstIdleMint = this.clock.step;
+      return;
+    }
+    if (!(base >= 0 && quote >= 0) || base > Math.max(0, w.base) * (1 + 1e-12) + 1e-18 || quote > Math.max(0, w.quote) * (1 + 1e-12) + 1e-18) {
+      this.fail(`mint asks for ${base} base and ${quote} quote; the wallet holds ${w.base} and ${w.quote}`);
+    }
+    let f;
+    try {
+      f = pool.mint('lp', range, Math.min(base, Math.max(0, w.base)), Math.min(quote, Math.max(0, w.quote)));
+    } catch (err) {
+      // Nothing mintable from a wallet drained by gas is the strategy's situation, not a crash.
+      if (!named && err instanceof Error && 'reason' in err) {
+        this.idleMints++;
+        if (this.firstIdleMint < 0) this.firstIdleMint = this.clock.step;
+        return;
+      }
+      throw err;
+    }
+    w.base -= f.base;
+    w.quote -= f.quote;
+    this.positionIds.push(f.positionId);
+    if (this.external !== undefined) {
+      this.external.open(f.positionId, f.range, f.base, f.quote, pool.price(), this.clock.step);
+      this.owed!.set(f.positionId, { base: 0, quote: 0 });
+    }
+    this.payGas('mint');
+    this.record('mint', f.range);
+    this.mintedThisStep = true;
+  }
+
+  private burn(id: number, fraction: number): void {
+    const idx = this.indexOf(id);
+    if (!(fraction > 0 && fraction <= 1)) this.fail(`burn fraction must be in (0, 1]; was ${fraction}`);
+    const view = this.pool.position(id);
+    const f = this.pool.burn(id, fraction);
+    this.wallet.base += f.base;
+    this.wallet.quote += f.quote;
+    if (this.owed === undefined) {
+      this.collected.base += f.feesBase;
+      this.collected.quote += f.feesQuote;
+    } else {
+      this.collectOwed(id);
+      if (fraction === 1) {
+        this.owed.delete(id);
+        this.external!.close(id);
+      } else this.external!.resize(id, 1 - fraction);
+    }
+    if (fraction === 1) this.positionIds.splice(idx, 1);
+    this.payGas('burn');
+    this.record('burn', view.range);
+  }
+
+  /** Warnings for the run's summary: a strategy that could no longer act, and why. */
+  finish(formatTime: (step: number) => string): void {
+    if (this.idleMints > 0) {
+      this.warnings.push(
+        `${this.label} could not mint from step ${this.firstIdleMint} (${formatTime(this.firstIdleMint)}) on: its wallet held nothing to mint with ` +
+          `(gas paid ${round(this.gasPaid)} of capital ${round(this.capital)}; collected fees set aside ${round(this.collected.base)} base + ${round(this.collected.quote)} quote). ` +
+          `${this.idleMints} mint${this.idleMints === 1 ? ' was' : 's were'} skipped; a strategy can spend collected fees with a useFees action (rebalance: --param compound=true)`,
+      );
+    }
+  }
+}
+
+function round(x: number): string {
+  return Number.isFinite(x) ? String(Math.round(x * 100) / 100) : String(x);
+}
+
+function describe(x: unknown): string {
+  if (x === undefined) return 'undefined';
+  try {
+    const s = JSON.stringify(x);
+    return s === undefined ? String(x) : s.length > 120 ? s.slice(0, 117) + '...' : s;
+  } catch {
+    return String(x);
+  }
+}
