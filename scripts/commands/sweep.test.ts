@@ -1,21 +1,36 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-sweep-'));
 const ammsim = (...args: string[]) => spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8' });
+const SAMPLE = 'data/sample/eth_gbm_1h_1w.csv';
+/** Exit status 0 (stderr shown when not). */
+const ok = (r: { status: number | null; stderr: string }): void => expect([r.status, r.stderr]).toEqual([0, '']);
+const OUTPUTS = ['results.jsonl', 'sweep.csv', 'sweep.arrow', 'sweep.json', 'report.html'];
+
+/** Every output file of two sweep folders, byte for byte. */
+function expectSameOutputs(a: string, b: string): void {
+  for (const f of OUTPUTS) expect([f, readFileSync(join(a, f)).equals(readFileSync(join(b, f)))]).toEqual([f, true]);
+}
 
 describe('ammsim sweep', () => {
-  it('behavior: writes one CSV row per combination, in nested-loop order', () => {
+  it('behavior: one CSV row per combination in nested-loop order; columns follow the order the flags are given', () => {
     const out = join(tmp, 'grid');
-    const r = ammsim('sweep', '--prices', 'data/sample/eth_gbm_1h_1w.csv', '--strategy', 'full-range,hold', '--fee', '0.0005,0.003', '--out', out);
-    expect(r.status).toBe(0);
+    const r = ammsim('sweep', '--prices', SAMPLE, '--strategy', 'full-range,hold', '--fee', '0.0005,0.003', '--out', out, '--workers', '2');
+    ok(r);
     expect(r.stdout).toContain('4 runs → ');
     const lines = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
     expect(lines.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['strategy,fee', 'full-range,0.0005', 'full-range,0.003', 'hold,0.0005', 'hold,0.003']);
-    expect(existsSync(join(out, 'sweep.json'))).toBe(true);
+    const swapped = join(tmp, 'swapped');
+    ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--strategy', 'full-range,hold', '--out', swapped, '--workers', '1'));
+    const rows = readFileSync(join(swapped, 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]!.startsWith('fee,strategy,')).toBe(true);
+    // the same configurations, so the same metrics, in the other order
+    expect(rows[2]!.split(',').slice(2).join(',')).toBe(lines[3]!.split(',').slice(2).join(','));
+    for (const f of OUTPUTS) expect(existsSync(join(out, f))).toBe(true);
   });
 
   it('error: a bad list value is one --flag line, exit 1, nothing written', () => {
@@ -24,5 +39,96 @@ describe('ammsim sweep', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.split('\n').filter((l) => l !== '')).toEqual(['error: --fee: must be a number, a list a,b,c or a range start:stop:step; was "abc"']);
     expect(existsSync(join(out, 'sweep.csv'))).toBe(false);
+  });
+
+  it('behavior: a failing configuration gets an error row naming it, the others complete, exit 2 with a closing line; --param axes', () => {
+    const out = join(tmp, 'failing');
+    const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'strategies/examples/stopLoss.ts', '--param', 'stop=0.05,0.2', '--width', '0,0.1', '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('2 of 4 configurations failed (their rows hold the error); first: params.stop=0.05 width=0: --width: must be > 0');
+    const rows = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]!.startsWith('params.stop,width,finalValue,')).toBe(true);
+    expect(rows[0]!.endsWith(',error')).toBe(true);
+    expect(rows[1]).toBe(`0.05,0,${','.repeat(19)}params.stop=0.05 width=0: --width: must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was 0`);
+    expect(rows[2]).toMatch(/^0\.05,0\.1,\d/);
+    expect(rows[2]!.endsWith(',')).toBe(true); // no error
+    const meta = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as Record<string, unknown>;
+    expect(meta.failed).toBe(2);
+    expect((meta.data as { file: string }).file).toBe(SAMPLE);
+    expect((meta.base as { strategy: string }).strategy).toBe('strategies/examples/stopLoss.ts');
+  });
+
+  it('behavior: killed with SIGKILL mid-sweep, a re-run resumes and writes the same bytes as an uninterrupted run', async () => {
+    const args = ['sweep', '--pool', 'v3', '--strategy', 'range', '--width', '0.01:0.3:0.01', '--fee', '0.0005,0.003', '--workers', '1'];
+    const killed = join(tmp, 'killed');
+    const child = spawn(process.execPath, ['scripts/ammsim.mjs', ...args, '--out', killed], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const journal = join(killed, 'results.jsonl');
+    const lines = (): number => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').length - 1 : 0);
+    await new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => {
+        if (lines() >= 6) {
+          clearInterval(t);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+      child.on('exit', () => {
+        clearInterval(t);
+        reject(new Error(`the sweep finished before it could be killed: ${stderr}`));
+      });
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const saved = lines() - 1;
+    expect(saved).toBeGreaterThan(0);
+    expect(saved).toBeLessThan(60);
+    expect(existsSync(join(killed, 'sweep.json'))).toBe(false);
+    const resumed = ammsim(...args, '--out', killed);
+    ok(resumed);
+    expect(resumed.stdout).toMatch(/^60 runs \(\d+ resumed\) → /);
+    const whole = join(tmp, 'whole');
+    ok(ammsim(...args.slice(0, -1), '2', '--out', whole));
+    expectSameOutputs(killed, whole);
+    expect(readdirSync(killed).filter((f) => f.startsWith('.'))).toEqual([]); // no temporary files left
+  });
+
+  it('behavior: 3 shards merged write the same bytes as the unsharded run; report --run rebuilds report.html; merge refuses a missing shard', () => {
+    const args = ['sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'range', '--width', '0.02:0.1:0.02', '--fee', '0.0005,0.003', '--heatmap', 'width,fee', '--metric', 'feesEarned'];
+    const whole = join(tmp, 'unsharded');
+    ok(ammsim(...args, '--out', whole));
+    const shards = [0, 1, 2].map((i) => join(tmp, `shard-${i}`));
+    shards.forEach((d, i) => {
+      const r = ammsim(...args, '--shard', `${i}/3`, '--out', d, '--workers', '1');
+      ok(r);
+      expect(r.stdout).toContain(`(shard ${i}/3; join with ammsim sweep merge)`);
+    });
+    const merged = join(tmp, 'merged');
+    const m = ammsim('sweep', 'merge', shards[2]!, shards[0]!, shards[1]!, '--out', merged);
+    ok(m);
+    expectSameOutputs(merged, whole);
+    const missing = ammsim('sweep', 'merge', shards[0]!, shards[2]!, '--out', join(tmp, 'nope'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('error: merge: shard 1/3 is missing (got 2 of 3)\n');
+
+    const html = join(tmp, 'rebuilt.html');
+    ok(ammsim('report', '--run', whole, '--out', html));
+    expect(readFileSync(html).equals(readFileSync(join(whole, 'report.html')))).toBe(true);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<figure class="chart" id="chart-heatmap"');
+    expect(page).toContain('<h2 id="top">Top 10 by feesEarned</h2>');
+    const shardReport = ammsim('report', '--run', shards[0]!, '--out', join(tmp, 'shard.html'));
+    expect(shardReport.stderr).toMatch(/is one shard of a sweep; merge the shards first/);
+  });
+
+  it('error: --heatmap names an axis that is not swept; --shard out of range; a data flag as an axis', () => {
+    const heat = ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--heatmap', 'width,fee', '--out', join(tmp, 'h'));
+    expect(heat.stderr).toBe('error: --heatmap: "width" is not an axis of this sweep (axes: fee)\n');
+    const shard = ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--shard', '3/3', '--out', join(tmp, 's'));
+    expect(shard.stderr).toBe('error: --shard: must be i/n with 0 ≤ i < n (e.g. 0/3 for the first of three); was "3/3"\n');
+    const gridFile = join(tmp, 'grid.json');
+    writeFileSync(gridFile, JSON.stringify({ resample: ['1h', '1d'] }));
+    const data = ammsim('sweep', '--prices', SAMPLE, '--grid', gridFile, '--out', join(tmp, 'g'));
+    expect(data.stderr).toBe(`error: ${gridFile}: resample: --resample describes the data, which is loaded once per sweep; it cannot be an axis\n`);
   });
 });
