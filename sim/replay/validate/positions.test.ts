@@ -83,7 +83,7 @@ describe('resolvePosition and parsePositionArg', () => {
   });
 
   it('error: messages name the flag and say what is wrong', () => {
-    expect(() => parsePositionArg('0x12:1:2')).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --position: must be OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG] (e.g. 0x51c7…7a7f:199060:199070@18937605.36-18937605.45); was "0x12:1:2"]`);
+    expect(() => parsePositionArg('0x12:1:2')).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --position: must be OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG] (e.g. 0x51c7…2a7f:199060:199070@18937605.36-18937605.45); was "0x12:1:2"]`);
     expect(() => parsePositionArg(`${OWNER_A}:10:10`)).toThrow('--position: tickLower must be below tickUpper; was 10:10');
     expect(() => resolvePosition(rows, parsePositionArg(`${OWNER_A}:199060:199070@18937605.40-18937605.45`), '--position')).toThrow(/no MINT row at block 18937605, log index 40/);
     expect(() => resolvePosition(rows, parsePositionArg(`${OWNER_B}:199060:199070@18937605.36-18937605.45`), '--position')).toThrow(/is by 0x51c7.*, not 0xa69b/);

@@ -187,7 +187,7 @@ export function resolvePosition(rows: readonly PoolEventRow[], spec: PositionSpe
 /** Parses `OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG]`. */
 export function parsePositionArg(text: string, flag = '--position'): PositionSpec {
   const m = /^(0x[0-9a-fA-F]{40}):(-?\d+):(-?\d+)(?:@(\d+)\.(\d+)-(\d+)\.(\d+))?$/.exec(text.trim());
-  if (m === null) throw new ConfigError(flag, `must be OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG] (e.g. 0x51c7…7a7f:199060:199070@18937605.36-18937605.45); was ${JSON.stringify(text)}`);
+  if (m === null) throw new ConfigError(flag, `must be OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG] (e.g. 0x51c7…2a7f:199060:199070@18937605.36-18937605.45); was ${JSON.stringify(text)}`);
   const lo = Number(m[2]);
   const hi = Number(m[3]);
   if (!(lo < hi)) throw new ConfigError(flag, `tickLower must be below tickUpper; was ${lo}:${hi}`);

@@ -1,0 +1,86 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../cli.ts';
+
+const FIXTURE = path.resolve(process.cwd(), 'sim/replay/validate/fixtures/usdc_weth_005_0x88e6_2024-01-05_lives_subset.pool_events.csv');
+const SHARED = path.resolve(process.cwd(), '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv');
+const haveShared = existsSync(SHARED);
+if (!haveShared) console.warn(`skipping the validate CLI run on the full day: ${SHARED} not found (it lives beside the checkout in ../shared)`);
+const OWNER_A = '0x51c72848c68a965f66fa7a88855f9f7784502a7f';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'ammsim-validate-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const saved = process.exitCode;
+  process.exitCode = undefined;
+  try {
+    await run(args);
+    return { code: Number(process.exitCode ?? 0), stdout, stderr };
+  } finally {
+    process.exitCode = saved;
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('ammsim validate', () => {
+  it('behavior: --all prints a line per position and the summary, writes --out, exits 0', async () => {
+    const outFile = path.join(dir, 'v.json');
+    const r = await cli(['validate', '--events', FIXTURE, '--all', '--out', outFile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe('exact   0x51c7…2a7f 199060:199070 @18937605.36-18937605.45  sim 0/9310819033755596  actual 0/9310819033755596  err 0  swaps in range 1');
+    expect(lines[3]).toBe('3/3 within 0.100 %; 3 exact; median error 0, worst 0');
+    const json = JSON.parse(readFileSync(outFile, 'utf8')) as { positions: Array<{ simulated: unknown; mapUncertainSwaps: number }> };
+    expect(json.positions[0]!.simulated).toEqual({ fees0: '0', fees1: '9310819033755596' });
+    expect(json.positions[0]!.mapUncertainSwaps).toBe(0);
+  });
+
+  it('behavior: --position (repeatable) and --json print the result JSON', async () => {
+    const r = await cli(['validate', '--events', FIXTURE, '--position', `${OWNER_A}:199060:199070@18937605.36-18937605.45`, '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { summary: { positions: number; exact: number } };
+    expect(json.summary).toMatchObject({ positions: 1, exact: 1 });
+  });
+
+  it('error: exit 1 when a position is outside --tol (a collect tampered by one wei on a zero actual)', async () => {
+    const text = readFileSync(FIXTURE, 'utf8').replace(/(18938311,[^\n]*,COLLECT,[^\n]*?0xc36442b4a4522e871399cd717abdd847ab11fe88,0xc36442b4a4522e871399cd717abdd847ab11fe88,)0,/, '$11,');
+    const f = path.join(dir, 'tampered.csv');
+    writeFileSync(f, text);
+    const r = await cli(['validate', '--events', f, '--all']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^OUT {5}0xc364…fe88 199070:199080 .* err 100 %/m);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('2/3 within 0.100 %; 2 exact; median error 0, worst 100 % (0xc36442b4a4522e871399cd717abdd847ab11fe88:199070:199080@18937810.361-18938311.226)');
+  });
+
+  it('error: one-line messages naming the flag', async () => {
+    expect((await cli(['validate', '--events', FIXTURE])).stderr).toBe('error: --position: choose the positions one way: --position OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG] (repeatable), --positions FILE.json, or --all\n');
+    expect((await cli(['validate', '--events', FIXTURE, '--all', '--tol', '-1'])).stderr).toBe('error: --tol: must be a relative error ≥ 0 (1e-3 = 0.1 %); was -1\n');
+    expect((await cli(['validate', '--events', FIXTURE, '--position', 'nope'])).stderr).toMatch(/^error: --position: must be OWNER:TICKLOWER:TICKUPPER/);
+    expect((await cli(['validate', '--events', path.join(dir, 'missing.csv'), '--all'])).stderr).toMatch(/^error: .*missing\.csv: cannot read the events file/);
+    expect((await cli(['validate', '--events', FIXTURE, '--all', '--out', FIXTURE])).stderr).toMatch(/^error: --out: must differ from --events/);
+  });
+});
+
+describe.skipIf(!haveShared)('ammsim validate --all on the whole 0x88e6 day — skipped when ../shared/data is absent', () => {
+  it('acceptance: 36/36 positions exact', async () => {
+    const r = await cli(['validate', '--events', SHARED, '--all']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('36/36 within 0.100 %; 36 exact; median error 0, worst 0');
+  });
+});
