@@ -170,6 +170,14 @@ describe('priceChart', () => {
     expect(bySeries(rows, 'rebalance')).toHaveLength(1);
     expect(bySeries(rows, 'mint')).toHaveLength(1);
   });
+  it('behavior: the price axis is logarithmic on the band and the lines (a long run keeps its range visible), and the time axis zooms', () => {
+    const spec = priceChart([rangeRun]) as unknown as { layer: Array<{ encoding: { y: { scale?: { type?: string } } }; params?: Array<{ bind?: unknown }> }> };
+    const [band, lines] = spec.layer;
+    expect(band!.encoding.y.scale?.type).toBe('log');
+    expect(lines!.encoding.y.scale?.type).toBe('log');
+    expect(lines!.params?.[0]?.bind).toBe('scales');
+    expect(validate(spec)).toBe(true);
+  });
   it('behavior: a full-range run has no band', () => {
     expect(bySeries(rowsOf(priceChart([fullRun])), 'LP range')).toEqual([]);
   });

@@ -3,6 +3,12 @@ import { changeIndices, chartNumber } from '../downsample.ts';
 import type { ChartOptions, ReportRun } from '../model.ts';
 import { downsampleNote, lineName, lineRows, lineTooltip, maxPointsOf, pushUnique, specFrame, timeX, type ChartRow } from './common.ts';
 
+/**
+ * Prices on a log axis: over a long run (ETH from 80 to 4,800) a linear axis squeezes a ±5 % range at low prices
+ * into a pixel; on a log axis every ±W % band has the same height wherever the price is.
+ */
+const PRICE_SCALE = { type: 'log' as const };
+
 /** Event kinds drawn as markers on the price chart (collect and swap are too frequent to be useful there). */
 const MARKER_KINDS = ['mint', 'burn', 'rebalance'] as const;
 
@@ -10,6 +16,7 @@ const MARKER_KINDS = ['mint', 'burn', 'rebalance'] as const;
  * Market price vs pool price, the LP's range as a band (columns rangeLower/rangeUpper, drawn step-after from
  * the rows where the range changes; NaN = no range / full range = no band), and markers at LP events
  * (mint, burn, rebalance). More than `maxPoints` markers per run are thinned to every k-th (first and last kept).
+ * The price axis is logarithmic and the time axis zooms (wheel or drag) so the band stays visible on long runs.
  */
 export function priceChart(runs: readonly ReportRun[], opts: ChartOptions = {}): TopLevelSpec {
   const maxPoints = maxPointsOf(opts);
@@ -46,7 +53,10 @@ export function priceChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
     });
   }
   for (const r of markers) pushUnique(domain, String(r.series));
-  const sub = ['Market vs pool price (quote per base), LP range band, and LP events.', downsampleNote(opts)];
+  const sub = [
+    'Market vs pool price (quote per base), LP range band, and LP events. Log scale: a ±W % range has the same height at every price.',
+    `${downsampleNote(opts)}; scroll or drag to zoom the time axis, double-click to reset`,
+  ];
   return {
     ...specFrame('Price and LP range', sub),
     encoding: {
@@ -56,17 +66,18 @@ export function priceChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
     layer: [
       {
         data: { values: band },
-        mark: { type: 'area', interpolate: 'step-after', opacity: 0.18, invalid: 'break-paths-show-domains' },
+        mark: { type: 'area', interpolate: 'step-after', opacity: 0.3, invalid: 'break-paths-show-domains' },
         encoding: {
-          y: { field: 'lo', type: 'quantitative', title: 'price (quote per base)', scale: { zero: false } },
+          y: { field: 'lo', type: 'quantitative', title: 'price (quote per base, log scale)', scale: PRICE_SCALE },
           y2: { field: 'hi' },
         },
       },
       {
         data: { values: lines },
+        params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
         mark: { type: 'line', strokeWidth: 1.2, invalid: 'break-paths-show-domains' },
         encoding: {
-          y: { field: 'v', type: 'quantitative', title: 'price (quote per base)', scale: { zero: false } },
+          y: { field: 'v', type: 'quantitative', title: 'price (quote per base, log scale)', scale: PRICE_SCALE },
           tooltip: lineTooltip('price', ',.7~r'),
         },
       },
