@@ -1,0 +1,20 @@
+// Builds the library entry (package.json `exports` "."): dist/index.js (ESM, npm packages external) and its
+// type declarations in dist/types (tsc, declarations only). Run after scripts/build.mjs by `npm run build`.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+await build({
+  entryPoints: { index: 'index.ts' },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist',
+  packages: 'external',
+  logLevel: 'warning',
+});
+const req = createRequire(import.meta.url);
+const tsc = join(dirname(req.resolve('typescript/package.json')), req('typescript/package.json').bin.tsc);
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
