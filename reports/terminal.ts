@@ -5,7 +5,7 @@
 import type { Summary } from '../sim/metrics/record.ts';
 import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
 import { formatMetric, METRICS, type MetricInfo } from './metrics.ts';
-import { runVerdict, runWarnings } from './verdict.ts';
+import { runVerdict } from './verdict.ts';
 
 export interface TerminalTableOptions {
   /** ANSI colours (bold header, red/green signs). Default false. */
@@ -63,7 +63,8 @@ const GAP = '   ';
 
 /**
  * The backtest summary: the verdict against holding on the first line (see reports/verdict.ts), then two columns
- * of `label  value` pairs (≤ 80 characters wide) headed by the strategy, pool and span, then the run's warnings.
+ * of `label  value` pairs (≤ 80 characters wide) headed by the strategy, pool and span (the run's warnings go to
+ * stderr from the command, not into this table).
  * Quote amounts have 2 decimals; fractions are shown in %.
  */
 export function formatSummaryTable(summary: Readonly<Summary>, options: TerminalTableOptions = {}): string {
@@ -98,7 +99,6 @@ export function formatSummaryTable(summary: Readonly<Summary>, options: Terminal
     const right = cells[i + half];
     lines.push(right === undefined ? cells[i]! : cells[i]! + GAP + right);
   }
-  for (const w of runWarnings(summary)) lines.push(paint(`warning: ${w}`, ANSI.red, color));
   return lines.join('\n') + '\n';
 }
 
