@@ -64,6 +64,7 @@ export interface ValidateSummary {
   /** Median and worst of each compared position's larger token error. */
   readonly medianError: number;
   readonly worstError: number;
+  /** The position with the worst error; null when every error is 0. */
   readonly worstId: string | null;
 }
 
@@ -197,7 +198,7 @@ function validatePositions(rows: readonly PoolEventRow[], lives: readonly Positi
     exact: compared.filter((p) => p.exact === true).length,
     medianError: median(errs),
     worstError: worst < 0 ? 0 : errs[worst]!,
-    worstId: worst < 0 ? null : compared[worst]!.id,
+    worstId: worst < 0 || errs[worst] === 0 ? null : compared[worst]!.id,
   };
   return { positions, summary, replay: r.stats };
 }

@@ -39,7 +39,11 @@ export function formatValidate(r: ValidateResult): string {
     lines.push(`${status.padEnd(7)} ${shortId(p)}  sim ${fees(p.simulated)}  actual ${fees(p.actual)}${err}  swaps in range ${p.swapsInRange}${flags === '' ? '' : `  (${flags})`}`);
   }
   const s = r.summary;
-  const worst = s.worstId === null ? '' : `, worst ${pctText(s.worstError)}${s.worstError > 0 ? ` (${s.worstId})` : ''}`;
+  if (s.compared === 0) {
+    lines.push(s.positions === 0 ? 'no position is minted, burned to zero and collected in the file' : `no position with known actual fees (${s.positions} found)`);
+    return lines.join('\n') + '\n';
+  }
+  const worst = `, worst ${pctText(s.worstError)}${s.worstId === null ? '' : ` (${s.worstId})`}`;
   lines.push(`${s.withinTol}/${s.compared} within ${pctText(r.tol)}; ${s.exact} exact; median error ${pctText(s.medianError)}${worst}${s.positions > s.compared ? `; ${s.positions - s.compared} without known actual fees` : ''}`);
   return lines.join('\n') + '\n';
 }
