@@ -30,6 +30,10 @@ describe('validate (runs/)', () => {
     writeFileSync(f, JSON.stringify({ events: FIXTURE, fee: 500, positions: [{ id: 'jit-a', owner: OWNER_A, tickLower: 199060, tickUpper: 199070, liquidity: '389297572651811471360', mint: { block: 18937605, logIndex: 36 }, burn: { block: 18937605, logIndex: 45 } }] }));
     const r = await validate({ positionsFile: f });
     expect(r.positions.map((p) => [p.id, p.exact])).toEqual([['jit-a', true]]);
+    // A relative events path is relative to the positions file's folder.
+    const g = path.join(dir, 'rel.json');
+    writeFileSync(g, JSON.stringify({ events: path.relative(dir, FIXTURE), positions: [{ owner: OWNER_A, tickLower: 199060, tickUpper: 199070 }] }));
+    expect((await validate({ positionsFile: g })).events).toBe(FIXTURE);
   });
 
   it('behavior: relative error is |sim − actual| / max(actual, 1): a tampered collect moves it, and 1 wei on a zero actual is 100 %', async () => {

@@ -10,6 +10,7 @@
  * be simulated at exactly 0 to be within any tolerance below 1.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, InputError } from '../sim/core/errors.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
 import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
@@ -17,7 +18,7 @@ import { replayLogOrder, type LogOrderReplayStats } from '../sim/replay/validate
 import { findAllPositions, refOf, resolvePosition, type LogRef, type PositionLife, type PositionSpec } from '../sim/replay/validate/positions.ts';
 
 export interface ValidateOptions {
-  /** Pool-events CSV; may be omitted when `positionsFile` names one. */
+  /** Pool-events CSV; may be omitted when `positionsFile` names one (relative to that file's folder). */
   readonly events?: string;
   /** Fee in hundredths of a bip; default the positions file's, else 500. */
   readonly fee?: number;
@@ -217,7 +218,8 @@ export async function validate(o: ValidateOptions): Promise<ValidateResult> {
     }
     file = parsePositionsFile(text, o.positionsFile);
   }
-  const events = o.events ?? file?.events;
+  // A relative "events" path in a positions file is relative to that file's folder.
+  const events = o.events ?? (file?.events === undefined ? undefined : resolve(dirname(o.positionsFile!), file.events));
   if (events === undefined || events === '') throw new ConfigError('--events', 'give the pool-events CSV: --events FILE.pool_events.csv (or "events" in the --positions file)');
   const fee = o.fee ?? file?.fee ?? 500;
   const tickSpacing = o.tickSpacing ?? defaultTickSpacingOfFeePips(fee);

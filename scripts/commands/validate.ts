@@ -73,7 +73,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('events', { type: 'string', describe: 'demeter-fetch pool-events CSV (block_number, …, tx_type, log_index, sender, amount0, amount1, total_liquidity, sqrtPriceX96, current_tick, tick_lower, tick_upper, liquidity)' })
       .option('fee', { type: 'number', describe: 'pool fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005) [default: the --positions file\'s, else 500]' })
       .option('position', { type: 'string', array: true, describe: 'OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG]; repeatable. Without @…, the lives of this owner and ticks are found (ambiguity is reported)' })
-      .option('positions', { type: 'string', describe: 'JSON {"events", "fee", "positions": [{"id", "owner", "tickLower", "tickUpper", "liquidity" (decimal string), "mint": {"block", "logIndex"}, "burn": {…}}]}; liquidity, mint and burn optional' })
+      .option('positions', { type: 'string', describe: 'JSON {"events", "fee", "positions": [{"id", "owner", "tickLower", "tickUpper", "liquidity" (decimal string), "mint": {"block", "logIndex"}, "burn": {…}}]}; liquidity, mint and burn optional; a relative events path is relative to the JSON file' })
       .option('all', { type: 'boolean', describe: 'every position minted, burned to zero and collected inside the file' })
       .option('tol', { type: 'number', describe: 'relative error allowed per token, |sim − actual| / max(actual, 1) [default: 1e-3]' })
       .option('out', { type: 'string', describe: 'write the per-position result JSON here (atomically): simulated and actual fees per token (raw integers as strings), errors, swaps in range, mapUncertainSwaps, notes' })
