@@ -45,7 +45,7 @@ describe('ammsim validate', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe('exact   0x51c7…2a7f 199060:199070 @18937605.36-18937605.45  sim 0/9310819033755596  actual 0/9310819033755596  err 0  swaps in range 1');
-    expect(lines[3]).toBe('3/3 within 0.100 %; 3 exact; median error 0, worst 0');
+    expect(lines[3]).toBe('3/3 within 0.1 %; 3 exact; median error 0, worst 0');
     const json = JSON.parse(readFileSync(outFile, 'utf8')) as { positions: Array<{ simulated: unknown; mapUncertainSwaps: number }> };
     expect(json.positions[0]!.simulated).toEqual({ fees0: '0', fees1: '9310819033755596' });
     expect(json.positions[0]!.mapUncertainSwaps).toBe(0);
@@ -65,7 +65,7 @@ describe('ammsim validate', () => {
     const r = await cli(['validate', '--events', f, '--all']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^OUT {5}0xc364…fe88 199070:199080 .* err 100 %/m);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('2/3 within 0.100 %; 2 exact; median error 0, worst 100 % (0xc36442b4a4522e871399cd717abdd847ab11fe88:199070:199080@18937810.361-18938311.226)');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('2/3 within 0.1 %; 2 exact; median error 0, worst 100 % (0xc36442b4a4522e871399cd717abdd847ab11fe88:199070:199080@18937810.361-18938311.226)');
   });
 
   it('error: one-line messages naming the flag', async () => {
@@ -81,6 +81,6 @@ describe.skipIf(!haveShared)('ammsim validate --all on the whole 0x88e6 day — 
   it('acceptance: 36/36 positions exact', async () => {
     const r = await cli(['validate', '--events', SHARED, '--all']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('36/36 within 0.100 %; 36 exact; median error 0, worst 0');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('36/36 within 0.1 %; 36 exact; median error 0, worst 0');
   });
 });

@@ -17,11 +17,11 @@ export interface ValidateArgs {
   json?: boolean;
 }
 
-/** A relative error as a short percentage ("0", "0.0123 %"). */
+/** A relative error as a short percentage ("0", "0.1 %", "1.23e-5 %"). */
 export function pctText(x: number): string {
   if (x === 0) return '0';
   const p = x * 100;
-  return `${p >= 0.01 ? p.toPrecision(3) : p.toExponential(2)} %`;
+  return `${p >= 0.01 ? String(Number(p.toPrecision(3))) : p.toExponential(2)} %`;
 }
 
 function shortId(p: ValidatedPosition): string {
