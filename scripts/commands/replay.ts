@@ -7,6 +7,9 @@ import { REPLAY_DEFAULTS, ReplayMismatchError, replayJsonl } from '../../sim/rep
 import type { Replayer } from '../../sim/replay/types.ts';
 import { createV2Replayer } from '../../sim/replay/v2Replay.ts';
 import { createV3Replayer } from '../../sim/replay/v3Replay.ts';
+import { createV3TimeReplayer } from '../../sim/replay/v3TimeReplay.ts';
+import { createV3StakerReplayer } from '../../sim/replay/v3StakerReplay.ts';
+import { createStakingRewardsReplayer } from '../../sim/replay/stakingRewardsReplay.ts';
 
 export interface ReplayArgs {
   pool?: string;
@@ -15,11 +18,22 @@ export interface ReplayArgs {
   check?: boolean;
 }
 
-const POOLS = ['v3', 'v2'] as const;
+const POOLS = ['v3', 'v2', 'v3-time', 'v3-staker', 'staking-rewards'] as const;
 type PoolKind = (typeof POOLS)[number];
 
 function createReplayer(pool: PoolKind, file: string): Replayer {
-  return pool === 'v2' ? createV2Replayer({ file }) : createV3Replayer({ file });
+  switch (pool) {
+    case 'v2':
+      return createV2Replayer({ file });
+    case 'v3-time':
+      return createV3TimeReplayer({ file });
+    case 'v3-staker':
+      return createV3StakerReplayer({ file });
+    case 'staking-rewards':
+      return createStakingRewardsReplayer({ file });
+    default:
+      return createV3Replayer({ file });
+  }
 }
 
 /**
@@ -29,16 +43,17 @@ function createReplayer(pool: PoolKind, file: string): Replayer {
  */
 export const replayCommand: CommandModule<object, ReplayArgs> = {
   command: 'replay',
-  describe: 'Replay pool events (JSONL) through the exact v3 or v2 pool, one result line per event',
+  describe: 'Replay events (JSONL) through an exact contract mirror (v3, v2, v3-time, v3-staker, staking-rewards), one result line per event',
   builder: (y: Argv<object>) =>
     y
       .usage(
-        '$0 replay --pool v3|v2 --events IN.jsonl [--out OUT.jsonl] [--check]\n\n' +
+        '$0 replay --pool v3|v2|v3-time|v3-staker|staking-rewards --events IN.jsonl [--out OUT.jsonl] [--check]\n\n' +
           'Runs each event of IN.jsonl through the exact (bigint) pool and writes one JSON result per input line, in order: ' +
           'the amounts, position and state the Uniswap contract produces, every integer a decimal string; a reverting event ' +
           'gives {"revert": "<reason>", "state": {...}}. An input line is a bare event or a case line ' +
           '{"event": {...}, "expect": {...}}; blank lines are skipped. The event vocabulary is that of the oracle README ' +
-          '(v2: initialize, mint, burn, swap, swapRaw).',
+          '(v2: initialize, mint, burn, swap, swapRaw; v3-time: the v3 events with time, observe, snapshotCumulativesInside, ' +
+          'increaseObservationCardinalityNext; v3-staker: UniswapV3Staker with the position manager; staking-rewards: StakingRewards).',
       )
       // Validated in the handler (not with yargs `choices`) so a bad value gives one `error: --pool: …` line.
       .option('pool', { type: 'string', describe: `Pool kind: ${POOLS.join(' or ')} [default: ${REPLAY_DEFAULTS.pool}]` })
@@ -49,7 +64,9 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         describe: "Compare each result with its case line's expect; report the first mismatch with its line, exit 1 on any",
       })
       .example('$0 replay --pool v2 --events ../shared/oracle/v2/00-feeoff.jsonl --check', 'verify the v2 pool against the contract')
-      .example('$0 replay --events swaps.jsonl --out results.jsonl', 'replay v3 events, results to results.jsonl'),
+      .example('$0 replay --events swaps.jsonl --out results.jsonl', 'replay v3 events, results to results.jsonl')
+      .example('$0 replay --pool staking-rewards --events ../shared/oracle/staking-rewards/02-topup.jsonl --check', 'verify StakingRewards against the contract')
+      .example('$0 replay --pool v3-staker --events ../shared/oracle/v3-staker/vec-rewardmath.jsonl --check', 'verify UniswapV3Staker against the contract'),
   handler: async (argv) => {
     const pool = (argv.pool ?? REPLAY_DEFAULTS.pool) as PoolKind;
     if (!POOLS.includes(pool)) throw new ConfigError('--pool', `must be one of ${POOLS.join(', ')}; was ${JSON.stringify(argv.pool)}`);
