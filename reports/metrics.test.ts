@@ -30,9 +30,9 @@ describe('one list of metrics', () => {
 
   it('behavior: optional metrics appear as rows only when a summary carries them, after the standard ones', () => {
     expect(metricRows([{ finalValue: 1 }]).map((m) => m.key)).toEqual(SUMMARY_METRICS.map((m) => m.key));
-    const rows = metricRows([{ finalValue: 1, zeta: 2, entryCost: 3, feesValueAtEnd: 4 }]).map((m) => m.key);
-    expect(rows.slice(SUMMARY_METRICS.length)).toEqual(['feesValueAtEnd', 'entryCost', 'zeta']);
-    expect(OPTIONAL_METRICS.find((m) => m.key === 'entryCost')!.label).toContain('Entry cost');
+    const rows = metricRows([{ finalValue: 1, zeta: 2, rewardsEarned: 3 }]).map((m) => m.key);
+    expect(rows.slice(SUMMARY_METRICS.length)).toEqual(['rewardsEarned', 'zeta']);
+    expect(OPTIONAL_METRICS.find((m) => m.key === 'rewardsEarned')!.label).toBe('Rewards earned');
   });
 
   it('behavior: token amounts keep 6 decimals below 1,000 and 2 above', () => {

@@ -15,3 +15,34 @@ export const feesEarned: MetricDefinition = {
   description: 'fees earned by the LP, each valued at the market price of the step it was earned',
   compute: feesEarnedOf,
 };
+
+export const feesBase: MetricDefinition = {
+  key: 'feesBase',
+  label: 'Fees in base',
+  unit: 'base tokens',
+  format: 'tokens',
+  terminal: false,
+  description: 'fee tokens earned in base over the run, whole tokens (collected, uncollected and re-invested)',
+  compute: (x) => x.feesBase,
+};
+
+export const feesQuote: MetricDefinition = {
+  key: 'feesQuote',
+  label: 'Fees in quote',
+  unit: 'quote tokens',
+  format: 'tokens',
+  terminal: false,
+  description: 'fee tokens earned in quote over the run, whole tokens',
+  compute: (x) => x.feesQuote,
+};
+
+export const feesValueAtEnd: MetricDefinition = {
+  key: 'feesValueAtEnd',
+  label: 'Fees valued at the end',
+  short: 'Fees at end price',
+  unit: 'quote',
+  format: 'quote',
+  terminal: true,
+  description: 'feesBase × the last price + feesQuote (set-aside fee tokens keep moving with the price; `feesEarned` values each when earned)',
+  compute: (x) => x.feesBase * lastOf(x.timeseries.price, x) + x.feesQuote,
+};

@@ -11,7 +11,7 @@ const cfg = (over: Partial<BacktestConfig>): BacktestConfig => resolveBacktestCo
 /**
  * The metric input of a finished run, rebuilt from its record: in-range steps are the sum of the `inRange`
  * column, rebalances the `rebalance` events; the traders' totals are not in the record, so they are read back from
- * the summary (those four keys are pass-through counts).
+ * the summary (pass-through engine totals, like the fee tokens and the entry's cost).
  */
 function inputOf(r: BacktestResult): MetricInput {
   const ts = r.timeseries;
@@ -28,6 +28,10 @@ function inputOf(r: BacktestResult): MetricInput {
       ['arbitrageur', { trades: s.arbitrageTrades, volume: s.arbitrageVolume }],
       ['noise', { trades: s.noiseTrades, volume: s.noiseVolume }],
     ]),
+    feesBase: s.feesBase!,
+    feesQuote: s.feesQuote!,
+    entryCost: s.entryCost!,
+    entryPriceImpact: s.entryPriceImpact!,
     seed: s.seed,
   };
 }

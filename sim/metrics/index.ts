@@ -5,7 +5,8 @@
 import { arbitrageTrades, arbitrageVolume, noiseTrades, noiseVolume, rebalances, timeInRange } from './activity.ts';
 import { apr, feeApr } from './apr.ts';
 import { maxDrawdownMetric } from './drawdown.ts';
-import { feesEarned } from './fees.ts';
+import { entryCost, entryPriceImpact } from './entry.ts';
+import { feesBase, feesEarned, feesQuote, feesValueAtEnd } from './fees.ts';
 import { gasCost } from './gas.ts';
 import { impermanentLoss } from './il.ts';
 import type { MetricInput } from './input.ts';
@@ -43,6 +44,11 @@ export const SUMMARY_METRICS: readonly MetricDefinition[] = [
   arbitrageVolume,
   noiseTrades,
   noiseVolume,
+  feesBase,
+  feesQuote,
+  feesValueAtEnd,
+  entryCost,
+  entryPriceImpact,
   seed,
 ];
 
@@ -70,6 +76,11 @@ export type SummaryMetricKey =
   | 'arbitrageVolume'
   | 'noiseTrades'
   | 'noiseVolume'
+  | 'feesBase'
+  | 'feesQuote'
+  | 'feesValueAtEnd'
+  | 'entryCost'
+  | 'entryPriceImpact'
   | 'seed';
 
 /** Every summary metric of a run, keys in summary.json order (spread it first into the summary object). */

@@ -13,7 +13,7 @@ export interface TraderActivity {
  */
 export interface MetricInput {
   /** The per-step record (only the columns the metrics read are required). */
-  readonly timeseries: Pick<Timeseries, 'timestamp' | 'lpValue' | 'holdValue' | 'feesCumulative' | 'impermanentLoss' | 'lvrCumulative' | 'gasCumulative'>;
+  readonly timeseries: Pick<Timeseries, 'timestamp' | 'price' | 'lpValue' | 'holdValue' | 'feesCumulative' | 'impermanentLoss' | 'lvrCumulative' | 'gasCumulative'>;
   /** The series' timestamps, unix ms (one per step; the same values as `timeseries.timestamp`). */
   readonly timestampMs: ArrayLike<number>;
   /** The LP's starting capital, quote units. */
@@ -24,6 +24,13 @@ export interface MetricInput {
   readonly rebalances: number;
   /** Totals per trader id (`arbitrageur`, `noise`); a trader absent from the run counts as 0 trades, 0 volume. */
   readonly traders: ReadonlyMap<string, TraderActivity>;
+  /** Fee tokens earned over the run, whole tokens (engine totals). */
+  readonly feesBase: number;
+  readonly feesQuote: number;
+  /** What the entry cost beyond gas (swap fee and price impact of the start's split), quote (engine total). */
+  readonly entryCost: number;
+  /** How far the entry moved the pool price, fraction (engine total). */
+  readonly entryPriceImpact: number;
   /** The run's seed. */
   readonly seed: number;
 }
