@@ -1,7 +1,14 @@
 // Bundles the CLI into dist/ (ESM, code-split so each command loads only when run; npm packages stay
 // external). Run by `npm run build`, by npm's `prepare` (so `npm ci` builds it), by `prepack` (so `npm pack`
-// and `npm publish` ship dist/, listed in package.json `files`) and before every test run.
-import { existsSync, rmSync } from 'node:fs';
+// and `npm publish` ship dist/, listed in package.json `files`), before every test run, and by
+// scripts/ammsim.mjs when a source is newer than the bundle.
+//
+// dist/ is never emptied: the bundle is built into a temporary folder, then each file is renamed into dist/
+// (entries last), so a CLI started meanwhile, by another terminal or a parallel test, never finds its chunks
+// gone; files of the build before last are removed (a process still running loads its chunks well within one
+// build's time). Other files in dist/ (the library build, dist/index.js and dist/types) are left alone.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let build;
 try {
@@ -16,19 +23,45 @@ try {
   throw err;
 }
 
-rmSync('dist', { recursive: true, force: true });
+const ENTRIES = { bin: 'scripts/bin.ts', 'sweep-worker': 'runs/sweep/worker.ts' };
+const MANIFEST = join('dist', '.cli-build.json');
+mkdirSync('dist', { recursive: true });
+const staging = join('dist', `.build-${process.pid}`);
+rmSync(staging, { recursive: true, force: true });
 await build({
   // the sweep's worker-thread module is an entry of its own: piscina loads dist/sweep-worker.js by path
-  entryPoints: { bin: 'scripts/bin.ts', 'sweep-worker': 'runs/sweep/worker.ts' },
+  entryPoints: ENTRIES,
   bundle: true,
   splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  outdir: 'dist',
+  outdir: staging,
   // Small runtime libraries are bundled in: loading apache-arrow as ~300 separate ES modules took ~90 ms and
   // yargs ~50 ms of every run; bundled (and tree-shaken) they load in a fraction of that. Heavy libraries that
   // only some commands use, and tsx (which loads user strategy files), stay in node_modules.
   external: ['vega', 'vega-lite', 'vega-embed', 'viem', '@ethereumjs/*', 'tsx', 'tsx/*', 'playwright-core', 'vitest', 'fast-check', 'ajv', 'piscina'],
   logLevel: 'warning',
 });
+
+// into place: chunks first, then the entries that import them
+const built = readdirSync(staging);
+const entryFiles = new Set(Object.keys(ENTRIES).map((e) => `${e}.js`));
+for (const f of [...built.filter((f) => !entryFiles.has(f)), ...built.filter((f) => entryFiles.has(f))]) renameSync(join(staging, f), join('dist', f));
+rmSync(staging, { recursive: true, force: true });
+
+// keep this build's files and the previous build's; remove older ones
+let previous;
+try {
+  previous = JSON.parse(readFileSync(MANIFEST, 'utf8'));
+} catch {
+  previous = undefined; // no manifest: a dist/ from before manifests, or none
+}
+// `npm run build` (also run by prepack) and npm ci's prepare keep nothing stale: the package ships what was built
+const packaging = ['build', 'prepack', 'prepare'].includes(process.env.npm_lifecycle_event ?? '');
+const keep = new Set(packaging ? built : [...built, ...(previous?.current ?? [])]);
+const stale = previous === undefined || packaging
+  ? readdirSync('dist').filter((f) => /-[A-Z0-9]{8}\.js$/.test(f)) // esbuild's hashed chunk names; the library's index.js is not one
+  : [...(previous.previous ?? []), ...(previous.current ?? [])];
+for (const f of stale) if (!keep.has(f)) rmSync(join('dist', f), { force: true });
+writeFileSync(MANIFEST, JSON.stringify({ current: built.sort(), previous: previous?.current ?? [] }) + '\n');

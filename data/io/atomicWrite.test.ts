@@ -123,6 +123,43 @@ describe('temporary-file registry (what Ctrl-C and exit clean up)', () => {
   });
 });
 
+describe('guardTempFiles: temporary files do not outlive the process', () => {
+  const child = (body: string, out: string, guard = true) => {
+    const code = `import { guardTempFiles, StagedOutput } from ${JSON.stringify(join(import.meta.dirname, 'atomicWrite.ts'))};
+      ${guard ? 'guardTempFiles();' : ''}
+      const out = new StagedOutput(${JSON.stringify(out)});
+      out.add('big.bin', new Uint8Array(4_000_000));
+      out.add('summary.json', '{}');
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await import('node:fs')).readdirSync(${JSON.stringify(out)}).length !== 2) throw new Error('the temp files were not written');
+      ${body}`;
+    return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 30_000 });
+  };
+
+  it('behavior: an uncaught error removes them (exit status 1, the error printed as usual)', () => {
+    const r = child(`throw new TypeError('boom');`, join(dir, 'a'));
+    expect(r.stderr).toContain('TypeError: boom');
+    expect(r.status).toBe(1);
+    expect(readdirSync(join(dir, 'a'))).toEqual([]);
+  });
+
+  it('behavior: process.exit removes them; an unguarded process would leave them (the reason for the guard)', () => {
+    const r = child(`process.exit(3);`, join(dir, 'b'));
+    expect(r.status).toBe(3);
+    expect(readdirSync(join(dir, 'b'))).toEqual([]);
+    const u = child(`process.exit(3);`, join(dir, 'c'), false);
+    expect(u.status).toBe(3);
+    expect(readdirSync(join(dir, 'c'))).toHaveLength(2);
+  });
+
+  it('behavior: SIGTERM while they exist removes them and ends the process by SIGTERM', () => {
+    const r = child(`process.kill(process.pid, 'SIGTERM'); await new Promise((r) => setTimeout(r, 5000)); console.log('still alive');`, join(dir, 'd'));
+    expect(r.signal).toBe('SIGTERM');
+    expect(r.stdout).toBe('');
+    expect(readdirSync(join(dir, 'd'))).toEqual([]);
+  });
+});
+
 describe('ensureDir (no 100 % CPU spin on paths that cannot be made)', () => {
   it('behavior: makes missing parents one by one; an existing folder is fine', () => {
     ensureDir(join(dir, 'a', 'b', 'c'));
