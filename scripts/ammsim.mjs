@@ -31,7 +31,6 @@ function newestSource() {
 
 if (existsSync(join(root, '.git')) && existsSync(join(root, 'node_modules', 'esbuild'))) {
   if (!existsSync(bundle) || newestSource() > statSync(bundle).mtimeMs) {
-    process.stderr.write('ammsim: sources changed since the last build; rebuilding dist/ …\n');
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   }
 }
