@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../sim/core/errors.ts';
+import { describeError } from './cli.ts';
 
 /**
  * The CLI's own behaviour around commands (scripts/cli.ts): output paths checked before the run (issue #11
@@ -134,5 +136,19 @@ describe('Ctrl-C and SIGTERM leave no temporary file', () => {
     const r = await interrupt(prices, out, 'SIGINT', 250);
     expect(r.status).toBe(130);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+});
+
+describe('describeError: what reaches the user as one line', () => {
+  it('behavior: ammsim errors and file-system failures are one line; anything else is a bug (undefined: re-thrown with its stack)', () => {
+    expect(describeError(new ConfigError('--out', 'must be a folder'))).toBe('--out: must be a folder');
+    let fsErr: unknown;
+    try {
+      writeFileSync(join(tmp, 'no-such-folder', 'x'), 'x');
+    } catch (err) {
+      fsErr = err;
+    }
+    expect(describeError(fsErr)).toBe(`ENOENT: no such file or directory, open '${join(tmp, 'no-such-folder', 'x')}'`);
+    expect(describeError(new TypeError('x is undefined'))).toBeUndefined();
   });
 });

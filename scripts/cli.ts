@@ -65,9 +65,13 @@ function skipHelpCache(cli: unknown): void {
   if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
-function describeError(err: unknown): string | undefined {
+/** The one line printed for an error, or undefined for an unexpected one (a bug: re-thrown with its stack). */
+export function describeError(err: unknown): string | undefined {
   if (err instanceof AmmsimError) return err.message + (err.details.length ? '\n' + err.details.join('\n') : '');
   if (err instanceof UsageError) return err.message.startsWith('error: ') ? err.message.slice(7) : err.message;
+  // a file-system failure while reading or writing (a full disk, a folder removed mid-run): Node's own one-line
+  // message ("ENOSPC: no space left on device, write") says it; a stack trace would add nothing
+  if (err instanceof Error && typeof (err as NodeJS.ErrnoException).syscall === 'string' && typeof (err as NodeJS.ErrnoException).code === 'string') return err.message;
   return undefined;
 }
 
