@@ -19,6 +19,7 @@ import { Rng } from '../../sim/core/rng.ts';
 import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { extraBenches } from './extra.ts';
+import { sweepBenches } from './sweep.ts';
 
 export interface BenchResult {
   readonly name: string;
@@ -157,6 +158,7 @@ if (want('cli')) {
 }
 
 for (const b of await extraBenches({ reps, want, log })) results.push(b);
+for (const b of await sweepBenches({ want, log })) results.push(b);
 
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const lines = ['| benchmark | best | median | unit | target | what |', '|---|---:|---:|---|---|---|'];
