@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { rankRows, renderSweepReport, type SweepMeta } from './report.ts';
+import { readSweepArrow, writeSweepArrow, type SweepTable } from './sweepFile.ts';
+
+const metrics = ['vsHold', 'feesEarned'];
+// width × fee × strategy; vsHold chosen so that the best per (width, fee) cell comes from different strategies
+const rows: SweepTable['rows'] = [
+  { values: [0.1, 0.003, 'a'], metrics: [5, 1], error: null },
+  { values: [0.1, 0.003, 'b'], metrics: [7, 2], error: null },
+  { values: [0.1, 0.01, 'a'], metrics: [-3, 3], error: null },
+  { values: [0.1, 0.01, 'b'], metrics: null, error: 'width=0.1 fee=0.01 strategy=b: boom, "quoted" <b>' },
+  { values: [0.2, 0.003, 'a'], metrics: [7, NaN], error: null },
+  { values: [0.2, 0.003, 'b'], metrics: [NaN, 5], error: null },
+  { values: [0.2, 0.01, 'a'], metrics: [Infinity, -0], error: null },
+  { values: [0.2, 0.01, 'b'], metrics: [2, 6], error: null },
+];
+const table: SweepTable = { axes: ['width', 'fee', 'strategy'], metrics, rows };
+const meta = (heatmap: readonly [string, string] | null): SweepMeta => ({
+  gridHash: 'ab'.repeat(32),
+  grid: { axes: [{ name: 'width', values: [0.1, 0.2] }, { name: 'fee', values: [0.003, 0.01] }, { name: 'strategy', values: ['a', 'b'] }], samples: null, sampleSeed: null, configurations: 8 },
+  metrics,
+  rows: 8,
+  failed: 1,
+  report: { metric: 'vsHold', heatmap, top: 4 },
+  base: { pool: 'v3' },
+  data: { kind: 'csv', file: 'x.csv', sha256: 'cd', rows: 10, firstTimestampMs: 0, lastTimestampMs: 3_600_000 },
+});
+
+describe('sweep.arrow', () => {
+  it('behavior: a table reads back exactly (NaN, ±Infinity, failed rows as null metrics, errors); same bytes each time', () => {
+    const bytes = writeSweepArrow(table);
+    const back = readSweepArrow(bytes, table.axes, metrics);
+    expect(back.rows).toEqual(rows.map((r) => ({ ...r, metrics: r.metrics === null ? null : r.metrics.map((v) => (Object.is(v, -0) ? -0 : v)) })));
+    expect(Object.is(back.rows[6]!.metrics![1], -0)).toBe(true);
+    expect(writeSweepArrow(back)).toEqual(bytes);
+  });
+
+  it('error: columns that do not match sweep.json', () => {
+    expect(() => readSweepArrow(writeSweepArrow(table), ['fee', 'width', 'strategy'], metrics, 'f.arrow')).toThrowError(/^f\.arrow: columns must be fee, width, strategy, vsHold, feesEarned, error \(as sweep\.json says\)/);
+  });
+});
+
+describe('sweep report', () => {
+  it('behavior: ranking is highest first, NaN and failed rows last, ties in grid order', () => {
+    expect(rankRows(table, 'vsHold')).toEqual([6, 1, 4, 0, 7, 2, 3, 5]);
+  });
+
+  it('behavior: the heatmap cell is the best over the other axes; the top table and failures are escaped', () => {
+    const html = renderSweepReport(meta(['width', 'fee']), table);
+    const charts = JSON.parse(/<script type="application\/json" id="ammsim-charts">(.*?)<\/script>/s.exec(html)![1]!) as Array<{ id: string; spec: { data: { values: Array<Record<string, unknown>> } } }>;
+    expect(charts.map((c) => c.id)).toEqual(['heatmap']);
+    const cell = (w: number, f: number): unknown => charts[0]!.spec.data.values.find((v) => v.width === w && v.fee === f)?.vsHold;
+    expect([cell(0.1, 0.003), cell(0.1, 0.01), cell(0.2, 0.003), cell(0.2, 0.01)]).toEqual([7, -3, 7, null]); // Infinity is not JSON: null
+    expect(html).toContain('<h2 id="top">Top 4 by vsHold</h2>');
+    const top = /<table id="top-table">([\s\S]*?)<\/table>/.exec(html)![1]!;
+    expect([...top.matchAll(/<tr><td class="num">(\d)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)].map((m) => m.slice(1).join(' '))).toEqual(['1 0.2 0.01 a', '2 0.1 0.003 b', '3 0.2 0.003 a', '4 0.1 0.003 a']);
+    expect(html).toContain('boom, &quot;quoted&quot; &lt;b&gt;');
+    expect(renderSweepReport(meta(['width', 'fee']), table)).toBe(html);
+  });
+
+  it('behavior: without --heatmap, one chart per axis with best and mean over the others', () => {
+    const html = renderSweepReport(meta(null), table);
+    const charts = JSON.parse(/<script type="application\/json" id="ammsim-charts">(.*?)<\/script>/s.exec(html)![1]!) as Array<{ id: string; spec: { data: { values: Array<Record<string, unknown>> }; mark: { type: string } } }>;
+    expect(charts.map((c) => c.id)).toEqual(['axis-0', 'axis-1', 'axis-2']);
+    expect(charts[0]!.spec.mark.type).toBe('line');
+    expect(charts[2]!.spec.mark.type).toBe('point');
+    const fee = charts[1]!.spec.data.values;
+    // fee 0.003: vsHold values 5, 7, 7 (NaN left out) → best 7, mean 19/3
+    expect(fee.filter((v) => v.fee === 0.003)).toEqual([{ fee: 0.003, stat: 'best', value: 7 }, { fee: 0.003, stat: 'mean', value: 19 / 3 }]);
+  });
+});
