@@ -27,12 +27,12 @@ export const AXIS_KINDS: Readonly<Record<string, AxisKind>> = {
   pool: 'string', fee: 'number', tickSpacing: 'number', poolLiquidity: 'number', poolLiquidityFile: 'string', exact: 'boolean',
   strategy: 'string', width: 'number', rebalanceDelay: 'number', capital: 'number',
   arbitrage: 'boolean', noiseRate: 'number', noiseSize: 'number', noiseVolumeShare: 'number',
-  gasPrice: 'number', gasPriceSeries: 'string', nativePriceSeries: 'string',
+  gasPrice: 'number', gasPriceSeries: 'string', gasBefore: 'string', nativePriceSeries: 'string',
   feeModel: 'string', feeEvents: 'string', seed: 'number',
 };
 
 /** Config keys that describe the data and so cannot vary within one sweep. */
-export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps', 'priceOf', 'decimals0', 'decimals1', 'resample', 'divideBy'];
+export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps', 'priceOf', 'decimals0', 'decimals1', 'resample', 'divideBy', 'from', 'to'];
 
 /** The most configurations one sweep may hold (a guard against a typo such as a step of 1e-9). */
 export const MAX_CONFIGURATIONS = 10_000_000;

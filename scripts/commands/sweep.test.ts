@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AXIS_KINDS, DATA_KEYS } from '../../runs/sweep/grid.ts';
+import { BACKTEST_FLAGS } from './backtestFlags.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-sweep-'));
 const ammsim = (...args: string[]) => spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8' });
@@ -17,6 +19,12 @@ function expectSameOutputs(a: string, b: string): void {
 }
 
 describe('ammsim sweep', () => {
+  it('behavior: every backtest flag is an axis, a data flag (one series per sweep) or --param/--config', () => {
+    const key = (f: string): string => f.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const unclassified = Object.keys(BACKTEST_FLAGS).filter((f) => f !== 'param' && f !== 'config' && AXIS_KINDS[key(f)] === undefined && !DATA_KEYS.includes(key(f)));
+    expect(unclassified).toEqual([]);
+  });
+
   it('behavior: one CSV row per combination in nested-loop order; columns follow the order the flags are given', () => {
     const out = join(tmp, 'grid');
     const r = ammsim('sweep', '--prices', SAMPLE, '--strategy', 'full-range,hold', '--fee', '0.0005,0.003', '--out', out, '--workers', '2');
