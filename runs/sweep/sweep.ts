@@ -104,7 +104,7 @@ function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof read
   if (existing === undefined) return undefined;
   const h = existing.header;
   if (h.gridHash !== header.gridHash) {
-    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config or the series changed. Use another --out, or delete the folder to start over`);
+    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config or the series changed. Use another --out, or --restart to discard them`);
   }
   const shardText = (s: JournalHeader['shard']): string => (s === null ? 'the whole grid' : `shard ${s.index}/${s.count}`);
   if (JSON.stringify(h.shard) !== JSON.stringify(header.shard)) {

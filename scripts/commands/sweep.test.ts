@@ -129,6 +129,18 @@ describe('ammsim sweep', () => {
     expect(shardReport.stderr).toMatch(/is one shard of a sweep; merge the shards first/);
   });
 
+  it('error: re-running another grid into the same folder is refused (nothing written); --restart discards the old results', () => {
+    const out = join(tmp, 'changed');
+    ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--out', out, '--workers', '1'));
+    const before = readFileSync(join(out, 'sweep.csv'));
+    const r = ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.01', '--out', out, '--workers', '1');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: --out: .*results\.jsonl holds results of another sweep \(grid hash [0-9a-f]{12}…, this one [0-9a-f]{12}…\): the axes, the base config or the series changed\. Use another --out, or --restart to discard them\n$/);
+    expect(readFileSync(join(out, 'sweep.csv')).equals(before)).toBe(true);
+    ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.01', '--out', out, '--workers', '1', '--restart'));
+    expect(readFileSync(join(out, 'sweep.csv'), 'utf8').split('\n')[2]!.startsWith('0.01,')).toBe(true);
+  });
+
   it('error: --heatmap names an axis that is not swept; --shard out of range; a data flag as an axis', () => {
     const heat = ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--heatmap', 'width,fee', '--out', join(tmp, 'h'));
     expect(heat.stderr).toBe('error: --heatmap: "width" is not an axis of this sweep (axes: fee)\n');

@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
@@ -26,6 +27,7 @@ const SWEEP_FLAGS = {
   samples: { type: 'number', group: 'Sweep:', describe: 'random search: run N distinct configurations drawn from the grid (kept in grid order)' },
   'sample-seed': { type: 'number', group: 'Sweep:', describe: 'seed of --samples', defaultDescription: 'the --seed value' },
   workers: { type: 'number', group: 'Sweep:', describe: 'worker threads', defaultDescription: 'the available cores' },
+  restart: { type: 'boolean', group: 'Sweep:', describe: 'discard the results in --out (of this or another grid) instead of resuming' },
   shard: { type: 'string', group: 'Sweep:', describe: 'run only configurations k with k mod n = i (i/n, 0-based); join the shards with `ammsim sweep merge`' },
   metric: { type: 'string', group: 'Output:', describe: `metric ranked and charted in report.html: ${SWEEP_METRICS.join(', ')}`, defaultDescription: 'vsHold' },
   heatmap: { type: 'string', group: 'Output:', describe: 'two axes for a heatmap of --metric in report.html (x,y), e.g. width,fee', defaultDescription: 'a line chart per axis' },
@@ -202,6 +204,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const workers = argv.workers === undefined ? defaultWorkers() : Number(argv.workers);
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 1024)) throw new ConfigError('--workers', `must be an integer in [1, 1024]; was ${String(argv.workers)}`);
     const series = await loadSeries(base.prices, seriesOptions(base));
+    if (argv.restart === true) rmSync(join(out, JOURNAL_FILE), { force: true });
 
     const bar = progressBar('sweep', process.stderr, 'runs', { rate: true });
     const abort = new AbortController();
