@@ -57,7 +57,7 @@ async function firstLine(file: string): Promise<string> {
     const buf = Buffer.alloc(65_536);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const text = buf.subarray(0, bytesRead).toString('utf8');
-    const nl = text.search(/\r?\n/);
+    const nl = text.search(/[\r\n]/);
     return nl < 0 ? text : text.slice(0, nl);
   } finally {
     await fh.close();

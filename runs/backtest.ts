@@ -4,7 +4,7 @@
  * engine's output into summary.json. The CLI command is parse → {@link backtest} → atomic write.
  */
 import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
-import { loadGasModel } from '../data/loaders/gasSeries.ts';
+import { loadGasModelForRun } from '../data/loaders/gasSeries.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';
@@ -13,9 +13,9 @@ import { runEngine } from '../sim/engine/engine.ts';
 import type { ExternalFees } from '../sim/engine/externalFees.ts';
 import { constantGas, type GasModel } from '../sim/engine/gas.ts';
 import type { LpStrategyFactory, TraderStrategy } from '../sim/engine/strategy.ts';
-import { maxDrawdown } from '../sim/metrics/drawdown.ts';
+import { computeSummaryMetrics } from '../sim/metrics/index.ts';
 import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
-import { returnStats, simpleApr, yearsBetween } from '../sim/metrics/returns.ts';
+import { simpleApr } from '../sim/metrics/returns.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
 import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
 import { resolveParams } from '../strategies/define.ts';
@@ -85,8 +85,9 @@ async function feeEventsFile(c: BacktestConfig): Promise<string | undefined> {
 /** Loads what a config's run needs besides the series: its gas model and, for the replay fee model, the pool's events. */
 export async function loadRunInputs(c: BacktestConfig, series: PriceSeries): Promise<RunInputs> {
   const warnings: string[] = [];
-  const gas = await loadGasModel(c);
-  void series;
+  const n = series.length;
+  const { gas, warnings: gasWarnings } = await loadGasModelForRun(c, { startMs: series.timestampMs[0]!, endMs: series.timestampMs[n - 1]! });
+  warnings.push(...gasWarnings);
   const eventsFile = c.feeModel === 'replay' || c.feeModel === 'all' ? await feeEventsFile(c) : undefined;
   return { gas, ...(eventsFile === undefined ? {} : { poolEvents: await readPoolEvents(eventsFile) }), warnings };
 }
@@ -150,48 +151,25 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   });
 
   const ts = out.timeseries;
-  const last = series.length - 1;
-  const finalValue = ts.lpValue[last]!;
-  const holdValue = ts.holdValue[last]!;
-  const years = yearsBetween(series.timestampMs[0]!, series.timestampMs[last]!);
-  const arb = out.traders.get('arbitrageur');
-  const noise = out.traders.get('noise');
-  const { volatility, sharpe } = returnStats(ts.lpValue, ts.timestamp);
-  const endPrice = series.price[last]!;
   let summary: Summary = {
-    initialValue: config.capital,
-    finalValue,
-    holdValue,
-    feesEarned: ts.feesCumulative[last]!,
-    impermanentLoss: ts.impermanentLoss[last]!,
-    lvr: ts.lvrCumulative[last]!,
-    gasCost: ts.gasCumulative[last]!,
-    netPnl: finalValue - config.capital,
-    vsHold: finalValue - holdValue,
-    apr: simpleApr(finalValue - config.capital, config.capital, years),
-    feeApr: simpleApr(ts.feesCumulative[last]!, config.capital, years),
-    timeInRange: out.inRangeSteps / series.length,
-    rebalances: out.rebalances,
-    maxDrawdown: maxDrawdown(ts.lpValue),
-    volatility,
-    sharpe,
-    steps: series.length,
-    years,
-    arbitrageTrades: arb?.trades ?? 0,
-    arbitrageVolume: arb?.volume ?? 0,
-    noiseTrades: noise?.trades ?? 0,
-    noiseVolume: noise?.volume ?? 0,
-    feesBase: out.feesBase,
-    feesQuote: out.feesQuote,
-    feesValueAtEnd: out.feesBase * endPrice + out.feesQuote,
-    entryCost: out.entryCost,
-    entryPriceImpact: out.entryPriceImpact,
-    seed: config.seed,
+    ...computeSummaryMetrics({
+      timeseries: ts,
+      timestampMs: series.timestampMs,
+      capital: config.capital,
+      inRangeSteps: out.inRangeSteps,
+      rebalances: out.rebalances,
+      traders: out.traders,
+      feesBase: out.feesBase,
+      feesQuote: out.feesQuote,
+      entryCost: out.entryCost,
+      entryPriceImpact: out.entryPriceImpact,
+      seed: config.seed,
+    }),
     strategyName: factory.name,
     warnings: [...(inputs.warnings ?? []), ...out.warnings],
     config: configForOutput(config),
     data: series.provenance,
-  };
+  } as Summary;
   if (config.feeModel === 'replay' || config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);
   return { summary, timeseries: ts, events: out.events };
 }

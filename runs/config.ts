@@ -160,7 +160,7 @@ export function resolveBacktestConfig(
   if (c.poolLiquidity === undefined) c.poolLiquidity = c.capital * DEFAULT_DEPTH_PER_CAPITAL;
   num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
   if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') throw new ConfigError('--gas-before', `must be fill or error; was ${JSON.stringify(c.gasBefore)}`);
-  if (c.gasBefore === 'error' && c.gasPriceSeries === undefined) throw new ConfigError('--gas-before', 'applies to a gas price series; give --gas-price-series FILE (or leave --gas-before out)');
+  if (c.gasBefore === 'error' && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) throw new ConfigError('--gas-before', 'applies to a gas-price or native-price series; give --gas-price-series FILE (or leave --gas-before out)');
   for (const k of ['from', 'to'] as const) if (c[k] !== undefined) c[k] = String(c[k]);
   if (c.from !== undefined && c.to !== undefined && windowBoundMs(c.from, 'from') >= windowBoundMs(c.to, 'to')) throw new ConfigError('--to', `must be after --from (${c.from}); was ${c.to}`);
   else for (const k of ['from', 'to'] as const) if (c[k] !== undefined) windowBoundMs(c[k]!, k);

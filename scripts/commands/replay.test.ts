@@ -124,7 +124,7 @@ describe('ammsim replay errors', () => {
     expect(noCases.stderr).toBe(`error: --check: ${bare} has no case lines ({"event": …, "expect": …}) to compare against\n`);
     const badPool = await cli(['replay', '--pool', 'v4', '--events', bare]);
     expect(badPool.code).toBe(1);
-    expect(badPool.stderr).toBe('error: --pool: must be one of v3, v2; was "v4"\n');
+    expect(badPool.stderr).toBe('error: --pool: must be one of v3, v2, v3-time, v3-staker, staking-rewards; was "v4"\n');
   });
 });
 
@@ -133,7 +133,7 @@ describe('ammsim replay --help', () => {
     // Spawned: yargs exits the process after printing help.
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay', '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
     expect(r.status).toBe(0);
-    for (const s of ['ammsim replay --pool v3|v2 --events IN.jsonl [--out OUT.jsonl] [--check]', '--pool', '[default: v3]', '--events', '--out', '--check', 'Examples:', '--pool v2 --events']) {
+    for (const s of ['ammsim replay --pool KIND --events IN.jsonl [--out OUT.jsonl] [--check]', 'KIND: v3 (default), v2, v3-time, v3-staker, staking-rewards', '--pool', '[default: v3]', '--events', '--out', '--check', 'Examples:', '--pool v2 --events', '--pool staking-rewards --events', '--pool v3-staker --events']) {
       expect(r.stdout).toContain(s);
     }
   });

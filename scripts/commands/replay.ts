@@ -47,7 +47,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   builder: (y: Argv<object>) =>
     y
       .usage(
-        '$0 replay --pool v3|v2|v3-time|v3-staker|staking-rewards --events IN.jsonl [--out OUT.jsonl] [--check]\n\n' +
+        '$0 replay --pool KIND --events IN.jsonl [--out OUT.jsonl] [--check]\n\n' +
+          'KIND: v3 (default), v2, v3-time, v3-staker, staking-rewards. ' +
           'Runs each event of IN.jsonl through the exact (bigint) pool and writes one JSON result per input line, in order: ' +
           'the amounts, position and state the Uniswap contract produces, every integer a decimal string; a reverting event ' +
           'gives {"revert": "<reason>", "state": {...}}. An input line is a bare event or a case line ' +
