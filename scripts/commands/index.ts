@@ -15,7 +15,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'backtest', describe: 'run one LP strategy over a price series; write summary.json, timeseries.arrow, report.html', load: async () => (await import('./backtest.ts')).backtestCommand },
   { name: 'compare', describe: 'LP strategy vs hold vs staking on the same capital and series; write summary.json, report.html', load: async () => (await import('./compare.ts')).compareCommand },
-  { name: 'sweep', describe: 'run a grid of backtests (comma-separated values on any of the flags below) and tabulate the metrics', load: async () => (await import('./sweep.ts')).sweepCommand },
+  { name: 'sweep', describe: 'run a grid of backtests (lists, ranges or random samples of any flag) on all cores; resumable, shardable (sweep merge); sweep.csv/.arrow/.json, report.html', load: async () => (await import('./sweep.ts')).sweepCommand },
   { name: 'replay', describe: 'Replay pool events (JSONL) through the exact v3 or v2 pool, one result line per event', load: async () => (await import('./replay.ts')).replayCommand },
   { name: 'replay-real', describe: 'replay a real Uniswap v3 swap stream (pool-events CSV) through the exact pool; write the divergence from the logged state', load: async () => (await import('./realReplay.ts')).realReplayCommand },
   { name: 'validate', describe: 'check simulated fees of real positions against the chain: replay a pool-events CSV in log order with their own mint and burn', load: async () => (await import('./validate.ts')).validateCommand },

@@ -172,7 +172,7 @@ const mergeCommand: CommandModule<object, Record<string, unknown>> = {
 
 export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
   command: 'sweep',
-  describe: 'run a grid of backtests (comma-separated values on any of the flags below) and tabulate the metrics',
+  describe: 'run a grid of backtests (lists, ranges or random samples of any flag) on all cores; resumable, shardable (sweep merge); sweep.csv/.arrow/.json, report.html',
   builder: (y: Argv) => {
     const flags: Record<string, object> = { ...BACKTEST_FLAGS };
     for (const f of AXIS_FLAGS) {
