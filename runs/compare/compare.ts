@@ -311,8 +311,6 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
       lstEntry: config.lstSeries === undefined ? null : o.lstEntry,
     },
     whatIf: { paths: o.paths, method: o.pathsMethod, volatility: o.pathsVolatility ?? null, drift: o.pathsDrift, blockSteps: o.blockSteps },
-    from: o.from ?? null,
-    to: o.to ?? null,
   };
   summary.data = series.provenance;
   summary.notes = [...staking.notes];

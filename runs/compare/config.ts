@@ -1,7 +1,6 @@
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES, type Compounding } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES, type LstEntry } from '../../strategies/staking/liquidStaking.ts';
-import { parseTimestampMs } from '../../data/loaders/stakingSeries.ts';
 import { SCENARIO_METHODS, type ScenarioMethod } from './scenarios.ts';
 
 /**
@@ -30,9 +29,6 @@ export interface CompareOptions {
   pathsVolatility: number | undefined;
   pathsDrift: number;
   blockSteps: number;
-  /** Window of the price series: first and last time kept (unix s/ms or ISO, UTC), inclusive; undefined = open. */
-  from: string | undefined;
-  to: string | undefined;
 }
 
 /** The staking APR used when neither --staking-apr nor --staking-series is given: 4 % a year. */
@@ -52,8 +48,6 @@ export const COMPARE_DEFAULTS: Readonly<CompareOptions> = Object.freeze({
   pathsVolatility: undefined,
   pathsDrift: 0,
   blockSteps: 24,
-  from: undefined,
-  to: undefined,
 });
 
 /** The compare-only keys, in output order. */
@@ -99,14 +93,13 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   if (c.pathsVolatility !== undefined) num('pathsVolatility', (v) => v >= 0, 'must be ≥ 0 (annual, 0.8 = 80 %)');
   num('pathsDrift', () => true, 'must be a finite annual drift');
   num('blockSteps', (v) => Number.isInteger(v) && v >= 1, 'must be an integer ≥ 1');
-  for (const k of ['from', 'to'] as const) {
-    const v = merged[k];
-    if (v !== undefined && (typeof v === 'number' ? false : typeof v !== 'string' || parseTimestampMs(v) === undefined)) {
-      throw new ConfigError(flagName(k), `must be a time (ISO-8601 such as 2021-06-01, or unix s/ms); was ${JSON.stringify(v)}`);
-    }
-    if (typeof v === 'number') merged[k] = String(v);
-  }
-  if (c.from !== undefined && c.to !== undefined && parseTimestampMs(c.from)! >= parseTimestampMs(c.to)!) throw new ConfigError('--to', `must be after --from (${c.from}); was ${c.to}`);
+  // Settings that apply only with another one are refused without it, so no flag is accepted and then ignored.
+  const given = (k: keyof CompareOptions): boolean => flags[k] !== undefined || file[k] !== undefined;
+  if (given('lstEntry') && c.lstSeries === undefined) throw new ConfigError('--lst-entry', 'applies to a liquid staking token; give --lst-series FILE (or leave --lst-entry out)');
+  const pathKeys = ['pathsMethod', 'pathsVolatility', 'pathsDrift', 'blockSteps'] as const;
+  for (const k of pathKeys) if (given(k) && c.paths === 0) throw new ConfigError(flagName(k), 'applies to the what-if paths; give --paths N (or leave it out)');
+  if (c.pathsMethod === 'bootstrap') for (const k of ['pathsVolatility', 'pathsDrift'] as const) if (given(k)) throw new ConfigError(flagName(k), 'applies to --paths-method gbm; bootstrap paths resample the series\' own returns');
+  if (c.pathsMethod === 'gbm' && given('blockSteps')) throw new ConfigError('--block-steps', 'applies to --paths-method bootstrap');
   return c;
 }
 

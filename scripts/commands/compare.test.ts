@@ -76,6 +76,20 @@ describe('ammsim compare', () => {
     expect(csv[1]!.startsWith('2024-01-02T00:00:00.000Z,')).toBe(true);
   });
 
+  it('behavior: --from/--to parse as in backtest: a bare --to date is the whole day, unix seconds are seconds; the window is in summary.json', () => {
+    const out = join(tmp, 'window');
+    const r = ammsim('compare', '--prices', pricesCsv, '--from', String(T0S + 86_400), '--to', '2024-01-05', '--csv', '--out', out);
+    expect(errorLines(r.stderr)).toEqual([]);
+    const csv = readFileSync(join(out, 'values.csv'), 'utf8').trim().split('\n');
+    expect(csv[1]!.startsWith('2024-01-02T00:00:00.000Z,')).toBe(true);
+    expect(csv[csv.length - 1]!.startsWith('2024-01-05T23:00:00.000Z,')).toBe(true); // the whole of Jan 5
+    expect(csv.length - 1).toBe(4 * 24);
+    const s = read(out);
+    expect(s.config).toMatchObject({ from: String(T0S + 86_400), to: '2024-01-05' });
+    expect(s.steps).toBe(4 * 24);
+  });
+
+  let errCase = 0;
   it.each([
     [['--staking-apr', '0.04', '--staking-series', 'x.csv'], /^error: --staking-apr: give either --staking-apr or --staking-series, not both$/],
     [['--commission', '1'], /^error: --commission: must be a fraction in \[0, 1\)/],
@@ -84,10 +98,15 @@ describe('ammsim compare', () => {
     [['--staking-series', file('bad.csv', 'timestamp,apr\n2024-01-01,0.05\n2024-01-02,lots\n')], /^error: .*bad\.csv:3: apr: must be a finite fraction > -1 .*"lots"$/],
     [['--staking-series', file('late.csv', 'timestamp,apr\n2024-02-01,0.05\n')], /^error: .*late\.csv: timestamp: the staking APR series starts at 2024-02-01T00:00:00.000Z, after the run starts at 2024-01-01T00:00:00.000Z/],
     [['--from', '2024-01-05', '--to', '2024-01-02'], /^error: --to: must be after --from \(2024-01-05\); was 2024-01-02$/],
-    [['--from', 'someday'], /^error: --from: must be a time \(ISO-8601 such as 2021-06-01, or unix s\/ms\); was "someday"$/],
+    [['--from', 'someday'], /^error: --from: must be an ISO-8601 date or time \(2022-01-01, 2022-01-01T12:00:00Z\) or unix seconds; was "someday"$/],
+    [['--to', '2023-12-31'], /^error: --to: the window keeps 0 row\(s\) of the series \(2024-01-01T00:00:00.000Z … 2024-01-11T03:00:00.000Z\); it needs at least 2$/],
+    [['--lst-entry', 'market'], /^error: --lst-entry: applies to a liquid staking token; give --lst-series FILE/],
+    [['--paths-volatility', '0.5'], /^error: --paths-volatility: applies to the what-if paths; give --paths N/],
+    [['--paths', '2', '--paths-method', 'bootstrap', '--paths-drift', '0.1'], /^error: --paths-drift: applies to --paths-method gbm/],
+    [['--paths', '2', '--block-steps', '5'], /^error: --block-steps: applies to --paths-method bootstrap$/],
     [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
   ])('error: %j is one clear line, exit 1, no summary.json', (args, pattern) => {
-    const out = join(tmp, 'err');
+    const out = join(tmp, `err-${errCase++}`);
     const r = ammsim('compare', '--prices', pricesCsv, ...args, '--out', out);
     expect(r.status).toBe(1);
     const lines = errorLines(r.stderr);

@@ -2,13 +2,12 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../reports/timeseriesFile.ts';
-import { loadAprSeries, loadLstPriceSeries, parseTimestampMs } from '../../data/loaders/stakingSeries.ts';
+import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
 import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
-import { windowSeries } from '../../data/loaders/window.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
@@ -34,8 +33,6 @@ export const COMPARE_FLAGS = {
   'paths-method': { type: 'string', group: 'What-if:', choices: SCENARIO_METHODS, describe: "gbm: geometric Brownian motion on the run's clock; bootstrap: blocks of the real series' returns", defaultDescription: c.pathsMethod },
   'paths-volatility': { type: 'number', group: 'What-if:', describe: 'GBM annual volatility (0.8 = 80 %)', defaultDescription: "the series' realised volatility" },
   'paths-drift': { type: 'number', group: 'What-if:', describe: 'GBM annual drift of the price', defaultDescription: String(c.pathsDrift) },
-  from: { type: 'string', group: 'Data:', describe: 'keep the price series from this time (ISO-8601 or unix s/ms, UTC), inclusive' },
-  to: { type: 'string', group: 'Data:', describe: 'keep the price series up to this time, inclusive' },
   'block-steps': { type: 'number', group: 'What-if:', describe: 'bootstrap block length in steps', defaultDescription: String(c.blockSteps) },
 } as const;
 
@@ -66,7 +63,7 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
 
   // yargs gives every dashed flag also in camelCase, which is the config key.
   const flags: Record<string, unknown> = {};
-  for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && k !== 'from' && k !== 'to' && argv[k] !== undefined) flags[k] = argv[k];
+  for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && argv[k] !== undefined) flags[k] = argv[k];
   flags.strategy = strategies[0];
   flags.width = (argv.width ?? file.width) === undefined ? undefined : widths[0];
   const params = parseParams(argv.param as string[] | undefined);
@@ -122,9 +119,8 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const r = resolveCompareArgv(argv);
     const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
     const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
-    const loaded = await loadSeries(r.backtest.prices, seriesOptions(r.backtest));
-    const at = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseTimestampMs(v));
-    const series = windowSeries(loaded, at(r.options.from), at(r.options.to));
+    // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check
+    const series = await loadSeries(r.backtest.prices, seriesOptions(r.backtest));
     const bar = progressBar('compare', process.stderr, 'runs');
     let result: CompareResult;
     try {
