@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { curveRatios, fullRangeIl, positionAmountsPerLiquidity, positionIl } from './ilCurve.ts';
+import { makeSeries } from '../sim/core/series.ts';
+import { runBacktest } from '../runs/backtest.ts';
+import { resolveBacktestConfig } from '../runs/config.ts';
+import { runIlCurveChart } from './charts/ilCurveChart.ts';
+import { curveRatios, fullRangeIl, lpEntryPrice, positionAmountsPerLiquidity, positionIl } from './ilCurve.ts';
 
 describe('fullRangeIl', () => {
   // Pintail, "Uniswap: A Good Deal for Liquidity Providers?" (2019), table of IL vs price change;
@@ -97,5 +101,48 @@ describe('curveRatios', () => {
     expect(r).toContain(1.3);
     expect(r).not.toContain(9);
     for (let i = 1; i < r.length; i++) expect(r[i]!).toBeGreaterThan(r[i - 1]!);
+  });
+});
+
+describe('lpEntryPrice: the IL curve is anchored where the LP entered', () => {
+  it('behavior: the pool price after the entry, else the market price moved by the entry impact, else the market price', () => {
+    expect(lpEntryPrice(2000, 2030, 0.5)).toBe(2030);
+    expect(lpEntryPrice(2000, NaN, 0.25)).toBe(2500);
+    expect(lpEntryPrice(2000, undefined, undefined)).toBe(2000);
+    expect(lpEntryPrice(2000, 0, NaN)).toBe(2000);
+  });
+
+  // A shallow pool (background liquidity 20 × capital) so that the LP's entry swap moves the price by a visible
+  // amount: the position's tokens, hence the hold basket and the IL, are those of the range at the pool's price
+  // after the entry; the curve of the report must pass through 0 there.
+  it('behavior: on a shallow v3 pool the deposit is the range split at the pool price after the entry, and the chart anchors there', async () => {
+    const H = 3_600_000;
+    const n = 48;
+    const ts = Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * H);
+    const price = Float64Array.from({ length: n }, (_, i) => 2000 * (1 + 0.03 * Math.sin(i / 5)));
+    const series = makeSeries(ts, price, new Map(), { kind: 'test', sha256: 'test' });
+    const config = resolveBacktestConfig({ pool: 'v3', strategy: 'range', width: 0.05, capital: 10_000, poolLiquidity: 200_000 });
+    const r = await runBacktest(config, series);
+    const t = r.timeseries;
+    const impact = r.summary.entryPriceImpact!;
+    expect(Math.abs(impact)).toBeGreaterThan(1e-3);
+    const entry = lpEntryPrice(t.price[0]!, t.poolPrice[0], impact);
+    expect(entry).toBe(t.poolPrice[0]);
+    expect(Math.abs(entry / (price[0]! * (1 + impact)) - 1)).toBeLessThan(1e-12);
+    // The deposit's split (base value share) is the whitepaper amounts' at the entry price, not at the market price.
+    const range = { lower: t.rangeLower[0]!, upper: t.rangeUpper[0]! };
+    const share = (p: number): number => {
+      const a = positionAmountsPerLiquidity(p, range);
+      return (a.base * p) / (a.base * p + a.quote);
+    };
+    const deposit = (t.lpBase[0]! * entry) / (t.lpBase[0]! * entry + t.lpQuote[0]!);
+    expect(Math.abs(deposit - share(entry))).toBeLessThan(1e-4);
+    expect(Math.abs(deposit - share(price[0]!))).toBeGreaterThan(10 * Math.abs(deposit - share(entry)));
+    // The chart's theoretical curve is positionIl anchored at the entry price and is 0 at r = 1.
+    const spec = runIlCurveChart([{ label: 'r', result: r }]) as unknown as { subtitle?: unknown; layer: Array<{ data: { values: Array<{ r: number; il: number; series: string }> } }> };
+    const curve = spec.layer[0]!.data.values;
+    expect(curve.find((row) => row.r === 1)!.il).toBe(0);
+    for (const row of curve) expect(row.il).toBeCloseTo(positionIl(row.r, entry, range), 6);
+    expect(JSON.stringify(spec)).toContain(`P0 = ${Number(entry.toPrecision(6))}`);
   });
 });

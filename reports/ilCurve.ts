@@ -68,6 +68,19 @@ export function positionIl(ratio: number, entryPrice: number, range?: PriceRange
 }
 
 /**
+ * The price a run's LP actually entered at, the anchor (ratio 1) of its IL curve: the pool's price after the entry
+ * (the timeseries' `poolPrice` at step 0, where no trader has acted yet), else the first market price moved by the
+ * summary's `entryPriceImpact`, else the first market price (output of an older version). The position's tokens
+ * are those of its range at this price, so the hold basket and the IL are measured from it, not from the market
+ * price: with a shallow pool the entry swap moves the price and the two differ.
+ */
+export function lpEntryPrice(marketPrice0: number, poolPrice0?: number, entryPriceImpact?: number): number {
+  if (poolPrice0 !== undefined && Number.isFinite(poolPrice0) && poolPrice0 > 0) return poolPrice0;
+  if (entryPriceImpact !== undefined && Number.isFinite(entryPriceImpact) && entryPriceImpact > -1) return marketPrice0 * (1 + entryPriceImpact);
+  return marketPrice0;
+}
+
+/**
  * The price ratios at which a curve is sampled: `count` points spaced evenly in log(ratio) over
  * [minRatio, maxRatio], plus 1 and any `extra` ratios (range edges) inside that span, sorted, de-duplicated.
  */

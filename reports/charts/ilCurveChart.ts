@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { chartNumber, minMaxIndices } from '../downsample.ts';
-import { curveRatios, positionIl, type PriceRange } from '../ilCurve.ts';
+import { curveRatios, lpEntryPrice, positionIl, type PriceRange } from '../ilCurve.ts';
 import type { ChartOptions, ReportRun } from '../model.ts';
 import { maxPointsOf, pushUnique, specFrame, type ChartRow } from './common.ts';
 
@@ -8,7 +8,7 @@ import { maxPointsOf, pushUnique, specFrame, type ChartRow } from './common.ts';
 export interface IlCurveInput {
   /** Line name prefix; '' for a single position. */
   readonly label: string;
-  /** Price at which the position was opened (ratio 1). */
+  /** Price at which the position was opened (ratio 1): the pool's price after the entry (see lpEntryPrice). */
   readonly entryPrice: number;
   /** Undefined for full range. */
   readonly range?: PriceRange;
@@ -74,7 +74,7 @@ export function ilCurveChart(curves: readonly IlCurveInput[], opts: ChartOptions
     }
   }
   const subtitle = [
-    `IL = V_LP / V_hold − 1 at price ratio r = P / P0 (no fees). ${curves.map((c) => `${c.label === '' ? '' : `${c.label}: `}P0 = ${fmt(c.entryPrice)}, ${describeRange(c)}`).join('; ')}.`,
+    `IL = V_LP / V_hold − 1 at price ratio r = P / P0 (no fees), P0 = the price the LP entered at (the pool's after its entry). ${curves.map((c) => `${c.label === '' ? '' : `${c.label}: `}P0 = ${fmt(c.entryPrice)}, ${describeRange(c)}`).join('; ')}.`,
   ];
   if (pathRows.length > 0) subtitle.push('Points: realised (price/P0, IL) of the run; after a rebalance the realised IL follows a new curve.');
   const x = {
@@ -101,8 +101,9 @@ export function ilCurveChart(curves: readonly IlCurveInput[], opts: ChartOptions
 }
 
 /**
- * The IL curve of each run's initial position: P0 = the first market price, the range from the first row's
- * rangeLower/rangeUpper (NaN = full range), with the run's realised (price, impermanentLoss) path.
+ * The IL curve of each run's initial position: P0 = the price the LP entered at ({@link lpEntryPrice}: the pool's
+ * price after the entry, not the first market price), the range from the first row's rangeLower/rangeUpper (NaN =
+ * full range), with the run's realised (price, impermanentLoss) path.
  */
 export function runIlCurveChart(runs: readonly ReportRun[], opts: ChartOptions = {}): TopLevelSpec {
   const curves: IlCurveInput[] = [];
@@ -114,7 +115,7 @@ export function runIlCurveChart(runs: readonly ReportRun[], opts: ChartOptions =
     const hasRange = Number.isFinite(lower) && Number.isFinite(upper) && lower > 0 && upper > lower;
     curves.push({
       label: runs.length > 1 ? run.label : '',
-      entryPrice: ts.price[0]!,
+      entryPrice: lpEntryPrice(ts.price[0]!, ts.poolPrice?.[0], run.result.summary.entryPriceImpact),
       ...(hasRange ? { range: { lower, upper } } : {}),
       realised: { price: ts.price, il: ts.impermanentLoss },
     });
