@@ -60,7 +60,7 @@ describe('runCompare on a synthetic series', () => {
     const c = cfg({ options: { stakingApr: 0.05 } });
     const r = await runCompare(c, series);
     const s = r.summary as Record<string, unknown>;
-    expect(s.alternatives).toEqual(['lp', 'hold', 'staking']);
+    expect(s.alternatives).toEqual(['lp', 'hold', 'staking', 'hold-staked']);
     const direct = await runBacktest({ ...c.backtest, strategy: 'full-range' }, series);
     const lp = s.lp as Entry;
     expect(lp.finalValue).toBe(direct.summary.finalValue);
@@ -71,6 +71,31 @@ describe('runCompare on a synthetic series', () => {
     expect(diff.lp!.minusStaking).toBe(lp.finalValue - st.finalValue);
     expect(diff.staking!.minusHold).toBe(st.finalValue - (s.hold as Entry).finalValue);
     expect(s.whatIf).toBeNull();
+  });
+
+  // Hand computation: C = 10,000, half kept as quote; the other half buys 5,000/P0 base, staked 30 whole days at
+  // 5 % a year compounded daily with 10 % commission: each day's credit is (1 − 0.1)·0.05/365 of the stake.
+  it('behavior: hold-staked = C/2 + (C/2 / P0)·(1 + 0.9·0.05/365)^30·P_T, with the staking settings of staking', async () => {
+    const c = cfg({ options: { stakingApr: 0.05, commission: 0.1, compounding: 'daily' } });
+    const r = await runCompare(c, series);
+    const s = r.summary as Record<string, unknown>;
+    const p0 = series.price[0]!;
+    const pT = series.price[series.length - 1]!;
+    const expected = 5000 + (5000 / p0) * (1 + (0.9 * 0.05) / 365) ** 30 * pT;
+    const hs = s['hold-staked'] as Entry & { kind: string; quoteHeld: number; baseInitial: number; netPnl: number };
+    expect(hs.kind).toBe('hold-staked');
+    expect(rel(hs.finalValue, expected)).toBeLessThan(1e-12);
+    expect(hs.quoteHeld).toBe(5000);
+    expect(rel(hs.baseInitial, 5000 / p0)).toBeLessThan(1e-15);
+    expect(hs.netPnl).toBe(hs.finalValue - 10_000);
+    // it lies halfway between holding quote and staking everything, at every step
+    for (const i of [0, 100, series.length - 1]) expect(rel(r.holdStaked.value[i]!, 5000 + r.staking.value[i]! / 2)).toBeLessThan(1e-12);
+    const diff = s.differences as Record<string, Record<string, number>>;
+    expect(diff.lp!.minusHoldStaked).toBe((s.lp as Entry).finalValue - hs.finalValue);
+    expect(diff['hold-staked']!.minusStaking).toBe(hs.finalValue - (s.staking as Entry).finalValue);
+    // a different staking setting moves it: the same model as staking, not a fixed one
+    const none = await runCompare(cfg({ options: { stakingApr: 0.05, commission: 0, compounding: 'daily' } }), series);
+    expect(rel((none.summary['hold-staked'] as Entry).finalValue, 5000 + (5000 / p0) * (1 + 0.05 / 365) ** 30 * pT)).toBeLessThan(1e-12);
   });
 
   for (const compounding of ['none', 'daily', 'continuous'] as const) {
@@ -86,7 +111,7 @@ describe('runCompare on a synthetic series', () => {
   it('behavior: several LP alternatives, each its own line equal to its own backtest', async () => {
     const c = cfg({ strategies: ['full-range', 'hold'] });
     const r = await runCompare(c, series);
-    expect(r.summary.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking']);
+    expect(r.summary.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking', 'hold-staked']);
     const direct = await runBacktest({ ...c.backtest, strategy: 'hold' }, series);
     expect((r.summary['lp:hold'] as Entry).finalValue).toBe(direct.summary.finalValue);
     expect((r.summary['lp:full-range'] as Entry).finalValue).not.toBe(direct.summary.finalValue);
@@ -95,7 +120,7 @@ describe('runCompare on a synthetic series', () => {
   it('behavior: --width list on v3: one LP line per width, each equal to its own backtest', async () => {
     const c = cfg({ strategies: ['range'], widths: [0.05, 0.2], backtest: { pool: 'v3' } });
     const r = await runCompare(c, series);
-    expect(r.summary.alternatives).toEqual(['lp:width=0.05', 'lp:width=0.2', 'hold', 'staking']);
+    expect(r.summary.alternatives).toEqual(['lp:width=0.05', 'lp:width=0.2', 'hold', 'staking', 'hold-staked']);
     for (const w of [0.05, 0.2]) {
       const direct = await runBacktest({ ...c.backtest, strategy: 'range', width: w }, series);
       expect((r.summary[`lp:width=${w}`] as Entry).finalValue).toBe(direct.summary.finalValue);

@@ -20,6 +20,10 @@ import { realizedVolatility, scenarioPath, type ScenarioParams } from './scenari
  * - `hold`: the tokens the first LP alternative deposited, held (its `holdValue` line; each LP entry also carries
  *   its own `holdValue` and `vsHold`).
  * - `staking`: all capital converted into base at P0 and staked (strategies/staking/staking.ts).
+ * - `hold-staked`: the beta-matched benchmark, always included: half the capital held as quote, the other half
+ *   converted into base at P0 and staked with the same staking settings (APR or series, compounding, commission,
+ *   unbonding, LST). A full-range LP starts 50/50 too, so this is holding the LP's exposure with the base earning
+ *   the staking yield — what an LP position has to beat when the base can be staked instead.
  * Differences are LP − staking, LP − hold and staking − hold (quote units, final values). Breakeven, per LP
  * alternative: the fixed staking APR at which staking ends level with the LP (same compounding, commission,
  * unbonding and LST), and the fee APR / volume multiple the LP needed to end level with staking (first-order, see
@@ -69,8 +73,28 @@ export interface CompareResult {
   readonly alternatives: readonly LpAlternative[];
   readonly runs: readonly BacktestResult[];
   readonly staking: StakingResult;
+  /** The `hold-staked` benchmark: half the capital in quote, half staked as base (value per step, quote units). */
+  readonly holdStaked: HoldStakedResult;
   /** LP − staking final value per path, per LP alternative id (empty without a what-if sweep). */
   readonly whatIf: ReadonlyMap<string, Float64Array>;
+}
+
+/** The `hold-staked` benchmark of a comparison. */
+export interface HoldStakedResult {
+  /** Value per step, quote units: C/2 + the staked half's value. */
+  readonly value: Float64Array;
+  /** The staked half alone (simulateStaking with capital C/2 and the comparison's staking settings). */
+  readonly staked: StakingResult;
+  readonly quoteHeld: number;
+}
+
+/** Half the capital held as quote, half staked as base with `params` (its `capital` is the whole capital). */
+export function simulateHoldStaked(params: StakingParams, timestampMs: Float64Array, price: Float64Array): HoldStakedResult {
+  const quoteHeld = params.capital / 2;
+  const staked = simulateStaking({ ...params, capital: params.capital - quoteHeld }, timestampMs, price);
+  const value = new Float64Array(staked.value.length);
+  for (let i = 0; i < value.length; i++) value[i] = quoteHeld + staked.value[i]!;
+  return { value, staked, quoteHeld };
 }
 
 /** Linear-interpolation quantile (numpy's default) of an ascending array, p in [0, 1]. */
@@ -191,6 +215,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
     tick();
   }
   const staking = simulateStaking(stakingParams, series.timestampMs, series.price);
+  const holdStaked = simulateHoldStaked(stakingParams, series.timestampMs, series.price);
 
   const capital = config.backtest.capital;
   const last = series.length - 1;
@@ -200,7 +225,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   const holdFinal = holdLine[last]!;
 
   const summary: Record<string, unknown> = {};
-  summary.alternatives = [...alts.map((a) => a.id), 'hold', 'staking'];
+  summary.alternatives = [...alts.map((a) => a.id), 'hold', 'staking', 'hold-staked'];
   alts.forEach((alt, i) => {
     summary[alt.id] = lpEntry(alt, runs[i]!);
   });
@@ -230,12 +255,29 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
     accrualEnd: iso(staking.accrualEndMs),
     creditedDays: staking.creditedDays,
   };
+  const hsFinal = holdStaked.value[last]!;
+  const hs = holdStaked.staked;
+  summary['hold-staked'] = {
+    kind: 'hold-staked',
+    basis: 'half the capital held as quote, half converted into base at the first price and staked (the staking settings of staking)',
+    initialValue: capital,
+    finalValue: hsFinal,
+    netPnl: hsFinal - capital,
+    apr: simpleApr(hsFinal - capital, capital, years),
+    maxDrawdown: maxDrawdown(holdStaked.value),
+    quoteHeld: holdStaked.quoteHeld,
+    baseInitial: hs.baseInitial,
+    finalBase: hs.finalBase,
+    rewardsBase: hs.rewardsBase,
+    commissionBase: hs.commissionBase,
+    rewardsValue: hs.rewardsValue,
+  };
 
   const differences: Record<string, unknown> = {};
   const breakeven: Record<string, unknown> = {};
   alts.forEach((alt, i) => {
     const s = runs[i]!.summary;
-    differences[alt.id] = { minusStaking: s.finalValue - staking.finalValue, minusHold: s.finalValue - holdFinal };
+    differences[alt.id] = { minusStaking: s.finalValue - staking.finalValue, minusHold: s.finalValue - holdFinal, minusHoldStaked: s.finalValue - hsFinal };
     const apr = breakevenStakingApr({
       lpFinalValue: s.finalValue,
       baseInitial: staking.baseInitial,
@@ -255,6 +297,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
     };
   });
   differences.staking = { minusHold: staking.finalValue - holdFinal };
+  differences['hold-staked'] = { minusStaking: hsFinal - staking.finalValue, minusHold: hsFinal - holdFinal };
   summary.differences = differences;
   summary.breakeven = breakeven;
 
@@ -314,5 +357,5 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   };
   summary.data = series.provenance;
   summary.notes = [...staking.notes];
-  return { summary, alternatives: alts, runs, staking, whatIf };
+  return { summary, alternatives: alts, runs, staking, holdStaked, whatIf };
 }

@@ -38,11 +38,11 @@ describe('ammsim compare', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/staking beats this LP at any (fixed )?staking APR|no breakeven staking APR/);
     const s = read(out);
-    expect(s.alternatives).toEqual(['lp', 'hold', 'staking']);
+    expect(s.alternatives).toEqual(['lp', 'hold', 'staking', 'hold-staked']);
     const st = s.staking as Record<string, number>;
     const expected = (5000 / prices[0]!) * (1 + 0.05 / 365) ** 10 * prices[N - 1]!;
     expect(Math.abs(st.finalValue! / expected - 1)).toBeLessThan(1e-9);
-    for (const id of ['lp', 'hold', 'staking']) for (const k of ['finalValue', 'apr', 'maxDrawdown']) expect(typeof (s[id] as Record<string, number>)[k]).toBe('number');
+    for (const id of ['lp', 'hold', 'staking', 'hold-staked']) for (const k of ['finalValue', 'apr', 'maxDrawdown']) expect(typeof (s[id] as Record<string, number>)[k]).toBe('number');
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<h2 id="staking">Staking vs LP</h2>');
     expect(html).not.toMatch(/<script[^>]+src=/); // self-contained
@@ -65,13 +65,13 @@ describe('ammsim compare', () => {
     const r = ammsim('compare', '--prices', pricesCsv, '--strategy', 'full-range,hold', '--staking-series', series, '--config', cfg, '--csv', '--from', '2024-01-02', '--out', out);
     expect(errorLines(r.stderr)).toEqual([]);
     const s = read(out);
-    expect(s.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking']);
+    expect(s.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking', 'hold-staked']);
     expect((s.config as Record<string, unknown>).capital).toBe(1000);
     const w = s.whatIf as { paths: number; lpMinusStaking: Record<string, Record<string, number>> };
     expect(w.paths).toBe(3);
     expect(Object.keys(w.lpMinusStaking)).toEqual(['lp:full-range', 'lp:hold']);
     const csv = readFileSync(join(out, 'values.csv'), 'utf8').split('\n');
-    expect(csv[0]).toBe('timestamp,price,lp:full-range,lp:hold,hold,staking');
+    expect(csv[0]).toBe('timestamp,price,lp:full-range,lp:hold,hold,staking,hold-staked');
     expect(csv.length).toBe(N - 24 + 2); // --from drops the first day; + header + final newline
     expect(csv[1]!.startsWith('2024-01-02T00:00:00.000Z,')).toBe(true);
   });

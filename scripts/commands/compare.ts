@@ -85,15 +85,15 @@ function quote(x: unknown): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '—';
 }
 
-/** values.csv: timestamp (ISO UTC), price, one value column per alternative. */
+/** values.csv: timestamp (ISO UTC), price, one value column per alternative (each LP, hold, staking, hold-staked). */
 export function compareValuesCsv(r: CompareResult): string {
   const ts = r.runs[0]!.timeseries;
-  const head = ['timestamp', 'price', ...r.alternatives.map((a) => a.id), 'hold', 'staking'];
+  const head = ['timestamp', 'price', ...r.alternatives.map((a) => a.id), 'hold', 'staking', 'hold-staked'];
   const lines = [head.join(',')];
   for (let i = 0; i < ts.timestamp.length; i++) {
     const cells = [new Date(ts.timestamp[i]!).toISOString(), formatCsvNumber(ts.price[i]!)];
     for (const run of r.runs) cells.push(formatCsvNumber(run.timeseries.lpValue[i]!));
-    cells.push(formatCsvNumber(ts.holdValue[i]!), formatCsvNumber(r.staking.value[i]!));
+    cells.push(formatCsvNumber(ts.holdValue[i]!), formatCsvNumber(r.staking.value[i]!), formatCsvNumber(r.holdStaked.value[i]!));
     lines.push(cells.join(','));
   }
   return lines.join('\n') + '\n';
@@ -137,7 +137,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
       process.stdout.write(json);
       return;
     }
-    const ids = [...result.alternatives.map((a) => a.id), 'hold', 'staking'];
+    const ids = (result.summary.alternatives as string[]).slice();
     const entries = ids.map((id) => ({ name: id, metrics: result.summary[id] as Record<string, unknown> }));
     const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
     const lines = compareBreakevenLines(result);
