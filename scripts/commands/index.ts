@@ -21,5 +21,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'validate', describe: 'check simulated fees of real positions against the chain: replay a pool-events CSV in log order with their own mint and burn', load: async () => (await import('./validate.ts')).validateCommand },
   { name: 'report', describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders', load: async () => (await import('./report.ts')).reportCommand },
   { name: 'il', describe: 'impermanent loss of a position vs price ratio (full range or a price range), as a table or chart', load: async () => (await import('./il.ts')).ilCommand },
+  { name: 'apy', describe: 'convert APR ↔ APY for a harvest frequency, a performance fee and gas per harvest; the best harvest interval for a capital', load: async () => (await import('./apy.ts')).apyCommand },
   { name: 'data', describe: 'fetch market data (Binance candles, Uniswap pool events) into Arrow/CSV files', load: async () => (await import('./data.ts')).dataCommand },
 ];

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { runApy } from '../../runs/apy.ts';
+import { apyCommand, formatApy, formatInterval, parseApyArgs, type ApyArgs } from './apy.ts';
+
+const run = (a: ApyArgs) => runApy(parseApyArgs(a));
+const text = (a: ApyArgs) => formatApy(run(a));
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+describe('ammsim apy', () => {
+  it('behavior: --apr alone prints the standard table, each APY (1 + r/n)^n − 1 and the continuous e^r − 1', () => {
+    const t = text({ apr: '0.3' });
+    expect(t).toContain('365-day year');
+    for (const [name, n] of [['monthly', 12], ['daily', 365], ['hourly', 8760]] as const) {
+      expect(t).toMatch(new RegExp(`^${name} .* ${pct(Math.pow(1 + 0.3 / n, n) - 1)}$`, 'm'));
+    }
+    expect(t).toMatch(new RegExp(`^weekly +7 d +52\\.14 +${pct(Math.pow(1 + 0.3 / (365 / 7), 365 / 7) - 1)}$`, 'm'));
+    expect(t).toMatch(new RegExp(`^continuous .*∞ +${pct(Math.exp(0.3) - 1)}$`, 'm'));
+    expect(t).toMatch(/^never +— +0 +30\.00 %$/m);
+    expect(t).not.toContain('net APY');
+  });
+
+  it('behavior: 30% and 0.3 are the same; --every 1d is --compounds 365', () => {
+    expect(run({ apr: '30%', every: '1d' })).toEqual({ ...run({ apr: '0.3', compounds: '365' }) });
+  });
+
+  it('behavior: fee and gas give a net column equal to the harvest-by-harvest vault', () => {
+    const r = run({ apr: '0.3', compounds: '52', performanceFee: '0.1', gas: '5', capital: '10000' });
+    let v = 10_000;
+    for (let k = 0; k < 52; k++) v = v * (1 + (0.9 * 0.3) / 52) - 5;
+    expect(r.rows).toHaveLength(1);
+    expect(r.rows[0]!.apy).toBeCloseTo(v / 10_000 - 1, 12);
+    expect(r.rows[0]!.apyBeforeCosts).toBeCloseTo(Math.pow(1 + 0.3 / 52, 52) - 1, 12);
+    expect(formatApy(r)).toMatch(/APY before costs +net APY/);
+  });
+
+  it('behavior: --apy inverts: each row needs the APR that compounds back to the APY given', () => {
+    const r = run({ apy: '0.35', gas: '5', capital: '10000' });
+    for (const row of r.rows) expect(row.apy).toBe(0.35);
+    const daily = r.rows.find((x) => x.name === 'daily')!;
+    let v = 10_000;
+    for (let k = 0; k < 365; k++) v = v * (1 + daily.apr / 365) - 5;
+    expect(v / 10_000 - 1).toBeCloseTo(0.35, 12);
+    expect(r.rows.map((x) => x.name)).not.toContain('continuous'); // infinitely many harvests cost ∞ gas
+    expect(formatApy(r)).toContain('APR needed');
+  });
+
+  it('behavior: --optimal finds the best interval (brute force over whole harvests agrees)', () => {
+    const r = run({ apr: '0.3', gas: '5', capital: '10000', optimal: true });
+    const net = (n: number) => {
+      let v = 10_000;
+      for (let k = 0; k < n; k++) v = v * (1 + 0.3 / n) - 5;
+      return v / 10_000 - 1;
+    };
+    let best = 1;
+    for (let n = 2; n <= 400; n++) if (net(n) > net(best)) best = n;
+    expect(r.optimal!.whole.compoundsPerYear).toBe(best);
+    expect(formatApy(r)).toMatch(new RegExp(`best whole number a year: ${best} \\(every ${formatInterval(365 / best).replace('.', '\\.')}\\) → ${pct(net(best))}`));
+  });
+
+  it('behavior: --json is the result object', async () => {
+    const writes: string[] = [];
+    const orig = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string) => (writes.push(s), true)) as typeof process.stdout.write;
+    try {
+      await (apyCommand.handler as (a: Record<string, unknown>) => Promise<void> | void)({ apr: '0.1', compounds: '12', json: true });
+    } finally {
+      process.stdout.write = orig;
+    }
+    const j = JSON.parse(writes.join(''));
+    expect(j.yearDays).toBe(365);
+    expect(j.rows[0].apy).toBeCloseTo(Math.pow(1 + 0.1 / 12, 12) - 1, 15);
+  });
+
+  it('behavior: intervals read in the largest unit', () => {
+    expect([formatInterval(7), formatInterval(365 / 12), formatInterval(1 / 24), formatInterval(1 / 96), formatInterval(1 / 86_400)]).toEqual(['7 d', '30.42 d', '1 h', '15 min', '1 s']);
+  });
+});
+
+describe('apy flags: one-line errors, flags that cannot apply refused', () => {
+  const err = (a: ApyArgs) => () => run(a);
+  it('error: exactly one of --apr and --apy', () => {
+    expect(err({})).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --apr: give --apr X (to compound) or --apy X (to invert)]`);
+    expect(err({ apr: '0.1', apy: '0.1' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --apy: give one of --apr and --apy, not both]`);
+  });
+  it('error: --gas needs --capital and --capital needs --gas', () => {
+    expect(err({ apr: '0.1', gas: '5' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --gas: needs --capital (gas per harvest matters relative to the capital it is paid from)]`);
+    expect(err({ apr: '0.1', capital: '5' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --capital: only matters with --gas (the gas paid per harvest, in quote)]`);
+  });
+  it('error: --compounds and --every exclude each other; bad intervals and frequencies', () => {
+    expect(err({ apr: '0.1', compounds: '12', every: '1d' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --every: give one of --compounds and --every, not both]`);
+    expect(err({ apr: '0.1', every: '1 month' })).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: --every: must be an interval like 1d, 7d, 12h, 30min or 2w (units s, min, h, d, w); was "1 month"]`,
+    );
+    expect(err({ apr: '0.1', every: '400d' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --every: must be at most 365d (a year); was "400d"; use --compounds 0 for never]`);
+    expect(err({ apr: '0.1', compounds: '0.5' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --compounds: must be 0 (never) or at least 1 harvest a year; was 0.5]`);
+  });
+  it('error: --optimal needs --apr, gas and capital, and no frequency', () => {
+    expect(err({ apy: '0.1', gas: '1', capital: '10', optimal: true })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --optimal: needs --apr (the best harvest interval for a given APR)]`);
+    expect(err({ apr: '0.1', optimal: true })).toThrowErrorMatchingInlineSnapshot(
+      `[ConfigError: --optimal: needs --gas > 0 and --capital: without a cost per harvest, more often is always better]`,
+    );
+    expect(err({ apr: '0.1', gas: '1', capital: '10', every: '1d', optimal: true })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --optimal: finds the frequency itself; drop --every]`);
+  });
+  it('error: numbers and ranges', () => {
+    expect(err({ apr: 'abc' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --apr: must be a number (a fraction: 0.3, or a percentage: 30%); was "abc"]`);
+    expect(err({ apr: '-1' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --apr: must be above −1 (−100 % a year); was -1]`);
+    expect(err({ apr: '0.1', performanceFee: '1' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --performance-fee: must be a fraction in [0, 1) (0.1 = 10 % of each harvest); was 1]`);
+    expect(err({ apr: '0.1', gas: '-1', capital: '10' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --gas: must be ≥ 0 (quote per harvest); was -1]`);
+    expect(err({ apr: '0.1', gas: '1', capital: '0' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --capital: must be > 0 (quote); was 0]`);
+  });
+});
