@@ -187,12 +187,9 @@ function isoUtc(ms: number): string {
   return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
 }
 
-/** Shortest round-trip decimal (JS `String(x)`), `-0` kept, NaN as the empty field. */
-export function formatCsvNumber(x: number): string {
-  if (x !== x) return '';
-  if (x === 0 && 1 / x < 0) return '-0';
-  return String(x);
-}
+export { formatCsvNumber } from '../data/io/csvNumber.ts';
+import { formatCsvNumber } from '../data/io/csvNumber.ts';
+
 
 /**
  * The timeseries as CSV text: header = TIMESERIES_COLUMNS, `\n` line ends (one after every row),

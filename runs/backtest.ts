@@ -4,7 +4,7 @@
  * engine's output into summary.json. The CLI command is parse → {@link backtest} → atomic write.
  */
 import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
-import { loadGasModelForRun } from '../data/loaders/gasSeries.ts';
+import { loadGasModelForRun } from './gas.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';

@@ -6,5 +6,5 @@ import { execFileSync } from 'node:child_process';
  */
 export default function setup(): void {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['scripts/buildLib.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/buildLib.mjs'], { stdio: 'inherit', env: { ...process.env, AMMSIM_BUILD_LENIENT: '1' } });
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSeriesCoversRun, loadGasModelForRun, loadGasPriceSeries } from './gasSeries.ts';
+import { checkSeriesCoversRun, loadGasPriceSeries } from './gasSeries.ts';
+import { loadGasModelForRun } from '../../runs/gas.ts';
 
 function file(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ammsim-gas-'));

@@ -2,10 +2,9 @@
  * Gas-price series: a CSV with a header row, a time column (`timestamp`, `time`, `date` or `datetime`; unix s/ms
  * or ISO-8601, as for price files) and a gas-price column in gwei (`gwei`, else `gas_price_gwei`, else
  * `gasPrice`). Rows strictly increasing in time; gwei finite and > 0 (the post-London base fee never reaches 0).
- * Returned as a {@link PriceSeries} whose `price` column holds gwei, for as-of lookup by sim/engine/gas.ts.
+ * Returned as a {@link PriceSeries} whose `price` column holds gwei, for as-of lookup by the engine's gas model (sim/engine/gas.ts, composed in runs/gas.ts).
  */
 import { open } from 'node:fs/promises';
-import { seriesGas, type GasModel } from '../../sim/engine/gas.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
@@ -50,12 +49,6 @@ export interface GasConfig {
   readonly nativePriceSeries: string | undefined;
   /** Default `fill` (with a warning). */
   readonly gasBefore?: GasBefore;
-}
-
-/** The gas model for a run, with the warnings to print on stderr and put in summary.json `warnings`. */
-export interface LoadedGasModel {
-  readonly gas: GasModel;
-  readonly warnings: readonly string[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -103,37 +96,12 @@ export function checkSeriesCoversRun(
 }
 
 /**
- * The gas model a backtest config asks for: {@link seriesGas} over `gasPriceSeries` (else the constant
- * `gasPrice`) and `nativePriceSeries` (any price file {@link loadSeries} reads; else the base price).
- * Series are not checked against the run: use {@link loadGasModelForRun}, which is.
+ * The series a config's gas model is built from: `gasPriceSeries` (gwei, {@link loadGasPriceSeries}) and
+ * `nativePriceSeries` (any price file {@link loadSeries} reads), each undefined when not configured. The model itself
+ * is composed in runs/gas.ts.
  */
-export async function loadGasModel(c: GasConfig): Promise<GasModel> {
-  return (await loadGasSeries(c)).gas;
-}
-
-/**
- * {@link loadGasModel} for a run from `startMs` to `endMs` (its first and last step, after any --from/--to
- * window): each series is checked with {@link checkSeriesCoversRun} under `c.gasBefore` (default `fill`),
- * and its warnings returned for stderr and summary.json `warnings`.
- */
-export async function loadGasModelForRun(c: GasConfig, run: { readonly startMs: number; readonly endMs: number }): Promise<LoadedGasModel> {
-  const gasBefore = c.gasBefore ?? 'fill';
-  if (!GAS_BEFORE_CHOICES.includes(gasBefore)) throw new ConfigError('--gas-before', `must be ${GAS_BEFORE_CHOICES.join(' or ')}; was ${JSON.stringify(gasBefore)}`);
-  const { gas, gasPriceSeries, nativePriceSeries } = await loadGasSeries(c);
-  const warnings: string[] = [];
-  if (gasPriceSeries !== undefined) warnings.push(...checkSeriesCoversRun(gasPriceSeries, { name: 'gas-price series', unit: 'gwei' }, run, gasBefore));
-  if (nativePriceSeries !== undefined) warnings.push(...checkSeriesCoversRun(nativePriceSeries, { name: 'native-price series', unit: '' }, run, gasBefore));
-  return { gas, warnings };
-}
-
-async function loadGasSeries(c: GasConfig): Promise<{ gas: GasModel; gasPriceSeries: PriceSeries | undefined; nativePriceSeries: PriceSeries | undefined }> {
+export async function loadGasSeriesFiles(c: Pick<GasConfig, 'gasPriceSeries' | 'nativePriceSeries'>): Promise<{ gasPriceSeries: PriceSeries | undefined; nativePriceSeries: PriceSeries | undefined }> {
   const gasPriceSeries = c.gasPriceSeries === undefined ? undefined : await loadGasPriceSeries(c.gasPriceSeries);
   const nativePriceSeries = c.nativePriceSeries === undefined ? undefined : await loadSeries(c.nativePriceSeries);
-  const gas = seriesGas({
-    pool: c.pool,
-    gasPriceGwei: c.gasPrice,
-    ...(gasPriceSeries === undefined ? {} : { gasPriceSeries }),
-    ...(nativePriceSeries === undefined ? {} : { nativePriceSeries }),
-  });
-  return { gas, gasPriceSeries, nativePriceSeries };
+  return { gasPriceSeries, nativePriceSeries };
 }

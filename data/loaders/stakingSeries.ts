@@ -11,30 +11,10 @@ import { parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.
  * Times are unix milliseconds (UTC).
  */
 
-/** A staking APR series: `apr[i]` (fraction per 365-day year, e.g. 0.0443 = 4.43 %) in force from `timestampMs[i]`. */
-export interface AprSeries {
-  /** Unix ms, strictly increasing. */
-  readonly timestampMs: Float64Array;
-  /** APR as a fraction per 365-day year; finite and > −1. */
-  readonly apr: Float64Array;
-  readonly length: number;
-  /** The file as the user gave it (for error messages and summary.json). */
-  readonly file: string;
-  /** 'csv' | 'ethstore-json'. */
-  readonly kind: string;
-}
-
-/** A liquid staking token's market price in its base asset (e.g. STETH/ETH ≈ 1), as of each timestamp. */
-export interface LstPriceSeries {
-  /** Unix ms, strictly increasing. */
-  readonly timestampMs: Float64Array;
-  /** Base per one LST; finite and > 0. */
-  readonly price: Float64Array;
-  readonly length: number;
-  readonly file: string;
-  /** The `pair` filter used for a long-format file (e.g. 'STETH/ETH'), else undefined. */
-  readonly pair: string | undefined;
-}
+export type { AprSeries, LstPriceSeries } from '../../sim/core/series.ts';
+import type { AprSeries, LstPriceSeries } from '../../sim/core/series.ts';
+export { asOfIndex } from '../../sim/core/series.ts';
+import { asOfIndex } from '../../sim/core/series.ts';
 
 const TIME_COLUMNS = ['timestamp', 'time', 'date', 'datetime', 'datetime_utc', 'unix_s'] as const;
 
@@ -54,18 +34,6 @@ export function parseTimestampMs(cell: string): number | undefined {
   return Number.isNaN(iso) ? undefined : iso;
 }
 
-/** Index of the last observation at or before `tMs` (binary search), or −1 when `tMs` precedes the first. */
-export function asOfIndex(timestampMs: Float64Array, tMs: number): number {
-  let lo = 0;
-  let hi = timestampMs.length - 1;
-  if (hi < 0 || tMs < timestampMs[0]!) return -1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (timestampMs[mid]! <= tMs) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
 
 /** The APR in force at `tMs` (the last observation at or before it), or undefined before the series starts. */
 export function aprAt(series: AprSeries, tMs: number): number | undefined {

@@ -4,7 +4,7 @@
  * line ends. Used to make sample and benchmark files; loading the file gives back the same series.
  */
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { formatCsvNumber } from '../../reports/timeseriesFile.ts';
+import { formatCsvNumber } from '../io/csvNumber.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 
 /** The CSV text of {@link writeSeriesCsv}. */

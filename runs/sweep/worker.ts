@@ -4,11 +4,9 @@
  * becomes an error row naming it; the batch goes on.
  */
 import { workerData } from 'node:worker_threads';
-import { loadGasModel } from '../../data/loaders/gasSeries.ts';
 import { AmmsimError } from '../../sim/core/errors.ts';
-import type { GasModel } from '../../sim/engine/gas.ts';
 import type { Timeseries } from '../../sim/metrics/record.ts';
-import { runBacktest } from '../backtest.ts';
+import { loadRunInputs, runBacktest, type RunInputs } from '../backtest.ts';
 import { resolveBacktestConfig, type BacktestConfig } from '../config.ts';
 import { configOverrides, type Axis, type AxisValue } from './grid.ts';
 import type { JournalRow } from './journal.ts';
@@ -39,23 +37,26 @@ export function failureMessage(axes: readonly Axis[], values: readonly AxisValue
 /** Runs configurations one after another in this thread; the arrays of each run are reused by the next. */
 export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<JournalRow[]> {
   const series = seriesFromShared(data.series);
-  const gasModels = new Map<string, Promise<GasModel>>();
+  // gas series and pool events are loaded once per worker for every configuration naming the same files
+  const inputsCache = new Map<string, Promise<RunInputs>>();
   let columns: Timeseries | undefined;
   return async (task) => {
     const out: JournalRow[] = [];
     for (const { k, values } of task.items) {
       try {
         const config = resolveBacktestConfig({ ...data.base, ...configOverrides(data.axes, values, data.base.params) });
-        let gas: GasModel | undefined;
-        if (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined) {
-          const key = JSON.stringify([config.pool, config.gasPrice, config.gasPriceSeries, config.nativePriceSeries]);
-          let model = gasModels.get(key);
-          if (model === undefined) gasModels.set(key, (model = loadGasModel(config)));
-          gas = await model;
+        let inputs: RunInputs = {};
+        if (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all') {
+          const c = config as unknown as Record<string, unknown>;
+          const key = JSON.stringify(['pool', 'gasPrice', 'gasPriceSeries', 'nativePriceSeries', 'gasBefore', 'feeModel', 'feeEvents', 'prices', 'format'].map((f) => c[f] ?? null));
+          let loaded = inputsCache.get(key);
+          if (loaded === undefined) inputsCache.set(key, (loaded = loadRunInputs(config, series)));
+          inputs = await loaded;
         }
-        const result = await runBacktest(config, series, { ...(columns === undefined ? {} : { columns }), ...(gas === undefined ? {} : { gas }) });
+        const result = await runBacktest(config, series, { ...inputs, ...(columns === undefined ? {} : { columns }) });
         columns = result.timeseries;
-        out.push({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>) });
+        const warnings = (result.summary as { warnings?: unknown }).warnings;
+        out.push({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>), ...(Array.isArray(warnings) && warnings.length > 0 ? { warnings: warnings.map(String) } : {}) });
       } catch (err) {
         out.push({ k, error: failureMessage(data.axes, values, err) });
       }

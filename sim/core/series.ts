@@ -49,3 +49,43 @@ export function makeSeries(
     },
   };
 }
+
+/** A staking APR series: `apr[i]` (fraction per 365-day year, e.g. 0.0443 = 4.43 %) in force from `timestampMs[i]`. */
+export interface AprSeries {
+  /** Unix ms, strictly increasing. */
+  readonly timestampMs: Float64Array;
+  /** APR as a fraction per 365-day year; finite and > −1. */
+  readonly apr: Float64Array;
+  readonly length: number;
+  /** The file as the user gave it (for error messages and summary.json). */
+  readonly file: string;
+  /** 'csv' | 'ethstore-json'. */
+  readonly kind: string;
+}
+
+/** A liquid staking token's market price in its base asset (e.g. STETH/ETH ≈ 1), as of each timestamp. */
+export interface LstPriceSeries {
+  /** Unix ms, strictly increasing. */
+  readonly timestampMs: Float64Array;
+  /** Base per one LST; finite and > 0. */
+  readonly price: Float64Array;
+  readonly length: number;
+  readonly file: string;
+  /** The `pair` filter used for a long-format file (e.g. 'STETH/ETH'), else undefined. */
+  readonly pair: string | undefined;
+}
+
+/**
+ * The index of the last row with timestamp ≤ t (as-of lookup), or −1 when t is before the first row. Binary search.
+ */
+export function asOfIndex(timestampMs: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = timestampMs.length - 1;
+  if (hi < 0 || t < timestampMs[0]!) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (timestampMs[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

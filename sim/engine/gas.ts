@@ -42,21 +42,9 @@ export function constantGas(pool: 'v2' | 'v3', gasPriceGwei: number, units: Part
   return { cost: (action, _t, basePrice) => u[action] * perUnitNative * basePrice };
 }
 
-/**
- * As-of lookup: the index of the last row of `timestampMs` (strictly increasing) at or before `t`, or −1 when
- * `t` is before the first row. Binary search, O(log n).
- */
-export function asOfIndex(timestampMs: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = timestampMs.length - 1;
-  if (hi < 0 || t < timestampMs[0]!) return -1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (timestampMs[mid]! <= t) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+export { asOfIndex } from '../core/series.ts';
+import { asOfIndex } from '../core/series.ts';
+
 
 export interface SeriesGasParams {
   readonly pool: 'v2' | 'v3';

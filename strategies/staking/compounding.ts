@@ -1,6 +1,6 @@
 import { InputError } from '../../sim/core/errors.ts';
 import { DAYS_PER_YEAR, MS_PER_DAY, MS_PER_YEAR } from '../../sim/core/time.ts';
-import { asOfIndex, type AprSeries } from '../../data/loaders/stakingSeries.ts';
+import { asOfIndex, type AprSeries } from '../../sim/core/series.ts';
 
 /**
  * How staking rewards are credited to the staked base amount B (all conventions: a year is 365 days of 86 400 s;

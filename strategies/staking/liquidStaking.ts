@@ -1,5 +1,5 @@
 import { InputError } from '../../sim/core/errors.ts';
-import { asOfIndex, type LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
+import { asOfIndex, type LstPriceSeries } from '../../sim/core/series.ts';
 import { medianSpacingMs } from './compounding.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError, InvariantError } from '../../sim/core/errors.ts';
 import { maxDrawdown } from '../../sim/metrics/drawdown.ts';
-import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries.ts';
+import type { AprSeries, LstPriceSeries } from '../../sim/core/series.ts';
 import { COMPOUNDING_MODES, DAYS_PER_YEAR, MS_PER_DAY, MS_PER_YEAR, stakingGrowth, type AprSchedule, type Compounding } from './compounding.ts';
 import { alignLstPrice, LST_ENTRIES, type LstEntry } from './liquidStaking.ts';
 
