@@ -108,6 +108,19 @@ describe('runCompare on a synthetic series', () => {
     });
   }
 
+  it('behavior: an LP run\'s warnings reach summary.json, named by alternative; entry cost and fees at end value are in its entry', async () => {
+    // gas at 3,000 gwei on 1,000 of capital: the re-centring strategy cannot afford its mint
+    const c = cfg({ strategies: ['rebalance'], widths: [0.01], backtest: { pool: 'v3', capital: 1000, gasPrice: 3000 } });
+    const r = await runCompare(c, series);
+    const direct = await runBacktest({ ...c.backtest, strategy: 'rebalance', width: 0.01 }, series);
+    expect(direct.summary.warnings!.length).toBeGreaterThan(0);
+    expect(r.summary.warnings).toEqual(direct.summary.warnings!.map((w) => `lp: ${w}`));
+    const lp = r.summary.lp as Record<string, unknown>;
+    expect(lp.entryCost).toBe(direct.summary.entryCost);
+    expect(lp.feesValueAtEnd).toBe(direct.summary.feesValueAtEnd);
+    expect((await runCompare(cfg(), series)).summary.warnings).toEqual([]);
+  });
+
   it('behavior: several LP alternatives, each its own line equal to its own backtest', async () => {
     const c = cfg({ strategies: ['full-range', 'hold'] });
     const r = await runCompare(c, series);

@@ -179,6 +179,7 @@ function lpEntry(alt: LpAlternative, r: BacktestResult): Record<string, unknown>
     apr: s.apr,
     maxDrawdown: s.maxDrawdown,
     feesEarned: s.feesEarned,
+    ...(s.feesValueAtEnd === undefined ? {} : { feesValueAtEnd: s.feesValueAtEnd }),
     feeApr: s.feeApr,
     impermanentLoss: s.impermanentLoss,
     lvr: s.lvr,
@@ -187,6 +188,8 @@ function lpEntry(alt: LpAlternative, r: BacktestResult): Record<string, unknown>
     vsHold: s.vsHold,
     timeInRange: s.timeInRange,
     rebalances: s.rebalances,
+    ...(s.entryCost === undefined ? {} : { entryCost: s.entryCost }),
+    ...(s.entryPriceImpact === undefined ? {} : { entryPriceImpact: s.entryPriceImpact }),
   };
 }
 
@@ -357,5 +360,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   };
   summary.data = series.provenance;
   summary.notes = [...staking.notes];
+  // The LP runs' warnings (a strategy that could no longer act, a back-filled gas series…), each naming its run.
+  summary.warnings = alts.flatMap((alt, i) => (runs[i]!.summary.warnings ?? []).map((w) => `${alt.id}: ${w}`));
   return { summary, alternatives: alts, runs, staking, holdStaked, whatIf };
 }

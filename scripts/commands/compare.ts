@@ -112,7 +112,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
         json: { type: 'boolean', group: 'Output:', describe: 'print summary.json to stdout instead of the table' },
       })
       .example('$0 compare --staking-apr 0.04', 'full-range v2 LP vs hold vs 4 % staking on the synthetic series')
-      .example('$0 compare --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1d.csv --staking-series ../shared/data/staking/ethstore_mainnet_daily.json', 'real ETH vs the real ETH.STORE APR')
+      .example('$0 compare --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --gaps ffill --from 2021-01-01 --to 2022-08-28 --staking-series ../shared/data/staking/ethstore_mainnet_daily.json', 'real ETH (hourly bars: daily bars understate arbitrage fees) vs the real ETH.STORE APR; --to 2022-08-28 keeps that whole day')
       .example('$0 compare --pool v3 --strategy range --width 0.05,0.1,0.2 --paths 200', 'three ranges vs staking, plus 200 GBM what-if paths')
       .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking'),
   handler: async (argv) => {
@@ -128,6 +128,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     } finally {
       bar.done();
     }
+    for (const w of result.summary.warnings as string[]) process.stderr.write(`warning: ${w}\n`);
     const json = JSON.stringify(result.summary, null, 2) + '\n';
     const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
     if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
