@@ -5,14 +5,14 @@ import { readSweepArrow, writeSweepArrow, type SweepTable } from './sweepFile.ts
 const metrics = ['vsHold', 'feesEarned'];
 // width × fee × strategy; vsHold chosen so that the best per (width, fee) cell comes from different strategies
 const rows: SweepTable['rows'] = [
-  { values: [0.1, 0.003, 'a'], metrics: [5, 1], error: null },
-  { values: [0.1, 0.003, 'b'], metrics: [7, 2], error: null },
-  { values: [0.1, 0.01, 'a'], metrics: [-3, 3], error: null },
-  { values: [0.1, 0.01, 'b'], metrics: null, error: 'width=0.1 fee=0.01 strategy=b: boom, "quoted" <b>' },
-  { values: [0.2, 0.003, 'a'], metrics: [7, NaN], error: null },
-  { values: [0.2, 0.003, 'b'], metrics: [NaN, 5], error: null },
-  { values: [0.2, 0.01, 'a'], metrics: [Infinity, -0], error: null },
-  { values: [0.2, 0.01, 'b'], metrics: [2, 6], error: null },
+  { values: [0.1, 0.003, 'a'], metrics: [5, 1], warnings: null, error: null },
+  { values: [0.1, 0.003, 'b'], metrics: [7, 2], warnings: 'the strategy stopped at step 3 <x>; gas', error: null },
+  { values: [0.1, 0.01, 'a'], metrics: [-3, 3], warnings: null, error: null },
+  { values: [0.1, 0.01, 'b'], metrics: null, warnings: null, error: 'width=0.1 fee=0.01 strategy=b: boom, "quoted" <b>' },
+  { values: [0.2, 0.003, 'a'], metrics: [7, NaN], warnings: null, error: null },
+  { values: [0.2, 0.003, 'b'], metrics: [NaN, 5], warnings: null, error: null },
+  { values: [0.2, 0.01, 'a'], metrics: [Infinity, -0], warnings: null, error: null },
+  { values: [0.2, 0.01, 'b'], metrics: [2, 6], warnings: null, error: null },
 ];
 const table: SweepTable = { axes: ['width', 'fee', 'strategy'], metrics, rows };
 const meta = (heatmap: readonly [string, string] | null): SweepMeta => ({
@@ -21,6 +21,7 @@ const meta = (heatmap: readonly [string, string] | null): SweepMeta => ({
   metrics,
   rows: 8,
   failed: 1,
+  warned: 1,
   report: { metric: 'vsHold', heatmap, top: 4 },
   base: { pool: 'v3' },
   data: { kind: 'csv', file: 'x.csv', sha256: 'cd', rows: 10, firstTimestampMs: 0, lastTimestampMs: 3_600_000 },
@@ -36,7 +37,7 @@ describe('sweep.arrow', () => {
   });
 
   it('error: columns that do not match sweep.json', () => {
-    expect(() => readSweepArrow(writeSweepArrow(table), ['fee', 'width', 'strategy'], metrics, 'f.arrow')).toThrowError(/^f\.arrow: columns must be fee, width, strategy, vsHold, feesEarned, error \(as sweep\.json says\)/);
+    expect(() => readSweepArrow(writeSweepArrow(table), ['fee', 'width', 'strategy'], metrics, 'f.arrow')).toThrowError(/^f\.arrow: columns must be fee, width, strategy, vsHold, feesEarned, warnings, error \(as sweep\.json says\)/);
   });
 });
 
@@ -55,6 +56,8 @@ describe('sweep report', () => {
     const top = /<table id="top-table">([\s\S]*?)<\/table>/.exec(html)![1]!;
     expect([...top.matchAll(/<tr><td class="num">(\d)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)].map((m) => m.slice(1).join(' '))).toEqual(['1 0.2 0.01 a', '2 0.1 0.003 b', '3 0.2 0.003 a', '4 0.1 0.003 a']);
     expect(html).toContain('boom, &quot;quoted&quot; &lt;b&gt;');
+    expect(html).toContain('<td>0.1</td><td>0.003</td><td>b</td><td>the strategy stopped at step 3 &lt;x&gt;; gas</td>');
+    expect(html).toContain('8 configurations, 1 failed, 1 with warnings.');
     expect(renderSweepReport(meta(['width', 'fee']), table)).toBe(html);
   });
 

@@ -20,6 +20,7 @@ export interface SweepMeta {
   readonly metrics: readonly string[];
   readonly rows: number;
   readonly failed: number;
+  readonly warned?: number;
   readonly report: { readonly metric: string; readonly heatmap: readonly [string, string] | null; readonly top: number };
   readonly base: Readonly<Record<string, unknown>>;
   readonly data: Readonly<Record<string, unknown>>;
@@ -157,15 +158,17 @@ function topTable(t: SweepTable, metric: string, top: number): string {
   return `<table id="top-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-function failuresTable(t: SweepTable, max = 20): string {
-  const failed = t.rows.filter((r) => r.error !== null);
-  if (failed.length === 0) return '<p>None: every configuration ran.</p>';
-  const body = failed
+/** The first `max` configurations that failed (`column` error) or ran with warnings (`column` warnings). */
+function rowsWith(t: SweepTable, column: 'error' | 'warnings', none: string, max = 20): string {
+  const hit = t.rows.filter((r) => r[column] !== null);
+  if (hit.length === 0) return `<p>${none}</p>`;
+  const body = hit
     .slice(0, max)
-    .map((r) => `<tr>${r.values.map((v) => `<td>${escapeHtml(String(v))}</td>`).join('')}<td>${escapeHtml(r.error!)}</td></tr>`)
+    .map((r) => `<tr>${r.values.map((v) => `<td>${escapeHtml(String(v))}</td>`).join('')}<td>${escapeHtml(r[column]!)}</td></tr>`)
     .join('\n');
-  const more = failed.length > max ? `<p class="note">… and ${failed.length - max} more (the error column of sweep.csv).</p>` : '';
-  return `<table id="failures-table">\n<thead><tr>${t.axes.map((a) => `<th>${escapeHtml(a)}</th>`).join('')}<th>error</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${more}`;
+  const more = hit.length > max ? `<p class="note">… and ${hit.length - max} more (the ${column} column of sweep.csv).</p>` : '';
+  const id = column === 'error' ? 'failures-table' : 'warnings-table';
+  return `<table id="${id}">\n<thead><tr>${t.axes.map((a) => `<th>${escapeHtml(a)}</th>`).join('')}<th>${column}</th></tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>${more}`;
 }
 
 function axisSummary(meta: SweepMeta): string {
@@ -201,7 +204,7 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
   const sampled = meta.grid.samples === null ? '' : ` (a random sample of ${meta.grid.samples} from the grid, seed ${meta.grid.sampleSeed})`;
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="lead">${meta.rows.toLocaleString('en-US')} configurations${escapeHtml(sampled)}, ${meta.failed.toLocaleString('en-US')} failed. Axes: ${axisSummary(meta) || 'none'}.</p>`,
+    `<p class="lead">${meta.rows.toLocaleString('en-US')} configurations${escapeHtml(sampled)}, ${meta.failed.toLocaleString('en-US')} failed, ${(meta.warned ?? 0).toLocaleString('en-US')} with warnings. Axes: ${axisSummary(meta) || 'none'}.</p>`,
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
     charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
@@ -209,7 +212,9 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
     topTable(t, metric, top),
     '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>',
     '<h2 id="failures">Failed configurations</h2>',
-    failuresTable(t),
+    rowsWith(t, 'error', 'None: every configuration ran.'),
+    '<h2 id="warnings">Configurations with warnings</h2>',
+    rowsWith(t, 'warnings', 'None.'),
     '<h2 id="config">Base config (the axes override it)</h2>',
     `<pre class="config">${escapeHtml(sortedJson(meta.base))}</pre>`,
     '<h2 id="provenance">Data provenance</h2>',

@@ -1,7 +1,8 @@
 /**
  * sweep.arrow: the sweep table as an Arrow IPC file, one row per configuration in grid order. Columns: each
  * axis (Float64, Utf8 or Bool by its values), then each metric (Float64; null for a configuration that failed,
- * NaN where the metric itself is undefined), then `error` (Utf8, null when the configuration ran). The same
+ * NaN where the metric itself is undefined), then `warnings` (Utf8, the run's warnings joined by "; ", null when
+ * none) and `error` (Utf8, null when the configuration ran). The same
  * table always gives the same bytes.
  */
 import { Bool, Float64, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
@@ -13,7 +14,7 @@ export type SweepValue = number | string | boolean;
 export interface SweepTable {
   readonly axes: readonly string[];
   readonly metrics: readonly string[];
-  readonly rows: ReadonlyArray<{ readonly values: readonly SweepValue[]; readonly metrics: readonly number[] | null; readonly error: string | null }>;
+  readonly rows: ReadonlyArray<{ readonly values: readonly SweepValue[]; readonly metrics: readonly number[] | null; readonly warnings: string | null; readonly error: string | null }>;
 }
 
 export function writeSweepArrow(t: SweepTable): Uint8Array {
@@ -26,6 +27,7 @@ export function writeSweepArrow(t: SweepTable): Uint8Array {
   t.metrics.forEach((name, m) => {
     columns[name] = vectorFromArray(t.rows.map((r) => (r.metrics === null ? null : r.metrics[m]!)), new Float64());
   });
+  columns.warnings = vectorFromArray(t.rows.map((r) => r.warnings), new Utf8());
   columns.error = vectorFromArray(t.rows.map((r) => r.error), new Utf8());
   return tableToIPC(new Table(columns), 'file');
 }
@@ -33,16 +35,17 @@ export function writeSweepArrow(t: SweepTable): Uint8Array {
 /** Reads sweep.arrow back; `axes` and `metrics` (from sweep.json) name its columns in order. */
 export function readSweepArrow(bytes: Uint8Array, axes: readonly string[], metrics: readonly string[], file = 'sweep.arrow'): SweepTable {
   const table = tableFromIPC(bytes);
-  const want = [...axes, ...metrics, 'error'];
+  const want = [...axes, ...metrics, 'warnings', 'error'];
   const have = table.schema.fields.map((f) => f.name);
   if (JSON.stringify(have) !== JSON.stringify(want)) throw new InputError(file, undefined, undefined, `columns must be ${want.join(', ')} (as sweep.json says); are ${have.join(', ')}`);
   const cols = want.map((n) => table.getChild(n)!);
   const rows: Array<SweepTable['rows'][number]> = [];
   for (let i = 0; i < table.numRows; i++) {
     const values = axes.map((_, a) => cols[a]!.get(i) as SweepValue);
+    const warnings = cols[want.length - 2]!.get(i) as string | null;
     const error = cols[want.length - 1]!.get(i) as string | null;
     const metricValues = metrics.map((_, m) => cols[axes.length + m]!.get(i) as number | null);
-    rows.push({ values, metrics: error !== null ? null : metricValues.map((v) => (v === null ? NaN : v)), error });
+    rows.push({ values, metrics: error !== null ? null : metricValues.map((v) => (v === null ? NaN : v)), warnings, error });
   }
   return { axes, metrics, rows };
 }

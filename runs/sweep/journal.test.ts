@@ -14,7 +14,7 @@ describe('results journal', () => {
     const file = fresh();
     const w = JournalWriter.open(file, header, undefined);
     w.append([{ k: 3, metrics: [1.5, NaN] }, { k: 0, error: 'fee=0.5: --fee: bad' }]);
-    w.append([{ k: 1, metrics: [Infinity, -0] }]);
+    w.append([{ k: 1, metrics: [Infinity, -0] }, { k: 4, metrics: [1, 1], warnings: ['stopped at step 3', 'gas'] }]);
     w.close();
     const j = readJournal(file)!;
     expect(j.header).toEqual(header);
@@ -24,6 +24,8 @@ describe('results journal', () => {
     expect(Object.is(j.rows.get(1)!.metrics![1], 0)).toBe(true);
     expect(j.rows.get(1)!.metrics![0]).toBe(Infinity);
     expect(roundTrip({ k: 1, metrics: [Infinity, -0] })).toEqual(j.rows.get(1));
+    expect(j.rows.get(4)).toEqual({ k: 4, metrics: [1, 1], warnings: ['stopped at step 3', 'gas'] });
+    expect(roundTrip({ k: 4, metrics: [1, 1], warnings: [] })).toEqual({ k: 4, metrics: [1, 1] });
   });
 
   it('behavior: a torn last line (any cut point) is dropped and cut off on reopening; appending goes on', () => {

@@ -19,10 +19,11 @@ export interface JournalHeader {
   readonly metrics: readonly string[];
 }
 
-/** One finished configuration: its metrics (in header order) or the error that stopped it. */
+/** One finished configuration: its metrics (in header order) and the run's warnings, or the error that stopped it. */
 export interface JournalRow {
   readonly k: number;
   readonly metrics?: readonly number[];
+  readonly warnings?: readonly string[];
   readonly error?: string;
 }
 
@@ -50,7 +51,8 @@ export function journalLine(value: unknown): string {
 }
 
 function rowJson(r: JournalRow): unknown {
-  return r.error !== undefined ? { k: r.k, error: r.error } : { k: r.k, m: (r.metrics ?? []).map(encodeMetric) };
+  if (r.error !== undefined) return { k: r.k, error: r.error };
+  return { k: r.k, m: (r.metrics ?? []).map(encodeMetric), ...(r.warnings !== undefined && r.warnings.length > 0 ? { w: r.warnings } : {}) };
 }
 
 /**
@@ -58,7 +60,8 @@ function rowJson(r: JournalRow): unknown {
  * built from rows in this form, so a resumed or merged sweep writes the same bytes as an uninterrupted one.
  */
 export function roundTrip(r: JournalRow): JournalRow {
-  return r.error !== undefined ? { k: r.k, error: r.error } : { k: r.k, metrics: (r.metrics ?? []).map((v) => (v === 0 ? 0 : v)) };
+  if (r.error !== undefined) return { k: r.k, error: r.error };
+  return { k: r.k, metrics: (r.metrics ?? []).map((v) => (v === 0 ? 0 : v)), ...(r.warnings !== undefined && r.warnings.length > 0 ? { warnings: [...r.warnings] } : {}) };
 }
 
 export interface JournalContents {
@@ -101,7 +104,9 @@ export function readJournal(file: string): JournalContents | undefined {
         else {
           const m = value.m;
           if (!Array.isArray(m) || m.length !== header.metrics.length) throw new InputError(file, lineNo, 'm', `must hold ${header.metrics.length} metrics`);
-          rows.set(k, { k, metrics: m.map(decodeMetric) });
+          const w = value.w;
+          if (w !== undefined && !(Array.isArray(w) && w.every((x) => typeof x === 'string'))) throw new InputError(file, lineNo, 'w', 'must be a list of warnings');
+          rows.set(k, { k, metrics: m.map(decodeMetric), ...(w === undefined ? {} : { warnings: w as string[] }) });
         }
       }
     }

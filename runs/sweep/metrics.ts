@@ -4,9 +4,9 @@
  * steps and years of the shared series, seed).
  */
 export const SWEEP_METRICS = [
-  'finalValue', 'holdValue', 'vsHold', 'netPnl', 'apr', 'feesEarned', 'feeApr', 'impermanentLoss', 'lvr',
-  'gasCost', 'timeInRange', 'rebalances', 'maxDrawdown', 'volatility', 'sharpe',
-  'arbitrageTrades', 'arbitrageVolume', 'noiseTrades', 'noiseVolume',
+  'finalValue', 'holdValue', 'vsHold', 'netPnl', 'apr', 'feesEarned', 'feeApr', 'feesValueAtEnd', 'feesBase', 'feesQuote',
+  'impermanentLoss', 'lvr', 'gasCost', 'entryCost', 'entryPriceImpact', 'timeInRange', 'rebalances', 'maxDrawdown',
+  'volatility', 'sharpe', 'arbitrageTrades', 'arbitrageVolume', 'noiseTrades', 'noiseVolume',
 ] as const;
 export type SweepMetric = (typeof SWEEP_METRICS)[number];
 

@@ -1,6 +1,6 @@
 /**
  * What a finished sweep writes besides its journal: sweep.csv (one row per configuration in grid order: every
- * axis, then every metric, then the error of a failed configuration) and sweep.json (the grid, its hash, the
+ * axis, then every metric, then the run's warnings and the error of a failed configuration) and sweep.json (the grid, its hash, the
  * base config, the data's provenance, the counts and the report's settings).
  */
 import type { AxisValue, Grid } from './grid.ts';
@@ -18,16 +18,17 @@ export interface SweepReportSettings {
   readonly top: number;
 }
 
-/** A row of the table: the configuration's axis values, then its metrics or error. */
+/** A row of the table: the configuration's axis values, then its metrics and warnings (joined by "; "), or its error. */
 export interface SweepTableRow {
   readonly k: number;
   readonly values: readonly AxisValue[];
   readonly metrics: readonly number[] | null;
+  readonly warnings: string | null;
   readonly error: string | null;
 }
 
 export function tableRows(grid: Grid, rows: readonly JournalRow[]): SweepTableRow[] {
-  return rows.map((r) => ({ k: r.k, values: grid.values(r.k), metrics: r.metrics ?? null, error: r.error ?? null }));
+  return rows.map((r) => ({ k: r.k, values: grid.values(r.k), metrics: r.metrics ?? null, warnings: r.warnings !== undefined && r.warnings.length > 0 ? r.warnings.join('; ') : null, error: r.error ?? null }));
 }
 
 function csvField(s: string): string {
@@ -36,13 +37,13 @@ function csvField(s: string): string {
 
 /** sweep.csv: numbers in JS's shortest round-trip form; NaN and ±Infinity (and a failed row's metrics) empty. */
 export function sweepCsv(axisNames: readonly string[], rows: readonly SweepTableRow[]): string {
-  const lines = [[...axisNames, ...SWEEP_METRICS, 'error'].map(csvField).join(',')];
+  const lines = [[...axisNames, ...SWEEP_METRICS, 'warnings', 'error'].map(csvField).join(',')];
   for (const r of rows) {
     const metrics = SWEEP_METRICS.map((_, i) => {
       const v = r.metrics?.[i];
       return v !== undefined && Number.isFinite(v) ? String(v) : '';
     });
-    lines.push([...r.values.map((v) => csvField(String(v))), ...metrics, csvField(r.error ?? '')].join(','));
+    lines.push([...r.values.map((v) => csvField(String(v))), ...metrics, csvField(r.warnings ?? ''), csvField(r.error ?? '')].join(','));
   }
   return lines.join('\n') + '\n';
 }
@@ -62,6 +63,7 @@ export function sweepJson(identity: SweepIdentity, shard: Shard | undefined, row
         rows: rows.length,
         failed: failures.length,
         firstFailure: failures[0]?.error ?? null,
+        warned: rows.filter((r) => r.warnings !== undefined && r.warnings.length > 0).length,
         report: { metric: report.metric, heatmap: report.heatmap, top: report.top },
         base: identity.base,
         data: identity.data,

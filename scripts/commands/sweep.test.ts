@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AXIS_KINDS, DATA_KEYS } from '../../runs/sweep/grid.ts';
+import { SWEEP_METRICS } from '../../runs/sweep/metrics.ts';
 import { BACKTEST_FLAGS } from './backtestFlags.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-sweep-'));
@@ -51,14 +52,14 @@ describe('ammsim sweep', () => {
 
   it('behavior: a failing configuration gets an error row naming it, the others complete, exit 2 with a closing line; --param axes', () => {
     const out = join(tmp, 'failing');
-    const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'strategies/examples/stopLoss.ts', '--param', 'stop=0.05,0.2', '--width', '0,0.1', '--out', out);
+    const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'strategies/examples/stopLoss.ts', '--param', 'stop=0.05,0.2', '--capital', '0,5000', '--out', out);
     expect(r.status).toBe(2);
-    expect(r.stdout).toContain('2 of 4 configurations failed (their rows hold the error); first: params.stop=0.05 width=0: --width: must be > 0');
+    expect(r.stdout).toContain('2 of 4 configurations failed (their rows hold the error); first: params.stop=0.05 capital=0: --capital: must be > 0');
     const rows = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
-    expect(rows[0]!.startsWith('params.stop,width,finalValue,')).toBe(true);
-    expect(rows[0]!.endsWith(',error')).toBe(true);
-    expect(rows[1]).toBe(`0.05,0,${','.repeat(19)}params.stop=0.05 width=0: --width: must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was 0`);
-    expect(rows[2]).toMatch(/^0\.05,0\.1,\d/);
+    expect(rows[0]!.startsWith('params.stop,capital,finalValue,')).toBe(true);
+    expect(rows[0]!.endsWith(',warnings,error')).toBe(true);
+    expect(rows[1]).toBe(`0.05,0,${','.repeat(SWEEP_METRICS.length + 1)}params.stop=0.05 capital=0: --capital: must be > 0 (quote units); was 0`);
+    expect(rows[2]).toMatch(/^0\.05,5000,\d/);
     expect(rows[2]!.endsWith(',')).toBe(true); // no error
     const meta = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as Record<string, unknown>;
     expect(meta.failed).toBe(2);

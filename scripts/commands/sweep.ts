@@ -136,6 +136,8 @@ function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefin
     if (v !== undefined && !Number.isNaN(v) && (best === undefined || v > best.metrics![mi]!)) best = r;
   }
   if (best !== undefined && outcome.grid.axes.length > 0) lines.push(`best ${report.metric}: ${outcome.grid.describe(best.k)} (${report.metric} ${best.metrics![mi]!.toFixed(2)})`);
+  const warned = outcome.rows.filter((r) => r.warnings !== undefined && r.warnings.length > 0);
+  if (warned.length > 0) lines.push(`${warned.length} of ${outcome.rows.length} configurations ran with warnings (the warnings column); first: ${outcome.grid.describe(warned[0]!.k)}: ${warned[0]!.warnings![0]}`);
   if (outcome.failed > 0) {
     const first = outcome.rows.find((r) => r.error !== undefined)!;
     lines.push(`${outcome.failed} of ${outcome.rows.length} configurations failed (their rows hold the error); first: ${first.error}`);
