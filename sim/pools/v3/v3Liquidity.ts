@@ -1,3 +1,4 @@
+import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
 import { readFileSync } from 'node:fs';
 import type { PriceRange } from '../enginePool.ts';
 import { ConfigError, didYouMean, InputError } from '../../core/errors.ts';
@@ -54,17 +55,9 @@ export interface BackgroundLiquidityTarget {
   mintLiquidity(owner: string, tickLower: number, tickUpper: number, liquidity: number, fullRange?: boolean): number;
 }
 
-/**
- * The fee tier's standard tick spacing (v3-core's factory: 0.0001 → 1, 0.0005 → 10, 0.003 → 60, 0.01 → 200).
- * A fee that is not a tier (e.g. 0 in theory checks) gets the spacing of the smallest tier whose fee is ≥ it
- * (above 0.01: 200); pass `--tick-spacing` to choose another.
- */
+/** The fee tier's standard tick spacing, for a fee as a fraction (0.003 → 60); see sim/math/v3/feeTiers.ts. */
 export function defaultTickSpacing(fee: number): number {
-  const pips = Math.round(fee * 1e6);
-  if (pips <= 100) return 1;
-  if (pips <= 500) return 10;
-  if (pips <= 3000) return 60;
-  return 200;
+  return tickSpacingOfFee(Math.round(fee * 1e6));
 }
 
 /** The lowest and highest ticks on `tickSpacing` (a full-range position's ticks). */

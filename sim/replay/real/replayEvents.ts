@@ -38,6 +38,7 @@
  * pool's fee growth inside its range (exactly the contract's accounting) and valued at the logged price of
  * that swap.
  */
+import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
 import { InvariantError, PoolError } from '../../core/errors.ts';
 import { MAX_UINT256, Q128 } from '../../math/v3/fixedPoint.ts';
 import { mulDiv } from '../../math/v3/fullMath.ts';
@@ -172,10 +173,8 @@ const BACKGROUND = 'background';
 const LP = 'lp';
 const HUGE_INPUT = (1n << 255n) - 1n;
 
-export function defaultTickSpacingOfFeePips(fee: number): number {
-  const s = ({ 100: 1, 500: 10, 3000: 60, 10000: 200 } as Record<number, number>)[fee];
-  return s ?? 60;
-}
+/** The fee tier's tick spacing for a fee in pips (sim/math/v3/feeTiers.ts). */
+export const defaultTickSpacingOfFeePips = tickSpacingOfFee;
 
 /** Quantiles by nearest rank over a copy of `xs` (all zeros when empty). */
 export function quantiles(xs: readonly number[]): Quantiles {
