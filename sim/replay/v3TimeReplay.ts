@@ -1,18 +1,3 @@
-import type { V3Pool } from '../pools/v3/v3Pool.ts';
-import type { Replayer } from './types.ts';
-import {
-  describe,
-  fail,
-  intField,
-  tickField,
-  V3_EVENT_FIELDS,
-  V3Replayer,
-  type At,
-  type Event,
-  type V3EventFields,
-  type V3ReplayerOptions,
-} from './v3Replay.ts';
-
 /**
  * Replays the v3 pool **with time** (the `v3-time` vocabulary of ../shared/oracle/README.md) through the exact
  * {@link V3Pool}: every v3 event of {@link createV3Replayer}'s vocabulary plus a `time` field (the block
@@ -28,6 +13,21 @@ import {
  * `observationCardinalityNext`. Reverts and malformed events as in the v3 replayer (`OLD` for an observe
  * before the oldest observation; `TLU`/`TLM`/`TUM`/`""` for a snapshot of a bad or uninitialised range).
  */
+import type { V3Pool } from '../pools/v3/v3Pool.ts';
+import type { Replayer } from './types.ts';
+import {
+  describe,
+  fail,
+  intField,
+  tickField,
+  V3_EVENT_FIELDS,
+  V3Replayer,
+  type At,
+  type Event,
+  type V3EventFields,
+  type V3ReplayerOptions,
+} from './v3Replay.ts';
+
 const TIME_EVENT_FIELDS: V3EventFields = (() => {
   const out: Record<string, readonly string[]> = {};
   for (const [type, fields] of Object.entries(V3_EVENT_FIELDS)) out[type] = [...fields, 'time'];

@@ -456,7 +456,7 @@ export class V3Pool {
     }
     if (tick < tickUpper) {
       const time = this._time;
-      const c = observeSingle(this._observations, time, 0, tick, this._observationIndex, this._liquidity, this._observationCardinality);
+      const c = this.cumulativesNow();
       return {
         tickCumulativeInside: toInt56(c.tickCumulative - lower.tickCumulativeOutside - upper.tickCumulativeOutside),
         secondsPerLiquidityInsideX128:
@@ -554,16 +554,7 @@ export class V3Pool {
     let flippedUpper = false;
     const time = this._time;
     if (liquidityDelta !== 0n) {
-      const c = observeSingle(
-        this._observations,
-        time,
-        0,
-        tick,
-        this._observationIndex,
-        this._liquidity,
-        this._observationCardinality,
-        this.cumulativesScratch,
-      );
+      const c = this.cumulativesNow();
       const spl = c.secondsPerLiquidityCumulativeX128;
       const tc = c.tickCumulative;
       const lo = updateTick(lowerInfo, tickLower, tick, liquidityDelta, fg0, fg1, false, this.maxLiquidityPerTick, spl, tc, time);
@@ -617,6 +608,23 @@ export class V3Pool {
     this._liquidity = newLiquidity;
     this._version++;
     return { amount0, amount1 };
+  }
+
+  /**
+   * `observeSingle(time, 0)` from slot0 and the in-range liquidity: the oracle's tick and seconds-per-liquidity
+   * cumulatives now. Returns a scratch object (overwritten by the next call).
+   */
+  private cumulativesNow(): Cumulatives {
+    return observeSingle(
+      this._observations,
+      this._time,
+      0,
+      this._tick,
+      this._observationIndex,
+      this._liquidity,
+      this._observationCardinality,
+      this.cumulativesScratch,
+    );
   }
 
   /** `observations.write` at the current time from `tick`/`liquidity` (the state before the event). */
@@ -898,16 +906,7 @@ export class V3Pool {
     const time = this._time;
     if (n > 0) {
       // The oracle globals, once per swap, at the block time from the tick and liquidity the swap started with.
-      const c = observeSingle(
-        this._observations,
-        time,
-        0,
-        this._tick,
-        this._observationIndex,
-        this._liquidity,
-        this._observationCardinality,
-        this.cumulativesScratch,
-      );
+      const c = this.cumulativesNow();
       const spl = c.secondsPerLiquidityCumulativeX128;
       const tc = c.tickCumulative;
       for (let i = 0; i < n; i++) {
