@@ -19,6 +19,7 @@ import { finalValue, holdValue, initialValue, netPnl, vsHold } from './value.ts'
 export type { MetricInput, TraderActivity } from './input.ts';
 export type { MetricDefinition, MetricFormat, MetricInfo } from './metric.ts';
 export { OPTIONAL_METRICS, type OptionalMetric } from './optional.ts';
+export { computeRewardMetrics, REWARD_METRICS, type RewardMetricDefinition, type RewardMetricInput, type RewardMetricKey, type RewardTotalsInput } from './rewards.ts';
 
 /** Every numeric summary metric, in summary.json order. */
 export const SUMMARY_METRICS: readonly MetricDefinition[] = [

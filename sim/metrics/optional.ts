@@ -1,4 +1,5 @@
 import type { MetricInfo } from './metric.ts';
+import { BREAKEVEN_REWARD_PRICE_STAKING, REWARD_METRICS } from './rewards.ts';
 
 /** A summary key that only some runs carry (a fee model, rewards, the entry's cost): computed by the run itself. */
 export interface OptionalMetric extends MetricInfo {
@@ -11,5 +12,7 @@ export interface OptionalMetric extends MetricInfo {
  * from the part that knows them (fee models, the entry swap, reward contracts); this list says how they are shown.
  */
 export const OPTIONAL_METRICS: readonly OptionalMetric[] = [
-  { key: 'rewardsEarned', label: 'Rewards earned', unit: 'quote', format: 'quote', terminal: true, description: 'liquidity-mining rewards earned, valued in quote' },
+  // Liquidity mining (runs with --incentive): computed by sim/metrics/rewards.ts.
+  ...REWARD_METRICS.map(({ compute: _compute, ...info }): OptionalMetric => info),
+  BREAKEVEN_REWARD_PRICE_STAKING,
 ];
