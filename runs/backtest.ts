@@ -15,7 +15,6 @@ import { constantGas, type GasModel } from '../sim/engine/gas.ts';
 import type { LpStrategyFactory, TraderStrategy } from '../sim/engine/strategy.ts';
 import { computeSummaryMetrics } from '../sim/metrics/index.ts';
 import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
-import { simpleApr } from '../sim/metrics/returns.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
 import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
 import { resolveParams } from '../strategies/define.ts';
@@ -24,7 +23,8 @@ import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../strategies/trader/noise.ts';
 import { configForOutput, resolveBacktestConfig, type BacktestConfig } from './config.ts';
 import { createEnginePool } from './createPool.ts';
-import { computeFeeModels, runReplayModel, type FeeModelsSummary } from './feeModels/feeModels.ts';
+import { computeFeeModels } from './feeModels/feeModels.ts';
+import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
 import type { PoolTokens } from './feeModels/position.ts';
 import { volumeFeeSource } from './feeModels/volumeFees.ts';
 
@@ -70,9 +70,10 @@ export function seriesOptions(c: BacktestConfig): LoadSeriesOptions {
   };
 }
 
-/** The configured series. */
-export function loadConfiguredSeries(c: BacktestConfig): Promise<PriceSeries> {
-  return loadSeries(c.prices, seriesOptions(c));
+/** The configured series (with `--fee-model replay` on a pool-events file: one step per event row, in log order). */
+export async function loadConfiguredSeries(c: BacktestConfig): Promise<PriceSeries> {
+  const s = await loadSeries(c.prices, seriesOptions(c));
+  return c.feeModel === 'replay' ? replayStepSeries(c, s) : s;
 }
 
 /** The events file of the replay model: --fee-events, else --prices when it is a pool-events CSV. */
@@ -123,10 +124,11 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     : options;
   const feePips = Math.round(config.fee * 1e6);
   const tickSpacing = config.tickSpacing ?? defaultTickSpacingOfFeePips(feePips);
-  const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : undefined;
   if (config.feeModel === 'replay' && inputs.poolEvents === undefined) {
     throw new ConfigError('--fee-events', 'the replay fee model needs the pool-events CSV (--fee-events FILE, or --prices FILE.pool_events.csv)');
   }
+  const replaySource = config.feeModel === 'replay' ? replayFeeSource(inputs.poolEvents!, series, { feePips, tickSpacing, tokens: poolTokensOf(config), engineTickSpacing: tickSpacing }) : undefined;
+  const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : replaySource;
 
   const rng = new Rng(config.seed);
   const pool = createEnginePool(config, series.price[0]!);
@@ -170,38 +172,19 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     config: configForOutput(config),
     data: series.provenance,
   } as Summary;
-  if (config.feeModel === 'replay' || config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);
+  if (config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);
+  if (replaySource !== undefined) summary = { ...summary, feeModels: replaySource.report(summary.feesEarned) } as Summary;
   return { summary, timeseries: ts, events: out.events };
 }
 
 /**
- * `--fee-model replay` and `all`: the replay model runs the pool's real swap events through the exact v3 pool with
- * the backtest's first position inserted, so it prices one position held to the end (a strategy that re-centres is
- * refused: use `volume`, which prices every position per step); `all` adds the three models side by side.
+ * `--fee-model all`: the three models side by side for the backtest's first position (runs/feeModels/feeModels.ts);
+ * the run itself keeps the simulated traders' fees. (`replay` alone prices every position inside the run:
+ * runs/feeModels/replayFeeSource.ts.)
  */
 function applyPostFeeModel(config: BacktestConfig, series: PriceSeries, result: BacktestResult, events: readonly PoolEventRow[] | undefined): Summary {
-  const s = result.summary;
   const inputs = { config, result, series, tokens: poolTokensOf(config), ...(events === undefined ? {} : { events }) };
-  if (config.feeModel === 'all') return { ...s, feeModels: computeFeeModels(inputs) } as Summary;
-  if (s.rebalances > 0) throw new ConfigError('--fee-model', `replay prices one position held to the end; the strategy rebalanced ${s.rebalances} times (use --fee-model volume, which prices every position over its lifetime, or --fee-model all to compare the first position)`);
-  const m = runReplayModel(inputs);
-  const d = m.feesEarned - s.feesEarned;
-  const feeModels: FeeModelsSummary | Record<string, unknown> = {
-    selected: 'replay',
-    arbitrage: { model: 'arbitrage', feesEarned: s.feesEarned },
-    replay: m,
-    note: "summary fees/values use the replay model; timeseries keep the simulated traders' fees",
-  };
-  return {
-    ...s,
-    feesEarned: m.feesEarned,
-    finalValue: s.finalValue + d,
-    netPnl: s.netPnl + d,
-    vsHold: s.vsHold + d,
-    apr: simpleApr(s.netPnl + d, s.initialValue, s.years),
-    feeApr: simpleApr(m.feesEarned, s.initialValue, s.years),
-    feeModels,
-  } as Summary;
+  return { ...result.summary, feeModels: computeFeeModels(inputs) } as Summary;
 }
 
 /** The input of {@link backtest}: the CLI's options in camelCase (as in a `--config` file), every key optional. */

@@ -3,6 +3,7 @@ import type { EnginePool, PriceRange } from '../pools/enginePool.ts';
 import type { LpEvent } from '../metrics/record.ts';
 import type { ExternalFees, FeeTokens } from './externalFees.ts';
 import type { GasAction, GasModel } from './gas.ts';
+import type { IncentiveBook } from './incentives.ts';
 import { rangeSplitSwap, type Wallet } from './rangeSplit.ts';
 import type { LpAction } from './strategy.ts';
 
@@ -35,6 +36,8 @@ export class LpLedger {
   private readonly owed: Map<number, FeeTokens> | undefined;
   private idleMints = 0;
   private firstIdleMint = -1;
+  /** Liquidity-mining programs (set by the engine when the run has any): stakes follow mints and burns. */
+  rewards: IncentiveBook | undefined = undefined;
 
   constructor(
     private readonly pool: EnginePool,
@@ -51,6 +54,14 @@ export class LpLedger {
 
   gasCost(action: GasAction): number {
     return this.gas.cost(action, this.clock.timestampMs, this.clock.price);
+  }
+
+  /** Pays a gas cost computed elsewhere (a harvest's claim) from the wallet. */
+  chargeGas(cost: number): void {
+    if (cost > 0) {
+      this.wallet.quote -= cost;
+      this.gasPaid += cost;
+    }
   }
 
   private payGas(action: GasAction): void {
@@ -121,7 +132,8 @@ export class LpLedger {
       if (a === null || typeof a !== 'object') this.fail(`returned an action that is not an object: ${describe(a)}`);
       switch (a.kind) {
         case 'mint':
-          this.mint(a);
+          if (a.ticks !== undefined) this.mintTicks(a);
+          else this.mint(a);
           break;
         case 'burn':
           this.burn(a.positionId, a.fraction ?? 1);
@@ -151,13 +163,19 @@ export class LpLedger {
           this.swap(a.baseIn, a.amountIn);
           this.record('swap', null);
           break;
+        case 'stake':
+        case 'unstake':
+        case 'claim':
+          if (this.rewards === undefined) this.fail(`${a.kind} needs a liquidity-mining program (--incentive FILE.json)`);
+          this.rewards.applyIntent(a);
+          break;
         default:
-          this.fail(`unknown action ${describe(a)} (kinds: mint, burn, collect, useFees, swap)`);
+          this.fail(`unknown action ${describe(a)} (kinds: mint, burn, collect, useFees, swap, stake, unstake, claim)`);
       }
     }
   }
 
-  private mint(a: Extract<LpAction, { kind: 'mint' }>): void {
+  private mint(a: Extract<LpAction, { kind: 'mint'; ticks?: undefined }>): void {
     const pool = this.pool;
     const w = this.wallet;
     if (a.range !== null && (typeof a.range !== 'object' || !(a.range.lower > 0) || !(a.range.upper > a.range.lower) || !Number.isFinite(a.range.upper))) {
@@ -202,8 +220,61 @@ export class LpLedger {
     w.base -= f.base;
     w.quote -= f.quote;
     this.positionIds.push(f.positionId);
+    this.rewards?.onMint(f.positionId);
     if (this.external !== undefined) {
       this.external.open(f.positionId, f.range, f.base, f.quote, pool.price(), this.clock.step);
+      this.owed!.set(f.positionId, { base: 0, quote: 0 });
+    }
+    this.payGas('mint');
+    this.record('mint', f.range);
+    this.mintedThisStep = true;
+  }
+
+  /** A mint by integer ticks and raw liquidity (see the `mint` intent in strategy.ts). */
+  private mintTicks(a: Extract<LpAction, { kind: 'mint'; ticks: object }>): void {
+    const pool = this.pool;
+    const w = this.wallet;
+    const t = a.ticks;
+    if (t === null || typeof t !== 'object' || !Number.isInteger(t.lower) || !Number.isInteger(t.upper) || !(t.lower < t.upper)) {
+      this.fail(`mint ticks must be { lower, upper } with integers lower < upper; was ${describe(t)}`);
+    }
+    let L: bigint;
+    try {
+      L = typeof a.liquidity === 'bigint' ? a.liquidity : /^\d+$/.test(String(a.liquidity).trim()) ? BigInt(String(a.liquidity).trim()) : -1n;
+    } catch {
+      L = -1n;
+    }
+    if (!(L > 0n && L < 1n << 128n)) this.fail(`mint liquidity must be a uint128 > 0 (a decimal string or a bigint); was ${describe(typeof a.liquidity === 'bigint' ? String(a.liquidity) : a.liquidity)}`);
+    if (pool.mintTicks === undefined || pool.amountsForTicks === undefined) this.fail('a mint by ticks and liquidity needs a v3 pool (--pool v3)');
+    const raw = { tickLower: t.lower, tickUpper: t.upper, liquidity: L };
+    const e = this.external?.enginePosition?.(raw) ?? raw;
+    let need: { base: number; quote: number };
+    try {
+      need = pool.amountsForTicks(e.tickLower, e.tickUpper, e.liquidity);
+    } catch (err) {
+      this.fail(`mint ticks [${t.lower}, ${t.upper}) liquidity ${L}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (a.swapToRatio ?? true) {
+      const range = { lower: Math.pow(1.0001, e.tickLower), upper: Math.pow(1.0001, e.tickUpper) };
+      const s = rangeSplitSwap(pool, { base: Math.max(0, w.base), quote: Math.max(0, w.quote) }, range);
+      if (s !== undefined) {
+        const f = pool.swapExactIn(s.baseIn, s.amountIn);
+        w.base -= f.baseDelta;
+        w.quote -= f.quoteDelta;
+        this.payGas('swap');
+      }
+      need = pool.amountsForTicks(e.tickLower, e.tickUpper, e.liquidity);
+    }
+    const tol = (x: number): number => x * (1 + 1e-9) + 1e-12;
+    if (need.base > tol(Math.max(0, w.base)) || need.quote > tol(Math.max(0, w.quote))) {
+      this.fail(`mint of liquidity ${L} on ticks [${t.lower}, ${t.upper}) takes ${need.base} base and ${need.quote} quote; the wallet holds ${w.base} and ${w.quote} (raise --capital)`);
+    }
+    const f = pool.mintTicks('lp', e.tickLower, e.tickUpper, e.liquidity);
+    w.base -= f.base;
+    w.quote -= f.quote;
+    this.positionIds.push(f.positionId);
+    if (this.external !== undefined) {
+      this.external.open(f.positionId, f.range, f.base, f.quote, pool.price(), this.clock.step, raw);
       this.owed!.set(f.positionId, { base: 0, quote: 0 });
     }
     this.payGas('mint');
@@ -215,7 +286,9 @@ export class LpLedger {
     const idx = this.indexOf(id);
     if (!(fraction > 0 && fraction <= 1)) this.fail(`burn fraction must be in (0, 1]; was ${fraction}`);
     const view = this.pool.position(id);
+    const staked = this.rewards?.onBurn(id);
     const f = this.pool.burn(id, fraction);
+    if (staked !== undefined && fraction < 1) this.rewards!.afterPartialBurn(id, staked);
     this.wallet.base += f.base;
     this.wallet.quote += f.quote;
     if (this.owed === undefined) {

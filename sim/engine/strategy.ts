@@ -24,6 +24,20 @@ export interface StrategyContext {
   /** Gas cost, in quote, of one action of each kind at this step. */
   readonly gasCost: (action: 'mint' | 'burn' | 'collect' | 'swap') => number;
   readonly rng: Rng;
+  /** Liquidity-mining rewards (`--incentive`): all zero in a run without programs. */
+  readonly rewards: RewardsView;
+}
+
+/** The LP's liquidity-mining rewards as a strategy sees them. */
+export interface RewardsView {
+  /** Reward tokens claimable now, of program index `program` or of all programs (whole tokens). */
+  pending(program?: number): number;
+  /** Reward tokens claimed and held (whole tokens). */
+  readonly held: number;
+  /** The reward token's price in quote at this step (NaN without programs). */
+  readonly price: number;
+  /** Number of programs in the run. */
+  readonly programs: number;
 }
 
 export interface HistoryView {
@@ -45,12 +59,26 @@ export interface HistoryView {
  *   swap unless `swapToRatio: true`. `rebalance: true` is the older name of `swapToRatio: true` and still accepted.
  *   With a debt (gas paid beyond the wallet) the mint uses what the wallet holds; with nothing to mint, the run
  *   records a warning instead of failing.
+ * - `mint` by ticks and liquidity: `{ kind: 'mint', ticks: { lower, upper }, liquidity: '123456789' }` (a
+ *   decimal string or a bigint, uint128) opens exactly that position, as a Uniswap v3 `mint(tickLower, tickUpper,
+ *   amount)`: no price range, no snapping, no sizing from capital. The ticks and liquidity are the real pool's
+ *   (as its event logs and `ammsim validate` name them) when a real-data fee model prices the run
+ *   (`--fee-model replay|volume`, pool tokens from `--decimals0/1`, `--price-of`); the engine's simulated pool
+ *   mints the same position in its own coordinates (exact when they coincide, else the range snapped outward
+ *   and the liquidity scaled). Without such a model they are the simulated pool's own (exact on `--exact`, the
+ *   nearest float on the float pool). The wallet must hold the amounts the mint takes; it is first swapped to
+ *   the range's ratio unless `swapToRatio: false`. v3 only.
+ *   This is how a user replays their own real position as a strategy.
  * - `burn`: remove `fraction` (default 1) of a position; the principal returns to the wallet, its fees are collected
  *   and set aside (not reinvested, so fees and IL stay separable).
  * - `collect`: collect a position's fees (set aside).
  * - `useFees`: move the collected fees set aside into the wallet, where the next mint re-invests them
  *   (compounding) and gas is paid from them. The fees stay counted as fees earned; IL and LVR exclude them.
  * - `swap`: trade wallet tokens through the pool.
+ * - `stake` / `unstake`: stake a position in liquidity-mining program index `program` (default: every program), or
+ *   take it out (rewards stop accruing to it). Every position is staked in every program when minted, so a strategy
+ *   only needs these to opt out or back in. Needs at least one `--incentive` program.
+ * - `claim`: claim the rewards of `program` (default: all) and hold them; gas as a harvest.
  */
 export type LpAction =
   | {
@@ -61,11 +89,24 @@ export type LpAction =
       readonly swapToRatio?: boolean;
       /** @deprecated the older name of `swapToRatio: true`. */
       readonly rebalance?: boolean;
+      readonly ticks?: undefined;
+    }
+  | {
+      readonly kind: 'mint';
+      /** Integer ticks on the pool's spacing. */
+      readonly ticks: { readonly lower: number; readonly upper: number };
+      /** Raw uint128 liquidity: a decimal string or a bigint. */
+      readonly liquidity: string | bigint;
+      readonly swapToRatio?: boolean;
+      readonly range?: undefined;
     }
   | { readonly kind: 'burn'; readonly positionId: number; readonly fraction?: number }
   | { readonly kind: 'collect'; readonly positionId: number }
   | { readonly kind: 'useFees' }
-  | { readonly kind: 'swap'; readonly baseIn: boolean; readonly amountIn: number };
+  | { readonly kind: 'swap'; readonly baseIn: boolean; readonly amountIn: number }
+  | { readonly kind: 'stake'; readonly positionId: number; readonly program?: number }
+  | { readonly kind: 'unstake'; readonly positionId: number; readonly program?: number }
+  | { readonly kind: 'claim'; readonly program?: number };
 
 /**
  * An LP strategy. The engine calls `onStart` once (the LP's wallet then holds the capital in quote), `onStep`

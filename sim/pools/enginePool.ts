@@ -101,4 +101,11 @@ export interface EnginePool {
   baseValueShare(range: PriceRange | null, atPrice?: number): number;
   /** Snap a requested range outward to what the pool can represent (v3 ticks); identity for v2 full range. */
   snapRange(range: PriceRange | null): PriceRange | null;
+  /**
+   * v3: the tokens a mint of raw liquidity `liquidity` on [tickLower, tickUpper) takes now (rounded up on the exact
+   * pool), without minting. Throws ConfigError for ticks the pool cannot use.
+   */
+  amountsForTicks?(tickLower: number, tickUpper: number, liquidity: bigint): { base: number; quote: number };
+  /** v3: mints raw liquidity `liquidity` on [tickLower, tickUpper) for `owner` (exact pool: exactly; float pool: the nearest float). */
+  mintTicks?(owner: string, tickLower: number, tickUpper: number, liquidity: bigint): MintFill;
 }

@@ -227,6 +227,32 @@ export class V3ExactEnginePool implements EnginePool {
     return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: range === null ? null : { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
   }
 
+  /** The raw amounts (rounded up, as the contract's mint) of liquidity `L` on [tickLower, tickUpper) now, in human units. */
+  amountsForTicks(tickLower: number, tickUpper: number, L: bigint): { base: number; quote: number } {
+    const sp = this.tickSpacing;
+    if (!(Number.isInteger(tickLower) && Number.isInteger(tickUpper) && tickLower < tickUpper && tickLower % sp === 0 && tickUpper % sp === 0 && tickLower >= -887272 && tickUpper <= 887272)) {
+      throw new ConfigError('ticks', `must be multiples of ${sp} with -887272 ≤ tickLower < tickUpper ≤ 887272; were [${tickLower}, ${tickUpper}]`);
+    }
+    const sa = getSqrtRatioAtTick(tickLower);
+    const sb = getSqrtRatioAtTick(tickUpper);
+    const tick = this.pool.tick;
+    const sp96 = this.pool.sqrtPriceX96;
+    let a0 = 0n;
+    let a1 = 0n;
+    if (tick < tickLower) a0 = getAmount0Delta(sa, sb, L, true);
+    else if (tick < tickUpper) {
+      a0 = getAmount0Delta(sp96, sb, L, true);
+      a1 = getAmount1Delta(sa, sp96, L, true);
+    } else a1 = getAmount1Delta(sa, sb, L, true);
+    return { base: toHuman(a0), quote: toHuman(a1) };
+  }
+
+  /** Mints exactly raw liquidity `L` on [tickLower, tickUpper) for `owner` (a mint by ticks and liquidity). */
+  mintTicks(owner: string, tickLower: number, tickUpper: number, L: bigint): MintFill {
+    const { id, amount0, amount1 } = this.mintRaw(owner, tickLower, tickUpper, L, false);
+    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+  }
+
   /** Mints liquidity `L` (human units; raw = floor(L·10^18)) for `owner` as a new position (background seeding). */
   mintLiquidity(owner: string, tickLower: number, tickUpper: number, liquidity: number, fullRange = false): number {
     const L = toRawDown(liquidity);

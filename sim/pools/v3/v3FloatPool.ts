@@ -458,6 +458,24 @@ export class V3FloatPool implements EnginePool {
     return { positionId: id, base: usedBase, quote: usedQuote, range: range === null ? null : { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
   }
 
+  /** The tokens liquidity given in raw units (`L` = raw / 10^18, the nearest float) on [tickLower, tickUpper) takes now. */
+  amountsForTicks(tickLower: number, tickUpper: number, liquidity: bigint): { base: number; quote: number } {
+    const sp = this.tickSpacing;
+    if (!(Number.isInteger(tickLower) && Number.isInteger(tickUpper) && tickLower < tickUpper && tickLower >= this.minUsableTick && tickUpper <= this.maxUsableTick && tickLower % sp === 0 && tickUpper % sp === 0)) {
+      throw new ConfigError('ticks', `must be multiples of ${sp} with ${this.minUsableTick} ≤ tickLower < tickUpper ≤ ${this.maxUsableTick}; were [${tickLower}, ${tickUpper}]`);
+    }
+    const out = { amount0: 0, amount1: 0 };
+    this.amountsFor(tickLower, tickUpper, getSqrtRatioAtTickFloat(tickLower), getSqrtRatioAtTickFloat(tickUpper), Number(liquidity) / 1e18, out);
+    return { base: out.amount0, quote: out.amount1 };
+  }
+
+  /** Mints raw liquidity `liquidity` (as the nearest float human L = raw / 10^18) on [tickLower, tickUpper) for `owner`. */
+  mintTicks(owner: string, tickLower: number, tickUpper: number, liquidity: bigint): MintFill {
+    const id = this.mintLiquidity(owner, tickLower, tickUpper, Number(liquidity) / 1e18);
+    const p = this.positions.get(id)!;
+    return { positionId: id, base: p.paid0, quote: p.paid1, range: { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+  }
+
   /**
    * Adds liquidity `L` (human units) on [tickLower, tickUpper) for `owner` as a new position and takes the
    * tokens it needs (the pool's balances grow by them; the caller pays). Used by {@link mint} and to seed

@@ -37,6 +37,26 @@
  * post-swap sqrtPriceX96, so the pool still walks the logged price path, and a position's fee in a bucket,
  * ≈ L_position × Δ√P × fee / (1 − fee), does not depend on the guessed L of the others. Either way the pool
  * ends every swap on the logged price and in-range L.
+ *
+ * ## Inserted positions (a backtest's strategy, `--fee-model replay`)
+ * {@link LogOrderReplay.insert} adds a position that is not a row of the file, at the current point of the log
+ * (between two rows), and {@link LogOrderReplay.remove} takes it out; {@link LogOrderReplay.feesOf} is what the
+ * pool's own fee-growth accounting owes it (Position.update's floor(L · Δ feeGrowthInside / 2^128) since its
+ * last update, plus what earlier burns credited). Its liquidity is extra to the log's: every bucket target
+ * above becomes the logged L plus the inserted positions' liquidity in that bucket, so the logged liquidity
+ * around it is unchanged and the position takes its share L_ins / (L_logged + L_ins).
+ * - Swaps are amount-driven when inserted liquidity is on their path: the logged amount in is swapped as exact
+ *   input (never past the logged price), then the pool moves to the logged price without fees. The trader pays
+ *   the fee the chain saw, shared with the inserted liquidity, and the price path stays the logged one. (A
+ *   price-driven swap would make the trader pay more the more liquidity is inserted, which no log shows.) A
+ *   swap an exact reading still reproduces (no inserted liquidity on its path) is applied as before.
+ * - A claim: inserting with `claim` a position of the same ticks and liquidity as a MINT row applied since the
+ *   last swap makes that row the inserted position (the log's liquidity moves to the caller's key; nothing is
+ *   added): a user replaying their own real position is never a second copy on top of it. Until the row's own
+ *   BURN the log already holds it (no extra liquidity); a `remove` before that row hands the liquidity back to
+ *   the row's key (the log still holds it until its burn row); liquidity still held when the burn row comes
+ *   becomes extra from then on. With the mint and burn at the rows' own places the claimed position earns
+ *   exactly what a tracked position (the `validate` reading) earns.
  */
 import { InvariantError, PoolError } from '../../core/errors.ts';
 import { cross, type TickInfo } from '../../math/v3/tick.ts';
@@ -106,7 +126,49 @@ export interface LogOrderReplayResult {
   readonly stats: LogOrderReplayStats;
 }
 
+/** A position inserted by a caller (not a row of the file); see the module comment. */
+export interface InsertedPositionResult {
+  readonly id: string;
+  readonly tickLower: number;
+  readonly tickUpper: number;
+  /** Liquidity at insertion (the most it held). */
+  readonly liquidity: bigint;
+  /** Fees the pool's accounting credited it so far (banked at burns plus owed now), raw token units. */
+  readonly fees0: bigint;
+  readonly fees1: bigint;
+  /** The MINT row it claimed (its index in the rows), when it is the file's own position. */
+  readonly claimedRow: number | undefined;
+  readonly swapsInRange: number;
+  readonly mapUncertainSwaps: number;
+  readonly amountDrivenSwaps: number;
+  readonly priceDrivenSwaps: number;
+  readonly live: boolean;
+}
+
+interface Inserted {
+  readonly id: string;
+  readonly key: string;
+  readonly tickLower: number;
+  readonly tickUpper: number;
+  readonly initial: bigint;
+  liquidity: bigint;
+  /** The part of `liquidity` the logged liquidity already holds (a claimed position before its burn row). */
+  inLog: bigint;
+  claimedRow: number | undefined;
+  /** The claimed row's pool key, and the liquidity handed back to it by early removes. */
+  claimKey: string | undefined;
+  returned: bigint;
+  banked0: bigint;
+  banked1: bigint;
+  swapsInRange: number;
+  mapUncertainSwaps: number;
+  amountDrivenSwaps: number;
+  priceDrivenSwaps: number;
+}
+
 const BG = 'bg';
+const Q128 = 1n << 128n;
+const MAX_UINT256 = (1n << 256n) - 1n;
 const HUGE_INPUT = (1n << 255n) - 1n;
 /** Longer unseen stretches (a swap into an empty part of the map) are not interpolated. */
 const MAX_GUESSED_BUCKETS = 64;
@@ -150,6 +212,16 @@ export class LogOrderReplay {
   private readonly guessed = new Set<number>();
   private next: number;
   readonly anchorIndex: number;
+  /** Inserted positions by id (live and removed, in insertion order), and the live ones. */
+  private readonly insertedAll = new Map<string, Inserted>();
+  private readonly insertedLive: Inserted[] = [];
+  /** MINT row → the BURN row its key pairing took (untracked rows). */
+  private readonly pairOf = new Map<number, number>();
+  /** MINT rows applied since the last swap (claimable), and the claimed rows' burn rows. */
+  private mintsSinceSwap: number[] = [];
+  private readonly claimedRows = new Set<number>();
+  private readonly claimedBurns = new Map<number, Inserted>();
+  private amountDriven = 0;
   private s = { swaps: 0, exactSwaps: 0, priceDrivenSwaps: 0, skippedSwaps: 0, mapUncertainSwaps: 0, tickMismatches: 0, liquidityShortfalls: 0, rejectedRows: 0, positionsAtStart: 0 };
 
   constructor(rows: readonly PoolEventRow[], o: LogOrderReplayOptions) {
@@ -190,6 +262,7 @@ export class LogOrderReplay {
         const b = rows[j]!;
         if (b.kind === 'BURN' && !paired.has(j) && b.tickLower === m.tickLower && b.tickUpper === m.tickUpper && b.liquidity === m.liquidity) {
           paired.add(j);
+          this.pairOf.set(i, j);
           owner = b.owner;
           break;
         }
@@ -277,10 +350,156 @@ export class LogOrderReplay {
     if (r.kind === 'COLLECT') return;
     if (r.kind === 'MINT' || r.kind === 'BURN') {
       if (r.liquidity === 0n) return; // a poke: no effect on price or liquidity
+      const claim = r.kind === 'BURN' ? this.claimedBurns.get(i) : undefined;
+      if (claim !== undefined) {
+        this.applyClaimedBurn(i, r, claim);
+        return;
+      }
       this.applyPositionRow(i, r);
+      if (r.kind === 'MINT' && !this.trackedByMint.has(i)) this.mintsSinceSwap.push(i);
       return;
     }
+    this.mintsSinceSwap = [];
     this.applySwap(r);
+  }
+
+  // ------------------------------------------------------------------ inserted positions
+
+  /** Liquidity the inserted positions add to bucket [b, b + spacing) beyond the logged one. */
+  private extraIn(b: number): bigint {
+    let x = 0n;
+    for (const p of this.insertedLive) if (p.tickLower <= b && b < p.tickUpper) x += p.liquidity - p.inLog;
+    return x;
+  }
+
+  private hasExtra(): boolean {
+    for (const p of this.insertedLive) if (p.liquidity > p.inLog) return true;
+    return false;
+  }
+
+  /**
+   * Inserts position `id` (ticks on the spacing, raw liquidity) at the current point of the log; with `claim`,
+   * a MINT row of the same ticks and liquidity applied since the last swap becomes this position (see the
+   * module comment). Returns the token amounts the mint takes (rounded up) and the claimed row. Throws
+   * PoolError when the pool rejects the mint (e.g. a tick off the spacing).
+   */
+  insert(id: string, tickLower: number, tickUpper: number, liquidity: bigint, claim = false): { amount0: bigint; amount1: bigint; claimedRow: number | undefined } {
+    if (this.insertedAll.get(id)?.liquidity) throw new InvariantError(`log-order replay: position ${id} is already inserted`);
+    const key = `@${id}`;
+    const p: Inserted = { id, key, tickLower, tickUpper, initial: liquidity, liquidity, inLog: 0n, claimedRow: undefined, claimKey: undefined, returned: 0n, banked0: 0n, banked1: 0n, swapsInRange: 0, mapUncertainSwaps: 0, amountDrivenSwaps: 0, priceDrivenSwaps: 0 };
+    let row: number | undefined;
+    if (claim) {
+      for (let k = this.mintsSinceSwap.length - 1; k >= 0 && row === undefined; k--) {
+        const i = this.mintsSinceSwap[k]!;
+        const m = this.rows[i]!;
+        if (this.claimedRows.has(i) || m.tickLower !== tickLower || m.tickUpper !== tickUpper || m.liquidity !== liquidity) continue;
+        const owner = this.keyOf.get(i) ?? m.owner;
+        try {
+          this.pool.burn(owner, tickLower, tickUpper, liquidity);
+        } catch (err) {
+          if (err instanceof PoolError) continue;
+          throw err;
+        }
+        row = i;
+        p.claimKey = owner;
+      }
+    }
+    const a = this.pool.mint(key, tickLower, tickUpper, liquidity);
+    if (row !== undefined) {
+      p.claimedRow = row;
+      p.inLog = liquidity;
+      this.claimedRows.add(row);
+      const b = this.pairOf.get(row);
+      if (b !== undefined && b >= this.next) this.claimedBurns.set(b, p);
+    }
+    this.insertedAll.set(id, p);
+    this.insertedLive.push(p);
+    return { amount0: a.amount0, amount1: a.amount1, claimedRow: row };
+  }
+
+  /**
+   * Removes `amount` (default all) of inserted position `id`'s liquidity; its fees so far are banked. Returns
+   * the principal the burn credits (rounded down) and the fees banked by this burn.
+   */
+  remove(id: string, amount?: bigint): { amount0: bigint; amount1: bigint; fees0: bigint; fees1: bigint } {
+    const p = this.insertedAll.get(id);
+    if (p === undefined || p.liquidity === 0n) throw new InvariantError(`log-order replay: no live inserted position ${id}`);
+    const a = amount === undefined || amount > p.liquidity ? p.liquidity : amount;
+    const pool = this.pool;
+    const before = pool.position(p.key, p.tickLower, p.tickUpper);
+    const burned = pool.burn(p.key, p.tickLower, p.tickUpper, a);
+    const after = pool.position(p.key, p.tickLower, p.tickUpper);
+    const fees0 = after.tokensOwed0 - before.tokensOwed0 - burned.amount0;
+    const fees1 = after.tokensOwed1 - before.tokensOwed1 - burned.amount1;
+    pool.collect(p.key, p.tickLower, p.tickUpper);
+    p.banked0 += fees0;
+    p.banked1 += fees1;
+    p.liquidity -= a;
+    if (p.inLog > 0n) {
+      // The log still holds the claimed row's liquidity until its burn row: hand it back to the row's key.
+      const back = a < p.inLog ? a : p.inLog;
+      p.inLog -= back;
+      if (p.claimKey !== undefined) {
+        pool.mint(p.claimKey, p.tickLower, p.tickUpper, back);
+        p.returned += back;
+      }
+    }
+    if (p.liquidity === 0n) this.insertedLive.splice(this.insertedLive.indexOf(p), 1);
+    return { amount0: burned.amount0, amount1: burned.amount1, fees0, fees1 };
+  }
+
+  /** Fees the pool's accounting owes inserted position `id` so far (banked + growth since its last update). */
+  feesOf(id: string): { fees0: bigint; fees1: bigint } {
+    const p = this.insertedAll.get(id);
+    if (p === undefined) throw new InvariantError(`log-order replay: no inserted position ${id}`);
+    if (p.liquidity === 0n) return { fees0: p.banked0, fees1: p.banked1 };
+    const info = this.pool.position(p.key, p.tickLower, p.tickUpper);
+    const g = this.pool.feeGrowthInside(p.tickLower, p.tickUpper);
+    const d0 = ((g.feeGrowthInside0X128 - info.feeGrowthInside0LastX128) & MAX_UINT256) * info.liquidity / Q128;
+    const d1 = ((g.feeGrowthInside1X128 - info.feeGrowthInside1LastX128) & MAX_UINT256) * info.liquidity / Q128;
+    return { fees0: p.banked0 + info.tokensOwed0 + d0, fees1: p.banked1 + info.tokensOwed1 + d1 };
+  }
+
+  /** Every inserted position so far, in insertion order. */
+  insertedResults(): InsertedPositionResult[] {
+    return [...this.insertedAll.values()].map((p) => {
+      const f = this.feesOf(p.id);
+      return {
+        id: p.id,
+        tickLower: p.tickLower,
+        tickUpper: p.tickUpper,
+        liquidity: p.initial,
+        fees0: f.fees0,
+        fees1: f.fees1,
+        claimedRow: p.claimedRow,
+        swapsInRange: p.swapsInRange,
+        mapUncertainSwaps: p.mapUncertainSwaps,
+        amountDrivenSwaps: p.amountDrivenSwaps,
+        priceDrivenSwaps: p.priceDrivenSwaps,
+        live: p.liquidity > 0n,
+      };
+    });
+  }
+
+  /** Swaps replayed amount-driven because inserted liquidity was on their path. */
+  get amountDrivenSwaps(): number {
+    return this.amountDriven;
+  }
+
+  /** The BURN row of a claimed position: the liquidity handed back is burned; what the caller still holds becomes extra. */
+  private applyClaimedBurn(i: number, r: PoolEventRow, p: Inserted): void {
+    this.claimedBurns.delete(i);
+    if (p.returned > 0n) {
+      try {
+        this.pool.burn(p.claimKey!, r.tickLower, r.tickUpper, p.returned);
+      } catch (err) {
+        if (!(err instanceof PoolError)) throw err;
+        this.s.rejectedRows++;
+      }
+    }
+    p.returned = 0n;
+    p.inLog = 0n;
+    p.claimKey = undefined;
   }
 
   /** Applies every remaining row and returns the result. */
@@ -338,7 +557,7 @@ export class LogOrderReplay {
     if (Math.abs(endB - startB) > s) {
       const dir = endB > startB ? s : -s;
       const n = Math.abs(endB - startB) / s;
-      const L0 = pool.liquidity;
+      const L0 = pool.liquidity - this.extraIn(startB);
       const L1 = r.totalLiquidity;
       for (let k = 1; k < n; k++) {
         const b = startB + k * dir;
@@ -346,18 +565,20 @@ export class LogOrderReplay {
         uncertain = true;
         if (n <= MAX_GUESSED_BUCKETS && !this.guessed.has(b)) {
           this.guessed.add(b);
-          this.setBucket(b, L0 + ((L1 - L0) * BigInt(k)) / BigInt(n));
+          this.setBucket(b, L0 + ((L1 - L0) * BigInt(k)) / BigInt(n) + this.extraIn(b));
         }
       }
     }
     // The end bucket traded at the logged post-swap L.
-    this.setBucket(endB, r.totalLiquidity);
+    this.setBucket(endB, r.totalLiquidity + this.extraIn(endB));
     this.seen.add(endB);
     this.guessed.delete(endB);
     if (uncertain) this.s.mapUncertainSwaps++;
 
     const live = this.tracked.filter((t) => t.live);
     const before = live.map((t) => pool.feeGrowthInside(t.input.tickLower, t.input.tickUpper));
+    const ins = this.insertedLive.slice();
+    const insBefore = ins.map((p) => pool.feeGrowthInside(p.tickLower, p.tickUpper));
 
     const limit = zeroForOne ? MIN_SQRT_RATIO + 1n : MAX_SQRT_RATIO - 1n;
     const inOf = (q: V3SwapQuote): bigint => (zeroForOne ? q.amount0 : q.amount1);
@@ -366,12 +587,15 @@ export class LogOrderReplay {
     let q: V3SwapQuote | undefined = pool.quoteSwap(zeroForOne, amountIn, limit);
     if (!fits(q)) q = amountOut > 0n ? pool.quoteSwap(zeroForOne, -amountOut, limit) : undefined;
     let priceDriven = false;
+    let amountDriven = false;
     if (q === undefined || !fits(q)) {
       q = undefined;
       const p = pool.sqrtPriceX96;
       if (zeroForOne ? r.sqrtPriceX96 < p : r.sqrtPriceX96 > p) {
-        q = pool.quoteSwap(zeroForOne, HUGE_INPUT, r.sqrtPriceX96);
-        priceDriven = true;
+        // Inserted liquidity on the path: the logged amount in, never past the logged price (module comment).
+        amountDriven = this.hasExtra();
+        q = pool.quoteSwap(zeroForOne, amountDriven ? amountIn : HUGE_INPUT, r.sqrtPriceX96);
+        priceDriven = !amountDriven;
       }
     }
     if (q === undefined) {
@@ -382,13 +606,18 @@ export class LogOrderReplay {
     } else {
       pool.applySwap(q);
       if (priceDriven) this.s.priceDrivenSwaps++;
-      else this.s.exactSwaps++;
+      else if (amountDriven) {
+        this.amountDriven++;
+        this.jumpPrice(r.sqrtPriceX96);
+      } else this.s.exactSwaps++;
     }
     if (pool.sqrtPriceX96 !== r.sqrtPriceX96) throw new InvariantError(`log-order replay: the pool did not land on the logged price at line ${r.line}`);
     if (pool.tick !== r.tick) this.s.tickMismatches++;
-    if (pool.liquidity !== r.totalLiquidity) {
-      this.setBucket(floorTo(pool.tick, s), r.totalLiquidity);
-      this.seen.add(floorTo(pool.tick, s));
+    const cur = floorTo(pool.tick, s);
+    const want = ins.length === 0 ? r.totalLiquidity : r.totalLiquidity + this.extraIn(cur);
+    if (pool.liquidity !== want) {
+      this.setBucket(cur, want);
+      this.seen.add(cur);
     }
 
     for (let k = 0; k < live.length; k++) {
@@ -398,6 +627,16 @@ export class LogOrderReplay {
         t.swapsInRange++;
         if (uncertain) t.mapUncertainSwaps++;
         if (priceDriven) t.priceDrivenSwaps++;
+      }
+    }
+    for (let k = 0; k < ins.length; k++) {
+      const p = ins[k]!;
+      const g = pool.feeGrowthInside(p.tickLower, p.tickUpper);
+      if (g.feeGrowthInside0X128 !== insBefore[k]!.feeGrowthInside0X128 || g.feeGrowthInside1X128 !== insBefore[k]!.feeGrowthInside1X128) {
+        p.swapsInRange++;
+        if (uncertain) p.mapUncertainSwaps++;
+        if (priceDriven) p.priceDrivenSwaps++;
+        if (amountDriven) p.amountDrivenSwaps++;
       }
     }
   }
