@@ -1,8 +1,8 @@
 import { ConfigError, PoolError } from '../../core/errors.ts';
 import { MAX_UINT128, MAX_UINT256, Q128 } from '../../math/v3/fixedPoint.ts';
 import { mulDiv } from '../../math/v3/fullMath.ts';
+import { getLiquidityForAmounts } from '../../math/v3/liquidityAmounts.ts';
 import { getSqrtRatioAtTick } from '../../math/v3/tickMath.ts';
-import { getLiquidityForAmounts } from '../v3/v3ExactEnginePool.ts';
 import type { V3Amounts, V3PositionView } from '../v3/v3Pool.ts';
 
 /**
@@ -21,8 +21,8 @@ import type { V3Amounts, V3PositionView } from '../v3/v3Pool.ts';
  * pool's current price; the range's sqrt prices come from TickMath first (reverts `T` beyond ±887272),
  * then the pool's own checks (`TLU`, `TLM`, `""` for zero liquidity, …).
  *
- * Reverts (PoolError, the contract's reason): `T`; `""` (zero liquidity; liquidity ≥ 2^128 from
- * LiquidityAmounts' `toUint128`; a zero-width range's division by zero; decreasing 0 or more than the
+ * Reverts (PoolError, the contract's reason): `T`; `""` (zero liquidity; either leg's liquidity ≥ 2^128
+ * in LiquidityAmounts' `toUint128`; a zero-width range's division by zero; decreasing 0 or more than the
  * token holds; collecting with both maxima 0; a call to a pool that does not exist); `Not approved`
  * (decrease/collect by someone who is neither the holder nor approved, e.g. while the staker holds the
  * NFT); `Invalid token ID` (positions of a token never minted); the ERC721 messages of OpenZeppelin 3.4
@@ -180,15 +180,11 @@ export class NonfungiblePositionManager {
     this._positions.set(tokenId, { ...(this._positions.get(tokenId) as NftPosition), operator: to });
   }
 
-  /** Liquidity for the amounts at the pool's price, with TickMath's and LiquidityAmounts' reverts. */
+  /** Liquidity for the amounts at the pool's price: TickMath's `T`, then LiquidityAmounts (rounding down, its reverts). */
   private liquidityFor(pool: ManagedPool, tickLower: number, tickUpper: number, amount0: bigint, amount1: bigint): bigint {
-    let sqrtA = getSqrtRatioAtTick(tickLower);
-    let sqrtB = getSqrtRatioAtTick(tickUpper);
-    if (sqrtA > sqrtB) [sqrtA, sqrtB] = [sqrtB, sqrtA];
-    if (sqrtA === sqrtB) throw new PoolError('', 'reverted (bare): LiquidityAmounts divides by a zero-width range');
-    const liquidity = getLiquidityForAmounts(pool.sqrtPriceX96, sqrtA, sqrtB, amount0, amount1);
-    if (liquidity > MAX_UINT128) throw new PoolError('', `reverted (bare): LiquidityAmounts.toUint128: liquidity ${liquidity} does not fit in uint128`);
-    return liquidity;
+    const sqrtA = getSqrtRatioAtTick(tickLower);
+    const sqrtB = getSqrtRatioAtTick(tickUpper);
+    return getLiquidityForAmounts(pool.sqrtPriceX96, sqrtA, sqrtB, amount0, amount1);
   }
 
   /**
