@@ -10,7 +10,7 @@ import { v3StakerScenarioAt } from './v3StakerScenarios.ts';
 import { createV3StakerEvm, type V3StakerEvmHarness } from './v3StakerEvm.ts';
 
 const SEED = 20261206;
-const SCENARIOS = 10;
+const SCENARIOS = 8;
 const ACTIONS = 24;
 
 describe('v3-staker differential: EVM bytecode vs createV3StakerReplayer', () => {
