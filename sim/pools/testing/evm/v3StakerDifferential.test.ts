@@ -16,6 +16,8 @@ const ACTIONS = 24;
 describe('v3-staker differential: EVM bytecode vs createV3StakerReplayer', () => {
   let harness: V3StakerEvmHarness;
   const seen = new Map<string, number>();
+  let firstEvents: Record<string, unknown>[] = [];
+  let firstEvm: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     harness = await createV3StakerEvm();
@@ -26,6 +28,7 @@ describe('v3-staker differential: EVM bytecode vs createV3StakerReplayer', () =>
     for (let i = 0; i < SCENARIOS; i++) {
       const { events } = v3StakerScenarioAt(SEED, i, ACTIONS);
       const evm = await harness.runScenario(events);
+      if (i === 0) [firstEvents, firstEvm] = [events, evm];
       const replayer = createV3StakerReplayer({ file: `scenario ${i}` });
       events.forEach((e, k) => {
         const got = replayer.apply(e, k + 1);
@@ -37,6 +40,17 @@ describe('v3-staker differential: EVM bytecode vs createV3StakerReplayer', () =>
     }
     expect(mismatches).toEqual([]);
   }, 60_000);
+
+  it('the comparison notices a replayer that is off by one wei in any unstake reward', () => {
+    const replayer = createV3StakerReplayer();
+    const differs = firstEvents.some((e, k) => {
+      const got = replayer.apply(e, k + 1);
+      if (e.type === 'unstake' && typeof got.reward === 'string') got.reward = (BigInt(got.reward) + 1n).toString();
+      return JSON.stringify(got) !== JSON.stringify(firstEvm[k]);
+    });
+    expect(firstEvents.some((e, k) => e.type === 'unstake' && !('revert' in (firstEvm[k] as object)))).toBe(true);
+    expect(differs).toBe(true);
+  });
 
   it('the scenarios reach the paths that matter: rewards, late unstakes, refunds and the staker reverts', () => {
     const get = (k: string): number => seen.get(k) ?? 0;
