@@ -212,7 +212,7 @@ describe('behavior: determinism', () => {
     expect(reused.timeseries).toBe(other.timeseries);
     expect(JSON.stringify(reused.summary)).toBe(JSON.stringify(fresh.summary));
     for (const [name, col] of Object.entries(fresh.timeseries)) {
-      const got = reused.timeseries[name as keyof typeof fresh.timeseries];
+      const got = reused.timeseries[name as keyof typeof fresh.timeseries]!;
       expect(Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(col.buffer, col.byteOffset, col.byteLength)), name).toBe(true);
     }
     const short = seriesOf(gbmPath(100, 0.8, 1 / 8760, 2000, 11));

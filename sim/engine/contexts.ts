@@ -3,7 +3,7 @@ import type { Rng } from '../core/rng.ts';
 import type { PriceSeries } from '../core/series.ts';
 import type { EnginePool, PositionView } from '../pools/enginePool.ts';
 import type { Clock, LpLedger } from './ledger.ts';
-import type { HistoryView, StrategyContext, TraderContext } from './strategy.ts';
+import type { HistoryView, RewardsView, StrategyContext, TraderContext } from './strategy.ts';
 
 /** The past of the series as a strategy may see it: index i ≤ the current step, never later. */
 export function historyView(series: PriceSeries, clock: Clock, label: string): HistoryView {
@@ -54,6 +54,32 @@ export function strategyContext(pool: EnginePool, clock: Clock, ledger: LpLedger
     },
     gasCost: (action) => ledger.gasCost(action),
     rng,
+    rewards: rewardsView(clock, ledger),
+  };
+}
+
+const NO_REWARDS: RewardsView = Object.freeze({ pending: () => 0, held: 0, price: NaN, programs: 0 });
+
+/** The strategy's view of its liquidity-mining rewards (read through the ledger's programs at call time). */
+function rewardsView(clock: Clock, ledger: LpLedger): RewardsView {
+  return {
+    pending(program?: number): number {
+      const book = ledger.rewards;
+      if (book === undefined) return NO_REWARDS.pending();
+      if (program === undefined) return book.pending();
+      const p = book.programs[program];
+      if (p === undefined) throw new ConfigError('rewards.pending', `program ${program} does not exist (programs 0..${book.programs.length - 1})`);
+      return p.pending(Math.floor(clock.timestampMs / 1000));
+    },
+    get held() {
+      return ledger.rewards?.held ?? 0;
+    },
+    get price() {
+      return ledger.rewards?.priceAt(clock.step) ?? NaN;
+    },
+    get programs() {
+      return ledger.rewards?.programs.length ?? 0;
+    },
   };
 }
 

@@ -2,10 +2,11 @@ import { ConfigError, StrategyError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { PriceSeries } from '../core/series.ts';
 import type { EnginePool, SwapFill } from '../pools/enginePool.ts';
-import { TIMESERIES_COLUMNS, type LpEvent, type Timeseries } from '../metrics/record.ts';
+import { TIMESERIES_COLUMNS, type LpEvent, type RewardTimeseries, type Timeseries } from '../metrics/record.ts';
 import { historyView, strategyContext, traderContext } from './contexts.ts';
 import type { ExternalFees } from './externalFees.ts';
 import type { GasModel } from './gas.ts';
+import { IncentiveBook, type IncentivesInput, type RewardTotals } from './incentives.ts';
 import { LpLedger, type Clock } from './ledger.ts';
 import type { LpAction, LpStrategy, TraderStrategy, SwapIntent } from './strategy.ts';
 
@@ -30,6 +31,8 @@ export interface EngineInputs {
   readonly strategyLabel?: string;
   /** Fees from outside the simulated pool (`--fee-model volume|replay`); default: the pool's own fees. */
   readonly externalFees?: ExternalFees;
+  /** Liquidity-mining programs, harvest policy and reward price (`--incentive`); none by default. */
+  readonly incentives?: IncentivesInput;
 }
 
 /** Token balances of one actor; negative means the actor was funded from outside the simulation. */
@@ -69,6 +72,8 @@ export interface EngineOutput {
   readonly entryPriceImpact: number;
   /** Things the user should know about the run (e.g. a strategy that could no longer act). */
   readonly warnings: readonly string[];
+  /** Liquidity-mining totals (only when the run has programs). */
+  readonly rewards?: RewardTotals;
 }
 
 const PROGRESS_EVERY = 1 << 16;
@@ -100,6 +105,18 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   const clock: Clock = { step: 0, timestampMs: series.timestampMs[0]!, price: series.price[0]! };
   const ledger = new LpLedger(pool, inp.gas, clock, inp.capital, label, inp.externalFees);
   const { wallet, positionIds, collected, reinvested } = ledger;
+  const book = inp.incentives === undefined ? undefined : new IncentiveBook(inp.incentives, pool, ledger, inp.gas, clock, inp.capital, series.timestampMs[0]!, n);
+  ledger.rewards = book;
+  let rewardCols: { rewardsCumulative: Float64Array; rewardTokensPending: Float64Array; rewardPrice: Float64Array } | undefined;
+  if (book !== undefined) {
+    if (inp.incentives!.rewardPrice.length !== n) throw new RangeError(`the reward price must have ${n} rows (one per step); has ${inp.incentives!.rewardPrice.length}`);
+    const given = inp.columns as RewardTimeseries | undefined;
+    rewardCols = {
+      rewardsCumulative: given?.rewardsCumulative?.length === n ? given.rewardsCumulative : new Float64Array(n),
+      rewardTokensPending: given?.rewardTokensPending?.length === n ? given.rewardTokensPending : new Float64Array(n),
+      rewardPrice: given?.rewardPrice?.length === n ? given.rewardPrice : new Float64Array(n),
+    };
+  }
 
   const traderAccounts = new Map<string, Account>();
   const traderTotals = new Map<string, TraderTotals>();
@@ -189,6 +206,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     clock.timestampMs = ts[step]!;
     clock.price = price;
     ledger.mintedThisStep = false;
+    if (book !== undefined) book.advance(ts[step]!);
     if (step === 0) {
       ledger.apply(call('onStart', () => lp.onStart(ctx)));
       measureNoFee();
@@ -215,6 +233,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
         }
       }
     }
+    if (book !== undefined) book.harvest();
 
     // Record the step.
     let posValue = 0;
@@ -258,10 +277,20 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     lastFeeQuote = feeQuote;
     const gasCum = ledger.gasPaid;
     const walletValue = wallet.base * price + wallet.quote;
-    const lpValue = posValue + walletValue + collected.base * price + collected.quote;
+    let lpValue = posValue + walletValue + collected.base * price + collected.quote;
     const holdValue = holdBase * price + holdQuote;
     // Fees moved into the wallet (useFees) are fees, not principal: IL leaves them out.
-    const valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
+    let valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
+    if (book !== undefined) {
+      // Rewards held, pending and sold count in LP value; rewards compounded into positions are not principal.
+      lpValue += book.value(step);
+      valueNoFees -= book.compounded;
+      const rc = rewardCols!;
+      const pr = inp.incentives!.rewardPrice[step]!;
+      rc.rewardsCumulative[step] = book.claimedValue + book.pendingTokens * pr;
+      rc.rewardTokensPending[step] = book.pendingTokens;
+      rc.rewardPrice[step] = pr;
+    }
     if (step === 0) {
       entryCost = inp.capital - lpValue - gasCum;
       entryPriceImpact = pool.price() / price - 1;
@@ -294,8 +323,9 @@ export function runEngine(inp: EngineInputs): EngineOutput {
 
   const accounts = new Map<string, Account>([['lp', { base: wallet.base + collected.base, quote: wallet.quote + collected.quote }]]);
   for (const id of [...traderAccounts.keys()].sort()) accounts.set(id, { ...traderAccounts.get(id)! });
+  const years = (ts[n - 1]! - ts[0]!) / (365 * 86_400_000);
   return {
-    timeseries: cols,
+    timeseries: rewardCols === undefined ? cols : { ...cols, ...rewardCols },
     events,
     holdBase,
     holdQuote,
@@ -309,5 +339,6 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     entryCost,
     entryPriceImpact,
     warnings: ledger.warnings,
+    ...(book === undefined ? {} : { rewards: book.totals(years) }),
   };
 }

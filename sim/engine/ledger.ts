@@ -273,6 +273,7 @@ export class LpLedger {
     w.base -= f.base;
     w.quote -= f.quote;
     this.positionIds.push(f.positionId);
+    this.rewards?.onMint(f.positionId);
     if (this.external !== undefined) {
       this.external.open(f.positionId, f.range, f.base, f.quote, pool.price(), this.clock.step, raw);
       this.owed!.set(f.positionId, { base: 0, quote: 0 });

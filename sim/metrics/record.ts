@@ -22,7 +22,26 @@ export const TIMESERIES_COLUMNS = [
   'activeLiquidity', // pool's active liquidity (float, pool units)
 ] as const;
 export type TimeseriesColumn = (typeof TIMESERIES_COLUMNS)[number];
-export type Timeseries = { readonly [K in TimeseriesColumn]: Float64Array };
+export type Timeseries = { readonly [K in TimeseriesColumn]: Float64Array } & { readonly [K in RewardColumn]?: Float64Array };
+
+/**
+ * Columns appended after {@link TIMESERIES_COLUMNS} only when the run has liquidity-mining programs (a run without
+ * keeps today's columns and bytes). `lpValue` then includes the rewards (held and pending at the reward price, and
+ * the quote of sold rewards).
+ */
+export const REWARD_COLUMNS = [
+  'rewardsCumulative', // rewards earned so far: each claim at the reward price when claimed + pending at this step's reward price
+  'rewardTokensPending', // reward tokens claimable at this step (whole tokens)
+  'rewardPrice', // the reward token's price in quote
+] as const;
+export type RewardColumn = (typeof REWARD_COLUMNS)[number];
+/** A timeseries that may carry the reward columns (a run with programs). */
+export type RewardTimeseries = Timeseries & { readonly [K in RewardColumn]?: Float64Array };
+
+/** The columns a timeseries has, in file order: {@link TIMESERIES_COLUMNS}, then {@link REWARD_COLUMNS} when present. */
+export function timeseriesColumnsOf(ts: Timeseries): readonly (TimeseriesColumn | RewardColumn)[] {
+  return (ts as RewardTimeseries).rewardsCumulative === undefined ? TIMESERIES_COLUMNS : [...TIMESERIES_COLUMNS, ...REWARD_COLUMNS];
+}
 
 /** The keys of summary.json, in output order. CONTRACT.md lists the required ones; the rest are extensions. */
 export interface Summary {
@@ -57,6 +76,21 @@ export interface Summary {
   entryCost?: number;
   /** How far the entry moved the pool price (fraction). */
   entryPriceImpact?: number;
+  /** Liquidity mining (present only when the run has programs; see README "Liquidity mining"). */
+  rewardTokensEarned?: number;
+  rewardsEarned?: number;
+  rewardsValueAtEnd?: number;
+  rewardAprSpot?: number;
+  rewardApr?: number;
+  totalApr?: number;
+  apy?: number;
+  apyCompoundsPerYear?: number;
+  harvests?: number;
+  harvestGas?: number;
+  rewardSlippage?: number;
+  performanceFees?: number;
+  callerFees?: number;
+  breakevenRewardPriceHold?: number | null;
   seed: number;
   /** The LP strategy's name (a user module's `defineStrategy` name; for a built-in the same as config.strategy). */
   strategyName: string;
@@ -70,7 +104,7 @@ export interface Summary {
 export interface LpEvent {
   readonly step: number;
   readonly timestampMs: number;
-  readonly kind: 'mint' | 'burn' | 'collect' | 'swap' | 'rebalance';
+  readonly kind: 'mint' | 'burn' | 'collect' | 'swap' | 'rebalance' | 'harvest';
   readonly price: number;
   readonly rangeLower: number;
   readonly rangeUpper: number;
