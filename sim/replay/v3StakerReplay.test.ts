@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { InputError } from '../core/errors.ts';
+import { v3StakerScenarioAt } from '../pools/testing/evm/v3StakerScenarios.ts';
 import { createV3StakerReplayer } from './v3StakerReplay.ts';
 
 // Ground truth: the deployed v3-core 1.0.1 pool, v3-periphery 1.0.1 NonfungiblePositionManager and v3-staker
@@ -51,4 +53,57 @@ describe('error: malformed events are InputErrors naming the line and field', ()
     expect(() => r.apply({ ...create, endTime: 1_700_000_300 }, 5)).toThrow(/5: incentive: "k" was created before with a different key/);
     expect(() => r.apply({ ...create, incentive: 'k2' }, 6)).toThrow(/6: incentive: "k2" has the same key as "k"/);
   });
+});
+
+describe('property: the staker over random scenarios (v3StakerScenarios, replayed)', () => {
+  interface Result {
+    revert?: string;
+    reward?: string;
+    refund?: string;
+    amount?: string;
+    owed?: string;
+    deposit?: { owner: string };
+    incentives: Record<string, { totalRewardUnclaimed: string }>;
+  }
+
+  const run = (seed: number) => {
+    const { events } = v3StakerScenarioAt(seed, 0, 40);
+    const replayer = createV3StakerReplayer();
+    return { events, results: events.map((e, i) => replayer.apply(e, i + 1) as unknown as Result) };
+  };
+
+  it('property: reward tokens are conserved — paid + owed + unclaimed + refunded equals what was funded, so never exceeds it (seed 8128, 40 runs)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 30 }), (seed) => {
+        const { events, results } = run(seed);
+        const tokenOf = new Map<string, string>();
+        const funded = new Map<string, bigint>();
+        const out = new Map<string, bigint>(); // claimed + refunded
+        const owed = new Map<string, bigint>(); // `${token}/${owner}` → unclaimed balance
+        const add = (m: Map<string, bigint>, k: string, v: bigint) => m.set(k, (m.get(k) ?? 0n) + v);
+        events.forEach((e, i) => {
+          const r = results[i] as Result;
+          if (e.type === 'createIncentive') tokenOf.set(e.incentive as string, e.rewardToken as string);
+          if (r.revert !== undefined) return;
+          if (e.type === 'createIncentive') add(funded, e.rewardToken as string, BigInt(e.reward as string));
+          if (e.type === 'endIncentive') add(out, tokenOf.get(e.incentive as string) as string, BigInt(r.refund as string));
+          if (e.type === 'claimReward') {
+            add(out, e.rewardToken as string, BigInt(r.amount as string));
+            owed.set(`${String(e.rewardToken)}/${String(e.owner)}`, BigInt(r.owed as string));
+          }
+          if (e.type === 'unstake') owed.set(`${tokenOf.get(e.incentive as string)}/${r.deposit?.owner}`, BigInt(r.owed as string));
+          // After every event: per token, what left the staker + what it still owes ≤ (and = ) funded.
+          for (const token of new Set(tokenOf.values())) {
+            let held = out.get(token) ?? 0n;
+            for (const [k, v] of owed) if (k.startsWith(`${token}/`)) held += v;
+            for (const [name, inc] of Object.entries(r.incentives)) if (tokenOf.get(name) === token) held += BigInt(inc.totalRewardUnclaimed);
+            expect(held <= (funded.get(token) ?? 0n)).toBe(true);
+            expect(held).toBe(funded.get(token) ?? 0n);
+          }
+        });
+      }),
+      { numRuns: 40, seed: 8128 },
+    );
+  });
+
 });
