@@ -100,6 +100,18 @@ async function loadOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: L
   }
 }
 
+/** Options of one format given for a file of another are refused (a flag is never accepted and then ignored). */
+function refuseUnusedOptions(o: LoadSeriesOptions, format: Exclude<SeriesFormat, 'auto'> | 'synthetic'): void {
+  const what = format === 'synthetic' ? 'the synthetic series (no --prices)' : `a ${format} file`;
+  if (format !== 'uniswap-minute' && format !== 'uniswap-events') {
+    const u = o.uniswap ?? {};
+    for (const [key, flag] of [['priceOf', '--price-of'], ['decimals0', '--decimals0'], ['decimals1', '--decimals1']] as const) {
+      if (u[key] !== undefined) throw new ConfigError(flag, `applies to Uniswap files (uniswap-minute, uniswap-events); the prices are ${what}`);
+    }
+  }
+  if (o.pair !== undefined && format !== 'csv' && format !== 'cryptocompare') throw new ConfigError('--pair', `selects a pair of a long-format CSV (csv, cryptocompare); the prices are ${what}`);
+}
+
 /**
  * Loads a price series from `file` (or the synthetic default when undefined) per the module comment.
  * Data problems are InputError (file, line/row, field); bad options are ConfigError.
@@ -113,11 +125,13 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
   }
   if (file === undefined) {
     if (options.divideBy !== undefined) throw new ConfigError('--divide-by', 'needs a price file (--prices) to divide; none was given');
+    refuseUnusedOptions(options, 'synthetic');
     let s = windowSeries(generateGbm(options.synthetic ?? {}), options.fromMs, options.toMs);
     if (options.resample !== undefined) s = resampleSeries(s, parseInterval(options.resample));
     return s;
   }
   const format = options.format === undefined || options.format === 'auto' ? await detectFormat(file) : options.format;
+  refuseUnusedOptions(options, format);
   let series = await loadOne(file, format, options);
   if (options.divideBy !== undefined) {
     const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;

@@ -140,6 +140,10 @@ export async function lpAlternatives(
     if (usesWidth) for (const w of widths) raw.push({ strategy: s, width: w });
     else raw.push({ strategy: s, width: undefined });
   }
+  // A width given (backtest.width is set only when --width or a config `width` was) must reach some strategy.
+  if (backtest.width !== undefined && raw.every((a) => a.width === undefined)) {
+    throw new ConfigError('--width', `no strategy of this comparison has a range width (${strategies.join(', ')}); leave --width out`);
+  }
   const several = raw.length > 1;
   const manyStrategies = strategies.length > 1;
   return raw.map(({ strategy, width }) => {
@@ -190,6 +194,8 @@ function lpEntry(alt: LpAlternative, r: BacktestResult): Record<string, unknown>
     rebalances: s.rebalances,
     ...(s.entryCost === undefined ? {} : { entryCost: s.entryCost }),
     ...(s.entryPriceImpact === undefined ? {} : { entryPriceImpact: s.entryPriceImpact }),
+    // --fee-model all: the side-by-side fee models of this run
+    ...((s as { feeModels?: unknown }).feeModels === undefined ? {} : { feeModels: (s as { feeModels?: unknown }).feeModels }),
   };
 }
 
