@@ -128,3 +128,57 @@ describe.skipIf(!haveShared)('replayLogOrder on the whole 0x88e6 2024-01-05 day 
     expect(r.stats.liquidityShortfalls).toBe(0);
   });
 });
+
+describe('LogOrderReplay.insert/remove: positions that are not rows of the file (a backtest strategy)', () => {
+  const rows = load(FIXTURE);
+  const lives = findAllPositions(rows);
+  const jit = lives.find((p) => p.tickLower === 199060)!;
+
+  it('invariant: with inserted liquidity live, every swap still ends on the logged price, and the in-range L is the logged L plus the inserted L in range', () => {
+    const rep = new LogOrderReplay(rows, { fee: 500 });
+    const L = 10n ** 18n;
+    rep.insert('wide', 198000, 200000, L);
+    while (!rep.done) {
+      const row = rows[rep.nextIndex]!;
+      rep.step();
+      if (row.kind === 'SWAP') expect([rep.pool.sqrtPriceX96, rep.pool.liquidity]).toEqual([row.sqrtPriceX96, row.totalLiquidity + L]);
+    }
+    expect(rep.amountDrivenSwaps).toBeGreaterThan(0);
+    const f = rep.feesOf('wide');
+    expect(f.fees0 > 0n && f.fees1 > 0n).toBe(true);
+  });
+
+  it('behavior: a claimed JIT removed at its burn row earns what the tracked reading gives; removed early, the log keeps its liquidity until the burn row (pool = plain replay)', () => {
+    const tracked = replayLogOrder(rows, { fee: 500, positions: track([jit]) });
+    const rep = new LogOrderReplay(rows, { fee: 500 });
+    while (rep.nextIndex <= jit.mintIndex) rep.step();
+    expect(rep.insert('me', jit.tickLower, jit.tickUpper, jit.liquidity, true).claimedRow).toBe(jit.mintIndex);
+    while (rep.nextIndex <= jit.burnIndex) rep.step();
+    const out = rep.remove('me');
+    expect([out.fees0, out.fees1]).toEqual([tracked.positions[0]!.fees0, tracked.positions[0]!.fees1]);
+    expect(rep.feesOf('me')).toEqual({ fees0: out.fees0, fees1: out.fees1 });
+
+    const plain = new LogOrderReplay(rows, { fee: 500 });
+    const early = new LogOrderReplay(rows, { fee: 500 });
+    while (early.nextIndex <= jit.mintIndex) {
+      early.step();
+      plain.step();
+    }
+    early.insert('me', jit.tickLower, jit.tickUpper, jit.liquidity, true);
+    early.remove('me'); // before the victim swap: earns nothing, and the pool keeps the logged JIT
+    expect(early.feesOf('me')).toEqual({ fees0: 0n, fees1: 0n });
+    while (!plain.done) {
+      plain.step();
+      early.step();
+      expect([early.pool.sqrtPriceX96, early.pool.liquidity, early.pool.feeGrowthGlobal1X128]).toEqual([plain.pool.sqrtPriceX96, plain.pool.liquidity, plain.pool.feeGrowthGlobal1X128]);
+    }
+  });
+
+  it('behavior: without claim (or with other liquidity) nothing is claimed: the position is extra to the log', () => {
+    const rep = new LogOrderReplay(rows, { fee: 500 });
+    while (rep.nextIndex <= jit.mintIndex) rep.step();
+    expect(rep.insert('copy', jit.tickLower, jit.tickUpper, jit.liquidity).claimedRow).toBeUndefined();
+    expect(rep.insert('other', jit.tickLower, jit.tickUpper, jit.liquidity + 1n, true).claimedRow).toBeUndefined();
+    expect(rep.pool.liquidity).toBe(rows[jit.mintIndex]!.totalLiquidity + 2n * jit.liquidity + 1n);
+  });
+});
