@@ -56,7 +56,7 @@ function planStrategy(plan: readonly Planned[]): LpStrategyFactory<Record<string
 
 async function runPlan(prices: string, plan: readonly Planned[]): Promise<ReplayFeeReport> {
   const r = await backtest({ prices, pool: 'v3', fee: 0.0005, feeModel: 'replay', capital: 5e7, poolLiquidity: 1e11, strategy: planStrategy(plan) });
-  return r.summary.feeModels as unknown as ReplayFeeReport;
+  return (r.summary as unknown as { feeModels: ReplayFeeReport }).feeModels;
 }
 
 function lifePlan(rows: readonly PoolEventRow[], p: PositionLife): Planned {
