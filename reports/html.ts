@@ -15,7 +15,7 @@ import { InvariantError } from '../sim/core/errors.ts';
 import { reportCharts, type ReportChart } from './charts/index.ts';
 import { exactJson, formatMetric, metricRows } from './metrics.ts';
 import type { ChartOptions, ReportRun } from './model.ts';
-import { runContext, runVerdict, runWarnings } from './verdict.ts';
+import { rewardDisclosure, runContext, runVerdict, runWarnings } from './verdict.ts';
 
 export interface ReportOptions extends ChartOptions {
   /** Page title; default `ammsim report: <run labels>`. */
@@ -258,11 +258,16 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
   const context =
     new Set(contexts).size <= 1 ? escapeHtml(contexts[0] ?? '') : runs.map((r, i) => `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(contexts[i]!)}`).join('<br>');
   const warnings = runs.flatMap((r) => runWarnings(r.result.summary).map((w) => (runs.length > 1 ? `${r.label}: ${w}` : w)));
+  const rewardLines = runs.flatMap((r) => {
+    const d = rewardDisclosure(r.result.summary);
+    return d === undefined ? [] : [runs.length > 1 ? `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(d)}` : escapeHtml(d)];
+  });
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     ...verdicts.map((v, i) => `<p class="verdict"${i === 0 ? ' id="verdict"' : ''}>${escapeHtml(v)}.</p>`),
     `<p class="lead">${lead}.</p>`,
     `<p class="context" id="context">${context}</p>`,
+    ...(rewardLines.length === 0 ? [] : [`<p class="context" id="rewards">${rewardLines.join('<br>')}.</p>`]),
     ...(warnings.length === 0
       ? []
       : [`<div class="warnings" id="warnings" role="alert"><b>Warnings</b><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>`]),

@@ -67,6 +67,32 @@ export function runVerdict(summary: Readonly<Summary> | Readonly<Record<string, 
   return `${head}: ${income}${gas > 0 ? ` less gas ${amt(gas)}` : ''}, ${ilText}`;
 }
 
+/**
+ * The liquidity-mining line of a run with programs: rewards earned and their APR (realised, and spot at the start),
+ * the total APR and the APY with its compounding frequency and year length stated, harvests and their gas, and the
+ * breakeven reward price vs hold. Undefined for a run without programs (no `rewardsEarned`).
+ */
+export function rewardDisclosure(summary: Readonly<Summary> | Readonly<Record<string, unknown>>): string | undefined {
+  const s = summary as Readonly<Record<string, unknown>>;
+  const rewards = num(s, 'rewardsEarned');
+  if (rewards === undefined) return undefined;
+  const pct2 = (x: number | undefined): string => (x === undefined ? 'n/a' : `${groupThousands((x * 100).toFixed(2))} %`);
+  const scale = Math.abs(num(s, 'initialValue') ?? 0);
+  const amt = (x: number): string => sentenceAmount(x, scale >= 1000 ? 0 : 2);
+  const tokens = num(s, 'rewardTokensEarned');
+  const n = num(s, 'apyCompoundsPerYear');
+  const nText = n === undefined ? 'n/a' : n === 0 ? 'never compounded (APY = APR after vault fees)' : `compounded ${Number.isInteger(n) ? groupThousands(String(n)) : n.toFixed(2)} times a year`;
+  const parts = [
+    `Rewards ${amt(rewards)}${tokens === undefined ? '' : ` (${tokens >= 1000 ? groupThousands(tokens.toFixed(0)) : tokens.toPrecision(4)} tokens)`}: reward APR ${pct2(num(s, 'rewardApr'))} realised (${pct2(num(s, 'rewardAprSpot'))} at the start's rate and price)`,
+    `fees + rewards ${pct2(num(s, 'totalApr'))} APR → APY ${pct2(num(s, 'apy'))}, ${nText}, 365-day year, after vault fees`,
+  ];
+  const harvests = num(s, 'harvests');
+  if (harvests !== undefined) parts.push(`${groupThousands(String(harvests))} harvest${harvests === 1 ? '' : 's'} (gas ${amt(num(s, 'harvestGas') ?? 0)}, sale slippage ${amt(num(s, 'rewardSlippage') ?? 0)})`);
+  const be = num(s, 'breakevenRewardPriceHold');
+  parts.push(be === undefined ? 'no breakeven reward price (no reward tokens)' : be < 0 ? 'ahead of holding even with worthless rewards' : `breakeven reward price vs hold ${be.toPrecision(4)}`);
+  return parts.join('; ');
+}
+
 /** `2024-01-01 00:00 UTC` for a unix-ms data timestamp (seconds shown only when not zero). */
 export function shortUtc(ms: number): string {
   const iso = new Date(ms).toISOString();

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Timeseries } from '../../sim/metrics/record.ts';
 import type { ChartOptions, ReportRun } from '../model.ts';
+import { hasRewards, rewardColumns } from './rewards.ts';
 import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchArray, type ChartRow } from './common.ts';
 
 /**
@@ -18,28 +19,49 @@ export function pnlChart(runs: readonly ReportRun[], opts: ChartOptions = {}): T
   for (const run of runs) {
     const ts = run.result.timeseries;
     const n = ts.timestamp.length;
-    const lines: Array<[string, PnlLine]> = [
-      ['fees', 'fees'],
-      ['IL', 'il'],
-      ['−LVR', 'lvr'],
-      ['−gas', 'gas'],
-      ['fees + IL − gas', 'vsHold'],
-      ['fees − LVR − gas', 'vsRebalancing'],
-      ['LP − hold (actual)', 'actual'],
-    ];
+    const rewards = rewardColumns(ts)?.cumulative;
+    const lines: Array<[string, PnlLine]> =
+      rewards === undefined
+        ? [
+            ['fees', 'fees'],
+            ['IL', 'il'],
+            ['−LVR', 'lvr'],
+            ['−gas', 'gas'],
+            ['fees + IL − gas', 'vsHold'],
+            ['fees − LVR − gas', 'vsRebalancing'],
+            ['LP − hold (actual)', 'actual'],
+          ]
+        : [
+            ['fees', 'fees'],
+            ['rewards', 'rewards'],
+            ['IL', 'il'],
+            ['−LVR', 'lvr'],
+            ['−gas', 'gas'],
+            ['fees + rewards + IL − gas', 'vsHold'],
+            ['fees + rewards − LVR − gas', 'vsRebalancing'],
+            ['LP − hold (actual)', 'actual'],
+          ];
     for (const [name, v] of lines) {
       const full = lineName(runs, run, name);
       pushUnique(domain, full);
-      rows.push(...lineRows(full, ts.timestamp, v === 'fees' ? ts.feesCumulative : pnlLine(ts, v, scratchArray(n)), opts));
+      const values = v === 'fees' ? ts.feesCumulative : v === 'rewards' ? rewards! : pnlLine(ts, v, scratchArray(n));
+      if (rewards !== undefined && (v === 'vsHold' || v === 'vsRebalancing')) for (let i = 0; i < n; i++) values[i] = values[i]! + rewards[i]!;
+      rows.push(...lineRows(full, ts.timestamp, values, opts));
     }
   }
   return multiLineSpec({
     title: 'PnL decomposition',
-    subtitle: [
-      'Cumulative, quote units. IL and LVR measure the same loss two ways and are not added together.',
-      'LP − hold also carries the price change of fee tokens after they were earned.',
-      downsampleNote(opts),
-    ],
+    subtitle: runs.some(hasRewards)
+      ? [
+          'Cumulative, quote units; rewards valued when claimed (pending at the step’s price). IL and LVR measure the same loss two ways and are not added together.',
+          'LP − hold also carries the price change of fee and reward tokens after they were earned, reward-sale slippage and vault fees (see the PnL split).',
+          downsampleNote(opts),
+        ]
+      : [
+          'Cumulative, quote units. IL and LVR measure the same loss two ways and are not added together.',
+          'LP − hold also carries the price change of fee tokens after they were earned.',
+          downsampleNote(opts),
+        ],
     rows,
     domain,
     yTitle: 'cumulative (quote)',
@@ -48,10 +70,10 @@ export function pnlChart(runs: readonly ReportRun[], opts: ChartOptions = {}): T
   });
 }
 
-type PnlLine = 'fees' | 'il' | 'lvr' | 'gas' | 'vsHold' | 'vsRebalancing' | 'actual';
+type PnlLine = 'fees' | 'rewards' | 'il' | 'lvr' | 'gas' | 'vsHold' | 'vsRebalancing' | 'actual';
 
 /** One derived PnL line into `out` (one plain loop per line: no per-row callback). */
-function pnlLine(ts: Timeseries, line: Exclude<PnlLine, 'fees'>, out: Float64Array): Float64Array {
+function pnlLine(ts: Timeseries, line: Exclude<PnlLine, 'fees' | 'rewards'>, out: Float64Array): Float64Array {
   const { feesCumulative: fees, impermanentLoss: il, holdValue: hold, lvrCumulative: lvr, gasCumulative: gas, lpValue } = ts;
   const n = out.length;
   switch (line) {

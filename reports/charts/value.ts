@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ChartOptions, ReportRun } from '../model.ts';
+import { hasRewards, rewardColumns } from './rewards.ts';
 import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchArray, type ChartRow } from './common.ts';
 
 /**
@@ -12,14 +13,24 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
   const domain: string[] = [];
   for (const run of runs) {
     const ts = run.result.timeseries;
+    const rewards = rewardColumns(ts)?.cumulative;
     const principal = (): Float64Array => {
       const out = scratchArray(ts.lpValue.length);
       for (let i = 0; i < out.length; i++) out[i] = ts.lpValue[i]! - ts.feesCumulative[i]! + ts.gasCumulative[i]!;
+      if (rewards !== undefined) for (let i = 0; i < out.length; i++) out[i] = out[i]! - rewards[i]!;
+      return out;
+    };
+    const withoutRewards = (): Float64Array => {
+      const out = scratchArray(ts.lpValue.length);
+      for (let i = 0; i < out.length; i++) out[i] = ts.lpValue[i]! - rewards![i]!;
       return out;
     };
     const lines: Array<[string, ArrayLike<number>, ArrayLike<number> | (() => Float64Array)]> = [
       [lineName(runs, run, 'LP value'), ts.timestamp, ts.lpValue],
-      [lineName(runs, run, 'LP before fees and gas'), ts.timestamp, principal],
+      ...(rewards === undefined
+        ? []
+        : ([[lineName(runs, run, 'LP value less rewards earned'), ts.timestamp, withoutRewards]] as Array<[string, ArrayLike<number>, () => Float64Array]>)),
+      [lineName(runs, run, rewards === undefined ? 'LP before fees and gas' : 'LP before fees, rewards and gas'), ts.timestamp, principal],
       [lineName(runs, run, 'hold'), ts.timestamp, ts.holdValue],
     ];
     for (const extra of run.extraSeries ?? []) lines.push([lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
@@ -30,7 +41,13 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
   }
   return multiLineSpec({
     title: 'Value over time',
-    subtitle: ['LP value incl. fees less gas, vs. holding the deposited tokens (quote units).', downsampleNote(opts)],
+    subtitle: runs.some(hasRewards)
+      ? [
+          'LP value incl. fees and rewards (held and pending at the reward price, sold ones as their quote) less gas, vs. holding the deposited tokens (quote units).',
+          'LP value less rewards earned: the rewards’ part is the gap (rewards valued when claimed).',
+          downsampleNote(opts),
+        ]
+      : ['LP value incl. fees less gas, vs. holding the deposited tokens (quote units).', downsampleNote(opts)],
     rows,
     domain,
     yTitle: 'value (quote)',

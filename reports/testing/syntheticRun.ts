@@ -4,7 +4,7 @@
  * accrue in proportion to |ΔP| while in range, and one optional rebalance. Not a simulation; just consistent
  * enough columns to draw and check charts.
  */
-import { TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary, type Timeseries } from '../../sim/metrics/record.ts';
+import { REWARD_COLUMNS, TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary, type Timeseries } from '../../sim/metrics/record.ts';
 import { positionAmountsPerLiquidity } from '../ilCurve.ts';
 
 export interface SyntheticRunParams {
@@ -17,6 +17,12 @@ export interface SyntheticRunParams {
   /** Step at which the position is re-centred (a rebalance event), if any. */
   readonly rebalanceAt?: number;
   readonly amplitude?: number;
+  /**
+   * A liquidity-mining program: `perStep` reward tokens accrue each step (pending), claimed every `harvestEvery`
+   * steps and held (a `harvest` event); the reward price falls linearly from `price0` to half of it. Adds the
+   * REWARD_COLUMNS and the reward summary keys; lpValue includes the rewards at the reward price.
+   */
+  readonly rewards?: { readonly perStep: number; readonly harvestEvery: number; readonly price0?: number };
 }
 
 export function syntheticRun(params: SyntheticRunParams): BacktestResult {
@@ -25,7 +31,13 @@ export function syntheticRun(params: SyntheticRunParams): BacktestResult {
   const stepMs = params.stepMs ?? 60_000;
   const p0 = params.p0 ?? 2000;
   const amp = params.amplitude ?? 0.35;
-  const cols = Object.fromEntries(TIMESERIES_COLUMNS.map((c) => [c, new Float64Array(n)])) as Record<keyof Timeseries, Float64Array>;
+  const rw = params.rewards;
+  const columns = rw === undefined ? TIMESERIES_COLUMNS : [...TIMESERIES_COLUMNS, ...REWARD_COLUMNS];
+  const cols = Object.fromEntries(columns.map((c) => [c, new Float64Array(n)])) as Record<(typeof columns)[number], Float64Array>;
+  let pending = 0;
+  let held = 0;
+  let claimedValue = 0;
+  let harvests = 0;
   const events: LpEvent[] = [];
   const rangeOf = (center: number) =>
     params.width === undefined ? { lower: 0, upper: Infinity } : { lower: center / (1 + params.width), upper: center * (1 + params.width) };
@@ -65,7 +77,24 @@ export function syntheticRun(params: SyntheticRunParams): BacktestResult {
     cols.timestamp[i] = t;
     cols.price[i] = price;
     cols.poolPrice[i] = price * (1 + 0.001 * Math.sin(i));
-    cols.lpValue[i] = principal + fees - gas;
+    let rewardValue = 0;
+    if (rw !== undefined) {
+      const rp = (rw.price0 ?? 5) * (1 - (0.5 * i) / Math.max(1, n - 1));
+      pending += i > 0 ? rw.perStep : 0;
+      if (i > 0 && i % rw.harvestEvery === 0) {
+        held += pending;
+        claimedValue += pending * rp;
+        pending = 0;
+        harvests++;
+        gas += 1;
+        events.push({ step: i, timestampMs: t, kind: 'harvest', price, rangeLower: NaN, rangeUpper: NaN });
+      }
+      rewardValue = (held + pending) * rp;
+      cols.rewardsCumulative![i] = claimedValue + pending * rp;
+      cols.rewardTokensPending![i] = pending;
+      cols.rewardPrice![i] = rp;
+    }
+    cols.lpValue[i] = principal + fees - gas + rewardValue;
     cols.holdValue[i] = hold;
     cols.feesCumulative[i] = fees;
     cols.impermanentLoss[i] = principal / hold - 1;
@@ -90,6 +119,30 @@ export function syntheticRun(params: SyntheticRunParams): BacktestResult {
   }
   const years = ((n - 1) * stepMs) / (365 * 86_400_000);
   const finalValue = cols.lpValue[last]!;
+  const rewardSummary = (): Partial<Summary> => {
+    const lastPrice = cols.rewardPrice![last]!;
+    const tokens = held + pending;
+    const rewardsEarned = claimedValue + pending * lastPrice;
+    const rewardApr = years > 0 ? rewardsEarned / capital / years : 0;
+    const feeApr = years > 0 ? fees / capital / years : 0;
+    const n = years > 0 ? harvests / years : 0;
+    return {
+      rewardTokensEarned: tokens,
+      rewardsEarned,
+      rewardsValueAtEnd: tokens * lastPrice,
+      rewardAprSpot: rewardApr,
+      rewardApr,
+      totalApr: feeApr + rewardApr,
+      apy: Math.pow(1 + (feeApr + rewardApr) / n, n) - 1,
+      apyCompoundsPerYear: n,
+      harvests,
+      harvestGas: harvests,
+      rewardSlippage: 0,
+      performanceFees: 0,
+      callerFees: 0,
+      breakevenRewardPriceHold: (cols.holdValue[last]! - (cols.lpValue[last]! - tokens * lastPrice)) / tokens,
+    };
+  };
   const summary: Summary = {
     initialValue: capital,
     finalValue,
@@ -113,6 +166,7 @@ export function syntheticRun(params: SyntheticRunParams): BacktestResult {
     arbitrageVolume: 123456.789,
     noiseTrades: 0,
     noiseVolume: 0,
+    ...(rw === undefined ? {} : rewardSummary()),
     seed: 7,
     strategyName: params.width === undefined ? 'full-range' : 'range',
     config: { strategy: params.width === undefined ? 'full-range' : 'range', pool: 'v3', fee: 0.003, width: params.width ?? null, capital, seed: 7 },
