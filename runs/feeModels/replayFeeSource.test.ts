@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LpAction, LpStrategyFactory, StrategyContext } from '../../sim/engine/strategy.ts';
@@ -167,4 +168,37 @@ describe.skipIf(!haveShared)('replay fee model on the whole 0x88e6 2024-01-05 da
     }
     expect([together.fees0Raw, together.fees1Raw]).toEqual([String(sum0), String(sum1)]);
   }, 60_000);
+});
+
+describe('mint intent by ticks and raw liquidity (no external fee model: the simulated pool\'s own coordinates)', () => {
+  const csv = path.join(mkdtempSync(path.join(tmpdir(), 'ammsim-rawmint-')), 'p.csv');
+  writeFileSync(csv, 'timestamp,price\n1704067200,1\n1704070800,1.01\n1704074400,0.99\n');
+  const once = (mint: LpAction, seen: number[]): LpStrategyFactory<Record<string, unknown>> => ({
+    name: 'raw-mint',
+    description: 'one mint by ticks',
+    defaults: {},
+    create: () => ({
+      id: 'raw-mint',
+      params: {},
+      onStart: () => [mint],
+      onStep: (ctx) => {
+        seen.push(...ctx.positions.map((p) => p.liquidity));
+        return [];
+      },
+    }),
+  });
+  for (const exact of [true, false]) {
+    it(`behavior: ${exact ? 'the exact pool mints exactly the raw liquidity' : 'the float pool mints the nearest float'} (10^18 raw = 1 human L, ticks ±600 around price 1)`, async () => {
+      const seen: number[] = [];
+      await backtest({ prices: csv, pool: 'v3', fee: 0.003, exact, capital: 1000, poolLiquidity: 1e6, strategy: once({ kind: 'mint', ticks: { lower: -600, upper: 600 }, liquidity: 10n ** 18n }, seen) });
+      expect(seen).toEqual([1, 1]);
+    });
+  }
+  it('error: a liquidity that is not a uint128 decimal, and ticks on a v2 pool, are the strategy\'s errors', async () => {
+    const run = (pool: 'v2' | 'v3', liquidity: string) => backtest({ prices: csv, pool, fee: 0.003, capital: 1000, poolLiquidity: 1e6, strategy: once({ kind: 'mint', ticks: { lower: -600, upper: 600 }, liquidity }, []) });
+    await expect(run('v3', '-5')).rejects.toThrow(/mint liquidity must be a uint128 > 0/);
+    await expect(run('v3', '1e18')).rejects.toThrow(/mint liquidity must be a uint128 > 0/);
+    await expect(run('v2', '1000')).rejects.toThrow(/needs a v3 pool/);
+    await expect(run('v3', String(10n ** 30n))).rejects.toThrow(/the wallet holds/);
+  });
 });
