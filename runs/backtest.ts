@@ -27,6 +27,7 @@ import { computeFeeModels } from './feeModels/feeModels.ts';
 import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
 import type { PoolTokens } from './feeModels/position.ts';
 import { volumeFeeSource } from './feeModels/volumeFees.ts';
+import { buildIncentives, rewardSummary } from './incentives/index.ts';
 
 /** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
 export interface RunInputs {
@@ -137,6 +138,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     traders.push(createNoiseTrader({ rate: config.noiseRate, meanSize: config.noiseSize, volumeShare: config.noiseVolumeShare }));
   }
   if (config.arbitrage) traders.push(createArbitrageur());
+  const mining = await buildIncentives(config, series, config.pool);
 
   const out = runEngine({
     series,
@@ -148,13 +150,13 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     rng,
     strategyLabel: label,
     ...(externalFees === undefined ? {} : { externalFees }),
+    ...(mining === undefined ? {} : { incentives: mining.input }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.columns === undefined ? {} : { columns: options.columns }),
   });
 
   const ts = out.timeseries;
-  let summary: Summary = {
-    ...computeSummaryMetrics({
+  const metrics = computeSummaryMetrics({
       timeseries: ts,
       timestampMs: series.timestampMs,
       capital: config.capital,
@@ -166,15 +168,29 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
       entryCost: out.entryCost,
       entryPriceImpact: out.entryPriceImpact,
       seed: config.seed,
-    }),
+    });
+  const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, { capital: config.capital, years: metrics.years, feeApr: metrics.feeApr, finalValue: metrics.finalValue, holdValue: metrics.holdValue, performanceFee: config.performanceFee, callerFee: config.callerFee });
+  let summary: Summary = {
+    ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
-    warnings: [...(inputs.warnings ?? []), ...out.warnings],
+    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings],
     config: configForOutput(config),
     data: series.provenance,
   } as Summary;
   if (config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);
   if (replaySource !== undefined) summary = { ...summary, feeModels: replaySource.report(summary.feesEarned) } as Summary;
   return { summary, timeseries: ts, events: out.events };
+}
+
+/** The summary metrics with the reward keys inserted after `entryPriceImpact` (before `seed`). */
+function withRewardKeys<T extends object>(metrics: T, rewards: Record<string, number | null>): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(metrics)) {
+    if (k === 'seed') Object.assign(out, rewards);
+    out[k] = v;
+  }
+  if (!('seed' in metrics)) Object.assign(out, rewards);
+  return out as T;
 }
 
 /**

@@ -80,7 +80,25 @@ export interface BacktestConfig {
   rebalanceDelay: number;
   /** Write timeseries.csv too. */
   csv: boolean;
+  /** Liquidity-mining programs: paths to program JSON files (`--incentive`, repeatable) or program objects. */
+  incentives: readonly unknown[] | undefined;
+  /** Harvest policy: never, interval, threshold, or a path to a module. */
+  harvest: string;
+  /** The harvest policy's parameters (`--harvest-param key=value`). */
+  harvestParams: Readonly<Record<string, number | string | boolean>>;
+  /** The reward token's price: a number, a price file, gbm:sigma=…,rho=…,mu=…, decay:linear:f, decay:exp:r, crash:d@time. Default 1. */
+  rewardPrice: string | number | undefined;
+  /** The reward price at the first step of a gbm / decay / crash path (default 1). */
+  rewardPriceStart: number | undefined;
+  /** The reward/quote pool's value in quote (default 1,000,000): selling rewards pays its slippage. */
+  rewardPoolLiquidity: number | undefined;
+  /** Fractions of each claim paid as the vault's performance fee and as the harvest caller's fee. */
+  performanceFee: number;
+  callerFee: number;
 }
+
+/** The liquidity-mining keys: written into summary.json's config only when the run has programs. */
+export const INCENTIVE_KEYS = ['incentives', 'harvest', 'harvestParams', 'rewardPrice', 'rewardPriceStart', 'rewardPoolLiquidity', 'performanceFee', 'callerFee'] as const;
 
 export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   prices: undefined,
@@ -117,6 +135,14 @@ export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   params: Object.freeze({}),
   rebalanceDelay: 0,
   csv: false,
+  incentives: undefined,
+  harvest: 'never',
+  harvestParams: Object.freeze({}),
+  rewardPrice: undefined,
+  rewardPriceStart: undefined,
+  rewardPoolLiquidity: undefined,
+  performanceFee: 0,
+  callerFee: 0,
 });
 
 /** The values of `feeModel`. */
@@ -188,15 +214,51 @@ export function resolveBacktestConfig(
   for (const b of ['exact', 'arbitrage', 'csv'] as const) {
     if (typeof merged[b] !== 'boolean') throw new ConfigError(flagName(b), `must be true or false; was ${JSON.stringify(merged[b])}`);
   }
+  validateIncentiveKeys(c, merged, num);
   return c;
+}
+
+/** Liquidity-mining keys: types, ranges, and refusal of every one of them without a program. */
+function validateIncentiveKeys(c: BacktestConfig, merged: Record<string, unknown>, num: (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string) => void): void {
+  if (c.incentives !== undefined) {
+    if (!Array.isArray(c.incentives)) c.incentives = [c.incentives];
+    for (const x of c.incentives) {
+      if (!((typeof x === 'string' && x !== '') || (typeof x === 'object' && x !== null && !Array.isArray(x)))) throw new ConfigError('--incentive', `must be a program file path or a program object; was ${JSON.stringify(x)}`);
+    }
+  }
+  const has = c.incentives !== undefined && c.incentives.length > 0;
+  if (typeof c.harvest !== 'string' || c.harvest === '') throw new ConfigError('--harvest', 'must be a harvest policy name (never, interval, threshold) or a path to a module');
+  if (typeof c.harvestParams !== 'object' || c.harvestParams === null || Array.isArray(c.harvestParams)) throw new ConfigError('--harvest-param', 'must be key=value pairs');
+  num('performanceFee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) of each claim');
+  num('callerFee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) of each claim');
+  if (c.performanceFee + c.callerFee >= 1) throw new ConfigError('--caller-fee', `with --performance-fee must leave the LP part of each claim; together ${c.performanceFee + c.callerFee}`);
+  if (c.rewardPriceStart !== undefined) num('rewardPriceStart', (v) => v > 0, 'must be > 0 (quote per reward token)');
+  if (c.rewardPoolLiquidity !== undefined) num('rewardPoolLiquidity', (v) => v > 0, 'must be > 0 (quote)');
+  if (c.rewardPrice !== undefined && typeof c.rewardPrice !== 'string' && typeof c.rewardPrice !== 'number') throw new ConfigError('--reward-price', `must be a number, a file or a scenario; was ${JSON.stringify(c.rewardPrice)}`);
+  if (!has) {
+    const d = BACKTEST_DEFAULTS;
+    const refuse = (key: string, what: string): never => {
+      throw new ConfigError(flagName(key), `${what}; it needs a liquidity-mining program (--incentive FILE.json)`);
+    };
+    if (c.harvest !== d.harvest) refuse('harvest', 'decides when to claim rewards');
+    if (Object.keys(c.harvestParams).length > 0) refuse('harvestParam', 'sets the harvest policy');
+    if (c.rewardPrice !== undefined) refuse('rewardPrice', "prices the reward token");
+    if (c.rewardPriceStart !== undefined) refuse('rewardPriceStart', "starts the reward token's price path");
+    if (c.rewardPoolLiquidity !== undefined) refuse('rewardPoolLiquidity', 'sizes the pool rewards are sold through');
+    if (c.performanceFee !== 0) refuse('performanceFee', 'is taken from claimed rewards');
+    if (c.callerFee !== 0) refuse('callerFee', 'is taken from claimed rewards');
+  }
+  void merged;
 }
 
 /** The resolved config as a plain object with a stable key order (for summary.json). */
 export function configForOutput(c: BacktestConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const mining = c.incentives !== undefined && c.incentives.length > 0;
   for (const k of KEYS) {
+    if (!mining && (INCENTIVE_KEYS as readonly string[]).includes(k)) continue;
     const v = c[k];
-    if (k === 'params') {
+    if (k === 'params' || k === 'harvestParams') {
       const p: Record<string, unknown> = {};
       for (const pk of Object.keys(v as object).sort()) p[pk] = (v as Record<string, unknown>)[pk];
       out[k] = p;

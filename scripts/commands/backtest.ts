@@ -8,7 +8,7 @@ import type { BacktestConfig } from '../../runs/config.ts';
 import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { progressBar } from '../progress.ts';
 import { phaseTimer, type PhaseTimer } from '../timing.ts';
-import { BACKTEST_FLAGS, configFromArgv } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS } from './backtestFlags.ts';
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
 export function summaryJson(summary: unknown): string {
@@ -75,6 +75,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
   builder: (y: Argv) =>
     y
       .options(BACKTEST_FLAGS)
+      .options(INCENTIVE_FLAGS)
       .options({
         out: { type: 'string', group: 'Output:', describe: 'output folder', default: 'out/backtest' },
         csv: { type: 'boolean', group: 'Output:', describe: 'also write timeseries.csv (slow for millions of rows)' },

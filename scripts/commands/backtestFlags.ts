@@ -48,6 +48,21 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   config: { type: 'string', group: 'Run:', describe: 'JSON file with the same keys as the flags (camelCase); flags win' },
 };
 
+/**
+ * Liquidity-mining flags (`backtest` only: a sweep or compare over programs is not wired yet). Every one is refused
+ * without an --incentive program.
+ */
+export const INCENTIVE_FLAGS: Readonly<Record<string, Options>> = {
+  incentive: { type: 'string', array: true, group: 'Liquidity mining:', describe: 'a liquidity-mining program JSON file (repeatable): {"kind": "staking-rewards"|"v3-staker"|"masterchef", "token", "total"|"ratePerSecond"|"ratePerBlock", "start", "end", "otherStakedValue", …} (see README)' },
+  harvest: { type: 'string', group: 'Liquidity mining:', describe: 'harvest policy: never, interval, threshold, or a path to a module (defineHarvestPolicy)', defaultDescription: d.harvest },
+  'harvest-param': { type: 'string', array: true, group: 'Liquidity mining:', describe: 'harvest policy parameter key=value (repeatable): interval every=1d then=hold|sell|compound; threshold value=… or gasMultiple=…' },
+  'reward-price': { type: 'string', group: 'Liquidity mining:', describe: "the reward token's price in quote: a number, a price file (as-of), gbm:sigma=0.9,rho=0.6,mu=0, decay:linear:0.2, decay:exp:2, crash:0.5@2021-05-19", defaultDescription: '1' },
+  'reward-price-start': { type: 'number', group: 'Liquidity mining:', describe: 'the reward price at the first step of a gbm, decay or crash path', defaultDescription: '1' },
+  'reward-pool-liquidity': { type: 'number', group: 'Liquidity mining:', describe: 'value in quote of the reward/quote pool rewards are sold through (slippage)', defaultDescription: '1,000,000' },
+  'performance-fee': { type: 'number', group: 'Liquidity mining:', describe: "fraction of each claim taken as the vault's performance fee", defaultDescription: String(d.performanceFee) },
+  'caller-fee': { type: 'number', group: 'Liquidity mining:', describe: 'fraction of each claim paid to the harvest caller', defaultDescription: String(d.callerFee) },
+};
+
 const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
   prices: 'prices', format: 'format', pair: 'pair', gaps: 'gaps', resample: 'resample', 'divide-by': 'divideBy', 'price-of': 'priceOf', decimals0: 'decimals0', decimals1: 'decimals1', pool: 'pool', fee: 'fee', 'tick-spacing': 'tickSpacing', 'pool-liquidity': 'poolLiquidity',
   'pool-liquidity-file': 'poolLiquidityFile', exact: 'exact', strategy: 'strategy', width: 'width',
@@ -55,14 +70,16 @@ const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
   'noise-size': 'noiseSize', 'noise-volume-share': 'noiseVolumeShare', 'gas-price': 'gasPrice', seed: 'seed', csv: 'csv',
   'gas-price-series': 'gasPriceSeries', 'native-price-series': 'nativePriceSeries', 'fee-model': 'feeModel', 'fee-events': 'feeEvents',
   from: 'from', to: 'to', 'gas-before': 'gasBefore',
+  incentive: 'incentives', harvest: 'harvest', 'reward-price': 'rewardPrice', 'reward-price-start': 'rewardPriceStart',
+  'reward-pool-liquidity': 'rewardPoolLiquidity', 'performance-fee': 'performanceFee', 'caller-fee': 'callerFee',
 };
 
 /** Parses `key=value` strategy parameters (numbers and booleans typed later against the strategy's defaults). */
-export function parseParams(list: readonly string[] | undefined): Record<string, string> {
+export function parseParams(list: readonly string[] | undefined, flag = '--param'): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new ConfigError('--param', `must be key=value; was ${JSON.stringify(item)}`);
+    if (eq <= 0) throw new ConfigError(flag, `must be key=value; was ${JSON.stringify(item)}`);
     out[item.slice(0, eq)] = item.slice(eq + 1);
   }
   return out;
@@ -96,6 +113,8 @@ export function configFromArgv(argv: Readonly<Record<string, unknown>>, override
   const params = parseParams(argv.param as string[] | undefined);
   const file = typeof argv.config === 'string' ? readConfigFile(argv.config) : {};
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
+  const harvestParams = parseParams(argv['harvest-param'] as string[] | undefined, '--harvest-param');
+  if (Object.keys(harvestParams).length > 0) flags.harvestParams = { ...((file.harvestParams as Record<string, unknown> | undefined) ?? {}), ...harvestParams };
   for (const [k, v] of Object.entries(flags)) {
     if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), 'must be a number');
   }

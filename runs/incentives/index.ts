@@ -1,0 +1,118 @@
+/**
+ * Liquidity mining for a run: the config's programs, harvest policy, reward price and reward pool turned into the
+ * engine's {@link IncentivesInput}, and the summary keys computed from the engine's reward totals.
+ */
+import { loadSeries } from '../../data/loadSeries.ts';
+import { parseRewardPrice, rewardPricePath } from '../../data/synthetic/rewardPrice.ts';
+import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
+import { createProgram, type HarvestPolicyFactory, type IncentivesInput, type RewardTotals } from '../../sim/engine/incentives.ts';
+import { aprToApy } from '../../sim/metrics/apy.ts';
+import { breakevenRewardPrice, rewardBreakevenInputOf } from '../../sim/metrics/breakevenRewardPrice.ts';
+import { loadHarvestPolicy } from './harvestRegistry.ts';
+import type { BacktestConfig } from '../config.ts';
+import { programConfigs, programSpec, type ProgramConfig } from './programFile.ts';
+
+export { parseProgram, programConfigs, readProgramFile, PROGRAM_KINDS, type ProgramConfig } from './programFile.ts';
+
+/** Default depth of the reward/quote pool, quote. */
+export const DEFAULT_REWARD_POOL_LIQUIDITY = 1_000_000;
+
+/** Merges a harvest policy's parameters over its defaults, rejecting unknown names and wrong types. */
+export function resolveHarvestParams(f: HarvestPolicyFactory<Record<string, unknown>>, given: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const defaults = f.defaults as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...defaults };
+  const names = Object.keys(defaults);
+  for (const [k, v] of Object.entries(given)) {
+    if (!(k in defaults)) throw new ConfigError('--harvest-param', `harvest policy "${f.name}" has no parameter "${k}"${didYouMean(k, names)} (parameters: ${names.join(', ') || 'none'})`);
+    const want = typeof defaults[k];
+    let val = v;
+    if (want === 'number' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) val = Number(v);
+    if (want === 'boolean' && (v === 'true' || v === 'false')) val = v === 'true';
+    if (want === 'string' && typeof v === 'number') val = String(v);
+    if (typeof val !== want) throw new ConfigError('--harvest-param', `${k} must be a ${want}; was ${JSON.stringify(v)}`);
+    out[k] = val;
+  }
+  return out;
+}
+
+export interface RunIncentives {
+  readonly input: IncentivesInput;
+  readonly programs: readonly ProgramConfig[];
+  readonly warnings: readonly string[];
+}
+
+/** The run's liquidity mining, or undefined when the config has no program. */
+export async function buildIncentives(c: BacktestConfig, series: PriceSeries, poolKind: 'v2' | 'v3'): Promise<RunIncentives | undefined> {
+  if (c.incentives === undefined || c.incentives.length === 0) return undefined;
+  const programs = programConfigs(c.incentives);
+  for (const p of programs) {
+    if (p.kind === 'v3-staker' && poolKind !== 'v3') throw new ConfigError('--incentive', `${p.source}: a v3-staker program pays by in-range seconds per liquidity of a v3 pool; it needs --pool v3`);
+  }
+  const tokens = [...new Set(programs.map((p) => p.token))];
+  if (tokens.length > 1) throw new ConfigError('--incentive', `the programs pay different tokens (${tokens.join(', ')}); one reward token (one --reward-price) per run`);
+  const { factory, label } = await loadHarvestPolicy(c.harvest);
+  const policy = factory.create(resolveHarvestParams(factory, c.harvestParams));
+  const spec = parseRewardPrice(c.rewardPrice ?? 1);
+  if (c.rewardPriceStart !== undefined && (spec.kind === 'constant' || spec.kind === 'file')) throw new ConfigError('--reward-price-start', `starts a gbm, decay or crash path; --reward-price ${spec.kind === 'constant' ? 'is a constant' : 'is a file'}`);
+  const file = spec.kind === 'file' ? await loadSeries(spec.file, {}) : undefined;
+  const path = rewardPricePath(spec, series, { ...(c.rewardPriceStart === undefined ? {} : { start: c.rewardPriceStart }), seed: c.seed, ...(file === undefined ? {} : { file }) });
+  const first = series.price[0]!;
+  return {
+    programs,
+    warnings: path.warnings,
+    input: {
+      programs: programs.map((p) => createProgram(programSpec(p, first))),
+      policy,
+      policyLabel: label,
+      rewardPrice: path.price,
+      rewardPoolLiquidity: c.rewardPoolLiquidity ?? DEFAULT_REWARD_POOL_LIQUIDITY,
+      performanceFee: c.performanceFee,
+      callerFee: c.callerFee,
+    },
+  };
+}
+
+/** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`). */
+export function rewardSummary(
+  r: RewardTotals,
+  x: { capital: number; years: number; feeApr: number; finalValue: number; holdValue: number; performanceFee: number; callerFee: number },
+): Record<string, number | null> {
+  const years = x.years;
+  const rewardApr = years > 0 ? r.rewardsEarned / x.capital / years : 0;
+  const rewardAprSpot = (r.lpRatePerSecondAtStart * 365 * 86_400 * r.rewardPriceAtStart) / x.capital;
+  const totalApr = x.feeApr + rewardApr;
+  const n = r.compoundsPerYear;
+  // APY after the vault's fees: the rewards' share of the APR net of performance and caller fees, compounded n times.
+  const netApr = x.feeApr + rewardApr * (1 - x.performanceFee - x.callerFee);
+  const apy = n > 0 ? aprToApy(netApr, n) : netApr;
+  const be = breakevenRewardPrice(
+    rewardBreakevenInputOf(
+      {
+        finalValue: x.finalValue,
+        rewardPriceAtEnd: r.rewardPriceAtEnd,
+        tokensHeld: r.rewardTokensHeld + r.rewardTokensPending,
+        tokensSold: r.rewardTokensSold,
+        saleProceeds: r.rewardQuote + r.rewardsCompounded,
+        saleSlippage: r.rewardSlippage,
+      },
+      x.holdValue,
+    ),
+  );
+  return {
+    rewardTokensEarned: r.rewardTokensEarned,
+    rewardsEarned: r.rewardsEarned,
+    rewardsValueAtEnd: r.rewardsValueAtEnd,
+    rewardAprSpot,
+    rewardApr,
+    totalApr,
+    apy,
+    apyCompoundsPerYear: n,
+    harvests: r.harvests,
+    harvestGas: r.harvestGas,
+    rewardSlippage: r.rewardSlippage,
+    performanceFees: r.performanceFees,
+    callerFees: r.callerFees,
+    breakevenRewardPriceHold: be.price ?? null,
+  };
+}
