@@ -5,9 +5,8 @@
  * Reads only the comparison's result shape (no import of runs/): `runs/compare` builds it, the CLI writes it.
  */
 import type { BacktestResult } from '../sim/metrics/record.ts';
-import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
 import { escapeHtml, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
-import { exactJson, formatMetric, METRICS, type MetricInfo } from './metrics.ts';
+import { exactJson, formatMetric, METRICS, optionalMetricsFor, type MetricInfo } from './metrics.ts';
 import { runVerdict, sentenceAmount, sentencePercent, shortUtc } from './verdict.ts';
 
 /** What the compare report reads: runs/compare's CompareResult satisfies it. */
@@ -127,7 +126,9 @@ export function compareMetricsTable(r: CompareReportInput): string {
   const ids = Array.isArray(s.alternatives) ? (s.alternatives as unknown[]).map(String) : [...r.alternatives.map((a) => a.id), 'hold', 'staking'];
   const entries = ids.map((id) => obj(s[id]));
   const diff = obj(s.differences);
-  const known = [...METRICS, ...OPTIONAL_METRICS, ...STAKING_ROWS];
+  // With liquidity mining, `rewardApr` is one row for the LPs (mining rewards) and staking (its own, in base).
+  const optional = optionalMetricsFor(entries).map((m) => (m.key === 'rewardApr' ? { ...m, label: 'Reward APR (LP: mining, realised; staking: in base)' } : m));
+  const known = [...METRICS, ...optional, ...STAKING_ROWS.filter((m) => !optional.some((o) => o.key === m.key))];
   const has = (k: string): boolean => entries.some((e) => finite(e[k]) || e[k] === null);
   const extra = [...new Set(entries.flatMap((e) => Object.keys(e).filter((k) => typeof e[k] === 'number')))]
     .filter((k) => !known.some((m) => m.key === k))
@@ -184,6 +185,8 @@ export function compareSectionHtml(r: CompareReportInput): string {
     '</tbody></table>',
     '<p class="note">Breakeven staking APR: the fixed APR (same compounding, commission, unbonding, LST) at which staking ends level with this LP run. Fees / volume to match staking: first-order (each extra unit of fees adds one unit to the LP’s final value; fees scale with volume).</p>',
   ];
+  const mining = compareRewardsHtml(r);
+  if (mining !== '') parts.push(mining);
   const w = s.whatIf as { method: string; paths: number; lpMinusStaking: Record<string, Record<string, number>> } | null | undefined;
   if (w !== null && w !== undefined) {
     parts.push(`<h3>What-if: LP − staking over ${w.paths} ${escapeHtml(w.method)} price paths</h3>`);
@@ -197,6 +200,33 @@ export function compareSectionHtml(r: CompareReportInput): string {
   const notes = Array.isArray(s.notes) ? (s.notes as unknown[]).map(String) : [];
   if (notes.length > 0) parts.push(`<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   return parts.join('\n') + '\n';
+}
+
+/**
+ * Liquidity mining per LP alternative (only when one has programs): rewards, reward APR (realised), fee APR, total APR
+ * and the APY with its compounding frequency on a 365-day year, and the breakeven reward price vs hold and staking.
+ * Figures from the alternative's summary entry, else its run's summary.
+ */
+export function compareRewardsHtml(r: CompareReportInput): string {
+  const s = r.summary;
+  const rows = r.alternatives.flatMap((a, i) => {
+    const e: Obj = { ...(r.runs[i]?.summary as unknown as Obj), ...obj(s[a.id]) };
+    if (!finite(e.rewardsEarned)) return [];
+    const n = e.apyCompoundsPerYear;
+    const nText = !finite(n) ? '—' : n === 0 ? 'never' : `${n.toFixed(2).replace(/\.00$/, '')}× a year`;
+    const price = (v: unknown): string => (finite(v) ? v.toPrecision(4) : '—');
+    return [
+      `<tr data-alternative="${escapeHtml(a.id)}"><td>${escapeHtml(a.id)}</td><td class="num">${escapeHtml(formatMetric(e.rewardsEarned, 'quote'))}</td><td class="num">${pct2(e.rewardApr)}</td><td class="num">${pct2(e.feeApr)}</td><td class="num">${pct2(e.totalApr)}</td><td class="num">${pct2(e.apy)}</td><td class="num">${escapeHtml(nText)}</td><td class="num">${price(e.breakevenRewardPriceHold)}</td><td class="num">${price(e.breakevenRewardPriceStaking)}</td></tr>`,
+    ];
+  });
+  if (rows.length === 0) return '';
+  return [
+    '<h3 id="mining">Liquidity mining: APR and APY per alternative</h3>',
+    '<table class="metrics" id="rewards-table"><thead><tr><th>LP alternative</th><th>rewards</th><th>reward APR</th><th>fee APR</th><th>total APR</th><th>APY</th><th>compounded</th><th>breakeven reward price vs hold</th><th>vs staking</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table>',
+    '<p class="note">APR: simple, per 365-day year (rewards valued when claimed). APY: (1 + A/n)^n − 1 with A the total APR after the vault’s performance and caller fees and n the harvests a year that compounded (never: APY = A). Breakeven reward price: the constant reward-token price at which LP + rewards ends level (see the README’s metrics).</p>',
+  ].join('\n');
 }
 
 /** report.html of `ammsim compare`: the page of every LP run (staking drawn beside the first) with the compare sections. */

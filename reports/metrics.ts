@@ -4,7 +4,7 @@
  * after the known ones, sorted by name, with a plain number format.
  */
 import type { Summary } from '../sim/metrics/record.ts';
-import { OPTIONAL_METRICS, SUMMARY_METRICS, type MetricFormat, type MetricInfo } from '../sim/metrics/index.ts';
+import { OPTIONAL_METRICS, REWARD_METRICS, SUMMARY_METRICS, type MetricFormat, type MetricInfo } from '../sim/metrics/index.ts';
 
 export type { MetricFormat, MetricInfo } from '../sim/metrics/index.ts';
 
@@ -32,6 +32,17 @@ export function metricRows(summaries: ReadonlyArray<Readonly<Summary> | Readonly
     ...OPTIONAL_METRICS.filter((m) => present(m.key)),
     ...[...extra].sort().map((key): MetricInfo => ({ key, label: key, unit: '', format: 'ratio', terminal: false })),
   ];
+}
+
+/**
+ * The optional metrics that apply to a set of summaries (or compare entries): the liquidity-mining ones only when one
+ * of them has `rewardsEarned` (a run with programs), since staking's entries carry a `rewardApr` of their own; the
+ * others always (each is shown only where present).
+ */
+export function optionalMetricsFor(summaries: ReadonlyArray<Readonly<Record<string, unknown>>>): readonly MetricInfo[] {
+  if (summaries.some((s) => 'rewardsEarned' in s)) return OPTIONAL_METRICS;
+  const reward = new Set<string>([...REWARD_METRICS.map((m) => m.key), 'breakevenRewardPriceStaking']);
+  return OPTIONAL_METRICS.filter((m) => !reward.has(m.key));
 }
 
 /** Groups digits in threes with commas (locale-independent, so output is the same on every machine). */

@@ -4,7 +4,7 @@
  */
 import type { Summary } from '../sim/metrics/record.ts';
 import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
-import { formatMetric, METRICS, type MetricInfo } from './metrics.ts';
+import { formatMetric, METRICS, optionalMetricsFor, type MetricInfo } from './metrics.ts';
 import { runVerdict } from './verdict.ts';
 
 export interface TerminalTableOptions {
@@ -134,7 +134,7 @@ export function formatCompareTable(entries: readonly CompareEntry[], options: Te
   const color = options.color === true;
   const colWidth = Math.max(14, ...entries.map((e) => e.name.length + 1));
   const labelWidth = 22;
-  const info = new Map<string, MetricInfo>([...METRICS, ...OPTIONAL_METRICS].map((m) => [m.key, m]));
+  const info = new Map<string, MetricInfo>([...METRICS, ...optionalMetricsFor(entries.map((e) => e.metrics))].map((m) => [m.key, m]));
   const keys = COMPARE_KEYS.filter((k) => entries.some((e) => k in e.metrics));
   const extra = [...new Set(entries.flatMap((e) => Object.keys(e.metrics)))]
     .filter((k) => !COMPARE_KEYS.includes(k) && typeof entries.find((e) => k in e.metrics)!.metrics[k] === 'number' && info.has(k))
