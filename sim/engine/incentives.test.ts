@@ -1,0 +1,182 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../core/rng.ts';
+import { V2FloatPool } from '../pools/v2/v2FloatPool.ts';
+import { V3FloatPool } from '../pools/v3/v3FloatPool.ts';
+import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
+import { rangeStrategy } from '../../strategies/lp/range.ts';
+import { intervalHarvest, neverHarvest, thresholdHarvest } from '../../strategies/harvest/builtins.ts';
+import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
+import { runEngine } from './engine.ts';
+import { constantGas } from './gas.ts';
+import { CLAIM_GAS_UNITS, createProgram, StakingRewardsProgram, V3StakerProgram, type HarvestPolicy, type ProgramSpec, type RewardProgram } from './incentives.ts';
+import { gbmPath, seriesOf } from './testing/engineTesting.ts';
+
+const T0 = Date.UTC(2024, 0, 1) / 1000;
+const HOUR = 3600;
+
+function spec(over: Partial<ProgramSpec> = {}): ProgramSpec {
+  return { kind: 'staking-rewards', token: 'UNI', source: 'test', startSec: T0 + 10 * HOUR, endSec: T0 + 200 * HOUR, amountRaw: 5_000_000n * 10n ** 18n, topUps: [], otherStake: 0n, ...over };
+}
+
+function run(opts: { programs: RewardProgram[]; policy?: HarvestPolicy; prices?: number[]; pool?: 'v2' | 'v3'; gas?: number; perf?: number; caller?: number; rewardPrice?: number; rangeWidth?: number; poolLiquidity?: number }) {
+  const prices = opts.prices ?? gbmPath(300, 0.6, 1 / 8760, 2000, 3);
+  const series = seriesOf(prices);
+  const n = series.length;
+  const pool = opts.pool === 'v3' ? new V3FloatPool(0.003, 60, prices[0]!) : new V2FloatPool(0.003, 500, 1_000_000);
+  if (opts.pool === 'v3') {
+    const p = pool as V3FloatPool;
+    const L = (opts.poolLiquidity ?? 1_000_000) / (2 * Math.sqrt(prices[0]!));
+    p.mintLiquidity('bg', -887220, 887220, L, true);
+  }
+  const lp = opts.rangeWidth !== undefined ? rangeStrategy.create({ width: opts.rangeWidth }) : fullRangeStrategy.create({});
+  const out = runEngine({
+    series,
+    pool,
+    lp,
+    traders: [createArbitrageur()],
+    capital: 10_000,
+    gas: constantGas(opts.pool ?? 'v2', opts.gas ?? 0),
+    rng: new Rng(1),
+    incentives: {
+      programs: opts.programs,
+      policy: opts.policy ?? neverHarvest.create({}),
+      rewardPrice: new Float64Array(n).fill(opts.rewardPrice ?? 2),
+      rewardPoolLiquidity: 1_000_000,
+      performanceFee: opts.perf ?? 0,
+      callerFee: opts.caller ?? 0,
+    },
+  });
+  return Object.assign(out, { pool });
+}
+
+describe('StakingRewards program in a backtest', () => {
+  it('acceptance: the sole staker earns the emission over the run less the contract\'s dust, exactly as the contract rounds', () => {
+    const s = spec();
+    const prog = new StakingRewardsProgram(s);
+    const out = run({ programs: [prog] });
+    const c = prog.contract;
+    const D = BigInt(s.endSec - s.startSec);
+    const rate = s.amountRaw / D; // notifyRewardAmount: floor(R / D)
+    const L = c.balanceOf('lp');
+    // Independent: staked before the start, one notify at the start, one read at the end (after the end):
+    // rewardPerToken = floor(D · rate · 1e18 / L), earned = floor(L · rpt / 1e18).
+    const expected = (L * ((D * rate * 10n ** 18n) / L)) / 10n ** 18n;
+    const endSec = T0 + 299 * HOUR;
+    expect(c.earned('lp', endSec)).toBe(expected);
+    const emission = rate * D;
+    expect(emission - expected).toBeGreaterThanOrEqual(0n);
+    expect(emission - expected).toBeLessThanOrEqual(L / 10n ** 18n + 1n);
+    expect(s.amountRaw - emission).toBeLessThan(D); // the notify's own floor
+    expect(out.rewards!.rewardTokensEarned).toBeCloseTo(Number(expected) / 1e18, 6);
+    expect(out.timeseries.rewardTokensPending![299]).toBeCloseTo(Number(expected) / 1e18, 6);
+  });
+
+  it('acceptance: with staked background S the LP earns L/(L+S) of the emission', () => {
+    const S = 3n * 10n ** 21n;
+    const prog = new StakingRewardsProgram(spec({ otherStake: S }));
+    const out = run({ programs: [prog] });
+    const L = prog.contract.balanceOf('lp');
+    const s = spec();
+    const emission = Number((s.amountRaw / BigInt(s.endSec - s.startSec)) * BigInt(s.endSec - s.startSec)) / 1e18;
+    const share = Number(L) / Number(L + S);
+    expect(out.rewards!.rewardTokensEarned / (emission * share)).toBeCloseTo(1, 9);
+    expect(share).toBeGreaterThan(0.01);
+    expect(share).toBeLessThan(0.99);
+  });
+
+  it('property: claimed + pending never exceed the emission, whatever the stakes, unstakes and claims (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ dt: fc.integer({ min: 0, max: 40 * HOUR }), op: fc.constantFrom('stake', 'unstake', 'claim'), id: fc.integer({ min: 1, max: 3 }), l: fc.bigInt({ min: 1n, max: 10n ** 24n }) }), { maxLength: 30 }),
+        fc.bigInt({ min: 0n, max: 10n ** 24n }),
+        (ops, other) => {
+          const s = spec({ otherStake: other });
+          const p = new StakingRewardsProgram(s);
+          const liq = new Map<number, bigint>();
+          p.attach({ tracksTime: false, liquidityRaw: (id) => liq.get(id) ?? 0n, ticks: () => undefined, setTime: () => {}, splInsideX128: () => 0n });
+          let t = T0;
+          let claimed = 0n;
+          p.advance(t);
+          for (const o of ops) {
+            t += o.dt;
+            p.advance(t);
+            if (o.op === 'stake') {
+              if (!liq.has(o.id)) liq.set(o.id, o.l);
+              p.stake(o.id, t);
+            } else if (o.op === 'unstake') p.unstake(o.id, t);
+            else claimed += p.claim(t);
+          }
+          const emission = (s.amountRaw / BigInt(s.endSec - s.startSec)) * BigInt(s.endSec - s.startSec);
+          expect(claimed + p.contract.earned('lp', t)).toBeLessThanOrEqual(emission);
+          expect(p.pending(t) * 1e18).toBeLessThanOrEqual(Number(emission) * (1 + 1e-12));
+        },
+      ),
+      { numRuns: 60, seed: 13 },
+    );
+  });
+});
+
+describe('v3-staker program in a backtest', () => {
+  it('acceptance: pays nothing while the position is out of range, and something while in range', () => {
+    const prices = [...Array(120)].map((_, i) => (i < 40 ? 2000 : i < 80 ? 2600 : 2000));
+    const prog = createProgram(spec({ kind: 'v3-staker', startSec: T0, endSec: T0 + 119 * HOUR, amountRaw: 10n ** 22n }));
+    const out = run({ programs: [prog], prices, pool: 'v3', rangeWidth: 0.05 });
+    const pend = out.timeseries.rewardTokensPending!;
+    const inR = out.timeseries.inRange;
+    for (let i = 42; i < 80; i++) {
+      expect(inR[i]).toBe(0);
+      expect(pend[i]).toBe(pend[41]);
+    }
+    expect(pend[39]!).toBeGreaterThan(pend[1]!);
+    expect(pend[119]!).toBeGreaterThan(pend[80]!);
+  });
+
+  it('in range all the time, the LP earns its share of in-range liquidity of the whole incentive', () => {
+    const prog = createProgram(spec({ kind: 'v3-staker', startSec: T0, endSec: T0 + 99 * HOUR, amountRaw: 10n ** 22n })) as V3StakerProgram;
+    const prices = [...Array(100)].fill(2000);
+    const out = run({ programs: [prog], prices, pool: 'v3', rangeWidth: 0.05 });
+    const id = (out.pool as V3FloatPool).positionIds().find((i) => out.pool.position(i).owner === 'lp')!;
+    const share = out.pool.position(id).liquidity / out.pool.activeLiquidity();
+    expect(share).toBeGreaterThan(0.05);
+    expect(out.rewards!.rewardTokensEarned / (1e4 * share)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('harvest policies', () => {
+  it('interval: one claim per day with rewards pending, gas per claim at the claim units, fees off the claim', () => {
+    const prices = [...Array(24 * 10 + 1)].fill(2000);
+    const prog = createProgram(spec({ startSec: T0, endSec: T0 + 240 * HOUR }));
+    const out = run({ programs: [prog], prices, policy: intervalHarvest.create({ every: '1d', then: 'hold' }), gas: 10, perf: 0.1, caller: 0.01 });
+    const r = out.rewards!;
+    expect(r.harvests).toBe(10);
+    const claimGas = (CLAIM_GAS_UNITS['staking-rewards'] * 10e-9 * 2000);
+    expect(r.harvestGas).toBeCloseTo(10 * claimGas, 9);
+    expect(r.performanceFees / r.callerFees).toBeCloseTo(10, 9);
+    expect(r.rewardTokensHeld).toBeCloseTo((r.rewardTokensEarned - r.rewardTokensPending) * 0.89, 6);
+    expect(out.events.filter((e) => e.kind === 'harvest')).toHaveLength(10);
+  });
+
+  it('never: no claim, no gas; threshold claims once the pending value passes it', () => {
+    const prices = [...Array(101)].fill(2000);
+    const never = run({ programs: [createProgram(spec({ startSec: T0, endSec: T0 + 100 * HOUR }))], prices, gas: 10 });
+    expect(never.rewards!.harvests).toBe(0);
+    expect(never.rewards!.harvestGas).toBe(0);
+    const thr = run({ programs: [createProgram(spec({ startSec: T0, endSec: T0 + 100 * HOUR }))], prices, policy: thresholdHarvest.create({ value: 2_000_000, gasMultiple: 0, then: 'hold' }) });
+    // 5e6 tokens over 100 h at price 2 = 100,000 quote an hour: a claim every 20 hours.
+    expect(thr.rewards!.harvests).toBe(5);
+  });
+
+  it('sell pays the reward pool\'s fee and impact; compound adds the proceeds to the position', () => {
+    const prices = [...Array(49)].fill(2000);
+    const mk = () => createProgram(spec({ startSec: T0, endSec: T0 + 48 * HOUR, amountRaw: 10n ** 22n }));
+    const sell = run({ programs: [mk()], prices, policy: intervalHarvest.create({ every: '1d', then: 'sell' }) });
+    const r = sell.rewards!;
+    expect(r.rewardSlippage).toBeGreaterThan(r.rewardTokensSold * 2 * 0.003);
+    expect(r.rewardQuote + r.rewardSlippage).toBeCloseTo(r.rewardTokensSold * 2, 6);
+    const comp = run({ programs: [mk()], prices, policy: intervalHarvest.create({ every: '1d', then: 'compound' }) });
+    expect(comp.rewards!.rewardsCompounded).toBeGreaterThan(0);
+    expect(comp.rewards!.compoundsPerYear).toBeCloseTo(365, 9);
+    expect(comp.timeseries.lpBase[48]! * 2000 + comp.timeseries.lpQuote[48]!).toBeGreaterThan(sell.timeseries.lpBase[48]! * 2000 + sell.timeseries.lpQuote[48]! + 0.9 * comp.rewards!.rewardsCompounded);
+  });
+});
