@@ -257,6 +257,7 @@ export function replayFeeSource(rows: readonly PoolEventRow[], series: PriceSeri
     },
     ...(identity ? {} : { enginePosition: (raw: RawPosition) => enginePositionOf(raw, tokens, o.engineTickSpacing) }),
     report(feesEarned: number): ReplayFeeReport {
+      advance(series.length - 1); // the whole window, for the counts (positions closed earlier are unaffected)
       const all = replay.insertedResults();
       const byKey = new Map<string, InsertedPositionResult>(all.map((r) => [r.id, r]));
       let f0 = 0n;
