@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRewardPrice, rewardPricePath } from '../../data/synthetic/rewardPrice.ts';
+import { gbmPath, seriesOf } from '../../sim/engine/testing/engineTesting.ts';
+import { backtest } from '../backtest.ts';
+import { resolveBacktestConfig } from '../config.ts';
+import { readProgramFile } from './programFile.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ammsim-lm-'));
+const file = (name: string, body: unknown): string => {
+  const f = join(dir, name);
+  writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body));
+  return f;
+};
+
+describe('program files', () => {
+  it("the issue's shape parses: total over [start, end], ISO times", () => {
+    const p = readProgramFile(file('uni.json', { kind: 'staking-rewards', token: 'UNI', total: 5000000, start: '2020-09-18T00:00:00Z', end: '2020-11-17T00:00:00Z', otherStakedValue: 0 }));
+    expect(p).toMatchObject({ kind: 'staking-rewards', token: 'UNI', total: 5_000_000, startSec: 1_600_387_200, endSec: 1_605_571_200, otherStakedValue: 0 });
+    expect(p.endSec - p.startSec).toBe(60 * 86_400);
+  });
+
+  it('error: bad files name the file and the field', () => {
+    const bad = (name: string, body: unknown, msg: string) => expect(() => readProgramFile(file(name, body))).toThrow(msg);
+    bad('a.json', { kind: 'staking-reward', token: 'UNI', total: 1, start: 0, end: 10 }, 'a.json: kind: must be staking-rewards, v3-staker, masterchef');
+    bad('b.json', { kind: 'staking-rewards', token: 'UNI', totl: 1, start: 0, end: 10 }, 'b.json: totl: unknown field; did you mean "total"?');
+    bad('c.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: 10, end: 5 }, 'c.json: end: must be after start');
+    bad('d.json', { kind: 'staking-rewards', token: 'UNI', total: 1, ratePerSecond: 2, start: 0, end: 5 }, 'd.json: ratePerSecond: give one of total, ratePerSecond, ratePerBlock');
+    bad('e.json', { kind: 'v3-staker', token: 'UNI', total: 1, start: 0, end: 5, otherStakedValue: 5 }, 'e.json: otherStakedValue: v3-staker pays by in-range liquidity-seconds');
+    bad('f.json', '{"kind": ', 'f.json: not valid JSON');
+  });
+});
+
+describe('config: flags that cannot act are refused', () => {
+  it('error: --harvest, --reward-price, --performance-fee without --incentive', () => {
+    expect(() => resolveBacktestConfig({ harvest: 'interval' })).toThrow('--harvest: decides when to claim rewards; it needs a liquidity-mining program (--incentive FILE.json)');
+    expect(() => resolveBacktestConfig({ rewardPrice: 2 })).toThrow('--reward-price: prices the reward token; it needs a liquidity-mining program');
+    expect(() => resolveBacktestConfig({ performanceFee: 0.1 })).toThrow('--performance-fee');
+    expect(() => resolveBacktestConfig({ incentives: ['x.json'], performanceFee: 0.6, callerFee: 0.5 })).toThrow('--caller-fee');
+  });
+});
+
+describe('reward price paths', () => {
+  const s = seriesOf(gbmPath(4001, 0.8, 1 / 8760, 2000, 5));
+  it('gbm: correlated with the base log returns at rho (sample correlation within 0.05), seeded', () => {
+    const { price } = rewardPricePath(parseRewardPrice('gbm:sigma=0.9,rho=0.6,mu=0'), s, { seed: 7, start: 3 });
+    expect(price[0]).toBe(3);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 1; i < s.length; i++) {
+      a.push(Math.log(s.price[i]! / s.price[i - 1]!));
+      b.push(Math.log(price[i]! / price[i - 1]!));
+    }
+    const mean = (x: number[]) => x.reduce((p, q) => p + q, 0) / x.length;
+    const ma = mean(a);
+    const mb = mean(b);
+    let sab = 0, saa = 0, sbb = 0;
+    for (let i = 0; i < a.length; i++) {
+      sab += (a[i]! - ma) * (b[i]! - mb);
+      saa += (a[i]! - ma) ** 2;
+      sbb += (b[i]! - mb) ** 2;
+    }
+    expect(sab / Math.sqrt(saa * sbb)).toBeGreaterThan(0.55);
+    expect(sab / Math.sqrt(saa * sbb)).toBeLessThan(0.65);
+    expect(rewardPricePath(parseRewardPrice('gbm:sigma=0.9,rho=0.6,mu=0'), s, { seed: 7, start: 3 }).price).toEqual(price);
+  });
+  it('decay, crash, constant and errors', () => {
+    const lin = rewardPricePath(parseRewardPrice('decay:linear:0.2'), s, { start: 5 }).price;
+    expect(lin[0]).toBe(5);
+    expect(lin[s.length - 1]).toBeCloseTo(1, 12);
+    const ex = rewardPricePath(parseRewardPrice('decay:exp:2'), s, { start: 1 }).price;
+    expect(ex[4000]).toBeCloseTo(Math.exp((-2 * 4000) / 8760), 12);
+    const at = new Date(s.timestampMs[100]!).toISOString();
+    const cr = rewardPricePath(parseRewardPrice(`crash:0.5@${at}`), s, { start: 4 }).price;
+    expect([cr[99], cr[100]]).toEqual([4, 2]);
+    expect(rewardPricePath(parseRewardPrice('2.5'), s).price[77]).toBe(2.5);
+    expect(() => parseRewardPrice('gbm:sigma=0.9,rho=2')).toThrow('rho must be in [-1, 1]');
+    expect(() => parseRewardPrice('crash:0.5')).toThrow('crash:<drop fraction>@<time>');
+  });
+});
+
+describe('backtest with a program', () => {
+  it('summary carries the reward keys between entryPriceImpact and seed; timeseries the reward columns', async () => {
+    const prog = file('syn.json', { kind: 'staking-rewards', token: 'UNI', total: 100000, start: '2024-02-01T00:00:00Z', end: '2024-04-01T00:00:00Z', otherStakedValue: 1000000 });
+    const r = await backtest({ incentives: [prog], harvest: 'interval', harvestParams: { every: '1d', then: 'sell' }, rewardPrice: 2 });
+    const keys = Object.keys(r.summary);
+    const i = keys.indexOf('entryPriceImpact');
+    expect(keys.slice(i + 1, keys.indexOf('seed'))).toEqual(['rewardTokensEarned', 'rewardsEarned', 'rewardsValueAtEnd', 'rewardAprSpot', 'rewardApr', 'totalApr', 'apy', 'apyCompoundsPerYear', 'harvests', 'harvestGas', 'rewardSlippage', 'performanceFees', 'callerFees', 'breakevenRewardPriceHold']);
+    expect(r.summary.harvests).toBe(61);
+    expect(r.timeseries.rewardPrice![0]).toBe(2);
+    const plain = await backtest({});
+    expect(Object.keys(plain.summary).some((k) => k.startsWith('reward'))).toBe(false);
+    expect(Object.keys(plain.summary.config)).not.toContain('incentives');
+  });
+});
