@@ -66,6 +66,9 @@ describe('axis values', () => {
     expect(parseAxisText('params.stop', '0.1:0.3:0.1')).toEqual([0.1, 0.2, 0.3]);
     expect(parseAxisText('params.mode', 'a,b')).toEqual(['a', 'b']);
     expect(parseAxisText('params.on', 'true,false')).toEqual([true, false]);
+    expect(parseAxisText('rewardPrice', 'gbm:sigma=0.9,rho=0.6')).toEqual(['gbm:sigma=0.9,rho=0.6']);
+    expect(parseAxisText('rewardPrice', '0.5,1,2')).toEqual([0.5, 1, 2]);
+    expect(parseAxisText('harvestParams.every', '1d,7d')).toEqual(['1d', '7d']);
   });
 
   it('error: empty items, duplicates, bad numbers and booleans name the flag', () => {
@@ -80,6 +83,9 @@ describe('axis values', () => {
     expect(axisName('poolLiquidity', 'g')).toBe('poolLiquidity');
     expect(axisName('param.stop', 'g')).toBe('params.stop');
     expect(axisName('params.stop', 'g')).toBe('params.stop');
+    expect(axisName('harvest-param.every', 'g')).toBe('harvestParams.every');
+    expect(axisName('caller-fee', 'g')).toBe('callerFee');
+    expect(() => axisName('incentive', 'g')).toThrowError('g: --incentive takes several values at once (all of them apply to every run); it cannot be an axis');
     expect(() => axisName('prices', 'g')).toThrowError('g: --prices describes the data, which is loaded once per sweep; it cannot be an axis');
     expect(() => axisName('widht', 'g')).toThrowError(/is not a sweepable flag; did you mean "width"\?/);
   });
@@ -150,8 +156,9 @@ describe('grid', () => {
   });
 
   it('behavior: strategy parameter axes merge into the base params', () => {
-    const o = configOverrides([{ name: 'width', values: [] }, { name: 'params.stop', values: [] }], [0.2, 0.1], { keep: 1 });
-    expect(o).toEqual({ width: 0.2, params: { keep: 1, stop: 0.1 } });
+    const axes = [{ name: 'width', values: [] }, { name: 'params.stop', values: [] }, { name: 'harvestParams.every', values: [] }];
+    const o = configOverrides(axes, [0.2, 0.1, '1d'], { params: { keep: 1 }, harvestParams: { then: 'sell' } });
+    expect(o).toEqual({ width: 0.2, params: { keep: 1, stop: 0.1 }, harvestParams: { then: 'sell', every: '1d' } });
   });
 
   it('error: an axis given twice', () => {

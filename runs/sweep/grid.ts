@@ -29,7 +29,14 @@ export const AXIS_KINDS: Readonly<Record<string, AxisKind>> = {
   arbitrage: 'boolean', noiseRate: 'number', noiseSize: 'number', noiseVolumeShare: 'number',
   gasPrice: 'number', gasPriceSeries: 'string', gasBefore: 'string', nativePriceSeries: 'string',
   feeModel: 'string', feeEvents: 'string', seed: 'number',
+  harvest: 'string', rewardPrice: 'string', rewardPriceStart: 'number', rewardPoolLiquidity: 'number', performanceFee: 'number', callerFee: 'number',
 };
+
+/**
+ * Keys that take several values at once rather than one per row (`--incentive a.json --incentive b.json` runs
+ * both programs together), so they cannot be axes; they go to every row's config as given.
+ */
+export const NOT_AXES: readonly string[] = ['incentive', 'incentives'];
 
 /** Config keys that describe the data and so cannot vary within one sweep. */
 export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps', 'priceOf', 'decimals0', 'decimals1', 'resample', 'divideBy', 'from', 'to'];
@@ -37,32 +44,57 @@ export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps',
 /** The most configurations one sweep may hold (a guard against a typo such as a step of 1e-9). */
 export const MAX_CONFIGURATIONS = 10_000_000;
 
-const PARAM_PREFIX = 'params.';
+/** Parameter groups: config key (an object of named values) and its repeatable key=value flag. */
+export const PARAM_GROUPS: ReadonlyArray<readonly [key: string, flag: string]> = [
+  ['params', 'param'],
+  ['harvestParams', 'harvest-param'],
+];
 
-/** `--pool-liquidity` for `poolLiquidity`; `--param stop` for `params.stop`. */
+/** The group and name of a parameter axis (`params.stop` → ['params', 'stop']), else undefined. */
+export function paramAxis(name: string): [group: string, param: string] | undefined {
+  const dot = name.indexOf('.');
+  if (dot < 0) return undefined;
+  const group = name.slice(0, dot);
+  return PARAM_GROUPS.some(([k]) => k === group) ? [group, name.slice(dot + 1)] : undefined;
+}
+
+/** `--pool-liquidity` for `poolLiquidity`; `--param stop` for `params.stop`; `--harvest-param every` for `harvestParams.every`. */
 export function axisFlag(name: string): string {
-  if (name.startsWith(PARAM_PREFIX)) return `--param ${name.slice(PARAM_PREFIX.length)}`;
+  const p = paramAxis(name);
+  if (p !== undefined) return `--${PARAM_GROUPS.find(([k]) => k === p[0])![1]} ${p[1]}`;
   return '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
-/** The axis name of a flag or key as a user may write it: `pool-liquidity`, `poolLiquidity`, `params.stop`, `param.stop`. */
+/**
+ * The axis name of a flag or key as a user may write it: `pool-liquidity`, `poolLiquidity`, `params.stop`,
+ * `param.stop`, `harvest-param.every`, `harvestParams.every`.
+ */
 export function axisName(raw: string, where: string): string {
   const s = raw.startsWith('--') ? raw.slice(2) : raw;
-  const m = /^params?\.(.+)$/.exec(s);
-  if (m !== null) {
-    if (!/^[A-Za-z_][\w-]*$/.test(m[1]!)) throw new ConfigError(where, `strategy parameter name ${JSON.stringify(m[1])} is not a name`);
-    return PARAM_PREFIX + m[1]!;
+  const dot = s.indexOf('.');
+  if (dot > 0) {
+    const head = s.slice(0, dot);
+    const group = PARAM_GROUPS.find(([k, f]) => head === k || head === f || head === `${f}s`);
+    if (group !== undefined) {
+      const param = s.slice(dot + 1);
+      if (!/^[A-Za-z_][\w-]*$/.test(param)) throw new ConfigError(where, `parameter name ${JSON.stringify(param)} is not a name`);
+      return `${group[0]}.${param}`;
+    }
   }
   const key = s.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   if (AXIS_KINDS[key] !== undefined) return key;
   if (DATA_KEYS.includes(key)) throw new ConfigError(where, `${axisFlag(key)} describes the data, which is loaded once per sweep; it cannot be an axis`);
-  throw new ConfigError(where, `${JSON.stringify(raw)} is not a sweepable flag${didYouMean(key, Object.keys(AXIS_KINDS))} (axes: ${Object.keys(AXIS_KINDS).map(axisFlag).join(', ')}, --param NAME)`);
+  if (NOT_AXES.includes(key)) throw new ConfigError(where, `--incentive takes several values at once (all of them apply to every run); it cannot be an axis`);
+  throw new ConfigError(where, `${JSON.stringify(raw)} is not a sweepable flag${didYouMean(key, Object.keys(AXIS_KINDS))} (axes: ${Object.keys(AXIS_KINDS).map(axisFlag).join(', ')}, ${PARAM_GROUPS.map(([, f]) => `--${f} NAME`).join(', ')})`);
 }
 
-/** The value type of an axis; strategy parameters take numbers when every value is one, booleans likewise, else strings. */
+/** The value type of an axis; parameters (and --reward-price) take numbers when every value is one, booleans likewise, else strings. */
 function kindOf(name: string): AxisKind | undefined {
-  return name.startsWith(PARAM_PREFIX) ? undefined : AXIS_KINDS[name];
+  return paramAxis(name) !== undefined || name === 'rewardPrice' ? undefined : AXIS_KINDS[name];
 }
+
+/** --reward-price specs whose commas are their own (`gbm:sigma=0.9,rho=0.6`): one value, never a list. */
+const PRICE_PATH = /^(gbm|decay|crash):/;
 
 // ---------------------------------------------------------------- exact decimals
 
@@ -152,10 +184,11 @@ function valueFromText(text: string, kind: AxisKind | undefined, where: string):
  * `start:stop:step`. Strategy parameters are numbers when every item reads as one, booleans likewise.
  */
 export function parseAxisText(name: string, text: string, where = axisFlag(name)): AxisValue[] {
+  if (name === 'rewardPrice' && PRICE_PATH.test(text.trim())) return [text.trim()];
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new ConfigError(where, `empty value in ${JSON.stringify(text)}`);
   let kind = kindOf(name);
-  if (name.startsWith(PARAM_PREFIX)) {
+  if (kind === undefined) {
     if (items.every((s) => s.includes(':') ? s.split(':').every((p) => parseDecimal(p) !== undefined) : exactNumber(s) !== undefined)) kind = 'number';
     else if (items.every((s) => s === 'true' || s === 'false')) kind = 'boolean';
     else kind = 'string';
@@ -315,17 +348,21 @@ function sampleIndices(size: number, count: number, rng: Rng): number[] {
   return [...chosen].sort((x, y) => x - y);
 }
 
-/** Overrides of configuration values for one row: config keys, and strategy parameters merged into `params`. */
-export function configOverrides(axes: readonly Axis[], values: readonly AxisValue[], baseParams: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/**
+ * Overrides of configuration values for one row: config keys, and parameters (`params.stop`) merged into their
+ * group's object of the base config.
+ */
+export function configOverrides(axes: readonly Axis[], values: readonly AxisValue[], base: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  let params: Record<string, unknown> | undefined;
   axes.forEach((a, i) => {
-    if (a.name.startsWith(PARAM_PREFIX)) {
-      params ??= { ...baseParams };
-      params[a.name.slice(PARAM_PREFIX.length)] = values[i];
-    } else out[a.name] = values[i];
+    const p = paramAxis(a.name);
+    if (p === undefined) out[a.name] = values[i];
+    else {
+      const [group, param] = p;
+      out[group] ??= { ...((base[group] as Record<string, unknown> | undefined) ?? {}) };
+      (out[group] as Record<string, unknown>)[param] = values[i];
+    }
   });
-  if (params !== undefined) out.params = params;
   return out;
 }
 

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { Grid, gridHash, type Axis } from './grid.ts';
 import { readJournal, type JournalRow } from './journal.ts';
-import { SWEEP_METRICS } from './metrics.ts';
 import { inShard, JOURNAL_FILE, makeHeader, type SweepOutcome } from './sweep.ts';
 import type { SweepReportSettings } from './outputs.ts';
 
@@ -16,6 +15,7 @@ interface ShardMeta {
   readonly gridHash: string;
   readonly grid: { readonly axes: Axis[]; readonly samples: number | null; readonly sampleSeed: number | null; readonly configurations: number };
   readonly shard: { readonly index: number; readonly count: number } | null;
+  readonly metrics: readonly string[];
   readonly report: SweepReportSettings;
   readonly base: Record<string, unknown>;
   readonly data: Record<string, unknown>;
@@ -73,7 +73,7 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
     const file = join(dirs[i]!, JOURNAL_FILE);
     const j = readJournal(file);
     if (j === undefined) throw new InputError(file, undefined, undefined, 'is missing: the shard has no results');
-    if (j.header.gridHash !== hash || JSON.stringify(j.header.shard) !== JSON.stringify(m.shard) || JSON.stringify(j.header.metrics) !== JSON.stringify(SWEEP_METRICS)) {
+    if (j.header.gridHash !== hash || JSON.stringify(j.header.shard) !== JSON.stringify(m.shard) || JSON.stringify(j.header.metrics) !== JSON.stringify(m.metrics)) {
       throw new InputError(file, 1, undefined, `belongs to another sweep or shard than ${join(dirs[i]!, 'sweep.json')}`);
     }
     let expected = 0;
@@ -91,7 +91,7 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
     base: first.base,
     data: first.data,
     hash,
-    header: makeHeader(hash, grid, undefined),
+    header: makeHeader(hash, grid, undefined, first.metrics),
     rows,
     resumed: 0,
     failed: rows.filter((r) => r.error !== undefined).length,

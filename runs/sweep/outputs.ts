@@ -5,7 +5,6 @@
  */
 import type { AxisValue, Grid } from './grid.ts';
 import type { JournalRow } from './journal.ts';
-import { SWEEP_METRICS } from './metrics.ts';
 import type { Shard, SweepIdentity } from './sweep.ts';
 
 /** The report's settings, kept in sweep.json so that `ammsim report` rebuilds the same report. */
@@ -36,10 +35,10 @@ function csvField(s: string): string {
 }
 
 /** sweep.csv: numbers in JS's shortest round-trip form; NaN and ±Infinity (and a failed row's metrics) empty. */
-export function sweepCsv(axisNames: readonly string[], rows: readonly SweepTableRow[]): string {
-  const lines = [[...axisNames, ...SWEEP_METRICS, 'warnings', 'error'].map(csvField).join(',')];
+export function sweepCsv(axisNames: readonly string[], metricNames: readonly string[], rows: readonly SweepTableRow[]): string {
+  const lines = [[...axisNames, ...metricNames, 'warnings', 'error'].map(csvField).join(',')];
   for (const r of rows) {
-    const metrics = SWEEP_METRICS.map((_, i) => {
+    const metrics = metricNames.map((_, i) => {
       const v = r.metrics?.[i];
       return v !== undefined && Number.isFinite(v) ? String(v) : '';
     });
@@ -49,7 +48,7 @@ export function sweepCsv(axisNames: readonly string[], rows: readonly SweepTable
 }
 
 /** sweep.json (2-space JSON, keys in a fixed order). */
-export function sweepJson(identity: SweepIdentity, shard: Shard | undefined, rows: readonly JournalRow[], report: SweepReportSettings): string {
+export function sweepJson(identity: SweepIdentity, metrics: readonly string[], shard: Shard | undefined, rows: readonly JournalRow[], report: SweepReportSettings): string {
   const failures = rows.filter((r) => r.error !== undefined);
   return (
     JSON.stringify(
@@ -59,7 +58,7 @@ export function sweepJson(identity: SweepIdentity, shard: Shard | undefined, row
         gridHash: identity.hash,
         grid: identity.grid.toJson(),
         shard: shard === undefined ? null : { index: shard.index, count: shard.count },
-        metrics: [...SWEEP_METRICS],
+        metrics: [...metrics],
         rows: rows.length,
         failed: failures.length,
         firstFailure: failures[0]?.error ?? null,

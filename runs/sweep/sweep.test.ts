@@ -86,9 +86,9 @@ describe('runSweep', () => {
     ]);
     [s0!, s1!, s2!].forEach((o, i) => {
       expect(o.rows.every((r) => r.k % 3 === i)).toBe(true);
-      writeFileSync(join(dirs[i]!, 'sweep.json'), sweepJson(o, parseShard(`${i}/3`), o.rows, report));
+      writeFileSync(join(dirs[i]!, 'sweep.json'), sweepJson(o, o.header.metrics, parseShard(`${i}/3`), o.rows, report));
     });
-    writeFileSync(join(foreign, 'sweep.json'), sweepJson(fo!, parseShard('1/3'), fo!.rows, report));
+    writeFileSync(join(foreign, 'sweep.json'), sweepJson(fo!, fo!.header.metrics, parseShard("1/3"), fo!.rows, report));
     const merged = mergeShards([dirs[2]!, dirs[0]!, dirs[1]!]);
     expect(merged.rows).toEqual(whole.rows);
     expect(merged.hash).toBe(whole.hash);

@@ -11,7 +11,7 @@ import type { PriceSeries } from '../../sim/core/series.ts';
 import { configForOutput, type BacktestConfig } from '../config.ts';
 import { gridHash, type Grid } from './grid.ts';
 import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHeader, type JournalRow } from './journal.ts';
-import { SWEEP_METRICS } from './metrics.ts';
+import { sweepMetrics } from './metrics.ts';
 import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts';
 import { shareSeries } from './sharedSeries.ts';
 import type { WorkerData } from './worker.ts';
@@ -43,8 +43,8 @@ export function jsonClone<T>(v: T): T {
 }
 
 /** The journal header of a sweep, keys in a fixed order. */
-export function makeHeader(hash: string, grid: Grid, shard: Shard | undefined): JournalHeader {
-  return { gridHash: hash, configurations: grid.size, shard: shard === undefined ? null : { index: shard.index, count: shard.count }, metrics: [...SWEEP_METRICS] };
+export function makeHeader(hash: string, grid: Grid, shard: Shard | undefined, metrics: readonly string[]): JournalHeader {
+  return { gridHash: hash, configurations: grid.size, shard: shard === undefined ? null : { index: shard.index, count: shard.count }, metrics: [...metrics] };
 }
 
 export interface SweepIdentity {
@@ -123,7 +123,7 @@ function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof read
  */
 export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSeries, options: RunSweepOptions = {}): Promise<SweepOutcome> {
   const identity = sweepIdentity(base, grid, series);
-  const header = makeHeader(identity.hash, grid, options.shard);
+  const header = makeHeader(identity.hash, grid, options.shard, sweepMetrics(base));
   const file = options.dir === undefined ? undefined : join(options.dir, JOURNAL_FILE);
   const existing = file === undefined ? undefined : resumeFrom(file, header);
   const rows = new Map<number, JournalRow>();
@@ -141,7 +141,7 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
   if (pending.length > 0) {
     const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
     const journal = file === undefined ? undefined : JournalWriter.open(file, header, existing);
-    const data: WorkerData = { base, axes: grid.axes, series: shareSeries(series) };
+    const data: WorkerData = { base, axes: grid.axes, metrics: header.metrics, series: shareSeries(series) };
     let pool: WorkerPool | undefined;
     try {
       pool = createWorkerPool(workers, data);

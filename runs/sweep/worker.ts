@@ -16,6 +16,8 @@ import { seriesFromShared, type SharedSeries } from './sharedSeries.ts';
 export interface WorkerData {
   readonly base: BacktestConfig;
   readonly axes: readonly Axis[];
+  /** The summary keys to tabulate, in column order. */
+  readonly metrics: readonly string[];
   readonly series: SharedSeries;
 }
 
@@ -44,7 +46,7 @@ export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<Jo
     const out: JournalRow[] = [];
     for (const { k, values } of task.items) {
       try {
-        const config = resolveBacktestConfig({ ...data.base, ...configOverrides(data.axes, values, data.base.params) });
+        const config = resolveBacktestConfig({ ...data.base, ...configOverrides(data.axes, values, data.base as unknown as Record<string, unknown>) });
         let inputs: RunInputs = {};
         if (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all') {
           const c = config as unknown as Record<string, unknown>;
@@ -56,7 +58,7 @@ export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<Jo
         const result = await runBacktest(config, series, { ...inputs, ...(columns === undefined ? {} : { columns }) });
         columns = result.timeseries;
         const warnings = (result.summary as { warnings?: unknown }).warnings;
-        out.push({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>), ...(Array.isArray(warnings) && warnings.length > 0 ? { warnings: warnings.map(String) } : {}) });
+        out.push({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>, data.metrics), ...(Array.isArray(warnings) && warnings.length > 0 ? { warnings: warnings.map(String) } : {}) });
       } catch (err) {
         out.push({ k, error: failureMessage(data.axes, values, err) });
       }

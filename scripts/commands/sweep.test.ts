@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AXIS_KINDS, DATA_KEYS } from '../../runs/sweep/grid.ts';
+import { AXIS_KINDS, DATA_KEYS, NOT_AXES, PARAM_GROUPS } from '../../runs/sweep/grid.ts';
 import { SWEEP_METRICS } from '../../runs/sweep/metrics.ts';
 import { BACKTEST_FLAGS } from './backtestFlags.ts';
 
@@ -20,9 +20,10 @@ function expectSameOutputs(a: string, b: string): void {
 }
 
 describe('ammsim sweep', () => {
-  it('behavior: every backtest flag is an axis, a data flag (one series per sweep) or --param/--config', () => {
+  it('behavior: every backtest flag is an axis, a data flag (one series per sweep), a parameter group, --incentive or --config', () => {
     const key = (f: string): string => f.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    const unclassified = Object.keys(BACKTEST_FLAGS).filter((f) => f !== 'param' && f !== 'config' && AXIS_KINDS[key(f)] === undefined && !DATA_KEYS.includes(key(f)));
+    const groups = PARAM_GROUPS.map(([, f]) => f);
+    const unclassified = Object.keys(BACKTEST_FLAGS).filter((f) => !groups.includes(f) && f !== 'config' && !NOT_AXES.includes(f) && AXIS_KINDS[key(f)] === undefined && !DATA_KEYS.includes(key(f)));
     expect(unclassified).toEqual([]);
   });
 
@@ -128,6 +129,23 @@ describe('ammsim sweep', () => {
     expect(page).toContain('<h2 id="top">Top 10 by feesEarned</h2>');
     const shardReport = ammsim('report', '--run', shards[0]!, '--out', join(tmp, 'shard.html'));
     expect(shardReport.stderr).toMatch(/is one shard of a sweep; merge the shards first/);
+  });
+
+  it('behavior: liquidity-mining flags are axes too (--harvest-param lists, --performance-fee); reward metrics become columns; a gbm --reward-price is one value', () => {
+    const out = join(tmp, 'incentive');
+    const program = join(tmp, 'program.json');
+    writeFileSync(program, JSON.stringify({ kind: 'staking-rewards', token: 'UNI', total: 10_000, start: '2024-01-01T00:00:00Z', end: '2024-01-07T23:00:00Z', otherStakedValue: 100_000 }));
+    const r = ammsim('sweep', '--prices', SAMPLE, '--incentive', program, '--harvest', 'interval', '--harvest-param', 'every=1d,3d', '--performance-fee', '0,0.1', '--reward-price', 'gbm:sigma=0.9,rho=0.6', '--metric', 'totalApr', '--out', out, '--workers', '1');
+    ok(r);
+    const [head, ...rows] = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    const cols = head!.split(',');
+    expect(cols.slice(0, 2)).toEqual(['harvestParams.every', 'performanceFee']);
+    expect(cols).toContain('totalApr');
+    expect(cols).toContain('harvests');
+    expect(rows.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['1d,0', '1d,0.1', '3d,0', '3d,0.1']);
+    const harvests = rows.map((l) => Number(l.split(',')[cols.indexOf('harvests')]));
+    expect(harvests[0]).toBeGreaterThan(harvests[2]!); // every day harvests more often than every third day
+    expect(r.stdout).toMatch(/^best totalApr: harvestParams\.every=/m);
   });
 
   it('error: re-running another grid into the same folder is refused (nothing written); --restart discards the old results', () => {

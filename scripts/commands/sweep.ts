@@ -4,20 +4,21 @@ import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { axisName, AXIS_KINDS, Grid, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
+import { axisName, AXIS_KINDS, Grid, PARAM_GROUPS, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
 import { canonicalJournal } from '../../runs/sweep/journal.ts';
 import { mergeShards } from '../../runs/sweep/merge.ts';
-import { SWEEP_METRICS } from '../../runs/sweep/metrics.ts';
+import { REWARD_METRICS, SWEEP_METRICS, sweepMetrics } from '../../runs/sweep/metrics.ts';
 import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
 import { defaultWorkers } from '../../runs/sweep/pool.ts';
 import { JOURNAL_FILE, parseShard, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
 import { renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts';
 import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
-import { BACKTEST_FLAGS, configFromArgv, seriesOptions } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS, seriesOptions } from './backtestFlags.ts';
 
 /** Backtest flags that can be axes (read as text so that they can hold lists and ranges). */
-const AXIS_FLAGS = Object.keys(BACKTEST_FLAGS).filter((f) => {
+const ALL_FLAGS: Readonly<Record<string, object>> = { ...BACKTEST_FLAGS, ...INCENTIVE_FLAGS };
+const AXIS_FLAGS = Object.keys(ALL_FLAGS).filter((f) => {
   const key = f.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   return AXIS_KINDS[key] !== undefined;
 });
@@ -29,7 +30,7 @@ const SWEEP_FLAGS = {
   workers: { type: 'number', group: 'Sweep:', describe: 'worker threads', defaultDescription: 'the available cores' },
   restart: { type: 'boolean', group: 'Sweep:', describe: 'discard the results in --out (of this or another grid) instead of resuming' },
   shard: { type: 'string', group: 'Sweep:', describe: 'run only configurations k with k mod n = i (i/n, 0-based); join the shards with `ammsim sweep merge`' },
-  metric: { type: 'string', group: 'Output:', describe: `metric ranked and charted in report.html: ${SWEEP_METRICS.join(', ')}`, defaultDescription: 'vsHold' },
+  metric: { type: 'string', group: 'Output:', describe: `metric ranked and charted in report.html: ${SWEEP_METRICS.join(', ')}; with --incentive also ${REWARD_METRICS.join(', ')}`, defaultDescription: 'vsHold' },
   heatmap: { type: 'string', group: 'Output:', describe: 'two axes for a heatmap of --metric in report.html (x,y), e.g. width,fee', defaultDescription: 'a line chart per axis' },
   top: { type: 'number', group: 'Output:', describe: 'configurations in the top table of report.html', defaultDescription: '20' },
   out: { type: 'string', group: 'Output:', describe: 'output folder: results.jsonl (resume journal), sweep.csv, sweep.arrow, sweep.json, report.html', default: 'out/sweep' },
@@ -41,9 +42,9 @@ function checkOut(out: string): void {
 }
 
 /** --metric, --heatmap and --top, checked against the axes before anything runs. */
-export function reportSettings(argv: Readonly<Record<string, unknown>>, axes: readonly Axis[], defaults?: SweepReportSettings): SweepReportSettings {
+export function reportSettings(argv: Readonly<Record<string, unknown>>, axes: readonly Axis[], metrics: readonly string[], defaults?: SweepReportSettings): SweepReportSettings {
   const metric = argv.metric === undefined ? (defaults?.metric ?? 'vsHold') : String(argv.metric);
-  if (!(SWEEP_METRICS as readonly string[]).includes(metric)) throw new ConfigError('--metric', `must be one of ${SWEEP_METRICS.join(', ')}; was ${JSON.stringify(metric)}`);
+  if (!metrics.includes(metric)) throw new ConfigError('--metric', `must be one of ${metrics.join(', ')}; was ${JSON.stringify(metric)}`);
   let heatmap: [string, string] | null = defaults?.heatmap === undefined || defaults.heatmap === null ? null : [defaults.heatmap[0], defaults.heatmap[1]];
   if (argv.heatmap !== undefined) {
     const parts = String(argv.heatmap).split(',').map((s) => s.trim());
@@ -77,19 +78,21 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
   for (const flag of Object.keys(argv)) {
     if (flag === 'grid' && argv.grid !== undefined) {
       axes.push(...readGridFile(String(argv.grid)));
-    } else if (flag === 'param') {
+    } else if (PARAM_GROUPS.some(([, f]) => f === flag)) {
+      // --param / --harvest-param key=v1,v2 (or key=start:stop:step) is an axis; key=value stays in the base
+      const group = PARAM_GROUPS.find(([, f]) => f === flag)![0];
       const keep: string[] = [];
-      for (const item of (argv.param as unknown[] | undefined) ?? []) {
+      for (const item of (argv[flag] as unknown[] | undefined) ?? []) {
         const text = String(item);
         const eq = text.indexOf('=');
-        if (eq <= 0) throw new ConfigError('--param', `must be key=value (a list: key=v1,v2; a range: key=start:stop:step); was ${JSON.stringify(text)}`);
+        if (eq <= 0) throw new ConfigError(`--${flag}`, `must be key=value (a list: key=v1,v2; a range: key=start:stop:step); was ${JSON.stringify(text)}`);
         const value = text.slice(eq + 1);
         if (value.includes(',') || /^[^:]+:[^:]+:[^:]+$/.test(value)) {
-          const name = axisName(`params.${text.slice(0, eq)}`, '--param');
-          axes.push({ name, values: parseAxisText(name, value, `--param ${text.slice(0, eq)}`) });
+          const name = axisName(`${group}.${text.slice(0, eq)}`, `--${flag}`);
+          axes.push({ name, values: parseAxisText(name, value, `--${flag} ${text.slice(0, eq)}`) });
         } else keep.push(text);
       }
-      fixed.param = keep;
+      fixed[flag] = keep;
     } else if (AXIS_FLAGS.includes(flag) && argv[flag] !== undefined) {
       const name = axisName(flag, `--${flag}`);
       const kind = AXIS_KINDS[name];
@@ -112,24 +115,25 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
 /** Writes a sweep's folder: everything for a whole grid, the journal and sweep.json for a shard. */
 export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard | undefined, report: SweepReportSettings): void {
   const journal = canonicalJournal(outcome.header, outcome.rows);
-  const json = sweepJson(outcome, shard, outcome.rows, report);
+  const metrics = outcome.header.metrics;
+  const json = sweepJson(outcome, metrics, shard, outcome.rows, report);
   if (shard !== undefined) {
     writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.json', json]], 'sweep.json');
     return;
   }
   const names = outcome.grid.axes.map((a) => a.name);
   const rows = tableRows(outcome.grid, outcome.rows);
-  const arrow = writeSweepArrow({ axes: names, metrics: SWEEP_METRICS, rows });
+  const arrow = writeSweepArrow({ axes: names, metrics, rows });
   // the report is drawn from the files as written, exactly as `ammsim report --run DIR` reads them back
-  const html = renderSweepReport(JSON.parse(json) as SweepMeta, readSweepArrow(arrow, names, SWEEP_METRICS));
-  writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.csv', sweepCsv(names, rows)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
+  const html = renderSweepReport(JSON.parse(json) as SweepMeta, readSweepArrow(arrow, names, metrics));
+  writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.csv', sweepCsv(names, metrics, rows)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
 }
 
 function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefined, report: SweepReportSettings): string {
   const lines: string[] = [];
   const what = shard === undefined ? `${out}/sweep.csv` : `${out} (shard ${shard.index}/${shard.count}; join with ammsim sweep merge)`;
   lines.push(`${outcome.rows.length} runs${outcome.resumed > 0 ? ` (${outcome.resumed} resumed)` : ''} → ${what}`);
-  const mi = SWEEP_METRICS.indexOf(report.metric as (typeof SWEEP_METRICS)[number]);
+  const mi = outcome.header.metrics.indexOf(report.metric);
   let best: (typeof outcome.rows)[number] | undefined;
   for (const r of outcome.rows) {
     const v = r.metrics?.[mi];
@@ -165,7 +169,7 @@ const mergeCommand: CommandModule<object, Record<string, unknown>> = {
     const out = String(argv.out);
     checkOut(out);
     const merged = mergeShards(((argv.dirs as unknown[] | undefined) ?? []).map(String));
-    const report = reportSettings(argv, merged.grid.axes, merged.report);
+    const report = reportSettings(argv, merged.grid.axes, merged.header.metrics, merged.report);
     writeSweepDir(out, merged, undefined, report);
     process.stdout.write(closingLines(merged, out, undefined, report));
     if (merged.failed > 0) process.exitCode = EXIT_SOME_FAILED;
@@ -176,11 +180,11 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
   command: 'sweep',
   describe: 'run a grid of backtests (lists, ranges or random samples of any flag) on all cores; resumable, shardable (sweep merge); sweep.csv/.arrow/.json, report.html',
   builder: (y: Argv) => {
-    const flags: Record<string, object> = { ...BACKTEST_FLAGS };
+    const flags: Record<string, object> = { ...ALL_FLAGS };
     for (const f of AXIS_FLAGS) {
-      const d = (BACKTEST_FLAGS[f] as { describe?: string }).describe ?? f;
+      const d = (ALL_FLAGS[f] as { describe?: string }).describe ?? f;
       const numeric = AXIS_KINDS[f.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase())] === 'number';
-      flags[f] = { ...BACKTEST_FLAGS[f], type: 'string', choices: undefined, describe: `${d} (list: a,b,c${numeric ? '; range: start:stop:step' : ''})` };
+      flags[f] = { ...ALL_FLAGS[f], type: 'string', choices: undefined, describe: `${d} (list: a,b,c${numeric ? '; range: start:stop:step' : ''})` };
     }
     flags.param = { ...BACKTEST_FLAGS.param, describe: 'strategy parameter key=value (repeatable); key=v1,v2 or key=start:stop:step makes it an axis' };
     return y
@@ -201,7 +205,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const base = configFromArgv(fixed);
     const samples = argv.samples === undefined ? undefined : Number(argv.samples);
     const grid = new Grid(axes, samples, argv['sample-seed'] === undefined ? base.seed : Number(argv['sample-seed']));
-    const report = reportSettings(argv, axes);
+    const report = reportSettings(argv, axes, sweepMetrics(base));
     const shard = argv.shard === undefined ? undefined : parseShard(String(argv.shard));
     const workers = argv.workers === undefined ? defaultWorkers() : Number(argv.workers);
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 1024)) throw new ConfigError('--workers', `must be an integer in [1, 1024]; was ${String(argv.workers)}`);
