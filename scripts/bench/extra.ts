@@ -8,6 +8,7 @@ import { Rng } from '../../sim/core/rng.ts';
 import { rebalanceStrategy } from '../../strategies/lp/rebalance.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { median, timeIt, type BenchResult } from './run.ts';
+import { loadHardMix, ORACLE_V3_DIR, runHardMix } from './replayHard.ts';
 
 /**
  * v3 benchmarks: exact replay throughput and the float-path v3 backtest with a rebalancing strategy.
@@ -42,6 +43,21 @@ export async function extraBenches(opts: { reps: number; want: (name: string) =>
     };
     const ms = timeIt(Math.min(opts.reps, 5), run);
     out.push({ name: 'v3-replay', unit: 'k events/s', best: swaps.length / ms[0]!, median: swaps.length / median(ms), target: '≥ 250', note: 'exact bigint v3 replay, swaps crossing ≤ 1 initialised tick' });
+  }
+  if (opts.want('v3-replay-hard')) {
+    const mix = loadHardMix();
+    if (mix === undefined) opts.log(`v3-replay-hard: skipped (${ORACLE_V3_DIR} not found)`);
+    else {
+      opts.log(`v3-replay-hard: exact replay of the hard mix (${mix.files.length} oracle files, ${mix.events} events), results as JSON lines`);
+      const bad = runHardMix(mix, true);
+      if (bad !== 0) throw new Error(`v3-replay-hard: ${bad} results differ from the oracle`);
+      // One pass is ~10 ms: time batches of 10 passes, many batches (the machine is shared and noisy).
+      const ms = timeIt(Math.max(opts.reps, 15), () => {
+        for (let i = 0; i < 10; i++) runHardMix(mix);
+      });
+      // Events per millisecond = thousands of events per second.
+      out.push({ name: 'v3-replay-hard', unit: 'k events/s', best: (10 * mix.events) / ms[0]!, median: (10 * mix.events) / median(ms), target: '≥ 75', note: `exact bigint v3 replay of all of ../shared/oracle/v3 (${mix.events} events: extreme prices, swaps over thousands of empty bitmap words and up to 59 initialised ticks, reverts), each result JSON-serialised; checked against the oracle first` });
+    }
   }
   if (opts.want('engine-v3')) {
     opts.log('engine-v3: v3 float pool, rebalance ±5 %, arbitrageur, 525,600 minute steps, engine only');
