@@ -80,7 +80,7 @@ describe('reward metrics (hand-computed run)', () => {
     expect(m.rewardApr).toBeCloseTo(1560 / 10_000 / 0.1, 12); // 1.56
     expect(m.totalApr).toBeCloseTo((150 + 1560) / 10_000 / 0.1, 12); // 1.71
     expect(m.rewardAprSpot).toBeCloseTo((0.001 * 31_536_000 * 2) / 10_000, 12); // 6.3072
-    const net = (150 + 1560 - 180) / 10_000 / 0.1; // 1.53
+    const net = (150 + 1560 * (1 - 0.12)) / 10_000 / 0.1; // fee share 180 / 1,500 = 12 % of the rewards, pending included
     expect(m.apy).toBeCloseTo(Math.pow(1 + net / 52, 52) - 1, 12);
     expect(computeRewardMetrics(run({ compoundsPerYear: 0 })).apy).toBeCloseTo(net, 12);
   });
@@ -96,6 +96,17 @@ describe('reward metrics (hand-computed run)', () => {
     const none = computeRewardMetrics(run({ rewardTokensEarned: 0, rewardsEarned: 0, rewardsValueAtEnd: 0, rewardTokensHeld: 0, rewardTokensPending: 0, rewardQuote: 0, rewardsCompounded: 0, performanceFees: 0, callerFees: 0, rewardSlippage: 0 }));
     expect(none.breakevenRewardPriceHold).toBeNaN();
     expect(JSON.parse(JSON.stringify(none)).breakevenRewardPriceHold).toBeNull();
+  });
+});
+
+describe('the run’s summary (runs/incentives rewardSummary) equals these definitions', () => {
+  it('behavior: same keys, same values for the same totals', async () => {
+    const { rewardSummary } = await import('../../runs/incentives/index.ts');
+    const x = run({ rewardTokensSold: 580, rewardPriceAtEnd: 1.2 });
+    const mine = computeRewardMetrics(x) as Record<string, number>;
+    const theirs = rewardSummary(x.rewards as never, { capital: 10_000, years: 0.1, feeApr: 150 / 10_000 / 0.1, finalValue: 10_400, holdValue: 10_200, performanceFee: 0.1, callerFee: 0.02 });
+    expect(Object.keys(theirs)).toEqual(Object.keys(mine));
+    for (const k of Object.keys(mine)) expect(theirs[k], k).toBeCloseTo(mine[k]!, 12);
   });
 });
 

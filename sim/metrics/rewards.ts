@@ -39,6 +39,8 @@ export interface RewardTotalsInput {
   readonly compoundsPerYear: number;
   /** Reward tokens sold or compounded; derived from the other totals when absent (see {@link rewardTokensSoldOf}). */
   readonly rewardTokensSold?: number;
+  /** The reward token's last price; derived when absent (see {@link rewardPriceAtEndOf}). */
+  readonly rewardPriceAtEnd?: number;
 }
 
 /** What the reward metrics are computed from. */
@@ -54,6 +56,7 @@ export interface RewardMetricDefinition extends MetricInfo {
 
 /** The reward token's last price: rewardsValueAtEnd / rewardTokensEarned, else the start price (nothing earned). */
 export function rewardPriceAtEndOf(r: RewardTotalsInput): number {
+  if (r.rewardPriceAtEnd !== undefined) return r.rewardPriceAtEnd;
   return r.rewardTokensEarned > 0 ? r.rewardsValueAtEnd / r.rewardTokensEarned : r.rewardPriceAtStart;
 }
 
@@ -65,9 +68,16 @@ export function rewardPriceAtEndOf(r: RewardTotalsInput): number {
 export function rewardTokensSoldOf(r: RewardTotalsInput): number {
   if (r.rewardTokensSold !== undefined) return r.rewardTokensSold;
   const claimed = r.rewardTokensEarned - r.rewardTokensPending;
+  return Math.max(0, claimed * (1 - claimFeeShareOf(r)) - r.rewardTokensHeld);
+}
+
+/**
+ * The share of each claim taken by the vault (performance + caller fee): fees ÷ the claims' value, both valued at each
+ * claim's reward price, so the ratio is the configured fractions exactly; 0 when nothing was claimed.
+ */
+export function claimFeeShareOf(r: RewardTotalsInput): number {
   const claimedValue = r.rewardsEarned - r.rewardTokensPending * rewardPriceAtEndOf(r);
-  const feeShare = claimedValue > 0 ? (r.performanceFees + r.callerFees) / claimedValue : 0;
-  return Math.max(0, claimed * (1 - feeShare) - r.rewardTokensHeld);
+  return claimedValue > 0 ? (r.performanceFees + r.callerFees) / claimedValue : 0;
 }
 
 /** Reward APR realised: rewardsEarned / capital / years. */
@@ -159,10 +169,9 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
     format: 'fraction',
     terminal: true,
     description:
-      'fraction per 365-day year: (1 + A/n)^n − 1 with n = apyCompoundsPerYear and A = totalApr after the performance and caller fees ((rewardsEarned − performanceFees − callerFees) in place of rewardsEarned); A itself when n = 0',
+      'fraction per 365-day year: (1 + A/n)^n − 1 with n = apyCompoundsPerYear and A = feeApr + rewardApr × (1 − the performance and caller fee fractions); A itself when n = 0',
     compute: (x) => {
-      const y = yearsOf(x);
-      const net = totalAprOf(x) - simpleApr(x.rewards.performanceFees + x.rewards.callerFees, x.capital, y);
+      const net = simpleApr(feesEarnedOf(x), x.capital, yearsOf(x)) + rewardAprOf(x) * (1 - claimFeeShareOf(x.rewards));
       return Number.isFinite(net) && net > -1 ? aprToApy(net, x.rewards.compoundsPerYear) : NaN;
     },
   },
