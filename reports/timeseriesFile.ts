@@ -3,7 +3,7 @@
  *
  * Arrow layout: one record batch; column `timestamp` is Arrow `Timestamp[ms, UTC]` (int64 unix milliseconds),
  * every other column of {@link TIMESERIES_COLUMNS} is `Float64`, in that order, non-nullable (a missing value is
- * NaN, not null). Optional key/value metadata goes in the schema metadata, keys sorted. The bytes depend only on
+ * NaN, not null), then the REWARD_COLUMNS (Float64) when the run has liquidity-mining programs. Optional key/value metadata goes in the schema metadata, keys sorted. The bytes depend only on
  * the input: the same timeseries and metadata always give the same file.
  */
 import {
@@ -25,7 +25,12 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { InputError } from '../sim/core/errors.ts';
-import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../sim/metrics/record.ts';
+import { REWARD_COLUMNS, TIMESERIES_COLUMNS, timeseriesColumnsOf, type RewardColumn, type Timeseries, type TimeseriesColumn } from '../sim/metrics/record.ts';
+
+/** A column of a run's timeseries: the fixed ones, plus the reward columns of a run with programs. */
+function columnOf(ts: Timeseries, name: TimeseriesColumn | RewardColumn): Float64Array {
+  return (ts as unknown as Record<string, Float64Array>)[name]!;
+}
 
 /**
  * Serialises a timeseries to Arrow IPC file bytes. Vectors are built straight from the Float64Arrays
@@ -51,8 +56,8 @@ function timeseriesTable(ts: Timeseries, metadata: Record<string, string>): Tabl
   const length = ts.timestamp.length;
   const fields: Field[] = [];
   const children: Data[] = [];
-  for (const name of TIMESERIES_COLUMNS) {
-    const col = ts[name];
+  for (const name of timeseriesColumnsOf(ts)) {
+    const col = columnOf(ts, name);
     if (col.length !== length) {
       throw new RangeError(`timeseries column ${name} must have ${length} rows like timestamp; has ${col.length}`);
     }
@@ -150,8 +155,8 @@ function timestampToMs(v: bigint, unit: TimeUnit): number {
 
 /**
  * Inverse of {@link writeTimeseriesArrow}: bit-exact for files it wrote. `file` names the source in errors.
- * Throws InputError when the bytes are not an Arrow IPC file or a column of TIMESERIES_COLUMNS is missing;
- * extra columns are ignored.
+ * Throws InputError when the bytes are not an Arrow IPC file or a column of TIMESERIES_COLUMNS is missing; the
+ * REWARD_COLUMNS are read when the file has them; other extra columns are ignored.
  */
 export function readTimeseriesArrow(bytes: Uint8Array, file: string): Timeseries {
   let table: Table;
@@ -173,6 +178,15 @@ export function readTimeseriesArrow(bytes: Uint8Array, file: string): Timeseries
     }
     out[name] = columnToFloat64(vec, length, file, name);
   }
+  // A run with liquidity-mining programs also has the reward columns (all of them, or none).
+  if (table.getChild(REWARD_COLUMNS[0]) !== null) {
+    const rewards = out as unknown as Record<RewardColumn, Float64Array>;
+    for (const name of REWARD_COLUMNS) {
+      const vec = table.getChild(name);
+      if (vec === null) throw new InputError(file, undefined, name, `column is required with ${REWARD_COLUMNS[0]} (the reward columns: ${REWARD_COLUMNS.join(', ')})`);
+      rewards[name] = columnToFloat64(vec, length, file, name);
+    }
+  }
   return out;
 }
 
@@ -192,7 +206,7 @@ import { formatCsvNumber } from '../data/io/csvNumber.ts';
 
 
 /**
- * The timeseries as CSV text: header = TIMESERIES_COLUMNS, `\n` line ends (one after every row),
+ * The timeseries as CSV text: header = TIMESERIES_COLUMNS (+ REWARD_COLUMNS with programs), `\n` line ends (one after every row),
  * `timestamp` as ISO-8601 UTC (`…T…Z`, milliseconds), numbers in JS's shortest round-trip form, NaN empty.
  * Reading it back with `Number()` per field gives the same float64 bits (except NaN payloads).
  */
@@ -207,10 +221,11 @@ export function timeseriesToCsv(ts: Timeseries): string {
  * stream a long run to a file without holding the whole text.
  */
 export function* timeseriesCsvChunks(ts: Timeseries, rowsPerChunk = 16_384): Generator<string> {
-  const cols = TIMESERIES_COLUMNS.map((name) => ts[name]);
+  const names = timeseriesColumnsOf(ts);
+  const cols = names.map((name) => columnOf(ts, name));
   const tsCol = ts.timestamp;
   const n = tsCol.length;
-  yield TIMESERIES_COLUMNS.join(',') + '\n';
+  yield names.join(',') + '\n';
   for (let start = 0; start < n; start += rowsPerChunk) {
     const end = Math.min(n, start + rowsPerChunk);
     const lines: string[] = new Array<string>(end - start);
