@@ -40,7 +40,7 @@ await build({
   // Small runtime libraries are bundled in: loading apache-arrow as ~300 separate ES modules took ~90 ms and
   // yargs ~50 ms of every run; bundled (and tree-shaken) they load in a fraction of that. Heavy libraries that
   // only some commands use, and tsx (which loads user strategy files), stay in node_modules.
-  external: ['vega', 'vega-lite', 'vega-embed', 'viem', '@ethereumjs/*', 'tsx', 'tsx/*', 'playwright-core', 'vitest', 'fast-check', 'ajv', 'piscina'],
+  external: ['vega', 'vega-lite', 'vega-embed', 'viem', '@ethereumjs/*', 'tsx', 'tsx/*', 'playwright-core', 'vitest', 'fast-check', 'ajv', 'piscina', 'esbuild'],
   logLevel: 'warning',
 });
 

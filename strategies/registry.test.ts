@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadStrategy } from './registry.ts';
 
@@ -21,5 +22,48 @@ describe('user strategies anywhere', () => {
   it('error: a module without a strategy says what to export', async () => {
     writeFileSync(join(dir, 'bad.mjs'), 'export const x = 1;\n');
     await expect(loadStrategy(join(dir, 'bad.mjs'))).rejects.toThrow(/must export default a strategy: defineStrategy\(\{ name, description, defaults, create \}\) or a plain object/);
+  });
+
+  // .ts modules are compiled by esbuild into one temporary ESM file (not through tsx's loader): what a module may
+  // do under tsx it must still do.
+  it('behavior: a .ts module importing relative .ts/.js files, a package (Node\'s import condition) and a built-in loads', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
+    mkdirSync(join(d, 'lib'));
+    mkdirSync(join(d, 'node_modules', 'dual'), { recursive: true });
+    writeFileSync(join(d, 'node_modules', 'dual', 'package.json'), JSON.stringify({ name: 'dual', main: 'main.cjs', module: 'mod.mjs', exports: { '.': { module: './mod.mjs', import: './imp.mjs', require: './main.cjs' } } }));
+    writeFileSync(join(d, 'node_modules', 'dual', 'imp.mjs'), "export const which = 'import';\n");
+    writeFileSync(join(d, 'node_modules', 'dual', 'mod.mjs'), "export const which = 'module';\n");
+    writeFileSync(join(d, 'node_modules', 'dual', 'main.cjs'), "exports.which = 'require';\n");
+    writeFileSync(join(d, 'lib', 'half.ts'), 'export const half = (x: number): number => x / 2;\n');
+    writeFileSync(join(d, 'lib', 'twice.js'), 'export const twice = (x) => 2 * x;\n');
+    writeFileSync(
+      join(d, 's.ts'),
+      "import { which } from 'dual';\nimport { half } from './lib/half.ts';\nimport { twice } from './lib/twice.js';\nimport { posix } from 'node:path';\n" +
+        "import type { Nothing } from 'no-such-package';\nconst n: number = twice(half(3));\n" +
+        "export default { name: `${which}-${n}-${posix.join('a', 'b')}`, description: '', defaults: {}, create: (p: Nothing) => ({ id: 's', params: p, onStart: () => [], onStep: () => [] }) };\n",
+    );
+    const { factory } = await loadStrategy(join(d, 's.ts'));
+    expect(factory.name).toBe('import-3-a/b');
+  });
+  it('behavior: a module reading import.meta sees its own file (it goes through tsx)', async () => {
+    writeFileSync(join(dir, 'meta.ts'), "const url: string = import.meta.url;\nexport default { name: url.split('?')[0], description: '', defaults: {}, create: (p: unknown) => ({ id: 'm', params: p, onStart: () => [], onStep: () => [] }) };\n");
+    const { factory } = await loadStrategy(join(dir, 'meta.ts'));
+    expect(factory.name).toBe(pathToFileURL(join(dir, 'meta.ts')).href);
+  });
+  it('error: a syntax error names the file, line and column', async () => {
+    writeFileSync(join(dir, 'syntax.ts'), "export default {\n  name: 'x',,\n};\n");
+    await expect(loadStrategy(join(dir, 'syntax.ts'))).rejects.toThrow(`--strategy: could not load ${join(dir, 'syntax.ts')}: ${join(dir, 'syntax.ts')}:2:13: Expected identifier but found ","`);
+  });
+  it('error: a missing relative import or package is named', async () => {
+    writeFileSync(join(dir, 'missing.ts'), "import { x } from './nowhere.ts';\nexport default x;\n");
+    await expect(loadStrategy(join(dir, 'missing.ts'))).rejects.toThrow(/could not load .*missing\.ts: .*missing\.ts:1:19: Could not resolve "\.\/nowhere\.ts"/);
+    writeFileSync(join(dir, 'nopkg.ts'), "import { x } from 'no-such-package-ammsim';\nexport default x;\n");
+    await expect(loadStrategy(join(dir, 'nopkg.ts'))).rejects.toThrow(/could not load .*nopkg\.ts: .*nopkg\.ts:1:19: Could not resolve "no-such-package-ammsim"/);
+  });
+  it('error: an error thrown while the module loads keeps its message, and its stack points at the user\'s line', async () => {
+    writeFileSync(join(dir, 'throws.ts'), "const n: number = 1;\nif (n === 1) throw new Error('kaput at load');\nexport default n;\n");
+    const err = await loadStrategy(join(dir, 'throws.ts')).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toBe(`--strategy: could not load ${join(dir, 'throws.ts')}: kaput at load`);
+    expect(String((err?.cause as Error).stack)).toContain(`${join(dir, 'throws.ts')}:2:`);
   });
 });
