@@ -9,7 +9,7 @@ import { intervalHarvest, neverHarvest, thresholdHarvest } from '../../strategie
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { runEngine } from './engine.ts';
 import { constantGas } from './gas.ts';
-import { CLAIM_GAS_UNITS, createProgram, StakingRewardsProgram, V3StakerProgram, type HarvestPolicy, type ProgramSpec, type RewardProgram } from './incentives.ts';
+import { CLAIM_GAS_UNITS, createProgram, MasterChefProgram, StakingRewardsProgram, V3StakerProgram, type HarvestPolicy, type ProgramSpec, type RewardProgram } from './incentives.ts';
 import { gbmPath, seriesOf } from './testing/engineTesting.ts';
 
 const T0 = Date.UTC(2024, 0, 1) / 1000;
@@ -140,6 +140,52 @@ describe('v3-staker program in a backtest', () => {
     const share = out.pool.position(id).liquidity / out.pool.activeLiquidity();
     expect(share).toBeGreaterThan(0.05);
     expect(out.rewards!.rewardTokensEarned / (1e4 * share)).toBeCloseTo(1, 6);
+  });
+});
+
+describe('MasterChef program in a backtest', () => {
+  // 100 hours of 12-second blocks from T0 + 10 h: 30,000 blocks; the LP's pool holds 1 of 4 allocation points.
+  const chefSpec = (over: Partial<ProgramSpec> = {}): ProgramSpec =>
+    spec({ kind: 'masterchef', startSec: T0 + 10 * HOUR, endSec: T0 + 110 * HOUR, amountRaw: 10n ** 22n, blockTimeSec: 12, allocPoint: 1n, totalAllocPoint: 4n, ...over });
+  const BLOCKS = 30_000n;
+  // sushiPerBlock is sized so the pool's allocPoint share of the emission over the window is the program's amount.
+  const PER_BLOCK = (10n ** 22n * 4n) / 1n / BLOCKS;
+
+  it('acceptance: the sole staker earns emission × allocPoint / totalAllocPoint, through the chef\'s 1e12 accumulator (hand-computed)', () => {
+    const prog = new MasterChefProgram(chefSpec());
+    const out = run({ programs: [prog] });
+    const L = prog.chef.userInfo(1, 'lp').amount;
+    expect(L).toBeGreaterThan(0n);
+    // Staked before the start; the pool is first updated when its allocation is set to 0 at the end block:
+    // one updatePool over 30,000 blocks: reward = ⌊30,000 · perBlock · 1 / 4⌋, acc = ⌊reward · 1e12 / L⌋, pending = ⌊L · acc / 1e12⌋.
+    const reward = (BLOCKS * PER_BLOCK * 1n) / 4n;
+    const acc = (reward * 10n ** 12n) / L;
+    const expected = (L * acc) / 10n ** 12n;
+    expect(out.rewards!.rewardTokensEarned).toBe(Number(expected) / 1e18);
+    // The whole chef emitted 4× that; the program's amount less the floors of sushiPerBlock and the accumulator.
+    expect(10n ** 22n - expected).toBeGreaterThanOrEqual(0n);
+    expect(10n ** 22n - expected).toBeLessThan(BLOCKS + L / 10n ** 12n + 1n);
+    // Nothing before the start, nothing more after the end.
+    const pend = out.timeseries.rewardTokensPending!;
+    for (let i = 0; i <= 10; i++) expect(pend[i]).toBe(0);
+    for (let i = 110; i < 300; i++) expect(pend[i]).toBe(pend[110]);
+  });
+
+  it('with background stake S in the same pool the LP earns L/(L+S) of its pool\'s share; daily claims add up to the same less per-update floors', () => {
+    const S = 7n * 10n ** 21n;
+    const prog = new MasterChefProgram(chefSpec({ otherStake: S }));
+    const out = run({ programs: [prog] });
+    const L = prog.chef.userInfo(1, 'lp').amount;
+    const reward = (BLOCKS * PER_BLOCK) / 4n;
+    const expected = (L * ((reward * 10n ** 12n) / (L + S))) / 10n ** 12n;
+    expect(out.rewards!.rewardTokensEarned).toBe(Number(expected) / 1e18);
+    const share = Number(L) / Number(L + S);
+    expect(share).toBeGreaterThan(0.01);
+    expect(share).toBeLessThan(0.99);
+    const daily = run({ programs: [new MasterChefProgram(chefSpec({ otherStake: S }))], policy: intervalHarvest.create({ every: '1d', then: 'hold' }) });
+    expect(daily.rewards!.harvests).toBeGreaterThanOrEqual(4);
+    // Each claim is an updatePool: at most one raw unit lost per floor per update, far below a millionth of a token.
+    expect(Math.abs(daily.rewards!.rewardTokensEarned - out.rewards!.rewardTokensEarned)).toBeLessThan(1e-9);
   });
 });
 

@@ -322,10 +322,15 @@ export class V3StakerProgram implements RewardProgram {
     return paid;
   }
 
-  pending(timeSec: number): number {
+  /** Raw reward tokens owed to the LP now: credited by unstakes + what unstaking every stake now would credit. */
+  pendingRaw(timeSec: number): bigint {
     let p = this.owed;
     for (const s of this.stakes.values()) p += this.reward(s, timeSec).reward;
-    return Number(p) / SCALE;
+    return p;
+  }
+
+  pending(timeSec: number): number {
+    return Number(this.pendingRaw(timeSec)) / SCALE;
   }
 
   lpRatePerSecond(timeSec: number): number {
@@ -445,7 +450,8 @@ export class MasterChefProgram implements RewardProgram {
 
   pending(timeSec: number): number {
     const end = this.blockAt(this.spec.endSec);
-    const db = Math.min(this.blockAt(timeSec), end) - this.b0;
+    // The chef pays from its start block: blocks before it (a stake made early) earn nothing.
+    const db = Math.min(this.blockAt(timeSec), end) - Math.max(this.b0, BLOCK_ORIGIN);
     return (db > 0 ? this.p0 + this.rate * db : this.p0) / SCALE;
   }
 
