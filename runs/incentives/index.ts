@@ -55,7 +55,7 @@ export async function buildIncentives(c: BacktestConfig, series: PriceSeries, po
   const policy = factory.create(resolveHarvestParams(factory, c.harvestParams));
   const spec = parseRewardPrice(c.rewardPrice ?? 1);
   if (c.rewardPriceStart !== undefined && (spec.kind === 'constant' || spec.kind === 'file')) throw new ConfigError('--reward-price-start', `starts a gbm, decay or crash path; --reward-price ${spec.kind === 'constant' ? 'is a constant' : 'is a file'}`);
-  const file = spec.kind === 'file' ? await loadSeries(spec.file, {}) : undefined;
+  const file = spec.kind === 'file' ? await loadSeries(spec.file, { gaps: 'skip' }) : undefined; // read as of each step: gaps outside the run do not matter
   const path = rewardPricePath(spec, series, { ...(c.rewardPriceStart === undefined ? {} : { start: c.rewardPriceStart }), seed: c.seed, ...(file === undefined ? {} : { file }) });
   const first = series.price[0]!;
   return {
