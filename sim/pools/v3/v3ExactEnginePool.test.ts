@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getAmount0Delta, getAmount1Delta } from '../../math/v3/sqrtPriceMath.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
-import { getLiquidityForAmounts, sqrtPriceX96FromPrice, toHuman, toRawDown, V3ExactEnginePool } from './v3ExactEnginePool.ts';
+import { revertReason } from '../../core/revertReason.ts';
+import { getLiquidityForAmounts } from '../../math/v3/liquidityAmounts.ts';
+import { liquidityForMint, sqrtPriceX96FromPrice, toHuman, toRawDown, V3ExactEnginePool } from './v3ExactEnginePool.ts';
 
 const Q96 = 2n ** 96n;
 
@@ -19,7 +21,7 @@ describe('boundary conversions', () => {
     expect(sqrtPriceX96FromPrice(1e300)).toBe(MAX_SQRT_RATIO - 1n);
   });
 
-  it('property: getLiquidityForAmounts never lets the contract ask for more than offered, and is the largest such L to 3 units + 2^-90 relative (fast-check, 300 runs, seed 77)', () => {
+  it('property: liquidityForMint never lets the contract ask for more than offered, and is the largest such L to 3 units + 2^-90 relative (fast-check, 300 runs, seed 77)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: -50_000, max: 50_000 }),
@@ -31,7 +33,7 @@ describe('boundary conversions', () => {
           const sa = getSqrtRatioAtTick(tl);
           const sb = getSqrtRatioAtTick(tl + w);
           const sp = getSqrtRatioAtTick(tp);
-          const L = getLiquidityForAmounts(sp, sa, sb, a0, a1);
+          const L = liquidityForMint(sp, sa, sb, a0, a1);
           // The contract's mint amounts (rounded up), by sqrt price as LiquidityAmounts decides.
           const need = (l: bigint): [bigint, bigint] =>
             sp <= sa ? [getAmount0Delta(sa, sb, l, true), 0n] : sp < sb ? [getAmount0Delta(sp, sb, l, true), getAmount1Delta(sa, sp, l, true)] : [0n, getAmount1Delta(sa, sb, l, true)];
@@ -45,6 +47,56 @@ describe('boundary conversions', () => {
       ),
       { numRuns: 300, seed: 77 },
     );
+  });
+});
+
+describe('liquidityForMint', () => {
+  it('property: where the library reverts on an overflowing leg, liquidityForMint is the smaller leg, uncapped (fast-check, 300 runs, seed 5)', () => {
+    // Reference without the library: both legs in plain bigint (floor divisions), the smaller one.
+    const leg0 = (a: bigint, b: bigint, x: bigint): bigint => (x * ((a * b) / Q96)) / (b - a);
+    const leg1 = (a: bigint, b: bigint, y: bigint): bigint => (y * Q96) / (b - a);
+    let overflowed = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -50_000, max: 50_000 }),
+        fc.integer({ min: 1, max: 2_000 }),
+        fc.bigInt({ min: 1n, max: 1n << 40n }),
+        fc.bigInt({ min: 1n, max: 10n ** 30n }),
+        fc.bigInt({ min: 1n, max: 10n ** 45n }),
+        (tl, w, above, a0, a1) => {
+          const sa = getSqrtRatioAtTick(tl);
+          const sb = getSqrtRatioAtTick(tl + w);
+          const sp = sa + above; // a hair above the lower tick: the token1 leg is huge
+          if (sp >= sb) return;
+          const expected = [leg0(sp, sb, a0), leg1(sa, sp, a1)].reduce((x, y) => (x < y ? x : y));
+          if (expected >= 1n << 127n) return; // both legs huge: the pool refuses such a mint anyway
+          if (leg1(sa, sp, a1) >= 1n << 128n) {
+            overflowed++;
+            expect(revertReason(() => getLiquidityForAmounts(sp, sa, sb, a0, a1))).toBe('');
+          }
+          expect(liquidityForMint(sp, sa, sb, a0, a1)).toBe(expected);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+    expect(overflowed).toBeGreaterThan(30);
+  });
+
+  it('behavior: a mint at a price a hair above the lower tick sizes by the token0 leg (no uint128 revert from the larger leg)', () => {
+    const pool = new V3ExactEnginePool(0.003, 60, 1);
+    pool.mintLiquidity('background', -887220, 887220, 10_000);
+    const sp = pool.pool.sqrtPriceX96; // tick 0's sqrt ratio is exactly 2^96 = √1
+    expect(sp).toBe(getSqrtRatioAtTick(0));
+    pool.swapExactIn(false, 1e-14); // 10,000 wei of token1 in: √P moves up by a few units above tick 0
+    const now = pool.pool.sqrtPriceX96;
+    expect(now > sp && now - sp < 1n << 40n).toBe(true);
+    const sb = getSqrtRatioAtTick(60);
+    const raw1 = toRawDown(1e9);
+    expect(revertReason(() => getLiquidityForAmounts(now, sp, sb, toRawDown(1), raw1))).toBe('');
+    const m = pool.mint('lp', { lower: 1, upper: 1.006 }, 1, 1e9);
+    expect(pool.position(m.positionId).liquidity).toBeGreaterThan(0);
+    expect(m.base).toBeLessThanOrEqual(1);
+    expect(m.base).toBeGreaterThan(0.999_999);
   });
 });
 

@@ -2,6 +2,7 @@ import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill
 import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
 import { MAX_UINT256, Q128, Q96 } from '../../math/v3/fixedPoint.ts';
 import { mulDiv } from '../../math/v3/fullMath.ts';
+import { getLiquidityForAmounts } from '../../math/v3/liquidityAmounts.ts';
 import { getAmount0Delta, getAmount1Delta } from '../../math/v3/sqrtPriceMath.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
@@ -41,20 +42,41 @@ export function sqrtPriceX96FromPrice(price: number): bigint {
 }
 
 /**
- * `LiquidityAmounts.getLiquidityForAmounts` (v3-periphery): the largest liquidity `amount0Raw` and
- * `amount1Raw` allow over [sqrtA, sqrtB] at `sqrtPriceX96`, rounded DOWN at every step, so that the contract's
- * mint (which rounds the amounts it asks for UP) never asks for more than the amounts given.
+ * The liquidity a mint offered `amount0Raw` and `amount1Raw` buys over [sqrtA, sqrtB) at `sqrtPriceX96`: the
+ * periphery's `LiquidityAmounts.getLiquidityForAmounts` ({@link getLiquidityForAmounts}, rounding down, so the
+ * contract's mint, which rounds the amounts it asks for up, never asks for more than offered), with each amount first
+ * capped at the largest whose own leg still fits in uint128.
+ *
+ * Why the cap: the library reverts (`toUint128`) when EITHER leg reaches 2^128, even the larger one that `min` drops.
+ * The engine can offer such amounts: a pool price a hair above the range's lower tick makes the token1 leg
+ * amount1·2^96/(√P − √A) enormous for ordinary amounts. The engine is not the position manager and has no revert to
+ * reproduce, so a leg that would overflow is capped (its L becomes just under 2^128) and the smaller leg stays the
+ * answer, exactly as without the library's check. Below 2^128 the cap never binds (identical results); when a capped
+ * leg is itself the answer, the pool's own liquidity checks refuse the mint ('LO').
  */
-export function getLiquidityForAmounts(sqrtPriceX96: bigint, sqrtAX96: bigint, sqrtBX96: bigint, amount0Raw: bigint, amount1Raw: bigint): bigint {
-  const forAmount0 = (a: bigint, b: bigint): bigint => mulDiv(amount0Raw, mulDiv(a, b, Q96), b - a);
-  const forAmount1 = (a: bigint, b: bigint): bigint => mulDiv(amount1Raw, Q96, b - a);
-  if (sqrtPriceX96 <= sqrtAX96) return forAmount0(sqrtAX96, sqrtBX96);
-  if (sqrtPriceX96 < sqrtBX96) {
-    const l0 = forAmount0(sqrtPriceX96, sqrtBX96);
-    const l1 = forAmount1(sqrtAX96, sqrtPriceX96);
-    return l0 < l1 ? l0 : l1;
-  }
-  return forAmount1(sqrtAX96, sqrtBX96);
+export function liquidityForMint(sqrtPriceX96: bigint, sqrtAX96: bigint, sqrtBX96: bigint, amount0Raw: bigint, amount1Raw: bigint): bigint {
+  let a0 = amount0Raw;
+  let a1 = amount1Raw;
+  if (sqrtPriceX96 <= sqrtAX96) a0 = capAmount0(sqrtAX96, sqrtBX96, a0);
+  else if (sqrtPriceX96 < sqrtBX96) {
+    a0 = capAmount0(sqrtPriceX96, sqrtBX96, a0);
+    a1 = capAmount1(sqrtAX96, sqrtPriceX96, a1);
+  } else a1 = capAmount1(sqrtAX96, sqrtBX96, a1);
+  return getLiquidityForAmounts(sqrtPriceX96, sqrtAX96, sqrtBX96, a0, a1);
+}
+
+/** min(amount, the largest a with floor(a·floor(√A·√B/2^96)/(√B − √A)) < 2^128), for √A < √B. */
+function capAmount0(sqrtAX96: bigint, sqrtBX96: bigint, amount: bigint): bigint {
+  const intermediate = mulDiv(sqrtAX96, sqrtBX96, Q96);
+  if (intermediate === 0n) return amount; // the leg is 0 whatever the amount
+  const cap = (((sqrtBX96 - sqrtAX96) << 128n) - 1n) / intermediate;
+  return amount < cap ? amount : cap;
+}
+
+/** min(amount, the largest a with floor(a·2^96/(√B − √A)) < 2^128, i.e. a < (√B − √A)·2^32), for √A < √B. */
+function capAmount1(sqrtAX96: bigint, sqrtBX96: bigint, amount: bigint): bigint {
+  const cap = ((sqrtBX96 - sqrtAX96) << 32n) - 1n;
+  return amount < cap ? amount : cap;
 }
 
 interface ExactPosition {
@@ -79,7 +101,7 @@ interface ExactPosition {
  *   raw L / 10^18 (the float pool's human units);
  * - a target price becomes the nearest Q64.96 sqrt price ({@link sqrtPriceX96FromPrice}).
  * `swapToPrice` is the contract's swap with `sqrtPriceLimitX96` at the target and amountSpecified =
- * type(int256).max (exact input); mint sizes liquidity with {@link getLiquidityForAmounts} (rounding down).
+ * type(int256).max (exact input); mint sizes liquidity with {@link liquidityForMint} (rounding down).
  * A burn is `burn` then `collect` of everything owed; `collect` is a poke (`burn(0)`) then `collect`.
  * Background LPs are positions of the owner 'background'. The protocol fee is off (as on mainnet).
  */
@@ -216,7 +238,7 @@ export class V3ExactEnginePool implements EnginePool {
     const { tickLower, tickUpper } = this.rangeTicks(range);
     const raw0 = toRawDown(base);
     const raw1 = toRawDown(quote);
-    const L = getLiquidityForAmounts(this.pool.sqrtPriceX96, getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), raw0, raw1);
+    const L = liquidityForMint(this.pool.sqrtPriceX96, getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), raw0, raw1);
     if (L === 0n) {
       throw new PoolError('', `reverted (bare require): mint amount must be > 0 (${base} base and ${quote} quote buy no liquidity on ticks [${tickLower}, ${tickUpper}) at tick ${this.pool.tick})`);
     }
