@@ -90,8 +90,21 @@ describe('backtest with a program', () => {
     expect(keys.slice(i + 1, keys.indexOf('seed'))).toEqual(['rewardTokensEarned', 'rewardsEarned', 'rewardsValueAtEnd', 'rewardAprSpot', 'rewardApr', 'totalApr', 'apy', 'apyCompoundsPerYear', 'harvests', 'harvestGas', 'rewardSlippage', 'performanceFees', 'callerFees', 'breakevenRewardPriceHold']);
     expect(r.summary.harvests).toBe(61);
     expect(r.timeseries.rewardPrice![0]).toBe(2);
+    expect(r.summary.warnings).toEqual([]);
     const plain = await backtest({});
     expect(Object.keys(plain.summary).some((k) => k.startsWith('reward'))).toBe(false);
     expect(Object.keys(plain.summary.config)).not.toContain('incentives');
+  });
+});
+
+describe('a program outside the run', () => {
+  it('warning: a program that ends before the run starts (or starts after it ends) pays nothing, and says so', async () => {
+    const early = file('early.json', { kind: 'staking-rewards', token: 'UNI', total: 5000000, start: '2020-09-18T00:00:00Z', end: '2020-11-17T00:00:00Z', otherStakedValue: 0 });
+    const r = await backtest({ incentives: [early], rewardPrice: 2, to: '2024-01-20' });
+    expect(r.summary.rewardTokensEarned).toBe(0);
+    expect(r.summary.warnings).toEqual([`${early}: the program runs 2020-09-18T00:00:00Z … 2020-11-17T00:00:00Z, before the run 2024-01-01T00:00:00Z … 2024-01-20T23:00:00Z: it pays nothing`]);
+    const late = file('late.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2024-02-01T00:00:00Z', end: '2024-03-01T00:00:00Z' });
+    const r2 = await backtest({ incentives: [late], rewardPrice: 2, to: '2024-01-20' });
+    expect(r2.summary.warnings).toEqual([expect.stringContaining('late.json: the program runs 2024-02-01T00:00:00Z … 2024-03-01T00:00:00Z, after the run')]);
   });
 });

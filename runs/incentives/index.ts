@@ -58,9 +58,10 @@ export async function buildIncentives(c: BacktestConfig, series: PriceSeries, po
   const file = spec.kind === 'file' ? await loadSeries(spec.file, { gaps: 'skip' }) : undefined; // read as of each step: gaps outside the run do not matter
   const path = rewardPricePath(spec, series, { ...(c.rewardPriceStart === undefined ? {} : { start: c.rewardPriceStart }), seed: c.seed, ...(file === undefined ? {} : { file }) });
   const first = series.price[0]!;
+  const warnings = [...path.warnings, ...programWindowWarnings(programs, series)];
   return {
     programs,
-    warnings: path.warnings,
+    warnings,
     input: {
       programs: programs.map((p) => createProgram(programSpec(p, first))),
       policy,
@@ -71,6 +72,23 @@ export async function buildIncentives(c: BacktestConfig, series: PriceSeries, po
       callerFee: c.callerFee,
     },
   };
+}
+
+const isoSec = (sec: number): string => new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+
+/** A program whose window misses the run's pays nothing: said, not silently zero. */
+export function programWindowWarnings(programs: readonly ProgramConfig[], series: PriceSeries): string[] {
+  const n = series.timestampMs.length;
+  const from = Math.floor(series.timestampMs[0]! / 1000);
+  const to = Math.floor(series.timestampMs[n - 1]! / 1000);
+  const out: string[] = [];
+  for (const p of programs) {
+    const where = `${p.source}: the program runs ${isoSec(p.startSec)} … ${isoSec(p.endSec)}`;
+    const run = `the run ${isoSec(from)} … ${isoSec(to)}`;
+    if (p.endSec <= from) out.push(`${where}, before ${run}: it pays nothing`);
+    else if (p.startSec >= to) out.push(`${where}, after ${run}: it pays nothing`);
+  }
+  return out;
 }
 
 /** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`). */
