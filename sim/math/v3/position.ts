@@ -19,6 +19,26 @@ export interface PositionInfo {
 const Q128_SHIFT = 128n;
 
 /**
+ * The fees `liquidity` earned while the fee growth inside its range went from `feeGrowthInsideLastX128` to
+ * `feeGrowthInsideX128` (one token), as `Position.update` credits them:
+ * `uint128(FullMath.mulDiv(feeGrowthInside − last, liquidity, FixedPoint128.Q128))`, the difference taken mod 2^256
+ * (fee growth wraps), rounded down, truncated to uint128.
+ */
+export function feesOwed(feeGrowthInsideX128: bigint, feeGrowthInsideLastX128: bigint, liquidity: bigint): bigint {
+  // mulDiv(x, liquidity, 2^128) with x < 2^256 and liquidity < 2^128 never overflows: a plain shift.
+  return ((((feeGrowthInsideX128 - feeGrowthInsideLastX128) & MAX_UINT256) * liquidity) >> Q128_SHIFT) & MAX_UINT128;
+}
+
+/**
+ * {@link feesOwed} in floats (the float pool's units: fee growth per unit of liquidity, liquidity and fees in human
+ * units): liquidity · (inside − last), unrounded. Can be an ulp below 0 when the growth did not move but was
+ * recomputed from other terms; callers that credit fees drop a negative result.
+ */
+export function feesOwedFloat(feeGrowthInside: number, feeGrowthInsideLast: number, liquidity: number): number {
+  return liquidity * (feeGrowthInside - feeGrowthInsideLast);
+}
+
+/**
  * Credits fees earned since the last update and applies a liquidity change (`Position.update`), without
  * mutating `position`: returns the new info. Fees owed = (feeGrowthInside − last, mod 2^256) · liquidity
  * / 2^128, rounded down, truncated to uint128, added to tokensOwed mod 2^128 — all as the contract does.
@@ -39,11 +59,8 @@ export function update(
   } else {
     liquidityNext = addDelta(liquidity, liquidityDelta);
   }
-  const last0 = position?.feeGrowthInside0LastX128 ?? 0n;
-  const last1 = position?.feeGrowthInside1LastX128 ?? 0n;
-  // mulDiv(x, liquidity, 2^128) with x < 2^256 and liquidity < 2^128 never overflows: a plain shift.
-  const owed0 = ((((feeGrowthInside0X128 - last0) & MAX_UINT256) * liquidity) >> Q128_SHIFT) & MAX_UINT128;
-  const owed1 = ((((feeGrowthInside1X128 - last1) & MAX_UINT256) * liquidity) >> Q128_SHIFT) & MAX_UINT128;
+  const owed0 = feesOwed(feeGrowthInside0X128, position?.feeGrowthInside0LastX128 ?? 0n, liquidity);
+  const owed1 = feesOwed(feeGrowthInside1X128, position?.feeGrowthInside1LastX128 ?? 0n, liquidity);
   return {
     liquidity: liquidityNext,
     feeGrowthInside0LastX128: feeGrowthInside0X128,

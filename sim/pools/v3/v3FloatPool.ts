@@ -12,6 +12,7 @@ import {
   MIN_TICK_FLOAT,
   type SwapStepFloat,
 } from '../../math/v3/float.ts';
+import { feesOwedFloat } from '../../math/v3/position.ts';
 import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } from './v3Liquidity.ts';
 
 /**
@@ -649,8 +650,8 @@ export class V3FloatPool implements EnginePool {
   /** Credits fees earned since the last update to tokensOwed (Position.update with ΔL = 0). */
   private poke(p: V3FloatPosition): void {
     this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
-    const f0 = p.liquidity * (this.inside.g0 - p.inside0Last);
-    const f1 = p.liquidity * (this.inside.g1 - p.inside1Last);
+    const f0 = feesOwedFloat(this.inside.g0, p.inside0Last, p.liquidity);
+    const f1 = feesOwedFloat(this.inside.g1, p.inside1Last, p.liquidity);
     // Float noise at a crossing can make a zero growth −1 ulp; fees owed never go negative.
     if (f0 > 0) p.owed0 += f0;
     if (f1 > 0) p.owed1 += f1;
@@ -706,8 +707,8 @@ export class V3FloatPool implements EnginePool {
     const p = this.get(positionId);
     if (p.view !== undefined && p.viewVersion === this.version) return p.view;
     this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
-    const f0 = p.liquidity * (this.inside.g0 - p.inside0Last);
-    const f1 = p.liquidity * (this.inside.g1 - p.inside1Last);
+    const f0 = feesOwedFloat(this.inside.g0, p.inside0Last, p.liquidity);
+    const f1 = feesOwedFloat(this.inside.g1, p.inside1Last, p.liquidity);
     this.amountsFor(p.tickLower, p.tickUpper, p.sqrtLower, p.sqrtUpper, p.liquidity, this.amounts);
     const base = this.amounts.amount0;
     const quote = this.amounts.amount1;

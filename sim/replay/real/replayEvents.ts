@@ -40,8 +40,7 @@
  */
 import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
 import { InvariantError, PoolError } from '../../core/errors.ts';
-import { MAX_UINT256, Q128 } from '../../math/v3/fixedPoint.ts';
-import { mulDiv } from '../../math/v3/fullMath.ts';
+import { feesOwed } from '../../math/v3/position.ts';
 import { cross, type TickInfo } from '../../math/v3/tick.ts';
 import { V3Pool, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from './poolEvents.ts';
@@ -230,8 +229,8 @@ function jumpPrice(pool: V3Pool, targetSqrtPriceX96: bigint): void {
 /** Fees owed to `L` over [lo, hi) since the fee growth inside was `last` (the contract's Position.update maths). */
 function feesSince(pool: V3Pool, lo: number, hi: number, liquidity: bigint, last: { g0: bigint; g1: bigint }): { f0: bigint; f1: bigint } {
   const g = pool.feeGrowthInside(lo, hi);
-  const f0 = mulDiv((g.feeGrowthInside0X128 - last.g0) & MAX_UINT256, liquidity, Q128);
-  const f1 = mulDiv((g.feeGrowthInside1X128 - last.g1) & MAX_UINT256, liquidity, Q128);
+  const f0 = feesOwed(g.feeGrowthInside0X128, last.g0, liquidity);
+  const f1 = feesOwed(g.feeGrowthInside1X128, last.g1, liquidity);
   last.g0 = g.feeGrowthInside0X128;
   last.g1 = g.feeGrowthInside1X128;
   return { f0, f1 };

@@ -59,6 +59,7 @@
  *   exactly what a tracked position (the `validate` reading) earns.
  */
 import { InvariantError, PoolError } from '../../core/errors.ts';
+import { feesOwed } from '../../math/v3/position.ts';
 import { cross, type TickInfo } from '../../math/v3/tick.ts';
 import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, V3Pool, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from '../real/poolEvents.ts';
@@ -167,8 +168,6 @@ interface Inserted {
 }
 
 const BG = 'bg';
-const Q128 = 1n << 128n;
-const MAX_UINT256 = (1n << 256n) - 1n;
 const HUGE_INPUT = (1n << 255n) - 1n;
 /** Longer unseen stretches (a swap into an empty part of the map) are not interpolated. */
 const MAX_GUESSED_BUCKETS = 64;
@@ -455,8 +454,8 @@ export class LogOrderReplay {
     if (p.liquidity === 0n) return { fees0: p.banked0, fees1: p.banked1 };
     const info = this.pool.position(p.key, p.tickLower, p.tickUpper);
     const g = this.pool.feeGrowthInside(p.tickLower, p.tickUpper);
-    const d0 = ((g.feeGrowthInside0X128 - info.feeGrowthInside0LastX128) & MAX_UINT256) * info.liquidity / Q128;
-    const d1 = ((g.feeGrowthInside1X128 - info.feeGrowthInside1LastX128) & MAX_UINT256) * info.liquidity / Q128;
+    const d0 = feesOwed(g.feeGrowthInside0X128, info.feeGrowthInside0LastX128, info.liquidity);
+    const d1 = feesOwed(g.feeGrowthInside1X128, info.feeGrowthInside1LastX128, info.liquidity);
     return { fees0: p.banked0 + info.tokensOwed0 + d0, fees1: p.banked1 + info.tokensOwed1 + d1 };
   }
 
