@@ -28,7 +28,12 @@ const MANIFEST = join('dist', '.cli-build.json');
 mkdirSync('dist', { recursive: true });
 const staging = join('dist', `.build-${process.pid}`);
 rmSync(staging, { recursive: true, force: true });
-await build({
+// scripts/ammsim.mjs decides whether dist/ is stale from the manifest: the sources read (esbuild's metafile) and
+// when, so it stats those files only. The clock is read before esbuild reads them: a file saved during the build
+// is newer than the build and triggers the next one.
+const startedAtMs = Date.now();
+const { metafile } = await build({
+  metafile: true,
   // the sweep's worker-thread module is an entry of its own: piscina loads dist/sweep-worker.js by path
   entryPoints: ENTRIES,
   bundle: true,
@@ -64,4 +69,5 @@ const stale = previous === undefined || packaging
   ? readdirSync('dist').filter((f) => /-[A-Z0-9]{8}\.js$/.test(f)) // esbuild's hashed chunk names; the library's index.js is not one
   : [...(previous.previous ?? []), ...(previous.current ?? [])];
 for (const f of stale) if (!keep.has(f)) rmSync(join('dist', f), { force: true });
-writeFileSync(MANIFEST, JSON.stringify({ current: built.sort(), previous: previous?.current ?? [] }) + '\n');
+const inputs = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/') && !f.includes('/node_modules/')).sort();
+writeFileSync(MANIFEST, JSON.stringify({ current: built.sort(), previous: previous?.current ?? [], startedAtMs, inputs }) + '\n');
