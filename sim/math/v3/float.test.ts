@@ -4,7 +4,9 @@ import {
   computeSwapStepFloat,
   getAmount0DeltaFloat,
   getAmount1DeltaFloat,
+  getAmountsForLiquidityAtTickFloat,
   getAmountsForLiquidityFloat,
+  getLiquidityForAmountsAtTickFloat,
   getLiquidityForAmountsFloat,
   getNextSqrtPriceFromInputFloat,
   getSqrtRatioAtTickFloat,
@@ -13,6 +15,7 @@ import {
   getTickAtSqrtRatioFloat,
   type SwapStepFloat,
 } from './float.ts';
+import { getAmountsForLiquidityAtTick } from './modifyPosition.ts';
 import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput } from './sqrtPriceMath.ts';
 import { computeSwapStep } from './swapMath.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_TICK, MIN_TICK } from './tickMath.ts';
@@ -138,6 +141,49 @@ describe('liquidity for amounts (LiquidityAmounts)', () => {
     expect(a.amount0).toBeCloseTo(0.5, 15);
     expect(a.amount1).toBeCloseTo(0.5, 15);
     expect(getLiquidityForAmountsFloat(1, 0.5, 2, 0.5, 0.5)).toBeCloseTo(1, 15);
+  });
+});
+
+describe('amounts and liquidity at the pool tick (UniswapV3Pool._modifyPosition side choice)', () => {
+  it(`getAmountsForLiquidityAtTickFloat agrees with the exact getAmountsForLiquidityAtTick within ${REL} relative + 2 wei (fast-check, 400 runs, seed 20260301)`, () => {
+    fc.assert(
+      fc.property(tickPair, fc.integer({ min: MIN_TICK + 1, max: MAX_TICK - 1 }), fc.double({ min: 1e-6, max: 1e6, noNaN: true }), ([ta, tb], tp, L) => {
+        const sp96 = getSqrtRatioAtTick(tp);
+        const e = getAmountsForLiquidityAtTick(tp, sp96, ta, tb, BigInt(Math.round(L * WAD)), false);
+        const f = getAmountsForLiquidityAtTickFloat(tp, toFloatSqrt(sp96), ta, tb, getSqrtRatioAtTickFloat(ta), getSqrtRatioAtTickFloat(tb), Math.round(L * WAD) / WAD, { amount0: 0, amount1: 0 });
+        expect(close(f.amount0, Number(e.amount0) / WAD, REL, 4 * WEI2)).toBe(true);
+        expect(close(f.amount1, Number(e.amount1) / WAD, REL, 4 * WEI2)).toBe(true);
+      }),
+      FC,
+    );
+  });
+
+  it('behavior: the tick decides the side; a √P an ulp outside the range with an in-range tick is clamped (no negative amount)', () => {
+    const sa = getSqrtRatioAtTickFloat(600);
+    const sb = getSqrtRatioAtTickFloat(1200);
+    const out = { amount0: 0, amount1: 0 };
+    expect(getAmountsForLiquidityAtTickFloat(599, sa * (1 + 1e-15), 600, 1200, sa, sb, 1, out)).toEqual({ amount0: getAmount0DeltaFloat(sa, sb, 1), amount1: 0 });
+    expect(getAmountsForLiquidityAtTickFloat(600, sa * (1 - 1e-15), 600, 1200, sa, sb, 1, out)).toEqual({ amount0: getAmount0DeltaFloat(sa, sb, 1), amount1: 0 });
+    expect(getAmountsForLiquidityAtTickFloat(1200, sb * (1 - 1e-15), 600, 1200, sa, sb, 1, out)).toEqual({ amount0: 0, amount1: getAmount1DeltaFloat(sa, sb, 1) });
+  });
+
+  it('behavior: getLiquidityForAmountsAtTickFloat is getLiquidityForAmountsFloat when the tick is √P\'s, and its amounts at that tick fit the offer (fast-check, 400 runs, seed 20260301)', () => {
+    fc.assert(
+      fc.property(tickPair, fc.double({ min: -1, max: 2, noNaN: true }), fc.double({ min: 1e-6, max: 1e9, noNaN: true }), fc.double({ min: 1e-6, max: 1e9, noNaN: true }), ([ta, tb], where, a0, a1) => {
+        const sa = getSqrtRatioAtTickFloat(ta);
+        const sb = getSqrtRatioAtTickFloat(tb);
+        const sp = sa + (sb - sa) * where;
+        if (!(sp > 0)) return;
+        const tick = getTickAtSqrtRatioFloat(sp);
+        if (sp !== sa && sp !== sb && (tick < ta) !== (sp < sa)) return; // float tick and √P disagree at a boundary
+        const L = getLiquidityForAmountsAtTickFloat(tick, sp, ta, tb, sa, sb, a0, a1);
+        if (sp > sa && sp < sb && tick >= ta && tick < tb) expect(L).toBe(getLiquidityForAmountsFloat(sp, sa, sb, a0, a1));
+        const amts = getAmountsForLiquidityAtTickFloat(tick, sp, ta, tb, sa, sb, L, { amount0: 0, amount1: 0 });
+        expect(amts.amount0).toBeLessThanOrEqual(a0 * (1 + 1e-12));
+        expect(amts.amount1).toBeLessThanOrEqual(a1 * (1 + 1e-12));
+      }),
+      FC,
+    );
   });
 });
 

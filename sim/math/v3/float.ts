@@ -142,6 +142,62 @@ export function getAmountsForLiquidityFloat(
   return out;
 }
 
+/**
+ * {@link getAmountsForLiquidityFloat} with the pool's own side choice (`UniswapV3Pool._modifyPosition`, exact
+ * version in modifyPosition.ts): the side is decided by the current `tick` (below: tick < tickLower; inside:
+ * tick < tickUpper), and √P is clamped into [√A, √B], so a float tick and √P that disagree by an ulp at a boundary
+ * still give one consistent answer. `sqrtA`/`sqrtB` are the range's sqrt prices (callers keep them per position).
+ * Writes into `out`.
+ */
+export function getAmountsForLiquidityAtTickFloat(
+  tick: number,
+  sqrtP: number,
+  tickLower: number,
+  tickUpper: number,
+  sqrtA: number,
+  sqrtB: number,
+  liquidity: number,
+  out: AmountsFloat,
+): AmountsFloat {
+  if (tick < tickLower) {
+    out.amount0 = getAmount0DeltaFloat(sqrtA, sqrtB, liquidity);
+    out.amount1 = 0;
+  } else if (tick < tickUpper) {
+    const s = sqrtP < sqrtA ? sqrtA : sqrtP > sqrtB ? sqrtB : sqrtP;
+    out.amount0 = getAmount0DeltaFloat(s, sqrtB, liquidity);
+    out.amount1 = getAmount1DeltaFloat(sqrtA, s, liquidity);
+  } else {
+    out.amount0 = 0;
+    out.amount1 = getAmount1DeltaFloat(sqrtA, sqrtB, liquidity);
+  }
+  return out;
+}
+
+/**
+ * {@link getLiquidityForAmountsFloat} with the side decided by the current `tick` as the pool charges a mint
+ * ({@link getAmountsForLiquidityAtTickFloat}), √P clamped into [√A, √B]: the largest L whose amounts at this
+ * tick fit `amount0` and `amount1` (a leg whose width is 0 after the clamp does not bind: Infinity).
+ */
+export function getLiquidityForAmountsAtTickFloat(
+  tick: number,
+  sqrtP: number,
+  tickLower: number,
+  tickUpper: number,
+  sqrtA: number,
+  sqrtB: number,
+  amount0: number,
+  amount1: number,
+): number {
+  if (tick < tickLower) return getLiquidityForAmount0Float(sqrtA, sqrtB, amount0);
+  if (tick < tickUpper) {
+    const s = sqrtP < sqrtA ? sqrtA : sqrtP > sqrtB ? sqrtB : sqrtP;
+    const l0 = s < sqrtB ? getLiquidityForAmount0Float(s, sqrtB, amount0) : Infinity;
+    const l1 = s > sqrtA ? getLiquidityForAmount1Float(sqrtA, s, amount1) : Infinity;
+    return l0 < l1 ? l0 : l1;
+  }
+  return getLiquidityForAmount1Float(sqrtA, sqrtB, amount1);
+}
+
 /** One exact-input swap step's result (`SwapMath.computeSwapStep`'s return values, as floats). */
 export interface SwapStepFloat {
   sqrtNext: number;

@@ -1,9 +1,10 @@
 import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
 import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
-import { MAX_UINT256, Q128, Q96 } from '../../math/v3/fixedPoint.ts';
+import { Q96 } from '../../math/v3/fixedPoint.ts';
 import { mulDiv } from '../../math/v3/fullMath.ts';
 import { getLiquidityForAmounts } from '../../math/v3/liquidityAmounts.ts';
-import { getAmount0Delta, getAmount1Delta } from '../../math/v3/sqrtPriceMath.ts';
+import { getAmountsForLiquidityAtTick } from '../../math/v3/modifyPosition.ts';
+import { feesOwed } from '../../math/v3/position.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
 import { tickPrice } from './v3FloatPool.ts';
@@ -255,18 +256,8 @@ export class V3ExactEnginePool implements EnginePool {
     if (!(Number.isInteger(tickLower) && Number.isInteger(tickUpper) && tickLower < tickUpper && tickLower % sp === 0 && tickUpper % sp === 0 && tickLower >= -887272 && tickUpper <= 887272)) {
       throw new ConfigError('ticks', `must be multiples of ${sp} with -887272 ≤ tickLower < tickUpper ≤ 887272; were [${tickLower}, ${tickUpper}]`);
     }
-    const sa = getSqrtRatioAtTick(tickLower);
-    const sb = getSqrtRatioAtTick(tickUpper);
-    const tick = this.pool.tick;
-    const sp96 = this.pool.sqrtPriceX96;
-    let a0 = 0n;
-    let a1 = 0n;
-    if (tick < tickLower) a0 = getAmount0Delta(sa, sb, L, true);
-    else if (tick < tickUpper) {
-      a0 = getAmount0Delta(sp96, sb, L, true);
-      a1 = getAmount1Delta(sa, sp96, L, true);
-    } else a1 = getAmount1Delta(sa, sb, L, true);
-    return { base: toHuman(a0), quote: toHuman(a1) };
+    const a = getAmountsForLiquidityAtTick(this.pool.tick, this.pool.sqrtPriceX96, tickLower, tickUpper, L, true);
+    return { base: toHuman(a.amount0), quote: toHuman(a.amount1) };
   }
 
   /** Mints exactly raw liquidity `L` on [tickLower, tickUpper) for `owner` (a mint by ticks and liquidity). */
@@ -326,21 +317,10 @@ export class V3ExactEnginePool implements EnginePool {
     const p = this.get(positionId);
     const info = this.pool.position(p.key, p.tickLower, p.tickUpper);
     const L = info.liquidity;
-    const sa = getSqrtRatioAtTick(p.tickLower);
-    const sb = getSqrtRatioAtTick(p.tickUpper);
-    const tick = this.pool.tick;
-    const sp = this.pool.sqrtPriceX96;
-    let amount0 = 0n;
-    let amount1 = 0n;
-    if (tick < p.tickLower) amount0 = getAmount0Delta(sa, sb, L, false);
-    else if (tick < p.tickUpper) {
-      amount0 = getAmount0Delta(sp, sb, L, false);
-      amount1 = getAmount1Delta(sa, sp, L, false);
-    } else amount1 = getAmount1Delta(sa, sb, L, false);
+    const { amount0, amount1 } = getAmountsForLiquidityAtTick(this.pool.tick, this.pool.sqrtPriceX96, p.tickLower, p.tickUpper, L, false);
     const inside = this.pool.feeGrowthInside(p.tickLower, p.tickUpper);
-    // Position.update: tokensOwed += L·(inside − last) / 2^128, the subtraction wrapping mod 2^256.
-    const fees0 = info.tokensOwed0 + mulDiv((inside.feeGrowthInside0X128 - info.feeGrowthInside0LastX128) & MAX_UINT256, L, Q128);
-    const fees1 = info.tokensOwed1 + mulDiv((inside.feeGrowthInside1X128 - info.feeGrowthInside1LastX128) & MAX_UINT256, L, Q128);
+    const fees0 = info.tokensOwed0 + feesOwed(inside.feeGrowthInside0X128, info.feeGrowthInside0LastX128, L);
+    const fees1 = info.tokensOwed1 + feesOwed(inside.feeGrowthInside1X128, info.feeGrowthInside1LastX128, L);
     return { liquidity: L, amount0, amount1, fees0, fees1 };
   }
 

@@ -2,14 +2,13 @@ import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill
 import { ConfigError, PoolError } from '../../core/errors.ts';
 import {
   computeSwapStepFloat,
-  getAmount0DeltaFloat,
-  getAmount1DeltaFloat,
-  getLiquidityForAmount0Float,
-  getLiquidityForAmount1Float,
+  getAmountsForLiquidityAtTickFloat,
+  getLiquidityForAmountsAtTickFloat,
   getSqrtRatioAtTickFloat,
   getTickAtSqrtRatioFloat,
   MAX_TICK_FLOAT,
   MIN_TICK_FLOAT,
+  type AmountsFloat,
   type SwapStepFloat,
 } from '../../math/v3/float.ts';
 import { feesOwedFloat } from '../../math/v3/position.ts';
@@ -417,18 +416,8 @@ export class V3FloatPool implements EnginePool {
    * Amounts liquidity L holds over [tickLower, tickUpper) now, deciding the side by the tick as the contract
    * does (below the range: all token0; at or above the upper tick: all token1).
    */
-  private amountsFor(tickLower: number, tickUpper: number, sa: number, sb: number, L: number, out: { amount0: number; amount1: number }): void {
-    if (this.tick < tickLower) {
-      out.amount0 = getAmount0DeltaFloat(sa, sb, L);
-      out.amount1 = 0;
-    } else if (this.tick < tickUpper) {
-      const s = this.sqrtP < sa ? sa : this.sqrtP > sb ? sb : this.sqrtP;
-      out.amount0 = getAmount0DeltaFloat(s, sb, L);
-      out.amount1 = getAmount1DeltaFloat(sa, s, L);
-    } else {
-      out.amount0 = 0;
-      out.amount1 = getAmount1DeltaFloat(sa, sb, L);
-    }
+  private amountsFor(tickLower: number, tickUpper: number, sa: number, sb: number, L: number, out: AmountsFloat): void {
+    getAmountsForLiquidityAtTickFloat(this.tick, this.sqrtP, tickLower, tickUpper, sa, sb, L, out);
   }
 
   // ------------------------------------------------------------------ liquidity
@@ -438,14 +427,7 @@ export class V3FloatPool implements EnginePool {
     const { tickLower, tickUpper } = this.rangeTicks(range);
     const sa = getSqrtRatioAtTickFloat(tickLower);
     const sb = getSqrtRatioAtTickFloat(tickUpper);
-    let L: number;
-    if (this.tick < tickLower) L = getLiquidityForAmount0Float(sa, sb, base);
-    else if (this.tick < tickUpper) {
-      const s = this.sqrtP < sa ? sa : this.sqrtP > sb ? sb : this.sqrtP;
-      const l0 = s < sb ? getLiquidityForAmount0Float(s, sb, base) : Infinity;
-      const l1 = s > sa ? getLiquidityForAmount1Float(sa, s, quote) : Infinity;
-      L = l0 < l1 ? l0 : l1;
-    } else L = getLiquidityForAmount1Float(sa, sb, quote);
+    const L = getLiquidityForAmountsAtTickFloat(this.tick, this.sqrtP, tickLower, tickUpper, sa, sb, base, quote);
     if (!(L > 0 && L < Infinity)) {
       throw new PoolError('', `reverted (bare require): mint amount must be > 0 (${base} base and ${quote} quote buy no liquidity on ticks [${tickLower}, ${tickUpper}) at tick ${this.tick})`);
     }

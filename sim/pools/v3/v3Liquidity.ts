@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { PriceRange } from '../enginePool.ts';
 import { ConfigError, didYouMean, InputError } from '../../core/errors.ts';
 import {
-  getAmount0DeltaFloat,
-  getAmount1DeltaFloat,
+  getAmountsForLiquidityAtTickFloat,
+  getAmountsForLiquidityFloat,
   getSqrtRatioAtTickFloat,
   getTickAtPriceCeilFloat,
   getTickAtPriceFloat,
@@ -92,11 +92,8 @@ export function rangeToTicks(range: PriceRange | null, tickSpacing: number): { t
  * x = 1/√P − 1/√Pb, y = √P − √Pa for P inside (whitepaper eq. 6.29–6.30), all x below, all y above.
  */
 export function valuePerLiquidity(price: number, tickLower: number, tickUpper: number): number {
-  const sa = getSqrtRatioAtTickFloat(tickLower);
-  const sb = getSqrtRatioAtTickFloat(tickUpper);
-  const r = Math.sqrt(price);
-  const s = r < sa ? sa : r > sb ? sb : r;
-  return getAmount0DeltaFloat(s, sb, 1) * price + getAmount1DeltaFloat(sa, s, 1);
+  const a = getAmountsForLiquidityFloat(Math.sqrt(price), getSqrtRatioAtTickFloat(tickLower), getSqrtRatioAtTickFloat(tickUpper), 1);
+  return a.amount0 * price + a.amount1;
 }
 
 /** Specification of one background position, before it is sized (see the module doc for the file format). */
@@ -239,9 +236,10 @@ export function baseValueShareAt(sqrtP: number, tick: number, tickLower: number,
   if (tick >= tickUpper) return 0;
   const sa = getSqrtRatioAtTickFloat(tickLower);
   const sb = getSqrtRatioAtTickFloat(tickUpper);
+  const a = getAmountsForLiquidityAtTickFloat(tick, sqrtP, tickLower, tickUpper, sa, sb, 1, { amount0: 0, amount1: 0 });
   const s = sqrtP < sa ? sa : sqrtP > sb ? sb : sqrtP;
-  const x = getAmount0DeltaFloat(s, sb, 1) * s * s;
-  const y = getAmount1DeltaFloat(sa, s, 1);
+  const x = a.amount0 * s * s;
+  const y = a.amount1;
   return x + y > 0 ? x / (x + y) : 0.5;
 }
 
