@@ -27,7 +27,8 @@ import { computeFeeModels } from './feeModels/feeModels.ts';
 import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
 import type { PoolTokens } from './feeModels/position.ts';
 import { volumeFeeSource } from './feeModels/volumeFees.ts';
-import { buildIncentives, rewardSummary } from './incentives/index.ts';
+import { buildIncentives, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
+import type { BreakevenRewardPriceInput } from '../sim/metrics/breakevenRewardPrice.ts';
 
 /** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
 export interface RunInputs {
@@ -46,6 +47,15 @@ export interface BacktestOptions extends RunInputs {
   readonly strategy?: LpStrategyFactory<Record<string, unknown>> | LoadedStrategy;
   /** Arrays to write the timeseries into instead of new ones (see EngineInputs.columns). */
   readonly columns?: Timeseries;
+}
+
+/**
+ * A run's result. With liquidity-mining programs it also carries the split the breakeven reward price is read from
+ * (the LP's value without its rewards, the reward tokens held and sold, the sale loss; benchmark = hold), so a
+ * comparison can price the rewards against another benchmark (staking). Not written to any file.
+ */
+export interface RunResult extends BacktestResult {
+  readonly rewardBreakeven?: BreakevenRewardPriceInput;
 }
 
 /** The loader options of a config's series (format, gaps, window, Uniswap tokens, resampling, pair division). */
@@ -107,7 +117,7 @@ function loaded(s: LpStrategyFactory<Record<string, unknown>> | LoadedStrategy):
  * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
  * depends only on the config (seed included), the series and the files it names.
  */
-export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<BacktestResult> {
+export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<RunResult> {
   const { factory, label } = options.strategy === undefined ? await loadStrategy(config.strategy) : loaded(options.strategy);
   const given: Record<string, unknown> = { ...config.params };
   const defaults = factory.defaults as Record<string, unknown>;
@@ -179,7 +189,8 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   } as Summary;
   if (config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);
   if (replaySource !== undefined) summary = { ...summary, feeModels: replaySource.report(summary.feesEarned) } as Summary;
-  return { summary, timeseries: ts, events: out.events };
+  if (out.rewards === undefined) return { summary, timeseries: ts, events: out.events };
+  return { summary, timeseries: ts, events: out.events, rewardBreakeven: rewardBreakevenInput(out.rewards, summary.finalValue, summary.holdValue) };
 }
 
 /** The summary metrics with the reward keys inserted after `entryPriceImpact` (before `seed`). */

@@ -3,7 +3,9 @@ import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries
 import { loadStrategyFactory } from '../../strategies/registry.ts';
 import type { LpStrategyFactory } from '../../sim/engine/strategy.ts';
 import { simulateStaking, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
-import { runBacktest } from '../backtest.ts';
+import { runBacktest, type RunResult } from '../backtest.ts';
+import { REWARD_SUMMARY_KEYS } from '../incentives/index.ts';
+import { breakevenRewardPrice } from '../../sim/metrics/breakevenRewardPrice.ts';
 import { configForOutput, type BacktestConfig } from '../config.ts';
 import type { BacktestResult, Timeseries } from '../../sim/metrics/record.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
@@ -171,7 +173,21 @@ export function stakingParamsOf(config: CompareConfig): StakingParams {
   };
 }
 
-function lpEntry(alt: LpAlternative, r: BacktestResult): Record<string, unknown> {
+/**
+ * The liquidity-mining keys of an LP run with programs (as its summary.json has them), then the breakeven reward
+ * price against staking: the constant reward-token price at which the LP with its rewards ends level with staking
+ * (the model of sim/metrics/breakevenRewardPrice.ts; null when undefined, e.g. no reward tokens). Empty without programs.
+ */
+function rewardKeys(r: RunResult, stakingFinal: number): Record<string, unknown> {
+  if (r.rewardBreakeven === undefined) return {};
+  const s = r.summary as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of REWARD_SUMMARY_KEYS) out[k] = s[k];
+  out.breakevenRewardPriceStaking = breakevenRewardPrice({ ...r.rewardBreakeven, benchmarkValue: stakingFinal }).price ?? null;
+  return out;
+}
+
+function lpEntry(alt: LpAlternative, r: RunResult, stakingFinal: number): Record<string, unknown> {
   const s = r.summary;
   return {
     kind: 'lp',
@@ -194,6 +210,7 @@ function lpEntry(alt: LpAlternative, r: BacktestResult): Record<string, unknown>
     rebalances: s.rebalances,
     ...(s.entryCost === undefined ? {} : { entryCost: s.entryCost }),
     ...(s.entryPriceImpact === undefined ? {} : { entryPriceImpact: s.entryPriceImpact }),
+    ...rewardKeys(r, stakingFinal),
     // --fee-model all: the side-by-side fee models of this run
     ...((s as { feeModels?: unknown }).feeModels === undefined ? {} : { feeModels: (s as { feeModels?: unknown }).feeModels }),
   };
@@ -218,7 +235,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
     options.onProgress?.(done, totalRuns);
   };
 
-  const runs: BacktestResult[] = [];
+  const runs: RunResult[] = [];
   for (const alt of alts) {
     runs.push(await runBacktest(alt.config, series));
     tick();
@@ -236,7 +253,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   const summary: Record<string, unknown> = {};
   summary.alternatives = [...alts.map((a) => a.id), 'hold', 'staking', 'hold-staked'];
   alts.forEach((alt, i) => {
-    summary[alt.id] = lpEntry(alt, runs[i]!);
+    summary[alt.id] = lpEntry(alt, runs[i]!, staking.finalValue);
   });
   summary.hold = {
     kind: 'hold',

@@ -8,7 +8,7 @@ import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { createProgram, type HarvestPolicyFactory, type IncentivesInput, type RewardTotals } from '../../sim/engine/incentives.ts';
 import { aprToApy } from '../../sim/metrics/apy.ts';
-import { breakevenRewardPrice, rewardBreakevenInputOf } from '../../sim/metrics/breakevenRewardPrice.ts';
+import { breakevenRewardPrice, rewardBreakevenInputOf, type BreakevenRewardPriceInput } from '../../sim/metrics/breakevenRewardPrice.ts';
 import { loadHarvestPolicy } from './harvestRegistry.ts';
 import type { BacktestConfig } from '../config.ts';
 import { programConfigs, programSpec, type ProgramConfig } from './programFile.ts';
@@ -91,6 +91,39 @@ export function programWindowWarnings(programs: readonly ProgramConfig[], series
   return out;
 }
 
+/** The run's split into its value without rewards and the reward tokens, against a benchmark's final value. */
+export function rewardBreakevenInput(r: RewardTotals, finalValue: number, benchmarkValue: number): BreakevenRewardPriceInput {
+  return rewardBreakevenInputOf(
+    {
+      finalValue,
+      rewardPriceAtEnd: r.rewardPriceAtEnd,
+      tokensHeld: r.rewardTokensHeld + r.rewardTokensPending,
+      tokensSold: r.rewardTokensSold,
+      saleProceeds: r.rewardQuote + r.rewardsCompounded,
+      saleSlippage: r.rewardSlippage,
+    },
+    benchmarkValue,
+  );
+}
+
+/** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`), as {@link rewardSummary} writes them. */
+export const REWARD_SUMMARY_KEYS = [
+  'rewardTokensEarned',
+  'rewardsEarned',
+  'rewardsValueAtEnd',
+  'rewardAprSpot',
+  'rewardApr',
+  'totalApr',
+  'apy',
+  'apyCompoundsPerYear',
+  'harvests',
+  'harvestGas',
+  'rewardSlippage',
+  'performanceFees',
+  'callerFees',
+  'breakevenRewardPriceHold',
+] as const;
+
 /** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`). */
 export function rewardSummary(
   r: RewardTotals,
@@ -104,19 +137,7 @@ export function rewardSummary(
   // APY after the vault's fees: the rewards' share of the APR net of performance and caller fees, compounded n times.
   const netApr = x.feeApr + rewardApr * (1 - x.performanceFee - x.callerFee);
   const apy = n > 0 ? aprToApy(netApr, n) : netApr;
-  const be = breakevenRewardPrice(
-    rewardBreakevenInputOf(
-      {
-        finalValue: x.finalValue,
-        rewardPriceAtEnd: r.rewardPriceAtEnd,
-        tokensHeld: r.rewardTokensHeld + r.rewardTokensPending,
-        tokensSold: r.rewardTokensSold,
-        saleProceeds: r.rewardQuote + r.rewardsCompounded,
-        saleSlippage: r.rewardSlippage,
-      },
-      x.holdValue,
-    ),
-  );
+  const be = breakevenRewardPrice(rewardBreakevenInput(r, x.finalValue, x.holdValue));
   return {
     rewardTokensEarned: r.rewardTokensEarned,
     rewardsEarned: r.rewardsEarned,

@@ -49,8 +49,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
 };
 
 /**
- * Liquidity-mining flags (`backtest` only: a sweep or compare over programs is not wired yet). Every one is refused
- * without an --incentive program.
+ * Liquidity-mining flags (`backtest`, `compare`, `sweep`). Every one is refused without an --incentive program.
  */
 export const INCENTIVE_FLAGS: Readonly<Record<string, Options>> = {
   incentive: { type: 'string', array: true, group: 'Liquidity mining:', describe: 'a liquidity-mining program JSON file (repeatable): {"kind": "staking-rewards"|"v3-staker"|"masterchef", "token", "total"|"ratePerSecond"|"ratePerBlock", "start", "end", "otherStakedValue", …} (see README)' },

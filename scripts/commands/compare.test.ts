@@ -89,6 +89,28 @@ describe('ammsim compare', () => {
     expect(s.steps).toBe(4 * 24);
   });
 
+  it('behavior: --incentive with a harvest policy: the LP entry has the reward keys, APY with its n and the breakeven reward prices; the table and report show them', () => {
+    const out = join(tmp, 'farm');
+    const farm = file('farm.json', JSON.stringify({ kind: 'staking-rewards', token: 'UNI', total: 20000, start: '2024-01-02T00:00:00Z', end: '2024-01-09T00:00:00Z', otherStakedValue: 1000000 }));
+    const r = ammsim('compare', '--prices', pricesCsv, '--incentive', farm, '--harvest', 'interval', '--harvest-param', 'every=1d', '--harvest-param', 'then=compound', '--reward-price', '2', '--gas-price', '5', '--staking-apr', '0.04', '--out', out);
+    expect(errorLines(r.stderr)).toEqual([]);
+    expect(r.status).toBe(0);
+    const lp = read(out).lp as Record<string, number>;
+    expect(lp.harvests).toBe(8); // Jan 2 01:00 … Jan 8 01:00, and the last 23 hours on Jan 9 01:00
+    expect(lp.rewardsEarned).toBeGreaterThan(0);
+    expect(lp.apyCompoundsPerYear).toBe(365);
+    expect(lp.apy).toBeGreaterThan(lp.totalApr!);
+    expect(typeof lp.breakevenRewardPriceStaking).toBe('number');
+    expect(r.stdout).toMatch(/^Rewards earned +[\d,.]+ +— +— +—$/m);
+    expect((read(out).config as Record<string, unknown>).incentives).toEqual([farm]);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="rewards-table"');
+    // without a program the mining flags are refused, not ignored
+    const bad = ammsim('compare', '--prices', pricesCsv, '--harvest', 'interval', '--out', join(tmp, 'farm-bad'));
+    expect(bad.status).toBe(1);
+    expect(errorLines(bad.stderr)).toEqual(['error: --harvest: decides when to claim rewards; it needs a liquidity-mining program (--incentive FILE.json)']);
+  });
+
   let errCase = 0;
   it.each([
     [['--staking-apr', '0.04', '--staking-series', 'x.csv'], /^error: --staking-apr: give either --staking-apr or --staking-series, not both$/],

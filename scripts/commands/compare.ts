@@ -13,7 +13,7 @@ import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
-import { BACKTEST_FLAGS, parseParams, readConfigFile, seriesOptions } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFile, seriesOptions } from './backtestFlags.ts';
 
 const c = COMPARE_DEFAULTS;
 
@@ -68,6 +68,10 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   flags.width = (argv.width ?? file.width) === undefined ? undefined : widths[0];
   const params = parseParams(argv.param as string[] | undefined);
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
+  // Liquidity mining (INCENTIVE_FLAGS): --incentive is the config's `incentives`, --harvest-param its `harvestParams`.
+  if (argv.incentive !== undefined) flags.incentives = argv.incentive;
+  const harvestParams = parseParams(argv['harvest-param'] as string[] | undefined, '--harvest-param');
+  if (Object.keys(harvestParams).length > 0) flags.harvestParams = { ...((file.harvestParams as Record<string, unknown> | undefined) ?? {}), ...harvestParams };
   const compareFlags: Record<string, unknown> = {};
   for (const k of COMPARE_KEYS) if (argv[k] !== undefined) compareFlags[k] = argv[k];
   for (const [k, v] of Object.entries({ ...flags, ...compareFlags })) {
@@ -105,6 +109,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
   builder: (y: Argv) =>
     y
       .options(BACKTEST_FLAGS)
+      .options(INCENTIVE_FLAGS)
       .options(COMPARE_FLAGS as unknown as Record<string, import('yargs').Options>)
       .options({
         out: { type: 'string', group: 'Output:', describe: 'output folder', default: 'out/compare' },
@@ -114,6 +119,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 compare --staking-apr 0.04', 'full-range v2 LP vs hold vs 4 % staking on the synthetic series')
       .example('$0 compare --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --gaps ffill --from 2021-01-01 --to 2022-08-28 --staking-series ../shared/data/staking/ethstore_mainnet_daily.json', 'real ETH (hourly bars: daily bars understate arbitrage fees) vs the real ETH.STORE APR; --to 2022-08-28 keeps that whole day')
       .example('$0 compare --pool v3 --strategy range --width 0.05,0.1,0.2 --paths 200', 'three ranges vs staking, plus 200 GBM what-if paths')
+      .example('$0 compare --incentive uni.json --harvest interval --harvest-param every=1d --harvest-param then=sell --reward-price 2 --gas-price 20', 'LP + liquidity-mining rewards (sold daily) vs hold vs staking, with reward APR, APY and the breakeven reward prices')
       .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking'),
   handler: async (argv) => {
     const r = resolveCompareArgv(argv);
