@@ -66,7 +66,7 @@ describe('compare with liquidity-mining programs', () => {
     expect(Object.keys(plain.summary.lp as Lp).some((k) => k.startsWith('reward') || k === 'apy' || k.startsWith('breakevenReward'))).toBe(false);
     // The differences include the rewards.
     const diff = r.summary.differences as Record<string, Record<string, number>>;
-    expect(diff.lp!.minusStaking).toBe((lp.finalValue as number) - (r.summary.staking as Lp).finalValue!);
+    expect(diff.lp!.minusStaking).toBe((lp.finalValue as number) - ((r.summary.staking as Lp).finalValue as number));
   });
 
   it('behavior: the breakeven reward prices, fed back as a constant --reward-price, make the LP end level with staking and with hold (never claiming: exact model)', async () => {
