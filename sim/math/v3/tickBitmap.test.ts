@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PoolError } from '../../core/errors.ts';
-import { flipTick, nextInitializedTickWithinOneWord, type TickBitmap } from './tickBitmap.ts';
+import {
+  flipTick,
+  nearestNonEmptyWord,
+  nextInitializedTickWithinOneWord,
+  nextStopAcrossEmptyWords,
+  sortedWordPositions,
+  type TickBitmap,
+} from './tickBitmap.ts';
 
 // Cases: Uniswap/v3-core test/TickBitmap.spec.ts (TickBitmapTest uses tick spacing 1).
 const SEED = 20240605;
@@ -104,5 +111,56 @@ describe('nextInitializedTickWithinOneWord', () => {
       }),
       { seed: SEED, numRuns: 500 },
     );
+  });
+});
+
+describe('nextStopAcrossEmptyWords', () => {
+  // Reference: the swap loop's own sequence of nextInitializedTickWithinOneWord calls, one word at a time.
+  function walkWordByWord(b: TickBitmap, tick: number, spacing: number, lte: boolean, bound: number): { next: number; initialized: boolean; words: number } {
+    let t = tick;
+    for (let words = 1; ; words++) {
+      const r = nextInitializedTickWithinOneWord(b, t, spacing, lte);
+      const passes = lte ? r.next > bound : r.next < bound;
+      if (r.initialized || !passes) return { next: r.next, initialized: r.initialized, words };
+      t = lte ? r.next - 1 : r.next;
+    }
+  }
+
+  it(`property: equals the word-by-word walk (seed ${SEED}, 500 runs)`, () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 10, 60, 200),
+        fc.array(fc.integer({ min: -4000, max: 4000 }), { maxLength: 8 }),
+        fc.integer({ min: -5000, max: 5000 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 6000 }),
+        (spacing, compressedTicks, compressedTick, lte, distance) => {
+          const b: TickBitmap = new Map();
+          for (const c of new Set(compressedTicks)) flipTick(b, c * spacing, spacing);
+          // Any tick (not only on the spacing); the bound lies in the walk's direction.
+          const tick = compressedTick * spacing + (compressedTick % 3);
+          const bound = lte ? tick - distance * spacing : tick + distance * spacing;
+          expect(nextStopAcrossEmptyWords(b, sortedWordPositions(b), tick, spacing, lte, bound)).toEqual(walkWordByWord(b, tick, spacing, lte, bound));
+        },
+      ),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it('behavior: skips empty words up to the bound, or stops at the first initialised tick', () => {
+    const b = withTicks([-2000, 3000]);
+    const words = sortedWordPositions(b);
+    expect(words).toEqual([-8, 11]);
+    // Down from 1000: words 3..-7 are empty; the edge of word -3 (-768) is the first at or below -700.
+    expect(nextStopAcrossEmptyWords(b, words, 1000, 1, true, -700)).toEqual({ next: -768, initialized: false, words: 7 });
+    // With the bound beyond it, the initialised tick -2000 (word -8) comes first.
+    expect(nextStopAcrossEmptyWords(b, words, 1000, 1, true, -5000)).toEqual({ next: -2000, initialized: true, words: 12 });
+    // Up from 1000: 3000 in word 11.
+    expect(nextStopAcrossEmptyWords(b, words, 1000, 1, false, 10_000)).toEqual({ next: 3000, initialized: true, words: 9 });
+    expect(nextStopAcrossEmptyWords(b, words, 1000, 1, false, 1600)).toEqual({ next: 1791, initialized: false, words: 4 });
+  });
+
+  it('behavior: nearestNonEmptyWord is strict on both sides', () => {
+    expect([nearestNonEmptyWord([-3, 0, 5], 0, true), nearestNonEmptyWord([-3, 0, 5], 0, false), nearestNonEmptyWord([-3, 0, 5], -3, true), nearestNonEmptyWord([-3, 0, 5], 5, false)]).toEqual([-3, 5, undefined, undefined]);
   });
 });

@@ -34,7 +34,15 @@ import {
   type FeeGrowthInside,
   type TickInfo,
 } from '../../math/v3/tick.ts';
-import { flipTick, nextInitializedTickWithinOneWord, type NextTickResult, type TickBitmap } from '../../math/v3/tickBitmap.ts';
+import {
+  flipTick,
+  nextInitializedTickWithinOneWord,
+  nextStopAcrossEmptyWords,
+  sortedWordPositions,
+  type NextTickResult,
+  type StopAcrossWordsResult,
+  type TickBitmap,
+} from '../../math/v3/tickBitmap.ts';
 import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from '../../math/v3/tickMath.ts';
 
 /**
@@ -253,6 +261,9 @@ export class V3Pool {
   private _protocolFees1 = 0n;
   private _ticks = new Map<number, TickInfo>();
   private _bitmap: TickBitmap = new Map();
+  // The bitmap's non-empty word positions, ascending: derived from _bitmap (not state), rebuilt on demand
+  // after any flip, for the zero-liquidity walk of quoteSwap.
+  private _sortedWords: number[] | undefined;
   // Position objects are replaced, never mutated, so a shallow copy of this map is a true snapshot.
   private _positions = new Map<string, PositionInfo>();
   private _version = 0;
@@ -267,6 +278,7 @@ export class V3Pool {
   // Scratch objects reused by the swap loop (no allocation per step).
   private readonly stepScratch: SwapStepResult = { sqrtRatioNextX96: 0n, amountIn: 0n, amountOut: 0n, feeAmount: 0n };
   private readonly nextScratch: NextTickResult = { next: 0, initialized: false };
+  private readonly walkScratch: StopAcrossWordsResult = { next: 0, initialized: false, words: 0 };
   private readonly feeGrowthScratch: FeeGrowthInside = { feeGrowthInside0X128: 0n, feeGrowthInside1X128: 0n };
   private readonly cumulativesScratch: Cumulatives = { tickCumulative: 0n, secondsPerLiquidityCumulativeX128: 0n };
   private readonly writeScratch: WriteResult = { index: 0, cardinality: 0 };
@@ -523,6 +535,16 @@ export class V3Pool {
     this._version++;
   }
 
+  /** getSqrtRatioAtTick through the pool's memo (swap stops repeat: initialised ticks, word edges). */
+  private sqrtPriceAt(tick: number): bigint {
+    let p = this.sqrtPriceAtTick.get(tick);
+    if (p === undefined) {
+      p = getSqrtRatioAtTick(tick);
+      this.sqrtPriceAtTick.set(tick, p);
+    }
+    return p;
+  }
+
   private requireUnlocked(): void {
     if (!this._unlocked) throw new PoolError('LOK', 'reverted: LOK (the pool is locked: not initialized)');
   }
@@ -596,6 +618,7 @@ export class V3Pool {
     if (liquidityDelta !== 0n) {
       if (flippedLower) flipTick(this._bitmap, tickLower, this.tickSpacing);
       if (flippedUpper) flipTick(this._bitmap, tickUpper, this.tickSpacing);
+      if (flippedLower || flippedUpper) this._sortedWords = undefined;
       // Tick.clear on a burn that uninitialises a tick; otherwise store the updated info.
       if (liquidityDelta < 0n && flippedLower) this._ticks.delete(tickLower);
       else this._ticks.set(tickLower, lowerInfo as TickInfo);
@@ -790,7 +813,6 @@ export class V3Pool {
     const feeProtocol = BigInt(zeroForOne ? this._feeProtocol % 16 : this._feeProtocol >> 4);
     const exactInput = amountSpecified > 0n;
     const feePips = this.feePipsBig;
-    const sqrtPriceAtTick = this.sqrtPriceAtTick;
     const tickSpacing = this.tickSpacing;
     const bitmap = this._bitmap;
     const ticks = this._ticks;
@@ -808,8 +830,57 @@ export class V3Pool {
     let crossedTicks: number[] | undefined;
     let crossedFeeGrowth: bigint[] | undefined;
     let steps = 0;
+    // The zero-liquidity walk's bound (see below), computed on first use.
+    let limitTick: number | undefined;
+    let walkBound = 0;
 
     while (remaining !== 0n && sqrtPriceX96 !== sqrtPriceLimitX96) {
+      if (liquidity === 0n) {
+        // With no liquidity in range a step exchanges nothing and grows no fee (computeSwapStep with L = 0
+        // returns the target and zero amounts, exact in or out): the contract's steps over empty bitmap
+        // words only move the price from one word edge to the next. Jump to the first step that does
+        // more: an initialised tick (crossed as below), or the step that reaches the limit, whose target
+        // is the limit itself, or the next stop's price when that equals the limit. In ticks, with
+        // lt = getTickAtSqrtRatio(limit): going down, a word edge e is passed while price(e) > limit, i.e.
+        // e > lt; going up, while price(e) < limit, i.e. e < lt, or e = lt when the limit is not exactly
+        // price(lt). The step count is the contract's.
+        if (limitTick === undefined) {
+          limitTick = getTickAtSqrtRatio(sqrtPriceLimitX96);
+          walkBound = zeroForOne || this.sqrtPriceAt(limitTick) === sqrtPriceLimitX96 ? limitTick : limitTick + 1;
+        }
+        const walk = nextStopAcrossEmptyWords(
+          bitmap,
+          (this._sortedWords ??= sortedWordPositions(bitmap)),
+          tick,
+          tickSpacing,
+          zeroForOne,
+          walkBound,
+          this.walkScratch,
+        );
+        steps += walk.words;
+        const tickNext = walk.next < MIN_TICK ? MIN_TICK : walk.next > MAX_TICK ? MAX_TICK : walk.next;
+        const sqrtPriceNextX96 = this.sqrtPriceAt(tickNext);
+        if (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96) {
+          // The step's target is the limit: the price ends there, off any boundary.
+          sqrtPriceX96 = sqrtPriceLimitX96;
+          tick = limitTick;
+        } else {
+          sqrtPriceX96 = sqrtPriceNextX96;
+          if (walk.initialized) {
+            const info = ticks.get(tickNext);
+            if (info === undefined) throw new InvariantError(`bitmap marks tick ${tickNext} initialised but it has no info`);
+            if (crossedTicks === undefined || crossedFeeGrowth === undefined) {
+              crossedTicks = [];
+              crossedFeeGrowth = [];
+            }
+            crossedTicks.push(tickNext);
+            crossedFeeGrowth.push(feeGrowthGlobalX128);
+            liquidity = addDelta(liquidity, zeroForOne ? -info.liquidityNet : info.liquidityNet);
+          }
+          tick = zeroForOne ? tickNext - 1 : tickNext;
+        }
+        continue;
+      }
       steps++;
       const sqrtPriceStartX96 = sqrtPriceX96;
       nextInitializedTickWithinOneWord(bitmap, tick, tickSpacing, zeroForOne, nt);
@@ -817,11 +888,7 @@ export class V3Pool {
       // The bitmap knows nothing of MIN_TICK/MAX_TICK.
       if (tickNext < MIN_TICK) tickNext = MIN_TICK;
       else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
-      let sqrtPriceNextX96 = sqrtPriceAtTick.get(tickNext);
-      if (sqrtPriceNextX96 === undefined) {
-        sqrtPriceNextX96 = getSqrtRatioAtTick(tickNext);
-        sqrtPriceAtTick.set(tickNext, sqrtPriceNextX96);
-      }
+      const sqrtPriceNextX96 = this.sqrtPriceAt(tickNext);
       const target = (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96)
         ? sqrtPriceLimitX96
         : sqrtPriceNextX96;
@@ -991,6 +1058,7 @@ export class V3Pool {
     this._ticks = new Map();
     for (const [t, info] of snap.ticks) this._ticks.set(t, copyTick(info));
     this._bitmap = new Map(snap.bitmap);
+    this._sortedWords = undefined;
     this._positions = new Map(snap.positions as ReadonlyMap<string, PositionInfo>);
     this.setBlockTimestamp(snap.blockTimestamp);
     this._observationIndex = snap.observationIndex;
