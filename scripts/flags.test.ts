@@ -10,6 +10,7 @@
  * pass; `refused` expects exit status 1 and one `error:` line matching a pattern; `effect` asserts the flag's own
  * effect (a file written, JSON on stdout); `elsewhere` names the test file that proves it (network-only flags).
  */
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,7 +52,11 @@ const MINUTE = join(SHARED, 'ethereum_usdc_weth_005_0x88e6_2024-01-05.minute.csv
 const EVENTS = join(SHARED, 'ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv');
 const haveUniswap = existsSync(MINUTE) && existsSync(EVENTS);
 const ORACLE_V2 = resolve(process.cwd(), '../shared/oracle/v2');
-const v2Case = existsSync(ORACLE_V2) ? readdirSync(ORACLE_V2).filter((n) => n.endsWith('.jsonl')).sort().map((n) => join(ORACLE_V2, n))[0] : undefined;
+const v2Cases = existsSync(ORACLE_V2) ? readdirSync(ORACLE_V2).filter((n) => n.endsWith('.jsonl')).sort().map((n) => join(ORACLE_V2, n)) : [];
+const v2Case = v2Cases[0];
+const v2Case2 = v2Cases[1];
+/** A v2 case whose first expected output is wrong (for replay --check). */
+const BAD_CASE = v2Case === undefined ? 'absent.jsonl' : f('bad-case.jsonl', readFileSync(v2Case, 'utf8').replace(/"expect":\s*\{/, '"expect": {"nonsense": "1", '));
 
 // ---- running the CLI in-process -----------------------------------------------------------------------------
 interface Ran {
@@ -122,11 +127,13 @@ function stdoutOutput(cmd: string, base: readonly string[]): Output {
 
 type Check =
   /** The output with `args` differs from the output with `baseline` (default: none). */
-  | { readonly kind: 'changes'; readonly args: readonly string[]; readonly baseline?: readonly string[]; readonly needs?: boolean }
+  | { readonly kind: 'changes'; readonly args: readonly string[]; readonly baseline?: readonly string[]; readonly needs?: boolean; readonly output?: Output }
   /** `args` (added to the command's base) exit 1 with one error line matching `error`. */
-  | { readonly kind: 'refused'; readonly args: readonly string[]; readonly error: RegExp; readonly needs?: boolean }
+  | { readonly kind: 'refused'; readonly args: readonly string[]; readonly error: RegExp; readonly needs?: boolean; readonly known?: string }
   /** The flag's own effect, asserted by `check` on the run. */
-  | { readonly kind: 'effect'; readonly args: readonly string[]; readonly check: (r: Ran, out: string) => void }
+  | { readonly kind: 'effect'; readonly args: readonly string[]; readonly check: (r: Ran, out: string) => void | Promise<void>; readonly needs?: boolean }
+  /** A check that runs the command itself. */
+  | { readonly kind: 'custom'; readonly run: () => Promise<void>; readonly needs?: boolean; readonly known?: string }
   /** Proven by another test file (named), e.g. network-only flags. */
   | { readonly kind: 'elsewhere'; readonly where: string };
 
@@ -137,6 +144,9 @@ interface CommandPlan {
   /** Whether runs take `--out DIR` from the harness for `refused` and `effect` checks. */
   readonly outFlag: boolean;
   readonly flags: Readonly<Record<string, readonly Check[]>>;
+  /** False when the inputs of the whole plan are absent (../shared); `missing` says which. */
+  readonly needs?: boolean;
+  readonly missing?: string;
 }
 
 const changes = (...args: string[]): Check => ({ kind: 'changes', args });
@@ -184,6 +194,132 @@ const runFlags = (cmd: 'backtest' | 'compare' | 'sweep'): Record<string, readonl
   config: [changes('--config', CFG)],
 });
 
+const GRID = f('grid.json', JSON.stringify({ fee: [0.001, 0.01] }));
+const SWEEP_AXES = ['--pool', 'v3', '--strategy', 'range', '--width', '0.02,0.05,0.1,0.2'];
+const SWEEP_AXES2 = ['--pool', 'v3', '--strategy', 'range', '--width', '0.02,0.1', '--fee', '0.0005,0.003'];
+/** Runs `ammsim` in a child process (the built bundle): sweep's worker threads start fast there, and runs overlap. */
+function spawnAmmsim(args: readonly string[]): Promise<Ran> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+      done({ status: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr });
+    });
+  });
+}
+/** One sweep per distinct argument list, started once (all are started together in beforeAll). */
+const sweeps = new Map<string, Promise<string>>();
+function sweepDir(args: readonly string[]): Promise<string> {
+  const key = JSON.stringify(args);
+  if (!sweeps.has(key)) {
+    const out = outDir();
+    sweeps.set(key, spawnAmmsim(['sweep', ...withBase(['--prices', PRICES, '--workers', '1'], args), '--out', out]).then((r) => {
+      if (r.status !== 0) throw new Error(`sweep ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
+      return out;
+    }));
+  }
+  return sweeps.get(key)!;
+}
+const sweepCsv = async (args: readonly string[]): Promise<string> => readFileSync(join(await sweepDir(args), 'sweep.csv'), 'utf8');
+const sweepReport: Output = async (args) => readFileSync(join(await sweepDir(args), 'report.html'), 'utf8');
+/** Rows of a CSV file (RFC 4180 quoting: the warnings and error columns hold commas). */
+function csvRows(text: string): Array<Record<string, string>> {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') record.push(field), (field = '');
+    else if (ch === '\n') record.push(field), records.push(record), (record = []), (field = '');
+    else field += ch;
+  }
+  if (field !== '' || record.length > 0) record.push(field), records.push(record);
+  const [cols, ...rows] = records;
+  return rows.map((r) => Object.fromEntries(r.map((v, i) => [cols![i]!, v])));
+}
+
+/**
+ * sweep's copies of the backtest flags: a sweep of one configuration given a set of them at once yields the metrics
+ * of `backtest` with the same flags (each of which the backtest plan proves acts), so sweep carries every one to its
+ * runs. The sets group flags that combine; a flag's check names its set.
+ */
+const SWEEP_SETS: Record<string, { readonly args: readonly string[]; readonly needs?: boolean; readonly known?: string }> = {
+  numbers: { args: ['--pool', 'v3', '--strategy', 'rebalance', '--width', '0.03', '--rebalance-delay', '2', '--param', 'threshold=0.01', '--fee', '0.01', '--tick-spacing', '100', '--pool-liquidity', '50000', '--capital', '500', '--noise-rate', '2', '--noise-size', '20000', '--noise-volume-share', '0.1', '--gas-price', '30', '--native-price-series', NATIVE, '--seed', '7', '--resample', '2h', '--from', String(T0 + 3600 * 4), '--to', '2024-01-03', '--divide-by', DIVISOR] },
+  exact: { args: [...V3, '--pool-liquidity', '30000', '--exact'] },
+  files: { args: ['--prices', PRICES_GAP, '--gaps', 'ffill', '--format', 'csv', ...V3, '--gas-price-series', GAS_LATE, '--gas-before', 'fill', '--no-arbitrage', '--noise-rate', '1', '--config', CFG] },
+  liquidityFile: { args: [...V3, '--pool-liquidity-file', LIQ], known: 'sweep re-resolves its resolved base config, whose default --pool-liquidity then conflicts with --pool-liquidity-file: every row fails (runs/sweep/worker.ts)' },
+  pair: { args: ['--prices', LONG, '--pair', 'BTC/USD'] },
+  uniswap: { args: [...MIN_WINDOW, ...V3, '--price-of', 'token0', '--decimals0', '7', '--decimals1', '17'], needs: haveUniswap },
+  replay: { args: [...MIN_WINDOW, ...V3, '--fee', '0.0005', '--fee-model', 'replay', '--fee-events', EVENTS], needs: haveUniswap },
+};
+const sweepChecks = new Map<string, Promise<void>>();
+function sweepSetCheck(name: string): Promise<void> {
+  if (!sweepChecks.has(name)) {
+    const set = SWEEP_SETS[name]!;
+    sweepChecks.set(name, (async () => {
+      const row = csvRows(await sweepCsv(set.args))[0]!;
+      const bt = outDir();
+      const r = await ammsim(['backtest', ...withBase(['--prices', PRICES], set.args), '--out', bt]);
+      expect(r.status, r.stderr).toBe(0);
+      const summary = JSON.parse(readFileSync(join(bt, 'summary.json'), 'utf8')) as Record<string, unknown>;
+      expect(row.error ?? '', 'the sweep row failed').toBe('');
+      const compared = Object.keys(row).filter((k) => typeof summary[k] === 'number' && Number.isFinite(summary[k]));
+      expect(compared.length).toBeGreaterThan(10);
+      for (const k of compared) expect(Number(row[k]), k).toBe(summary[k]);
+    })());
+  }
+  return sweepChecks.get(name)!;
+}
+function sweepSameAsBacktest(flag: string): Check {
+  const name = Object.keys(SWEEP_SETS).find((n) => SWEEP_SETS[n]!.args.some((a) => a === `--${flag}` || a === `--no-${flag}`));
+  if (name === undefined) return { kind: 'custom', run: async () => expect.fail(`--${flag} is in no SWEEP_SETS entry`) };
+  const set = SWEEP_SETS[name]!;
+  return { kind: 'custom', run: () => sweepSetCheck(name), ...(set.needs === undefined ? {} : { needs: set.needs }), ...(set.known === undefined ? {} : { known: set.known }) };
+}
+
+/** sweep merge of two shards made once. */
+const shard = (i: string): Promise<string> => sweepDir([...SWEEP_AXES2, '--shard', i]);
+async function merged(args: readonly string[]): Promise<string> {
+  const dirs: string[] = [];
+  const rest: string[] = [];
+  for (const a of args) if (/^\d+\/\d+$/.test(a)) dirs.push(await shard(a));
+  else rest.push(a);
+  const out = outDir();
+  const r = await ammsim(['sweep', 'merge', ...dirs, ...rest, '--out', out]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return out;
+}
+const mergeOutput: Output = async (args) => readFileSync(join(await merged(args), 'sweep.csv'), 'utf8');
+const mergeReport: Output = async (args) => readFileSync(join(await merged(args), 'report.html'), 'utf8');
+
+/** Two backtest folders for `report`, written before the report checks run. */
+const RUN_A = join(tmp, 'run-a');
+const RUN_B = join(tmp, 'run-b');
+const reportOutput: Output = async (args) => {
+  const file = join(outDir() + '.html');
+  const r = await ammsim(['report', ...withBase(['--run', RUN_A], args), '--out', file]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return readFileSync(file, 'utf8');
+};
+
+const F8AD5 = join(SHARED, 'ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv');
+const replayRealOutput: Output = async (args) => {
+  const file = outDir() + '.json';
+  const r = await ammsim(['replay-real', ...withBase(['--events', F8AD5], args), '--out', file]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  const s = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  for (const k of ['events', 'fee', 'tickSpacing', 'reanchor', 'from', 'to', 'config']) delete s[k];
+  return JSON.stringify(s);
+};
+const JIT = '0x51c72848c68a965f66fa7a88855f9f7784502a7f:199060:199070@18937605.36-18937605.45';
+const POSITIONS_FILE = f('positions.json', JSON.stringify({ events: EVENTS, fee: 500, positions: [{ id: 'jit', owner: '0x51c72848c68a965f66fa7a88855f9f7784502a7f', tickLower: 199060, tickUpper: 199070, liquidity: '389297572651811471360', mint: { block: 18937605, logIndex: 36 }, burn: { block: 18937605, logIndex: 45 } }] }));
+const BINANCE_FLAGS = ['symbol', 'interval', 'start', 'end', 'base-url', 'out', 'csv', 'cache-dir', 'timeout', 'retries', 'seed'];
+const POOL_EVENTS_FLAGS = ['rpc', 'pool', 'from-block', 'to-block', 'version', 'invert', 'chunk-blocks', 'out', 'csv', 'cache-dir', 'timeout', 'retries', 'seed'];
+
 const summaryJson = (_r: Ran, out: string): void => {
   expect(existsSync(join(out, 'summary.json'))).toBe(true);
 };
@@ -224,13 +360,183 @@ const PLANS: Record<string, CommandPlan> = {
       json: [{ kind: 'effect', args: ['--json'], check: (r, out) => expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))) }],
     },
   },
+  sweep: {
+    base: ['--prices', PRICES, '--workers', '1'],
+    output: async (args) => sweepCsv(args),
+    outFlag: true,
+    flags: {
+      ...Object.fromEntries(Object.keys(runFlags('sweep')).map((flag) => [flag, [sweepSameAsBacktest(flag)]])),
+      grid: [{ kind: 'custom', run: async () => {
+        const rows = csvRows(await sweepCsv(['--grid', GRID]));
+        expect(rows.map((r) => r.fee)).toEqual(['0.001', '0.01']);
+        expect(rows[0]!.feesEarned).not.toBe(rows[1]!.feesEarned);
+      } }],
+      samples: [{ kind: 'custom', run: async () => expect(csvRows(await sweepCsv([...SWEEP_AXES, '--samples', '2']))).toHaveLength(2) }, refused(/^error: --samples: /, '--samples', '2')],
+      'sample-seed': [{ kind: 'changes', baseline: [...SWEEP_AXES, '--samples', '2'], args: [...SWEEP_AXES, '--samples', '2', '--sample-seed', '9'] }, ({ ...refused(/^error: --sample-seed: /, '--sample-seed', '4'), known: 'sweep accepts --sample-seed without --samples and ignores it (scripts/commands/sweep.ts)' } as Check)],
+      // results do not depend on the number of workers (determinism); the flag is checked and sizes the pool
+      workers: [refused(/^error: --workers: /, '--workers', '0'), { kind: 'custom', run: async () => expect(await sweepCsv([...SWEEP_AXES, '--workers', '2'])).toBe(await sweepCsv(SWEEP_AXES)) }],
+      restart: [{ kind: 'custom', run: async () => {
+        const out = outDir();
+        const sweep = (...a: string[]): Promise<Ran> => spawnAmmsim(['sweep', '--prices', PRICES, '--workers', '1', ...a, '--out', out]);
+        const first = await sweep('--width', '0.3', ...V3);
+        expect(first.status, first.stderr).toBe(0);
+        const again = await sweep('--width', '0.4', ...V3);
+        expect(again.status).toBe(1);
+        expect(again.stderr).toMatch(/^error: --out: .*--restart/);
+        const before = readFileSync(join(out, 'sweep.csv'), 'utf8');
+        const restarted = await sweep('--width', '0.4', ...V3, '--restart');
+        expect(restarted.status, restarted.stderr).toBe(0);
+        expect(readFileSync(join(out, 'sweep.csv'), 'utf8')).not.toBe(before);
+        expect(JSON.stringify(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')))).toContain('"width":0.4');
+      } }],
+      shard: [{ kind: 'custom', run: async () => {
+        const out = await shard('1/2');
+        expect(existsSync(join(out, 'sweep.csv'))).toBe(false);
+        expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').length).toBeLessThan(4);
+      } }, refused(/^error: --shard: /, '--shard', '3/2')],
+      metric: [{ kind: 'changes', baseline: [...SWEEP_AXES2], args: [...SWEEP_AXES2, '--metric', 'feesEarned'], output: sweepReport }, refused(/^error: --metric: /, '--metric', 'magic')],
+      heatmap: [{ kind: 'changes', baseline: [...SWEEP_AXES2], args: [...SWEEP_AXES2, '--heatmap', 'width,fee'], output: sweepReport }, refused(/^error: --heatmap: /, '--width', '0.1,0.2', '--heatmap', 'width,fee')],
+      top: [{ kind: 'changes', baseline: [...SWEEP_AXES2], args: [...SWEEP_AXES2, '--top', '1'], output: sweepReport }],
+      out: [{ kind: 'custom', run: async () => expect(csvRows(await sweepCsv(SWEEP_AXES))).toHaveLength(4) }],
+    },
+  },
+  'sweep merge': {
+    base: [],
+    output: mergeOutput,
+    outFlag: false,
+    flags: {
+      // the shards' rows, merged, are the unsharded sweep's; a missing shard is refused
+      dirs: [{ kind: 'custom', run: async () => {
+        expect(await mergeOutput(['0/2', '1/2'])).toBe(await sweepCsv(SWEEP_AXES2));
+        const r = await ammsim(['sweep', 'merge', await shard('0/2'), '--out', outDir()]);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^error: .*shard 1\/2 is missing/);
+      } }],
+      out: [{ kind: 'custom', run: async () => expect(readFileSync(join(await merged(['0/2', '1/2']), 'sweep.csv'), 'utf8')).toMatch(/^width,fee,/) }],
+      metric: [{ kind: 'changes', baseline: ['0/2', '1/2'], args: ['0/2', '1/2', '--metric', 'feesEarned'], output: mergeReport }],
+      heatmap: [{ kind: 'changes', baseline: ['0/2', '1/2'], args: ['0/2', '1/2', '--heatmap', 'width,fee'], output: mergeReport }],
+      top: [{ kind: 'changes', baseline: ['0/2', '1/2'], args: ['0/2', '1/2', '--top', '1'], output: mergeReport }],
+    },
+  },
+  il: {
+    base: ['--price', '2000'],
+    output: stdoutOutput('il', ['--price', '2000']),
+    outFlag: false,
+    flags: {
+      price: [changes('--price', '1500', '--range', '1800:2200'), refused(/^error: --price: /, '--price', '-1')],
+      range: [changes('--range', '1800:2200')],
+      ratios: [changes('--ratios', '0.5,2')],
+      out: [{ kind: 'effect', args: ['--out', join(tmp, 'il.html')], check: () => expect(readFileSync(join(tmp, 'il.html'), 'utf8')).toMatch(/<html/i) }],
+    },
+  },
+  apy: {
+    base: [],
+    output: stdoutOutput('apy', []),
+    outFlag: false,
+    flags: {
+      apr: [changesFrom(['--apr', '0.3'], '--apr', '0.5')],
+      apy: [changesFrom(['--apr', '0.35'], '--apy', '0.35'), refused(/^error: --apy: /, '--apr', '0.3', '--apy', '0.35')],
+      compounds: [changesFrom(['--apr', '0.3'], '--apr', '0.3', '--compounds', '12')],
+      every: [changesFrom(['--apr', '0.3'], '--apr', '0.3', '--every', '7d'), refused(/^error: --every: /, '--apr', '0.3', '--every', '7d', '--compounds', '3')],
+      'performance-fee': [changesFrom(['--apr', '0.3'], '--apr', '0.3', '--performance-fee', '0.1')],
+      gas: [changesFrom(['--apr', '0.3'], '--apr', '0.3', '--gas', '5', '--capital', '1000'), refused(/^error: --gas: /, '--apr', '0.3', '--gas', '5')],
+      capital: [changesFrom(['--apr', '0.3', '--gas', '5', '--capital', '1000'], '--apr', '0.3', '--gas', '5', '--capital', '100000'), refused(/^error: --capital: /, '--apr', '0.3', '--capital', '5')],
+      optimal: [changesFrom(['--apr', '0.3', '--gas', '5', '--capital', '1000'], '--apr', '0.3', '--gas', '5', '--capital', '1000', '--optimal'), refused(/^error: --optimal: /, '--apr', '0.3', '--optimal')],
+      json: [{ kind: 'effect', args: ['--apr', '0.3', '--json'], check: (r) => expect(JSON.parse(r.stdout)).toMatchObject({ from: { kind: 'apr', value: 0.3 } }) }],
+    },
+  },
+  report: {
+    base: ['--run', RUN_A],
+    output: reportOutput,
+    outFlag: false,
+    flags: {
+      run: [{ kind: 'changes', baseline: [], args: ['--run', RUN_B], output: reportOutput }],
+      out: [{ kind: 'custom', run: async () => expect(await reportOutput([])).toMatch(/^<!doctype html>/i) }],
+      svg: [{ kind: 'effect', args: ['--svg', join(tmp, 'svg')], check: () => expect(readdirSync(join(tmp, 'svg')).some((n) => n.endsWith('.svg'))).toBe(true) }],
+      label: [changes('--label', 'somename'), refused(/^error: --label: /, '--label', 'a', '--label', 'b', '--out', join(tmp, 'r.html'))],
+      'max-points': [changes('--max-points', '100'), refused(/^error: --max-points: /, '--max-points', '5', '--out', join(tmp, 'r.html'))],
+    },
+  },
+  replay: {
+    base: ['--pool', 'v2', '--events', v2Case ?? 'absent.jsonl'],
+    output: stdoutOutput('replay', ['--pool', 'v2', '--events', v2Case ?? 'absent.jsonl']),
+    outFlag: false,
+    needs: v2Case !== undefined,
+    missing: '../shared/oracle/v2',
+    flags: {
+      pool: [refused(/^error: .*is not a field of a initialize event/, '--pool', 'v3'), refused(/^error: --pool: /, '--pool', 'v9')],
+      events: [changes('--events', v2Case2 ?? 'absent.jsonl')],
+      check: [{ kind: 'effect', args: ['--check'], check: (r) => expect(r.stderr).toMatch(/^check: all \d+ case lines of .* match/) }, { kind: 'custom', run: async () => {
+        const r = await ammsim(['replay', '--pool', 'v2', '--events', BAD_CASE, '--check']);
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^error: .*bad-case\.jsonl:1: nonsense: expected "1"/);
+      } }],
+      out: [{ kind: 'effect', args: ['--out', join(tmp, 'replay.jsonl')], check: (r) => {
+        expect(r.stdout).toBe('');
+        expect(readFileSync(join(tmp, 'replay.jsonl'), 'utf8').split('\n')[0]).toMatch(/^\{/);
+      } }],
+    },
+  },
+  'replay-real': {
+    base: ['--events', F8AD5],
+    output: replayRealOutput,
+    outFlag: false,
+    needs: existsSync(F8AD5),
+    flags: {
+      events: [{ kind: 'changes', baseline: [], args: ['--events', EVENTS, '--to', '2024-01-05T01:00:00Z'], output: replayRealOutput }],
+      fee: [changes('--fee', '3000')],
+      'tick-spacing': [changesFrom(['--fee', '3000'], '--fee', '3000', '--tick-spacing', '10')],
+      reanchor: [changes('--reanchor')],
+      from: [changes('--from', '2024-01-05T12:00:00Z')],
+      to: [changes('--to', '2024-01-05T12:00:00Z')],
+      out: [{ kind: 'custom', run: async () => expect(JSON.parse(await replayRealOutput([]))).toBeTypeOf('object') }],
+      csv: [{ kind: 'effect', args: ['--out', join(tmp, 'rr.json'), '--csv'], check: () => expect(readFileSync(join(tmp, 'rr.csv'), 'utf8').length).toBeGreaterThan(0) }],
+    },
+  },
+  validate: {
+    base: ['--events', EVENTS],
+    output: stdoutOutput('validate', ['--events', EVENTS]),
+    outFlag: false,
+    needs: existsSync(EVENTS),
+    flags: {
+      events: [changesFrom(['--all'], '--events', F8AD5, '--fee', '3000', '--all')],
+      // a wrong fee tier misprices every position: exit 1 outside --tol, so it is a refusal here
+      fee: [{ kind: 'custom', run: async () => {
+        const r = await ammsim(['validate', '--events', EVENTS, '--all', '--fee', '100']);
+        expect(r.status).toBe(1);
+        expect(r.stdout).toMatch(/^\d+\/36 within 0\.1 %/m);
+        expect(r.stdout).not.toMatch(/^36\/36/m);
+      } }, refused(/^error: .*tick spacing 60/, '--all', '--fee', '3000')],
+      position: [changesFrom(['--all'], '--position', JIT)],
+      positions: [changesFrom(['--all'], '--positions', POSITIONS_FILE)],
+      all: [changesFrom(['--position', JIT], '--all'), refused(/^error: /, '--fee', '500')],
+      tol: [{ kind: 'effect', args: ['--all', '--fee', '100', '--tol', '1e9'], check: async (r) => {
+        expect(r.stdout).toMatch(/36\/36 within/);
+        const strict = await ammsim(['validate', '--events', EVENTS, '--all', '--fee', '100']);
+        expect(strict.status).toBe(1); // outside the default 1e-3 with the wrong fee; --tol 1e9 accepts
+      } }],
+      out: [{ kind: 'effect', args: ['--all', '--out', join(tmp, 'validate.json')], check: () => expect(JSON.parse(readFileSync(join(tmp, 'validate.json'), 'utf8')).summary.positions).toBeGreaterThan(0) }],
+      json: [{ kind: 'effect', args: ['--all', '--json'], check: (r) => expect(JSON.parse(r.stdout).summary.positions).toBeGreaterThan(0) }],
+    },
+  },
+  'data fetch binance': { base: [], output: stdoutOutput('data', []), outFlag: false, flags: Object.fromEntries(BINANCE_FLAGS.map((k) => [k, [{ kind: 'elsewhere', where: 'scripts/commands/data.test.ts (network: a fake HTTP server)' } as Check]])) },
+  'data fetch pool-events': { base: [], output: stdoutOutput('data', []), outFlag: false, flags: Object.fromEntries(POOL_EVENTS_FLAGS.map((k) => [k, [{ kind: 'elsewhere', where: 'scripts/commands/data.test.ts (network: a fake JSON-RPC server)' } as Check]])) },
 };
 
 // ---- the walk ----------------------------------------------------------------------------------------------
 interface Walked {
   readonly name: string;
-  readonly flags: string[];
+  flags: string[];
 }
+
+/**
+ * Flags being added while this test was written (liquidity mining: backtest and sweep, compare next): listed as to-do
+ * below until their owner gives each a check in PLANS. Nothing else may be left out.
+ */
+const MINING = ['incentive', 'harvest', 'harvest-param', 'reward-price', 'reward-price-start', 'reward-pool-liquidity', 'performance-fee', 'caller-fee'];
+const AWAITING: Record<string, readonly string[]> = { backtest: MINING, compare: MINING, sweep: MINING };
+const AWAITING_NOW = ['backtest', 'sweep'];
+for (const cmd of AWAITING_NOW) for (const flag of AWAITING[cmd]!) it.todo(`${cmd} --${flag}: give it a check in PLANS (scripts/flags.test.ts)`);
 
 function optionsOf(builder: CommandModule['builder']): Argv {
   const y = yargs([]);
@@ -243,7 +549,10 @@ async function walkCommands(): Promise<Walked[]> {
   const out: Walked[] = [];
   const visit = (name: string, builder: CommandModule['builder']): void => {
     const y = optionsOf(builder) as Argv & { getOptions(): { key: Record<string, unknown> }; getInternalMethods(): { getCommandInstance(): { getCommandHandlers(): Record<string, { builder: CommandModule['builder'] }> } } };
-    const keys = Object.keys(y.getOptions().key).filter((k) => k !== 'help' && k !== 'version' && !/[A-Z]/.test(k));
+    // yargs' own help and version come first; a command that declares its own --version (data fetch pool-events)
+    // switches the global one off, so its flag comes later in the list
+    const all = Object.keys(y.getOptions().key).filter((k) => !/[A-Z]/.test(k));
+    const keys = all.filter((k, i) => k !== 'help' && !(k === 'version' && all[i - 1] === 'help' && i === 1));
     out.push({ name, flags: keys });
     for (const [sub, h] of Object.entries(y.getInternalMethods().getCommandInstance().getCommandHandlers())) visit(`${name} ${sub}`, h.builder);
   };
@@ -254,9 +563,27 @@ async function walkCommands(): Promise<Walked[]> {
   return out;
 }
 
+/** Outputs are deterministic: a baseline shared by several checks runs once. */
+const memoized = new Map<Output, Map<string, Promise<string>>>();
+function memo(_cmd: string, output: Output, args: readonly string[]): Promise<string> {
+  if (!memoized.has(output)) memoized.set(output, new Map());
+  const m = memoized.get(output)!;
+  const key = JSON.stringify(args);
+  if (!m.has(key)) m.set(key, output(args));
+  return m.get(key)!;
+}
+
 let walked: Walked[] = [];
 beforeAll(async () => {
+  // start every sweep at once (child processes overlap); each check awaits its own
+  // (only the child processes: in-process runs capture process.stdout and must not overlap)
+  for (const set of Object.values(SWEEP_SETS)) if (set.needs !== false) void sweepDir(set.args).catch(() => {});
+  for (const a of [SWEEP_AXES, [...SWEEP_AXES, '--samples', '2'], [...SWEEP_AXES, '--samples', '2', '--sample-seed', '9'], [...SWEEP_AXES, '--workers', '2'], ['--grid', GRID], SWEEP_AXES2, [...SWEEP_AXES2, '--metric', 'feesEarned'], [...SWEEP_AXES2, '--heatmap', 'width,fee'], [...SWEEP_AXES2, '--top', '1'], [...SWEEP_AXES2, '--shard', '0/2'], [...SWEEP_AXES2, '--shard', '1/2']]) void sweepDir(a).catch(() => {});
   walked = await walkCommands();
+  for (const [dir, extra] of [[RUN_A, []], [RUN_B, ['--pool', 'v3', '--strategy', 'range']]] as const) {
+    const r = await ammsim(['backtest', '--prices', PRICES, ...extra, '--out', dir]);
+    if (r.status !== 0) throw new Error(r.stderr);
+  }
 });
 
 describe('every command flag acts (issue #11)', () => {
@@ -271,8 +598,12 @@ describe('every command flag acts (issue #11)', () => {
   it('behavior: every flag of every planned command has a check', () => {
     const missing: string[] = [];
     for (const w of walked) {
+      if (AWAITING[w.name] !== undefined) w.flags = w.flags.filter((f) => !AWAITING[w.name]!.includes(f));
       const plan = PLANS[w.name];
-      if (plan === undefined) continue;
+      if (plan === undefined) {
+        if (w.flags.length > 0) missing.push(`${w.name} (no plan)`);
+        continue;
+      }
       for (const flag of w.flags) if (plan.flags[flag] === undefined || plan.flags[flag]!.length === 0) missing.push(`${w.name} --${flag}`);
     }
     expect(missing).toEqual([]);
@@ -282,28 +613,35 @@ describe('every command flag acts (issue #11)', () => {
     for (const [flag, checks] of Object.entries(plan.flags)) {
       checks.forEach((check, i) => {
         const title = `${cmd} --${flag} (${check.kind}${checks.length > 1 ? ` ${i + 1}` : ''})`;
+        const argv0 = cmd.split(' ');
         if (check.kind === 'elsewhere') {
           it.skip(`${title}: proven in ${check.where}`, () => {});
           return;
         }
-        const needs = 'needs' in check ? check.needs : undefined;
-        it.skipIf(needs === false)(`${title}${needs === false ? ' — skipped: ../shared/data/uniswap_v3 files absent' : ''}`, async () => {
+        const needs = 'needs' in check ? check.needs : plan.needs;
+        // A known defect is reported, not hidden: the check must fail until it is fixed (then remove `known`).
+        const known = 'known' in check ? check.known : undefined;
+        const test = needs === false ? it.skip : known !== undefined ? it.fails : it;
+        test(`${title}${needs === false ? ` — skipped: ${plan.missing ?? '../shared/data/uniswap_v3 files'} absent` : ''}${known !== undefined ? ` — KNOWN DEFECT: ${known}` : ''}`, async () => {
           if (check.kind === 'changes') {
-            const a = await plan.output([...(check.baseline ?? [])]);
-            const b = await plan.output(check.args);
+            const output = check.output ?? plan.output;
+            const a = await memo(cmd, output, [...(check.baseline ?? [])]);
+            const b = await memo(cmd, output, check.args);
             expect(b, `${cmd} ${check.args.join(' ')} gives the same output as ${(check.baseline ?? []).join(' ') || 'the baseline'}`).not.toBe(a);
+          } else if (check.kind === 'custom') {
+            await check.run();
           } else if (check.kind === 'refused') {
             const out = outDir();
-            const r = await ammsim([cmd, ...withBase(plan.base, check.args), ...(plan.outFlag ? ['--out', out] : [])]);
+            const r = await ammsim([...argv0, ...withBase(plan.base, check.args), ...(plan.outFlag ? ['--out', out] : [])]);
             const lines = r.stderr.split('\n').filter((l) => l !== '');
             expect({ status: r.status, lines: lines.length }, r.stderr).toEqual({ status: 1, lines: 1 });
             expect(lines[0]).toMatch(check.error);
-            if (plan.outFlag) expect(existsSync(join(out, 'summary.json'))).toBe(false);
+            if (plan.outFlag) expect(existsSync(join(out, 'summary.json')) || existsSync(join(out, 'sweep.csv'))).toBe(false);
           } else {
             const out = outDir();
-            const r = await ammsim([cmd, ...withBase(plan.base, check.args), ...(plan.outFlag ? ['--out', out] : [])]);
+            const r = await ammsim([...argv0, ...withBase(plan.base, check.args), ...(plan.outFlag ? ['--out', out] : [])]);
             expect(r.status, r.stderr).toBe(0);
-            check.check(r, out);
+            await check.check(r, out);
           }
         });
       });
