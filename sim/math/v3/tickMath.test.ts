@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PoolError } from '../../core/errors.ts';
-import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from './tickMath.ts';
+import { revertReason as reasonOf } from '../../core/revertReason.ts';
+import { getSqrtRatioAtTick, getSqrtRatioAtTickMemo, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from './tickMath.ts';
 import { encodePriceSqrt } from './vectors/encodePriceSqrt.ts';
 
 const SEED = 20240601;
@@ -155,6 +156,46 @@ describe('getTickAtSqrtRatio', () => {
         const r = getTickAtSqrtRatio(p);
         return getSqrtRatioAtTick(r) <= p && (r === MAX_TICK - 1 || p < getSqrtRatioAtTick(r + 1));
       }),
+      { seed: SEED, numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('getSqrtRatioAtTickMemo', () => {
+  it('behavior: equals getSqrtRatioAtTick on every tick, also after the memo fills and empties, and reverts alike', () => {
+    // 2^17 distinct ticks go through the memo (bounded at 2^16): every value is recomputed or recalled exactly.
+    for (let t = -65_536; t < 65_536; t += 1) {
+      if (getSqrtRatioAtTickMemo(t) !== getSqrtRatioAtTick(t)) throw new Error(`memo differs at tick ${t}`);
+    }
+    for (const t of [MIN_TICK, MAX_TICK, 0, -1, 1, MIN_TICK, MAX_TICK]) expect(getSqrtRatioAtTickMemo(t)).toBe(getSqrtRatioAtTick(t));
+    expect(reasonOf(() => getSqrtRatioAtTickMemo(MAX_TICK + 1))).toBe('T');
+    expect(reasonOf(() => getSqrtRatioAtTickMemo(MIN_TICK - 1))).toBe('T');
+  });
+});
+
+describe('getSqrtRatioAtTick: the memoised low-bit prefix changes nothing', () => {
+  // TickMath.sol written out plainly (every bit's factor in turn, truncating after each), as the test's own
+  // reference for the production code's table of prefixes.
+  const FACTORS = [
+    0xfffcb933bd6fad37aa2d162d1a594001n, 0xfff97272373d413259a46990580e213an, 0xfff2e50f5f656932ef12357cf3c7fdccn,
+    0xffe5caca7e10e4e61c3624eaa0941cd0n, 0xffcb9843d60f6159c9db58835c926644n, 0xff973b41fa98c081472e6896dfb254c0n,
+    0xff2ea16466c96a3843ec78b326b52861n, 0xfe5dee046a99a2a811c461f1969c3053n, 0xfcbe86c7900a88aedcffc83b479aa3a4n,
+    0xf987a7253ac413176f2b074cf7815e54n, 0xf3392b0822b70005940c7a398e4b70f3n, 0xe7159475a2c29b7443b29c7fa6e889d9n,
+    0xd097f3bdfd2022b8845ad8f792aa5825n, 0xa9f746462d870fdf8a65dc1f90e061e5n, 0x70d869a156d2a1b890bb3df62baf32f7n,
+    0x31be135f97d08fd981231505542fcfa6n, 0x9aa508b5b7a84e1c677de54f3e99bc9n, 0x5d6af8dedb81196699c329225ee604n,
+    0x2216e584f5fa1ea926041bedfe98n, 0x48a170391f7dc42444e8fa2n,
+  ];
+  const plain = (tick: number): bigint => {
+    const abs = Math.abs(tick);
+    let ratio = (abs & 1) !== 0 ? (FACTORS[0] as bigint) : 1n << 128n;
+    for (let i = 1; i < 20; i++) if ((abs >> i) & 1) ratio = (ratio * (FACTORS[i] as bigint)) >> 128n;
+    if (tick > 0) ratio = ((1n << 256n) - 1n) / ratio;
+    return (ratio >> 32n) + (ratio % (1n << 32n) === 0n ? 0n : 1n);
+  };
+  it(`property: equals the plain recipe (seed ${SEED}, ${NUM_RUNS} runs, and every tick with |tick| < 4096)`, () => {
+    for (let t = -4095; t < 4096; t++) if (getSqrtRatioAtTick(t) !== plain(t)) throw new Error(`differs at tick ${t}`);
+    fc.assert(
+      fc.property(fc.integer({ min: MIN_TICK, max: MAX_TICK }), (t) => getSqrtRatioAtTick(t) === plain(t)),
       { seed: SEED, numRuns: NUM_RUNS },
     );
   });

@@ -42,6 +42,21 @@ const RATIO_FACTORS: readonly bigint[] = [
 const Q128_ONE = 1n << 128n;
 const LOW_32_MASK = 0xffffffffn;
 
+// The contract's running product after bits 0..PREFIX_BITS-1 of |tick|, per value of those bits, filled on
+// first use (a fixed-size table of a pure function: at most 2^PREFIX_BITS entries, results unchanged).
+const PREFIX_BITS = 10;
+const PREFIX_MASK = (1 << PREFIX_BITS) - 1;
+const PREFIX_RATIOS: (bigint | undefined)[] = new Array<bigint | undefined>(1 << PREFIX_BITS).fill(undefined);
+
+function prefixRatio(low: number): bigint {
+  let ratio = (low & 1) !== 0 ? RATIO_BIT_0 : Q128_ONE;
+  for (let bit = 1, rest = low >> 1; rest !== 0; bit++, rest >>= 1) {
+    if ((rest & 1) !== 0) ratio = (ratio * (RATIO_FACTORS[bit - 1] as bigint)) >> 128n;
+  }
+  PREFIX_RATIOS[low] = ratio;
+  return ratio;
+}
+
 /**
  * sqrt(1.0001^tick)·2^96 as a Q64.96 uint160, rounded up in the final Q128.128 → Q64.96 step, exactly as
  * `TickMath.getSqrtRatioAtTick`. `tick` must be an integer in [MIN_TICK, MAX_TICK]; otherwise reverts 'T'.
@@ -51,14 +66,34 @@ export function getSqrtRatioAtTick(tick: number): bigint {
   if (!(absTick <= MAX_TICK) || !Number.isInteger(tick)) {
     throw new PoolError('T', `reverted: T (tick must be an integer in [${MIN_TICK}, ${MAX_TICK}]; was ${tick})`);
   }
-  let ratio = (absTick & 1) !== 0 ? RATIO_BIT_0 : Q128_ONE;
-  // absTick < 2^20, so bits 1..19 index RATIO_FACTORS[bit - 1].
-  for (let bit = 1, rest = absTick >> 1; rest !== 0; bit++, rest >>= 1) {
+  // The contract multiplies in the factors of absTick's bits from bit 0 up, truncating after each, so the
+  // ratio after the low PREFIX_BITS bits depends on those bits only: memoised per value of them (exact).
+  const low = absTick & PREFIX_MASK;
+  let ratio = PREFIX_RATIOS[low] ?? prefixRatio(low);
+  // absTick < 2^20, so bits PREFIX_BITS..19 index RATIO_FACTORS[bit - 1].
+  for (let bit = PREFIX_BITS, rest = absTick >> PREFIX_BITS; rest !== 0; bit++, rest >>= 1) {
     if ((rest & 1) !== 0) ratio = (ratio * (RATIO_FACTORS[bit - 1] as bigint)) >> 128n;
   }
   if (tick > 0) ratio = MAX_UINT256 / ratio;
   // Q128.128 → Q64.96, rounding up so getTickAtSqrtRatio(getSqrtRatioAtTick(t)) == t.
   return (ratio & LOW_32_MASK) === 0n ? ratio >> 32n : (ratio >> 32n) + 1n;
+}
+
+// A bounded memo of getSqrtRatioAtTick shared by every pool in the process: swaps stop again and again at
+// the same ticks (initialised ticks, bitmap-word edges, limits). Emptied when full, so it never holds more
+// than MEMO_LIMIT entries; a pure function's values, so results never depend on its contents.
+const MEMO_LIMIT = 1 << 16;
+const memo = new Map<number, bigint>();
+
+/** {@link getSqrtRatioAtTick} through a bounded process-wide memo (same values, same reverts). */
+export function getSqrtRatioAtTickMemo(tick: number): bigint {
+  let p = memo.get(tick);
+  if (p === undefined) {
+    p = getSqrtRatioAtTick(tick);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(tick, p);
+  }
+  return p;
 }
 
 // 2 / log2(1.0001): converts log2(sqrtPrice) to ticks.
@@ -92,7 +127,7 @@ export function getTickAtSqrtRatio(sqrtPriceX96: bigint): number {
   if (frac > SAFE_MARGIN && frac < 1 - SAFE_MARGIN && tick >= MIN_TICK && tick < MAX_TICK) return tick;
   if (tick < MIN_TICK) tick = MIN_TICK;
   if (tick > MAX_TICK - 1) tick = MAX_TICK - 1;
-  while (tick > MIN_TICK && getSqrtRatioAtTick(tick) > sqrtPriceX96) tick--;
-  while (tick < MAX_TICK - 1 && getSqrtRatioAtTick(tick + 1) <= sqrtPriceX96) tick++;
+  while (tick > MIN_TICK && getSqrtRatioAtTickMemo(tick) > sqrtPriceX96) tick--;
+  while (tick < MAX_TICK - 1 && getSqrtRatioAtTickMemo(tick + 1) <= sqrtPriceX96) tick++;
   return tick;
 }

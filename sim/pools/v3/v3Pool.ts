@@ -43,7 +43,7 @@ import {
   type StopAcrossWordsResult,
   type TickBitmap,
 } from '../../math/v3/tickBitmap.ts';
-import { getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from '../../math/v3/tickMath.ts';
+import { getSqrtRatioAtTickMemo, getTickAtSqrtRatio, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK } from '../../math/v3/tickMath.ts';
 
 /**
  * # V3Pool: a bit-exact, in-memory mirror of `UniswapV3Pool` (v3-core 1.0.1)
@@ -283,10 +283,6 @@ export class V3Pool {
   private readonly cumulativesScratch: Cumulatives = { tickCumulative: 0n, secondsPerLiquidityCumulativeX128: 0n };
   private readonly writeScratch: WriteResult = { index: 0, cardinality: 0 };
   private readonly feePipsBig: bigint;
-  // getSqrtRatioAtTick memo for the swap loop's stops (initialised ticks and bitmap-word edges): a pure
-  // function of the tick, so it is not part of the pool's state (not snapshotted). Bounded by the number
-  // of distinct stops, ≤ 2·887272/tickSpacing/256 word edges plus the initialised ticks.
-  private readonly sqrtPriceAtTick = new Map<number, bigint>();
 
   /**
    * A new, uninitialised pool (the factory's `createPool`). Throws ConfigError unless 0 ≤ fee < 1,000,000
@@ -535,16 +531,6 @@ export class V3Pool {
     this._version++;
   }
 
-  /** getSqrtRatioAtTick through the pool's memo (swap stops repeat: initialised ticks, word edges). */
-  private sqrtPriceAt(tick: number): bigint {
-    let p = this.sqrtPriceAtTick.get(tick);
-    if (p === undefined) {
-      p = getSqrtRatioAtTick(tick);
-      this.sqrtPriceAtTick.set(tick, p);
-    }
-    return p;
-  }
-
   private requireUnlocked(): void {
     if (!this._unlocked) throw new PoolError('LOK', 'reverted: LOK (the pool is locked: not initialized)');
   }
@@ -603,14 +589,14 @@ export class V3Pool {
     let writeObservationNow = false;
     if (liquidityDelta !== 0n) {
       if (tick < tickLower) {
-        amount0 = getAmount0DeltaSigned(getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), liquidityDelta);
+        amount0 = getAmount0DeltaSigned(getSqrtRatioAtTickMemo(tickLower), getSqrtRatioAtTickMemo(tickUpper), liquidityDelta);
       } else if (tick < tickUpper) {
-        amount0 = getAmount0DeltaSigned(this._sqrtPriceX96, getSqrtRatioAtTick(tickUpper), liquidityDelta);
-        amount1 = getAmount1DeltaSigned(getSqrtRatioAtTick(tickLower), this._sqrtPriceX96, liquidityDelta);
+        amount0 = getAmount0DeltaSigned(this._sqrtPriceX96, getSqrtRatioAtTickMemo(tickUpper), liquidityDelta);
+        amount1 = getAmount1DeltaSigned(getSqrtRatioAtTickMemo(tickLower), this._sqrtPriceX96, liquidityDelta);
         newLiquidity = addDelta(this._liquidity, liquidityDelta);
         writeObservationNow = true;
       } else {
-        amount1 = getAmount1DeltaSigned(getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), liquidityDelta);
+        amount1 = getAmount1DeltaSigned(getSqrtRatioAtTickMemo(tickLower), getSqrtRatioAtTickMemo(tickUpper), liquidityDelta);
       }
     }
 
@@ -846,7 +832,7 @@ export class V3Pool {
         // price(lt). The step count is the contract's.
         if (limitTick === undefined) {
           limitTick = getTickAtSqrtRatio(sqrtPriceLimitX96);
-          walkBound = zeroForOne || this.sqrtPriceAt(limitTick) === sqrtPriceLimitX96 ? limitTick : limitTick + 1;
+          walkBound = zeroForOne || getSqrtRatioAtTickMemo(limitTick) === sqrtPriceLimitX96 ? limitTick : limitTick + 1;
         }
         const walk = nextStopAcrossEmptyWords(
           bitmap,
@@ -859,7 +845,7 @@ export class V3Pool {
         );
         steps += walk.words;
         const tickNext = walk.next < MIN_TICK ? MIN_TICK : walk.next > MAX_TICK ? MAX_TICK : walk.next;
-        const sqrtPriceNextX96 = this.sqrtPriceAt(tickNext);
+        const sqrtPriceNextX96 = getSqrtRatioAtTickMemo(tickNext);
         if (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96) {
           // The step's target is the limit: the price ends there, off any boundary.
           sqrtPriceX96 = sqrtPriceLimitX96;
@@ -888,7 +874,7 @@ export class V3Pool {
       // The bitmap knows nothing of MIN_TICK/MAX_TICK.
       if (tickNext < MIN_TICK) tickNext = MIN_TICK;
       else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
-      const sqrtPriceNextX96 = this.sqrtPriceAt(tickNext);
+      const sqrtPriceNextX96 = getSqrtRatioAtTickMemo(tickNext);
       const target = (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96)
         ? sqrtPriceLimitX96
         : sqrtPriceNextX96;
