@@ -10,6 +10,7 @@ import type { FetchResult, FetchStats } from './output.ts';
 import { JsonRpcClient, RpcRangeTooLargeError } from './rpc.ts';
 import { sortAndDedupe, type Cell, type ColumnSpec, type Row } from './table.ts';
 import { ERC20_SYMBOL_BYTES32_ABI, ERC20_VIEW_ABI, POOL_VIEW_ABI, UNISWAP_V2_PAIR_EVENTS_ABI, UNISWAP_V3_POOL_EVENTS_ABI } from './uniswapAbi.ts';
+import { priceFromSqrtPriceX96 as orientedPriceFromSqrtPriceX96 } from '../../sim/math/v3/priceConversions.ts';
 
 /**
  * Uniswap v2/v3 pool events over JSON-RPC `eth_getLogs`, decoded with viem, cached per block range.
@@ -310,8 +311,7 @@ export function rawRow(version: PoolVersion, log: RawLog, timestampMs: number): 
 
 /** token1 per token0 in whole tokens from sqrtPriceX96: (sqrtPriceX96 / 2^96)^2 · 10^(decimals0 − decimals1). Float. */
 export function priceFromSqrtPriceX96(sqrtPriceX96: bigint, decimals0: number, decimals1: number): number {
-  const r = Number(sqrtPriceX96) / 2 ** 96;
-  return r * r * 10 ** (decimals0 - decimals1);
+  return orientedPriceFromSqrtPriceX96(Number(sqrtPriceX96), { decimals0, decimals1, priceOf: 'token0' });
 }
 
 /** Appends the derived columns (price oriented by `invert`, amounts in whole tokens) to raw rows. */

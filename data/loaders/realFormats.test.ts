@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadSeries } from '../loadSeries.ts';
 import { loadCsvPrices } from './csvPrices.ts';
-import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, priceFromSqrtPriceX96, priceFromTick } from './realFormats.ts';
+import { priceFromSqrtPriceX96, priceFromTick } from '../../sim/math/v3/priceConversions.ts';
+import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, USDC_WETH } from './realFormats.ts';
 import { derivePair, resampleSeries } from './seriesTransforms.ts';
 
 const DATA = path.resolve(process.cwd(), '../shared/data');
@@ -21,24 +22,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }
-
-describe('Uniswap v3 price orientation (no data needed)', () => {
-  // README: "tick 199045 gives ≈ 2270 USDC/ETH"; 1e12 / 1.0001^199045 = 2269.957… (computed by hand: 1.0001^199045 = e^(199045·ln 1.0001)).
-  it('behavior: USDC/WETH tick 199045 is ≈ 2270 USDC per ETH; token0 orientation is its inverse', () => {
-    const p = priceFromTick(199045);
-    expect(p).toBeGreaterThan(2269.9);
-    expect(p).toBeLessThan(2270.0);
-    expect(priceFromTick(199045, { decimals0: 6, decimals1: 18, priceOf: 'token0' }) * p).toBeCloseTo(1, 12);
-  });
-
-  it('behavior: sqrtPriceX96 and tick agree: sqrtPriceX96 = 2^96·1.0001^(tick/2)', () => {
-    const tick = 199045;
-    const sqrtX96 = 2 ** 96 * Math.pow(1.0001, tick / 2);
-    expect(priceFromSqrtPriceX96(sqrtX96) / priceFromTick(tick)).toBeCloseTo(1, 12);
-    // a higher tick means more WETH per USDC, i.e. a lower ETH price in USDC
-    expect(priceFromTick(tick + 1)).toBeLessThan(priceFromTick(tick));
-  });
-});
 
 describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when the folder is absent)', () => {
   it('behavior: Binance spot ETHUSDT 1h CSV (date,open,high,low,close): 74,542 rows, spans and values as in the README', async () => {
@@ -155,7 +138,7 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
     expect(s.provenance.kind).toBe('uniswap-minute');
     expect(s.length).toBe(1_440);
     expect(s.timestampMs[0]).toBe(utc('2024-01-05T00:00:00Z'));
-    expect(s.price[0]).toBe(priceFromTick(199045)); // first row closeTick 199045.0
+    expect(s.price[0]).toBe(priceFromTick(199045, USDC_WETH)); // first row closeTick 199045.0
     expect(s.price.every((p) => p > 2200 && p < 2300)).toBe(true);
     // the opposite orientation is WETH per USDC
     const inv = await loadUniswapMinute(f('uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.minute.csv'), { priceOf: 'token0' });
@@ -179,7 +162,7 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
       // closeTick of the minute = the tick after its last swap; the sqrt price lies in [tick, tick+1)
       const tick = Math.round(Math.log(1e12 / minute.price[i]!) / Math.log(1.0001));
       const p = lastPerMinute.price[k]!;
-      if (!(p <= priceFromTick(tick) * (1 + 1e-12) && p >= priceFromTick(tick + 1) * (1 - 1e-12))) outside++;
+      if (!(p <= priceFromTick(tick, USDC_WETH) * (1 + 1e-12) && p >= priceFromTick(tick + 1, USDC_WETH) * (1 - 1e-12))) outside++;
       checked++;
     }
     expect(checked).toBe(1_408);
@@ -195,7 +178,7 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
     expect(swaps.length).toBe(267);
     expect(raw.length).toBe(new Set(swaps.map((r) => r[1])).size);
     const lastSwap = swaps[swaps.length - 1]!;
-    expect(raw.price[raw.length - 1]).toBe(priceFromSqrtPriceX96(Number(lastSwap[12])));
+    expect(raw.price[raw.length - 1]).toBe(priceFromSqrtPriceX96(Number(lastSwap[12]), USDC_WETH));
     const s = await loadSeries(f('uniswap_v3/ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv'), { resample: '1m', gaps: 'ffill' });
     expect(s.timestampMs.every((t, i) => i === 0 || t - s.timestampMs[i - 1]! === 60_000)).toBe(true);
     expect(s.price.every((p) => p > 2200 && p < 2300)).toBe(true);

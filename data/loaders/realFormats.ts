@@ -19,17 +19,13 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
+import { priceFromSqrtPriceX96, priceFromTick, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
 import { RowInputError } from './arrowPrices.ts';
 import { checkReadableFile, loadCsvPrices, type PriceTransform } from './csvPrices.ts';
 import { isoForMessage, unixToMs, unixUnitOf } from './timestamps.ts';
 
-/** Token decimals and which token's price to report (quoted in the other token). */
-export interface UniswapPriceOptions {
-  readonly decimals0: number;
-  readonly decimals1: number;
-  /** `token1`: price of token1 in token0 (ETH in USDC for USDC/WETH). `token0`: the inverse. */
-  readonly priceOf: 'token0' | 'token1';
-}
+/** Token decimals and which token's price to report (quoted in the other token); see sim/math/v3/priceConversions.ts. */
+export type UniswapPriceOptions = PriceOrientation;
 
 /** The USDC/WETH pools of the shared data (0x88e6, 0x8ad5, Polygon 0x45dd): token0 = USDC (6), token1 = WETH (18); price = USDC per ETH. */
 export const USDC_WETH: Readonly<UniswapPriceOptions> = Object.freeze({ decimals0: 6, decimals1: 18, priceOf: 'token1' });
@@ -41,18 +37,6 @@ function checkUniswapOptions(o: UniswapPriceOptions): void {
   if (o.priceOf !== 'token0' && o.priceOf !== 'token1') throw new ConfigError('priceOf', `must be token0 or token1; was ${String(o.priceOf)}`);
 }
 
-/** Human price from a tick, per the orientation rule in the module comment. */
-export function priceFromTick(tick: number, o: UniswapPriceOptions = USDC_WETH): number {
-  const raw = Math.pow(1.0001, tick); // token1 raw per token0 raw
-  return o.priceOf === 'token0' ? raw * Math.pow(10, o.decimals0 - o.decimals1) : Math.pow(10, o.decimals1 - o.decimals0) / raw;
-}
-
-/** Human price from sqrtPriceX96 (a float of the uint160), per the orientation rule in the module comment. */
-export function priceFromSqrtPriceX96(sqrtPriceX96: number, o: UniswapPriceOptions = USDC_WETH): number {
-  const r = sqrtPriceX96 / 2 ** 96;
-  const raw = r * r;
-  return o.priceOf === 'token0' ? raw * Math.pow(10, o.decimals0 - o.decimals1) : Math.pow(10, o.decimals1 - o.decimals0) / raw;
-}
 
 function tickRule(o: UniswapPriceOptions): string {
   return o.priceOf === 'token0' ? `1.0001^tick * 1e${o.decimals0 - o.decimals1}` : `1e${o.decimals1 - o.decimals0} / 1.0001^tick`;

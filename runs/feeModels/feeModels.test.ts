@@ -4,17 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { makeSeries } from '../../sim/core/series.ts';
 import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
-import { priceOfTick, realPosition, tickOfPrice, type PoolTokens } from './position.ts';
+import { realPosition, type PoolTokens } from './position.ts';
 import { replayFees } from './replayFees.ts';
 import { volumeFees } from './volumeFees.ts';
 
 const RAW: PoolTokens = { decimals0: 0, decimals1: 0, priceOf: 'token0' };
 
 describe('realPosition', () => {
-  it('behavior: USDC/WETH orientation — tick 199045 is ≈ 2,270 USDC per ETH (data README §5), and back', () => {
-    expect(priceOfTick(199045, { decimals0: 6, decimals1: 18, priceOf: 'token1' })).toBeCloseTo(1e12 / Math.pow(1.0001, 199045), 9);
-    expect(tickOfPrice(1e12 / Math.pow(1.0001, 199045), { decimals0: 6, decimals1: 18, priceOf: 'token1' })).toBeCloseTo(199045, 6);
-  });
   it('behavior: L from capital follows the whitepaper amounts (p = 1, range ±100 ticks: value per L = 2(1 − 1.0001^−50), hand-computed)', () => {
     const pos = realPosition({ range: { lower: Math.pow(1.0001, -100), upper: Math.pow(1.0001, 100) }, capital: 1000, price: 1, tickSpacing: 100, tokens: RAW });
     expect([pos.tickLower, pos.tickUpper]).toEqual([-100, 100]);

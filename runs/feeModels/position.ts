@@ -8,15 +8,16 @@
  * `priceOf: 'token0'` the human price is 1.0001^tick · 10^(d0−d1), base = token0, quote = token1.
  * Float maths: liquidity here is for fee shares and for seeding a position, not for contract-exact amounts.
  */
+import { USDC_WETH } from '../../data/loaders/realFormats.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
+import { getAmountsForLiquidityFloat, getSqrtRatioAtTickFloat } from '../../sim/math/v3/float.ts';
+import { rawPriceFromPrice, tickFromPrice, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
 
-export interface PoolTokens {
-  readonly decimals0: number;
-  readonly decimals1: number;
-  readonly priceOf: 'token0' | 'token1';
-}
+/** Token decimals and the price's orientation (sim/math/v3/priceConversions.ts). */
+export type PoolTokens = PriceOrientation;
 
-export const USDC_WETH_TOKENS: Readonly<PoolTokens> = Object.freeze({ decimals0: 6, decimals1: 18, priceOf: 'token1' });
+/** USDC/WETH: token0 = USDC (6), token1 = WETH (18), price = USDC per ETH (data/loaders/realFormats.ts). */
+export const USDC_WETH_TOKENS: Readonly<PoolTokens> = USDC_WETH;
 
 export interface RealPosition {
   readonly tickLower: number;
@@ -30,28 +31,15 @@ export interface RealPosition {
 
 const MIN_TICK = -887272;
 const MAX_TICK = 887272;
-const LOG_BASE = Math.log(1.0001);
 
-/** Real-valued tick of a human price (no rounding). */
-export function tickOfPrice(price: number, t: PoolTokens): number {
-  const raw = t.priceOf === 'token1' ? Math.pow(10, t.decimals1 - t.decimals0) / price : price * Math.pow(10, t.decimals1 - t.decimals0);
-  return Math.log(raw) / LOG_BASE;
-}
-
-/** Human price at a (real-valued) tick. */
-export function priceOfTick(tick: number, t: PoolTokens): number {
-  const raw = Math.pow(1.0001, tick);
-  return t.priceOf === 'token1' ? Math.pow(10, t.decimals1 - t.decimals0) / raw : raw * Math.pow(10, t.decimals0 - t.decimals1);
-}
-
-/** Quote value (human) of one unit of liquidity over [tl, tu) at human price `price`. */
+/**
+ * Quote value (human) of one unit of raw liquidity over [tl, tu) at human price `price`: the amounts of
+ * LiquidityAmounts.getAmountsForLiquidity (float) at √(raw price), in whole tokens, valued in quote.
+ */
 function valuePerLiquidity(price: number, tl: number, tu: number, t: PoolTokens): number {
-  const s = Math.pow(1.0001, tickOfPrice(price, t) / 2);
-  const sa = Math.pow(1.0001, tl / 2);
-  const sb = Math.pow(1.0001, tu / 2);
-  const sc = Math.min(Math.max(s, sa), sb);
-  const amount0 = (1 / sc - 1 / sb) / Math.pow(10, t.decimals0); // human token0
-  const amount1 = (sc - sa) / Math.pow(10, t.decimals1); // human token1
+  const a = getAmountsForLiquidityFloat(Math.sqrt(rawPriceFromPrice(price, t)), getSqrtRatioAtTickFloat(tl), getSqrtRatioAtTickFloat(tu), 1);
+  const amount0 = a.amount0 / Math.pow(10, t.decimals0); // human token0
+  const amount1 = a.amount1 / Math.pow(10, t.decimals1); // human token1
   // Quote is token0 when the price is of token1, and the other way round.
   return t.priceOf === 'token1' ? amount0 + amount1 * price : amount1 + amount0 * price;
 }
@@ -70,8 +58,8 @@ export function realPosition(p: { range: { lower: number; upper: number } | null
     tu = Math.floor(MAX_TICK / sp) * sp;
   } else {
     if (!(p.range.lower > 0 && p.range.upper > p.range.lower)) throw new ConfigError('range', `must satisfy 0 < lower < upper; was ${p.range.lower} .. ${p.range.upper}`);
-    const a = tickOfPrice(p.range.lower, t);
-    const b = tickOfPrice(p.range.upper, t);
+    const a = tickFromPrice(p.range.lower, t);
+    const b = tickFromPrice(p.range.upper, t);
     // Outward: the lower tick rounds down, the upper rounds up, whichever price end they come from.
     tl = Math.max(Math.ceil(MIN_TICK / sp) * sp, Math.floor(Math.min(a, b) / sp + 1e-9) * sp);
     tu = Math.min(Math.floor(MAX_TICK / sp) * sp, Math.ceil(Math.max(a, b) / sp - 1e-9) * sp);

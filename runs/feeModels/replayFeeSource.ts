@@ -29,7 +29,7 @@ import type { ExternalFees, RawPosition } from '../../sim/engine/externalFees.ts
 import { readPoolEvents, type PoolEventRow } from '../../sim/replay/real/poolEvents.ts';
 import type { BacktestConfig } from '../config.ts';
 import { LogOrderReplay, type InsertedPositionResult } from '../../sim/replay/validate/logOrderReplay.ts';
-import { priceFromSqrtPriceX96 } from '../../data/loaders/realFormats.ts';
+import { priceFromSqrtPriceX96 } from '../../sim/math/v3/priceConversions.ts';
 import { realPosition, USDC_WETH_TOKENS, type PoolTokens } from './position.ts';
 import type { FeeModelResult } from './volumeFees.ts';
 

@@ -33,6 +33,12 @@ export function getSqrtRatioAtTickFloat(tick: number): number {
   return Math.exp(tick * HALF_LN_TICK_BASE);
 }
 
+/** The price of a tick, 1.0001^tick, as the square of {@link getSqrtRatioAtTickFloat} (the value the float pool uses). */
+export function getPriceAtTickFloat(tick: number): number {
+  const s = getSqrtRatioAtTickFloat(tick);
+  return s * s;
+}
+
 /**
  * The greatest tick whose sqrt price is ≤ `sqrtP` (`TickMath.getTickAtSqrtRatio` on a plain √P). No snapping:
  * within ~1e-12 ticks of a boundary the float log may land on either side, so callers that need a tick

@@ -1,13 +1,14 @@
 import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
 import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
 import { Q96 } from '../../math/v3/fixedPoint.ts';
+import { getPriceAtTickFloat } from '../../math/v3/float.ts';
 import { mulDiv } from '../../math/v3/fullMath.ts';
 import { getLiquidityForAmounts } from '../../math/v3/liquidityAmounts.ts';
 import { getAmountsForLiquidityAtTick } from '../../math/v3/modifyPosition.ts';
 import { feesOwed } from '../../math/v3/position.ts';
+import { rawPriceFromSqrtPriceX96, sqrtPriceX96FromPrice } from '../../math/v3/priceConversions.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
-import { tickPrice } from './v3FloatPool.ts';
 import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks } from './v3Liquidity.ts';
 
 /** Both tokens of ammsim's simulated exact pools have 18 decimals: raw = human · 10^18. */
@@ -29,17 +30,6 @@ export function toRawDown(amount: number): bigint {
 /** Raw token units → human amount, to the nearest float (Number(raw) rounds to nearest, then / 10^18). */
 export function toHuman(raw: bigint): number {
   return Number(raw) / SCALE;
-}
-
-/**
- * √price · 2^96 as a Q64.96 integer: nearest to the float product (≈ 1e-16 relative), clamped to the
- * strict interior (MIN_SQRT_RATIO, MAX_SQRT_RATIO) that a swap's price limit must lie in.
- */
-export function sqrtPriceX96FromPrice(price: number): bigint {
-  const s = BigInt(Math.round(Math.sqrt(price) * Q96_FLOAT));
-  if (s <= MIN_SQRT_RATIO) return MIN_SQRT_RATIO + 1n;
-  if (s >= MAX_SQRT_RATIO) return MAX_SQRT_RATIO - 1n;
-  return s;
 }
 
 /**
@@ -100,7 +90,7 @@ interface ExactPosition {
  * - amounts the engine pays in (swap input, mint amounts offered) are floored to raw units ({@link toRawDown});
  * - amounts paid out and all views are raw → float to nearest ({@link toHuman}); liquidity is reported as
  *   raw L / 10^18 (the float pool's human units);
- * - a target price becomes the nearest Q64.96 sqrt price ({@link sqrtPriceX96FromPrice}).
+ * - a target price becomes the nearest Q64.96 sqrt price (`sqrtPriceX96FromPrice`, sim/math/v3/priceConversions.ts).
  * `swapToPrice` is the contract's swap with `sqrtPriceLimitX96` at the target and amountSpecified =
  * type(int256).max (exact input); mint sizes liquidity with {@link liquidityForMint} (rounding down).
  * A burn is `burn` then `collect` of everything owed; `collect` is a poke (`burn(0)`) then `collect`.
@@ -136,8 +126,7 @@ export class V3ExactEnginePool implements EnginePool {
   // ------------------------------------------------------------------ views
 
   price(): number {
-    const s = Number(this.pool.sqrtPriceX96) / Q96_FLOAT;
-    return s * s;
+    return rawPriceFromSqrtPriceX96(Number(this.pool.sqrtPriceX96));
   }
 
   activeLiquidity(): number {
@@ -205,8 +194,7 @@ export class V3ExactEnginePool implements EnginePool {
   }
 
   private fillOf(q: V3SwapQuote): SwapFill {
-    const s = Number(q.sqrtPriceX96After) / Q96_FLOAT;
-    return { baseDelta: toHuman(q.amount0), quoteDelta: toHuman(q.amount1), feeAmount: toHuman(q.feeAmount), feeInBase: q.zeroForOne, priceAfter: s * s };
+    return { baseDelta: toHuman(q.amount0), quoteDelta: toHuman(q.amount1), feeAmount: toHuman(q.feeAmount), feeInBase: q.zeroForOne, priceAfter: rawPriceFromSqrtPriceX96(Number(q.sqrtPriceX96After)) };
   }
 
   private zeroFill(): SwapFill {
@@ -223,7 +211,7 @@ export class V3ExactEnginePool implements EnginePool {
   snapRange(range: PriceRange | null): PriceRange | null {
     if (range === null) return null;
     const t = this.rangeTicks(range);
-    return { lower: tickPrice(t.tickLower), upper: tickPrice(t.tickUpper) };
+    return { lower: getPriceAtTickFloat(t.tickLower), upper: getPriceAtTickFloat(t.tickUpper) };
   }
 
   baseValueShare(range: PriceRange | null, atPrice?: number): number {
@@ -247,7 +235,7 @@ export class V3ExactEnginePool implements EnginePool {
     if (amount0 > raw0 || amount1 > raw1) {
       throw new InvariantError(`v3 mint asked for ${amount0}/${amount1} raw, more than the ${raw0}/${raw1} offered`);
     }
-    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: range === null ? null : { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: range === null ? null : { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
   }
 
   /** The raw amounts (rounded up, as the contract's mint) of liquidity `L` on [tickLower, tickUpper) now, in human units. */
@@ -263,7 +251,7 @@ export class V3ExactEnginePool implements EnginePool {
   /** Mints exactly raw liquidity `L` on [tickLower, tickUpper) for `owner` (a mint by ticks and liquidity). */
   mintTicks(owner: string, tickLower: number, tickUpper: number, L: bigint): MintFill {
     const { id, amount0, amount1 } = this.mintRaw(owner, tickLower, tickUpper, L, false);
-    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
   }
 
   /** Mints liquidity `L` (human units; raw = floor(L·10^18)) for `owner` as a new position (background seeding). */
@@ -340,7 +328,7 @@ export class V3ExactEnginePool implements EnginePool {
       quote,
       feesBase: toHuman(r.fees0),
       feesQuote: toHuman(r.fees1),
-      range: p.fullRange ? null : Object.freeze({ lower: tickPrice(p.tickLower), upper: tickPrice(p.tickUpper) }),
+      range: p.fullRange ? null : Object.freeze({ lower: getPriceAtTickFloat(p.tickLower), upper: getPriceAtTickFloat(p.tickUpper) }),
       inRange: tick >= p.tickLower && tick < p.tickUpper,
       baseNoFees: base,
       quoteNoFees: quote,

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
-import { tickPrice as poolTickPrice, V3FloatPool } from './v3FloatPool.ts';
+import { getPriceAtTickFloat as poolTickPrice } from '../../math/v3/float.ts';
+import { V3FloatPool } from './v3FloatPool.ts';
 import { V3Pool } from './v3Pool.ts';
 
 const WAD = 1e18;

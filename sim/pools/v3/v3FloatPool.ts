@@ -4,6 +4,7 @@ import {
   computeSwapStepFloat,
   getAmountsForLiquidityAtTickFloat,
   getLiquidityForAmountsAtTickFloat,
+  getPriceAtTickFloat,
   getSqrtRatioAtTickFloat,
   getTickAtSqrtRatioFloat,
   MAX_TICK_FLOAT,
@@ -401,7 +402,7 @@ export class V3FloatPool implements EnginePool {
   snapRange(range: PriceRange | null): PriceRange | null {
     if (range === null) return null;
     const { tickLower, tickUpper } = this.rangeTicks(range);
-    return { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) };
+    return { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) };
   }
 
   baseValueShare(range: PriceRange | null, atPrice?: number): number {
@@ -438,7 +439,7 @@ export class V3FloatPool implements EnginePool {
     const usedQuote = Math.min(p.paid1, quote);
     this.balance0 += usedBase - p.paid0;
     this.balance1 += usedQuote - p.paid1;
-    return { positionId: id, base: usedBase, quote: usedQuote, range: range === null ? null : { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+    return { positionId: id, base: usedBase, quote: usedQuote, range: range === null ? null : { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
   }
 
   /** The tokens liquidity given in raw units (`L` = raw / 10^18, the nearest float) on [tickLower, tickUpper) takes now. */
@@ -456,7 +457,7 @@ export class V3FloatPool implements EnginePool {
   mintTicks(owner: string, tickLower: number, tickUpper: number, liquidity: bigint): MintFill {
     const id = this.mintLiquidity(owner, tickLower, tickUpper, Number(liquidity) / 1e18);
     const p = this.positions.get(id)!;
-    return { positionId: id, base: p.paid0, quote: p.paid1, range: { lower: tickPrice(tickLower), upper: tickPrice(tickUpper) } };
+    return { positionId: id, base: p.paid0, quote: p.paid1, range: { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
   }
 
   /**
@@ -749,12 +750,6 @@ interface V3FloatPosition {
   /** The last view and the pool version it was taken at. */
   view: PositionView | undefined;
   viewVersion: number;
-}
-
-/** The price of a tick, 1.0001^tick, as the square of the float sqrt price (the same value the pool uses). */
-export function tickPrice(tick: number): number {
-  const s = getSqrtRatioAtTickFloat(tick);
-  return s * s;
 }
 
 function clampTick(t: number): number {

@@ -41,6 +41,7 @@
 import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
 import { InvariantError, PoolError } from '../../core/errors.ts';
 import { feesOwed } from '../../math/v3/position.ts';
+import { priceFromSqrtPriceX96, type PriceOrientation } from '../../math/v3/priceConversions.ts';
 import { cross, type TickInfo } from '../../math/v3/tick.ts';
 import { V3Pool, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from './poolEvents.ts';
@@ -310,6 +311,7 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
   let swapsInRange = 0;
   const dec0 = o.decimals0 ?? 6;
   const dec1 = o.decimals1 ?? 18;
+  const token1In0: PriceOrientation = { decimals0: dec0, decimals1: dec1, priceOf: 'token1' };
   if (lp !== undefined) {
     pool.mint(LP, lp.tickLower, lp.tickUpper, lp.liquidity);
     const g = pool.feeGrowthInside(lp.tickLower, lp.tickUpper);
@@ -392,8 +394,7 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
         fees0 += f.f0;
         fees1 += f.f1;
         // token1 priced in token0 (human units) at the logged post-swap price.
-        const sp = Number(r.sqrtPriceX96) / 2 ** 96;
-        const p1in0 = Math.pow(10, dec1 - dec0) / (sp * sp);
+        const p1in0 = priceFromSqrtPriceX96(Number(r.sqrtPriceX96), token1In0);
         feeValue0 += Number(f.f0) / 10 ** dec0 + (Number(f.f1) / 10 ** dec1) * p1in0;
         feeValue1 += (Number(f.f0) / 10 ** dec0) / p1in0 + Number(f.f1) / 10 ** dec1;
       }
