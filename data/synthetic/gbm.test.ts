@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-import { generateGbm, GBM_DEFAULTS, GBM_MINUTE, MS_PER_YEAR, writeSeriesCsv } from './gbm.ts';
+import { gbmLogReturns, generateGbm, GBM_DEFAULTS, GBM_MINUTE, MS_PER_YEAR, writeSeriesCsv } from './gbm.ts';
 import { Rng } from '../../sim/core/rng.ts';
 import { loadCsvPrices } from '../loaders/csvPrices.ts';
 
@@ -93,6 +93,25 @@ describe('generateGbm', () => {
       err = e;
     }
     expect(`[${(err as Error).name}: ${(err as Error).message}]`).toBe(msg);
+  });
+});
+
+describe('gbmLogReturns', () => {
+  // An irregular clock: 1 h, 1 h, a 5 h gap, 1 min, 1 day.
+  const H = 3_600_000;
+  const clock = Float64Array.from([0, H, 2 * H, 7 * H, 7 * H + 60_000, 7 * H + 60_000 + 24 * H]);
+  it('behavior: σ = 0 gives μ·Δt per step, Δt from each gap in 365-day years; out[0] = 0', () => {
+    const r = gbmLogReturns(clock, 0.3, 0, new Rng(1));
+    expect(r[0]).toBe(0);
+    for (let i = 1; i < clock.length; i++) expect(r[i]).toBeCloseTo((0.3 * (clock[i]! - clock[i - 1]!)) / MS_PER_YEAR, 15);
+  });
+  it('behavior: each step is (μ − σ²/2)Δt + σ√Δt·Z with the rng\'s normals in order, whatever the gap', () => {
+    const r = gbmLogReturns(clock, 0.1, 0.8, new Rng(9).fork('x'));
+    const z = new Rng(9).fork('x');
+    for (let i = 1; i < clock.length; i++) {
+      const dt = (clock[i]! - clock[i - 1]!) / MS_PER_YEAR;
+      expect(r[i]).toBeCloseTo((0.1 - 0.32) * dt + 0.8 * Math.sqrt(dt) * z.normal(), 14);
+    }
   });
 });
 

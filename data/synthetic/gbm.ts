@@ -69,20 +69,41 @@ export function resolveGbmParams(overrides: Partial<GbmParams> = {}): GbmParams 
   return p;
 }
 
+/**
+ * The GBM log-returns of the exact sampling in the module comment, one per step between consecutive timestamps:
+ * r_i = (μ − σ²/2)·Δt_i + σ·√Δt_i·Z_i for i = 1 … n−1, with Δt_i = (t_i − t_{i−1}) in 365-day years (so gaps in
+ * the clock are honoured) and Z_i = `rng.normal()` drawn in order. `out[0]` is 0. The one GBM step of ammsim: the
+ * built-in series ({@link generateGbm}) and `compare --paths`' GBM scenarios both draw their paths from it.
+ */
+export function gbmLogReturns(timestampMs: ArrayLike<number>, drift: number, volatility: number, rng: Rng): Float64Array {
+  const n = timestampMs.length;
+  const out = new Float64Array(n);
+  let dt = NaN;
+  let driftTerm = 0;
+  let diffusion = 0;
+  for (let i = 1; i < n; i++) {
+    const d = (timestampMs[i]! - timestampMs[i - 1]!) / MS_PER_YEAR;
+    if (d !== dt) {
+      dt = d;
+      driftTerm = (drift - (volatility * volatility) / 2) * dt;
+      diffusion = volatility * Math.sqrt(dt);
+    }
+    out[i] = driftTerm + diffusion * rng.normal();
+  }
+  return out;
+}
+
 /** Generates the GBM series for `overrides` merged over {@link GBM_DEFAULTS}. O(steps), one normal per step. */
 export function generateGbm(overrides: Partial<GbmParams> = {}): PriceSeries {
   const p = resolveGbmParams(overrides);
   const n = p.steps;
-  const dt = p.stepMs / MS_PER_YEAR;
-  const driftTerm = (p.drift - (p.volatility * p.volatility) / 2) * dt;
-  const diffusion = p.volatility * Math.sqrt(dt);
-  const rng = new Rng(p.seed).fork('gbm');
   const timestampMs = new Float64Array(n);
+  for (let k = 0; k < n; k++) timestampMs[k] = p.startMs + k * p.stepMs;
+  const r = gbmLogReturns(timestampMs, p.drift, p.volatility, new Rng(p.seed).fork('gbm'));
   const price = new Float64Array(n);
   let s = p.startPrice;
   for (let k = 0; k < n; k++) {
-    if (k > 0) s *= Math.exp(driftTerm + diffusion * rng.normal());
-    timestampMs[k] = p.startMs + k * p.stepMs;
+    if (k > 0) s *= Math.exp(r[k]!);
     price[k] = s;
   }
   const params = {

@@ -1,6 +1,8 @@
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
+import { MS_PER_YEAR } from '../../sim/core/time.ts';
+import { gbmLogReturns } from '../../data/synthetic/gbm.ts';
 
 /**
  * Price scenarios for the what-if sweep of `ammsim compare --paths N`: N seeded price paths on the run's own
@@ -30,8 +32,6 @@ export interface ScenarioParams {
 
 export const SCENARIO_DEFAULTS: Readonly<ScenarioParams> = Object.freeze({ method: 'gbm', volatility: undefined, drift: 0, blockSteps: 24 });
 
-const YEAR_MS = 365 * 86_400_000;
-
 /**
  * Realised annual volatility of a price series: sqrt(Σ (ln P_i/P_{i−1})² / years), with years from the first to the
  * last timestamp. Unlike a per-step standard deviation it needs no regular spacing. 0 for fewer than two points.
@@ -44,7 +44,7 @@ export function realizedVolatility(timestampMs: Float64Array, price: Float64Arra
     const r = Math.log(price[i]! / price[i - 1]!);
     ss += r * r;
   }
-  const years = (timestampMs[n - 1]! - timestampMs[0]!) / YEAR_MS;
+  const years = (timestampMs[n - 1]! - timestampMs[0]!) / MS_PER_YEAR;
   return years > 0 ? Math.sqrt(ss / years) : 0;
 }
 
@@ -69,10 +69,10 @@ export function scenarioPath(base: PriceSeries, params: ScenarioParams, seed: nu
   price[0] = base.price[0]!;
   const sigma = p.volatility ?? realizedVolatility(base.timestampMs, base.price);
   if (p.method === 'gbm') {
+    const r = gbmLogReturns(base.timestampMs, p.drift, sigma, rng); // data/synthetic/gbm.ts: the one GBM step
     let logP = Math.log(price[0]!);
     for (let i = 1; i < n; i++) {
-      const dt = (base.timestampMs[i]! - base.timestampMs[i - 1]!) / YEAR_MS;
-      logP += (p.drift - 0.5 * sigma * sigma) * dt + sigma * Math.sqrt(dt) * rng.normal();
+      logP += r[i]!;
       price[i] = Math.exp(logP);
     }
   } else {
