@@ -52,6 +52,15 @@ describe('compare report', () => {
   const c = comparison();
   const html = compareReportHtml(c);
 
+  it('behavior: the beta-matched benchmark is drawn beside staking and named in the title when compared', () => {
+    const base = comparison();
+    const withHs = { ...base, summary: { ...base.summary, alternatives: ['lp', 'hold', 'staking', 'hold-staked'] }, holdStaked: { value: Array.from(base.staking.value, (v) => v * 0.99) } };
+    const page = compareReportHtml(withHs);
+    expect(page).toContain('<title>ammsim compare: lp vs hold vs staking vs hold-staked</title>');
+    expect(page).toContain('hold-staked');
+    expect(html).not.toContain('hold-staked');
+  });
+
   it('behavior: a metrics table with one column per alternative (lp, hold, staking), — where one has no figure', () => {
     const table = compareMetricsTable(c);
     expect(table).toContain('<tr><th>metric</th><th>unit</th><th>lp</th><th>hold</th><th>staking</th></tr>');

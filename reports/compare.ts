@@ -19,6 +19,8 @@ export interface CompareReportInput {
   readonly runs: readonly BacktestResult[];
   /** Staking's value per step (quote). */
   readonly staking: { readonly value: ArrayLike<number> };
+  /** The beta-matched benchmark's value per step (half held in quote, half in base and staked), when compared. */
+  readonly holdStaked?: { readonly value: ArrayLike<number> };
 }
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -231,11 +233,13 @@ export function compareRewardsHtml(r: CompareReportInput): string {
 
 /** report.html of `ammsim compare`: the page of every LP run (staking drawn beside the first) with the compare sections. */
 export function compareReportHtml(r: CompareReportInput): string {
-  const staking = { name: 'staking', timestampMs: r.runs[0]!.timeseries.timestamp, value: r.staking.value };
-  const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: [staking] } : {}) }));
+  const t = r.runs[0]!.timeseries.timestamp;
+  const extra = [{ name: 'staking', timestampMs: t, value: r.staking.value }, ...(r.holdStaked === undefined ? [] : [{ name: 'hold-staked', timestampMs: t, value: r.holdStaked.value }])];
+  const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: extra } : {}) }));
+  const named = Array.isArray(r.summary.alternatives) ? (r.summary.alternatives as unknown[]).map(String) : [...r.alternatives.map((a) => a.id), 'hold', 'staking'];
   const config = obj(r.summary.config);
   return renderReportHtml(runs, {
-    title: `ammsim compare: ${[...r.alternatives.map((a) => a.id), 'hold', 'staking'].join(' vs ')}`,
+    title: `ammsim compare: ${named.join(' vs ')}`,
     verdicts: compareVerdicts(r),
     metricsHtml: `${compareMetricsTable(r)}\n<h3>Every metric of the LP run${r.runs.length > 1 ? 's' : ''}</h3>`,
     extraSectionsHtml: compareSectionHtml(r),

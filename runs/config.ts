@@ -4,6 +4,11 @@ import { windowBoundMs } from '../data/loaders/window.ts';
 /** Default background depth per unit of capital (see `poolLiquidity`). */
 export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
 
+/** The background depth of a run: `poolLiquidity`, or by default 20,000 × capital. */
+export function poolDepthOf(c: { readonly poolLiquidity: number | undefined; readonly capital: number }): number {
+  return c.poolLiquidity ?? c.capital * DEFAULT_DEPTH_PER_CAPITAL;
+}
+
 /**
  * Everything a backtest run is configured by. Keys match the CLI flags in camelCase (`--pool-liquidity` →
  * `poolLiquidity`) and the keys of a `--config` JSON file. Merged as {@link BACKTEST_DEFAULTS} < config file <
@@ -183,8 +188,8 @@ export function resolveBacktestConfig(
   num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
   if (c.width !== undefined) num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');
   num('capital', (v) => v > 0, 'must be > 0 (quote units)');
-  if (c.poolLiquidity === undefined) c.poolLiquidity = c.capital * DEFAULT_DEPTH_PER_CAPITAL;
-  num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
+  // Left undefined when not given: the depth then follows the capital (poolDepthOf), also when capital is swept.
+  if (c.poolLiquidity !== undefined) num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
   if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') throw new ConfigError('--gas-before', `must be fill or error; was ${JSON.stringify(c.gasBefore)}`);
   if (c.gasBefore === 'error' && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) throw new ConfigError('--gas-before', 'applies to a gas-price or native-price series; give --gas-price-series FILE (or leave --gas-before out)');
   for (const k of ['from', 'to'] as const) if (c[k] !== undefined) c[k] = String(c[k]);
@@ -196,7 +201,7 @@ export function resolveBacktestConfig(
     if (c.tickSpacing !== undefined) throw new ConfigError('--tick-spacing', 'is a v3 setting; it needs --pool v3');
     if (c.feeModel === 'volume' || c.feeModel === 'replay') throw new ConfigError('--fee-model', `${c.feeModel} prices positions on a real v3 pool's ticks; it needs --pool v3 (a full-range v3 position is the v2 position)`);
   }
-  if (c.poolLiquidityFile !== undefined && merged.poolLiquidity !== undefined && (flags.poolLiquidity !== undefined || file.poolLiquidity !== undefined)) {
+  if (c.poolLiquidityFile !== undefined && c.poolLiquidity !== undefined) {
     throw new ConfigError('--pool-liquidity', 'and --pool-liquidity-file both set the background liquidity; give one');
   }
   if (c.feeEvents !== undefined && c.feeModel !== 'replay' && c.feeModel !== 'all') throw new ConfigError('--fee-events', `feeds the replay fee model; it needs --fee-model replay or all (was ${c.feeModel})`);

@@ -1,4 +1,4 @@
-import type { BacktestConfig } from './config.ts';
+import { poolDepthOf, type BacktestConfig } from './config.ts';
 import type { EnginePool } from '../sim/pools/enginePool.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { V2ExactEnginePool } from '../sim/pools/v2/v2ExactEnginePool.ts';
@@ -12,11 +12,11 @@ import { backgroundLiquidity, defaultTickSpacing, seedBackgroundLiquidity } from
  * (`poolLiquidity`, quote value, full range, owned by "background" LPs).
  */
 export function createEnginePool(config: BacktestConfig, firstPrice: number): EnginePool {
-  if (!((config.poolLiquidity ?? 0) > 0)) {
-    throw new ConfigError('--pool-liquidity', `must be > 0: the LP's capital is split through the pool, which needs other liquidity; was ${(config.poolLiquidity ?? 0)}`);
+  if (!(poolDepthOf(config) > 0)) {
+    throw new ConfigError('--pool-liquidity', `must be > 0: the LP's capital is split through the pool, which needs other liquidity; was ${poolDepthOf(config)}`);
   }
-  const base = (config.poolLiquidity ?? 0) / 2 / firstPrice;
-  const quote = (config.poolLiquidity ?? 0) / 2;
+  const base = poolDepthOf(config) / 2 / firstPrice;
+  const quote = poolDepthOf(config) / 2;
   if (config.pool === 'v2') {
     return config.exact ? new V2ExactEnginePool(config.fee, base, quote) : new V2FloatPool(config.fee, base, quote);
   }
@@ -32,6 +32,6 @@ export function createEnginePool(config: BacktestConfig, firstPrice: number): En
 function createV3EnginePool(config: BacktestConfig, firstPrice: number): EnginePool {
   const tickSpacing = config.tickSpacing ?? defaultTickSpacing(config.fee);
   const pool = config.exact ? new V3ExactEnginePool(config.fee, tickSpacing, firstPrice) : new V3FloatPool(config.fee, tickSpacing, firstPrice);
-  seedBackgroundLiquidity(pool, backgroundLiquidity({ poolLiquidity: config.poolLiquidity ?? 0, poolLiquidityFile: config.poolLiquidityFile }, firstPrice, tickSpacing));
+  seedBackgroundLiquidity(pool, backgroundLiquidity({ poolLiquidity: poolDepthOf(config), poolLiquidityFile: config.poolLiquidityFile }, firstPrice, tickSpacing));
   return pool;
 }

@@ -251,7 +251,7 @@ const SWEEP_SETS: Record<string, { readonly args: readonly string[]; readonly ne
   numbers: { args: ['--pool', 'v3', '--strategy', 'rebalance', '--width', '0.03', '--rebalance-delay', '2', '--param', 'threshold=0.01', '--fee', '0.01', '--tick-spacing', '100', '--pool-liquidity', '50000', '--capital', '500', '--noise-rate', '2', '--noise-size', '20000', '--noise-volume-share', '0.1', '--gas-price', '30', '--native-price-series', NATIVE, '--seed', '7', '--resample', '2h', '--from', String(T0 + 3600 * 4), '--to', '2024-01-03', '--divide-by', DIVISOR] },
   exact: { args: [...V3, '--pool-liquidity', '30000', '--exact'] },
   files: { args: ['--prices', PRICES_GAP, '--gaps', 'ffill', '--format', 'csv', ...V3, '--gas-price-series', GAS_LATE, '--gas-before', 'fill', '--no-arbitrage', '--noise-rate', '1', '--config', CFG] },
-  liquidityFile: { args: [...V3, '--pool-liquidity-file', LIQ], known: 'sweep re-resolves its resolved base config, whose default --pool-liquidity then conflicts with --pool-liquidity-file: every row fails (runs/sweep/worker.ts)' },
+  liquidityFile: { args: [...V3, '--pool-liquidity-file', LIQ] },
   pair: { args: ['--prices', LONG, '--pair', 'BTC/USD'] },
   uniswap: { args: [...MIN_WINDOW, ...V3, '--price-of', 'token0', '--decimals0', '7', '--decimals1', '17'], needs: haveUniswap },
   replay: { args: [...MIN_WINDOW, ...V3, '--fee', '0.0005', '--fee-model', 'replay', '--fee-events', EVENTS], needs: haveUniswap },
@@ -372,7 +372,7 @@ const PLANS: Record<string, CommandPlan> = {
         expect(rows[0]!.feesEarned).not.toBe(rows[1]!.feesEarned);
       } }],
       samples: [{ kind: 'custom', run: async () => expect(csvRows(await sweepCsv([...SWEEP_AXES, '--samples', '2']))).toHaveLength(2) }, refused(/^error: --samples: /, '--samples', '2')],
-      'sample-seed': [{ kind: 'changes', baseline: [...SWEEP_AXES, '--samples', '2'], args: [...SWEEP_AXES, '--samples', '2', '--sample-seed', '9'] }, ({ ...refused(/^error: --sample-seed: /, '--sample-seed', '4'), known: 'sweep accepts --sample-seed without --samples and ignores it (scripts/commands/sweep.ts)' } as Check)],
+      'sample-seed': [{ kind: 'changes', baseline: [...SWEEP_AXES, '--samples', '2'], args: [...SWEEP_AXES, '--samples', '2', '--sample-seed', '9'] }, refused(/^error: --sample-seed: /, '--sample-seed', '4')],
       // results do not depend on the number of workers (determinism); the flag is checked and sizes the pool
       workers: [refused(/^error: --workers: /, '--workers', '0'), { kind: 'custom', run: async () => expect(await sweepCsv([...SWEEP_AXES, '--workers', '2'])).toBe(await sweepCsv(SWEEP_AXES)) }],
       restart: [{ kind: 'custom', run: async () => {

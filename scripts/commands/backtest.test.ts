@@ -64,11 +64,11 @@ describe('ammsim backtest: bad input is one clear error line, exit 1, no outputs
   it('error: no command, or a misspelt one, is one line naming the commands or the nearest one', () => {
     const none = ammsim();
     expect(none.status).toBe(1);
-    expect(none.stderr.trim()).toBe('error: a command is required: backtest, compare, sweep, replay, replay-real, validate, report, il, data (ammsim --help describes them)');
+    expect(none.stderr.trim()).toBe('error: a command is required: backtest, compare, sweep, replay, replay-real, validate, report, il, apy, data (ammsim --help describes them)');
     const typo = ammsim('bactest');
     expect(typo.status).toBe(1);
     expect(typo.stderr.trim()).toBe('error: unknown command "bactest"; did you mean backtest?');
-    expect(ammsim('nonsense').stderr.trim()).toBe('error: unknown command "nonsense"; the commands are backtest, compare, sweep, replay, replay-real, validate, report, il, data');
+    expect(ammsim('nonsense').stderr.trim()).toBe('error: unknown command "nonsense"; the commands are backtest, compare, sweep, replay, replay-real, validate, report, il, apy, data');
     expect(ammsim('backtest', 'extra').stderr.trim()).toBe('error: Unknown argument: extra');
   });
 });

@@ -204,6 +204,10 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const { axes, fixed } = axesFromArgv(argv);
     const base = configFromArgv(fixed);
     const samples = argv.samples === undefined ? undefined : Number(argv.samples);
+    if (argv['sample-seed'] !== undefined && samples === undefined) throw new ConfigError('--sample-seed', 'seeds --samples (random search); give --samples N too, or leave it out');
+    if (base.feeModel === 'all' || axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
+      throw new ConfigError('--fee-model', 'all puts the three models side by side in one backtest\'s summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume,replay as an axis instead');
+    }
     const grid = new Grid(axes, samples, argv['sample-seed'] === undefined ? base.seed : Number(argv['sample-seed']));
     const report = reportSettings(argv, axes, sweepMetrics(base));
     const shard = argv.shard === undefined ? undefined : parseShard(String(argv.shard));
