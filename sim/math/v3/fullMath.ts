@@ -1,5 +1,8 @@
 import { PoolError } from '../../core/errors.ts';
-import { MAX_UINT256 } from './fixedPoint.ts';
+
+// Defined here rather than imported: a module-local constant is read directly on the hot path, where an
+// import compiled to CommonJS (tsx, vitest) is read through a getter on every use.
+const MAX_UINT256 = (1n << 256n) - 1n; // fixedPoint.ts MAX_UINT256
 
 /**
  * 512-bit multiply-then-divide, mirroring v3-core `FullMath.sol`. Inputs are uint256 (0 ≤ x < 2^256; not

@@ -1,6 +1,11 @@
 import { PoolError } from '../../core/errors.ts';
 import { divRoundingUp, mulDivRoundingUp } from './fullMath.ts';
-import { TWO_POW_160, TWO_POW_255, TWO_POW_256 } from './fixedPoint.ts';
+
+// Defined here rather than imported: a module-local constant is read directly on the hot path, where an
+// import compiled to CommonJS (tsx, vitest) is read through a getter on every use.
+const TWO_POW_160 = 1n << 160n;
+const TWO_POW_255 = 1n << 255n;
+const TWO_POW_256 = 1n << 256n;
 
 /**
  * Price and amount maths for one liquidity range, mirroring v3-core `SqrtPriceMath.sol`.

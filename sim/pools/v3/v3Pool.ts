@@ -228,6 +228,13 @@ function checkUint(name: string, v: bigint, bits: bigint, max: bigint): void {
 
 const INT256_MIN = -TWO_POW_255;
 const INT256_MAX = TWO_POW_255 - 1n;
+// Module-local copies of imported constants for the swap loop: read directly, where an import compiled to
+// CommonJS (tsx, vitest) is read through a getter on every use.
+const L_MIN_TICK = MIN_TICK;
+const L_MAX_TICK = MAX_TICK;
+const L_TWO_POW_255 = TWO_POW_255;
+const L_MAX_UINT128 = MAX_UINT128;
+const L_MAX_UINT256 = MAX_UINT256;
 
 function copyTick(t: V3TickView): TickInfo {
   return {
@@ -844,7 +851,7 @@ export class V3Pool {
           this.walkScratch,
         );
         steps += walk.words;
-        const tickNext = walk.next < MIN_TICK ? MIN_TICK : walk.next > MAX_TICK ? MAX_TICK : walk.next;
+        const tickNext = walk.next < L_MIN_TICK ? L_MIN_TICK : walk.next > L_MAX_TICK ? L_MAX_TICK : walk.next;
         const sqrtPriceNextX96 = getSqrtRatioAtTickMemo(tickNext);
         if (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96) {
           // The step's target is the limit: the price ends there, off any boundary.
@@ -872,8 +879,8 @@ export class V3Pool {
       nextInitializedTickWithinOneWord(bitmap, tick, tickSpacing, zeroForOne, nt);
       let tickNext = nt.next;
       // The bitmap knows nothing of MIN_TICK/MAX_TICK.
-      if (tickNext < MIN_TICK) tickNext = MIN_TICK;
-      else if (tickNext > MAX_TICK) tickNext = MAX_TICK;
+      if (tickNext < L_MIN_TICK) tickNext = L_MIN_TICK;
+      else if (tickNext > L_MAX_TICK) tickNext = L_MAX_TICK;
       const sqrtPriceNextX96 = getSqrtRatioAtTickMemo(tickNext);
       const target = (zeroForOne ? sqrtPriceNextX96 < sqrtPriceLimitX96 : sqrtPriceNextX96 > sqrtPriceLimitX96)
         ? sqrtPriceLimitX96
@@ -881,7 +888,7 @@ export class V3Pool {
       computeSwapStep(sqrtPriceX96, target, liquidity, remaining, feePips, step);
       sqrtPriceX96 = step.sqrtRatioNextX96;
       const inPlusFee = step.amountIn + step.feeAmount;
-      if (inPlusFee >= TWO_POW_255 || step.amountOut >= TWO_POW_255) {
+      if (inPlusFee >= L_TWO_POW_255 || step.amountOut >= L_TWO_POW_255) {
         throw new PoolError('', 'reverted (bare require): swap step amount does not fit in int256');
       }
       if (exactInput) {
@@ -899,13 +906,13 @@ export class V3Pool {
       if (feeProtocol > 0n) {
         const delta = stepFee / feeProtocol;
         stepFee -= delta;
-        protocolFee = (protocolFee + (delta & MAX_UINT128)) & MAX_UINT128;
+        protocolFee = (protocolFee + (delta & L_MAX_UINT128)) & L_MAX_UINT128;
       }
       if (liquidity > 0n) {
         // FullMath.mulDiv(stepFee, Q128, liquidity), as a shift; it reverts when the quotient leaves uint256.
         const growth = (stepFee << 128n) / liquidity;
-        if (growth > MAX_UINT256) throw new PoolError('', 'reverted (bare require): fee growth does not fit in uint256');
-        feeGrowthGlobalX128 = (feeGrowthGlobalX128 + growth) & MAX_UINT256;
+        if (growth > L_MAX_UINT256) throw new PoolError('', 'reverted (bare require): fee growth does not fit in uint256');
+        feeGrowthGlobalX128 = (feeGrowthGlobalX128 + growth) & L_MAX_UINT256;
       }
 
       if (sqrtPriceX96 === sqrtPriceNextX96) {
