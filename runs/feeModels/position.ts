@@ -12,6 +12,7 @@ import { USDC_WETH } from '../../data/loaders/realFormats.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { getAmountsForLiquidityFloat, getSqrtRatioAtTickFloat } from '../../sim/math/v3/float.ts';
 import { rawPriceFromPrice, tickFromPrice, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
+import { usableTicks } from '../../sim/math/v3/usableTicks.ts';
 
 /** Token decimals and the price's orientation (sim/math/v3/priceConversions.ts). */
 export type PoolTokens = PriceOrientation;
@@ -28,9 +29,6 @@ export interface RealPosition {
   readonly capital: number;
   readonly price: number;
 }
-
-const MIN_TICK = -887272;
-const MAX_TICK = 887272;
 
 /**
  * Quote value (human) of one unit of raw liquidity over [tl, tu) at human price `price`: the amounts of
@@ -51,18 +49,19 @@ function valuePerLiquidity(price: number, tl: number, tu: number, t: PoolTokens)
 export function realPosition(p: { range: { lower: number; upper: number } | null; capital: number; price: number; tickSpacing: number; tokens?: PoolTokens }): RealPosition {
   const t = p.tokens ?? USDC_WETH_TOKENS;
   const sp = p.tickSpacing;
+  const { minTick, maxTick } = usableTicks(sp);
   let tl: number;
   let tu: number;
   if (p.range === null) {
-    tl = Math.ceil(MIN_TICK / sp) * sp;
-    tu = Math.floor(MAX_TICK / sp) * sp;
+    tl = minTick;
+    tu = maxTick;
   } else {
     if (!(p.range.lower > 0 && p.range.upper > p.range.lower)) throw new ConfigError('range', `must satisfy 0 < lower < upper; was ${p.range.lower} .. ${p.range.upper}`);
     const a = tickFromPrice(p.range.lower, t);
     const b = tickFromPrice(p.range.upper, t);
     // Outward: the lower tick rounds down, the upper rounds up, whichever price end they come from.
-    tl = Math.max(Math.ceil(MIN_TICK / sp) * sp, Math.floor(Math.min(a, b) / sp + 1e-9) * sp);
-    tu = Math.min(Math.floor(MAX_TICK / sp) * sp, Math.ceil(Math.max(a, b) / sp - 1e-9) * sp);
+    tl = Math.max(minTick, Math.floor(Math.min(a, b) / sp + 1e-9) * sp);
+    tu = Math.min(maxTick, Math.ceil(Math.max(a, b) / sp - 1e-9) * sp);
   }
   if (!(p.capital > 0)) throw new ConfigError('--capital', `must be > 0; was ${p.capital}`);
   const v = valuePerLiquidity(p.price, tl, tu, t);

@@ -32,8 +32,8 @@ export interface FeeModelResult {
 
 export const VOLUME_COLUMNS = ['inAmount0', 'inAmount1', 'currentLiquidity'] as const;
 
-/** Runs the volume fee model over `series` for `position`, with the pool fee as a fraction (0.0005 = 0.05 %). */
-export function volumeFees(series: PriceSeries, position: RealPosition, fee: number, tokens: PoolTokens = USDC_WETH_TOKENS): FeeModelResult {
+/** The columns the volume model reads (ConfigError naming what is missing). */
+function volumeColumns(series: PriceSeries): { in0: Float64Array; in1: Float64Array; liq: Float64Array; lo: Float64Array; hi: Float64Array } {
   const col = (name: string): Float64Array | undefined => series.extra.get(name);
   const missing = VOLUME_COLUMNS.filter((c) => col(c) === undefined);
   if (missing.length > 0) {
@@ -45,6 +45,21 @@ export function volumeFees(series: PriceSeries, position: RealPosition, fee: num
   const lo = col('lowestTick') ?? col('closeTick') ?? col('tick');
   const hi = col('highestTick') ?? col('closeTick') ?? col('tick');
   if (lo === undefined || hi === undefined) throw new ConfigError('--fee-model', 'volume needs the bar ticks (lowestTick/highestTick or closeTick)');
+  return { in0, in1, liq, lo, hi };
+}
+
+/**
+ * inRange_i of the module comment: the share of a bar's tick interval [a, b] inside [tickLower, tickUpper)
+ * (1 or 0 when the bar has one tick).
+ */
+function barShareInRange(a: number, b: number, tickLower: number, tickUpper: number): number {
+  if (a === b) return tickLower <= a && a < tickUpper ? 1 : 0;
+  return Math.max(0, Math.min(b, tickUpper) - Math.max(a, tickLower)) / (b - a);
+}
+
+/** Runs the volume fee model over `series` for `position`, with the pool fee as a fraction (0.0005 = 0.05 %). */
+export function volumeFees(series: PriceSeries, position: RealPosition, fee: number, tokens: PoolTokens = USDC_WETH_TOKENS): FeeModelResult {
+  const { in0, in1, liq, lo, hi } = volumeColumns(series);
   const { tickLower: tl, tickUpper: tu, liquidity: L } = position;
   const scale0 = Math.pow(10, -tokens.decimals0);
   const scale1 = Math.pow(10, -tokens.decimals1);
@@ -55,9 +70,7 @@ export function volumeFees(series: PriceSeries, position: RealPosition, fee: num
   for (let i = 0; i < series.length; i++) {
     const a = lo[i]!;
     const b = hi[i]!;
-    let share: number;
-    if (a === b) share = tl <= a && a < tu ? 1 : 0;
-    else share = Math.max(0, Math.min(b, tu) - Math.max(a, tl)) / (b - a);
+    const share = barShareInRange(a, b, tl, tu);
     if (share <= 0) continue;
     inRangeBars++;
     const w = (fee * share * L) / (liq[i]! + L);
@@ -78,17 +91,7 @@ export function volumeFees(series: PriceSeries, position: RealPosition, fee: num
  * as it is open — so a strategy that re-centres is priced position by position over each one's lifetime.
  */
 export function volumeFeeSource(series: PriceSeries, fee: number, tickSpacing: number, tokens: PoolTokens = USDC_WETH_TOKENS): ExternalFees {
-  const col = (name: string): Float64Array | undefined => series.extra.get(name);
-  const missing = VOLUME_COLUMNS.filter((c) => col(c) === undefined);
-  if (missing.length > 0) {
-    throw new ConfigError('--fee-model', `volume needs a series with the pool's volume and liquidity (${VOLUME_COLUMNS.join(', ')}, e.g. a Uniswap minute file); missing ${missing.join(', ')}`);
-  }
-  const in0 = col('inAmount0')!;
-  const in1 = col('inAmount1')!;
-  const liq = col('currentLiquidity')!;
-  const lo = col('lowestTick') ?? col('closeTick') ?? col('tick');
-  const hi = col('highestTick') ?? col('closeTick') ?? col('tick');
-  if (lo === undefined || hi === undefined) throw new ConfigError('--fee-model', 'volume needs the bar ticks (lowestTick/highestTick or closeTick)');
+  const { in0, in1, liq, lo, hi } = volumeColumns(series);
   const scale0 = Math.pow(10, -tokens.decimals0);
   const scale1 = Math.pow(10, -tokens.decimals1);
   const baseIsToken1 = tokens.priceOf === 'token1';
@@ -113,9 +116,7 @@ export function volumeFeeSource(series: PriceSeries, fee: number, tickSpacing: n
       if (p === undefined) return;
       const a = lo[i]!;
       const b = hi[i]!;
-      let share: number;
-      if (a === b) share = p.tl <= a && a < p.tu ? 1 : 0;
-      else share = Math.max(0, Math.min(b, p.tu) - Math.max(a, p.tl)) / (b - a);
+      const share = barShareInRange(a, b, p.tl, p.tu);
       if (share <= 0) return;
       const w = (fee * share * p.L) / (liq[i]! + p.L);
       const d0 = in0[i]! * w * scale0;

@@ -1,4 +1,5 @@
 import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
+import { usableTicks } from '../../math/v3/usableTicks.ts';
 import { readFileSync } from 'node:fs';
 import type { PriceRange } from '../enginePool.ts';
 import { ConfigError, didYouMean, InputError } from '../../core/errors.ts';
@@ -8,8 +9,6 @@ import {
   getSqrtRatioAtTickFloat,
   getTickAtPriceCeilFloat,
   getTickAtPriceFloat,
-  MAX_TICK_FLOAT,
-  MIN_TICK_FLOAT,
 } from '../../math/v3/float.ts';
 
 /**
@@ -60,10 +59,7 @@ export function defaultTickSpacing(fee: number): number {
   return tickSpacingOfFee(Math.round(fee * 1e6));
 }
 
-/** The lowest and highest ticks on `tickSpacing` (a full-range position's ticks). */
-export function usableTicks(tickSpacing: number): { minTick: number; maxTick: number } {
-  return { minTick: Math.ceil(MIN_TICK_FLOAT / tickSpacing) * tickSpacing + 0, maxTick: Math.floor(MAX_TICK_FLOAT / tickSpacing) * tickSpacing };
-}
+export { usableTicks };
 
 /**
  * The ticks of a price range snapped OUTWARD to the spacing: lower tick floored, upper ceiled (a price within

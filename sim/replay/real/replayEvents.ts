@@ -42,8 +42,9 @@ import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
 import { InvariantError, PoolError } from '../../core/errors.ts';
 import { feesOwed } from '../../math/v3/position.ts';
 import { priceFromSqrtPriceX96, type PriceOrientation } from '../../math/v3/priceConversions.ts';
+import { usableTicks } from '../../math/v3/usableTicks.ts';
 import { cross, type TickInfo } from '../../math/v3/tick.ts';
-import { V3Pool, MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
+import { V3Pool, MAX_SQRT_RATIO, MIN_SQRT_RATIO, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from './poolEvents.ts';
 
 export interface InsertedPosition {
@@ -207,8 +208,9 @@ function inRange(tick: number, lo: number, hi: number): boolean {
 /**
  * Moves the pool's price to `targetSqrtPriceX96` as a fee-less swap would: crossed ticks flip their
  * feeGrowthOutside with the unchanged globals and change the in-range L; fee growth and protocol fees stay.
+ * The re-anchoring step of this replay and of the log-order replay (sim/replay/validate/logOrderReplay.ts).
  */
-function jumpPrice(pool: V3Pool, targetSqrtPriceX96: bigint): void {
+export function jumpPrice(pool: V3Pool, targetSqrtPriceX96: bigint): void {
   const cur = pool.sqrtPriceX96;
   if (cur === targetSqrtPriceX96) return;
   const zeroForOne = targetSqrtPriceX96 < cur;
@@ -238,7 +240,8 @@ function feesSince(pool: V3Pool, lo: number, hi: number, liquidity: bigint, last
 }
 
 function fullRange(spacing: number): [number, number] {
-  return [Math.ceil(MIN_TICK / spacing) * spacing, Math.floor(MAX_TICK / spacing) * spacing];
+  const { minTick, maxTick } = usableTicks(spacing);
+  return [minTick, maxTick];
 }
 
 /** Replays `rows` (sorted, as {@link parsePoolEventsCsv} returns them) per the module comment. */

@@ -60,10 +60,9 @@
  */
 import { InvariantError, PoolError } from '../../core/errors.ts';
 import { feesOwed } from '../../math/v3/position.ts';
-import { cross, type TickInfo } from '../../math/v3/tick.ts';
-import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, V3Pool, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
+import { MAX_SQRT_RATIO, MAX_TICK, MIN_SQRT_RATIO, MIN_TICK, V3Pool, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from '../real/poolEvents.ts';
-import { defaultTickSpacingOfFeePips } from '../real/replayEvents.ts';
+import { defaultTickSpacingOfFeePips, jumpPrice } from '../real/replayEvents.ts';
 
 /** A real position of the file to follow: its own MINT and BURN rows (indexes into the replayed rows). */
 export interface TrackedPositionInput {
@@ -599,7 +598,7 @@ export class LogOrderReplay {
     }
     if (q === undefined) {
       // The logged price is not reachable in the swap's direction (or did not move): move there without fees.
-      this.jumpPrice(r.sqrtPriceX96);
+      jumpPrice(this.pool, r.sqrtPriceX96);
       this.s.skippedSwaps++;
       this.s.swaps--;
     } else {
@@ -607,7 +606,7 @@ export class LogOrderReplay {
       if (priceDriven) this.s.priceDrivenSwaps++;
       else if (amountDriven) {
         this.amountDriven++;
-        this.jumpPrice(r.sqrtPriceX96);
+        jumpPrice(this.pool, r.sqrtPriceX96);
       } else this.s.exactSwaps++;
     }
     if (pool.sqrtPriceX96 !== r.sqrtPriceX96) throw new InvariantError(`log-order replay: the pool did not land on the logged price at line ${r.line}`);
@@ -638,24 +637,6 @@ export class LogOrderReplay {
         if (amountDriven) p.amountDrivenSwaps++;
       }
     }
-  }
-
-  /** Moves the price to `target` as a fee-less swap would (crossed ticks flip their outside growth). */
-  private jumpPrice(target: bigint): void {
-    const pool = this.pool;
-    const cur = pool.sqrtPriceX96;
-    if (cur === target) return;
-    const zeroForOne = target < cur;
-    const q = pool.quoteSwap(zeroForOne, HUGE_INPUT, target);
-    const snap = pool.snapshot();
-    const ticks = new Map(snap.ticks);
-    for (const t of q.crossedTicks) {
-      const copy: TickInfo = { ...ticks.get(t)! };
-      cross(copy, snap.feeGrowthGlobal0X128, snap.feeGrowthGlobal1X128);
-      ticks.set(t, copy);
-    }
-    const next: V3PoolSnapshot = { ...snap, sqrtPriceX96: q.sqrtPriceX96After, tick: q.tickAfter, liquidity: q.liquidityAfter, ticks };
-    pool.restore(next);
   }
 
   result(): LogOrderReplayResult {
