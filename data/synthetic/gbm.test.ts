@@ -115,6 +115,17 @@ describe('gbmLogReturns', () => {
   });
 });
 
+describe('gbmLogReturns with another shock source', () => {
+  it('behavior: any standard-normal source drives it (a constant Z = 1 gives (μ − σ²/2)Δt + σ√Δt per step)', () => {
+    const clock = Float64Array.from([0, 3_600_000, 90_000_000]);
+    const r = gbmLogReturns(clock, 0, 0.5, { normal: () => 1 });
+    for (let i = 1; i < 3; i++) {
+      const dt = (clock[i]! - clock[i - 1]!) / MS_PER_YEAR;
+      expect(r[i]).toBeCloseTo(-0.125 * dt + 0.5 * Math.sqrt(dt), 15);
+    }
+  });
+});
+
 describe('writeSeriesCsv', () => {
   let dir = '';
   beforeAll(() => {

@@ -72,10 +72,11 @@ export function resolveGbmParams(overrides: Partial<GbmParams> = {}): GbmParams 
 /**
  * The GBM log-returns of the exact sampling in the module comment, one per step between consecutive timestamps:
  * r_i = (μ − σ²/2)·Δt_i + σ·√Δt_i·Z_i for i = 1 … n−1, with Δt_i = (t_i − t_{i−1}) in 365-day years (so gaps in
- * the clock are honoured) and Z_i = `rng.normal()` drawn in order. `out[0]` is 0. The one GBM step of ammsim: the
- * built-in series ({@link generateGbm}) and `compare --paths`' GBM scenarios both draw their paths from it.
+ * the clock are honoured) and Z_i = `shocks.normal()` drawn in order (an {@link Rng}, or any standard-normal source,
+ * e.g. one correlated with another series). `out[0]` is 0. The one GBM step of ammsim: the built-in series
+ * ({@link generateGbm}), `compare --paths`' GBM scenarios and the reward token's `--reward-price gbm:…` path.
  */
-export function gbmLogReturns(timestampMs: ArrayLike<number>, drift: number, volatility: number, rng: Rng): Float64Array {
+export function gbmLogReturns(timestampMs: ArrayLike<number>, drift: number, volatility: number, shocks: { normal(): number }): Float64Array {
   const n = timestampMs.length;
   const out = new Float64Array(n);
   let dt = NaN;
@@ -88,7 +89,7 @@ export function gbmLogReturns(timestampMs: ArrayLike<number>, drift: number, vol
       driftTerm = (drift - (volatility * volatility) / 2) * dt;
       diffusion = volatility * Math.sqrt(dt);
     }
-    out[i] = driftTerm + diffusion * rng.normal();
+    out[i] = driftTerm + diffusion * shocks.normal();
   }
   return out;
 }

@@ -5,7 +5,9 @@
  */
 import { ConfigError } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
+import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
+import { gbmLogReturns } from './gbm.ts';
 
 export type RewardPriceSpec =
   | { readonly kind: 'constant'; readonly price: number }
@@ -15,7 +17,6 @@ export type RewardPriceSpec =
   | { readonly kind: 'crash'; readonly drop: number; readonly atMs: number };
 
 const FLAG = '--reward-price';
-const YEAR_MS = 365 * 86_400_000;
 
 function num(s: string, what: string, ok: (v: number) => boolean, rule: string): number {
   const v = s.trim() === '' ? NaN : Number(s);
@@ -112,7 +113,7 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
       const span = ts[n - 1]! - ts[0]!;
       for (let i = 0; i < n; i++) {
         const dt = ts[i]! - ts[0]!;
-        out[i] = spec.shape === 'linear' ? p0 * (1 - (1 - spec.value) * (span > 0 ? dt / span : 0)) : p0 * Math.exp((-spec.value * dt) / YEAR_MS);
+        out[i] = spec.shape === 'linear' ? p0 * (1 - (1 - spec.value) * (span > 0 ? dt / span : 0)) : p0 * Math.exp((-spec.value * dt) / MS_PER_YEAR);
       }
       break;
     }
@@ -134,13 +135,17 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
       const sd = Math.sqrt(v / Math.max(1, n - 2));
       const rng = new Rng(opts.seed ?? 42).fork('reward-price');
       const c = Math.sqrt(1 - spec.rho * spec.rho);
+      let i = 0;
+      const shocks = {
+        normal: (): number => {
+          i++;
+          const z = sd > 0 ? (r[i]! - m) / sd : 0;
+          return spec.rho * z + c * rng.normal();
+        },
+      };
+      const g = gbmLogReturns(ts, spec.mu, spec.sigma, shocks); // data/synthetic/gbm.ts: the one GBM step
       out[0] = p0;
-      for (let i = 1; i < n; i++) {
-        const dtYears = (ts[i]! - ts[i - 1]!) / YEAR_MS;
-        const z = sd > 0 ? (r[i]! - m) / sd : 0;
-        const shock = spec.rho * z + c * rng.normal();
-        out[i] = out[i - 1]! * Math.exp((spec.mu - (spec.sigma * spec.sigma) / 2) * dtYears + spec.sigma * Math.sqrt(dtYears) * shock);
-      }
+      for (let k = 1; k < n; k++) out[k] = out[k - 1]! * Math.exp(g[k]!);
       break;
     }
   }
