@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +7,9 @@ import { loadStrategy } from './registry.ts';
 
 const body = (name: string): string =>
   `const s = { name: '${name}', description: 'full range', defaults: { k: 1 }, create: (p) => ({ id: '${name}', params: p, onStart: () => [{ kind: 'mint', range: null }], onStep: () => [] }) };\nexport default s;\n`;
+
+// compiled .ts modules are cached here, not in the user's ~/.cache
+process.env.AMMSIM_CACHE_DIR = mkdtempSync(join(tmpdir(), 'ammsim-cache-'));
 
 describe('user strategies anywhere', () => {
   // A folder with no package.json: a .ts file there would be CommonJS by Node's rules; it must still load as ESM.
@@ -65,5 +68,40 @@ describe('user strategies anywhere', () => {
     const err = await loadStrategy(join(dir, 'throws.ts')).then(() => undefined, (e: Error) => e);
     expect(err?.message).toBe(`--strategy: could not load ${join(dir, 'throws.ts')}: kaput at load`);
     expect(String((err?.cause as Error).stack)).toContain(`${join(dir, 'throws.ts')}:2:`);
+  });
+
+  it('behavior: a compiled module is kept and reused until one of its files changes; each load evaluates it afresh', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
+    const past = (f: string, secondsAgo: number): void => utimesSync(f, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
+    const strategy = (suffix: string): string =>
+      "import { part } from './part.ts';\nconst g = globalThis as { loads?: number };\ng.loads = (g.loads ?? 0) + 1;\n" +
+      `export default { name: \`\${part}${suffix}-\${g.loads}\`, description: '', defaults: {}, create: (p: unknown) => ({ id: 'c', params: p, onStart: () => [], onStep: () => [] }) };\n`;
+    writeFileSync(join(d, 'part.ts'), "export const part: string = 'a';\n");
+    writeFileSync(join(d, 'c.ts'), strategy(''));
+    past(join(d, 'part.ts'), 60);
+    past(join(d, 'c.ts'), 60);
+    expect((await loadStrategy(join(d, 'c.ts'))).factory.name).toBe('a-1');
+    const cache = process.env.AMMSIM_CACHE_DIR!;
+    const compiled = readdirSync(cache).filter((f) => f.startsWith('c-') && f.endsWith('.mjs'));
+    expect(compiled).toHaveLength(1);
+    // the next load imports the kept file: a marker planted in it shows (and the module runs again)
+    writeFileSync(join(cache, compiled[0]!), readFileSync(join(cache, compiled[0]!), 'utf8').replace('-${g.loads}', '-kept-${g.loads}'));
+    expect((await loadStrategy(join(d, 'c.ts'))).factory.name).toBe('a-kept-2');
+    // an edit of an imported file, then of the module itself, compiles again
+    writeFileSync(join(d, 'part.ts'), "export const part: string = 'b';\n");
+    past(join(d, 'part.ts'), 30);
+    expect((await loadStrategy(join(d, 'c.ts'))).factory.name).toBe('b-3');
+    writeFileSync(join(d, 'c.ts'), strategy('x'));
+    past(join(d, 'c.ts'), 30);
+    expect((await loadStrategy(join(d, 'c.ts'))).factory.name).toBe('bx-4');
+    expect((await loadStrategy(join(d, 'c.ts'))).factory.name).toBe('bx-5');
+    // replaced compiles are removed: one file per module
+    expect(readdirSync(cache).filter((f) => f.startsWith('c-') && f.endsWith('.mjs'))).toHaveLength(1);
+  });
+  it('behavior: a module saved just now is compiled but not kept (a coarse mtime could hide a second edit)', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
+    writeFileSync(join(d, 'fresh.ts'), body('fresh'));
+    expect((await loadStrategy(join(d, 'fresh.ts'))).factory.name).toBe('fresh');
+    expect(readdirSync(process.env.AMMSIM_CACHE_DIR!).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(process.env.AMMSIM_CACHE_DIR!, f), 'utf8')) as { code: string }).some((e) => e.code.startsWith('fresh-'))).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../sim/core/errors.ts';
 import { adaptiveStrategy } from './lp/adaptive.ts';
@@ -24,6 +25,8 @@ function isFactory(x: unknown): x is LpStrategyFactory<Record<string, unknown>> 
 interface CompiledModule {
   readonly code: Uint8Array;
   readonly importMetaIn: string | undefined;
+  /** The files compiled in (absolute paths): the cache entry is valid while none of them changes. */
+  readonly inputs: readonly string[];
 }
 
 /** A build error as `file:line:column: message`, the way editors link it. */
@@ -66,6 +69,7 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
     conditions: [],
     mainFields: ['main'],
     sourcemap: 'inline',
+    metafile: true,
     logLevel: 'silent',
     plugins: [
       {
@@ -89,32 +93,121 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
   }).catch((err: unknown) => {
     throw new Error(buildErrorText(err), { cause: err });
   });
-  return { code: result.outputFiles[0]!.contents, importMetaIn };
+  return { code: result.outputFiles[0]!.contents, importMetaIn, inputs: Object.keys(result.metafile.inputs).map((f) => resolve(f)) };
 }
 
 /**
- * Imports a user's TypeScript module through {@link compileTypeScript}: the compiled file is written to a fresh
- * temporary folder, imported, and removed (its inline source map keeps stack traces pointing at the user's
- * lines). `undefined` when this path does not apply (no esbuild, or a file reads `import.meta`, whose URL
- * would be the temporary file's): the caller then uses tsx.
+ * Where compiled modules are kept between runs: `$AMMSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/ammsim/strategies`, else
+ * `~/.cache/ammsim/strategies` (a folder of the user's own, mode 700; never a shared temporary folder, whose files
+ * another user could plant). `undefined` when it cannot be made (the module is then compiled on every run).
+ */
+function cacheDir(): string | undefined {
+  const base = process.env.AMMSIM_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ammsim', 'strategies');
+  try {
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    return base;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A cache entry: the compiled file, and each input's identity when it was compiled. */
+interface CacheEntry {
+  readonly code: string;
+  readonly inputs: ReadonlyArray<readonly [path: string, mtimeMs: number, size: number]>;
+}
+
+/** What makes a compiled file differ besides its sources: this loader, esbuild's version, Node's major. */
+const CACHE_FORMAT = 1;
+
+function fileIdentity(path: string): readonly [string, number, number] | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st === undefined ? undefined : [path, st.mtimeMs, st.size];
+}
+
+/** The cached compile of `file` when none of its inputs changed since (one stat each), else `undefined`. */
+function cachedCompile(dir: string, key: string): string | undefined {
+  let entry: CacheEntry;
+  try {
+    entry = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as CacheEntry;
+  } catch {
+    return undefined; // none yet, or torn
+  }
+  for (const [path, mtimeMs, size] of entry.inputs) {
+    const now = fileIdentity(path);
+    if (now === undefined || now[1] !== mtimeMs || now[2] !== size) return undefined;
+  }
+  const code = join(dir, entry.code);
+  return existsSync(code) ? code : undefined;
+}
+
+/** Writes `data` to `path` whole or not at all (a temporary name, then a rename). */
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, path);
+}
+
+let loads = 0;
+
+/**
+ * Imports a user's TypeScript module through {@link compileTypeScript}. The compiled file (its inline source map
+ * keeps stack traces pointing at the user's lines) is kept in {@link cacheDir} with the identity (mtime, size) of
+ * every file compiled into it: the next run that finds them unchanged imports it without loading esbuild at all.
+ * Each load evaluates the module afresh (a query on its URL), as tsx's `tsImport` did. `undefined` when this path
+ * does not apply (no esbuild, or a file reads `import.meta`, whose URL would be the compiled file's): the caller
+ * then uses tsx.
  */
 async function importTypeScript(file: string): Promise<Record<string, unknown> | undefined> {
-  const compiled = await compileTypeScript(file);
-  if (compiled === undefined || compiled.importMetaIn !== undefined) return undefined;
+  const esbuildVersion = (() => {
+    try {
+      return JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('esbuild')), '..', 'package.json'), 'utf8')).version as string;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (esbuildVersion === undefined) return undefined;
+  const dir = cacheDir();
+  const key = createHash('sha256').update(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], file])).digest('hex').slice(0, 32);
+  let code = dir === undefined ? undefined : cachedCompile(dir, key);
+  let scratch: string | undefined;
+  if (code === undefined) {
+    const startedAtMs = Date.now();
+    const compiled = await compileTypeScript(file);
+    if (compiled === undefined || compiled.importMetaIn !== undefined) return undefined;
+    const name = `${basename(file).replace(/\.[^.]*$/, '')}-${createHash('sha256').update(compiled.code).digest('hex').slice(0, 16)}.mjs`;
+    const inputs = compiled.inputs.map(fileIdentity);
+    // A file saved while (or just before) esbuild read it may hold other text than was compiled, with an mtime
+    // that a coarse clock (1–2 s on some file systems) does not tell apart: such a compile is used, not kept.
+    const settled = inputs.every((x) => x !== undefined && x[1] < startedAtMs - 2000);
+    try {
+      if (dir === undefined) throw new Error('no cache folder');
+      code = join(dir, name);
+      if (!existsSync(code)) writeAtomic(code, compiled.code);
+      if (settled) {
+        const entryFile = join(dir, `${key}.json`);
+        const before = existsSync(entryFile) ? (JSON.parse(readFileSync(entryFile, 'utf8')) as Partial<CacheEntry>).code : undefined;
+        writeAtomic(entryFile, JSON.stringify({ code: name, inputs: inputs as CacheEntry['inputs'] } satisfies CacheEntry));
+        if (typeof before === 'string' && before !== name && !before.includes('/')) rmSync(join(dir, before), { force: true }); // the compile it replaces
+      }
+    } catch {
+      scratch = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
+      code = join(scratch, name);
+      writeFileSync(code, compiled.code);
+    }
+  }
   process.setSourceMapsEnabled(true);
-  const dir = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
   try {
-    const out = join(dir, `${basename(file).replace(/\.[^.]*$/, '')}.mjs`);
-    writeFileSync(out, compiled.code);
-    return (await import(pathToFileURL(out).href)) as Record<string, unknown>;
+    return (await import(`${pathToFileURL(code).href}?load=${++loads}`)) as Record<string, unknown>;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 /**
- * Imports a user's module. A `.ts`/`.mts` file is compiled by esbuild ({@link importTypeScript}, ~10 ms) or, where
- * that does not apply, through tsx's scoped `tsImport` (no global loader; ~150 ms more, mostly its loader thread).
+ * Imports a user's module. A `.ts`/`.mts` file is compiled by esbuild ({@link importTypeScript}: ~60 ms the first
+ * time, a few stats once cached) or, where that does not apply, through tsx's scoped `tsImport` (no global loader;
+ * ~150 ms, mostly its loader thread).
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
   if (/\.m?ts$/.test(url)) {
