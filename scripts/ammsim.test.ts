@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -60,5 +60,19 @@ describe('ammsim.mjs: rebuild when stale', () => {
     rmSync(join(root, '.git'), { recursive: true });
     utimesSync(join(root, 'sim', 'a.ts'), at(startedAtMs + 1), at(startedAtMs + 1));
     expect(run()).toEqual({ rebuilt: false, stdout: 'ran\n' });
+  });
+});
+
+describe('the bundle starts cheaply', () => {
+  // scripts/build.mjs: the Intl.Segmenter of yargs' string-width copies is made on first use (help, errors), not at import
+  it('behavior: no Intl.Segmenter is made at import; help and errors still measure text', () => {
+    for (const f of readdirSync('dist').filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(join('dist', f), 'utf8'), f).not.toMatch(/^(var|let|const) \w+ = new Intl\.Segmenter\(\);$/m);
+    }
+    const help = spawnSync(process.execPath, ['scripts/ammsim.mjs', 'backtest', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/--prices/);
+    const bad = spawnSync(process.execPath, ['scripts/ammsim.mjs', 'backtest', '--no-such-flag'], { encoding: 'utf8' });
+    expect(bad.stderr).toMatch(/Unknown argument/);
   });
 });
