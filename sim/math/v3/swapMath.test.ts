@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PoolError } from '../../core/errors.ts';
 import { MAX_UINT128, MAX_UINT256, TWO_POW_160, TWO_POW_255 } from './fixedPoint.ts';
-import { getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrtPriceMath.ts';
+import { mulDiv, mulDivRoundingUp } from './fullMath.ts';
+import { getAmount0Delta, getAmount1Delta, getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput } from './sqrtPriceMath.ts';
 import { computeSwapStep } from './swapMath.ts';
 import { encodePriceSqrt, expandTo18Decimals } from './vectors/encodePriceSqrt.ts';
 
@@ -96,5 +97,96 @@ describe('computeSwapStep (echidna invariants, SwapMathEchidnaTest.checkComputeS
       }),
       { seed: SEED, numRuns: 3000 },
     );
+  });
+});
+
+describe('computeSwapStep: the "surely short of the target" shortcut changes nothing', () => {
+  // SwapMath.computeSwapStep transcribed plainly (always the exact amount to the target first), as the
+  // reference for the production code, which skips that amount when a double estimate shows the remaining
+  // amount is short of it.
+  function plainStep(current: bigint, target: bigint, liquidity: bigint, remaining: bigint, feePips: bigint) {
+    const zeroForOne = current >= target;
+    const exactIn = remaining >= 0n;
+    let next: bigint;
+    let amountIn = 0n;
+    let amountOut = 0n;
+    if (exactIn) {
+      const lessFee = mulDiv(remaining, 1_000_000n - feePips, 1_000_000n);
+      amountIn = zeroForOne ? getAmount0Delta(target, current, liquidity, true) : getAmount1Delta(current, target, liquidity, true);
+      next = lessFee >= amountIn ? target : getNextSqrtPriceFromInput(current, liquidity, lessFee, zeroForOne);
+    } else {
+      amountOut = zeroForOne ? getAmount1Delta(target, current, liquidity, false) : getAmount0Delta(current, target, liquidity, false);
+      next = -remaining >= amountOut ? target : getNextSqrtPriceFromOutput(current, liquidity, -remaining, zeroForOne);
+    }
+    const max = target === next;
+    if (zeroForOne) {
+      if (!(max && exactIn)) amountIn = getAmount0Delta(next, current, liquidity, true);
+      if (!(max && !exactIn)) amountOut = getAmount1Delta(next, current, liquidity, false);
+    } else {
+      if (!(max && exactIn)) amountIn = getAmount1Delta(current, next, liquidity, true);
+      if (!(max && !exactIn)) amountOut = getAmount0Delta(current, next, liquidity, false);
+    }
+    if (!exactIn && amountOut > -remaining) amountOut = -remaining;
+    const feeAmount = exactIn && next !== target ? remaining - amountIn : mulDivRoundingUp(amountIn, feePips, 1_000_000n - feePips);
+    return { sqrtRatioNextX96: next, amountIn, amountOut, feeAmount };
+  }
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof PoolError) return { revert: e.reason };
+      throw e;
+    }
+  };
+
+  it(`property: equal results and reverts, with amounts right at the amount to the target (seed ${SEED}, 3000 runs)`, () => {
+    let short = 0;
+    let reached = 0;
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 1n, max: TWO_POW_160 - 1n }),
+        fc.bigInt({ min: 1n, max: TWO_POW_160 - 1n }),
+        fc.oneof(fc.bigInt({ min: 0n, max: MAX_UINT128 }), fc.bigInt({ min: 0n, max: 1n << 70n })),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 999_999 }),
+        // How the remaining amount relates to the exact amount to the target X: X + k, X·(1 + e) or random.
+        fc.oneof(
+          fc.record({ kind: fc.constant(0), k: fc.bigInt({ min: -5n, max: 5n }) }),
+          fc.record({ kind: fc.constant(1), k: fc.bigInt({ min: -(10n ** 6n), max: 10n ** 6n }) }),
+          fc.record({ kind: fc.constant(2), k: fc.bigInt({ min: 1n, max: MAX_UINT128 }) }),
+        ),
+        (current, target, liquidity, exactIn, fee, rel) => {
+          const feePips = BigInt(fee);
+          const zeroForOne = current >= target;
+          const toTarget = outcome(() =>
+            exactIn
+              ? zeroForOne
+                ? getAmount0Delta(target, current, liquidity, true)
+                : getAmount1Delta(current, target, liquidity, true)
+              : zeroForOne
+                ? getAmount1Delta(target, current, liquidity, false)
+                : getAmount0Delta(current, target, liquidity, false),
+          );
+          if (typeof toTarget !== 'bigint') return;
+          // For exact input the fee is taken first: scale so that the amount less the fee lands near X.
+          const near = rel.kind === 0 ? toTarget + rel.k : rel.kind === 1 ? toTarget + (toTarget * rel.k) / 10n ** 12n : rel.k;
+          let amount = exactIn ? (near * 1_000_000n) / (1_000_000n - feePips) + (rel.kind === 0 ? rel.k : 0n) : near;
+          if (amount <= 0n) amount = 1n;
+          if (amount >= TWO_POW_255) return;
+          const remaining = exactIn ? amount : -amount;
+          const expected = outcome(() => plainStep(current, target, liquidity, remaining, feePips));
+          const actual = outcome(() => computeSwapStep(current, target, liquidity, remaining, feePips));
+          expect(actual).toEqual(expected);
+          if (typeof expected === 'object' && expected !== null && 'sqrtRatioNextX96' in expected) {
+            if (expected.sqrtRatioNextX96 === target) reached++;
+            else short++;
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 3000 },
+    );
+    // Both sides of the comparison are exercised.
+    expect(short).toBeGreaterThan(300);
+    expect(reached).toBeGreaterThan(300);
   });
 });
