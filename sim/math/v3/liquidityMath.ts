@@ -1,5 +1,8 @@
 import { PoolError } from '../../core/errors.ts';
-import { TWO_POW_128 } from './fixedPoint.ts';
+
+// Defined here rather than imported: a module-local constant is read directly on the hot path, where an
+// import compiled to CommonJS (tsx, vitest) is read through a getter on every use.
+const TWO_POW_128 = 1n << 128n;
 
 /**
  * Adds a signed liquidity delta to a uint128 liquidity, mirroring v3-core `LiquidityMath.addDelta`:

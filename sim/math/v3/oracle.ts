@@ -1,5 +1,8 @@
 import { PoolError } from '../../core/errors.ts';
-import { MAX_UINT160 } from './fixedPoint.ts';
+
+// Defined here rather than imported: a module-local constant is read directly on the hot path, where an
+// import compiled to CommonJS (tsx, vitest) is read through a getter on every use.
+const MAX_UINT160 = (1n << 160n) - 1n;
 
 /**
  * The pool's time-weighted price and liquidity oracle, mirroring v3-core `Oracle.sol` (1.0.1) bit for bit.

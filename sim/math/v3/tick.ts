@@ -1,7 +1,14 @@
 import { PoolError } from '../../core/errors.ts';
-import { MAX_INT128, MAX_UINT128, MAX_UINT160, MAX_UINT256, MIN_INT128 } from './fixedPoint.ts';
 import { addDelta } from './liquidityMath.ts';
 import { MAX_TICK, MIN_TICK } from './tickMath.ts';
+
+// Defined here rather than imported: a module-local constant is read directly on the hot path, where an
+// import compiled to CommonJS (tsx, vitest) is read through a getter on every use.
+const MAX_INT128 = (1n << 127n) - 1n;
+const MIN_INT128 = -(1n << 127n);
+const MAX_UINT128 = (1n << 128n) - 1n;
+const MAX_UINT160 = (1n << 160n) - 1n;
+const MAX_UINT256 = (1n << 256n) - 1n;
 
 /**
  * Per-tick bookkeeping, mirroring v3-core `Tick.sol`, the oracle's outside accumulators included
