@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LfNormalizer, loadCsvPrices, parseCsvPricesText } from './csvPrices.ts';
+import { bytesToNumber, LfNormalizer, loadCsvPrices, parseCsvPricesText, type CsvPricesOptions } from './csvPrices.ts';
+import { loadCsvPricesThroughPapaparse } from './testing/papaparseStreamLoader.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -286,5 +287,89 @@ describe('loadCsvPrices: errors (whole message pinned)', () => {
 
   it('error: a directory is not a price file', async () => {
     await expect(loadCsvPrices(dir)).rejects.toThrow(`${dir}: must be a readable file; it is a directory or special file`);
+  });
+});
+
+describe('loadCsvPrices: rows cut from the bytes give what papaparse gives', () => {
+  it('property: bytesToNumber is Number(text) exactly, or declines; it reads every plain decimal of ≤ 15 digits', () => {
+    const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    fc.assert(
+      fc.property(fc.constantFrom('', '-', '+'), digits(0, 18), fc.boolean(), digits(0, 18), fc.constantFrom('', '', '', 'e5', 'x', ' '), (sign, int, point, frac, tail) => {
+        const text = `${sign}${int}${point ? '.' : ''}${point ? frac : ''}${tail}`;
+        const v = bytesToNumber(Buffer.from(text), 0, text.length);
+        const plain = tail === '' && int.length + (point ? frac.length : 0) >= 1 && int.length + (point ? frac.length : 0) <= 15;
+        if (plain) expect(Object.is(v, Number(text)), text).toBe(true);
+        else if (v !== Number.NEGATIVE_INFINITY) expect(Object.is(v, Number(text)), text).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  const outcome = async (f: () => Promise<unknown>) => {
+    try {
+      const s = (await f()) as { timestampMs: Float64Array; price: Float64Array; extra: ReadonlyMap<string, Float64Array>; provenance: unknown };
+      return { time: [...s.timestampMs], price: [...s.price], extra: [...s.extra].map(([k, v]) => [k, [...v]]), provenance: s.provenance };
+    } catch (err) {
+      return { error: `${(err as Error).name}: ${(err as Error).message}` };
+    }
+  };
+  const same = async (name: string, bytes: Buffer, options: CsvPricesOptions = {}) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, bytes);
+    const fast = await outcome(() => loadCsvPrices(p, options));
+    const papa = await outcome(() => loadCsvPricesThroughPapaparse(p, options));
+    expect(fast).toEqual(papa);
+    return fast;
+  };
+
+  it('property: random files (good and bad values, blank and short rows, CR, BOM, quotes) and options give the same series or the same error', async () => {
+    const ts = fc.oneof(
+      fc.integer({ min: 0, max: 40 }).map((i) => new Date(T0 + i * H).toISOString()),
+      fc.integer({ min: 0, max: 40 }).map((i) => new Date(T0 + i * H).toISOString().replace('T', ' ').slice(0, 19)),
+      fc.integer({ min: 0, max: 40 }).map((i) => String(T0 / 1000 + i * 3600)),
+      fc.integer({ min: 0, max: 40 }).map((i) => String(T0 + i * H)),
+      fc.constantFrom('', 'soon', '2024-02-30', '1.7e9'),
+    );
+    const num = fc.oneof(
+      fc.integer({ min: -1e6, max: 1e6 }).map(String),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }).map(String),
+      fc.bigInt({ min: 0n, max: 10n ** 24n }).map(String),
+      fc.constantFrom('', '-0', '+5', '.5', '5.', '.', '1e3', '-1e-7', 'lots', '0x10', '007', '1.2.3', '202693', '-202693', '0.000000000000001'),
+    );
+    const row = fc.tuple(ts, num, num, num).map(([t, a, b, c]) => [t, a, b, c]);
+    const lines = fc.array(fc.oneof({ weight: 12, arbitrary: row.map((r) => r.join(',')) }, fc.constantFrom('', '2024-01-01', '"2024-01-02T00:00:00Z",1,2,3', 'a,b,c,d,e')), { maxLength: 30 });
+    const options = fc.constantFrom<CsvPricesOptions>(
+      {},
+      { duplicateTimestamps: 'last' },
+      { extraColumns: ['b'], renameExtras: { b: 'bee' } },
+      { priceTransform: { describe: '1e12 / 1.0001^tick', apply: (t: number) => 1e12 / Math.pow(1.0001, t) } },
+      { rowFilter: { column: 'c', equals: '1' } },
+    );
+    await fc.assert(
+      fc.asyncProperty(lines, fc.constantFrom('\n', '\r\n', '\r'), fc.boolean(), fc.boolean(), fc.constantFrom('timestamp,price,b,c', 'time,close,b,c'), options, async (ls, eol, bom, finalEol, head, opts) => {
+        const text = (bom ? '\uFEFF' : '') + [head, ...ls].join(eol) + (finalEol ? eol : '');
+        await same('diff.csv', Buffer.from(text, 'utf8'), opts);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('behavior: a file of several 1 MiB reads: a line cut at a read boundary, a CR at one, a quote late in the file (papaparse from there on)', async () => {
+    const body: string[] = ['timestamp,price,liquidity,amount'];
+    for (let i = 0; i < 60_000; i++) body.push(`${new Date(T0 + i * 60_000).toISOString().replace('T', ' ').slice(0, 19)},${2000 + (i % 97) / 7},${422680516552367239n + BigInt(i)},${-30361565484 + i}`);
+    const plain = body.join('\n') + '\n';
+    const a = await same('big.csv', Buffer.from(plain));
+    expect((a as { time: number[] }).time).toHaveLength(60_000);
+    const crlf = plain.replace(/\n/g, '\r\n');
+    await same('big-crlf.csv', Buffer.from(crlf));
+    const lines = body.slice();
+    lines[50_000] = lines[50_000]!.replace(/,(\d+),/, ',"$1",');
+    const quoted = await same('big-quoted.csv', Buffer.from(lines.join('\n')));
+    expect((quoted as { time: number[] }).time).toHaveLength(60_000);
+    lines[55_000] = lines[55_000]!.replace(/,(\d+),/, ',oops,');
+    expect(await same('big-bad.csv', Buffer.from(lines.join('\n')))).toEqual({ error: `InputError: ${path.join(dir, 'big-bad.csv')}:55001: price: must be a finite number > 0; was "oops"` });
+    lines[55_000] = body[55_000]!;
+    lines[57_000] = lines[57_000]!.replace(/,(-\d+)$/, ',oops');
+    expect(await same('big-bad-extra.csv', Buffer.from(lines.join('\n')))).toEqual({ error: `InputError: ${path.join(dir, 'big-bad-extra.csv')}:57001: amount: must be a number or empty (the column is numeric from line 2); was "oops"` });
   });
 });

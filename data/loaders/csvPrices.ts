@@ -23,7 +23,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import Papa from 'papaparse';
 import { InputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
@@ -130,6 +131,87 @@ export class CsvPriceRowReader {
     }
     if (fields.length === 1 && fields[0] === '') return; // blank line
     this.data(fields, line);
+  }
+
+  /**
+   * Feeds one physical row given as bytes `buf[start, end)` (no line break, no quote: the caller sends rows
+   * with quotes to {@link row} through papaparse). The common row, once the header and the first data row are
+   * read, is taken apart here without a string per field: numbers are read from the bytes ({@link bytesToNumber});
+   * anything else (a header, the first rows, a row with a field that is not a plain number, a row filter or pair
+   * column, a row that would fail or replace the previous one) goes through {@link row} as strings, so every
+   * result and message is the string path's.
+   */
+  rowBytes(buf: Buffer, start: number, end: number, delimiter: number): void {
+    if (!this.fastReady()) {
+      this.row(splitToStrings(buf, start, end, delimiter));
+      return;
+    }
+    // field boundaries: field k is buf[bounds[k], bounds[k + 1] - 1)
+    const bounds = this.bounds;
+    const width = this.width;
+    if (fieldBounds(buf, start, end, delimiter, bounds, width) !== width) {
+      this.row(splitToStrings(buf, start, end, delimiter)); // a blank line, or a row of the wrong width
+      return;
+    }
+    // timestamp
+    const ts = this.tsIndex;
+    const rawT = buf.toString('utf8', bounds[ts]!, bounds[ts + 1]! - 1);
+    let t: number;
+    if (this.tsFormat === 'iso') {
+      t = parseIsoUtcMs(rawT);
+    } else {
+      const v = parseDecimal(rawT);
+      t = Number.isFinite(v) && unixUnitOf(v) === this.tsFormat ? unixToMs(v, this.tsFormat!) : Number.NaN;
+    }
+    // price
+    const pi = this.priceIndex;
+    let v = bytesToNumber(buf, bounds[pi]!, bounds[pi + 1]! - 1);
+    if (v === DECLINED) v = parseDecimal(buf.toString('utf8', bounds[pi]!, bounds[pi + 1]! - 1));
+    const tr = this.opts.priceTransform;
+    const p = tr === undefined ? v : Number.isFinite(v) ? tr.apply(v) : Number.NaN;
+    if (!(t > this.lastT) || !(p > 0 && p < Number.POSITIVE_INFINITY)) {
+      this.row(splitToStrings(buf, start, end, delimiter)); // an error, or a row replacing the last one
+      return;
+    }
+    // extras: decided columns only (fastReady); a text value in a numeric column is an error, left to row()
+    const extras = this.extras;
+    const vals = this.extraValues;
+    for (let j = 0; j < extras.length; j++) {
+      const x = extras[j]!;
+      if (x.state === TEXT) continue;
+      const a = bounds[x.index]!;
+      const b = bounds[x.index + 1]! - 1;
+      let val = a === b ? Number.NaN : bytesToNumber(buf, a, b);
+      if (val === DECLINED) {
+        val = parseDecimal(buf.toString('utf8', a, b));
+        if (Number.isNaN(val)) {
+          this.row(splitToStrings(buf, start, end, delimiter));
+          return;
+        }
+      }
+      vals[j] = val;
+    }
+    const line = ++this.line;
+    this.lastT = t;
+    this.lastLine = line;
+    this.lastRaw = rawT;
+    for (let j = 0; j < extras.length; j++) if (extras[j]!.state !== TEXT) extras[j]!.values.push(vals[j]!);
+    this.ts.push(t);
+    this.price.push(p);
+  }
+
+  private bounds = new Int32Array(0);
+  private extraValues = new Float64Array(0);
+
+  /** Whether {@link rowBytes} may take rows apart itself: header read, timestamp format and every extra column decided, no row selection. */
+  private fastReady(): boolean {
+    if (!this.headerSeen || this.tsFormat === undefined || this.quoted || this.filterIndex >= 0 || this.pairIndex >= 0) return false;
+    for (const x of this.extras) if (x.state === UNDECIDED) return false;
+    if (this.bounds.length !== this.width + 1) {
+      this.bounds = new Int32Array(this.width + 1);
+      this.extraValues = new Float64Array(this.extras.length);
+    }
+    return true;
   }
 
   /**
@@ -363,6 +445,122 @@ function lineBreaksIn(fields: readonly string[]): number {
 }
 
 /**
+ * Fills `bounds` with where each of a line's fields starts (`bounds[k]`), and `bounds[n]` = `end + 1` after the
+ * last of the `n` fields, so field k is `[bounds[k], bounds[k + 1] - 1)`; returns n. Stops counting past `width`.
+ */
+function fieldBounds(buf: Uint8Array, start: number, end: number, delimiter: number, bounds: Int32Array, width: number): number {
+  let k = 0;
+  bounds[0] = start;
+  for (let i = buf.indexOf(delimiter, start); i >= 0 && i < end; i = buf.indexOf(delimiter, i + 1)) {
+    if (++k >= width) return width + 1;
+    bounds[k] = i + 1;
+  }
+  bounds[k + 1] = end + 1;
+  return k + 1;
+}
+
+/** A row's fields as strings (UTF-8), as papaparse gives them for a line without quotes. */
+function splitToStrings(buf: Buffer, start: number, end: number, delimiter: number): string[] {
+  const out: string[] = [];
+  let from = start;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === delimiter) {
+      out.push(buf.toString('utf8', from, i));
+      from = i + 1;
+    }
+  }
+  out.push(buf.toString('utf8', from, end));
+  return out;
+}
+
+/** {@link bytesToNumber}'s answer for text it does not read itself. */
+const DECLINED = Number.NEGATIVE_INFINITY;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * The number written in `buf[start, end)` when it is a plain decimal `[+-]digits[.digits]` of at most 15 digits
+ * (either side of the point may be empty, not both); {@link DECLINED} otherwise (exponents, longer numbers, any
+ * other text: the caller then uses {@link parseDecimal} on the string). Exactly `Number(text)`: the digits as an
+ * integer m < 10^15 and 10^k are exact doubles, so m / 10^k is one correctly rounded division, the correctly
+ * rounded value of the text (Clinger's fast path).
+ */
+export function bytesToNumber(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let neg = false;
+  const c0 = buf[i];
+  if (c0 === 45) {
+    neg = true;
+    i++;
+  } else if (c0 === 43) {
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < end; i++) {
+    const c = buf[i]! - 48;
+    if (c >= 0 && c <= 9) {
+      m = m * 10 + c;
+      digits++;
+    } else if (c === -2 && frac < 0) {
+      frac = digits; // '.'
+    } else {
+      return DECLINED;
+    }
+  }
+  if (digits === 0 || digits > 15) return DECLINED;
+  const k = frac < 0 ? 0 : digits - frac;
+  const v = k === 0 ? m : m / POW10[k]!;
+  return neg ? -v : v;
+}
+
+/**
+ * Cuts LF-separated bytes into lines for {@link CsvPriceRowReader.rowBytes}, carrying a line cut by a chunk's end
+ * to the next chunk. Like papaparse streaming with `newline: '\n'`, the empty text after a final line break is no row.
+ */
+class LineSplitter {
+  private carry: Buffer | undefined;
+
+  constructor(
+    private readonly reader: CsvPriceRowReader,
+    private readonly delimiter: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    if (this.carry !== undefined) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, chunk.subarray(0, nl)]);
+      this.carry = undefined;
+      this.reader.rowBytes(line, 0, line.length, this.delimiter);
+      at = nl + 1;
+    }
+    for (let nl = chunk.indexOf(10, at); nl >= 0; nl = chunk.indexOf(10, at)) {
+      this.reader.rowBytes(chunk, at, nl, this.delimiter);
+      at = nl + 1;
+    }
+    this.carry = Buffer.from(chunk.subarray(at)); // the start of the next line (empty after a line break)
+  }
+
+  /** The bytes not yet cut into lines (handed to papaparse when the file turns out to hold quotes). */
+  take(): Buffer {
+    const rest = this.carry ?? Buffer.alloc(0);
+    this.carry = undefined;
+    return rest;
+  }
+
+  /** The end of the text: its last line, unless empty (papaparse streaming gives no row after a final line break). */
+  end(): void {
+    const rest = this.take();
+    if (rest.length > 0) this.reader.rowBytes(rest, 0, rest.length, this.delimiter);
+  }
+}
+
+/**
  * Rewrites a byte stream's line endings to LF, chunk by chunk: CRLF becomes LF and a lone CR (old Mac files)
  * becomes LF, so files saved on Windows, or mixing endings, parse like LF files (papaparse takes one line ending
  * per file, guessed from its start, and would leave `\r` on the last field of rows that differ). A chunk
@@ -417,52 +615,32 @@ export async function checkReadableFile(file: string): Promise<void> {
 const READ_BYTES = 1 << 20;
 const PARSE_BYTES = 1 << 16;
 
-/**
- * Loads a CSV price file (see the module comment for the rules), streaming it in chunks.
- * Every bad row is an InputError naming file, line and field; the first one found is thrown.
- */
-export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}): Promise<PriceSeries> {
-  await checkReadableFile(file);
-  const reader = new CsvPriceRowReader(file, options);
-  const hash = createHash('sha256');
-  // Reads of 1 MiB (fewer waits on the disk, one read always ahead), handed to papaparse in 64 KiB pieces:
-  // papaparse parses a year of minute rows in ~2/3 of the time it takes in 1 MiB pieces (each piece's rows
-  // are short-lived garbage, and smaller pieces let them die young).
-  const raw = createReadStream(file, { highWaterMark: READ_BYTES });
-  // hash the exact bytes, then hand papaparse text decoded across chunk boundaries, line endings made LF
-  const newlines = new LfNormalizer();
-  const tee = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      // papaparse parses these bytes after this runs, so the reader knows before any quoted row reaches it
-      if (chunk.indexOf(0x22) >= 0) reader.sawQuote();
-      const lf = newlines.push(chunk);
-      for (let at = 0; at < lf.length; at += PARSE_BYTES) this.push(lf.subarray(at, at + PARSE_BYTES));
-      cb();
-    },
-    flush(cb) {
-      const rest = newlines.end();
-      if (rest.length > 0) this.push(rest);
-      cb();
-    },
-  });
-  tee.setEncoding('utf8');
-  await new Promise<void>((resolve, reject) => {
+/** papaparse fed by hand: pieces of text in, rows to the reader; `done` settles when it ends or a row fails. */
+interface PapaFeed {
+  write(bytes: Buffer): Promise<void>;
+  end(): void;
+  readonly done: Promise<void>;
+  readonly failed: () => boolean;
+}
+
+function startPapa(file: string, reader: CsvPriceRowReader, delimiter: string): PapaFeed {
+  const text = new PassThrough();
+  text.setEncoding('utf8'); // decoded across piece boundaries
+  let failed = false;
+  const done = new Promise<void>((resolve, reject) => {
     let settled = false;
     const settle = (err?: unknown): void => {
       if (settled) return;
       settled = true;
       if (err === undefined) resolve();
       else {
-        raw.destroy();
-        tee.destroy();
+        failed = true;
+        text.destroy();
         reject(err);
       }
     };
-    raw.on('error', (err) => settle(new InputError(file, undefined, undefined, `must be a readable file; ${err.message}`, { cause: err })));
-    raw.pipe(tee);
-    Papa.parse<string[]>(tee, {
-      delimiter: options.delimiter ?? ',',
+    Papa.parse<string[]>(text, {
+      delimiter,
       newline: '\n',
       header: false,
       dynamicTyping: false,
@@ -485,6 +663,76 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
       },
     });
   });
+  done.catch(() => {}); // awaited by the caller; a failure also stops its writes
+  return {
+    // 64 KiB pieces: papaparse parses a year of minute rows in ~2/3 of the time it takes in 1 MiB pieces (each
+    // piece's rows are short-lived garbage, and smaller pieces let them die young)
+    async write(bytes) {
+      for (let at = 0; at < bytes.length && !failed; at += PARSE_BYTES) {
+        if (!text.write(bytes.subarray(at, at + PARSE_BYTES))) await Promise.race([once(text, 'drain'), done]);
+      }
+    },
+    end: () => void text.end(),
+    done,
+    failed: () => failed,
+  };
+}
+
+/**
+ * Loads a CSV price file (see the module comment for the rules), streaming it in chunks of 1 MiB (fewer waits on
+ * the disk). Lines are cut from the bytes and rows read without a string per field
+ * ({@link CsvPriceRowReader.rowBytes}); from the first chunk holding a quote on, the text goes through papaparse
+ * instead (a quoted field may hold delimiters and line breaks). Both give the same rows: papaparse's, for text
+ * without quotes, are the lines split at the delimiter. Every bad row is an InputError naming file, line and
+ * field; the first one found is thrown.
+ */
+export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}): Promise<PriceSeries> {
+  await checkReadableFile(file);
+  const reader = new CsvPriceRowReader(file, options);
+  const hash = createHash('sha256');
+  const newlines = new LfNormalizer();
+  const delimiter = options.delimiter ?? ',';
+  const d = delimiter.charCodeAt(0);
+  const lines = delimiter.length === 1 && d < 0x80 && d !== 0x22 && d !== 0x0a && d !== 0x0d ? new LineSplitter(reader, d) : undefined;
+  let papa = lines === undefined ? startPapa(file, reader, delimiter) : undefined;
+  const raw = createReadStream(file, { highWaterMark: READ_BYTES });
+  let readError: unknown;
+  raw.on('error', (err) => (readError = err));
+  try {
+    for await (const chunk of raw as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      const quote = chunk.indexOf(0x22) >= 0;
+      // before papaparse sees these bytes, so the reader counts line breaks inside quoted fields
+      if (quote) reader.sawQuote();
+      const lf = newlines.push(chunk);
+      if (papa === undefined && !quote) {
+        lines!.push(lf);
+        continue;
+      }
+      if (papa === undefined) {
+        papa = startPapa(file, reader, delimiter);
+        await papa.write(lines!.take());
+      }
+      await papa.write(lf);
+      if (papa.failed()) break;
+    }
+  } catch (err) {
+    if (err !== readError) throw err;
+    throw new InputError(file, undefined, undefined, `must be a readable file; ${(err as Error).message}`, { cause: err });
+  } finally {
+    raw.destroy();
+  }
+  const rest = newlines.end();
+  if (papa !== undefined) {
+    if (!papa.failed()) {
+      await papa.write(rest);
+      papa.end();
+    }
+    await papa.done;
+  } else {
+    lines!.push(rest);
+    lines!.end();
+  }
   return reader.finish(hash.digest('hex'));
 }
 
