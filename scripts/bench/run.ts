@@ -6,10 +6,8 @@
  *
  * Writes a Markdown table to stdout and out/bench/results.json.
  */
-import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Papa from 'papaparse';
 import { GBM_MINUTE, generateGbm, writeSeriesCsv } from '../../data/synthetic/gbm.ts';
 import { runEngine } from '../../sim/engine/engine.ts';
 import type { Timeseries } from '../../sim/metrics/record.ts';
@@ -18,6 +16,7 @@ import { V2FloatPool } from '../../sim/pools/v2/v2FloatPool.ts';
 import { Rng } from '../../sim/core/rng.ts';
 import { fullRangeStrategy } from '../../strategies/lp/fullRange.ts';
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
+import { cliBenches } from './cli.ts';
 import { extraBenches } from './extra.ts';
 import { sweepBenches } from './sweep.ts';
 
@@ -78,85 +77,14 @@ if (want('engine-v2')) {
 }
 
 const csvPath = join(outDir, 'minute-1y.csv');
-if (want('cli') || want('papaparse') || want('startup')) {
+if (want('cli') || want('papaparse')) {
   if (!existsSync(csvPath)) {
     log(`writing ${csvPath} (525,600 rows)`);
     writeSeriesCsv(minute, csvPath);
   }
 }
 
-// papaparse alone with default settings: Node's default read stream (64 KiB chunks), papaparse's default config.
-const parseOnly = async (): Promise<void> => {
-  await new Promise<void>((resolve, reject) => {
-    let rows = 0;
-    Papa.parse<string[]>(createReadStream(csvPath, { encoding: 'utf8' }), {
-      chunk: (r) => void (rows += r.data.length),
-      complete: () => (rows > 0 ? resolve() : reject(new Error('no rows'))),
-      error: reject,
-    });
-  });
-};
-
-let papaMs = NaN;
-let papaColdMs = NaN;
-if (want('papaparse') || want('cli')) {
-  log('papaparse: stream-parse the same CSV, nothing else (warm, in this process)');
-  await parseOnly();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await parseOnly();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
-  papaMs = median(ms);
-  results.push({ name: 'papaparse', unit: 'ms', best: ms[0]!, median: papaMs, target: '(reference)', note: 'papaparse alone streaming the one-year minute CSV (525,600 rows), default settings, warmed up' });
-  log('papaparse-cold: the same in a fresh process each time (cold JIT, like the CLI)');
-  const cold: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const out = execFileSync(process.execPath, ['scripts/bench/papaparseOnly.mjs', csvPath], { encoding: 'utf8' });
-    cold.push(Number(out.split(' ')[0]));
-  }
-  cold.sort((a, b) => a - b);
-  papaColdMs = median(cold);
-  results.push({ name: 'papaparse-cold', unit: 'ms', best: cold[0]!, median: papaColdMs, target: '(reference)', note: 'the same, timed inside a fresh process (scripts/bench/papaparseOnly.mjs)' });
-}
-
-const cli = (argv: string[]): number => {
-  const t0 = performance.now();
-  execFileSync(process.execPath, ['scripts/ammsim.mjs', ...argv], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return performance.now() - t0;
-};
-
-let startupMs = NaN;
-if (want('startup') || want('cli')) {
-  log('startup: ammsim --version');
-  cli(['--version']);
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) ms.push(cli(['--version']));
-  ms.sort((a, b) => a - b);
-  startupMs = median(ms);
-  results.push({ name: 'startup', unit: 'ms', best: ms[0]!, median: startupMs, target: 'small', note: '`ammsim --version` (node + the prebuilt CLI bundle)' });
-}
-
-if (want('cli')) {
-  log('cli: ammsim backtest on the one-year minute CSV with default outputs');
-  const runArgs = ['backtest', '--prices', csvPath, '--out', join(outDir, 'cli-run')];
-  cli(runArgs);
-  const ms: number[] = [];
-  for (let i = 0; i < Math.min(reps, 5); i++) ms.push(cli(runArgs));
-  ms.sort((a, b) => a - b);
-  const net = median(ms) - startupMs;
-  results.push({
-    name: 'cli-backtest',
-    unit: 'ms',
-    best: ms[0]! - startupMs,
-    median: net,
-    target: `≤ 2× papaparse = ${(2 * papaMs).toFixed(0)}`,
-    note: `end to end less start-up; ${(net / papaMs).toFixed(2)}× papaparse warm, ${(net / papaColdMs).toFixed(2)}× papaparse in a fresh process`,
-  });
-}
-
+for (const b of await cliBenches({ reps, want, log, csvPath })) results.push(b);
 for (const b of await extraBenches({ reps, want, log })) results.push(b);
 for (const b of await sweepBenches({ want, log })) results.push(b);
 
