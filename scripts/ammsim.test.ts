@@ -64,10 +64,10 @@ describe('ammsim.mjs: rebuild when stale', () => {
 });
 
 describe('the bundle starts cheaply', () => {
-  // scripts/build.mjs: the Intl.Segmenter of yargs' string-width copies is made on first use (help, errors), not at import
-  it('behavior: no Intl.Segmenter is made at import; help and errors still measure text', () => {
+  // scripts/build.mjs: the Intl.Segmenter and the RGI_Emoji regex of yargs' string-width copies are made on first use (help, errors), not at import
+  it('behavior: no Intl.Segmenter or emoji regex is made at import; help and errors still measure text', () => {
     for (const f of readdirSync('dist').filter((f) => f.endsWith('.js'))) {
-      expect(readFileSync(join('dist', f), 'utf8'), f).not.toMatch(/^(var|let|const) \w+ = new Intl\.Segmenter\(\);$/m);
+      expect(readFileSync(join('dist', f), 'utf8'), f).not.toMatch(/^(var|let|const) \w+ = (new Intl\.Segmenter\(\)|\/\^\\p\{RGI_Emoji\}\$\/v|new RegExp\("\^\\\\p\{RGI_Emoji\}\$", "v"\));$/m);
     }
     const help = spawnSync(process.execPath, ['scripts/ammsim.mjs', 'backtest', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
