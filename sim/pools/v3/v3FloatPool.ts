@@ -15,6 +15,11 @@ import {
 import { feesOwedFloat } from '../../math/v3/position.ts';
 import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } from './v3Liquidity.ts';
 
+// Module-local bindings of the imported per-step maths: under tsx and vitest an import compiles to a CommonJS getter
+// read on every call (measurable in the engine's per-step position views); a local const is read directly.
+const amountsAtTick = getAmountsForLiquidityAtTickFloat;
+const owedFloat = feesOwedFloat;
+
 /**
  * # V3FloatPool: Uniswap v3 concentrated liquidity on the float fast path, for backtests
  *
@@ -418,7 +423,7 @@ export class V3FloatPool implements EnginePool {
    * does (below the range: all token0; at or above the upper tick: all token1).
    */
   private amountsFor(tickLower: number, tickUpper: number, sa: number, sb: number, L: number, out: AmountsFloat): void {
-    getAmountsForLiquidityAtTickFloat(this.tick, this.sqrtP, tickLower, tickUpper, sa, sb, L, out);
+    amountsAtTick(this.tick, this.sqrtP, tickLower, tickUpper, sa, sb, L, out);
   }
 
   // ------------------------------------------------------------------ liquidity
@@ -633,8 +638,8 @@ export class V3FloatPool implements EnginePool {
   /** Credits fees earned since the last update to tokensOwed (Position.update with ΔL = 0). */
   private poke(p: V3FloatPosition): void {
     this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
-    const f0 = feesOwedFloat(this.inside.g0, p.inside0Last, p.liquidity);
-    const f1 = feesOwedFloat(this.inside.g1, p.inside1Last, p.liquidity);
+    const f0 = owedFloat(this.inside.g0, p.inside0Last, p.liquidity);
+    const f1 = owedFloat(this.inside.g1, p.inside1Last, p.liquidity);
     // Float noise at a crossing can make a zero growth −1 ulp; fees owed never go negative.
     if (f0 > 0) p.owed0 += f0;
     if (f1 > 0) p.owed1 += f1;
@@ -690,8 +695,8 @@ export class V3FloatPool implements EnginePool {
     const p = this.get(positionId);
     if (p.view !== undefined && p.viewVersion === this.version) return p.view;
     this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
-    const f0 = feesOwedFloat(this.inside.g0, p.inside0Last, p.liquidity);
-    const f1 = feesOwedFloat(this.inside.g1, p.inside1Last, p.liquidity);
+    const f0 = owedFloat(this.inside.g0, p.inside0Last, p.liquidity);
+    const f1 = owedFloat(this.inside.g1, p.inside1Last, p.liquidity);
     this.amountsFor(p.tickLower, p.tickUpper, p.sqrtLower, p.sqrtUpper, p.liquidity, this.amounts);
     const base = this.amounts.amount0;
     const quote = this.amounts.amount1;
