@@ -291,18 +291,36 @@ describe('loadCsvPrices: errors (whole message pinned)', () => {
 });
 
 describe('loadCsvPrices: rows cut from the bytes give what papaparse gives', () => {
-  it('property: bytesToNumber is Number(text) exactly, or declines; it reads every plain decimal of ≤ 15 digits', () => {
+  it('property: bytesToNumber is Number(text) exactly, or declines; it reads every plain decimal of ≤ 15 digits and integer of ≤ 30', () => {
     const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
     fc.assert(
-      fc.property(fc.constantFrom('', '-', '+'), digits(0, 18), fc.boolean(), digits(0, 18), fc.constantFrom('', '', '', 'e5', 'x', ' '), (sign, int, point, frac, tail) => {
+      fc.property(fc.constantFrom('', '-', '+'), digits(0, 32), fc.boolean(), digits(0, 18), fc.constantFrom('', '', '', 'e5', 'x', ' '), (sign, int, point, frac, tail) => {
         const text = `${sign}${int}${point ? '.' : ''}${point ? frac : ''}${tail}`;
         const v = bytesToNumber(Buffer.from(text), 0, text.length);
-        const plain = tail === '' && int.length + (point ? frac.length : 0) >= 1 && int.length + (point ? frac.length : 0) <= 15;
+        const n = int.length + (point ? frac.length : 0);
+        const plain = tail === '' && n >= 1 && (n <= 15 || (!point && n <= 30));
         if (plain) expect(Object.is(v, Number(text)), text).toBe(true);
         else if (v !== Number.NEGATIVE_INFINITY) expect(Object.is(v, Number(text)), text).toBe(true);
       }),
+      { numRuns: 5000 },
+    );
+  });
+  it('property: long integers round to nearest, ties to even, as Number(text) does (halfway cases between doubles)', () => {
+    // integers exactly halfway between two consecutive doubles above 2^53, and their neighbours, up to 30 digits
+    fc.assert(
+      fc.property(fc.bigInt({ min: 2n ** 53n, max: 2n ** 99n }), fc.constantFrom(-1n, 0n, 1n), fc.constantFrom('', '-'), (x, nudge, sign) => {
+        const d = Number(x); // a double near x
+        const ulp = BigInt(2 ** (Math.floor(Math.log2(d)) - 52));
+        const mid = BigInt(d) + ulp / 2n + nudge; // the midpoint to the next double, and its neighbours
+        const text = `${sign}${mid}`;
+        if (text.replace('-', '').length > 30) return;
+        expect(Object.is(bytesToNumber(Buffer.from(text), 0, text.length), Number(text)), text).toBe(true);
+      }),
       { numRuns: 3000 },
     );
+    for (const text of ['9007199254740993', '9007199254740995', '18014398509481986', '422680516552367239', '19253165598944715626', '-34314688834673185254', '0000000000000000', '-0000000000000000', '999999999999999999999999999999']) {
+      expect(Object.is(bytesToNumber(Buffer.from(text), 0, text.length), Number(text)), text).toBe(true);
+    }
   });
 
   const outcome = async (f: () => Promise<unknown>) => {

@@ -479,10 +479,14 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 
 /**
  * The number written in `buf[start, end)` when it is a plain decimal `[+-]digits[.digits]` of at most 15 digits
- * (either side of the point may be empty, not both); {@link DECLINED} otherwise (exponents, longer numbers, any
- * other text: the caller then uses {@link parseDecimal} on the string). Exactly `Number(text)`: the digits as an
- * integer m < 10^15 and 10^k are exact doubles, so m / 10^k is one correctly rounded division, the correctly
- * rounded value of the text (Clinger's fast path).
+ * (either side of the point may be empty, not both), or a plain integer of 16 to 30 digits; {@link DECLINED}
+ * otherwise (exponents, longer numbers, any other text: the caller then uses {@link parseDecimal} on the string).
+ * Exactly `Number(text)`, the correctly rounded value:
+ * - ≤ 15 digits: the digits as an integer m < 10^15 and 10^k are exact doubles, so m / 10^k is one correctly
+ *   rounded division (Clinger's fast path);
+ * - 16–30 digits, N = H·10^k + L (H the first 15 digits, L the last k ≤ 15): p = fl(H·10^k) and its rounding error
+ *   e = H·10^k − p exactly (Dekker's product), an integer below 2^48; e + L < 2^51 is exact, so p + (e + L) is one
+ *   rounding of N itself.
  */
 export function bytesToNumber(buf: Uint8Array, start: number, end: number): number {
   let i = start;
@@ -500,6 +504,7 @@ export function bytesToNumber(buf: Uint8Array, start: number, end: number): numb
   for (; i < end; i++) {
     const c = buf[i]! - 48;
     if (c >= 0 && c <= 9) {
+      if (digits === 15) return frac < 0 ? longInteger(buf, i, end, m, neg) : DECLINED;
       m = m * 10 + c;
       digits++;
     } else if (c === -2 && frac < 0) {
@@ -508,9 +513,35 @@ export function bytesToNumber(buf: Uint8Array, start: number, end: number): numb
       return DECLINED;
     }
   }
-  if (digits === 0 || digits > 15) return DECLINED;
+  if (digits === 0) return DECLINED;
   const k = frac < 0 ? 0 : digits - frac;
   const v = k === 0 ? m : m / POW10[k]!;
+  return neg ? -v : v;
+}
+
+const SPLIT = 134_217_729; // 2^27 + 1, Veltkamp's splitter
+
+/** {@link bytesToNumber} past 15 digits: `high` holds the first 15, `buf[at, end)` must be 1 to 15 more digits. */
+function longInteger(buf: Uint8Array, at: number, end: number, high: number, neg: boolean): number {
+  const k = end - at;
+  if (k > 15) return DECLINED;
+  let low = 0;
+  for (let i = at; i < end; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return DECLINED;
+    low = low * 10 + c;
+  }
+  const scale = POW10[k]!;
+  const p = high * scale;
+  // Dekker: the exact error of p, from the halves of both factors (each < 2^53, so the halves multiply exactly)
+  let t = SPLIT * high;
+  const hh = t - (t - high);
+  const hl = high - hh;
+  t = SPLIT * scale;
+  const sh = t - (t - scale);
+  const sl = scale - sh;
+  const e = hh * sh - p + hh * sl + hl * sh + hl * sl;
+  const v = p + (e + low);
   return neg ? -v : v;
 }
 
