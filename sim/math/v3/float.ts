@@ -149,11 +149,21 @@ export function getAmountsForLiquidityFloat(
 }
 
 /**
+ * The √P at which LiquidityAmounts' sqrt-price side choice gives the pool's own, tick-based one
+ * (`UniswapV3Pool._modifyPosition`): √A below the range (tick < tickLower), √B at or above it (tick ≥ tickUpper),
+ * else √P clamped into [√A, √B] — so a float tick and √P that disagree by an ulp at a boundary give one answer.
+ */
+function sqrtForTickSide(tick: number, sqrtP: number, tickLower: number, tickUpper: number, sqrtA: number, sqrtB: number): number {
+  if (tick < tickLower) return sqrtA;
+  if (tick >= tickUpper) return sqrtB;
+  return sqrtP < sqrtA ? sqrtA : sqrtP > sqrtB ? sqrtB : sqrtP;
+}
+
+/**
  * {@link getAmountsForLiquidityFloat} with the pool's own side choice (`UniswapV3Pool._modifyPosition`, exact
  * version in modifyPosition.ts): the side is decided by the current `tick` (below: tick < tickLower; inside:
- * tick < tickUpper), and √P is clamped into [√A, √B], so a float tick and √P that disagree by an ulp at a boundary
- * still give one consistent answer. `sqrtA`/`sqrtB` are the range's sqrt prices (callers keep them per position).
- * Writes into `out`.
+ * tick < tickUpper), √P clamped into the range. `sqrtA` < `sqrtB` are the range's sqrt prices (callers keep them
+ * per position). Writes into `out`.
  */
 export function getAmountsForLiquidityAtTickFloat(
   tick: number,
@@ -165,24 +175,13 @@ export function getAmountsForLiquidityAtTickFloat(
   liquidity: number,
   out: AmountsFloat,
 ): AmountsFloat {
-  if (tick < tickLower) {
-    out.amount0 = getAmount0DeltaFloat(sqrtA, sqrtB, liquidity);
-    out.amount1 = 0;
-  } else if (tick < tickUpper) {
-    const s = sqrtP < sqrtA ? sqrtA : sqrtP > sqrtB ? sqrtB : sqrtP;
-    out.amount0 = getAmount0DeltaFloat(s, sqrtB, liquidity);
-    out.amount1 = getAmount1DeltaFloat(sqrtA, s, liquidity);
-  } else {
-    out.amount0 = 0;
-    out.amount1 = getAmount1DeltaFloat(sqrtA, sqrtB, liquidity);
-  }
-  return out;
+  return getAmountsForLiquidityFloat(sqrtForTickSide(tick, sqrtP, tickLower, tickUpper, sqrtA, sqrtB), sqrtA, sqrtB, liquidity, out);
 }
 
 /**
  * {@link getLiquidityForAmountsFloat} with the side decided by the current `tick` as the pool charges a mint
- * ({@link getAmountsForLiquidityAtTickFloat}), √P clamped into [√A, √B]: the largest L whose amounts at this
- * tick fit `amount0` and `amount1` (a leg whose width is 0 after the clamp does not bind: Infinity).
+ * ({@link getAmountsForLiquidityAtTickFloat}), √P clamped into the range: the largest L whose amounts at this tick
+ * fit `amount0` and `amount1`.
  */
 export function getLiquidityForAmountsAtTickFloat(
   tick: number,
@@ -194,14 +193,7 @@ export function getLiquidityForAmountsAtTickFloat(
   amount0: number,
   amount1: number,
 ): number {
-  if (tick < tickLower) return getLiquidityForAmount0Float(sqrtA, sqrtB, amount0);
-  if (tick < tickUpper) {
-    const s = sqrtP < sqrtA ? sqrtA : sqrtP > sqrtB ? sqrtB : sqrtP;
-    const l0 = s < sqrtB ? getLiquidityForAmount0Float(s, sqrtB, amount0) : Infinity;
-    const l1 = s > sqrtA ? getLiquidityForAmount1Float(sqrtA, s, amount1) : Infinity;
-    return l0 < l1 ? l0 : l1;
-  }
-  return getLiquidityForAmount1Float(sqrtA, sqrtB, amount1);
+  return getLiquidityForAmountsFloat(sqrtForTickSide(tick, sqrtP, tickLower, tickUpper, sqrtA, sqrtB), sqrtA, sqrtB, amount0, amount1);
 }
 
 /** One exact-input swap step's result (`SwapMath.computeSwapStep`'s return values, as floats). */
