@@ -29,7 +29,7 @@ import Papa from 'papaparse';
 import { InputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { Float64Builder } from './columnBuilder.ts';
-import { isoForMessage, parseDecimal, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT, type UnixUnit } from './timestamps.ts';
+import { ISO_DECLINED, isoBytesToMs, isoForMessage, parseDecimal, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT, type UnixUnit } from './timestamps.ts';
 
 /** Candidate names of the timestamp column, in order of preference. */
 export const TIMESTAMP_COLUMNS = ['timestamp', 'time', 'date', 'datetime'] as const;
@@ -106,6 +106,8 @@ export class CsvPriceRowReader {
   private lastT = Number.NEGATIVE_INFINITY;
   private lastLine = 0;
   private lastRaw = '';
+  /** Where the last row's timestamp text is when {@link rowBytes} read it (its string is made only for a message). */
+  private lastRawAt: [Buffer, number, number] | undefined;
   private quoted = false;
   private readonly ts = new Float64Builder(1 << 14);
   private readonly price = new Float64Builder(1 << 14);
@@ -153,14 +155,17 @@ export class CsvPriceRowReader {
       this.row(splitToStrings(buf, start, end, delimiter)); // a blank line, or a row of the wrong width
       return;
     }
-    // timestamp
+    // timestamp, read from the bytes where it can be (its text is made only for a message that quotes it)
     const ts = this.tsIndex;
-    const rawT = buf.toString('utf8', bounds[ts]!, bounds[ts + 1]! - 1);
+    const ta = bounds[ts]!;
+    const tb = bounds[ts + 1]! - 1;
     let t: number;
     if (this.tsFormat === 'iso') {
-      t = parseIsoUtcMs(rawT);
+      t = isoBytesToMs(buf, ta, tb);
+      if (t === ISO_DECLINED) t = parseIsoUtcMs(buf.toString('utf8', ta, tb));
     } else {
-      const v = parseDecimal(rawT);
+      let v = bytesToNumber(buf, ta, tb);
+      if (v === DECLINED) v = parseDecimal(buf.toString('utf8', ta, tb));
       t = Number.isFinite(v) && unixUnitOf(v) === this.tsFormat ? unixToMs(v, this.tsFormat!) : Number.NaN;
     }
     // price
@@ -194,7 +199,7 @@ export class CsvPriceRowReader {
     const line = ++this.line;
     this.lastT = t;
     this.lastLine = line;
-    this.lastRaw = rawT;
+    this.lastRawAt = [buf, ta, tb];
     for (let j = 0; j < extras.length; j++) if (extras[j]!.state !== TEXT) extras[j]!.values.push(vals[j]!);
     this.ts.push(t);
     this.price.push(p);
@@ -360,12 +365,13 @@ export class CsvPriceRowReader {
         if (this.opts.duplicateTimestamps === 'last') replace = true;
         else this.fail(line, this.tsName, `must be strictly increasing; was ${quoteForMessage(rawT)}, the same time as line ${this.lastLine}`);
       } else {
-        this.fail(line, this.tsName, `must be strictly increasing; was ${quoteForMessage(rawT)} (${isoForMessage(t)}), earlier than line ${this.lastLine} (${quoteForMessage(this.lastRaw)})`);
+        this.fail(line, this.tsName, `must be strictly increasing; was ${quoteForMessage(rawT)} (${isoForMessage(t)}), earlier than line ${this.lastLine} (${quoteForMessage(this.previousRaw())})`);
       }
     }
     this.lastT = t;
     this.lastLine = line;
     this.lastRaw = rawT;
+    this.lastRawAt = undefined;
 
     // extras (a bad value throws, and the first error ends the load, so a half-pushed row is never returned)
     for (const x of this.extras) {
@@ -395,6 +401,12 @@ export class CsvPriceRowReader {
       this.ts.push(t);
       this.price.push(p);
     }
+  }
+
+  /** The last row's timestamp text. */
+  private previousRaw(): string {
+    const at = this.lastRawAt;
+    return at === undefined ? this.lastRaw : at[0].toString('utf8', at[1], at[2]);
   }
 
   private badTimestamp(line: number, raw: string): never {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { daysFromCivil, parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
+import { daysFromCivil, ISO_DECLINED, isoBytesToMs, parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
 
 const FC_SEED = 7;
 
@@ -93,5 +93,52 @@ describe('daysFromCivil', () => {
     expect(daysFromCivil(1970, 1, 1)).toBe(0);
     expect(daysFromCivil(2000, 2, 29)).toBe(11_016);
     expect(daysFromCivil(1000, 1, 1)).toBe(-354_285);
+  });
+});
+
+describe('isoBytesToMs', () => {
+  it('property: on any text, it declines or gives exactly what parseIsoUtcMs gives (a time or NaN)', () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(2, '0'));
+    const text = fc.tuple(
+      fc.oneof(fc.integer({ min: 990, max: 2401 }).map((y) => String(y).padStart(4, '0')), fc.constantFrom('20x4', '202')),
+      fc.constantFrom('-', '-', '-', '/'),
+      two(13),
+      fc.constantFrom('-', '-', '.'),
+      two(32),
+      fc.constantFrom('T', 't', ' ', ' ', '_', ''),
+      two(25),
+      fc.constantFrom(':', ':', ''),
+      two(61),
+      fc.constantFrom('', ':00', ':59', ':60', ':5', `:${'07'}`),
+      fc.constantFrom('', '', '.', '.5', '.123', '.123456789', '.1234567890', '.x'),
+      fc.constantFrom('', '', 'Z', 'z', ' Z', '+01:00', 'UTC', ' UTC', 'é'),
+    ).map((parts) => parts.join(''));
+    let answered = 0;
+    let valid = 0;
+    fc.assert(
+      fc.property(text, (s) => {
+        const b = Buffer.from(s, 'utf8');
+        const fast = isoBytesToMs(b, 0, b.length);
+        if (!Number.isNaN(parseIsoUtcMs(s))) valid++;
+        if (fast === ISO_DECLINED) return;
+        answered++;
+        expect(Object.is(fast, parseIsoUtcMs(s)), s).toBe(true);
+      }),
+      { numRuns: 20_000, seed: FC_SEED },
+    );
+    // the comparison ran on many texts read from the bytes (valid ones; zones other than Z are left to parseIsoUtcMs)
+    expect(answered).toBeGreaterThan(100);
+    expect(valid).toBeGreaterThan(answered);
+
+  });
+  it('behavior: reads the shapes data files use (minute bars with and without milliseconds and Z)', () => {
+    for (const s of ['2022-07-19 00:00:00', '2024-01-01T00:01:00.000Z', '2024-02-29T23:59:59.999z', '2024-01-01T10:30', '1999-12-31 23:59:59.123456789']) {
+      const b = Buffer.from(s);
+      expect(isoBytesToMs(b, 0, b.length), s).toBe(parseIsoUtcMs(s));
+    }
+    for (const s of ['2023-02-29 00:00:00', '2024-01-01 24:00:00', '2024-01-01T00:00:00+01:00', '2024-01-01 UTC', '2024-01-01']) {
+      const b = Buffer.from(s);
+      expect(isoBytesToMs(b, 0, b.length), s).toBe(ISO_DECLINED);
+    }
   });
 });

@@ -150,6 +150,67 @@ export function parseIsoUtcMs(s: string): number {
   return daysFromCivil(y, mo, d) * 86_400_000 + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms - offsetMin * 60_000;
 }
 
+/** {@link isoBytesToMs}'s answer for text it leaves to {@link parseIsoUtcMs}. */
+export const ISO_DECLINED = Number.NEGATIVE_INFINITY;
+
+/** `len` ASCII digits of `b` at `at` as a number; -1 if any is not a digit. */
+function byteDigits(b: Uint8Array, at: number, len: number): number {
+  let v = 0;
+  for (let i = at; i < at + len; i++) {
+    const c = b[i]! - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * {@link parseIsoUtcMs} of the ASCII text in `b[start, end)`, read from the bytes, for the shapes data files use:
+ * `YYYY-MM-DD` then `T`, `t` or a space, `HH:MM`, optionally `:SS` and a fraction of 1–9 digits, optionally `Z`
+ * (or `z`). Any other text, or one of these that is not a valid date-time, is {@link ISO_DECLINED}: the caller
+ * asks parseIsoUtcMs, whose answer (a time or NaN) is the rule. Where it answers, the answer is parseIsoUtcMs's,
+ * by the same arithmetic.
+ */
+export function isoBytesToMs(b: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n < 16 || b[start + 4] !== 45 || b[start + 7] !== 45 || b[start + 13] !== 58) return ISO_DECLINED;
+  const sep = b[start + 10];
+  if (sep !== 84 && sep !== 116 && sep !== 32) return ISO_DECLINED;
+  const y = byteDigits(b, start, 4);
+  const mo = byteDigits(b, start + 5, 2);
+  const d = byteDigits(b, start + 8, 2);
+  const hh = byteDigits(b, start + 11, 2);
+  const mm = byteDigits(b, start + 14, 2);
+  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || hh < 0 || hh > 23 || mm < 0 || mm > 59) return ISO_DECLINED;
+  if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return ISO_DECLINED;
+  let i = start + 16;
+  let ss = 0;
+  let ms = 0;
+  if (i < end && b[i] === 58) {
+    if (i + 3 > end) return ISO_DECLINED;
+    ss = byteDigits(b, i + 1, 2);
+    if (ss < 0 || ss > 59) return ISO_DECLINED;
+    i += 3;
+    if (i < end && b[i] === 46) {
+      let j = i + 1;
+      let scale = 100;
+      while (j < end) {
+        const c = b[j]! - 48;
+        if (c < 0 || c > 9) break;
+        ms += c * scale;
+        scale /= 10;
+        j++;
+      }
+      if (j === i + 1 || j - i - 1 > 9) return ISO_DECLINED;
+      ms = Math.floor(ms);
+      i = j;
+    }
+  }
+  if (i < end && (b[i] === 90 || b[i] === 122)) i++;
+  if (i !== end) return ISO_DECLINED;
+  return daysFromCivil(y, mo, d) * 86_400_000 + hh * 3_600_000 + mm * 60_000 + ss * 1000 + ms - 0;
+}
+
 /**
  * Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1–12), by integer arithmetic (H. Hinnant,
  * "chrono-Compatible Low-Level Date Algorithms", days_from_civil): the same as Date.UTC(y, m − 1, d) / 86 400 000
