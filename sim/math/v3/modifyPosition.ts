@@ -1,5 +1,5 @@
 import { getAmount0Delta, getAmount1Delta } from './sqrtPriceMath.ts';
-import { getSqrtRatioAtTick } from './tickMath.ts';
+import { getSqrtRatioAtTickMemo as getSqrtRatioAtTick } from './tickMath.ts';
 
 /**
  * The token amounts a liquidity change moves, with the pool's own side choice (v3-core
@@ -26,4 +26,14 @@ export function getAmountsForLiquidityAtTick(
   if (tick < tickLower) return { amount0: getAmount0Delta(sa, sb, liquidity, roundUp), amount1: 0n };
   if (tick < tickUpper) return { amount0: getAmount0Delta(sqrtPriceX96, sb, liquidity, roundUp), amount1: getAmount1Delta(sa, sqrtPriceX96, liquidity, roundUp) };
   return { amount0: 0n, amount1: getAmount1Delta(sa, sb, liquidity, roundUp) };
+}
+
+/**
+ * The signed amounts `_modifyPosition` moves for `liquidityDelta` (> 0 paid into the pool, rounded up; < 0 credited,
+ * rounded down): `SqrtPriceMath.getAmount{0,1}Delta(int128)` with the pool's tick-side choice.
+ */
+export function modifyPositionAmounts(tick: number, sqrtPriceX96: bigint, tickLower: number, tickUpper: number, liquidityDelta: bigint): { amount0: bigint; amount1: bigint } {
+  if (liquidityDelta >= 0n) return getAmountsForLiquidityAtTick(tick, sqrtPriceX96, tickLower, tickUpper, liquidityDelta, true);
+  const a = getAmountsForLiquidityAtTick(tick, sqrtPriceX96, tickLower, tickUpper, -liquidityDelta, false);
+  return { amount0: -a.amount0, amount1: -a.amount1 };
 }

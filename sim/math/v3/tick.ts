@@ -1,6 +1,6 @@
 import { PoolError } from '../../core/errors.ts';
 import { addDelta } from './liquidityMath.ts';
-import { MAX_TICK, MIN_TICK } from './tickMath.ts';
+import { usableTicks } from './usableTicks.ts';
 
 // Defined here rather than imported: a module-local constant is read directly on the hot path, where an
 // import compiled to CommonJS (tsx, vitest) is read through a getter on every use.
@@ -45,8 +45,7 @@ export interface FeeGrowthInside {
  * (2^128 − 1) / (number of usable ticks), so that total liquidity can never overflow uint128.
  */
 export function tickSpacingToMaxLiquidityPerTick(tickSpacing: number): bigint {
-  const minTick = Math.trunc(MIN_TICK / tickSpacing) * tickSpacing;
-  const maxTick = Math.trunc(MAX_TICK / tickSpacing) * tickSpacing;
+  const { minTick, maxTick } = usableTicks(tickSpacing);
   const numTicks = (maxTick - minTick) / tickSpacing + 1;
   return MAX_UINT128 / BigInt(numTicks);
 }

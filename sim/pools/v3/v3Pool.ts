@@ -1,3 +1,4 @@
+import { modifyPositionAmounts } from '../../math/v3/modifyPosition.ts';
 import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
 import {
   MAX_UINT128,
@@ -24,7 +25,6 @@ import {
   type WriteResult,
 } from '../../math/v3/oracle.ts';
 import { update as updatePosition, type PositionInfo } from '../../math/v3/position.ts';
-import { getAmount0DeltaSigned, getAmount1DeltaSigned } from '../../math/v3/sqrtPriceMath.ts';
 import { computeSwapStep, type SwapStepResult } from '../../math/v3/swapMath.ts';
 import {
   cross,
@@ -595,15 +595,10 @@ export class V3Pool {
     let newLiquidity = this._liquidity;
     let writeObservationNow = false;
     if (liquidityDelta !== 0n) {
-      if (tick < tickLower) {
-        amount0 = getAmount0DeltaSigned(getSqrtRatioAtTickMemo(tickLower), getSqrtRatioAtTickMemo(tickUpper), liquidityDelta);
-      } else if (tick < tickUpper) {
-        amount0 = getAmount0DeltaSigned(this._sqrtPriceX96, getSqrtRatioAtTickMemo(tickUpper), liquidityDelta);
-        amount1 = getAmount1DeltaSigned(getSqrtRatioAtTickMemo(tickLower), this._sqrtPriceX96, liquidityDelta);
+      ({ amount0, amount1 } = modifyPositionAmounts(tick, this._sqrtPriceX96, tickLower, tickUpper, liquidityDelta));
+      if (tickLower <= tick && tick < tickUpper) {
         newLiquidity = addDelta(this._liquidity, liquidityDelta);
         writeObservationNow = true;
-      } else {
-        amount1 = getAmount1DeltaSigned(getSqrtRatioAtTickMemo(tickLower), getSqrtRatioAtTickMemo(tickUpper), liquidityDelta);
       }
     }
 
