@@ -148,13 +148,12 @@ function writeAtomic(path: string, data: string | Uint8Array): void {
   renameSync(tmp, path);
 }
 
-let loads = 0;
-
 /**
  * Imports a user's TypeScript module through {@link compileTypeScript}. The compiled file (its inline source map
  * keeps stack traces pointing at the user's lines) is kept in {@link cacheDir} with the identity (mtime, size) of
  * every file compiled into it: the next run that finds them unchanged imports it without loading esbuild at all.
- * Each load evaluates the module afresh (a query on its URL), as tsx's `tsImport` did. `undefined` when this path
+ * Within a process an unchanged module is evaluated once and shared, as Node does for a `.js` module (a sweep's
+ * runs do not each add a module instance); an edited one is a new compiled file, so a new instance. `undefined` when this path
  * does not apply (no esbuild, or a file reads `import.meta`, whose URL would be the compiled file's): the caller
  * then uses tsx.
  */
@@ -198,7 +197,7 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
   }
   process.setSourceMapsEnabled(true);
   try {
-    return (await import(`${pathToFileURL(code).href}?load=${++loads}`)) as Record<string, unknown>;
+    return (await import(pathToFileURL(code).href)) as Record<string, unknown>;
   } finally {
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   }
