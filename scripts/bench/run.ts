@@ -19,6 +19,7 @@ import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { cliBenches } from './cli.ts';
 import { extraBenches } from './extra.ts';
 import { sweepBenches } from './sweep.ts';
+import { miningBenches } from './mining.ts';
 
 export interface BenchResult {
   readonly name: string;
@@ -87,6 +88,7 @@ if (want('cli') || want('papaparse')) {
 for (const b of await cliBenches({ reps, want, log, csvPath })) results.push(b);
 for (const b of await extraBenches({ reps, want, log })) results.push(b);
 for (const b of await sweepBenches({ want, log })) results.push(b);
+for (const b of await miningBenches({ reps, want, log })) results.push(b);
 
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const lines = ['| benchmark | best | median | unit | target | what |', '|---|---:|---:|---|---|---|'];

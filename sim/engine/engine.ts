@@ -206,7 +206,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     clock.timestampMs = ts[step]!;
     clock.price = price;
     ledger.mintedThisStep = false;
-    if (book !== undefined) book.advance(ts[step]!);
+    if (book !== undefined) book.advance();
     if (step === 0) {
       ledger.apply(call('onStart', () => lp.onStart(ctx)));
       measureNoFee();
@@ -283,13 +283,8 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     let valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
     if (book !== undefined) {
       // Rewards held, pending and sold count in LP value; rewards compounded into positions are not principal.
-      lpValue += book.value(step);
+      lpValue += book.record(step, rewardCols!);
       valueNoFees -= book.compounded;
-      const rc = rewardCols!;
-      const pr = inp.incentives!.rewardPrice[step]!;
-      rc.rewardsCumulative[step] = book.claimedValue + book.pendingTokens * pr;
-      rc.rewardTokensPending[step] = book.pendingTokens;
-      rc.rewardPrice[step] = pr;
     }
     if (step === 0) {
       entryCost = inp.capital - lpValue - gasCum;

@@ -109,6 +109,8 @@ export interface RewardProgram {
   attach(source: StakeSource): void;
   /** Runs what is scheduled at or before `timeSec` (funding, the end of a MasterChef allocation, waiting stakes). */
   advance(timeSec: number): void;
+  /** The earliest time at which {@link advance} has something to do (−Infinity: now; Infinity: never again, until a stake). */
+  nextEventSec(): number;
   stake(positionId: number, timeSec: number): void;
   unstake(positionId: number, timeSec: number): void;
   isStaked(positionId: number): boolean;
@@ -148,6 +150,10 @@ export class StakingRewardsProgram implements RewardProgram {
 
   attach(source: StakeSource): void {
     this.source = source;
+  }
+
+  nextEventSec(): number {
+    return this.nextAt;
   }
 
   advance(timeSec: number): void {
@@ -262,6 +268,10 @@ export class V3StakerProgram implements RewardProgram {
   attach(source: StakeSource): void {
     if (!source.tracksTime) throw new ConfigError(`${this.spec.source}: kind`, 'v3-staker pays by in-range seconds per liquidity of a v3 pool; it needs --pool v3');
     this.source = source;
+  }
+
+  nextEventSec(): number {
+    return this.waiting.size > 0 ? this.spec.startSec : Infinity;
   }
 
   advance(timeSec: number): void {
@@ -394,6 +404,10 @@ export class MasterChefProgram implements RewardProgram {
 
   attach(source: StakeSource): void {
     this.source = source;
+  }
+
+  nextEventSec(): number {
+    return !this.started ? -Infinity : !this.ended ? this.spec.endSec : Infinity;
   }
 
   advance(timeSec: number): void {
@@ -591,6 +605,13 @@ export interface IncentivesInput {
   readonly autoStake?: boolean;
 }
 
+/** The reward columns of a run's timeseries (sim/metrics/record.ts REWARD_COLUMNS). */
+export interface RewardColumns {
+  readonly rewardsCumulative: Float64Array;
+  readonly rewardTokensPending: Float64Array;
+  readonly rewardPrice: Float64Array;
+}
+
 /** Liquidity-mining totals of a run. */
 export interface RewardTotals {
   /** Reward tokens credited to the LP (claimed, gross of fees, + pending at the end). */
@@ -652,9 +673,12 @@ export class IncentiveBook {
   private lastHarvestMs: number;
   private pendingNow = 0;
   private timeSec = 0;
+  private nextEventSec = -Infinity;
+  private readonly tracksTime: boolean;
   private lpRateAtStart = NaN;
   private readonly autoStake: boolean;
-  private readonly ctx: HarvestContext;
+  /** The policy's context: plain fields refreshed before each call (field loads for the policy, no getter calls). */
+  private readonly ctx: { -readonly [K in keyof HarvestContext]: HarvestContext[K] };
   private readonly label: string;
 
   constructor(
@@ -672,6 +696,7 @@ export class IncentiveBook {
     this.autoStake = inp.autoStake ?? true;
     const originSec = Math.floor(firstTimestampMs / 1000);
     this.source = stakeSourceOf(pool, originSec);
+    this.tracksTime = this.source.tracksTime;
     for (const p of this.programs) {
       p.attach(this.source);
       if (p instanceof V3StakerProgram) p.activeLiquidity = () => pool.activeLiquidity();
@@ -685,32 +710,16 @@ export class IncentiveBook {
     this.lastHarvestMs = firstTimestampMs;
     const book = this;
     this.ctx = {
-      get step() {
-        return clock.step;
-      },
-      get timestampMs() {
-        return clock.timestampMs;
-      },
-      get pending() {
-        return book.pendingNow;
-      },
-      get held() {
-        return book.held;
-      },
-      get rewardPrice() {
-        return inp.rewardPrice[clock.step]!;
-      },
-      get price() {
-        return clock.price;
-      },
+      step: 0,
+      timestampMs: firstTimestampMs,
+      pending: 0,
+      held: 0,
+      rewardPrice: inp.rewardPrice[0]!,
+      price: clock.price,
       gasCost: (action) => (action === 'claim' ? book.claimGas() : ledger.gasCost(action)),
-      get lastHarvestMs() {
-        return book.lastHarvestMs;
-      },
+      lastHarvestMs: firstTimestampMs,
       capital,
-      get last() {
-        return clock.step === steps - 1;
-      },
+      last: steps === 1,
     };
   }
 
@@ -725,22 +734,41 @@ export class IncentiveBook {
     return s === 0 ? 0 : (s * this.claimUnits) / this.swapUnits;
   }
 
-  /** Top of a step: the pool's clock, then each program's schedule. */
-  advance(timestampMs: number): void {
-    const t = Math.floor(timestampMs / 1000);
+  /**
+   * Top of a step (the clock is set): the pool's clock, then each program's schedule — only when something is due
+   * (most steps run no program code here).
+   */
+  advance(): void {
+    const t = Math.floor(this.clock.timestampMs / 1000);
     this.timeSec = t;
-    if (this.source.tracksTime) this.source.setTime(t);
-    for (let i = 0; i < this.programs.length; i++) this.programs[i]!.advance(t);
+    if (this.tracksTime) this.source.setTime(t);
+    if (t < this.nextEventSec) return;
+    const ps = this.programs;
+    let next = Infinity;
+    for (let i = 0; i < ps.length; i++) {
+      const p = ps[i]!;
+      p.advance(t);
+      const e = p.nextEventSec();
+      if (e < next) next = e;
+    }
+    this.nextEventSec = next;
+  }
+
+  /** A stake, unstake or claim may schedule work (a stake waiting for its program's start): look again next step. */
+  private touched(): void {
+    this.nextEventSec = -Infinity;
   }
 
   /** A position the ledger just minted: staked in every program unless auto-staking is off. */
   onMint(positionId: number): void {
     if (!this.autoStake) return;
+    this.touched();
     for (let i = 0; i < this.programs.length; i++) this.programs[i]!.stake(positionId, this.timeSec);
   }
 
   /** A burn of `fraction` of a position is about to happen: unstake it (a partial burn re-stakes the rest after). */
   onBurn(positionId: number): boolean[] {
+    this.touched();
     const was: boolean[] = [];
     for (let i = 0; i < this.programs.length; i++) {
       const p = this.programs[i]!;
@@ -752,6 +780,7 @@ export class IncentiveBook {
 
   /** After a partial burn: re-stake the remaining liquidity where it was staked. */
   afterPartialBurn(positionId: number, was: readonly boolean[]): void {
+    this.touched();
     for (let i = 0; i < this.programs.length; i++) if (was[i]) this.programs[i]!.stake(positionId, this.timeSec);
   }
 
@@ -768,6 +797,7 @@ export class IncentiveBook {
 
   /** The strategy's stake / unstake / claim intents. */
   applyIntent(a: Extract<LpAction, { kind: 'stake' | 'unstake' | 'claim' }>): void {
+    this.touched();
     if (a.kind === 'claim') {
       this.claim(a.program, 'hold');
       return;
@@ -795,7 +825,17 @@ export class IncentiveBook {
       this.lpRateAtStart = r;
     }
     this.pendingNow = this.pending();
-    const acts = this.inp.policy.onStep(this.ctx);
+    const c = this.ctx;
+    const clock = this.clock;
+    c.step = step;
+    c.timestampMs = clock.timestampMs;
+    c.pending = this.pendingNow;
+    c.held = this.held;
+    c.rewardPrice = this.inp.rewardPrice[step]!;
+    c.price = clock.price;
+    c.lastHarvestMs = this.lastHarvestMs;
+    c.last = step === this.steps - 1;
+    const acts = this.inp.policy.onStep(c);
     if (acts.length === 0) return;
     if (!Array.isArray(acts)) this.fail(`harvest policy returned ${JSON.stringify(acts)}; it must return an array of actions (NO_HARVEST when idle)`);
     for (const a of acts) {
@@ -816,6 +856,7 @@ export class IncentiveBook {
 
   /** Claims, pays the claim's gas and fees, then holds, sells or compounds. */
   private claim(program: number | undefined, then: HarvestThen): void {
+    this.touched();
     let raw = 0n;
     for (const p of this.programsOf(program, 'claim')) raw += p.claim(this.timeSec);
     const gas = this.claimGas();
@@ -880,6 +921,16 @@ export class IncentiveBook {
   /** The value of the LP's rewards at this step (held + pending at the reward price, + sold rewards' quote). */
   value(step: number): number {
     return (this.held + this.pendingNow) * this.inp.rewardPrice[step]! + this.rewardQuote;
+  }
+
+  /** Records the step's reward columns and returns the rewards' value (as {@link value}). */
+  record(step: number, cols: RewardColumns): number {
+    const pr = this.inp.rewardPrice[step]!;
+    const pending = this.pendingNow;
+    cols.rewardsCumulative[step] = this.claimedValue + pending * pr;
+    cols.rewardTokensPending[step] = pending;
+    cols.rewardPrice[step] = pr;
+    return (this.held + pending) * pr + this.rewardQuote;
   }
 
   /** Refreshes pending rewards for the record (after the harvest). */
