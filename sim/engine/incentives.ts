@@ -575,6 +575,11 @@ export interface HarvestPolicy<P = unknown> {
   onStep(ctx: HarvestContext): readonly HarvestAction[];
   /** Harvests per year that compound (for `apyCompoundsPerYear`); undefined = measured over the run. */
   readonly compoundsPerYear?: number;
+  /**
+   * Optional promise, for speed: given the last harvest's time (unix ms; the run's first step before any), the
+   * earliest time at which `onStep` may return an action. Steps before it do not call `onStep`.
+   */
+  wakeAtMs?(lastHarvestMs: number): number;
 }
 
 export interface HarvestPolicyFactory<P = unknown> {
@@ -671,6 +676,8 @@ export class IncentiveBook {
   callerFees = 0;
   private compoundHarvests = 0;
   private lastHarvestMs: number;
+  /** Steps before this time skip the policy (its `wakeAtMs`); −Infinity: ask it every step. */
+  private wakeMs = -Infinity;
   private pendingNow = 0;
   private timeSec = 0;
   private nextEventSec = -Infinity;
@@ -708,6 +715,7 @@ export class IncentiveBook {
     this.claimUnits = Math.max(...this.programs.map((p) => CLAIM_GAS_UNITS[p.spec.kind]));
     this.swapUnits = GAS_UNITS[pool.kind].swap;
     this.lastHarvestMs = firstTimestampMs;
+    this.rewake();
     const book = this;
     this.ctx = {
       step: 0,
@@ -752,6 +760,11 @@ export class IncentiveBook {
       if (e < next) next = e;
     }
     this.nextEventSec = next;
+  }
+
+  private rewake(): void {
+    const p = this.inp.policy;
+    this.wakeMs = p.wakeAtMs === undefined ? -Infinity : p.wakeAtMs(this.lastHarvestMs);
   }
 
   /** A stake, unstake or claim may schedule work (a stake waiting for its program's start): look again next step. */
@@ -825,8 +838,9 @@ export class IncentiveBook {
       this.lpRateAtStart = r;
     }
     this.pendingNow = this.pending();
-    const c = this.ctx;
     const clock = this.clock;
+    if (clock.timestampMs < this.wakeMs) return;
+    const c = this.ctx;
     c.step = step;
     c.timestampMs = clock.timestampMs;
     c.pending = this.pendingNow;
@@ -864,6 +878,7 @@ export class IncentiveBook {
     this.harvestGas += gas;
     this.harvests++;
     this.lastHarvestMs = this.clock.timestampMs;
+    this.rewake();
     this.ledger.events.push({ step: this.clock.step, timestampMs: this.clock.timestampMs, kind: 'harvest', price: this.clock.price, rangeLower: NaN, rangeUpper: NaN });
     const tokens = rawToTokens(raw);
     const price = this.inp.rewardPrice[this.clock.step]!;

@@ -9,7 +9,7 @@ export const neverHarvest = defineHarvestPolicy({
   name: 'never',
   description: 'never claim during the run: rewards stay pending, valued at the end at the last reward price (no harvest gas)',
   defaults: {},
-  create: () => ({ onStep: () => NO_HARVEST, compoundsPerYear: 0 }),
+  create: () => ({ onStep: () => NO_HARVEST, compoundsPerYear: 0, wakeAtMs: () => Infinity }),
 });
 
 /** Claims every `every` (seconds or 1d/12h/…) when something is pending, then holds, sells or compounds. */
@@ -23,6 +23,7 @@ export const intervalHarvest = defineHarvestPolicy({
     const act: readonly HarvestAction[] = Object.freeze([{ kind: 'claim', then }]);
     return {
       onStep: (ctx) => (ctx.timestampMs - ctx.lastHarvestMs >= everyMs && ctx.pending > 0 ? act : NO_HARVEST),
+      wakeAtMs: (last) => last + everyMs,
       compoundsPerYear: then === 'compound' ? (YEAR_SECONDS * 1000) / everyMs : 0,
     };
   },
