@@ -4,6 +4,7 @@
  * accrue in proportion to |ΔP| while in range, and one optional rebalance. Not a simulation; just consistent
  * enough columns to draw and check charts.
  */
+import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import { REWARD_COLUMNS, TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary, type Timeseries } from '../../sim/metrics/record.ts';
 import { positionAmountsPerLiquidity } from '../ilCurve.ts';
 
@@ -117,7 +118,7 @@ export function syntheticRun(params: SyntheticRunParams): BacktestResult {
     peak = Math.max(peak, cols.lpValue[i]!);
     mdd = Math.min(mdd, cols.lpValue[i]! / peak - 1);
   }
-  const years = ((n - 1) * stepMs) / (365 * 86_400_000);
+  const years = ((n - 1) * stepMs) / MS_PER_YEAR;
   const finalValue = cols.lpValue[last]!;
   const rewardSummary = (): Partial<Summary> => {
     const lastPrice = cols.rewardPrice![last]!;

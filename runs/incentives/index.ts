@@ -2,6 +2,7 @@
  * Liquidity mining for a run: the config's programs, harvest policy, reward price and reward pool turned into the
  * engine's {@link IncentivesInput}, and the summary keys computed from the engine's reward totals.
  */
+import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { parseRewardPrice, rewardPricePath } from '../../data/synthetic/rewardPrice.ts';
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
@@ -131,7 +132,7 @@ export function rewardSummary(
 ): Record<string, number | null> {
   const years = x.years;
   const rewardApr = years > 0 ? r.rewardsEarned / x.capital / years : 0;
-  const rewardAprSpot = (r.lpRatePerSecondAtStart * 365 * 86_400 * r.rewardPriceAtStart) / x.capital;
+  const rewardAprSpot = (r.lpRatePerSecondAtStart * (MS_PER_YEAR / 1000) * r.rewardPriceAtStart) / x.capital;
   const totalApr = x.feeApr + rewardApr;
   const n = r.compoundsPerYear;
   // APY after the vault's fees: the rewards' share of the APR net of performance and caller fees, compounded n times.

@@ -1,8 +1,9 @@
+import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import { NO_HARVEST, type HarvestAction, type HarvestPolicyFactory } from '../../sim/engine/incentives.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { defineHarvestPolicy, parseDuration, parseThen } from './define.ts';
 
-const YEAR_SECONDS = 365 * 86_400;
+const YEAR_SECONDS = MS_PER_YEAR / 1000;
 
 /** Never claims during the run: the rewards stay pending and are valued at the last reward price (no harvest gas). */
 export const neverHarvest = defineHarvestPolicy({
