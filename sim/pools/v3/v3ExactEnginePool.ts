@@ -1,15 +1,14 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import type { BurnFill, SwapFill } from '../enginePool.ts';
 import { ConfigError, InvariantError, PoolError } from '../../core/errors.ts';
 import { Q96 } from '../../math/v3/fixedPoint.ts';
-import { getPriceAtTickFloat } from '../../math/v3/float.ts';
 import { mulDiv } from '../../math/v3/fullMath.ts';
 import { getLiquidityForAmounts } from '../../math/v3/liquidityAmounts.ts';
 import { getAmountsForLiquidityAtTick } from '../../math/v3/modifyPosition.ts';
 import { feesOwed } from '../../math/v3/position.ts';
 import { rawPriceFromSqrtPriceX96, sqrtPriceX96FromPrice } from '../../math/v3/priceConversions.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
+import { V3EnginePool, type V3Core, type V3CorePositionAmounts } from './v3EnginePool.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
-import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks } from './v3Liquidity.ts';
 
 /** Both tokens of ammsim's simulated exact pools have 18 decimals: raw = human · 10^18. */
 export const V3_EXACT_DECIMALS = 18;
@@ -70,43 +69,35 @@ function capAmount1(sqrtAX96: bigint, sqrtBX96: bigint, amount: bigint): bigint 
   return amount < cap ? amount : cap;
 }
 
-interface ExactPosition {
-  readonly owner: string;
+/** The exact core's record of a position. */
+export interface V3ExactPosition {
   /** The V3Pool owner key: `owner#id`, so two engine positions on the same range stay separate. */
   readonly key: string;
   readonly tickLower: number;
   readonly tickUpper: number;
-  readonly fullRange: boolean;
-  /** The last view and the V3Pool state version it was taken at (views are immutable). */
-  view: PositionView | undefined;
-  viewVersion: number;
 }
 
 /**
- * # V3ExactEnginePool: the engine's `--exact` v3 pool, over the bit-exact bigint {@link V3Pool}
+ * # V3ExactCore: the bit-exact bigint {@link V3Pool} in human units, as {@link V3EnginePool} drives it
  *
- * Every swap, mint, burn and collect runs through the contract mirror; this adapter only converts at the
+ * Every swap, mint, burn and collect runs through the contract mirror; this core only converts at the
  * boundary. Rounding at the boundary:
  * - amounts the engine pays in (swap input, mint amounts offered) are floored to raw units ({@link toRawDown});
  * - amounts paid out and all views are raw → float to nearest ({@link toHuman}); liquidity is reported as
  *   raw L / 10^18 (the float pool's human units);
  * - a target price becomes the nearest Q64.96 sqrt price (`sqrtPriceX96FromPrice`, sim/math/v3/priceConversions.ts).
- * `swapToPrice` is the contract's swap with `sqrtPriceLimitX96` at the target and amountSpecified =
- * type(int256).max (exact input); mint sizes liquidity with {@link liquidityForMint} (rounding down).
- * A burn is `burn` then `collect` of everything owed; `collect` is a poke (`burn(0)`) then `collect`.
- * Background LPs are positions of the owner 'background'. The protocol fee is off (as on mainnet).
+ * A swap to a price is the contract's swap with `sqrtPriceLimitX96` at the target and amountSpecified =
+ * type(int256).max (exact input); a mint by amounts sizes liquidity with {@link liquidityForMint} (rounding down).
+ * A burn is `burn` then `collect` of everything owed; a collect is a poke (`burn(0)`) then `collect`.
+ * The protocol fee is off (as on mainnet). The clock is the pool's block timestamp.
  */
-export class V3ExactEnginePool implements EnginePool {
-  readonly kind = 'v3' as const;
-  readonly exact = true;
+export class V3ExactCore implements V3Core<V3ExactPosition> {
   readonly fee: number;
   readonly tickSpacing: number;
-  /** The contract mirror (read it freely; mutate only through this adapter to keep balances right). */
+  /** The contract mirror (read it freely; mutate only through this core to keep balances right). */
   readonly pool: V3Pool;
   private balance0Raw = 0n;
   private balance1Raw = 0n;
-  private readonly positions = new Map<number, ExactPosition>();
-  private nextId = 1;
   private lastQuote: V3SwapQuote | undefined;
   private lastQuoteKey = NaN;
 
@@ -125,8 +116,20 @@ export class V3ExactEnginePool implements EnginePool {
 
   // ------------------------------------------------------------------ views
 
+  get version(): number {
+    return this.pool.stateVersion;
+  }
+
   price(): number {
     return rawPriceFromSqrtPriceX96(Number(this.pool.sqrtPriceX96));
+  }
+
+  sqrtPrice(): number {
+    return Number(this.pool.sqrtPriceX96) / Q96_FLOAT;
+  }
+
+  currentTick(): number {
+    return this.pool.tick;
   }
 
   activeLiquidity(): number {
@@ -144,16 +147,15 @@ export class V3ExactEnginePool implements EnginePool {
 
   // ------------------------------------------------------------------ swaps
 
-  quoteToPrice(targetPrice: number): SwapFill {
+  quoteToPrice(targetPrice: number): SwapFill | undefined {
     const q = this.quoteTo(targetPrice);
-    return q === undefined ? this.zeroFill() : this.fillOf(q);
+    return q === undefined ? undefined : this.fillOf(q);
   }
 
-  swapToPrice(targetPrice: number): SwapFill {
+  swapToPrice(targetPrice: number): SwapFill | undefined {
     const cached = this.lastQuote !== undefined && this.lastQuoteKey === targetPrice && this.lastQuote.stateVersion === this.pool.stateVersion;
     const q = cached ? this.lastQuote : this.quoteTo(targetPrice);
-    if (q === undefined) return this.zeroFill();
-    return this.apply(q);
+    return q === undefined ? undefined : this.apply(q);
   }
 
   private quoteTo(targetPrice: number): V3SwapQuote | undefined {
@@ -167,14 +169,14 @@ export class V3ExactEnginePool implements EnginePool {
     return q;
   }
 
-  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill {
+  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill | undefined {
     const q = this.quoteIn(baseIn, amountIn);
-    return q === undefined ? this.zeroFill() : this.fillOf(q);
+    return q === undefined ? undefined : this.fillOf(q);
   }
 
-  swapExactIn(baseIn: boolean, amountIn: number): SwapFill {
+  swapExactIn(baseIn: boolean, amountIn: number): SwapFill | undefined {
     const q = this.quoteIn(baseIn, amountIn);
-    return q === undefined ? this.zeroFill() : this.apply(q);
+    return q === undefined ? undefined : this.apply(q);
   }
 
   private quoteIn(baseIn: boolean, amountIn: number): V3SwapQuote | undefined {
@@ -197,84 +199,48 @@ export class V3ExactEnginePool implements EnginePool {
     return { baseDelta: toHuman(q.amount0), quoteDelta: toHuman(q.amount1), feeAmount: toHuman(q.feeAmount), feeInBase: q.zeroForOne, priceAfter: rawPriceFromSqrtPriceX96(Number(q.sqrtPriceX96After)) };
   }
 
-  private zeroFill(): SwapFill {
-    return { baseDelta: 0, quoteDelta: 0, feeAmount: 0, feeInBase: false, priceAfter: this.price() };
-  }
-
-  // ------------------------------------------------------------------ ranges
-
-  /** The ticks of a price range, snapped outward to the spacing (as the float pool). */
-  rangeTicks(range: PriceRange | null): { tickLower: number; tickUpper: number } {
-    return rangeToTicks(range, this.tickSpacing);
-  }
-
-  snapRange(range: PriceRange | null): PriceRange | null {
-    if (range === null) return null;
-    const t = this.rangeTicks(range);
-    return { lower: getPriceAtTickFloat(t.tickLower), upper: getPriceAtTickFloat(t.tickUpper) };
-  }
-
-  baseValueShare(range: PriceRange | null, atPrice?: number): number {
-    const t = this.rangeTicks(range);
-    if (atPrice !== undefined) return baseValueShareAtPrice(atPrice, t.tickLower, t.tickUpper);
-    return baseValueShareAt(Number(this.pool.sqrtPriceX96) / Q96_FLOAT, this.pool.tick, t.tickLower, t.tickUpper);
-  }
-
   // ------------------------------------------------------------------ liquidity
 
-  mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill {
-    if (!(base >= 0 && quote >= 0)) throw new ConfigError('mint', `amounts must be ≥ 0; were ${base} base, ${quote} quote`);
-    const { tickLower, tickUpper } = this.rangeTicks(range);
+  mintForAmounts(owner: string, id: number, tickLower: number, tickUpper: number, base: number, quote: number): { position: V3ExactPosition; base: number; quote: number } | undefined {
     const raw0 = toRawDown(base);
     const raw1 = toRawDown(quote);
     const L = liquidityForMint(this.pool.sqrtPriceX96, getSqrtRatioAtTick(tickLower), getSqrtRatioAtTick(tickUpper), raw0, raw1);
-    if (L === 0n) {
-      throw new PoolError('', `reverted (bare require): mint amount must be > 0 (${base} base and ${quote} quote buy no liquidity on ticks [${tickLower}, ${tickUpper}) at tick ${this.pool.tick})`);
+    if (L === 0n) return undefined;
+    const m = this.mintRaw(owner, id, tickLower, tickUpper, L);
+    if (m.amount0 > raw0 || m.amount1 > raw1) {
+      throw new InvariantError(`v3 mint asked for ${m.amount0}/${m.amount1} raw, more than the ${raw0}/${raw1} offered`);
     }
-    const { id, amount0, amount1 } = this.mintRaw(owner, tickLower, tickUpper, L, range === null);
-    if (amount0 > raw0 || amount1 > raw1) {
-      throw new InvariantError(`v3 mint asked for ${amount0}/${amount1} raw, more than the ${raw0}/${raw1} offered`);
-    }
-    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: range === null ? null : { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
+    return { position: m.position, base: toHuman(m.amount0), quote: toHuman(m.amount1) };
   }
 
   /** The raw amounts (rounded up, as the contract's mint) of liquidity `L` on [tickLower, tickUpper) now, in human units. */
-  amountsForTicks(tickLower: number, tickUpper: number, L: bigint): { base: number; quote: number } {
-    const sp = this.tickSpacing;
-    if (!(Number.isInteger(tickLower) && Number.isInteger(tickUpper) && tickLower < tickUpper && tickLower % sp === 0 && tickUpper % sp === 0 && tickLower >= -887272 && tickUpper <= 887272)) {
-      throw new ConfigError('ticks', `must be multiples of ${sp} with -887272 ≤ tickLower < tickUpper ≤ 887272; were [${tickLower}, ${tickUpper}]`);
-    }
+  amountsForRawLiquidity(tickLower: number, tickUpper: number, L: bigint): { base: number; quote: number } {
     const a = getAmountsForLiquidityAtTick(this.pool.tick, this.pool.sqrtPriceX96, tickLower, tickUpper, L, true);
     return { base: toHuman(a.amount0), quote: toHuman(a.amount1) };
   }
 
-  /** Mints exactly raw liquidity `L` on [tickLower, tickUpper) for `owner` (a mint by ticks and liquidity). */
-  mintTicks(owner: string, tickLower: number, tickUpper: number, L: bigint): MintFill {
-    const { id, amount0, amount1 } = this.mintRaw(owner, tickLower, tickUpper, L, false);
-    return { positionId: id, base: toHuman(amount0), quote: toHuman(amount1), range: { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
+  /** Mints exactly raw liquidity `L` on [tickLower, tickUpper) (a mint by ticks and liquidity). */
+  mintRawLiquidity(owner: string, id: number, tickLower: number, tickUpper: number, L: bigint): { position: V3ExactPosition; base: number; quote: number } {
+    const m = this.mintRaw(owner, id, tickLower, tickUpper, L);
+    return { position: m.position, base: toHuman(m.amount0), quote: toHuman(m.amount1) };
   }
 
-  /** Mints liquidity `L` (human units; raw = floor(L·10^18)) for `owner` as a new position (background seeding). */
-  mintLiquidity(owner: string, tickLower: number, tickUpper: number, liquidity: number, fullRange = false): number {
+  /** Mints liquidity `liquidity` (human units; raw = floor(L·10^18)) (background seeding). */
+  mintLiquidity(owner: string, id: number, tickLower: number, tickUpper: number, liquidity: number): V3ExactPosition {
     const L = toRawDown(liquidity);
     if (L === 0n) throw new PoolError('', `reverted (bare require): mint amount must be > 0; was ${liquidity}`);
-    return this.mintRaw(owner, tickLower, tickUpper, L, fullRange).id;
+    return this.mintRaw(owner, id, tickLower, tickUpper, L).position;
   }
 
-  private mintRaw(owner: string, tickLower: number, tickUpper: number, L: bigint, fullRange: boolean): { id: number; amount0: bigint; amount1: bigint } {
-    const id = this.nextId;
+  private mintRaw(owner: string, id: number, tickLower: number, tickUpper: number, L: bigint): { position: V3ExactPosition; amount0: bigint; amount1: bigint } {
     const key = `${owner}#${id}`;
     const { amount0, amount1 } = this.pool.mint(key, tickLower, tickUpper, L);
-    this.nextId++;
-    this.positions.set(id, { owner, key, tickLower, tickUpper, fullRange, view: undefined, viewVersion: -1 });
     this.balance0Raw += amount0;
     this.balance1Raw += amount1;
-    return { id, amount0, amount1 };
+    return { position: { key, tickLower, tickUpper }, amount0, amount1 };
   }
 
-  burn(positionId: number, fraction: number): BurnFill {
-    const p = this.get(positionId);
-    if (!(fraction > 0 && fraction <= 1)) throw new ConfigError('fraction', `must be in (0, 1]; was ${fraction}`);
+  burn(p: V3ExactPosition, fraction: number): BurnFill {
     const L = this.pool.position(p.key, p.tickLower, p.tickUpper).liquidity;
     // A fraction of L, rounded down (53-bit fraction: the float's full precision).
     const amount = fraction === 1 ? L : (L * BigInt(Math.floor(fraction * 2 ** 53))) >> 53n;
@@ -282,7 +248,6 @@ export class V3ExactEnginePool implements EnginePool {
     const collected = this.pool.collect(p.key, p.tickLower, p.tickUpper);
     this.balance0Raw -= collected.amount0;
     this.balance1Raw -= collected.amount1;
-    if (fraction === 1) this.positions.delete(positionId);
     return {
       base: toHuman(principal.amount0),
       quote: toHuman(principal.amount1),
@@ -291,8 +256,7 @@ export class V3ExactEnginePool implements EnginePool {
     };
   }
 
-  collect(positionId: number): { feesBase: number; feesQuote: number } {
-    const p = this.get(positionId);
+  collect(p: V3ExactPosition): { feesBase: number; feesQuote: number } {
     this.pool.burn(p.key, p.tickLower, p.tickUpper, 0n);
     const c = this.pool.collect(p.key, p.tickLower, p.tickUpper);
     this.balance0Raw -= c.amount0;
@@ -301,8 +265,7 @@ export class V3ExactEnginePool implements EnginePool {
   }
 
   /** Principal (what a burn would credit now, rounded down) and fees (tokensOwed + growth since the last poke) in raw units. */
-  positionRaw(positionId: number): { liquidity: bigint; amount0: bigint; amount1: bigint; fees0: bigint; fees1: bigint } {
-    const p = this.get(positionId);
+  positionRaw(p: V3ExactPosition): { liquidity: bigint; amount0: bigint; amount1: bigint; fees0: bigint; fees1: bigint } {
     const info = this.pool.position(p.key, p.tickLower, p.tickUpper);
     const L = info.liquidity;
     const { amount0, amount1 } = getAmountsForLiquidityAtTick(this.pool.tick, this.pool.sqrtPriceX96, p.tickLower, p.tickUpper, L, false);
@@ -312,45 +275,55 @@ export class V3ExactEnginePool implements EnginePool {
     return { liquidity: L, amount0, amount1, fees0, fees1 };
   }
 
-  /** The position now; cached until the pool's state next changes (the engine asks several times per step). */
-  position(positionId: number): PositionView {
-    const p = this.get(positionId);
-    if (p.view !== undefined && p.viewVersion === this.pool.stateVersion) return p.view;
-    const r = this.positionRaw(positionId);
-    const base = toHuman(r.amount0);
-    const quote = toHuman(r.amount1);
-    const tick = this.pool.tick;
-    const view: PositionView = {
-      positionId,
-      owner: p.owner,
-      liquidity: toHuman(r.liquidity),
-      base,
-      quote,
-      feesBase: toHuman(r.fees0),
-      feesQuote: toHuman(r.fees1),
-      range: p.fullRange ? null : Object.freeze({ lower: getPriceAtTickFloat(p.tickLower), upper: getPriceAtTickFloat(p.tickUpper) }),
-      inRange: tick >= p.tickLower && tick < p.tickUpper,
-      baseNoFees: base,
-      quoteNoFees: quote,
-    };
-    p.view = view;
-    p.viewVersion = this.pool.stateVersion;
-    return view;
+  readPosition(p: V3ExactPosition, out: V3CorePositionAmounts): void {
+    const r = this.positionRaw(p);
+    out.liquidity = toHuman(r.liquidity);
+    out.base = toHuman(r.amount0);
+    out.quote = toHuman(r.amount1);
+    out.feesBase = toHuman(r.fees0);
+    out.feesQuote = toHuman(r.fees1);
   }
 
-  /** Every open position's id, ascending (background liquidity included). */
-  positionIds(): number[] {
-    return [...this.positions.keys()].sort((a, b) => a - b);
+  // ------------------------------------------------------------------ time
+
+  /** The pool's block timestamp (seconds). */
+  time(): number {
+    return this.pool.blockTimestamp;
   }
 
-  positionTicks(positionId: number): { tickLower: number; tickUpper: number } {
-    const p = this.get(positionId);
-    return { tickLower: p.tickLower, tickUpper: p.tickUpper };
+  /** Sets the pool's block timestamp (a no-op when unchanged). */
+  setTime(time: number): void {
+    if (time !== this.pool.blockTimestamp) this.pool.setBlockTimestamp(time);
   }
 
-  private get(positionId: number): ExactPosition {
-    const p = this.positions.get(positionId);
-    if (p === undefined) throw new PoolError('', `no open position ${positionId}`);
-    return p;
+  secondsPerLiquidityInsideX128(tickLower: number, tickUpper: number): bigint {
+    return this.pool.snapshotCumulativesInside(tickLower, tickUpper).secondsPerLiquidityInsideX128;
+  }
+}
+
+/**
+ * # V3ExactEnginePool: the engine's `--exact` v3 pool — {@link V3EnginePool} over {@link V3ExactCore}, the bigint
+ * {@link V3Pool} with the raw ↔ human conversion at the boundary (see there for the rounding)
+ *
+ * Background LPs are positions of the owner 'background'; a position's V3Pool owner key is `owner#id`.
+ */
+export class V3ExactEnginePool extends V3EnginePool<V3ExactPosition, V3ExactCore> {
+  /** The contract mirror (read it freely; mutate only through this adapter to keep balances right). */
+  readonly pool: V3Pool;
+
+  /** A pool at `price` with fee `fee` (a fraction in whole hundredths of a bip, 0.003 = 3000 pips). */
+  constructor(fee: number, tickSpacing: number, price: number) {
+    super(new V3ExactCore(fee, tickSpacing, price), true);
+    this.pool = this.core.pool;
+  }
+
+  /** The pool's raw token balances (exact conservation checks). */
+  tokenBalancesRaw(): { amount0: bigint; amount1: bigint } {
+    return this.core.tokenBalancesRaw();
+  }
+
+  /** A position's principal (what a burn would credit now, rounded down) and fees owed, in raw units. */
+  positionRaw(positionId: number): { liquidity: bigint; amount0: bigint; amount1: bigint; fees0: bigint; fees1: bigint } {
+    return this.core.positionRaw(this.corePosition(positionId));
   }
 }

@@ -1,10 +1,9 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import type { BurnFill, SwapFill } from '../enginePool.ts';
 import { ConfigError, PoolError } from '../../core/errors.ts';
 import {
   computeSwapStepFloat,
   getAmountsForLiquidityAtTickFloat,
   getLiquidityForAmountsAtTickFloat,
-  getPriceAtTickFloat,
   getSqrtRatioAtTickFloat,
   getTickAtSqrtRatioFloat,
   MAX_TICK_FLOAT,
@@ -13,25 +12,31 @@ import {
   type SwapStepFloat,
 } from '../../math/v3/float.ts';
 import { feesOwedFloat } from '../../math/v3/position.ts';
-import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } from './v3Liquidity.ts';
+import { V3EnginePool, type V3Core, type V3CorePositionAmounts } from './v3EnginePool.ts';
+import { usableTicks } from './v3Liquidity.ts';
 
 // Module-local bindings of the imported per-step maths: under tsx and vitest an import compiles to a CommonJS getter
 // read on every call (measurable in the engine's per-step position views); a local const is read directly.
 const amountsAtTick = getAmountsForLiquidityAtTickFloat;
 const owedFloat = feesOwedFloat;
+/** Human L is raw / 10^18 (two tokens of 18 decimals). */
+const RAW_PER_HUMAN = 1e18;
+const Q128_FLOAT = 2 ** 128;
+const MOD_2_160 = 1n << 160n;
 
 /**
- * # V3FloatPool: Uniswap v3 concentrated liquidity on the float fast path, for backtests
+ * # V3FloatCore: Uniswap v3 concentrated liquidity on the float fast path, for backtests
  *
  * Mirrors the economics of `UniswapV3Pool` — ticks with liquidityNet, active liquidity, fee on the input of
  * each swap step as `computeSwapStep` charges it, fee growth global/outside/inside per unit of liquidity,
  * positions with feeGrowthInsideLast and tokensOwed — in `number`s, without the contract's integer rounding.
- * The exact path is {@link V3ExactEnginePool} over the bigint `V3Pool`; sim/pools/v3EnginePools.test.ts
- * runs both on the same scenarios. Not modelled: the protocol fee, the oracle's observations, max liquidity per tick.
+ * The engine drives it through {@link V3EnginePool} as {@link V3FloatPool}; the exact path is the same adapter over
+ * the bigint `V3Pool` ({@link V3ExactEnginePool}); sim/pools/v3/v3EnginePools.test.ts runs both on the same
+ * scenarios. Not modelled: the protocol fee, the oracle's observations, max liquidity per tick.
  *
- * Time: {@link V3FloatPool.setTime} advances the clock; the pool keeps the oracle's seconds per liquidity
+ * Time: {@link V3FloatCore.setTime} advances the clock; the core keeps the oracle's seconds per liquidity
  * (global Σ Δt / L, and each tick's outside value, initialised and flipped at the same points as the
- * contract's `secondsPerLiquidityOutsideX128`), so {@link V3FloatPool.secondsPerLiquidityInside} is the float
+ * contract's `secondsPerLiquidityOutsideX128`), so {@link V3FloatCore.secondsPerLiquidityInside} is the float
  * counterpart of `snapshotCumulativesInside(...).secondsPerLiquidityInsideX128` / 2^128 in human units of L
  * (what liquidity-mining rewards are computed from). Without in-range liquidity the global advances by Δt
  * (the contract's max(L, 1), here one unit of L). A clock that never moves costs nothing.
@@ -48,14 +53,12 @@ const owedFloat = feesOwedFloat;
  * A quote is kept in scratch fields; a swap with the same request at the same state applies it without
  * recomputing (the arbitrageur quotes, then swaps).
  */
-export class V3FloatPool implements EnginePool {
-  readonly kind = 'v3' as const;
-  readonly exact = false;
+export class V3FloatCore implements V3Core<V3FloatPosition> {
   readonly fee: number;
   readonly tickSpacing: number;
   /** The lowest / highest tick on the spacing (full range). */
-  readonly minUsableTick: number;
-  readonly maxUsableTick: number;
+  private readonly minUsableTick: number;
+  private readonly maxUsableTick: number;
 
   private sqrtP: number;
   private tick: number;
@@ -84,9 +87,8 @@ export class V3FloatPool implements EnginePool {
   /** Bumped when a tick is inserted or removed (positions cache their tick indices against it). */
   private layout = 0;
 
-  private readonly positions = new Map<number, V3FloatPosition>();
-  private nextId = 1;
-  private version = 0;
+  /** Bumped by every state change except time (quotes and position views are cached against it). */
+  version = 0;
 
   // The last simulated swap (scratch; never escapes).
   private readonly step: SwapStepFloat = { sqrtNext: 0, amountIn: 0, amountOut: 0, feeAmount: 0 };
@@ -136,6 +138,10 @@ export class V3FloatPool implements EnginePool {
     return this.sqrtP * this.sqrtP;
   }
 
+  sqrtPrice(): number {
+    return this.sqrtP;
+  }
+
   /** Current tick (slot0.tick semantics: after a swap down that ends on a tick t, t − 1). */
   currentTick(): number {
     return this.tick;
@@ -155,11 +161,6 @@ export class V3FloatPool implements EnginePool {
     const out: { tick: number; liquidityNet: number }[] = [];
     for (let i = 0; i < this.n; i++) out.push({ tick: this.tickAt[i]!, liquidityNet: this.net[i]! });
     return out;
-  }
-
-  /** Every open position's id, ascending (background liquidity included). */
-  positionIds(): number[] {
-    return [...this.positions.keys()].sort((a, b) => a - b);
   }
 
   // ------------------------------------------------------------------ time
@@ -203,31 +204,37 @@ export class V3FloatPool implements EnginePool {
     return up - lo;
   }
 
+  /** {@link secondsPerLiquidityInside} per raw liquidity × 2^128, to the nearest integer, modulo 2^160 (the contract's width). */
+  secondsPerLiquidityInsideX128(tickLower: number, tickUpper: number): bigint {
+    const x = BigInt(Math.round((this.secondsPerLiquidityInside(tickLower, tickUpper) / RAW_PER_HUMAN) * Q128_FLOAT));
+    return ((x % MOD_2_160) + MOD_2_160) % MOD_2_160;
+  }
+
   // ------------------------------------------------------------------ swaps
 
-  quoteToPrice(targetPrice: number): SwapFill {
-    if (!this.simulateToPrice(targetPrice)) return this.zeroFill();
+  quoteToPrice(targetPrice: number): SwapFill | undefined {
+    if (!this.simulateToPrice(targetPrice)) return undefined;
     return this.fill();
   }
 
-  swapToPrice(targetPrice: number): SwapFill {
+  swapToPrice(targetPrice: number): SwapFill | undefined {
     if (!(this.qVersion === this.version && this.qMode === 1 && this.qKey === targetPrice) && !this.simulateToPrice(targetPrice)) {
-      return this.zeroFill();
+      return undefined;
     }
     const f = this.fill();
     this.commit();
     return f;
   }
 
-  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill {
-    if (!this.simulateExactIn(baseIn, amountIn)) return this.zeroFill();
+  quoteExactIn(baseIn: boolean, amountIn: number): SwapFill | undefined {
+    if (!this.simulateExactIn(baseIn, amountIn)) return undefined;
     return this.fill();
   }
 
-  swapExactIn(baseIn: boolean, amountIn: number): SwapFill {
+  swapExactIn(baseIn: boolean, amountIn: number): SwapFill | undefined {
     const key = baseIn ? amountIn : -amountIn;
     if (!(this.qVersion === this.version && this.qMode === 2 && this.qKey === key) && !this.simulateExactIn(baseIn, amountIn)) {
-      return this.zeroFill();
+      return undefined;
     }
     const f = this.fill();
     this.commit();
@@ -390,32 +397,6 @@ export class V3FloatPool implements EnginePool {
     this.version++;
   }
 
-  private zeroFill(): SwapFill {
-    return { baseDelta: 0, quoteDelta: 0, feeAmount: 0, feeInBase: false, priceAfter: this.price() };
-  }
-
-  // ------------------------------------------------------------------ ranges
-
-  /**
-   * The ticks of a price range: lower floored and upper ceiled to the spacing (outward), within the usable
-   * ticks; a range narrower than one spacing widens to one. `null` = full range.
-   */
-  rangeTicks(range: PriceRange | null): { tickLower: number; tickUpper: number } {
-    return rangeToTicks(range, this.tickSpacing);
-  }
-
-  snapRange(range: PriceRange | null): PriceRange | null {
-    if (range === null) return null;
-    const { tickLower, tickUpper } = this.rangeTicks(range);
-    return { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) };
-  }
-
-  baseValueShare(range: PriceRange | null, atPrice?: number): number {
-    const { tickLower, tickUpper } = this.rangeTicks(range);
-    if (atPrice !== undefined) return baseValueShareAtPrice(atPrice, tickLower, tickUpper);
-    return baseValueShareAt(this.sqrtP, this.tick, tickLower, tickUpper);
-  }
-
   private readonly amounts = { amount0: 0, amount1: 0 };
 
   /**
@@ -428,49 +409,38 @@ export class V3FloatPool implements EnginePool {
 
   // ------------------------------------------------------------------ liquidity
 
-  mint(owner: string, range: PriceRange | null, base: number, quote: number): MintFill {
-    if (!(base >= 0 && quote >= 0)) throw new ConfigError('mint', `amounts must be ≥ 0; were ${base} base, ${quote} quote`);
-    const { tickLower, tickUpper } = this.rangeTicks(range);
+  mintForAmounts(owner: string, id: number, tickLower: number, tickUpper: number, base: number, quote: number): { position: V3FloatPosition; base: number; quote: number } | undefined {
     const sa = getSqrtRatioAtTickFloat(tickLower);
     const sb = getSqrtRatioAtTickFloat(tickUpper);
     const L = getLiquidityForAmountsAtTickFloat(this.tick, this.sqrtP, tickLower, tickUpper, sa, sb, base, quote);
-    if (!(L > 0 && L < Infinity)) {
-      throw new PoolError('', `reverted (bare require): mint amount must be > 0 (${base} base and ${quote} quote buy no liquidity on ticks [${tickLower}, ${tickUpper}) at tick ${this.tick})`);
-    }
-    const id = this.mintLiquidity(owner, tickLower, tickUpper, L, range === null);
-    const p = this.positions.get(id)!;
+    if (!(L > 0 && L < Infinity)) return undefined;
+    const p = this.mintLiquidity(owner, id, tickLower, tickUpper, L);
     // Float rounding can ask for an ulp more than offered; never take more than offered.
     const usedBase = Math.min(p.paid0, base);
     const usedQuote = Math.min(p.paid1, quote);
     this.balance0 += usedBase - p.paid0;
     this.balance1 += usedQuote - p.paid1;
-    return { positionId: id, base: usedBase, quote: usedQuote, range: range === null ? null : { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
+    return { position: p, base: usedBase, quote: usedQuote };
   }
 
-  /** The tokens liquidity given in raw units (`L` = raw / 10^18, the nearest float) on [tickLower, tickUpper) takes now. */
-  amountsForTicks(tickLower: number, tickUpper: number, liquidity: bigint): { base: number; quote: number } {
-    const sp = this.tickSpacing;
-    if (!(Number.isInteger(tickLower) && Number.isInteger(tickUpper) && tickLower < tickUpper && tickLower >= this.minUsableTick && tickUpper <= this.maxUsableTick && tickLower % sp === 0 && tickUpper % sp === 0)) {
-      throw new ConfigError('ticks', `must be multiples of ${sp} with ${this.minUsableTick} ≤ tickLower < tickUpper ≤ ${this.maxUsableTick}; were [${tickLower}, ${tickUpper}]`);
-    }
+  /** The tokens raw liquidity `liquidity` (as the nearest float human L = raw / 10^18) takes now (ticks checked by the adapter). */
+  amountsForRawLiquidity(tickLower: number, tickUpper: number, liquidity: bigint): { base: number; quote: number } {
     const out = { amount0: 0, amount1: 0 };
-    this.amountsFor(tickLower, tickUpper, getSqrtRatioAtTickFloat(tickLower), getSqrtRatioAtTickFloat(tickUpper), Number(liquidity) / 1e18, out);
+    this.amountsFor(tickLower, tickUpper, getSqrtRatioAtTickFloat(tickLower), getSqrtRatioAtTickFloat(tickUpper), Number(liquidity) / RAW_PER_HUMAN, out);
     return { base: out.amount0, quote: out.amount1 };
   }
 
-  /** Mints raw liquidity `liquidity` (as the nearest float human L = raw / 10^18) on [tickLower, tickUpper) for `owner`. */
-  mintTicks(owner: string, tickLower: number, tickUpper: number, liquidity: bigint): MintFill {
-    const id = this.mintLiquidity(owner, tickLower, tickUpper, Number(liquidity) / 1e18);
-    const p = this.positions.get(id)!;
-    return { positionId: id, base: p.paid0, quote: p.paid1, range: { lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) } };
+  /** Mints raw liquidity `liquidity` as the nearest float human L = raw / 10^18. */
+  mintRawLiquidity(owner: string, id: number, tickLower: number, tickUpper: number, liquidity: bigint): { position: V3FloatPosition; base: number; quote: number } {
+    const p = this.mintLiquidity(owner, id, tickLower, tickUpper, Number(liquidity) / RAW_PER_HUMAN);
+    return { position: p, base: p.paid0, quote: p.paid1 };
   }
 
   /**
-   * Adds liquidity `L` (human units) on [tickLower, tickUpper) for `owner` as a new position and takes the
-   * tokens it needs (the pool's balances grow by them; the caller pays). Used by {@link mint} and to seed
-   * background liquidity. Returns the position id.
+   * Adds liquidity `L` (human units) on [tickLower, tickUpper) as a new position and takes the tokens it needs (the
+   * pool's balances grow by them; the caller pays).
    */
-  mintLiquidity(owner: string, tickLower: number, tickUpper: number, L: number, fullRange = false): number {
+  mintLiquidity(_owner: string, _id: number, tickLower: number, tickUpper: number, L: number): V3FloatPosition {
     const sp = this.tickSpacing;
     if (!(tickLower < tickUpper && tickLower >= this.minUsableTick && tickUpper <= this.maxUsableTick && tickLower % sp === 0 && tickUpper % sp === 0)) {
       throw new ConfigError('range', `ticks must be multiples of ${sp} with ${this.minUsableTick} ≤ tickLower < tickUpper ≤ ${this.maxUsableTick}; were [${tickLower}, ${tickUpper}]`);
@@ -485,14 +455,11 @@ export class V3FloatPool implements EnginePool {
     this.updateTick(tickUpper, L, true);
     if (this.tick >= tickLower && this.tick < tickUpper) this.liquidity += L;
     this.feeGrowthInside(tickLower, tickUpper, this.inside);
-    const id = this.nextId++;
-    this.positions.set(id, {
-      owner,
+    const p: V3FloatPosition = {
       tickLower,
       tickUpper,
       sqrtLower: sa,
       sqrtUpper: sb,
-      fullRange,
       liquidity: L,
       inside0Last: this.inside.g0,
       inside1Last: this.inside.g1,
@@ -503,14 +470,11 @@ export class V3FloatPool implements EnginePool {
       layout: -1,
       iLower: 0,
       iUpper: 0,
-      range: fullRange ? null : Object.freeze({ lower: sa * sa, upper: sb * sb }),
-      view: undefined,
-      viewVersion: -1,
-    });
+    };
     this.balance0 += paid0;
     this.balance1 += paid1;
     this.version++;
-    return id;
+    return p;
   }
 
   /** Tick.update for a mint (+L) or a full/partial burn (−L, `remove` = the position is closed). */
@@ -647,9 +611,7 @@ export class V3FloatPool implements EnginePool {
     p.inside1Last = this.inside.g1;
   }
 
-  burn(positionId: number, fraction: number): BurnFill {
-    const p = this.get(positionId);
-    if (!(fraction > 0 && fraction <= 1)) throw new ConfigError('fraction', `must be in (0, 1]; was ${fraction}`);
+  burn(p: V3FloatPosition, fraction: number): BurnFill {
     this.poke(p);
     const close = fraction === 1;
     const dL = close ? p.liquidity : p.liquidity * fraction;
@@ -669,13 +631,11 @@ export class V3FloatPool implements EnginePool {
     p.owed1 = 0;
     this.balance0 -= base + feesBase;
     this.balance1 -= quote + feesQuote;
-    if (close) this.positions.delete(positionId);
     this.version++;
     return { base, quote, feesBase, feesQuote };
   }
 
-  collect(positionId: number): { feesBase: number; feesQuote: number } {
-    const p = this.get(positionId);
+  collect(p: V3FloatPosition): { feesBase: number; feesQuote: number } {
     this.poke(p);
     const feesBase = p.owed0;
     const feesQuote = p.owed1;
@@ -687,57 +647,26 @@ export class V3FloatPool implements EnginePool {
     return { feesBase, feesQuote };
   }
 
-  /**
-   * The position now. Views are immutable and cached per position until the pool next changes (the engine
-   * asks for the same view several times per step; most steps have no trade).
-   */
-  position(positionId: number): PositionView {
-    const p = this.get(positionId);
-    if (p.view !== undefined && p.viewVersion === this.version) return p.view;
+  /** The position now: principal at the current price, fees owed including growth since the last poke. */
+  readPosition(p: V3FloatPosition, out: V3CorePositionAmounts): void {
     this.feeGrowthInside(p.tickLower, p.tickUpper, this.inside, p);
     const f0 = owedFloat(this.inside.g0, p.inside0Last, p.liquidity);
     const f1 = owedFloat(this.inside.g1, p.inside1Last, p.liquidity);
     this.amountsFor(p.tickLower, p.tickUpper, p.sqrtLower, p.sqrtUpper, p.liquidity, this.amounts);
-    const base = this.amounts.amount0;
-    const quote = this.amounts.amount1;
-    const view: PositionView = {
-      positionId,
-      owner: p.owner,
-      liquidity: p.liquidity,
-      base,
-      quote,
-      feesBase: p.owed0 + (f0 > 0 ? f0 : 0),
-      feesQuote: p.owed1 + (f1 > 0 ? f1 : 0),
-      range: p.range,
-      inRange: this.tick >= p.tickLower && this.tick < p.tickUpper,
-      baseNoFees: base,
-      quoteNoFees: quote,
-    };
-    p.view = view;
-    p.viewVersion = this.version;
-    return view;
-  }
-
-  /** The ticks of an open position. */
-  positionTicks(positionId: number): { tickLower: number; tickUpper: number } {
-    const p = this.get(positionId);
-    return { tickLower: p.tickLower, tickUpper: p.tickUpper };
-  }
-
-  private get(positionId: number): V3FloatPosition {
-    const p = this.positions.get(positionId);
-    if (p === undefined) throw new PoolError('', `no open position ${positionId}`);
-    return p;
+    out.liquidity = p.liquidity;
+    out.base = this.amounts.amount0;
+    out.quote = this.amounts.amount1;
+    out.feesBase = p.owed0 + (f0 > 0 ? f0 : 0);
+    out.feesQuote = p.owed1 + (f1 > 0 ? f1 : 0);
   }
 }
 
-interface V3FloatPosition {
-  readonly owner: string;
+/** The float core's record of a position. */
+export interface V3FloatPosition {
   readonly tickLower: number;
   readonly tickUpper: number;
   readonly sqrtLower: number;
   readonly sqrtUpper: number;
-  readonly fullRange: boolean;
   liquidity: number;
   inside0Last: number;
   inside1Last: number;
@@ -750,11 +679,42 @@ interface V3FloatPosition {
   layout: number;
   iLower: number;
   iUpper: number;
-  /** The range as reported (null for full range). */
-  readonly range: PriceRange | null;
-  /** The last view and the pool version it was taken at. */
-  view: PositionView | undefined;
-  viewVersion: number;
+}
+
+/**
+ * # V3FloatPool: the engine's default v3 pool — {@link V3EnginePool} over the float core {@link V3FloatCore}
+ *
+ * Beside the engine interface it exposes the core's float readings: initialised ticks and the seconds per
+ * liquidity (global and inside a range, human units of L).
+ */
+export class V3FloatPool extends V3EnginePool<V3FloatPosition, V3FloatCore> {
+  /**
+   * An empty pool at `price` (quote per base). `fee` is a fraction (0.003 = 0.30 %); `tickSpacing` as the
+   * factory's fee tiers (100 → 1, 500 → 10, 3000 → 60, 10000 → 200). `time` starts the clock (seconds; the
+   * contract's `initialize` time, from which its seconds per liquidity counts).
+   */
+  constructor(fee: number, tickSpacing: number, price: number, time = 0) {
+    super(new V3FloatCore(fee, tickSpacing, price, time), false);
+  }
+
+  /** Initialised ticks with their liquidityNet, ascending (for tests and reports). */
+  initializedTicks(): { tick: number; liquidityNet: number }[] {
+    return this.core.initializedTicks();
+  }
+
+  /** The global seconds per unit of in-range liquidity since the pool's time 0 (Σ Δt / L). */
+  secondsPerLiquidity(): number {
+    return this.core.secondsPerLiquidity();
+  }
+
+  /**
+   * Seconds per unit of (human) liquidity spent inside [tickLower, tickUpper) (the contract's
+   * `snapshotCumulativesInside` value / 2^128, below/inside/above as there); only differences between two readings
+   * of the same range mean anything. Both ticks must be initialised (PoolError '' otherwise, as the contract).
+   */
+  secondsPerLiquidityInside(tickLower: number, tickUpper: number): number {
+    return this.core.secondsPerLiquidityInside(tickLower, tickUpper);
+  }
 }
 
 function clampTick(t: number): number {
