@@ -250,3 +250,17 @@ describe('behavior: gas that outruns the capital', () => {
     expect(res.timeseries.inRange[2999]).toBe(0);
   });
 });
+
+describe('behavior: rebalance --param compound=true spends collected fees (issue #11 item 2)', () => {
+  it('re-invests the fees and pays gas from them, so a strategy whose principal went to gas keeps going longer', async () => {
+    const s = seriesOf(gbmPath(3000, 1.2, 1 / 8760, 2000, 9));
+    const base = { pool: 'v3' as const, strategy: 'rebalance', width: 0.01, capital: 1000, gasPrice: 20 };
+    const setAside = await runBacktest(cfg(base), s);
+    const compounding = await runBacktest(cfg({ ...base, params: { compound: true } }), s);
+    const firstIdle = (w: readonly string[] | undefined): number => Number(/could not mint from step (\d+)/.exec((w ?? []).join('\n'))?.[1] ?? Infinity);
+    expect(firstIdle(compounding.summary.warnings)).toBeGreaterThan(firstIdle(setAside.summary.warnings));
+    expect(compounding.summary.gasCost).toBeGreaterThan(setAside.summary.gasCost); // the fees paid for more gas
+    // Fees stay counted as fees earned either way (useFees moves them, it does not unearn them).
+    expect(compounding.summary.feesEarned).toBeGreaterThan(0);
+  });
+});

@@ -67,7 +67,7 @@ export async function extraBenches(opts: { reps: number; want: (name: string) =>
       runEngine({
         series,
         pool: createEnginePool(config, series.price[0]!),
-        lp: rebalanceStrategy.create({ width: 0.05, delay: 0, threshold: 0 }),
+        lp: rebalanceStrategy.create({ width: 0.05, delay: 0, threshold: 0, compound: false }),
         traders: [createArbitrageur()],
         capital: 10_000,
         gas: constantGas('v3', 0),

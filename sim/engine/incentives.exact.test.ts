@@ -265,7 +265,7 @@ describe('v3-staker program = UniswapV3Staker on the same exact path', () => {
     for (const seed of [3, 11]) {
       const s: Scenario = {
         prices: gbmPath(24 * 5, 0.9, 1 / 8760, 2000, seed),
-        lp: rebalanceStrategy.create({ width: 0.02, delay: 0, threshold: 0 }),
+        lp: rebalanceStrategy.create({ width: 0.02, delay: 0, threshold: 0, compound: false }),
         policy: intervalHarvest.create({ every: '12h', then: 'compound' }),
         startSec: T0 + 7 * HOUR,
         endSec: T0 + 100 * HOUR,

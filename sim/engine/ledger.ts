@@ -313,7 +313,8 @@ export class LpLedger {
       this.warnings.push(
         `${this.label} could not mint from step ${this.firstIdleMint} (${formatTime(this.firstIdleMint)}) on: its wallet held nothing to mint with ` +
           `(gas paid ${round(this.gasPaid)} of capital ${round(this.capital)}; collected fees set aside ${round(this.collected.base)} base + ${round(this.collected.quote)} quote). ` +
-          `${this.idleMints} mint${this.idleMints === 1 ? ' was' : 's were'} skipped; a strategy can spend collected fees with a useFees action (rebalance: --param compound=true)`,
+          `${this.idleMints} mint${this.idleMints === 1 ? ' was' : 's were'} skipped` +
+          (this.collected.base > 0 || this.collected.quote > 0 ? '; a strategy can spend collected fees with a useFees action (rebalance: --param compound=true)' : ''),
       );
     }
   }

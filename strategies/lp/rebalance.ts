@@ -6,12 +6,16 @@ import { rangeAround, recentreIfOut } from './range.ts';
  * Re-centring range: like `range`, but when the pool price has been outside the position's range for more
  * than `delay` consecutive steps, or beyond it by more than `threshold` (a fraction of the bound), burn the
  * position (collecting fees), swap the wallet to the new range's ratio through the pool (paying fee and
- * impact), and mint [P/(1+W), P·(1+W)] around the current pool price. Every action pays gas.
+ * impact), and mint [P/(1+W), P·(1+W)] around the current pool price. Every action pays gas. With `compound`, the
+ * collected fees are moved into the wallet before the new mint (a `useFees` action): they are re-invested and pay
+ * gas, so a strategy whose principal went to gas keeps going on its fees; by default they stay set aside.
  */
+const USE_FEES: LpAction = Object.freeze({ kind: 'useFees' });
+
 export const rebalanceStrategy = defineStrategy({
   name: 'rebalance',
   description: 'range [P/(1+W), P*(1+W)] re-centred when out of range (after --rebalance-delay steps / a threshold)',
-  defaults: { width: 0.1, delay: 0, threshold: 0 },
+  defaults: { width: 0.1, delay: 0, threshold: 0, compound: false as boolean },
   create: (p) => {
     let outFor = 0;
     return {
@@ -29,7 +33,9 @@ export const rebalanceStrategy = defineStrategy({
         const beyond = q < lower ? (lower - q) / lower : (q - upper) / upper;
         if (outFor <= p.delay || beyond < p.threshold) return NO_ACTIONS;
         outFor = 0;
-        return recentreIfOut(ctx, () => p.width) ?? NO_ACTIONS;
+        const acts = recentreIfOut(ctx, () => p.width);
+        if (acts === undefined) return NO_ACTIONS;
+        return p.compound ? [acts[0]!, USE_FEES, ...acts.slice(1)] : acts;
       },
     };
   },

@@ -127,7 +127,7 @@ describe('conservation: no token created or lost across LP, traders and pool', (
     const out = runEngine({
       series,
       pool,
-      lp: rebalanceStrategy.create({ width: 0.03, delay: 0, threshold: 0 }),
+      lp: rebalanceStrategy.create({ width: 0.03, delay: 0, threshold: 0, compound: false }),
       traders: [createNoiseTrader({ rate: 1.5, meanSize: 3_000 }), createArbitrageur()],
       capital: c.capital,
       gas: constantGas('v3', 0),
