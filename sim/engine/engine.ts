@@ -105,7 +105,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   const clock: Clock = { step: 0, timestampMs: series.timestampMs[0]!, price: series.price[0]! };
   const ledger = new LpLedger(pool, inp.gas, clock, inp.capital, label, inp.externalFees);
   const { wallet, positionIds, collected, reinvested } = ledger;
-  const book = inp.incentives === undefined ? undefined : new IncentiveBook(inp.incentives, pool, ledger, inp.gas, clock, inp.capital, series.timestampMs[0]!, n);
+  const book = inp.incentives === undefined ? undefined : new IncentiveBook(inp.incentives, pool, ledger, inp.gas, clock, inp.capital, series.timestampMs, n);
   ledger.rewards = book;
   let rewardCols: { rewardsCumulative: Float64Array; rewardTokensPending: Float64Array; rewardPrice: Float64Array } | undefined;
   if (book !== undefined) {
@@ -116,6 +116,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       rewardTokensPending: given?.rewardTokensPending?.length === n ? given.rewardTokensPending : new Float64Array(n),
       rewardPrice: given?.rewardPrice?.length === n ? given.rewardPrice : new Float64Array(n),
     };
+    book.bindColumns(rewardCols, cols.lpValue);
   }
 
   const traderAccounts = new Map<string, Account>();
@@ -206,7 +207,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     clock.timestampMs = ts[step]!;
     clock.price = price;
     ledger.mintedThisStep = false;
-    if (book !== undefined) book.advance();
+    if (book !== undefined && clock.timestampMs >= book.dueMs) book.advance();
     if (step === 0) {
       ledger.apply(call('onStart', () => lp.onStart(ctx)));
       measureNoFee();
@@ -233,7 +234,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
         }
       }
     }
-    if (book !== undefined) book.harvest();
+    if (book !== undefined && (step === 0 || clock.timestampMs >= book.harvestDueMs)) book.harvest();
 
     // Record the step.
     let posValue = 0;
@@ -282,8 +283,9 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     // Fees moved into the wallet (useFees) are fees, not principal: IL leaves them out.
     let valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
     if (book !== undefined) {
-      // Rewards held, pending and sold count in LP value; rewards compounded into positions are not principal.
-      lpValue += book.record(step, rewardCols!);
+      // Rewards held, pending and sold count in LP value (with linear programs the book adds them to the column in
+      // bulk between events, after step 0); rewards compounded into positions are not principal.
+      if (step === 0 || !book.linear) lpValue += book.record(step);
       valueNoFees -= book.compounded;
     }
     if (step === 0) {
@@ -309,6 +311,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     if (inp.onProgress !== undefined && (step & (PROGRESS_EVERY - 1)) === 0) inp.onProgress(step, n);
   }
   clock.step = n - 1;
+  book?.finish();
   const end = lp.onEnd?.(ctx);
   if (end !== undefined && (!Array.isArray(end) || end.length > 0)) {
     throw new StrategyError(label, n - 1, ts[n - 1]!, `onEnd returned ${JSON.stringify(end)}; a backtest is valued at its last step, so onEnd must return no actions (NO_ACTIONS)`);

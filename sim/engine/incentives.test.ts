@@ -11,6 +11,8 @@ import { runEngine } from './engine.ts';
 import { constantGas } from './gas.ts';
 import { CLAIM_GAS_UNITS, createProgram, MasterChefProgram, StakingRewardsProgram, V3StakerProgram, type HarvestPolicy, type ProgramSpec, type RewardProgram } from './incentives.ts';
 import { gbmPath, seriesOf } from './testing/engineTesting.ts';
+import { NO_ACTIONS, type LpAction, type LpStrategy, type StrategyContext } from './strategy.ts';
+import type { HarvestContext } from './incentives.ts';
 
 const T0 = Date.UTC(2024, 0, 1) / 1000;
 const HOUR = 3600;
@@ -224,5 +226,126 @@ describe('harvest policies', () => {
     expect(comp.rewards!.rewardsCompounded).toBeGreaterThan(0);
     expect(comp.rewards!.compoundsPerYear).toBeCloseTo(365, 9);
     expect(comp.timeseries.lpBase[48]! * 2000 + comp.timeseries.lpQuote[48]!).toBeGreaterThan(sell.timeseries.lpBase[48]! * 2000 + sell.timeseries.lpQuote[48]! + 0.9 * comp.rewards!.rewardsCompounded);
+  });
+});
+
+describe('reward columns written in bulk between events (StakingRewards, MasterChef)', () => {
+  // Between two events (stake, unstake, claim, funding, the end of an allocation) the book writes the reward
+  // columns and adds the rewards' value to LP value for the whole stretch at once. Reference: a harvest policy
+  // without a wake time is asked every step, after the LP strategy, and sees the pending rewards and the tokens
+  // held exactly as the step ends (unless it acts). With gas 0 and claims held, rewards never touch the pool, so
+  // the run without programs has the same LP value before rewards: LP value = that + (held + pending) · price.
+  const prices = gbmPath(400, 0.8, 1 / 8760, 2000, 11);
+  const n = prices.length;
+  const series = seriesOf(prices);
+  const rewardPrice = Float64Array.from({ length: n }, (_, i) => 2 + Math.sin(i / 7));
+  /** Stakes, unstakes, claims, partial burns and new ranges at fixed steps (the mining intents only with programs). */
+  const busyLp = (): LpStrategy => ({
+    id: 'busy',
+    params: {},
+    onStart: () => [{ kind: 'mint', range: { lower: 1500, upper: 2700 } }],
+    onStep(ctx: StrategyContext): readonly LpAction[] {
+      const s = ctx.step;
+      const id = ctx.positions[0]?.positionId;
+      if (id === undefined) return NO_ACTIONS;
+      const mining = ctx.rewards.programs > 0;
+      if (mining && s % 53 === 0) return [{ kind: 'unstake', positionId: id }];
+      if (mining && s % 53 === 20) return [{ kind: 'stake', positionId: id }];
+      if (mining && s % 61 === 7) return [{ kind: 'claim' }];
+      if (s % 89 === 5) return [{ kind: 'burn', positionId: id, fraction: 0.5 }];
+      if (s % 131 === 17) return [{ kind: 'mint', range: { lower: ctx.price * 0.8, upper: ctx.price * 1.25 } }];
+      return NO_ACTIONS;
+    },
+  });
+  const runWith = (programs: RewardProgram[] | undefined, policy: HarvestPolicy, lp: LpStrategy) => {
+    const pool = new V3FloatPool(0.003, 60, prices[0]!);
+    pool.mintLiquidity('bg', -887220, 887220, 1_000_000 / (2 * Math.sqrt(prices[0]!)), true);
+    return runEngine({
+      series, pool, lp, traders: [createArbitrageur()], capital: 10_000, gas: constantGas('v3', 0), rng: new Rng(1),
+      ...(programs === undefined ? {} : { incentives: { programs, policy, rewardPrice, rewardPoolLiquidity: 1_000_000, performanceFee: 0, callerFee: 0 } }),
+    });
+  };
+  /** Wraps a policy: records what it sees each step and forgets the wake time (so it is asked every step). */
+  const observed = (inner: HarvestPolicy) => {
+    const pending: number[] = [];
+    const held: number[] = [];
+    const acted: boolean[] = [];
+    const policy: HarvestPolicy = {
+      id: 'observed',
+      params: {},
+      onStep(ctx: HarvestContext) {
+        pending[ctx.step] = ctx.pending;
+        held[ctx.step] = ctx.held;
+        const acts = inner.onStep(ctx);
+        acted[ctx.step] = acts.length > 0;
+        return acts;
+      },
+    };
+    return { policy, pending, held, acted };
+  };
+  const programs = (): RewardProgram[] => [
+    createProgram(spec({ startSec: T0 + 30 * HOUR, endSec: T0 + 300 * HOUR, otherStake: 10n ** 20n, topUps: [{ atSec: T0 + 150 * HOUR, amountRaw: 10n ** 24n }] })),
+    // allocPoint = totalAllocPoint: stakes and claims after its end must still go through (no division by a zero total).
+    createProgram(spec({ kind: 'masterchef', startSec: T0 + 50 * HOUR, endSec: T0 + 250 * HOUR, amountRaw: 10n ** 23n, blockTimeSec: 12 })),
+  ];
+
+  it('LP intents (stake, unstake, claim, burns, new ranges), a top-up and a chef ending mid-run: every step as the step-by-step record', () => {
+    const obs = observed(neverHarvest.create({}));
+    const m = runWith(programs(), obs.policy, busyLp());
+    const plain = runWith(undefined, obs.policy, busyLp());
+    const ts = m.timeseries;
+    let claimed = 0;
+    let claims = 0;
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && obs.held[i]! > obs.held[i - 1]!) {
+        claimed += (obs.held[i]! - obs.held[i - 1]!) * rewardPrice[i]!;
+        claims++;
+      }
+      expect(ts.rewardTokensPending![i]).toBe(obs.pending[i]);
+      expect(ts.rewardPrice![i]).toBe(rewardPrice[i]);
+      expect(ts.rewardsCumulative![i]).toBeCloseTo(claimed + obs.pending[i]! * rewardPrice[i]!, 6);
+      expect(ts.lpValue[i]).toBe(plain.timeseries.lpValue[i]! + (obs.held[i]! + obs.pending[i]!) * rewardPrice[i]!);
+    }
+    expect(claims).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...obs.pending)).toBeGreaterThan(1000);
+    expect(m.rewards!.rewardTokensPending).toBe(obs.pending[n - 1]);
+  });
+
+  it('harvest steps record the state after the claim; a wake time (interval) skips steps without changing a byte', () => {
+    const lp = () => fullRangeStrategy.create({});
+    const obs = observed(intervalHarvest.create({ every: '1d', then: 'hold' }));
+    const m = runWith(programs(), obs.policy, lp());
+    const plain = runWith(undefined, obs.policy, lp());
+    const ts = m.timeseries;
+    let harvests = 0;
+    for (let i = 0; i < n - 1; i++) {
+      // After a claim (hold): nothing pending at this time, the claim held — what the next step's policy sees.
+      const pending = obs.acted[i] ? 0 : obs.pending[i]!;
+      const held = obs.acted[i] ? obs.held[i + 1]! : obs.held[i]!;
+      if (obs.acted[i]) harvests++;
+      if (obs.acted[i]) expect(obs.pending[i]).toBeGreaterThan(0);
+      expect(ts.rewardTokensPending![i]).toBe(pending);
+      expect(ts.lpValue[i]).toBe(plain.timeseries.lpValue[i]! + (held + pending) * rewardPrice[i]!);
+    }
+    expect(harvests).toBeGreaterThanOrEqual(10);
+    const woken = runWith(programs(), intervalHarvest.create({ every: '1d', then: 'hold' }), lp());
+    for (const c of ['lpValue', 'rewardsCumulative', 'rewardTokensPending', 'rewardPrice', 'impermanentLoss'] as const) expect(woken.timeseries[c]).toEqual(ts[c]);
+    expect(woken.rewards).toEqual(m.rewards);
+  });
+
+  it('a sell of held tokens (no claim) is recorded from its step on', () => {
+    const SALE = 270;
+    const daily = intervalHarvest.create({ every: '1d', then: 'hold' });
+    const obs = observed({ id: 'claim-then-sell', params: {}, onStep: (ctx) => (ctx.step === SALE ? [{ kind: 'sell', amount: ctx.held / 2 }] : daily.onStep(ctx)) });
+    const m = runWith(programs(), obs.policy, fullRangeStrategy.create({}));
+    const plain = runWith(undefined, obs.policy, fullRangeStrategy.create({}));
+    const quote = m.rewards!.rewardQuote;
+    expect(quote).toBeGreaterThan(0);
+    expect(obs.held[SALE + 1]).toBeCloseTo(obs.held[SALE]! / 2, 9);
+    for (let i = SALE - 12; i <= SALE + 3; i++) {
+      if (obs.acted[i] && i !== SALE) continue;
+      const held = i === SALE ? obs.held[SALE + 1]! : obs.held[i]!;
+      expect(m.timeseries.lpValue[i]).toBe(plain.timeseries.lpValue[i]! + ((held + obs.pending[i]!) * rewardPrice[i]! + (i >= SALE ? quote : 0)));
+    }
   });
 });

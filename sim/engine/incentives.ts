@@ -418,7 +418,12 @@ export class MasterChefProgram implements RewardProgram {
     }
     if (!this.ended && timeSec >= this.spec.endSec) {
       this.ended = true;
-      this.chef.set(this.pid, 0n, this.blockAt(this.spec.endSec), true);
+      const endBlock = this.blockAt(this.spec.endSec);
+      // With no other pool, zeroing this one would leave totalAllocPoint 0, and every later updatePool (a claim,
+      // a stake or an unstake after the end) would revert dividing by it: the operator first adds a pool nobody
+      // stakes in (mass-updating at the end block, so the LP's pool is paid up to it).
+      if (this.chef.totalAllocPoint === this.chef.poolInfo(this.pid).allocPoint) this.chef.add(1n, endBlock, true);
+      this.chef.set(this.pid, 0n, endBlock, true);
       this.refresh(timeSec);
     }
   }
@@ -679,9 +684,26 @@ export class IncentiveBook {
   /** Steps before this time skip the policy (its `wakeAtMs`); −Infinity: ask it every step. */
   private wakeMs = -Infinity;
   private pendingNow = 0;
-  private timeSec = 0;
   private nextEventSec = -Infinity;
-  private readonly tracksTime: boolean;
+  /** Whether a program reads the pool's clock (a v3-staker): the pool's time is set every step. */
+  private readonly needsPoolTime: boolean;
+  /**
+   * Whether every program's pending rewards are a function of time alone between contract calls (StakingRewards,
+   * MasterChef: affine in time): the reward columns and the rewards' part of LP value are then written in bulk over
+   * the steps between two events ({@link flushTo}) instead of step by step.
+   */
+  readonly linear: boolean;
+  /** linear: the first step whose reward columns are not written yet. */
+  private from = 1;
+  /**
+   * The engine calls {@link advance} at a step when its time (unix ms) is ≥ `dueMs`, and {@link harvest} (after
+   * step 0) when it is ≥ `harvestDueMs`; steps before skip the book.
+   */
+  dueMs = -Infinity;
+  harvestDueMs = -Infinity;
+  private cols: RewardColumns | undefined;
+  private lpValueCol: Float64Array | undefined;
+  private readonly timestampMs: Float64Array;
   private lpRateAtStart = NaN;
   private readonly autoStake: boolean;
   /** The policy's context: plain fields refreshed before each call (field loads for the policy, no getter calls). */
@@ -695,15 +717,18 @@ export class IncentiveBook {
     private readonly gas: GasModel,
     private readonly clock: Clock,
     private readonly capital: number,
-    firstTimestampMs: number,
+    timestampMs: Float64Array,
     private readonly steps: number,
   ) {
+    this.timestampMs = timestampMs;
+    const firstTimestampMs = timestampMs[0]!;
     this.programs = inp.programs;
     this.label = inp.policyLabel ?? inp.policy.id;
     this.autoStake = inp.autoStake ?? true;
     const originSec = Math.floor(firstTimestampMs / 1000);
     this.source = stakeSourceOf(pool, originSec);
-    this.tracksTime = this.source.tracksTime;
+    this.needsPoolTime = this.source.tracksTime && this.programs.some((p) => p instanceof V3StakerProgram);
+    this.linear = this.programs.every((p) => p instanceof StakingRewardsProgram || p instanceof MasterChefProgram);
     for (const p of this.programs) {
       p.attach(this.source);
       if (p instanceof V3StakerProgram) p.activeLiquidity = () => pool.activeLiquidity();
@@ -742,15 +767,20 @@ export class IncentiveBook {
     return s === 0 ? 0 : (s * this.claimUnits) / this.swapUnits;
   }
 
+  /** The step's time in unix seconds (what the programs run on). */
+  private now(): number {
+    return Math.floor(this.clock.timestampMs / 1000);
+  }
+
   /**
-   * Top of a step (the clock is set): the pool's clock, then each program's schedule — only when something is due
-   * (most steps run no program code here).
+   * Top of a step (the clock is set), when the step's time is ≥ {@link dueMs}: the pool's clock (a v3-staker reads
+   * it), then each program's schedule when something is due.
    */
   advance(): void {
-    const t = Math.floor(this.clock.timestampMs / 1000);
-    this.timeSec = t;
-    if (this.tracksTime) this.source.setTime(t);
+    const t = this.now();
+    if (this.needsPoolTime) this.source.setTime(t);
     if (t < this.nextEventSec) return;
+    this.flushTo(this.clock.step);
     const ps = this.programs;
     let next = Infinity;
     for (let i = 0; i < ps.length; i++) {
@@ -759,34 +789,46 @@ export class IncentiveBook {
       const e = p.nextEventSec();
       if (e < next) next = e;
     }
-    this.nextEventSec = next;
+    this.setNextEvent(next);
+  }
+
+  /** The next program event (unix s) and the first step time (ms) at which {@link advance} has work. */
+  private setNextEvent(sec: number): void {
+    this.nextEventSec = sec;
+    // floor(ms / 1000) ≥ sec ⇔ ms ≥ ceil(sec) · 1000.
+    this.dueMs = this.needsPoolTime ? -Infinity : Math.ceil(sec) * 1000;
   }
 
   private rewake(): void {
     const p = this.inp.policy;
     this.wakeMs = p.wakeAtMs === undefined ? -Infinity : p.wakeAtMs(this.lastHarvestMs);
+    // Step by step (v3-staker), the harvest refreshes the pending rewards the record reads: every step.
+    this.harvestDueMs = this.linear ? this.wakeMs : -Infinity;
   }
 
   /** A stake, unstake or claim may schedule work (a stake waiting for its program's start): look again next step. */
   private touched(): void {
-    this.nextEventSec = -Infinity;
+    this.flushTo(this.clock.step);
+    this.setNextEvent(-Infinity);
   }
 
   /** A position the ledger just minted: staked in every program unless auto-staking is off. */
   onMint(positionId: number): void {
     if (!this.autoStake) return;
     this.touched();
-    for (let i = 0; i < this.programs.length; i++) this.programs[i]!.stake(positionId, this.timeSec);
+    const t = this.now();
+    for (let i = 0; i < this.programs.length; i++) this.programs[i]!.stake(positionId, t);
   }
 
   /** A burn of `fraction` of a position is about to happen: unstake it (a partial burn re-stakes the rest after). */
   onBurn(positionId: number): boolean[] {
     this.touched();
+    const t = this.now();
     const was: boolean[] = [];
     for (let i = 0; i < this.programs.length; i++) {
       const p = this.programs[i]!;
       was.push(p.isStaked(positionId));
-      p.unstake(positionId, this.timeSec);
+      p.unstake(positionId, t);
     }
     return was;
   }
@@ -794,7 +836,8 @@ export class IncentiveBook {
   /** After a partial burn: re-stake the remaining liquidity where it was staked. */
   afterPartialBurn(positionId: number, was: readonly boolean[]): void {
     this.touched();
-    for (let i = 0; i < this.programs.length; i++) if (was[i]) this.programs[i]!.stake(positionId, this.timeSec);
+    const t = this.now();
+    for (let i = 0; i < this.programs.length; i++) if (was[i]) this.programs[i]!.stake(positionId, t);
   }
 
   private programsOf(program: number | undefined, what: string): readonly RewardProgram[] {
@@ -816,25 +859,34 @@ export class IncentiveBook {
       return;
     }
     if (!this.ledger.positionIds.includes(a.positionId)) this.fail(`${a.kind}: position ${a.positionId} is not one of the LP's open positions`);
+    const t = this.now();
     for (const p of this.programsOf(a.program, a.kind)) {
-      if (a.kind === 'stake') p.stake(a.positionId, this.timeSec);
-      else p.unstake(a.positionId, this.timeSec);
+      if (a.kind === 'stake') p.stake(a.positionId, t);
+      else p.unstake(a.positionId, t);
     }
   }
 
   /** Reward tokens claimable now (all programs), whole tokens. */
   pending(): number {
+    return this.pendingAt(this.now());
+  }
+
+  private pendingAt(timeSec: number): number {
     let s = 0;
-    for (let i = 0; i < this.programs.length; i++) s += this.programs[i]!.pending(this.timeSec);
+    for (let i = 0; i < this.programs.length; i++) s += this.programs[i]!.pending(timeSec);
     return s;
   }
 
-  /** After the LP strategy: the harvest policy's actions. */
+  /**
+   * After the LP strategy, at step 0 and when the step's time is ≥ {@link harvestDueMs}: the harvest policy's
+   * actions.
+   */
   harvest(): void {
     const step = this.clock.step;
     if (step === 0) {
       let r = 0;
-      for (const p of this.programs) r += p.lpRatePerSecond(Math.max(this.timeSec, p.spec.startSec));
+      const t = this.now();
+      for (const p of this.programs) r += p.lpRatePerSecond(Math.max(t, p.spec.startSec));
       this.lpRateAtStart = r;
     }
     this.pendingNow = this.pending();
@@ -851,6 +903,7 @@ export class IncentiveBook {
     c.last = step === this.steps - 1;
     const acts = this.inp.policy.onStep(c);
     if (acts.length === 0) return;
+    this.flushTo(step);
     if (!Array.isArray(acts)) this.fail(`harvest policy returned ${JSON.stringify(acts)}; it must return an array of actions (NO_HARVEST when idle)`);
     for (const a of acts) {
       if (a === null || typeof a !== 'object') this.fail(`harvest policy returned an action that is not an object: ${String(a)}`);
@@ -872,7 +925,8 @@ export class IncentiveBook {
   private claim(program: number | undefined, then: HarvestThen): void {
     this.touched();
     let raw = 0n;
-    for (const p of this.programsOf(program, 'claim')) raw += p.claim(this.timeSec);
+    const t = this.now();
+    for (const p of this.programsOf(program, 'claim')) raw += p.claim(t);
     const gas = this.claimGas();
     this.ledger.chargeGas(gas);
     this.harvestGas += gas;
@@ -933,29 +987,69 @@ export class IncentiveBook {
     ledger.mintedThisStep = minted;
   }
 
-  /** The value of the LP's rewards at this step (held + pending at the reward price, + sold rewards' quote). */
-  value(step: number): number {
-    return (this.held + this.pendingNow) * this.inp.rewardPrice[step]! + this.rewardQuote;
+  /** Where the reward columns go, and the LP value column the rewards' value is added to (linear: in bulk). */
+  bindColumns(cols: RewardColumns, lpValue: Float64Array): void {
+    this.cols = cols;
+    this.lpValueCol = lpValue;
   }
 
-  /** Records the step's reward columns and returns the rewards' value (as {@link value}). */
-  record(step: number, cols: RewardColumns): number {
+  /**
+   * Records step `step`'s reward columns and returns the rewards' value at it (held + pending at the reward price,
+   * + sold rewards' quote), which the engine adds to LP value. Step by step, every step; linear, step 0 only (the
+   * entry cost reads it), later steps by {@link flushTo}.
+   */
+  record(step: number): number {
+    const cols = this.cols!;
     const pr = this.inp.rewardPrice[step]!;
     const pending = this.pendingNow;
     cols.rewardsCumulative[step] = this.claimedValue + pending * pr;
     cols.rewardTokensPending[step] = pending;
-    cols.rewardPrice[step] = pr;
     return (this.held + pending) * pr + this.rewardQuote;
   }
 
-  /** Refreshes pending rewards for the record (after the harvest). */
-  refreshPending(): number {
-    this.pendingNow = this.pending();
-    return this.pendingNow;
+  /**
+   * linear: writes the reward columns of steps [from, `to`) — steps recorded by the engine since the last event,
+   * during which nothing but time changed the rewards — and adds their rewards' value to the LP value column.
+   * Called before anything changes the programs or the LP's reward books, and at the end.
+   */
+  private flushTo(to: number): void {
+    if (!this.linear || to <= this.from) return;
+    const cols = this.cols!;
+    const cum = cols.rewardsCumulative;
+    const pend = cols.rewardTokensPending;
+    const lpValue = this.lpValueCol!;
+    const ts = this.timestampMs;
+    const price = this.inp.rewardPrice;
+    const claimed = this.claimedValue;
+    const held = this.held;
+    const quote = this.rewardQuote;
+    const ps = this.programs;
+    if (ps.length === 1) {
+      const p = ps[0]!;
+      for (let i = this.from; i < to; i++) {
+        const pending = p.pending(Math.floor(ts[i]! / 1000));
+        const pr = price[i]!;
+        cum[i] = claimed + pending * pr;
+        pend[i] = pending;
+        lpValue[i] = lpValue[i]! + ((held + pending) * pr + quote);
+      }
+    } else {
+      for (let i = this.from; i < to; i++) {
+        const pending = this.pendingAt(Math.floor(ts[i]! / 1000));
+        const pr = price[i]!;
+        cum[i] = claimed + pending * pr;
+        pend[i] = pending;
+        lpValue[i] = lpValue[i]! + ((held + pending) * pr + quote);
+      }
+    }
+    this.from = to;
   }
 
-  get pendingTokens(): number {
-    return this.pendingNow;
+  /** After the last step: the reward columns complete, the pending rewards at the end (for {@link totals}). */
+  finish(): void {
+    this.flushTo(this.steps);
+    if (this.linear) this.pendingNow = this.pending();
+    this.cols!.rewardPrice.set(this.inp.rewardPrice);
   }
 
   totals(years: number): RewardTotals {
