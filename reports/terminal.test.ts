@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Summary } from '../sim/metrics/record.ts';
 import { defaultRunLabel } from './html.ts';
 import { formatMetric } from './metrics.ts';
-import { formatCompareTable, formatSummaryTable, shouldUseColor } from './terminal.ts';
+import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
+import { COMPARE_REWARD_APR_LABEL, formatCompareTable, formatSummaryTable, shouldUseColor } from './terminal.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 
 const summary = syntheticRun({ steps: 5000, width: 0.1, rebalanceAt: 2500 }).summary;
@@ -88,6 +89,42 @@ describe('formatCompareTable', () => {
       (amounts in quote units; % as stated)
       "
     `);
+  });
+});
+
+describe('formatCompareTable with liquidity mining', () => {
+  // An LP with programs (reward keys listed in an arbitrary order) beside staking, whose own rewardApr is its rate in base.
+  const lp = { finalValue: 11_000, callerFees: 1.5, apy: 0.31, harvests: 12, apyCompoundsPerYear: 0, rewardApr: 0.25, breakevenRewardPriceHold: 0.4, rewardsEarned: 900, totalApr: 0.27, rewardTokensEarned: 450 };
+  const staking = { finalValue: 10_300, rewardApr: 0.04 };
+  const rows = (text: string): string[] => text.split('\n');
+
+  it('behavior: reward rows follow the metric list (summary.json / README order), not the alphabet', () => {
+    const text = formatCompareTable([{ name: 'lp', metrics: lp }, { name: 'staking', metrics: staking }]);
+    const present = OPTIONAL_METRICS.filter((m) => m.key in lp);
+    const expected = present.map((m) => (m.key === 'rewardApr' ? COMPARE_REWARD_APR_LABEL : (m.short ?? m.label)));
+    // the rows found, in order of appearance
+    const at = expected.map((label) => rows(text).findIndex((l) => l.startsWith(label)));
+    expect(at.every((i) => i >= 0), text).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // (the metric list's order is not the alphabetical one, so this order says something)
+    expect(present.map((m) => m.key)).not.toEqual(present.map((m) => m.key).sort());
+    for (const line of rows(text)) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('behavior: "APY compounding" says never for a policy that never compounds, n/yr otherwise', () => {
+    const text = formatCompareTable([{ name: 'never', metrics: lp }, { name: 'daily', metrics: { ...lp, apyCompoundsPerYear: 365 } }, { name: 'weekly', metrics: { ...lp, apyCompoundsPerYear: 365 / 7 } }]);
+    const row = rows(text).find((l) => l.startsWith('APY compounding'))!;
+    expect(row.split(/ {2,}/).slice(1)).toEqual(['never', '365/yr', '52.14/yr']);
+    expect(row).not.toMatch(/0\.000/);
+  });
+
+  it('behavior: the LP\'s mining reward APR and staking\'s own rate share one row labelled as the HTML report labels it', () => {
+    const text = formatCompareTable([{ name: 'lp', metrics: lp }, { name: 'hold', metrics: { finalValue: 10_100 } }, { name: 'staking', metrics: staking }]);
+    const i = rows(text).indexOf('Reward APR (LP: mining, realised; staking: in base)');
+    expect(i, text).toBeGreaterThan(0);
+    expect(rows(text)[i + 1]!.trim().split(/ {2,}/)).toEqual(['25.00 %', '—', '4.00 %']);
+    expect(rows(text).filter((l) => /^Reward APR\b/.test(l) && !l.startsWith('Reward APR spot'))).toHaveLength(1);
+    expect(COMPARE_REWARD_APR_LABEL).toBe('Reward APR (LP: mining, realised; staking: in base)');
   });
 });
 

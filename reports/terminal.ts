@@ -38,6 +38,8 @@ function signColor(key: string, v: unknown): string {
 
 /** A metric value with a short unit suffix for the terminal (quote amounts carry none: the header says so). */
 function cellText(m: MetricInfo, v: unknown): string {
+  // Harvests a year that compound: 0 is a policy that never compounds (APY = APR), 'never' as the HTML report says.
+  if (m.key === 'apyCompoundsPerYear' && typeof v === 'number' && Number.isFinite(v)) return v === 0 ? 'never' : `${v.toFixed(2).replace(/\.00$/, '')}/yr`;
   return formatMetric(v, m.format);
 }
 
@@ -108,6 +110,9 @@ export interface CompareEntry {
   readonly metrics: Readonly<Record<string, unknown>>;
 }
 
+/** The compare table's `rewardApr` row when a run has programs (reports/compare.ts labels it so in the HTML report). */
+export const COMPARE_REWARD_APR_LABEL = 'Reward APR (LP: mining, realised; staking: in base)';
+
 /** Rows of the compare table, in order; a row is shown when any alternative has the key. */
 const COMPARE_KEYS: readonly string[] = [
   'initialValue',
@@ -134,16 +139,22 @@ export function formatCompareTable(entries: readonly CompareEntry[], options: Te
   const color = options.color === true;
   const colWidth = Math.max(14, ...entries.map((e) => e.name.length + 1));
   const labelWidth = 22;
-  const info = new Map<string, MetricInfo>([...METRICS, ...optionalMetricsFor(entries.map((e) => e.metrics))].map((m) => [m.key, m]));
+  // With liquidity mining, `rewardApr` is one row for the LPs (their mining rewards) and staking (its own rate, in
+  // base), labelled as the HTML report's compare table labels it.
+  const optional = optionalMetricsFor(entries.map((e) => e.metrics)).map((m): MetricInfo => (m.key === 'rewardApr' ? { key: m.key, label: COMPARE_REWARD_APR_LABEL, unit: m.unit, format: m.format, terminal: m.terminal } : m));
+  const info = new Map<string, MetricInfo>([...METRICS, ...optional].map((m) => [m.key, m]));
   const keys = COMPARE_KEYS.filter((k) => entries.some((e) => k in e.metrics));
-  const extra = [...new Set(entries.flatMap((e) => Object.keys(e.metrics)))]
-    .filter((k) => !COMPARE_KEYS.includes(k) && typeof entries.find((e) => k in e.metrics)!.metrics[k] === 'number' && info.has(k))
-    .sort();
+  // The other rows in the metric list's order (the reward metrics as the README and summary.json list them).
+  const present = new Set(entries.flatMap((e) => Object.keys(e.metrics)));
+  const extra = [...info.keys()].filter((k) => present.has(k) && !COMPARE_KEYS.includes(k) && typeof entries.find((e) => k in e.metrics)!.metrics[k] === 'number');
   const header = ''.padEnd(labelWidth) + entries.map((e) => e.name.padStart(colWidth)).join('');
   const lines = [paint(header, ANSI.bold, color)];
   for (const key of [...keys, ...extra]) {
     const m = info.get(key) ?? { key, label: key, unit: '', format: 'ratio' as const, terminal: false };
-    const label = (m.short ?? m.label).slice(0, labelWidth - 1).padEnd(labelWidth);
+    const name = m.short ?? m.label;
+    // A label longer than its column has a line of its own, the values on the next line.
+    if (name.length > labelWidth - 1) lines.push(name);
+    const label = (name.length > labelWidth - 1 ? '' : name).padEnd(labelWidth);
     const cells = entries.map((e) => {
       const v = e.metrics[key];
       const text = (key in e.metrics ? cellText(m, v) : '—').padStart(colWidth);
