@@ -44,6 +44,7 @@ import type { LpAction } from './strategy.ts';
 export const REWARD_DECIMALS = 18;
 const SCALE = 1e18;
 const Q128_FLOAT = 2 ** 128;
+const HALF_UINT160 = 1n << 159n;
 
 /**
  * Gas units of one claim. `staking-rewards`: StakingRewards.getReward, an order-of-magnitude value of mainnet
@@ -101,6 +102,12 @@ export interface StakeSource {
   /** The range's `secondsPerLiquidityInsideX128` now (v3 pools); throws for v2. */
   splInsideX128(tickLower: number, tickUpper: number): bigint;
   readonly tracksTime: boolean;
+  /**
+   * True when `splInsideX128` is computed in floating point (the float v3 pool): a range's value can then come out a
+   * few ulps below an earlier read although it only grows in exact arithmetic, and the uint160 difference would wrap
+   * to ~2^160. The program then reads such a step back as no time in range.
+   */
+  readonly approximate?: boolean;
 }
 
 /** One liquidity-mining program over the LP's positions. Times are unix seconds and never decrease. */
@@ -296,6 +303,9 @@ export class V3StakerProgram implements RewardProgram {
   }
 
   private reward(s: V3Stake, timeSec: number): { reward: bigint; secondsInsideX128: bigint } {
+    let spl = this.source!.splInsideX128(s.tickLower, s.tickUpper);
+    // Float noise must not run a range's seconds per liquidity backwards (see StakeSource.approximate).
+    if (this.source!.approximate === true && ((spl - s.splInitial) & MAX_UINT160) >= HALF_UINT160) spl = s.splInitial;
     return computeRewardAmount({
       totalRewardUnclaimed: this.totalRewardUnclaimed,
       totalSecondsClaimedX128: this.totalSecondsClaimedX128,
@@ -303,7 +313,7 @@ export class V3StakerProgram implements RewardProgram {
       endTime: this.end,
       liquidity: s.liquidity,
       secondsPerLiquidityInsideInitialX128: s.splInitial,
-      secondsPerLiquidityInsideX128: this.source!.splInsideX128(s.tickLower, s.tickUpper),
+      secondsPerLiquidityInsideX128: spl,
       currentTime: BigInt(timeSec),
     });
   }
@@ -511,6 +521,7 @@ export function stakeSourceOf(pool: EnginePool, originSec: number): StakeSource 
     const M = 1n << 160n;
     return {
       tracksTime: true,
+      approximate: true,
       liquidityRaw: (id) => tokensToRaw(p.position(id).liquidity),
       ticks: (id) => p.positionTicks(id),
       // The float pool's clock counts from the run's first step (its seconds per liquidity keep full precision).
