@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { runVerdict } from './verdict.ts';
-import { buildReportFromRun, escapeHtml, escapeInlineScript, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
+import { buildReportBytesFromRun, buildReportFromRun, escapeHtml, escapeInlineScript, escapeInlineScriptBytes, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 import { NON_METRIC_KEYS } from './metrics.ts';
 
@@ -113,6 +114,40 @@ describe('escaping', () => {
   });
   it('error: refuses code containing <!--', () => {
     expect(() => escapeInlineScript('a <!-- b')).toThrow(/unsafe inside <script>/);
+    expect(() => escapeInlineScriptBytes(Buffer.from('a <!-- b'))).toThrow(/unsafe inside <script>/);
+  });
+  it('property: the bytes version is the UTF-8 of escapeInlineScript of the decoded text (escapes, any case, non-ASCII, invalid UTF-8)', () => {
+    const expected = (b: Uint8Array): Buffer | 'throws' => {
+      try {
+        return Buffer.from(escapeInlineScript(Buffer.from(b).toString('utf8')), 'utf8');
+      } catch {
+        return 'throws';
+      }
+    };
+    const actual = (b: Uint8Array): Buffer | 'throws' => {
+      try {
+        return Buffer.from(escapeInlineScriptBytes(b));
+      } catch {
+        return 'throws';
+      }
+    };
+    const piece = fc.oneof(
+      fc.constantFrom('</script', '</SCRIPT>', '</ScRiPt', '</scrip', '</', '<!--', '<!-', 'x', ' ', 'ſcript', '</ſcript', 'é', '≤', '\u{1F600}'),
+      fc.string({ maxLength: 4 }),
+    );
+    const text = fc.array(piece, { maxLength: 12 }).map((ps) => Buffer.from(ps.join(''), 'utf8'));
+    const bytes = fc.oneof(text, fc.uint8Array({ maxLength: 24 }), fc.tuple(text, fc.constantFrom(0x80, 0xc3, 0xe2, 0xff)).map(([t, b]) => Buffer.concat([t, Buffer.from([b])])));
+    fc.assert(
+      fc.property(bytes, (b) => {
+        expect(actual(b)).toEqual(expected(b));
+      }),
+      { numRuns: 3000, seed: 515 },
+    );
+  });
+  it('behavior: report bytes are the UTF-8 of the report text', () => {
+    expect(Buffer.concat(buildReportBytesFromRun(run)).equals(Buffer.from(buildReportFromRun(run), 'utf8'))).toBe(true);
+    const two = syntheticRun({ steps: 300, width: 0.05 });
+    expect(Buffer.concat(buildReportBytesFromRun(two, { title: 'Ünïcode ≤ title', maxPoints: 50 })).toString('utf8')).toBe(buildReportFromRun(two, { title: 'Ünïcode ≤ title', maxPoints: 50 }));
   });
   it('behavior: sortedJson sorts keys at every level', () => {
     expect(sortedJson({ b: 1, a: { d: 2, c: [{ f: 1, e: 2 }] } })).toBe(JSON.stringify({ a: { c: [{ e: 2, f: 1 }], d: 2 }, b: 1 }, null, 2));

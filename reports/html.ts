@@ -7,6 +7,7 @@
  * formats), so the same input gives byte-identical HTML. {@link buildReportFromRun} is what `ammsim backtest`
  * writes as report.html and what `ammsim report --run DIR` rebuilds from the saved files.
  */
+import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -53,13 +54,18 @@ function packageDir(name: string): string {
   throw new InvariantError(`package ${name} is not installed (needed to inline its browser build into the report)`);
 }
 
-/** Reads the vega, vega-lite and vega-embed browser (UMD) builds, in load order. */
-export function loadBrowserLibraries(): BrowserLibrary[] {
+/** The vega, vega-lite and vega-embed browser (UMD) builds' files, in load order. */
+function browserLibraryFiles(): Array<{ name: string; version: string; path: string }> {
   return LIBRARIES.map(([name, file]) => {
     const dir = packageDir(name);
     const version = String((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version);
-    return { name, version, code: readFileSync(join(dir, file), 'utf8') };
+    return { name, version, path: join(dir, file) };
   });
+}
+
+/** Reads the vega, vega-lite and vega-embed browser (UMD) builds, in load order. */
+export function loadBrowserLibraries(): BrowserLibrary[] {
+  return browserLibraryFiles().map(({ name, version, path }) => ({ name, version, code: readFileSync(path, 'utf8') }));
 }
 
 /**
@@ -71,6 +77,25 @@ export function loadBrowserLibraries(): BrowserLibrary[] {
 export function escapeInlineScript(code: string): string {
   if (code.includes('<!--')) throw new InvariantError('inline script contains "<!--", which is unsafe inside <script>');
   return code.replace(/<\/(script)/gi, '<\\/$1');
+}
+
+/**
+ * {@link escapeInlineScript} of a file's bytes, as bytes (UTF-8): when the bytes are valid UTF-8 and hold nothing to
+ * escape (no `</script` in any case; no `<!--`, which throws as there), the bytes themselves — the inlined builds
+ * are ~0.8 MB, and decoding them to a string only to encode the page again costs a few ms per report; otherwise
+ * through the string.
+ */
+export function escapeInlineScriptBytes(bytes: Uint8Array): Uint8Array {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isUtf8(b) && b.indexOf('<!--') < 0) {
+    let clean = true;
+    // ASCII bytes are ASCII characters in UTF-8, and a non-ASCII character never matches an ASCII letter of /script/i
+    for (let i = b.indexOf('</'); i >= 0 && clean; i = b.indexOf('</', i + 1)) {
+      clean = b.toString('latin1', i + 2, i + 8).toLowerCase() !== 'script';
+    }
+    if (clean) return bytes;
+  }
+  return Buffer.from(escapeInlineScript(b.toString('utf8')), 'utf8');
 }
 
 /** JSON for a `<script type="application/json">`: `<` only occurs inside JSON strings, where \u003c is equivalent. */
@@ -125,6 +150,16 @@ export function defaultRunLabel(summary: Readonly<Summary>): string {
 export function buildReportFromRun(run: BacktestResult, options: ReportOptions = {}): string {
   const normalized = normalizeRunForReport(run);
   return renderReportHtml([{ label: defaultRunLabel(normalized.summary), result: normalized }], options);
+}
+
+/**
+ * {@link buildReportFromRun} as the pieces of its UTF-8 bytes (to be written one after another): the same file,
+ * without decoding the inlined libraries and encoding them again.
+ */
+export function buildReportBytesFromRun(run: BacktestResult, options: ReportOptions = {}): Uint8Array[] {
+  const normalized = normalizeRunForReport(run);
+  const page = reportPage([{ label: defaultRunLabel(normalized.summary), result: normalized }], options);
+  return renderPageBytes(page.title, page.body, page.charts);
 }
 
 const CSS = `
@@ -234,6 +269,12 @@ const RENDER_SCRIPT = `
  * `<label>: …`) and get one column each in the tables. Labels must be unique.
  */
 export function renderReportHtml(runs: readonly ReportRun[], options: ReportOptions = {}): string {
+  const page = reportPage(runs, options);
+  return renderPage(page.title, page.body, page.charts);
+}
+
+/** The title, body HTML and charts of {@link renderReportHtml}'s page. */
+function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title: string; body: string; charts: ReportChart[] } {
   if (runs.length === 0) throw new InvariantError('renderReportHtml needs at least one run');
   const labels = runs.map((r) => r.label);
   if (new Set(labels).size !== labels.length) throw new InvariantError(`run labels must be unique; were ${labels.join(', ')}`);
@@ -284,7 +325,7 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
     '<h2 id="provenance">Data provenance</h2>',
     provenanceTable(runs),
   ].join('\n');
-  return renderPage(title, body, charts);
+  return { title, body, charts };
 }
 
 /**
@@ -293,8 +334,20 @@ export function renderReportHtml(runs: readonly ReportRun[], options: ReportOpti
  */
 export function renderPage(title: string, bodyHtml: string, charts: readonly ReportChart[]): string {
   const libs = loadBrowserLibraries();
-  const scripts = libs.map((l) => `<script data-lib="${l.name}" data-version="${l.version}">${escapeInlineScript(l.code)}</script>`).join('\n');
-  return [
+  return pageFrame(title, bodyHtml, charts, libs)
+    .map((part) => (typeof part === 'number' ? escapeInlineScript(libs[part]!.code) : part))
+    .join('');
+}
+
+/** {@link renderPage} as the pieces of its UTF-8 bytes; the inlined libraries are their files' bytes (see escapeInlineScriptBytes). */
+export function renderPageBytes(title: string, bodyHtml: string, charts: readonly ReportChart[]): Uint8Array[] {
+  const libs = browserLibraryFiles().map(({ name, version, path }) => ({ name, version, bytes: readFileSync(path) }));
+  return pageFrame(title, bodyHtml, charts, libs).map((part) => (typeof part === 'number' ? escapeInlineScriptBytes(libs[part]!.bytes) : Buffer.from(part, 'utf8')));
+}
+
+/** The page as text pieces, with library k's (escaped) code to go where the number k is. */
+function pageFrame(title: string, bodyHtml: string, charts: readonly ReportChart[], libs: ReadonlyArray<{ readonly name: string; readonly version: string }>): Array<string | number> {
+  const head = [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
@@ -303,7 +356,8 @@ export function renderPage(title: string, bodyHtml: string, charts: readonly Rep
     `<meta name="generator" content="ammsim (${libs.map((l) => `${l.name} ${l.version}`).join(', ')})">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${CSS}</style>`,
-    scripts,
+  ].join('\n');
+  const tail = [
     '</head>',
     '<body>',
     '<main>',
@@ -315,4 +369,10 @@ export function renderPage(title: string, bodyHtml: string, charts: readonly Rep
     '</html>',
     '',
   ].join('\n');
+  const parts: Array<string | number> = [`${head}\n`];
+  libs.forEach((l, k) => {
+    parts.push(`${k === 0 ? '' : '\n'}<script data-lib="${l.name}" data-version="${l.version}">`, k, '</script>');
+  });
+  parts.push(`\n${tail}`);
+  return parts;
 }

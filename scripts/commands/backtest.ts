@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks, timeseriesToCsv } from '../../reports/timeseriesFile.ts';
-import { buildReportFromRun } from '../../reports/html.ts';
+import { buildReportBytesFromRun } from '../../reports/html.ts';
 import { formatSummaryTable, shouldUseColor } from '../../reports/terminal.ts';
 import { loadConfiguredSeries, loadRunInputs, runBacktest } from '../../runs/backtest.ts';
 import type { BacktestConfig } from '../../runs/config.ts';
@@ -26,7 +26,7 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
     out.add('timeseries.arrow', await timeseriesArrowChunks(result.timeseries));
     out.add('events.json', JSON.stringify(result.events, null, 1) + '\n');
     timer?.mark('arrow');
-    out.add('report.html', buildReportFromRun({ summary: result.summary, timeseries: result.timeseries, events: result.events }));
+    out.add('report.html', buildReportBytesFromRun({ summary: result.summary, timeseries: result.timeseries, events: result.events }));
     timer?.mark('report');
     if (csv) out.add('timeseries.csv', timeseriesToCsv(result.timeseries));
     out.add('summary.json', summaryJson(result.summary));
