@@ -93,7 +93,23 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
   }).catch((err: unknown) => {
     throw new Error(buildErrorText(err), { cause: err });
   });
-  return { code: result.outputFiles[0]!.contents, importMetaIn, inputs: Object.keys(result.metafile.inputs).map((f) => resolve(f)) };
+  return { code: withAbsoluteSources(result.outputFiles[0]!.contents), importMetaIn, inputs: Object.keys(result.metafile.inputs).map((f) => resolve(f)) };
+}
+
+/**
+ * esbuild writes the inline source map's `sources` relative to the working directory; the compiled module is
+ * imported from elsewhere (the cache folder, a data: URL), where relative paths would resolve wrongly and stack
+ * traces would name a file that does not exist. Made absolute, they name the user's file wherever it is loaded from.
+ */
+function withAbsoluteSources(code: Uint8Array): Uint8Array {
+  const text = new TextDecoder().decode(code);
+  const marker = '//# sourceMappingURL=data:application/json;base64,';
+  const at = text.lastIndexOf(marker);
+  if (at < 0) return code;
+  const map = JSON.parse(Buffer.from(text.slice(at + marker.length).trim(), 'base64').toString('utf8')) as { sources?: string[]; sourceRoot?: string };
+  map.sources = (map.sources ?? []).map((src) => pathToFileURL(resolve(process.cwd(), map.sourceRoot ?? '', src)).href);
+  delete map.sourceRoot;
+  return new TextEncoder().encode(text.slice(0, at) + marker + Buffer.from(JSON.stringify(map)).toString('base64') + '\n');
 }
 
 /**
