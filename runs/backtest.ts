@@ -166,20 +166,21 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   });
 
   const ts = out.timeseries;
-  const metrics = computeSummaryMetrics({
-      timeseries: ts,
-      timestampMs: series.timestampMs,
-      capital: config.capital,
-      inRangeSteps: out.inRangeSteps,
-      rebalances: out.rebalances,
-      traders: out.traders,
-      feesBase: out.feesBase,
-      feesQuote: out.feesQuote,
-      entryCost: out.entryCost,
-      entryPriceImpact: out.entryPriceImpact,
-      seed: config.seed,
-    });
-  const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, { capital: config.capital, years: metrics.years, feeApr: metrics.feeApr, finalValue: metrics.finalValue, holdValue: metrics.holdValue, performanceFee: config.performanceFee, callerFee: config.callerFee });
+  const metricInput = {
+    timeseries: ts,
+    timestampMs: series.timestampMs,
+    capital: config.capital,
+    inRangeSteps: out.inRangeSteps,
+    rebalances: out.rebalances,
+    traders: out.traders,
+    feesBase: out.feesBase,
+    feesQuote: out.feesQuote,
+    entryCost: out.entryCost,
+    entryPriceImpact: out.entryPriceImpact,
+    seed: config.seed,
+  };
+  const metrics = computeSummaryMetrics(metricInput);
+  const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
   let summary: Summary = {
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,

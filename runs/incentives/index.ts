@@ -2,6 +2,8 @@
  * Liquidity mining for a run: the config's programs, harvest policy, reward price and reward pool turned into the
  * engine's {@link IncentivesInput}, and the summary keys computed from the engine's reward totals.
  */
+import { computeRewardMetrics, REWARD_METRICS } from '../../sim/metrics/rewards.ts';
+import type { MetricInput } from '../../sim/metrics/input.ts';
 import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { parseRewardPrice, rewardPricePath } from '../../data/synthetic/rewardPrice.ts';
@@ -107,52 +109,15 @@ export function rewardBreakevenInput(r: RewardTotals, finalValue: number, benchm
   );
 }
 
-/** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`), as {@link rewardSummary} writes them. */
-export const REWARD_SUMMARY_KEYS = [
-  'rewardTokensEarned',
-  'rewardsEarned',
-  'rewardsValueAtEnd',
-  'rewardAprSpot',
-  'rewardApr',
-  'totalApr',
-  'apy',
-  'apyCompoundsPerYear',
-  'harvests',
-  'harvestGas',
-  'rewardSlippage',
-  'performanceFees',
-  'callerFees',
-  'breakevenRewardPriceHold',
-] as const;
+/** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`): the reward metric list's. */
+export const REWARD_SUMMARY_KEYS: readonly string[] = REWARD_METRICS.map((m) => m.key);
 
-/** The reward keys of summary.json, in order (between `entryPriceImpact` and `seed`). */
-export function rewardSummary(
-  r: RewardTotals,
-  x: { capital: number; years: number; feeApr: number; finalValue: number; holdValue: number; performanceFee: number; callerFee: number },
-): Record<string, number | null> {
-  const years = x.years;
-  const rewardApr = years > 0 ? r.rewardsEarned / x.capital / years : 0;
-  const rewardAprSpot = (r.lpRatePerSecondAtStart * (MS_PER_YEAR / 1000) * r.rewardPriceAtStart) / x.capital;
-  const totalApr = x.feeApr + rewardApr;
-  const n = r.compoundsPerYear;
-  // APY after the vault's fees: the rewards' share of the APR net of performance and caller fees, compounded n times.
-  const netApr = x.feeApr + rewardApr * (1 - x.performanceFee - x.callerFee);
-  const apy = n > 0 ? aprToApy(netApr, n) : netApr;
-  const be = breakevenRewardPrice(rewardBreakevenInput(r, x.finalValue, x.holdValue));
-  return {
-    rewardTokensEarned: r.rewardTokensEarned,
-    rewardsEarned: r.rewardsEarned,
-    rewardsValueAtEnd: r.rewardsValueAtEnd,
-    rewardAprSpot,
-    rewardApr,
-    totalApr,
-    apy,
-    apyCompoundsPerYear: n,
-    harvests: r.harvests,
-    harvestGas: r.harvestGas,
-    rewardSlippage: r.rewardSlippage,
-    performanceFees: r.performanceFees,
-    callerFees: r.callerFees,
-    breakevenRewardPriceHold: be.price ?? null,
-  };
+/**
+ * The reward keys of summary.json from the run's metric input and the engine's reward totals, by the reward metric
+ * definitions (sim/metrics/rewards.ts, one home for each formula); an undefined value (NaN) is written as null.
+ */
+export function rewardSummary(r: RewardTotals, input: MetricInput): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(computeRewardMetrics({ ...input, rewards: r }))) out[k] = Number.isNaN(v) ? null : v;
+  return out;
 }

@@ -26,6 +26,7 @@
  * cache refreshed at the program's last contract call (StakingRewards, MasterChef: linear between calls); the
  * v3-staker reads the pool's seconds per liquidity (bigint on the exact pool).
  */
+import type { RewardTotalsInput } from '../metrics/rewards.ts';
 import { ConfigError, PoolError, StrategyError } from '../core/errors.ts';
 import { MAX_UINT160 } from '../math/v3/fixedPoint.ts';
 import { computeRewardAmount } from '../math/v3/rewardMath.ts';
@@ -633,34 +634,12 @@ export interface RewardColumns {
   readonly rewardPrice: Float64Array;
 }
 
-/** Liquidity-mining totals of a run. */
-export interface RewardTotals {
-  /** Reward tokens credited to the LP (claimed, gross of fees, + pending at the end). */
-  readonly rewardTokensEarned: number;
-  /** Claims valued at the reward price when claimed + pending at the end at the last price. */
-  readonly rewardsEarned: number;
-  /** Every reward token earned valued at the last reward price. */
-  readonly rewardsValueAtEnd: number;
-  readonly harvests: number;
-  readonly harvestGas: number;
-  readonly rewardSlippage: number;
-  readonly performanceFees: number;
-  readonly callerFees: number;
-  /** Reward tokens held at the end (claimed, net of fees, not sold) and pending at the end. */
-  readonly rewardTokensHeld: number;
-  readonly rewardTokensPending: number;
-  /** Quote from sold rewards set aside at the end; quote compounded into positions. */
-  readonly rewardQuote: number;
-  readonly rewardsCompounded: number;
+/** Liquidity-mining totals of a run: the metrics' input (sim/metrics/rewards.ts), with the engine's exact sale and end-price figures. */
+export interface RewardTotals extends RewardTotalsInput {
   /** Reward tokens sold through the reward pool (to hold quote or to compound). */
   readonly rewardTokensSold: number;
   /** The reward price at the last step. */
   readonly rewardPriceAtEnd: number;
-  /** The LP's reward rate at the start (whole tokens per second, all programs) and the reward price then. */
-  readonly lpRatePerSecondAtStart: number;
-  readonly rewardPriceAtStart: number;
-  /** Harvests per year that compounded (the policy's, or measured). */
-  readonly compoundsPerYear: number;
 }
 
 /**

@@ -99,14 +99,18 @@ describe('reward metrics (hand-computed run)', () => {
   });
 });
 
-describe('the run’s summary (runs/incentives rewardSummary) equals these definitions', () => {
-  it('behavior: same keys, same values for the same totals', async () => {
-    const { rewardSummary } = await import('../../runs/incentives/index.ts');
+describe('the run’s summary (runs/incentives rewardSummary) is these definitions', () => {
+  it('behavior: same keys in the same order, NaN written as null', async () => {
+    const { rewardSummary, REWARD_SUMMARY_KEYS } = await import('../../runs/incentives/index.ts');
     const x = run({ rewardTokensSold: 580, rewardPriceAtEnd: 1.2 });
     const mine = computeRewardMetrics(x) as Record<string, number>;
-    const theirs = rewardSummary(x.rewards as never, { capital: 10_000, years: 0.1, feeApr: 150 / 10_000 / 0.1, finalValue: 10_400, holdValue: 10_200, performanceFee: 0.1, callerFee: 0.02 });
+    const { rewards, ...input } = x;
+    const theirs = rewardSummary(rewards as never, input);
     expect(Object.keys(theirs)).toEqual(Object.keys(mine));
-    for (const k of Object.keys(mine)) expect(theirs[k], k).toBeCloseTo(mine[k]!, 12);
+    expect([...REWARD_SUMMARY_KEYS]).toEqual(Object.keys(mine));
+    for (const k of Object.keys(mine)) expect(theirs[k], k).toBe(mine[k]);
+    const none = rewardSummary({ ...rewards, rewardTokensEarned: 0, rewardsEarned: 0, rewardsValueAtEnd: 0, rewardTokensHeld: 0, rewardTokensPending: 0, rewardQuote: 0, rewardsCompounded: 0, performanceFees: 0, callerFees: 0, rewardSlippage: 0, rewardTokensSold: 0 } as never, input);
+    expect(none.breakevenRewardPriceHold).toBeNull();
   });
 });
 
