@@ -25,6 +25,6 @@ describe('phaseTimer', () => {
     t.mark('load');
     t.mark('run');
     t.report();
-    expect(s.text()).toMatch(/^timing: load \d+ ms · run \d+ ms \(handler \d+ ms, process \d+ ms\)\n$/);
+    expect(s.text()).toMatch(/^timing: load \d+ ms \[cpu \d+, \d+\.\dk faults\] · run \d+ ms \[cpu \d+, \d+\.\dk faults\] \(handler \d+ ms, process \d+ ms \[cpu \d+, \d+\.\dk faults\]\)\n$/);
   });
 });
