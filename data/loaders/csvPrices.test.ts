@@ -372,6 +372,41 @@ describe('loadCsvPrices: rows cut from the bytes give what papaparse gives', () 
     );
   });
 
+  it('behavior: a row out of order just after a 1 MiB read quotes the row before it, read in the previous piece (the read buffer is reused)', async () => {
+    const header = 'timestamp,price\n';
+    const rows: string[] = [];
+    let size = header.length;
+    for (let i = 0; size < (1 << 20) - 200; i++) {
+      const r = `${new Date(T0 + i * 60_000).toISOString()},${2000 + (i % 13)}\n`;
+      rows.push(r);
+      size += r.length;
+    }
+    // the last row of the first piece ends exactly at byte 2^20 (its price padded with zeros after the point)
+    const lastTs = new Date(T0 + rows.length * 60_000).toISOString();
+    const head = `${lastTs},2000.`;
+    rows.push(`${head}${'0'.repeat((1 << 20) - 1 - size - head.length)}\n`);
+    // the bad row, then another MiB of rows, so the second read overwrites all of the first one's bytes
+    const text = header + rows.join('') + `${new Date(T0).toISOString()},2001\n` + rows.join('');
+    expect(text.indexOf('\n', (1 << 20) - 2)).toBe((1 << 20) - 1);
+    const line = rows.length + 2;
+    await expect(load('boundary-order.csv', text)).rejects.toThrow(
+      `boundary-order.csv:${line}: timestamp: must be strictly increasing; was "${new Date(T0).toISOString()}" (2024-01-01T00:00:00.000Z), earlier than line ${line - 1} ("${lastTs}")`,
+    );
+  });
+
+  it('behavior: a file with far more rows than its first 1 MiB suggests (short rows later) loads every row', async () => {
+    const body: string[] = ['timestamp,price,note'];
+    let i = 0;
+    for (let size = 0; size < 1 << 20; i++) {
+      const r = `${T0 + i * 60_000},${2000 + (i % 89) / 8},${'x'.repeat(60)}`;
+      body.push(r);
+      size += r.length + 1;
+    }
+    for (const end = i + 200_000; i < end; i++) body.push(`${T0 + i * 60_000},${2000 + (i % 89) / 8},`);
+    const a = await same('growing.csv', Buffer.from(body.join('\n') + '\n'));
+    expect((a as { time: number[] }).time).toHaveLength(i);
+  });
+
   it('behavior: a file of several 1 MiB reads: a line cut at a read boundary, a CR at one, a quote late in the file (papaparse from there on)', async () => {
     const body: string[] = ['timestamp,price,liquidity,amount'];
     for (let i = 0; i < 60_000; i++) body.push(`${new Date(T0 + i * 60_000).toISOString().replace('T', ' ').slice(0, 19)},${2000 + (i % 97) / 7},${422680516552367239n + BigInt(i)},${-30361565484 + i}`);

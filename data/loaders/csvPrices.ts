@@ -20,8 +20,7 @@
  * lines counts them all. The file is streamed through papaparse in chunks into
  * growable Float64Arrays, so its text is never held whole; its sha256 is computed from the same bytes.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
@@ -106,8 +105,15 @@ export class CsvPriceRowReader {
   private lastT = Number.NEGATIVE_INFINITY;
   private lastLine = 0;
   private lastRaw = '';
-  /** Where the last row's timestamp text is when {@link rowBytes} read it (its string is made only for a message). */
-  private lastRawAt: [Buffer, number, number] | undefined;
+  /**
+   * Where the last row's timestamp text is when {@link rowBytes} read it, `buf[lastRawA, lastRawB)` (its string
+   * is made only for a message, or by {@link releaseBytes} before the buffer is reused).
+   */
+  private lastRawBuf: Buffer | undefined;
+  private lastRawA = 0;
+  private lastRawB = 0;
+  /** Rows expected in all ({@link expectRows}): the columns are allocated for them once. */
+  private expectedRows = 0;
   private quoted = false;
   private readonly ts = new Float64Builder(1 << 14);
   private readonly price = new Float64Builder(1 << 14);
@@ -199,7 +205,9 @@ export class CsvPriceRowReader {
     const line = ++this.line;
     this.lastT = t;
     this.lastLine = line;
-    this.lastRawAt = [buf, ta, tb];
+    this.lastRawBuf = buf;
+    this.lastRawA = ta;
+    this.lastRawB = tb;
     for (let j = 0; j < extras.length; j++) if (extras[j]!.state !== TEXT) extras[j]!.values.push(vals[j]!);
     this.ts.push(t);
     this.price.push(p);
@@ -226,6 +234,33 @@ export class CsvPriceRowReader {
    */
   sawQuote(): void {
     this.quoted = true;
+  }
+
+  /**
+   * Tells the reader how many data rows to expect (an estimate from the file's size): its columns are then
+   * allocated once for that many instead of doubling as rows arrive. More rows than that still fit.
+   */
+  expectRows(rows: number): void {
+    this.expectedRows = Math.max(this.expectedRows, Math.ceil(rows));
+    this.ts.reserve(this.expectedRows);
+    this.price.reserve(this.expectedRows);
+    for (const x of this.extras) x.values.reserve(this.expectedRows);
+  }
+
+  /** Data rows read so far (rows kept, before any replaced by a later one with the same timestamp). */
+  get rowsRead(): number {
+    return this.ts.length;
+  }
+
+  /**
+   * Stops referring to bytes handed to {@link rowBytes}: the caller is about to reuse its buffer (the last
+   * row's timestamp text, kept for a message about the next row, becomes a string).
+   */
+  releaseBytes(): void {
+    const b = this.lastRawBuf;
+    if (b === undefined) return;
+    this.lastRaw = b.toString('utf8', this.lastRawA, this.lastRawB);
+    this.lastRawBuf = undefined;
   }
 
   private header(raw: readonly string[], line: number): void {
@@ -279,12 +314,12 @@ export class CsvPriceRowReader {
       for (const name of this.opts.extraColumns) {
         const i = seen.get(name);
         if (i === undefined) this.fail(line, name, `column is required (listed in extraColumns); header has: ${list}`);
-        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, values: new Float64Builder(1 << 14) });
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
       }
     } else {
       names.forEach((name, i) => {
         if (taken.has(i)) return;
-        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, values: new Float64Builder(1 << 14) });
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
       });
     }
   }
@@ -371,7 +406,7 @@ export class CsvPriceRowReader {
     this.lastT = t;
     this.lastLine = line;
     this.lastRaw = rawT;
-    this.lastRawAt = undefined;
+    this.lastRawBuf = undefined;
 
     // extras (a bad value throws, and the first error ends the load, so a half-pushed row is never returned)
     for (const x of this.extras) {
@@ -405,8 +440,8 @@ export class CsvPriceRowReader {
 
   /** The last row's timestamp text. */
   private previousRaw(): string {
-    const at = this.lastRawAt;
-    return at === undefined ? this.lastRaw : at[0].toString('utf8', at[1], at[2]);
+    const b = this.lastRawBuf;
+    return b === undefined ? this.lastRaw : b.toString('utf8', this.lastRawA, this.lastRawB);
   }
 
   private badTimestamp(line: number, raw: string): never {
@@ -722,12 +757,13 @@ function startPapa(file: string, reader: CsvPriceRowReader, delimiter: string): 
 }
 
 /**
- * Loads a CSV price file (see the module comment for the rules), streaming it in chunks of 1 MiB (fewer waits on
- * the disk). Lines are cut from the bytes and rows read without a string per field
- * ({@link CsvPriceRowReader.rowBytes}); from the first chunk holding a quote on, the text goes through papaparse
- * instead (a quoted field may hold delimiters and line breaks). Both give the same rows: papaparse's, for text
- * without quotes, are the lines split at the delimiter. Every bad row is an InputError naming file, line and
- * field; the first one found is thrown.
+ * Loads a CSV price file (see the module comment for the rules), reading it in pieces of 1 MiB (fewer waits on
+ * the disk) into one buffer used again for every piece, so a large file costs no new memory per piece. Lines are
+ * cut from the bytes and rows read without a string per field ({@link CsvPriceRowReader.rowBytes}); the columns
+ * are allocated once for the rows the file's size suggests ({@link CsvPriceRowReader.expectRows}). From the first
+ * piece holding a quote on, the text goes through papaparse instead (a quoted field may hold delimiters and line
+ * breaks). Both give the same rows: papaparse's, for text without quotes, are the lines split at the delimiter.
+ * Every bad row is an InputError naming file, line and field; the first one found is thrown.
  */
 export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}): Promise<PriceSeries> {
   await checkReadableFile(file);
@@ -738,11 +774,28 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
   const d = delimiter.charCodeAt(0);
   const lines = delimiter.length === 1 && d < 0x80 && d !== 0x22 && d !== 0x0a && d !== 0x0d ? new LineSplitter(reader, d) : undefined;
   let papa = lines === undefined ? startPapa(file, reader, delimiter) : undefined;
-  const raw = createReadStream(file, { highWaterMark: READ_BYTES });
-  let readError: unknown;
-  raw.on('error', (err) => (readError = err));
+  const readFailed = (err: unknown): InputError =>
+    new InputError(file, undefined, undefined, `must be a readable file; ${(err as Error).message}`, { cause: err });
+  let fh: FileHandle;
+  let size: number;
   try {
-    for await (const chunk of raw as AsyncIterable<Buffer>) {
+    fh = await open(file, 'r');
+    size = (await fh.stat()).size;
+  } catch (err) {
+    throw readFailed(err);
+  }
+  try {
+    const piece = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BYTES, size + 1)));
+    let bytesSeen = 0;
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(piece, 0, piece.length, null));
+      } catch (err) {
+        throw readFailed(err);
+      }
+      if (bytesRead === 0) break;
+      const chunk = piece.subarray(0, bytesRead);
       hash.update(chunk);
       const quote = chunk.indexOf(0x22) >= 0;
       // before papaparse sees these bytes, so the reader counts line breaks inside quoted fields
@@ -750,20 +803,25 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
       const lf = newlines.push(chunk);
       if (papa === undefined && !quote) {
         lines!.push(lf);
+        reader.releaseBytes(); // the piece is read into again
+        if (bytesSeen === 0 && bytesRead < size && reader.rowsRead > 0) {
+          // rows in the whole file, from this first piece's bytes per row (a little over, so it rarely grows)
+          reader.expectRows((reader.rowsRead * size) / bytesRead * 1.02 + 64);
+        }
+        bytesSeen += bytesRead;
         continue;
       }
+      bytesSeen += bytesRead;
       if (papa === undefined) {
         papa = startPapa(file, reader, delimiter);
         await papa.write(lines!.take());
       }
-      await papa.write(lf);
+      // papaparse's stream may hold the bytes after write() returns: it gets its own copy of the piece
+      await papa.write(lf === chunk ? Buffer.from(chunk) : lf);
       if (papa.failed()) break;
     }
-  } catch (err) {
-    if (err !== readError) throw err;
-    throw new InputError(file, undefined, undefined, `must be a readable file; ${(err as Error).message}`, { cause: err });
   } finally {
-    raw.destroy();
+    await fh.close().catch(() => {});
   }
   const rest = newlines.end();
   if (papa !== undefined) {

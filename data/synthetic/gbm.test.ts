@@ -140,6 +140,6 @@ describe('writeSeriesCsv', () => {
     const back = await loadCsvPrices(p);
     expect(back.length).toBe(2000);
     expect([...back.timestampMs]).toEqual([...s.timestampMs]);
-    expect(Buffer.from(back.price.buffer).equals(Buffer.from(s.price.buffer))).toBe(true);
+    expect(Buffer.from(back.price.buffer, back.price.byteOffset, back.price.byteLength).equals(Buffer.from(s.price.buffer, s.price.byteOffset, s.price.byteLength))).toBe(true);
   });
 });
