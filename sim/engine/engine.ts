@@ -23,7 +23,8 @@ export interface EngineInputs {
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Arrays to write the timeseries into (each of length `series.length`), e.g. the timeseries of an earlier run
-   * the caller no longer needs. A year of minute rows is 15 × 4.2 MB; writing into fresh memory costs a page
+   * the caller no longer needs. The timestamp and price columns are never written: the record's are always the
+   * series' own arrays. A year of minute rows is 15 × 4.2 MB; writing into fresh memory costs a page
    * fault per 4 KiB, a third of a run on some machines, so a sweep reuses one set. Default: new arrays.
    */
   readonly columns?: Timeseries;
@@ -95,10 +96,20 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   const { series, pool, lp } = inp;
   const n = series.length;
   if (n < 2) throw new ConfigError('--prices', `a backtest needs at least 2 price rows; got ${n}`);
-  const cols = inp.columns ?? (Object.fromEntries(TIMESERIES_COLUMNS.map((c) => [c, new Float64Array(n)])) as unknown as Timeseries);
-  for (const c of TIMESERIES_COLUMNS) {
-    if (cols[c].length !== n) throw new RangeError(`timeseries column ${c} must have ${n} rows to be reused; has ${cols[c].length}`);
+  const given = inp.columns;
+  if (given !== undefined) {
+    for (const c of TIMESERIES_COLUMNS) {
+      if (given[c].length !== n) throw new RangeError(`timeseries column ${c} must have ${n} rows to be reused; has ${given[c].length}`);
+    }
   }
+  // The timestamp and price columns are the series' own arrays (the record holds the same values: 2 of 15 columns
+  // of new memory saved, and never written); the other columns are new arrays, or the given ones (a sweep's).
+  const cols: Timeseries =
+    given !== undefined
+      ? { ...given, timestamp: series.timestampMs, price: series.price }
+      : (Object.fromEntries(
+          TIMESERIES_COLUMNS.map((c) => [c, c === 'timestamp' ? series.timestampMs : c === 'price' ? series.price : new Float64Array(n)]),
+        ) as unknown as Timeseries);
   const label = inp.strategyLabel ?? lp.id;
   const external = inp.externalFees !== undefined;
   const initialPoolBalances = pool.tokenBalances();
@@ -110,11 +121,11 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   let rewardCols: { rewardsCumulative: Float64Array; rewardTokensPending: Float64Array; rewardPrice: Float64Array } | undefined;
   if (book !== undefined) {
     if (inp.incentives!.rewardPrice.length !== n) throw new RangeError(`the reward price must have ${n} rows (one per step); has ${inp.incentives!.rewardPrice.length}`);
-    const given = inp.columns as RewardTimeseries | undefined;
+    const givenRewards = given as RewardTimeseries | undefined;
     rewardCols = {
-      rewardsCumulative: given?.rewardsCumulative?.length === n ? given.rewardsCumulative : new Float64Array(n),
-      rewardTokensPending: given?.rewardTokensPending?.length === n ? given.rewardTokensPending : new Float64Array(n),
-      rewardPrice: given?.rewardPrice?.length === n ? given.rewardPrice : new Float64Array(n),
+      rewardsCumulative: givenRewards?.rewardsCumulative?.length === n ? givenRewards.rewardsCumulative : new Float64Array(n),
+      rewardTokensPending: givenRewards?.rewardTokensPending?.length === n ? givenRewards.rewardTokensPending : new Float64Array(n),
+      rewardPrice: givenRewards?.rewardPrice?.length === n ? givenRewards.rewardPrice : new Float64Array(n),
     };
     book.bindColumns(rewardCols, cols.lpValue);
   }
@@ -293,8 +304,6 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       entryPriceImpact = pool.price() / price - 1;
     }
     if (tradedInRange) inRangeSteps++;
-    C.timestamp[step] = ts[step]!;
-    C.price[step] = price;
     C.poolPrice[step] = pool.price();
     C.lpValue[step] = lpValue;
     C.holdValue[step] = holdValue;
