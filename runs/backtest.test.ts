@@ -8,6 +8,7 @@ import { createNoiseTrader } from '../strategies/trader/noise.ts';
 import { createEnginePool } from './createPool.ts';
 import { V2FloatPool } from '../sim/pools/v2/v2FloatPool.ts';
 import { Rng } from '../sim/core/rng.ts';
+import { TIMESERIES_COLUMNS } from '../sim/metrics/record.ts';
 import { runEngine } from '../sim/engine/engine.ts';
 import { constantGas } from '../sim/engine/gas.ts';
 import { NO_ACTIONS } from '../sim/engine/strategy.ts';
@@ -216,6 +217,9 @@ describe('behavior: determinism', () => {
     }
     expect(fresh.timeseries.timestamp).toBe(s.timestampMs);
     expect(fresh.timeseries.price).toBe(s.price);
+    // every column, in the record's order, whether the arrays are new or reused
+    expect(Object.keys(fresh.timeseries)).toEqual([...TIMESERIES_COLUMNS]);
+    expect(Object.keys(reused.timeseries)).toEqual([...TIMESERIES_COLUMNS]);
     expect(JSON.stringify(reused.summary)).toBe(JSON.stringify(fresh.summary));
     for (const [name, col] of Object.entries(fresh.timeseries)) {
       const got = reused.timeseries[name as keyof typeof fresh.timeseries]!;

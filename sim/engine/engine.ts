@@ -2,7 +2,7 @@ import { ConfigError, StrategyError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { PriceSeries } from '../core/series.ts';
 import type { EnginePool, SwapFill } from '../pools/enginePool.ts';
-import { TIMESERIES_COLUMNS, type LpEvent, type RewardTimeseries, type Timeseries } from '../metrics/record.ts';
+import { TIMESERIES_COLUMNS, type LpEvent, type RewardTimeseries, type Timeseries, type TimeseriesColumn } from '../metrics/record.ts';
 import { historyView, strategyContext, traderContext } from './contexts.ts';
 import type { ExternalFees } from './externalFees.ts';
 import type { GasModel } from './gas.ts';
@@ -92,6 +92,34 @@ const PROGRESS_EVERY = 1 << 16;
  * Per-step allocations are kept out of the hot path: contexts are reused and idle strategies return shared
  * empty arrays.
  */
+/**
+ * The record's columns: the timestamp and price columns are the series' own arrays (the record holds the same
+ * values: 2 of 15 columns of new memory saved, and never written); the others are new arrays, or the given ones
+ * (a sweep's). One object literal in column order, so every run's columns object has the same shape (the step
+ * loop's column writes stay monomorphic whether the arrays are new or reused).
+ */
+function recordColumns(series: PriceSeries, given: Timeseries | undefined): Timeseries {
+  const n = series.length;
+  const col = (c: TimeseriesColumn): Float64Array => (given === undefined ? new Float64Array(n) : given[c]);
+  return {
+    timestamp: series.timestampMs,
+    price: series.price,
+    poolPrice: col('poolPrice'),
+    lpValue: col('lpValue'),
+    holdValue: col('holdValue'),
+    feesCumulative: col('feesCumulative'),
+    impermanentLoss: col('impermanentLoss'),
+    lvrCumulative: col('lvrCumulative'),
+    gasCumulative: col('gasCumulative'),
+    inRange: col('inRange'),
+    rangeLower: col('rangeLower'),
+    rangeUpper: col('rangeUpper'),
+    lpBase: col('lpBase'),
+    lpQuote: col('lpQuote'),
+    activeLiquidity: col('activeLiquidity'),
+  };
+}
+
 export function runEngine(inp: EngineInputs): EngineOutput {
   const { series, pool, lp } = inp;
   const n = series.length;
@@ -102,14 +130,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       if (given[c].length !== n) throw new RangeError(`timeseries column ${c} must have ${n} rows to be reused; has ${given[c].length}`);
     }
   }
-  // The timestamp and price columns are the series' own arrays (the record holds the same values: 2 of 15 columns
-  // of new memory saved, and never written); the other columns are new arrays, or the given ones (a sweep's).
-  const cols: Timeseries =
-    given !== undefined
-      ? { ...given, timestamp: series.timestampMs, price: series.price }
-      : (Object.fromEntries(
-          TIMESERIES_COLUMNS.map((c) => [c, c === 'timestamp' ? series.timestampMs : c === 'price' ? series.price : new Float64Array(n)]),
-        ) as unknown as Timeseries);
+  const cols = recordColumns(series, given);
   const label = inp.strategyLabel ?? lp.id;
   const external = inp.externalFees !== undefined;
   const initialPoolBalances = pool.tokenBalances();
