@@ -1,112 +1,195 @@
 import { ConfigError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { PriceSeries } from '../core/series.ts';
-import type { EnginePool, PositionView } from '../pools/enginePool.ts';
+import type { EnginePool, PositionView, SwapFill } from '../pools/enginePool.ts';
 import type { Clock, LpLedger } from './ledger.ts';
 import type { HistoryView, RewardsView, StrategyContext, TraderContext } from './strategy.ts';
 
+/*
+ * The contexts are class instances with their getters on the prototype, so every run's context objects share
+ * one shape and one set of getters: a sweep's thousands of runs keep the step loop's reads of `ctx.price` and
+ * friends monomorphic and inlined (object literals with getters made a new shape, and new getter functions,
+ * per run). The function-valued members stay own properties holding arrow functions, so a strategy may still
+ * take them off the context (`const { gasCost } = ctx`).
+ */
+
+/** The past of the series as a strategy may see it: index i ≤ the current step, never later. */
+class History implements HistoryView {
+  readonly #series: PriceSeries;
+  readonly #clock: Clock;
+  readonly #label: string;
+
+  constructor(series: PriceSeries, clock: Clock, label: string) {
+    this.#series = series;
+    this.#clock = clock;
+    this.#label = label;
+  }
+
+  #check(what: string, i: number): void {
+    if (!(i >= 0 && i <= this.#clock.step)) throw new ConfigError(`strategy ${this.#label}`, `${what} is outside 0..${this.#clock.step}: a strategy sees only the past`);
+  }
+
+  get length(): number {
+    return this.#clock.step + 1;
+  }
+
+  price(i: number): number {
+    this.#check(`history.price(${i})`, i);
+    return this.#series.price[i]!;
+  }
+
+  timestampMs(i: number): number {
+    this.#check(`history.timestampMs(${i})`, i);
+    return this.#series.timestampMs[i]!;
+  }
+
+  extra(name: string, i: number): number | undefined {
+    this.#check(`history.extra(${name}, ${i})`, i);
+    return this.#series.extra.get(name)?.[i];
+  }
+}
+
 /** The past of the series as a strategy may see it: index i ≤ the current step, never later. */
 export function historyView(series: PriceSeries, clock: Clock, label: string): HistoryView {
-  const check = (what: string, i: number): void => {
-    if (!(i >= 0 && i <= clock.step)) throw new ConfigError(`strategy ${label}`, `${what} is outside 0..${clock.step}: a strategy sees only the past`);
-  };
-  return {
-    get length() {
-      return clock.step + 1;
-    },
-    price(i: number): number {
-      check(`history.price(${i})`, i);
-      return series.price[i]!;
-    },
-    timestampMs(i: number): number {
-      check(`history.timestampMs(${i})`, i);
-      return series.timestampMs[i]!;
-    },
-    extra(name: string, i: number): number | undefined {
-      check(`history.extra(${name}, ${i})`, i);
-      return series.extra.get(name)?.[i];
-    },
-  };
+  return new History(series, clock, label);
+}
+
+/** The strategy's context: one object for the whole run whose getters read the current step. */
+class LpContext implements StrategyContext {
+  readonly #pool: EnginePool;
+  readonly #clock: Clock;
+  readonly #ledger: LpLedger;
+  readonly fee: number;
+  readonly poolKind: 'v2' | 'v3';
+  readonly history: HistoryView;
+  readonly wallet: { readonly base: number; readonly quote: number };
+  readonly collectedFees: { readonly base: number; readonly quote: number };
+  readonly gasCost: (action: 'mint' | 'burn' | 'collect' | 'swap') => number;
+  readonly rng: Rng;
+  readonly rewards: RewardsView;
+
+  constructor(pool: EnginePool, clock: Clock, ledger: LpLedger, history: HistoryView, rng: Rng) {
+    this.#pool = pool;
+    this.#clock = clock;
+    this.#ledger = ledger;
+    this.fee = pool.fee;
+    this.poolKind = pool.kind;
+    this.history = history;
+    this.wallet = ledger.wallet;
+    this.collectedFees = ledger.collected;
+    this.gasCost = (action) => ledger.gasCost(action);
+    this.rng = rng;
+    this.rewards = new Rewards(clock, ledger);
+  }
+
+  get step(): number {
+    return this.#clock.step;
+  }
+
+  get timestampMs(): number {
+    return this.#clock.timestampMs;
+  }
+
+  get price(): number {
+    return this.#clock.price;
+  }
+
+  get poolPrice(): number {
+    return this.#pool.price();
+  }
+
+  get positions(): readonly PositionView[] {
+    return this.#ledger.positionIds.map((id) => this.#pool.position(id));
+  }
 }
 
 /** The strategy's context: one object for the whole run whose getters read the current step. */
 export function strategyContext(pool: EnginePool, clock: Clock, ledger: LpLedger, history: HistoryView, rng: Rng): StrategyContext {
-  return {
-    get step() {
-      return clock.step;
-    },
-    get timestampMs() {
-      return clock.timestampMs;
-    },
-    get price() {
-      return clock.price;
-    },
-    get poolPrice() {
-      return pool.price();
-    },
-    fee: pool.fee,
-    poolKind: pool.kind,
-    history,
-    wallet: ledger.wallet,
-    collectedFees: ledger.collected,
-    get positions(): readonly PositionView[] {
-      return ledger.positionIds.map((id) => pool.position(id));
-    },
-    gasCost: (action) => ledger.gasCost(action),
-    rng,
-    rewards: rewardsView(clock, ledger),
-  };
+  return new LpContext(pool, clock, ledger, history, rng);
 }
 
 const NO_REWARDS: RewardsView = Object.freeze({ pending: () => 0, held: 0, price: NaN, programs: 0 });
 
 /** The strategy's view of its liquidity-mining rewards (read through the ledger's programs at call time). */
-function rewardsView(clock: Clock, ledger: LpLedger): RewardsView {
-  return {
-    pending(program?: number): number {
+class Rewards implements RewardsView {
+  readonly #clock: Clock;
+  readonly #ledger: LpLedger;
+  readonly pending: (program?: number) => number;
+
+  constructor(clock: Clock, ledger: LpLedger) {
+    this.#clock = clock;
+    this.#ledger = ledger;
+    this.pending = (program?: number): number => {
       const book = ledger.rewards;
       if (book === undefined) return NO_REWARDS.pending();
       if (program === undefined) return book.pending();
       const p = book.programs[program];
       if (p === undefined) throw new ConfigError('rewards.pending', `program ${program} does not exist (programs 0..${book.programs.length - 1})`);
       return p.pending(Math.floor(clock.timestampMs / 1000));
-    },
-    get held() {
-      return ledger.rewards?.held ?? 0;
-    },
-    get price() {
-      return ledger.rewards?.priceAt(clock.step) ?? NaN;
-    },
-    get programs() {
-      return ledger.rewards?.programs.length ?? 0;
-    },
-  };
+    };
+  }
+
+  get held(): number {
+    return this.#ledger.rewards?.held ?? 0;
+  }
+
+  get price(): number {
+    return this.#ledger.rewards?.priceAt(this.#clock.step) ?? NaN;
+  }
+
+  get programs(): number {
+    return this.#ledger.rewards?.programs.length ?? 0;
+  }
+}
+
+/** The traders' context: quotes only (the engine applies their intents). `rngOf` is the current trader's stream. */
+class TradersContext implements TraderContext {
+  readonly #pool: EnginePool;
+  readonly #clock: Clock;
+  readonly #ledger: LpLedger;
+  readonly #rngOf: () => Rng;
+  readonly fee: number;
+  readonly quoteToPrice: (target: number) => SwapFill;
+  readonly quoteExactIn: (baseIn: boolean, amountIn: number) => SwapFill;
+  readonly extra: (name: string) => number | undefined;
+
+  constructor(pool: EnginePool, clock: Clock, series: PriceSeries, ledger: LpLedger, rngOf: () => Rng) {
+    this.#pool = pool;
+    this.#clock = clock;
+    this.#ledger = ledger;
+    this.#rngOf = rngOf;
+    this.fee = pool.fee;
+    this.quoteToPrice = (target) => pool.quoteToPrice(target);
+    this.quoteExactIn = (baseIn, amountIn) => pool.quoteExactIn(baseIn, amountIn);
+    this.extra = (name) => series.extra.get(name)?.[clock.step];
+  }
+
+  get step(): number {
+    return this.#clock.step;
+  }
+
+  get timestampMs(): number {
+    return this.#clock.timestampMs;
+  }
+
+  get price(): number {
+    return this.#clock.price;
+  }
+
+  get poolPrice(): number {
+    return this.#pool.price();
+  }
+
+  get swapGasCost(): number {
+    return this.#ledger.gasCost('swap');
+  }
+
+  get rng(): Rng {
+    return this.#rngOf();
+  }
 }
 
 /** The traders' context: quotes only (the engine applies their intents). `rngOf` is the current trader's stream. */
 export function traderContext(pool: EnginePool, clock: Clock, series: PriceSeries, ledger: LpLedger, rngOf: () => Rng): TraderContext {
-  return {
-    get step() {
-      return clock.step;
-    },
-    get timestampMs() {
-      return clock.timestampMs;
-    },
-    get price() {
-      return clock.price;
-    },
-    get poolPrice() {
-      return pool.price();
-    },
-    fee: pool.fee,
-    quoteToPrice: (target) => pool.quoteToPrice(target),
-    quoteExactIn: (baseIn, amountIn) => pool.quoteExactIn(baseIn, amountIn),
-    get swapGasCost() {
-      return ledger.gasCost('swap');
-    },
-    extra: (name) => series.extra.get(name)?.[clock.step],
-    get rng() {
-      return rngOf();
-    },
-  };
+  return new TradersContext(pool, clock, series, ledger, rngOf);
 }

@@ -175,10 +175,10 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   const tctx = traderContext(pool, clock, series, ledger, () => traderRngs[traderIdx]!);
 
   /** Calls a strategy hook; what it throws or returns wrongly is the strategy's error, named with its step. */
-  const call = (hook: 'onStart' | 'onStep', f: () => readonly LpAction[]): readonly LpAction[] => {
+  const call = (hook: 'onStart' | 'onStep'): readonly LpAction[] => {
     let acts: readonly LpAction[];
     try {
-      acts = f();
+      acts = hook === 'onStep' ? lp.onStep(ctx) : lp.onStart(ctx);
     } catch (err) {
       if (err instanceof StrategyError) throw err;
       const why = err instanceof Error ? err.message : String(err);
@@ -190,21 +190,26 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     return acts;
   };
 
-  /** The LP's fee-less pool holdings (x, y) — the quantities LVR and IL are defined on. */
-  let noFeeBase = 0;
-  let noFeeQuote = 0;
-  /** Whether every LP position was in range after this step's trading (i.e. while fees were being earned). */
-  let tradedInRange = false;
+  /**
+   * The LP's fee-less pool holdings (x, y) — the quantities LVR and IL are defined on — and whether every LP
+   * position was in range after this step's trading (i.e. while fees were being earned). Fields of one object,
+   * not variables shared with a closure: V8 keeps a closure's shared number variables boxed, and every write
+   * would allocate.
+   */
+  const noFee = { base: 0, quote: 0, tradedInRange: false };
   const measureNoFee = (): void => {
-    noFeeBase = 0;
-    noFeeQuote = 0;
-    tradedInRange = positionIds.length > 0;
+    let base = 0;
+    let quote = 0;
+    let inRange = positionIds.length > 0;
     for (let i = 0; i < positionIds.length; i++) {
       const v = pool.position(positionIds[i]!);
-      noFeeBase += v.baseNoFees;
-      noFeeQuote += v.quoteNoFees;
-      if (!v.inRange) tradedInRange = false;
+      base += v.baseNoFees;
+      quote += v.quoteNoFees;
+      if (!v.inRange) inRange = false;
     }
+    noFee.base = base;
+    noFee.quote = quote;
+    noFee.tradedInRange = inRange;
   };
 
   const applyTrader = (t: TraderStrategy, intents: readonly SwapIntent[]): void => {
@@ -241,22 +246,22 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     ledger.mintedThisStep = false;
     if (book !== undefined && clock.timestampMs >= book.dueMs) book.advance();
     if (step === 0) {
-      ledger.apply(call('onStart', () => lp.onStart(ctx)));
+      ledger.apply(call('onStart'));
       measureNoFee();
       ledger.accrueExternal();
     } else {
       // The fee-less holdings recorded at the end of the previous step are the "before trading" amounts.
-      const b0 = noFeeBase;
-      const q0 = noFeeQuote;
+      const b0 = noFee.base;
+      const q0 = noFee.quote;
       for (traderIdx = 0; traderIdx < inp.traders.length; traderIdx++) {
         const t = inp.traders[traderIdx]!;
         const intents = t.onStep(tctx);
         if (intents.length > 0) applyTrader(t, intents);
       }
       measureNoFee();
-      lvrCum += (b0 - noFeeBase) * price + (q0 - noFeeQuote);
+      lvrCum += (b0 - noFee.base) * price + (q0 - noFee.quote);
       ledger.accrueExternal();
-      const acts = call('onStep', () => lp.onStep(ctx));
+      const acts = call('onStep');
       if (acts.length > 0) {
         ledger.apply(acts);
         if (ledger.mintedThisStep) {
@@ -277,8 +282,8 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     let lpQuote = wallet.quote;
     let lower = NaN;
     let upper = NaN;
-    noFeeBase = 0;
-    noFeeQuote = 0;
+    let noFeeBase = 0;
+    let noFeeQuote = 0;
     for (let i = 0; i < positionIds.length; i++) {
       const v = pool.position(positionIds[i]!);
       let fb = v.feesBase;
@@ -301,6 +306,9 @@ export function runEngine(inp: EngineInputs): EngineOutput {
         upper = v.range.upper;
       }
     }
+    // the end-of-step holdings: the next step's "before trading" amounts
+    noFee.base = noFeeBase;
+    noFee.quote = noFeeQuote;
     if (step === 0) {
       holdBase = lpBase;
       holdQuote = lpQuote;
@@ -324,7 +332,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       entryCost = inp.capital - lpValue - gasCum;
       entryPriceImpact = pool.price() / price - 1;
     }
-    if (tradedInRange) inRangeSteps++;
+    if (noFee.tradedInRange) inRangeSteps++;
     C.poolPrice[step] = pool.price();
     C.lpValue[step] = lpValue;
     C.holdValue[step] = holdValue;
@@ -332,7 +340,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     C.impermanentLoss[step] = holdValue > 0 ? (valueNoFees - holdValue) / holdValue : 0;
     C.lvrCumulative[step] = lvrCum;
     C.gasCumulative[step] = gasCum;
-    C.inRange[step] = tradedInRange ? 1 : 0;
+    C.inRange[step] = noFee.tradedInRange ? 1 : 0;
     C.rangeLower[step] = lower;
     C.rangeUpper[step] = upper;
     C.lpBase[step] = lpBase;

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { median } from 'simple-statistics';
+import { MS_PER_YEAR } from '../core/time.ts';
 import { annualizedVolatility, returnStats, sharpeRatio, stepsPerYear } from './returns.ts';
 
 const H = 3_600_000;
@@ -24,5 +27,40 @@ describe('returnStats', () => {
   it('edge: a flat series has zero volatility and Sharpe; fewer than two returns give 0', () => {
     expect(returnStats([5, 5, 5, 5], [0, H, 2 * H, 3 * H])).toEqual({ volatility: 0, sharpe: 0 });
     expect(returnStats([5, 6], [0, H])).toEqual({ volatility: 0, sharpe: 0 });
+  });
+});
+
+describe('stepsPerYear', () => {
+  /** The definition: a year over the median spacing of the (strided) timestamps. */
+  const reference = (t: readonly number[]): number => {
+    const stride = Math.max(1, Math.floor(t.length / 10_000));
+    const dts: number[] = [];
+    for (let i = stride; i < t.length; i += stride) dts.push((t[i]! - t[i - stride]!) / stride);
+    const dt = median(dts);
+    return dt > 0 ? MS_PER_YEAR / dt : NaN;
+  };
+
+  it('property: equals a year over the median spacing, for even and uneven spacings (500 runs)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 86_400_000 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 60 }),
+        fc.boolean(),
+        (step, jumps, even) => {
+          const t = [1_700_000_000_000];
+          for (const j of jumps) t.push(t[t.length - 1]! + step * (even ? 1 : Math.max(1, j)));
+          expect(stepsPerYear(t)).toBe(reference(t));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('behavior: a long evenly spaced series (strided) and one with a gap', () => {
+    const t = Array.from({ length: 525_600 }, (_, i) => i * 60_000);
+    expect(stepsPerYear(t)).toBe(reference(t));
+    expect(stepsPerYear(t)).toBe(MS_PER_YEAR / 60_000);
+    t.splice(100, 50);
+    expect(stepsPerYear(t)).toBe(reference(t));
   });
 });

@@ -7,10 +7,17 @@ import type { MetricDefinition } from './metric.ts';
 export function stepsPerYear(timestampMs: ArrayLike<number>): number {
   const n = timestampMs.length;
   if (n < 2) return NaN;
-  const dts: number[] = [];
   const stride = Math.max(1, Math.floor(n / 10_000));
-  for (let i = stride; i < n; i += stride) dts.push((timestampMs[i]! - timestampMs[i - stride]!) / stride);
-  const dt = median(dts);
+  // evenly spaced (the usual case): the median is that one spacing (of equal values it is exact), no array needed
+  const first = (timestampMs[stride]! - timestampMs[0]!) / stride;
+  let even = n > stride;
+  for (let i = 2 * stride; i < n && even; i += stride) even = (timestampMs[i]! - timestampMs[i - stride]!) / stride === first;
+  let dt = first;
+  if (!even) {
+    const dts: number[] = [];
+    for (let i = stride; i < n; i += stride) dts.push((timestampMs[i]! - timestampMs[i - stride]!) / stride);
+    dt = median(dts);
+  }
   return dt > 0 ? MS_PER_YEAR / dt : NaN;
 }
 
