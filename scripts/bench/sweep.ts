@@ -1,40 +1,92 @@
 /**
- * Sweep throughput (`npm run bench -- --only sweep`): 10,000 v3 range configurations (width 0.0001..1 by
- * 0.0001) over the built-in synthetic series (one year of hourly prices, 8,760 steps), with 1 and 2 worker
- * threads, worker start-up included. Targets: ≤ 30 s with 2 workers; 2 workers ≥ 1.8× one.
+ * Sweep throughput (`npm run bench -- --only sweep`), through the CLI as a user runs it (the README's command,
+ * whole process, prebuilt bundle): 10,000 v3 range configurations (`--width 0.0001:1:0.0001`) over the built-in
+ * synthetic series (one year of hourly prices, 8,760 steps), with 1 and 2 worker threads, the two interleaved
+ * (pairs of runs one after the other, so a change of the machine's load hits both). Targets: ≤ 30 s with 2
+ * workers; 2 workers ≥ 1.8× one. The outputs of the two must be byte-identical (checked).
  */
-import { loadSeries } from '../../data/loadSeries.ts';
-import { resolveBacktestConfig } from '../../runs/config.ts';
-import { decimalRange, Grid } from '../../runs/sweep/grid.ts';
-import { runSweep } from '../../runs/sweep/sweep.ts';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BenchResult } from './run.ts';
 
-export async function sweepBenches(opts: { readonly want: (name: string) => boolean; readonly log: (s: string) => void; readonly configurations?: number }): Promise<BenchResult[]> {
+const TIME = '/usr/bin/time';
+
+interface Run {
+  readonly secs: number;
+  readonly cpuSecs: number;
+}
+
+function sweepOnce(workers: number, n: number, out: string): Run {
+  const args = ['scripts/ammsim.mjs', 'sweep', '--pool', 'v3', '--strategy', 'range', '--width', `0.0001:${n / 10_000}:0.0001`, '--workers', String(workers), '--out', out];
+  const timeFile = join(out, '..', `time-${workers}`);
+  const withTime = existsSync(TIME);
+  rmSync(out, { recursive: true, force: true });
+  const t0 = performance.now();
+  const r = withTime
+    ? spawnSync(TIME, ['-f', '%U %S', '-o', timeFile, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const secs = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`sweep bench: ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const [u, s] = withTime ? readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) : [Number.NaN, Number.NaN];
+  return { secs, cpuSecs: u! + s! };
+}
+
+const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
+const med = (xs: readonly number[]): number => sorted(xs)[Math.floor(xs.length / 2)]!;
+
+export async function sweepBenches(opts: { readonly want: (name: string) => boolean; readonly log: (s: string) => void; readonly configurations?: number; readonly pairs?: number }): Promise<BenchResult[]> {
   if (!opts.want('sweep')) return [];
   const n = opts.configurations ?? 10_000;
-  const series = await loadSeries(undefined, { synthetic: { seed: 42 } });
-  const base = resolveBacktestConfig({ pool: 'v3', strategy: 'range' });
-  const grid = new Grid([{ name: 'width', values: decimalRange(`0.0001:${n / 10_000}:0.0001`, 'width') }]);
-  const secs: Record<number, number> = {};
-  const cpu: Record<number, number> = {};
-  for (const workers of [1, 2]) {
-    opts.log(`sweep: ${grid.size.toLocaleString('en-US')} v3 range configurations × ${series.length.toLocaleString('en-US')} steps, ${workers} worker${workers > 1 ? 's' : ''}`);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage(); // the whole process: main and worker threads
-    const out = await runSweep(base, grid, series, { workers });
-    secs[workers] = (performance.now() - t0) / 1000;
-    const c = process.cpuUsage(c0);
-    cpu[workers] = (c.user + c.system) / 1e6;
-    if (out.failed > 0) throw new Error(`sweep bench: ${out.failed} configurations failed: ${out.rows.find((r) => r.error)?.error}`);
+  const pairs = opts.pairs ?? 3;
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] }); // no timed run rebuilds
+  const dir = mkdtempSync(join(tmpdir(), 'ammsim-bench-sweep-'));
+  try {
+    const runs: Record<number, Run[]> = { 1: [], 2: [] };
+    const loads: number[] = [];
+    for (let p = 0; p < pairs; p++) {
+      for (const workers of p % 2 === 0 ? [1, 2] : [2, 1]) {
+        opts.log(`sweep: ${n.toLocaleString('en-US')} v3 range configurations × 8,760 steps, ${workers} worker${workers > 1 ? 's' : ''} (pair ${p + 1} of ${pairs})`);
+        runs[workers]!.push(sweepOnce(workers, n, join(dir, `w${workers}`)));
+        loads.push(loadavg()[0]!);
+      }
+      const csv = (w: number): Buffer => readFileSync(join(dir, `w${w}`, 'sweep.csv'));
+      if (!csv(1).equals(csv(2))) throw new Error('sweep bench: sweep.csv differs between 1 and 2 workers');
+    }
+    const secs = (w: number): number[] => runs[w]!.map((r) => r.secs);
+    const cpu = (w: number): number[] => runs[w]!.map((r) => r.cpuSecs);
+    const ratios = runs[1]!.map((r, i) => r.secs / runs[2]![i]!.secs);
+    const best1 = sorted(secs(1))[0]!;
+    const best2 = sorted(secs(2))[0]!;
+    const machine = `load avg ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} on ${availableParallelism()} cores`;
+    return [
+      {
+        name: 'sweep-1-worker',
+        unit: 's',
+        best: best1,
+        median: med(secs(1)),
+        target: '(reference)',
+        note: `\`ammsim sweep --pool v3 --strategy range --width 0.0001:${n / 10_000}:0.0001 --workers 1\`, whole process: ${n.toLocaleString('en-US')} configurations over 8,760 hourly steps (${(n / best1).toFixed(0)} runs/s; CPU ${med(cpu(1)).toFixed(1)} s, ${((med(cpu(1)) / n) * 1000).toFixed(2)} ms a run); ${pairs} runs interleaved with the 2-worker ones; ${machine}`,
+      },
+      {
+        name: 'sweep-2-workers',
+        unit: 's',
+        best: best2,
+        median: med(secs(2)),
+        target: '≤ 30',
+        note: `the same with \`--workers 2\` (${(n / best2).toFixed(0)} runs/s; CPU ${med(cpu(2)).toFixed(1)} s): ${(best1 / best2).toFixed(2)}× one worker best to best, ${med(ratios).toFixed(2)}× the median of the pairs' ratios (target ≥ 1.8×); sweep.csv byte-identical`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const speedup = secs[1]! / secs[2]!;
-  return [
-    { name: 'sweep-1-worker', unit: 's', best: secs[1]!, median: secs[1]!, target: '(reference)', note: `${grid.size.toLocaleString('en-US')} v3 range configurations over 8,760 hourly steps, 1 worker thread (${(grid.size / secs[1]!).toFixed(0)} runs/s; CPU ${cpu[1]!.toFixed(1)} s, ${((cpu[1]! / grid.size) * 1000).toFixed(2)} ms a run)` },
-    { name: 'sweep-2-workers', unit: 's', best: secs[2]!, median: secs[2]!, target: '≤ 30', note: `the same on 2 worker threads (${(grid.size / secs[2]!).toFixed(0)} runs/s; CPU ${cpu[2]!.toFixed(1)} s), ${speedup.toFixed(2)}× one worker (target ≥ 1.8×)` },
-  ];
 }
 
 if (process.argv[1] !== undefined && /[\\/]bench[\\/]sweep\.ts$/.test(process.argv[1])) {
   const n = Number(process.argv[2] ?? 10_000);
-  for (const r of await sweepBenches({ want: () => true, log: (s) => void process.stderr.write(s + '\n'), configurations: n })) process.stdout.write(`${r.name}: ${r.best.toFixed(2)} ${r.unit} — ${r.note}\n`);
+  const pairs = Number(process.argv[3] ?? 3);
+  for (const r of await sweepBenches({ want: () => true, log: (s) => void process.stderr.write(s + '\n'), configurations: n, pairs })) {
+    process.stdout.write(`${r.name}: best ${r.best.toFixed(2)} ${r.unit}, median ${r.median.toFixed(2)} — ${r.note}\n`);
+  }
 }
