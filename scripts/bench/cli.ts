@@ -28,6 +28,8 @@ interface Sample {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly maxRssMiB: number;
+  /** Minor page faults (first touches of new memory), all threads. */
+  readonly faults: number;
 }
 
 /** Runs a command to completion (stdout dropped) and times it; NaN CPU and RSS without /usr/bin/time. */
@@ -36,14 +38,14 @@ function timed(cmd: string, args: readonly string[], cwd?: string): Sample {
   const withTime = existsSync(TIME);
   const t0 = performance.now();
   const r = withTime
-    ? spawnSync(TIME, ['-f', '%U %S %M', '-o', out, cmd, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    ? spawnSync(TIME, ['-f', '%U %S %M %R', '-o', out, cmd, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
     : spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const wallMs = performance.now() - t0;
   if (r.status !== 0) throw new Error(`bench: ${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  if (!withTime) return { wallMs, cpuMs: Number.NaN, maxRssMiB: Number.NaN };
-  const [u, s, m] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  if (!withTime) return { wallMs, cpuMs: Number.NaN, maxRssMiB: Number.NaN, faults: Number.NaN };
+  const [u, s, m, f] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(out, { force: true });
-  return { wallMs, cpuMs: (u! + s!) * 1000, maxRssMiB: m! / 1024 };
+  return { wallMs, cpuMs: (u! + s!) * 1000, maxRssMiB: m! / 1024, faults: f! };
 }
 
 const sorted = (xs: readonly number[]): number[] => [...xs].sort((a, b) => a - b);
@@ -81,6 +83,14 @@ export async function cliBenches(opts: { readonly reps: number; readonly want: (
     const npmNoop = series(reps, 'npm', ['run', '-s', 'noop'], empty);
     const nodeNoop = series(reps, node, ['-e', '0']);
     rmSync(empty, { recursive: true, force: true });
+    out.push({
+      name: 'node-start',
+      unit: 'ms',
+      best: min(wall(nodeNoop)),
+      median: med(wall(nodeNoop)),
+      target: '(reference)',
+      note: `\`node -e 0\`: this machine's own process start-up, to compare machines by (CPU ${f0(min(cpu(nodeNoop)))}/${f0(med(cpu(nodeNoop)))} ms, ${f0(med(nodeNoop.map((x) => x.faults)))} page faults)`,
+    });
     // npm's own start-up from the fastest runs (the least disturbed by other load), and from the medians
     const npmOwnBest = min(wall(npmNoop)) - min(wall(nodeNoop));
     const npmOwnMedian = med(wall(npmNoop)) - med(wall(nodeNoop));
@@ -140,7 +150,7 @@ export async function cliBenches(opts: { readonly reps: number; readonly want: (
         best: min(wall(s)),
         median: med(wall(s)),
         target: '≤ 350',
-        note: `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs; CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms; the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`,
+        note: `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs; CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms, ${f0(med(s.map((x) => x.faults)))} page faults; the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`,
       });
       out.push({ name: 'real-backtest-rss', unit: 'MiB', best: min(rss), median: med(rss), target: '≤ 110', note: `its peak RSS (/usr/bin/time %M); the built-in \`range\`: ${f0(med(builtin.map((x) => x.maxRssMiB)))} MiB` });
     }
