@@ -8,6 +8,7 @@ import type { ExternalFees } from './externalFees.ts';
 import type { GasModel } from './gas.ts';
 import { IncentiveBook, type IncentivesInput, type RewardTotals } from './incentives.ts';
 import { LpLedger, type Clock } from './ledger.ts';
+import { StepRecorder } from './recorder.ts';
 import type { LpAction, LpStrategy, TraderStrategy, SwapIntent } from './strategy.ts';
 
 export interface EngineInputs {
@@ -136,7 +137,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   const initialPoolBalances = pool.tokenBalances();
   const clock: Clock = { step: 0, timestampMs: series.timestampMs[0]!, price: series.price[0]! };
   const ledger = new LpLedger(pool, inp.gas, clock, inp.capital, label, inp.externalFees);
-  const { wallet, positionIds, collected, reinvested } = ledger;
+  const { wallet, collected } = ledger;
   const book = inp.incentives === undefined ? undefined : new IncentiveBook(inp.incentives, pool, ledger, inp.gas, clock, inp.capital, series.timestampMs, n);
   ledger.rewards = book;
   let rewardCols: { rewardsCumulative: Float64Array; rewardTokensPending: Float64Array; rewardPrice: Float64Array } | undefined;
@@ -158,16 +159,8 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     traderTotals.set(t.id, { trades: 0, volume: 0, profit: 0, gas: 0, minTradeProfit: Infinity });
   }
 
-  let lvrCum = 0;
-  let feesCum = 0;
-  let lastFeeBase = 0;
-  let lastFeeQuote = 0;
   let rebalances = 0;
-  let inRangeSteps = 0;
-  let holdBase = 0;
-  let holdQuote = 0;
-  let entryCost = 0;
-  let entryPriceImpact = 0;
+  const rec = new StepRecorder(cols, pool, ledger, book, external, inp.capital);
 
   const ctx = strategyContext(pool, clock, ledger, historyView(series, clock, lp.id), inp.rng.fork(`lp:${lp.id}`));
   const traderRngs = inp.traders.map((t) => inp.rng.fork(`trader:${t.id}`));
@@ -188,28 +181,6 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       throw new StrategyError(label, clock.step, clock.timestampMs, `${hook} returned ${acts === undefined ? 'undefined' : JSON.stringify(acts)}; it must return an array of actions (NO_ACTIONS when idle)`);
     }
     return acts;
-  };
-
-  /**
-   * The LP's fee-less pool holdings (x, y) — the quantities LVR and IL are defined on — and whether every LP
-   * position was in range after this step's trading (i.e. while fees were being earned). Fields of one object,
-   * not variables shared with a closure: V8 keeps a closure's shared number variables boxed, and every write
-   * would allocate.
-   */
-  const noFee = { base: 0, quote: 0, tradedInRange: false };
-  const measureNoFee = (): void => {
-    let base = 0;
-    let quote = 0;
-    let inRange = positionIds.length > 0;
-    for (let i = 0; i < positionIds.length; i++) {
-      const v = pool.position(positionIds[i]!);
-      base += v.baseNoFees;
-      quote += v.quoteNoFees;
-      if (!v.inRange) inRange = false;
-    }
-    noFee.base = base;
-    noFee.quote = quote;
-    noFee.tradedInRange = inRange;
   };
 
   const applyTrader = (t: TraderStrategy, intents: readonly SwapIntent[]): void => {
@@ -233,11 +204,8 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   };
 
   const events = ledger.events;
-  const C = cols;
   const ts = series.timestampMs;
   const prices = series.price;
-  let feeBase = 0;
-  let feeQuote = 0;
   for (let step = 0; step < n; step++) {
     const price = prices[step]!;
     clock.step = step;
@@ -247,19 +215,19 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     if (book !== undefined && clock.timestampMs >= book.dueMs) book.advance();
     if (step === 0) {
       ledger.apply(call('onStart'));
-      measureNoFee();
+      rec.measureNoFee();
       ledger.accrueExternal();
     } else {
       // The fee-less holdings recorded at the end of the previous step are the "before trading" amounts.
-      const b0 = noFee.base;
-      const q0 = noFee.quote;
+      const b0 = rec.noFeeBase;
+      const q0 = rec.noFeeQuote;
       for (traderIdx = 0; traderIdx < inp.traders.length; traderIdx++) {
         const t = inp.traders[traderIdx]!;
         const intents = t.onStep(tctx);
         if (intents.length > 0) applyTrader(t, intents);
       }
-      measureNoFee();
-      lvrCum += (b0 - noFee.base) * price + (q0 - noFee.quote);
+      rec.measureNoFee();
+      rec.addLvr(b0, q0, price);
       ledger.accrueExternal();
       const acts = call('onStep');
       if (acts.length > 0) {
@@ -272,80 +240,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       }
     }
     if (book !== undefined && (step === 0 || clock.timestampMs >= book.harvestDueMs)) book.harvest();
-
-    // Record the step.
-    let posValue = 0;
-    let principalValue = 0;
-    feeBase = collected.base + reinvested.base;
-    feeQuote = collected.quote + reinvested.quote;
-    let lpBase = wallet.base;
-    let lpQuote = wallet.quote;
-    let lower = NaN;
-    let upper = NaN;
-    let noFeeBase = 0;
-    let noFeeQuote = 0;
-    for (let i = 0; i < positionIds.length; i++) {
-      const v = pool.position(positionIds[i]!);
-      let fb = v.feesBase;
-      let fq = v.feesQuote;
-      if (external) {
-        const o = ledger.owedTo(v.positionId)!;
-        fb = o.base;
-        fq = o.quote;
-      }
-      noFeeBase += v.baseNoFees;
-      noFeeQuote += v.quoteNoFees;
-      posValue += (v.base + fb) * price + v.quote + fq;
-      principalValue += v.base * price + v.quote;
-      feeBase += fb;
-      feeQuote += fq;
-      lpBase += v.base;
-      lpQuote += v.quote;
-      if (i === 0 && v.range !== null) {
-        lower = v.range.lower;
-        upper = v.range.upper;
-      }
-    }
-    // the end-of-step holdings: the next step's "before trading" amounts
-    noFee.base = noFeeBase;
-    noFee.quote = noFeeQuote;
-    if (step === 0) {
-      holdBase = lpBase;
-      holdQuote = lpQuote;
-    }
-    feesCum += (feeBase - lastFeeBase) * price + (feeQuote - lastFeeQuote);
-    lastFeeBase = feeBase;
-    lastFeeQuote = feeQuote;
-    const gasCum = ledger.gasPaid;
-    const walletValue = wallet.base * price + wallet.quote;
-    let lpValue = posValue + walletValue + collected.base * price + collected.quote;
-    const holdValue = holdBase * price + holdQuote;
-    // Fees moved into the wallet (useFees) are fees, not principal: IL leaves them out.
-    let valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
-    if (book !== undefined) {
-      // Rewards held, pending and sold count in LP value (with linear programs the book adds them to the column in
-      // bulk between events, after step 0); rewards compounded into positions are not principal.
-      if (step === 0 || !book.linear) lpValue += book.record(step);
-      valueNoFees -= book.compounded;
-    }
-    if (step === 0) {
-      entryCost = inp.capital - lpValue - gasCum;
-      entryPriceImpact = pool.price() / price - 1;
-    }
-    if (noFee.tradedInRange) inRangeSteps++;
-    C.poolPrice[step] = pool.price();
-    C.lpValue[step] = lpValue;
-    C.holdValue[step] = holdValue;
-    C.feesCumulative[step] = feesCum;
-    C.impermanentLoss[step] = holdValue > 0 ? (valueNoFees - holdValue) / holdValue : 0;
-    C.lvrCumulative[step] = lvrCum;
-    C.gasCumulative[step] = gasCum;
-    C.inRange[step] = noFee.tradedInRange ? 1 : 0;
-    C.rangeLower[step] = lower;
-    C.rangeUpper[step] = upper;
-    C.lpBase[step] = lpBase;
-    C.lpQuote[step] = lpQuote;
-    C.activeLiquidity[step] = pool.activeLiquidity();
+    rec.record(step, price);
     if (inp.onProgress !== undefined && (step & (PROGRESS_EVERY - 1)) === 0) inp.onProgress(step, n);
   }
   clock.step = n - 1;
@@ -363,17 +258,17 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   return {
     timeseries: rewardCols === undefined ? cols : { ...cols, ...rewardCols },
     events,
-    holdBase,
-    holdQuote,
-    inRangeSteps,
+    holdBase: rec.holdBase,
+    holdQuote: rec.holdQuote,
+    inRangeSteps: rec.inRangeSteps,
     rebalances,
     traders: traderTotals,
     accounts,
     initialPoolBalances,
-    feesBase: feeBase,
-    feesQuote: feeQuote,
-    entryCost,
-    entryPriceImpact,
+    feesBase: rec.feeBase,
+    feesQuote: rec.feeQuote,
+    entryCost: rec.entryCost,
+    entryPriceImpact: rec.entryPriceImpact,
     warnings: ledger.warnings,
     ...(book === undefined ? {} : { rewards: book.totals(years) }),
   };
