@@ -100,7 +100,12 @@ export function escapeInlineScriptBytes(bytes: Uint8Array): Uint8Array {
 
 /** JSON for a `<script type="application/json">`: `<` only occurs inside JSON strings, where \u003c is equivalent. */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  // each replacement only where its character occurs (chart data is ~1 MB of numbers that seldom holds any)
+  let json = JSON.stringify(value);
+  if (json.includes('<')) json = json.replace(/</g, '\\u003c');
+  if (json.includes('\u2028')) json = json.replace(/\u2028/g, '\\u2028');
+  if (json.includes('\u2029')) json = json.replace(/\u2029/g, '\\u2029');
+  return json;
 }
 
 export function escapeHtml(s: string): string {
@@ -357,22 +362,13 @@ function pageFrame(title: string, bodyHtml: string, charts: readonly ReportChart
     `<title>${escapeHtml(title)}</title>`,
     `<style>${CSS}</style>`,
   ].join('\n');
-  const tail = [
-    '</head>',
-    '<body>',
-    '<main>',
-    bodyHtml,
-    '</main>',
-    `<script type="application/json" id="ammsim-charts">${jsonForScript(charts)}</script>`,
-    `<script>${RENDER_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  // the chart data (~1 MB) is a piece of its own: joined into the text around it, it would be copied once more
+  const beforeData = ['</head>', '<body>', '<main>', bodyHtml, '</main>', '<script type="application/json" id="ammsim-charts">'].join('\n');
+  const afterData = ['</script>', `<script>${RENDER_SCRIPT}</script>`, '</body>', '</html>', ''].join('\n');
   const parts: Array<string | number> = [`${head}\n`];
   libs.forEach((l, k) => {
     parts.push(`${k === 0 ? '' : '\n'}<script data-lib="${l.name}" data-version="${l.version}">`, k, '</script>');
   });
-  parts.push(`\n${tail}`);
+  parts.push(`\n${beforeData}`, jsonForScript(charts), afterData);
   return parts;
 }
