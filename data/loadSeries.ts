@@ -15,7 +15,6 @@ import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { ConfigError } from '../sim/core/errors.ts';
 import type { PriceSeries } from '../sim/core/series.ts';
-import { loadArrowPrices } from './loaders/arrowPrices.ts';
 import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
 import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, type UniswapPriceOptions } from './loaders/realFormats.ts';
 import { applyGapPolicy, GAP_POLICIES, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
@@ -88,7 +87,8 @@ async function loadOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: L
     case 'csv':
       return loadCsvPrices(file, { ...cols, ...(o.pair === undefined ? {} : { pair: o.pair }) });
     case 'arrow':
-      return loadArrowPrices(file, cols);
+      // apache-arrow (~0.5 MB of code) is loaded only for Arrow input: CSV runs and sweep workers never compile it
+      return (await import('./loaders/arrowPrices.ts')).loadArrowPrices(file, cols);
     case 'freqtrade':
       return loadFreqtradeJson(file);
     case 'cryptocompare':

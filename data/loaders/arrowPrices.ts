@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { DateUnit, tableFromIPC, TimeUnit, Type, type Data, type DataType, type Table, type Vector } from 'apache-arrow';
-import { InputError } from '../../sim/core/errors.ts';
+import { InputError, RowInputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, PRICE_COLUMNS, TIMESTAMP_COLUMNS } from './csvPrices.ts';
 import { isoForMessage, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT } from './timestamps.ts';
@@ -22,16 +22,6 @@ export interface ArrowPricesOptions {
   readonly timestampColumn?: string;
   readonly priceColumn?: string;
   readonly kind?: string;
-}
-
-/** An InputError located by data row rather than text line: its message reads `<file>: row <n>: <field>: <problem>`. */
-export class RowInputError extends InputError {
-  readonly row: number;
-  constructor(file: string, row: number, field: string, problem: string) {
-    super(file, row, field, problem);
-    this.row = row;
-    this.message = `${file}: row ${row}: ${field}: ${problem}`;
-  }
 }
 
 /** The value of a numeric Arrow column as float64 per row, NaN for nulls; `firstNull` is the first null row (0-based) or -1. */

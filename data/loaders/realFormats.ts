@@ -17,10 +17,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { ConfigError, InputError } from '../../sim/core/errors.ts';
+import { ConfigError, InputError, RowInputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { priceFromSqrtPriceX96, priceFromTick, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
-import { RowInputError } from './arrowPrices.ts';
 import { checkReadableFile, loadCsvPrices, type PriceTransform } from './csvPrices.ts';
 import { isoForMessage, unixToMs, unixUnitOf } from './timestamps.ts';
 

@@ -2,6 +2,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
+import { phaseTimer } from '../timing.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { axisName, AXIS_KINDS, Grid, PARAM_GROUPS, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
@@ -195,10 +196,11 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 sweep --pool v3 --strategy rebalance --width 0.01:0.3:0.01 --rebalance-delay 0:48:1 --samples 200 --seed 7', 'random search: 200 of 1,470 configurations')
       .example('$0 sweep --grid grid.json --shard 0/3 --out out/s0', 'the first of three shards (see scripts/cluster/)')
       .epilog(
-        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused).',
+        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused). Environment: AMMSIM_TIMING=1 prints where the time went (load, runs, write) on stderr.',
       );
   },
   handler: async (argv) => {
+    const timer = phaseTimer();
     const out = String(argv.out);
     checkOut(out);
     const { axes, fixed } = axesFromArgv(argv);
@@ -215,6 +217,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 1024)) throw new ConfigError('--workers', `must be an integer in [1, 1024]; was ${String(argv.workers)}`);
     const series = await loadSeries(base.prices, seriesOptions(base));
     if (argv.restart === true) rmSync(join(out, JOURNAL_FILE), { force: true });
+    timer.mark('load');
 
     const bar = progressBar('sweep', process.stderr, 'runs', { rate: true });
     const abort = new AbortController();
@@ -245,8 +248,11 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       process.off('SIGTERM', onSignal);
     }
     bar.done();
+    timer.mark('runs');
     writeSweepDir(out, outcome, shard, report);
+    timer.mark('write');
     process.stdout.write(closingLines(outcome, out, shard, report));
+    timer.report();
     if (outcome.failed > 0) process.exitCode = EXIT_SOME_FAILED;
   },
 };

@@ -34,6 +34,16 @@ export class InputError extends AmmsimError {
   }
 }
 
+/** An InputError located by data row rather than text line (Arrow and JSON inputs): its message reads `<file>: row <n>: <field>: <problem>`. */
+export class RowInputError extends InputError {
+  readonly row: number;
+  constructor(file: string, row: number, field: string, problem: string) {
+    super(file, row, field, problem);
+    this.row = row;
+    this.message = `${file}: row ${row}: ${field}: ${problem}`;
+  }
+}
+
 /** A bad flag, config key or strategy parameter; `flag` is e.g. `--fee` or `width`. */
 export class ConfigError extends AmmsimError {
   readonly flag: string;
