@@ -305,6 +305,28 @@ describe('loadCsvPrices: rows cut from the bytes give what papaparse gives', () 
       { numRuns: 5000 },
     );
   });
+  it('property: 16-digit decimals (a quarter of the prices JavaScript prints) are Number(text) exactly; read when a digit follows the point and the digits are ≤ 2^53', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 10n ** 15n, max: 10n ** 16n - 1n }), fc.integer({ min: 0, max: 16 }), fc.constantFrom('', '-'), (m, pointAt, sign) => {
+        const d = String(m);
+        const text = `${sign}${d.slice(0, 16 - pointAt)}.${d.slice(16 - pointAt)}`;
+        const v = bytesToNumber(Buffer.from(text), 0, text.length);
+        // read when some digit follows the point and the digits are ≤ 2^53 (16 digits then a bare point go the long-integer way, which declines)
+        if (m <= 2n ** 53n && pointAt > 0) expect(Object.is(v, Number(text)), text).toBe(true);
+        else expect(v === Number.NEGATIVE_INFINITY || Object.is(v, Number(text)), text).toBe(true);
+        if (m > 2n ** 53n) expect(v, text).toBe(Number.NEGATIVE_INFINITY);
+      }),
+      { numRuns: 5000 },
+    );
+    // at and around 2^53, halfway-looking tails, and prices as printed by the one-year bench file
+    for (const text of ['9007199254740.992', '9007199254740.993', '900719925474099.2', '0.9007199254740992', '.9007199254740992', '9007199254740992.', '1999.954109267428', '2000.187005562235', '1996.1883676612074', '5000000000000.001', '0000000000000001.']) {
+      const v = bytesToNumber(Buffer.from(text), 0, text.length);
+      expect(v === Number.NEGATIVE_INFINITY || Object.is(v, Number(text)), text).toBe(true);
+    }
+    expect(bytesToNumber(Buffer.from('1999.954109267428'), 0, 17)).toBe(1999.954109267428);
+    expect(bytesToNumber(Buffer.from('1996.1883676612074'), 0, 18)).toBe(Number.NEGATIVE_INFINITY);
+  });
+
   it('property: long integers round to nearest, ties to even, as Number(text) does (halfway cases between doubles)', () => {
     // integers exactly halfway between two consecutive doubles above 2^53, and their neighbours, up to 30 digits
     fc.assert(

@@ -522,15 +522,18 @@ function splitToStrings(buf: Buffer, start: number, end: number, delimiter: numb
 
 /** {@link bytesToNumber}'s answer for text it does not read itself. */
 const DECLINED = Number.NEGATIVE_INFINITY;
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16];
+const TWO_53 = 9_007_199_254_740_992;
 
 /**
- * The number written in `buf[start, end)` when it is a plain decimal `[+-]digits[.digits]` of at most 15 digits
- * (either side of the point may be empty, not both), or a plain integer of 16 to 30 digits; {@link DECLINED}
- * otherwise (exponents, longer numbers, any other text: the caller then uses {@link parseDecimal} on the string).
- * Exactly `Number(text)`, the correctly rounded value:
- * - ≤ 15 digits: the digits as an integer m < 10^15 and 10^k are exact doubles, so m / 10^k is one correctly
- *   rounded division (Clinger's fast path);
+ * The number written in `buf[start, end)` when it is a plain decimal `[+-]digits[.digits]` of at most 15 digits,
+ * or of 16 with at least one after the point whose digits read as an integer are at most 2^53 (either side of the
+ * point may be empty, not both),
+ * or a plain integer of 16 to 30 digits; {@link DECLINED} otherwise (exponents, longer numbers, any other text:
+ * the caller then uses {@link parseDecimal} on the string). Exactly `Number(text)`, the correctly rounded value:
+ * - ≤ 15 digits, or 16 digits m ≤ 2^53: the digits as an integer m and 10^k (k ≤ 16) are exact doubles, so
+ *   m / 10^k is one correctly rounded division (Clinger's fast path). A price printed by JavaScript has up to
+ *   17 significant digits; about a quarter of such 16- and 17-digit prices fit here;
  * - 16–30 digits, N = H·10^k + L (H the first 15 digits, L the last k ≤ 15): p = fl(H·10^k) and its rounding error
  *   e = H·10^k − p exactly (Dekker's product), an integer below 2^48; e + L < 2^51 is exact, so p + (e + L) is one
  *   rounding of N itself.
@@ -551,7 +554,11 @@ export function bytesToNumber(buf: Uint8Array, start: number, end: number): numb
   for (; i < end; i++) {
     const c = buf[i]! - 48;
     if (c >= 0 && c <= 9) {
-      if (digits === 15) return frac < 0 ? longInteger(buf, i, end, m, neg) : DECLINED;
+      if (digits >= 15) {
+        if (frac < 0) return longInteger(buf, i, end, m, neg);
+        // a 16th digit after the point: exact while the digits as an integer stay ≤ 2^53 (a 17th never is)
+        if (digits === 16 || m * 10 + c > TWO_53) return DECLINED;
+      }
       m = m * 10 + c;
       digits++;
     } else if (c === -2 && frac < 0) {
