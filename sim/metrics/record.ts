@@ -2,7 +2,9 @@ import type { SeriesProvenance } from '../core/series.ts';
 
 /**
  * Per-step record columns, in this fixed order (timeseries.arrow / timeseries.csv). Every column is a
- * Float64Array of length `steps`. Values are in quote units unless named otherwise.
+ * Float64Array of length `steps`. Values are in quote units unless named otherwise. A run's `timestamp` and
+ * `price` columns are the input series' own arrays (`series.timestampMs`, `series.price`), not copies: treat a
+ * result's timeseries as read-only.
  */
 export const TIMESERIES_COLUMNS = [
   'timestamp', // unix ms (Arrow: Timestamp[ms]; CSV: ISO-8601 UTC)
