@@ -141,7 +141,16 @@ export async function cliBenches(opts: { readonly reps: number; readonly want: (
       mkdirSync(join('out', 'bench'), { recursive: true });
       const args = ['scripts/ammsim.mjs', 'backtest', '--prices', REAL, '--gaps', 'skip', '--pool', 'v3', '--fee', '0.0005', '--fee-model', 'volume', '--strategy', 'scripts/bench/fixed-range.ts', '--out', join('out', 'bench', 'real-run')];
       const before = load();
-      const s = series(reps, node, args);
+      // each timed run beside a `node -e 0`, so the ratio of the two is this machine's speed taken out
+      timed(node, args);
+      const s: Sample[] = [];
+      const ratios: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const bare = timed(node, ['-e', '0']);
+        const run = timed(node, args);
+        s.push(run);
+        ratios.push(run.wallMs / bare.wallMs);
+      }
       const builtin = series(reps, node, [...args.slice(0, -4), '--strategy', 'range', '--width', '0.1', '--out', join('out', 'bench', 'real-run-builtin')]);
       const rss = s.map((x) => x.maxRssMiB);
       out.push({
@@ -150,7 +159,7 @@ export async function cliBenches(opts: { readonly reps: number; readonly want: (
         best: min(wall(s)),
         median: med(wall(s)),
         target: '≤ 350',
-        note: `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs; CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms, ${f0(med(s.map((x) => x.faults)))} page faults; the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`,
+        note: `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs; CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms, ${f0(med(s.map((x) => x.faults)))} page faults; ${med(ratios).toFixed(1)}× a \`node -e 0\` timed beside each run (median); the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`,
       });
       out.push({ name: 'real-backtest-rss', unit: 'MiB', best: min(rss), median: med(rss), target: '≤ 110', note: `its peak RSS (/usr/bin/time %M); the built-in \`range\`: ${f0(med(builtin.map((x) => x.maxRssMiB)))} MiB` });
     }
