@@ -1,7 +1,7 @@
 /**
  * The results journal of a sweep (`results.jsonl`): a header line naming the grid, then one line per finished
  * configuration, appended as runs finish. Every line is `<checksum> <json>\n` with the checksum the first 16 hex
- * digits of the JSON's sha256, and is written by one append; a line cut short by a kill (no newline, or a
+ * digits of the JSON's sha256, and is written whole (a finished batch's lines in one append); a line cut short by a kill (no newline, or a
  * checksum that does not match) can only be the last one, and is dropped (and cut off the file) on reading.
  * Lines are fsync'd at most every {@link SYNC_INTERVAL_MS} and when the journal is closed.
  */
@@ -27,7 +27,11 @@ export interface JournalRow {
   readonly error?: string;
 }
 
-export const SYNC_INTERVAL_MS = 200;
+/**
+ * A kill loses nothing written (the lines are in the page cache); an operating-system crash or power cut may lose
+ * the lines of the last second. Syncing more often cost the main thread, which shares the cores with the workers.
+ */
+export const SYNC_INTERVAL_MS = 1000;
 
 const checksum = (json: string): string => createHash('sha256').update(json).digest('hex').slice(0, 16);
 
@@ -146,9 +150,15 @@ export class JournalWriter {
     return new JournalWriter(openSync(file, 'a'), now);
   }
 
-  /** Appends rows, one write per line; syncs to disk if the last sync is older than SYNC_INTERVAL_MS. */
+  /**
+   * Appends rows, one write for the batch (whole lines: a kill leaves at most the last line torn); syncs to disk
+   * if the last sync is older than SYNC_INTERVAL_MS.
+   */
   append(rows: readonly JournalRow[]): void {
-    for (const r of rows) writeSync(this.fd, journalLine(rowJson(r)));
+    if (rows.length === 0) return;
+    let text = '';
+    for (const r of rows) text += journalLine(rowJson(r));
+    writeSync(this.fd, text);
     this.dirty = true;
     const t = this.now();
     if (t - this.lastSync >= SYNC_INTERVAL_MS) this.sync();
