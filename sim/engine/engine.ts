@@ -81,19 +81,6 @@ export interface EngineOutput {
 const PROGRESS_EVERY = 1 << 16;
 
 /**
- * Runs one backtest: a single deterministic loop over the series. Each step t, in this total order:
- *  1. t = 0: the LP strategy's `onStart` (its wallet holds `capital` in quote); the token amounts it holds
- *     afterwards are the hold benchmark.
- *  2. t > 0: each trader in `traders` order returns intents against the current pool; the engine applies them.
- *     LVR for the step is the value, at P_t, of the LP's fee-less pool holdings before this trading minus after
- *     it — which equals x_{t−1}(P_t − P_{t−1}) − (V_t − V_{t−1}) of CONTRACT.md, with liquidity the strategy adds
- *     or removes excluded because the strategy acts after it is measured.
- *  3. t > 0: the LP strategy's `onStep` sees the post-trade pool and the history up to t; its actions apply.
- *  4. The step is recorded.
- * Per-step allocations are kept out of the hot path: contexts are reused and idle strategies return shared
- * empty arrays.
- */
-/**
  * The record's columns: the timestamp and price columns are the series' own arrays (the record holds the same
  * values: 2 of 15 columns of new memory saved, and never written); the others are new arrays, or the given ones
  * (a sweep's). One object literal in column order, so every run's columns object has the same shape (the step
@@ -121,6 +108,19 @@ function recordColumns(series: PriceSeries, given: Timeseries | undefined): Time
   };
 }
 
+/**
+ * Runs one backtest: a single deterministic loop over the series. Each step t, in this total order:
+ *  1. t = 0: the LP strategy's `onStart` (its wallet holds `capital` in quote); the token amounts it holds
+ *     afterwards are the hold benchmark.
+ *  2. t > 0: each trader in `traders` order returns intents against the current pool; the engine applies them.
+ *     LVR for the step is the value, at P_t, of the LP's fee-less pool holdings before this trading minus after
+ *     it — which equals x_{t−1}(P_t − P_{t−1}) − (V_t − V_{t−1}) of CONTRACT.md, with liquidity the strategy adds
+ *     or removes excluded because the strategy acts after it is measured.
+ *  3. t > 0: the LP strategy's `onStep` sees the post-trade pool and the history up to t; its actions apply.
+ *  4. The step is recorded (sim/engine/recorder.ts).
+ * Per-step allocations are kept out of the hot path: contexts are reused and idle strategies return shared
+ * empty arrays.
+ */
 export function runEngine(inp: EngineInputs): EngineOutput {
   const { series, pool, lp } = inp;
   const n = series.length;
