@@ -15,37 +15,32 @@ import type { HistoryView, RewardsView, StrategyContext, TraderContext } from '.
 
 /** The past of the series as a strategy may see it: index i ≤ the current step, never later. */
 class History implements HistoryView {
-  readonly #series: PriceSeries;
   readonly #clock: Clock;
-  readonly #label: string;
+  readonly price: (i: number) => number;
+  readonly timestampMs: (i: number) => number;
+  readonly extra: (name: string, i: number) => number | undefined;
 
   constructor(series: PriceSeries, clock: Clock, label: string) {
-    this.#series = series;
     this.#clock = clock;
-    this.#label = label;
-  }
-
-  #check(what: string, i: number): void {
-    if (!(i >= 0 && i <= this.#clock.step)) throw new ConfigError(`strategy ${this.#label}`, `${what} is outside 0..${this.#clock.step}: a strategy sees only the past`);
+    const check = (what: string, i: number): void => {
+      if (!(i >= 0 && i <= clock.step)) throw new ConfigError(`strategy ${label}`, `${what} is outside 0..${clock.step}: a strategy sees only the past`);
+    };
+    this.price = (i) => {
+      check(`history.price(${i})`, i);
+      return series.price[i]!;
+    };
+    this.timestampMs = (i) => {
+      check(`history.timestampMs(${i})`, i);
+      return series.timestampMs[i]!;
+    };
+    this.extra = (name, i) => {
+      check(`history.extra(${name}, ${i})`, i);
+      return series.extra.get(name)?.[i];
+    };
   }
 
   get length(): number {
     return this.#clock.step + 1;
-  }
-
-  price(i: number): number {
-    this.#check(`history.price(${i})`, i);
-    return this.#series.price[i]!;
-  }
-
-  timestampMs(i: number): number {
-    this.#check(`history.timestampMs(${i})`, i);
-    return this.#series.timestampMs[i]!;
-  }
-
-  extra(name: string, i: number): number | undefined {
-    this.#check(`history.extra(${name}, ${i})`, i);
-    return this.#series.extra.get(name)?.[i];
   }
 }
 
