@@ -87,7 +87,7 @@ if (want('cli') || want('papaparse')) {
 
 for (const b of await cliBenches({ reps, want, log, csvPath })) results.push(b);
 for (const b of await extraBenches({ reps, want, log })) results.push(b);
-for (const b of await sweepBenches({ want, log })) results.push(b);
+for (const b of await sweepBenches({ want, log, pairs: quick ? 1 : 3 })) results.push(b);
 for (const b of await miningBenches({ reps, want, log })) results.push(b);
 
 const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
