@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../cli.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../testing/runCliInProcess.ts';
 
 // The contract's own results (../shared/oracle/README.md); read in place, never copied into the repo.
 const ORACLE = path.resolve(process.cwd(), '../shared/oracle');
@@ -14,29 +14,7 @@ if (!haveOracle) console.warn(`skipping the replay CLI oracle tests: ${V2_FILE} 
 const dir = mkdtempSync(path.join(tmpdir(), 'ammsim-replay-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI in-process, capturing stdout, stderr and the exit status. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await run(args);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.exitCode = saved;
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCliInProcess;
 
 function expectedLines(file: string): string[] {
   return readFileSync(file, 'utf8')

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { run } from '../cli.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from '../testing/runCliInProcess.ts';
 
 const FIXTURE = path.resolve(process.cwd(), 'sim/replay/validate/fixtures/usdc_weth_005_0x88e6_2024-01-05_lives_subset.pool_events.csv');
 const SHARED = path.resolve(process.cwd(), '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv');
@@ -13,28 +13,7 @@ const OWNER_A = '0x51c72848c68a965f66fa7a88855f9f7784502a7f';
 const dir = mkdtempSync(path.join(tmpdir(), 'ammsim-validate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const saved = process.exitCode;
-  process.exitCode = undefined;
-  try {
-    await run(args);
-    return { code: Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    process.exitCode = saved;
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const cli = runCliInProcess;
 
 describe('ammsim validate', () => {
   it('behavior: --all prints a line per position and the summary, writes --out, exits 0', async () => {

@@ -64,6 +64,17 @@ export class LpLedger {
     }
   }
 
+  /** Swaps the wallet (what it holds, debts aside) to `range`'s ratio through the pool, paying the swap's gas. */
+  private swapToRatio(range: PriceRange | null): void {
+    const w = this.wallet;
+    const s = rangeSplitSwap(this.pool, { base: Math.max(0, w.base), quote: Math.max(0, w.quote) }, range);
+    if (s === undefined) return;
+    const f = this.pool.swapExactIn(s.baseIn, s.amountIn);
+    w.base -= f.baseDelta;
+    w.quote -= f.quoteDelta;
+    this.payGas('swap');
+  }
+
   private payGas(action: GasAction): void {
     const c = this.gasCost(action);
     if (c > 0) {
@@ -184,15 +195,7 @@ export class LpLedger {
     const range = pool.snapRange(a.range);
     const named = a.base !== undefined || a.quote !== undefined;
     const swapFirst = a.swapToRatio ?? a.rebalance ?? !named;
-    if (swapFirst) {
-      const s = rangeSplitSwap(pool, { base: Math.max(0, w.base), quote: Math.max(0, w.quote) }, range);
-      if (s !== undefined) {
-        const f = pool.swapExactIn(s.baseIn, s.amountIn);
-        w.base -= f.baseDelta;
-        w.quote -= f.quoteDelta;
-        this.payGas('swap');
-      }
-    }
+    if (swapFirst) this.swapToRatio(range);
     // A wallet in debt (gas paid beyond it) mints with what it holds.
     const base = a.base ?? Math.max(0, w.base);
     const quote = a.quote ?? Math.max(0, w.quote);
@@ -255,14 +258,7 @@ export class LpLedger {
       this.fail(`mint ticks [${t.lower}, ${t.upper}) liquidity ${L}: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (a.swapToRatio ?? true) {
-      const range = { lower: Math.pow(1.0001, e.tickLower), upper: Math.pow(1.0001, e.tickUpper) };
-      const s = rangeSplitSwap(pool, { base: Math.max(0, w.base), quote: Math.max(0, w.quote) }, range);
-      if (s !== undefined) {
-        const f = pool.swapExactIn(s.baseIn, s.amountIn);
-        w.base -= f.baseDelta;
-        w.quote -= f.quoteDelta;
-        this.payGas('swap');
-      }
+      this.swapToRatio({ lower: Math.pow(1.0001, e.tickLower), upper: Math.pow(1.0001, e.tickUpper) });
       need = pool.amountsForTicks(e.tickLower, e.tickUpper, e.liquidity);
     }
     const tol = (x: number): number => x * (1 + 1e-9) + 1e-12;
