@@ -8,7 +8,8 @@
  *   backtest through `node scripts/ammsim.mjs` is in the note (npm's own start-up apart, it costs the same).
  * - real-backtest: the 35-day Polygon minute file (../shared, skipped without it) with a fixed ±10 % v3 range
  *   written as a user strategy module (scripts/bench/fixed-range.ts), `--fee-model volume`, default outputs:
- *   whole process ≤ 0.35 s, peak RSS ≤ 110 MiB.
+ *   whole process ≤ 0.35 s, peak RSS ≤ 110 MiB. Beside it, real-backtest-warm (a reference): the same command
+ *   run again and again in one process (scripts/bench/warmBacktest.ts), its time once the JIT is warm.
  *
  * Wall time is best and median of N runs; where /usr/bin/time exists, CPU time (user + system, children
  * included) and peak RSS (`%M`) too, and the load average is noted: on a shared machine, CPU time is the steadier
@@ -162,7 +163,43 @@ export async function cliBenches(opts: { readonly reps: number; readonly want: (
         note: `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs; CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms, ${f0(med(s.map((x) => x.faults)))} page faults; ${med(ratios).toFixed(1)}× a \`node -e 0\` timed beside each run (median); the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`,
       });
       out.push({ name: 'real-backtest-rss', unit: 'MiB', best: min(rss), median: med(rss), target: '≤ 110', note: `its peak RSS (/usr/bin/time %M); the built-in \`range\`: ${f0(med(builtin.map((x) => x.maxRssMiB)))} MiB` });
+      const warm = await warmRuns(node, args.slice(1), reps);
+      const bare = min(ratios.map((r, i) => s[i]!.wallMs / r)); // the fastest `node -e 0` beside the runs
+      out.push({
+        name: 'real-backtest-warm',
+        unit: 'ms',
+        best: min(warm.later),
+        median: med(warm.later),
+        target: '(reference)',
+        note: `the same command run ${warm.later.length + WARM_SKIP} times in one process through the CLI's run() (scripts/bench/warmBacktest.ts), runs ${WARM_SKIP + 1}–${warm.later.length + WARM_SKIP}: its own work once V8's JIT is warm (its first run in that process: ${f0(warm.first)} ms). With a \`node -e 0\` (${f0(bare)} ms best beside the runs above) and \`--version\` start-up, this is the floor of the whole-process row on this machine; the rest of that row is cold code`,
+      });
     }
   }
   return out;
+}
+
+/** Runs of the warm-process driver left out of `real-backtest-warm` (JIT warm-up). */
+const WARM_SKIP = 4;
+
+/**
+ * The real backtest run `WARM_SKIP + reps` times in one fresh process (scripts/bench/warmBacktest.ts, bundled
+ * with esbuild into out/bench/ first, as dist/ is): the first run's time, and the runs after the skipped ones.
+ */
+async function warmRuns(node: string, cliArgs: readonly string[], reps: number): Promise<{ first: number; later: number[] }> {
+  const { build } = await import('esbuild');
+  const bundle = join('out', 'bench', 'warm-backtest.mjs');
+  await build({
+    entryPoints: [join('scripts', 'bench', 'warmBacktest.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external', // from node_modules, as the run's own imports are (load time is not what this row measures)
+    outfile: bundle,
+    logLevel: 'warning',
+  });
+  const r = spawnSync(node, [bundle, '--runs', String(WARM_SKIP + reps), '--', ...cliArgs], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench: the warm-process backtest failed (${r.status}): ${r.stderr}`);
+  const ms = (JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number[] }).ms;
+  return { first: ms[0]!, later: ms.slice(WARM_SKIP) };
 }
