@@ -45,7 +45,7 @@ export class StepRecorder {
     let quote = 0;
     let inRange = ids.length > 0;
     for (let i = 0; i < ids.length; i++) {
-      const v = this.pool.position(ids[i]!);
+      const v = this.pool.livePosition(ids[i]!);
       base += v.baseNoFees;
       quote += v.quoteNoFees;
       if (!v.inRange) inRange = false;
@@ -76,7 +76,7 @@ export class StepRecorder {
     let noFeeBase = 0;
     let noFeeQuote = 0;
     for (let i = 0; i < positionIds.length; i++) {
-      const v = pool.position(positionIds[i]!);
+      const v = pool.livePosition(positionIds[i]!);
       let fb = v.feesBase;
       let fq = v.feesQuote;
       if (this.external) {

@@ -65,6 +65,26 @@ export interface PositionView {
   readonly quoteNoFees: number;
 }
 
+/** A {@link PositionView} a pool rewrites in place ({@link EnginePool.livePosition}). */
+export type LivePositionRecord = { -readonly [K in keyof PositionView]: PositionView[K] };
+
+/** An immutable snapshot of a live record (a new object in {@link PositionView}'s field order). */
+export function snapshotPosition(live: Readonly<PositionView>): PositionView {
+  return {
+    positionId: live.positionId,
+    owner: live.owner,
+    liquidity: live.liquidity,
+    base: live.base,
+    quote: live.quote,
+    feesBase: live.feesBase,
+    feesQuote: live.feesQuote,
+    range: live.range,
+    inRange: live.inRange,
+    baseNoFees: live.baseNoFees,
+    quoteNoFees: live.quoteNoFees,
+  };
+}
+
 export interface EnginePool {
   readonly kind: 'v2' | 'v3';
   /** True when backed by the bigint contract mirror. */
@@ -93,7 +113,15 @@ export interface EnginePool {
   burn(positionId: number, fraction: number): BurnFill;
   /** Collects a position's fees without touching liquidity. */
   collect(positionId: number): { feesBase: number; feesQuote: number };
+  /** The position now: an immutable snapshot, the same object until the pool's state next changes. */
   position(positionId: number): PositionView;
+  /**
+   * The position now, without making an object: the pool's own record of it, rewritten in place when the pool's
+   * state next changes, so it must be read at once and never kept. The same numbers as {@link position}. For the
+   * engine's per-step bookkeeping (it reads every open position after each step's trading and at the step's end);
+   * strategies are handed {@link position}'s snapshots.
+   */
+  livePosition(positionId: number): Readonly<PositionView>;
   /**
    * The base:quote amounts (per unit of liquidity value) a range needs at the current price, or at `atPrice`:
    * the share of value held in base, in [0, 1].

@@ -3,7 +3,7 @@ import { ConfigError, PoolError } from '../../core/errors.ts';
 import { quote as quoteV2 } from '../../math/v2/constantProduct.ts';
 import { amountInToPrice } from '../../math/v2/constantProduct.float.ts';
 import { V2Pair } from './v2Pair.ts';
-import { v2PositionView, v2SnapRange } from './v2Common.ts';
+import { newV2PositionRecord, v2SnapRange, writeV2Position } from './v2Common.ts';
 
 /** Raw units per human unit: both simulated tokens have 18 decimals. */
 const ONE_F = 1e18;
@@ -168,7 +168,13 @@ export class V2ExactEnginePool implements EnginePool {
     const shares = toHuman(bal);
     const feesBase = shares * (this.feeGrowthBase - p.growthBase);
     const feesQuote = shares * (this.feeGrowthQuote - p.growthQuote);
-    return v2PositionView(positionId, p.owner, shares, toHuman((bal * this.pair.reserve0) / ts), toHuman((bal * this.pair.reserve1) / ts), feesBase, feesQuote, p.liquidityNoFees, this.price());
+    const view = writeV2Position(newV2PositionRecord(positionId, p.owner), shares, toHuman((bal * this.pair.reserve0) / ts), toHuman((bal * this.pair.reserve1) / ts), feesBase, feesQuote, p.liquidityNoFees, this.price());
+    return view;
+  }
+
+  /** The exact pool keeps no record to rewrite: a new snapshot each time (the bigint path is not the fast one). */
+  livePosition(positionId: number): Readonly<PositionView> {
+    return this.position(positionId);
   }
 
   baseValueShare(): number {

@@ -1,7 +1,7 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import { snapshotPosition, type BurnFill, type EnginePool, type LivePositionRecord, type MintFill, type PositionView, type PriceRange, type SwapFill } from '../enginePool.ts';
 import { ConfigError, PoolError } from '../../core/errors.ts';
 import { amountInToPrice } from '../../math/v2/constantProduct.float.ts';
-import { v2PositionView, v2SnapRange } from './v2Common.ts';
+import { newV2PositionRecord, v2SnapRange, writeV2Position } from './v2Common.ts';
 
 /**
  * Uniswap v2 constant-product pool on the float fast path (`number`), for backtests. Mirrors the
@@ -122,6 +122,8 @@ export class V2FloatPool implements EnginePool {
       liquidityNoFees: share * Math.sqrt(this.reserveBase * this.reserveQuote),
       growthBase: this.feeGrowthBase,
       growthQuote: this.feeGrowthQuote,
+      live: newV2PositionRecord(id, owner),
+      liveVersion: -1,
       view: undefined,
       viewVersion: -1,
     };
@@ -162,11 +164,23 @@ export class V2FloatPool implements EnginePool {
   position(positionId: number): PositionView {
     const p = this.get(positionId);
     if (p.view !== undefined && p.viewVersion === this.version) return p.view;
+    p.view = snapshotPosition(this.refresh(p));
+    p.viewVersion = this.version;
+    return p.view;
+  }
+
+  livePosition(positionId: number): Readonly<PositionView> {
+    return this.refresh(this.get(positionId));
+  }
+
+  /** The position's live record, computed again if the pool's state has changed since. */
+  private refresh(p: V2FloatPosition): LivePositionRecord {
+    if (p.liveVersion === this.version) return p.live;
     const s = p.shares / this.totalSupply;
     const feesBase = p.shares * (this.feeGrowthBase - p.growthBase);
     const feesQuote = p.shares * (this.feeGrowthQuote - p.growthQuote);
-    p.viewVersion = this.version;
-    return (p.view = v2PositionView(positionId, p.owner, p.shares, s * this.reserveBase, s * this.reserveQuote, feesBase, feesQuote, p.liquidityNoFees, this.price()));
+    p.liveVersion = this.version;
+    return writeV2Position(p.live, p.shares, s * this.reserveBase, s * this.reserveQuote, feesBase, feesQuote, p.liquidityNoFees, this.price());
   }
 
   baseValueShare(): number {
@@ -191,6 +205,10 @@ interface V2FloatPosition {
   liquidityNoFees: number;
   growthBase: number;
   growthQuote: number;
+  /** The position's numbers ({@link V2FloatPool.livePosition}) and the pool version they were computed at. */
+  readonly live: LivePositionRecord;
+  liveVersion: number;
+  /** The last snapshot ({@link V2FloatPool.position}) and the pool version it was taken at. */
   view: PositionView | undefined;
   viewVersion: number;
 }

@@ -1,4 +1,4 @@
-import type { BurnFill, EnginePool, MintFill, PositionView, PriceRange, SwapFill } from '../enginePool.ts';
+import { snapshotPosition, type BurnFill, type EnginePool, type LivePositionRecord, type MintFill, type PositionView, type PriceRange, type SwapFill } from '../enginePool.ts';
 import { ConfigError, PoolError } from '../../core/errors.ts';
 import { getPriceAtTickFloat } from '../../math/v3/float.ts';
 import { baseValueShareAt, baseValueShareAtPrice, rangeToTicks, usableTicks } from './v3Liquidity.ts';
@@ -77,7 +77,10 @@ interface V3EnginePosition<P> {
   /** The range as reported (null for full range). */
   readonly range: PriceRange | null;
   readonly core: P;
-  /** The last view and the core's state version it was taken at (views are immutable). */
+  /** The position's numbers ({@link V3EnginePool.livePosition}), and the core's state version they were read at. */
+  readonly live: LivePositionRecord;
+  liveVersion: number;
+  /** The last snapshot ({@link V3EnginePool.position}) and the core's state version it was taken at. */
   view: PositionView | undefined;
   viewVersion: number;
 }
@@ -220,7 +223,8 @@ export class V3EnginePool<P, C extends V3Core<P> = V3Core<P>> implements EngineP
   private open(id: number, owner: string, tickLower: number, tickUpper: number, fullRange: boolean, core: P): void {
     this.nextId = id + 1;
     const range = fullRange ? null : Object.freeze({ lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) });
-    this.positions.set(id, { owner, tickLower, tickUpper, range, core, view: undefined, viewVersion: -1 });
+    const live: LivePositionRecord = { positionId: id, owner, liquidity: 0, base: 0, quote: 0, feesBase: 0, feesQuote: 0, range, inRange: false, baseNoFees: 0, quoteNoFees: 0 };
+    this.positions.set(id, { owner, tickLower, tickUpper, range, core, live, liveVersion: -1, view: undefined, viewVersion: -1 });
   }
 
   /** Ticks a position can use: multiples of the spacing with minUsableTick ≤ tickLower < tickUpper ≤ maxUsableTick. */
@@ -243,32 +247,38 @@ export class V3EnginePool<P, C extends V3Core<P> = V3Core<P>> implements EngineP
     return this.core.collect(this.get(positionId).core);
   }
 
-  /** The position now; cached until the pool's state next changes (the engine asks several times per step). */
+  /** The position now; the same snapshot until the pool's state next changes (the engine asks several times per step). */
   position(positionId: number): PositionView {
     const p = this.get(positionId);
     const version = this.core.version;
     if (p.view !== undefined && p.viewVersion === version) return p.view;
+    p.view = snapshotPosition(this.refresh(p, version));
+    p.viewVersion = version;
+    return p.view;
+  }
+
+  livePosition(positionId: number): Readonly<PositionView> {
+    const p = this.get(positionId);
+    return this.refresh(p, this.core.version);
+  }
+
+  /** The position's live record, read from the core again if its state has changed since. */
+  private refresh(p: V3EnginePosition<P>, version: number): LivePositionRecord {
+    const live = p.live;
+    if (p.liveVersion === version) return live;
     const s = this.scratch;
     this.core.readPosition(p.core, s);
-    const base = s.base;
-    const quote = s.quote;
     const tick = this.core.currentTick();
-    const view: PositionView = {
-      positionId,
-      owner: p.owner,
-      liquidity: s.liquidity,
-      base,
-      quote,
-      feesBase: s.feesBase,
-      feesQuote: s.feesQuote,
-      range: p.range,
-      inRange: tick >= p.tickLower && tick < p.tickUpper,
-      baseNoFees: base,
-      quoteNoFees: quote,
-    };
-    p.view = view;
-    p.viewVersion = version;
-    return view;
+    live.liquidity = s.liquidity;
+    live.base = s.base;
+    live.quote = s.quote;
+    live.feesBase = s.feesBase;
+    live.feesQuote = s.feesQuote;
+    live.inRange = tick >= p.tickLower && tick < p.tickUpper;
+    live.baseNoFees = s.base;
+    live.quoteNoFees = s.quote;
+    p.liveVersion = version;
+    return live;
   }
 
   /** Every open position's id, ascending (background liquidity included). */
