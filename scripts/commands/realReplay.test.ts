@@ -3,23 +3,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { feePipsOf, realReplayCommand } from './realReplay.ts';
+import { amountsHint, feePipsOf, realReplayCommand } from './realReplay.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ammsim-replay-real-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the command module alone through yargs, capturing stdout and the thrown error. */
-async function cli(args: string[]): Promise<{ stdout: string; error?: string }> {
+async function cli(args: string[]): Promise<{ stdout: string; stderr: string; error?: string }> {
   let stdout = '';
+  let stderr = '';
   const spyOut = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
-  const spyErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  const spyErr = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
   try {
     await yargs(args).command(realReplayCommand).strict().fail((msg, err) => {
       throw err ?? new Error(msg);
     }).parseAsync();
-    return { stdout };
+    return { stdout, stderr };
   } catch (err) {
-    return { stdout, error: (err as Error).message };
+    return { stdout, stderr, error: (err as Error).message };
   } finally {
     spyOut.mockRestore();
     spyErr.mockRestore();
@@ -31,6 +32,15 @@ describe('replay-real flags', () => {
     expect(feePipsOf(500)).toBe(500);
     expect(feePipsOf(0.003)).toBe(3000);
     expect(() => feePipsOf(1_000_000)).toThrow('--fee: must be an integer number of hundredths of a bip below 1,000,000');
+  });
+  it('behavior: few exact swaps point at the fee tier only when re-anchored (free-running drifts whatever the fee)', () => {
+    const exact = (amountOut: number) => ({ sqrtPriceX96: 0, sqrtPriceX96EitherReading: 0, tick: 0, liquidity: 0, amountOut, asExactInput: 0, asExactOutput: 0, ambiguous: 0, unmatched: 0 });
+    expect(amountsHint({ mode: 'reanchor', swaps: 266, exact: exact(0) }, 500)).toBe("warning: only 0.0 % of swaps reproduce the logged amounts from the logged state; is --fee 500 the pool's fee tier?");
+    expect(amountsHint({ mode: 'free-running', swaps: 6045, exact: exact(0.021) }, 500)).toBe(
+      'note: only 2.1 % of swaps reproduce the logged amounts free-running, where errors compound; --reanchor replays each swap from the logged state (and shows a wrong --fee as few exact swaps)',
+    );
+    expect(amountsHint({ mode: 'reanchor', swaps: 266, exact: exact(0.1) }, 3000)).toBeUndefined();
+    expect(amountsHint({ mode: 'reanchor', swaps: 20, exact: exact(0) }, 3000)).toBeUndefined();
   });
   it('error: a missing events file is one --events line and leaves no output', async () => {
     const out = path.join(dir, 'none.json');
@@ -61,6 +71,16 @@ describe.skipIf(!existsSync(F8A))('replay-real on the real 0x8ad5 file — skipp
     expect(j.summary.exact.sqrtPriceX96).toBeGreaterThanOrEqual(0.8);
     expect(readFileSync(path.join(dir, 'r.csv'), 'utf8').trim().split('\n')).toHaveLength(267);
     expect(r.stdout).toContain('sqrtPriceX96 exact');
+  });
+  it('behavior: the right fee tier free-running gets no fee warning; a wrong one re-anchored does', async () => {
+    const free = await cli(['replay-real', '--events', F8A, '--fee', '3000', '--out', path.join(dir, 'free.json')]);
+    expect(free.error).toBeUndefined();
+    expect(free.stderr).not.toContain('fee tier');
+    expect(free.stderr).toContain('note: only 6.8 % of swaps reproduce the logged amounts free-running');
+    const wrong = await cli(['replay-real', '--events', F8A, '--fee', '500', '--reanchor', '--out', path.join(dir, 'wrong.json')]);
+    expect(wrong.stderr).toContain("warning: only 0.0 % of swaps reproduce the logged amounts from the logged state; is --fee 500 the pool's fee tier?");
+    const right = await cli(['replay-real', '--events', F8A, '--fee', '3000', '--reanchor', '--out', path.join(dir, 'right.json')]);
+    expect(right.stderr).toBe('');
   });
   it('behavior: --from/--to select a window', async () => {
     const out = path.join(dir, 'w.json');

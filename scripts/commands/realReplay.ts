@@ -26,6 +26,19 @@ export function feePipsOf(v: unknown): number {
   return pips;
 }
 
+/**
+ * What to tell a user when few swaps reproduce the logged amounts (more than 20 swaps, under 10 % exact). Re-anchored,
+ * every swap starts from the logged state, so that points at the fee tier. Free-running, the pool drifts from the
+ * chain (the liquidity map a day of events reveals is incomplete) and few swaps reproduce the logged amounts whatever
+ * the fee, so the line says so and points at --reanchor, where a wrong fee shows.
+ */
+export function amountsHint(summary: Pick<DivergenceSummary, 'mode' | 'swaps' | 'exact'>, fee: number): string | undefined {
+  const share = summary.exact.amountOut;
+  if (!(share < 0.1 && summary.swaps > 20)) return undefined;
+  if (summary.mode === 'reanchor') return `warning: only ${pct(share)} of swaps reproduce the logged amounts from the logged state; is --fee ${fee} the pool's fee tier?`;
+  return `note: only ${pct(share)} of swaps reproduce the logged amounts free-running, where errors compound; --reanchor replays each swap from the logged state (and shows a wrong --fee as few exact swaps)`;
+}
+
 function pct(x: number): string {
   return (x * 100).toFixed(1) + ' %';
 }
@@ -112,9 +125,8 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
       files.push([resolve(out), body]);
       writeFilesAtomic('/', files, basename(resolve(out)));
       process.stdout.write(formatDivergence(r.summary));
-      if (r.summary.exact.amountOut < 0.1 && r.summary.swaps > 20) {
-        process.stderr.write(`warning: only ${pct(r.summary.exact.amountOut)} of swaps reproduce the logged amounts; is --fee ${fee} the pool's fee tier?\n`);
-      }
+      const hint = amountsHint(r.summary, fee);
+      if (hint !== undefined) process.stderr.write(`${hint}\n`);
       process.stdout.write(`wrote ${out}${argv.csv === true ? ` and ${csvName}` : ''}\n`);
     } catch (err) {
       rmSync(out, { force: true });
