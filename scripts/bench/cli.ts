@@ -183,7 +183,8 @@ const WARM_SKIP = 4;
 
 /**
  * The real backtest run `WARM_SKIP + reps` times in one fresh process (scripts/bench/warmBacktest.ts, bundled
- * with esbuild into out/bench/ first, as dist/ is): the first run's time, and the runs after the skipped ones.
+ * with esbuild into out/bench/ first, its npm packages left in node_modules): the first run's time, and the runs
+ * after the skipped ones.
  */
 async function warmRuns(node: string, cliArgs: readonly string[], reps: number): Promise<{ first: number; later: number[] }> {
   const { build } = await import('esbuild');

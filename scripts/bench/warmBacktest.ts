@@ -4,9 +4,9 @@
  * command's own work takes once V8's JIT has compiled and optimised its code. The whole-process row less this
  * one is start-up (Node, the bundle, the command's modules) and the cost of running cold code.
  *
- * Not run directly: scripts/bench/cli.ts bundles it with esbuild (as dist/ is bundled, so imports cost what they
- * cost there) and runs the bundle with `--runs N -- <backtest args…>`; it prints one JSON line,
- * `{ "ms": [first, second, …] }`, each the wall time of one whole command.
+ * Not run directly: scripts/bench/cli.ts bundles it with esbuild (our sources in one file, as in dist/, rather than
+ * compiled module by module through tsx) and runs the bundle with `--runs N -- <backtest args…>`; it prints one
+ * JSON line, `{ "ms": [first, second, …] }`, each the wall time of one whole command.
  */
 import { run } from '../cli.ts';
 
