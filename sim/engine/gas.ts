@@ -42,22 +42,12 @@ export interface GasModel {
  */
 const FREE_GAS: GasModel = Object.freeze({ cost: (): number => 0 });
 
-/** {@link constantGas}'s model above 0 gwei: one class, so every run's model calls the same function. */
-class ConstantGas implements GasModel {
-  constructor(
-    private readonly units: Readonly<Record<GasAction, number>>,
-    private readonly perUnitNative: number,
-  ) {}
-
-  cost(action: GasAction, _timestampMs: number, basePrice: number): number {
-    return this.units[action] * this.perUnitNative * basePrice;
-  }
-}
-
 /** Constant gas price in gwei. A price of 0 makes every action free. */
 export function constantGas(pool: 'v2' | 'v3', gasPriceGwei: number, units: Partial<Record<GasAction, number>> = {}): GasModel {
   if (gasPriceGwei === 0) return FREE_GAS;
-  return new ConstantGas({ ...GAS_UNITS[pool], ...units }, gasPriceGwei * 1e-9);
+  const u = { ...GAS_UNITS[pool], ...units };
+  const perUnitNative = gasPriceGwei * 1e-9;
+  return { cost: (action, _t, basePrice) => u[action] * perUnitNative * basePrice };
 }
 
 export { asOfIndex } from '../core/series.ts';
