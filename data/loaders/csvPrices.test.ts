@@ -159,7 +159,6 @@ describe('loadCsvPrices: accepted inputs', () => {
 
 describe('loadCsvPrices: line endings (CRLF, CR, mixed)', () => {
   const lf = 'timestamp,price,volume\n1704067200,301.61,5\n1704067260,302,6\n1704067320,303.5,7\n';
-  const endings = ['\n', '\r\n', '\r'] as const;
   /** `lf` with line k ended by `ends[k % ends.length]`. */
   const withEndings = (ends: readonly string[]): string =>
     lf

@@ -5,7 +5,7 @@
  * Returned as a {@link PriceSeries} whose `price` column holds gwei, for as-of lookup by the engine's gas model (sim/engine/gas.ts, composed in runs/gas.ts).
  */
 import { open } from 'node:fs/promises';
-import { ConfigError, InputError } from '../../sim/core/errors.ts';
+import { InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';

@@ -39,7 +39,8 @@ function fmt(v: number | null | undefined): string {
   return s.replace(/^-/, '−');
 }
 
-const exact = (v: SweepValue | number | null): string => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : String(v)) : String(v));
+/** A cell's full value, for its tooltip. */
+const exact = (v: SweepValue | number | null): string => String(v);
 
 /** The value of `metric` in a row, NaN for a failed row. */
 function metricOf(t: SweepTable, row: SweepTable['rows'][number], mi: number): number {

@@ -5,7 +5,7 @@
  * enough columns to draw and check charts.
  */
 import { MS_PER_YEAR } from '../../sim/core/time.ts';
-import { REWARD_COLUMNS, TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary, type Timeseries } from '../../sim/metrics/record.ts';
+import { REWARD_COLUMNS, TIMESERIES_COLUMNS, type BacktestResult, type LpEvent, type Summary } from '../../sim/metrics/record.ts';
 import { positionAmountsPerLiquidity } from '../ilCurve.ts';
 
 export interface SyntheticRunParams {

@@ -4,14 +4,12 @@
  */
 import { computeRewardMetrics, REWARD_METRICS } from '../../sim/metrics/rewards.ts';
 import type { MetricInput } from '../../sim/metrics/input.ts';
-import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { parseRewardPrice, rewardPricePath } from '../../data/synthetic/rewardPrice.ts';
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { createProgram, type HarvestPolicyFactory, type IncentivesInput, type RewardTotals } from '../../sim/engine/incentives.ts';
-import { aprToApy } from '../../sim/metrics/apy.ts';
-import { breakevenRewardPrice, rewardBreakevenInputOf, type BreakevenRewardPriceInput } from '../../sim/metrics/breakevenRewardPrice.ts';
+import { rewardBreakevenInputOf, type BreakevenRewardPriceInput } from '../../sim/metrics/breakevenRewardPrice.ts';
 import { loadHarvestPolicy } from './harvestRegistry.ts';
 import type { BacktestConfig } from '../config.ts';
 import { programConfigs, programSpec, type ProgramConfig } from './programFile.ts';

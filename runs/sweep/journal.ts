@@ -1,8 +1,9 @@
 /**
  * The results journal of a sweep (`results.jsonl`): a header line naming the grid, then one line per finished
  * configuration, appended as runs finish. Every line is `<checksum> <json>\n` with the checksum the first 16 hex
- * digits of the JSON's sha256, and is written whole (a finished batch's lines in one append); a line cut short by a kill (no newline, or a
- * checksum that does not match) can only be the last one, and is dropped (and cut off the file) on reading.
+ * digits of the JSON's sha256, and is written whole (a finished batch's lines in one append); a line cut short by
+ * a kill (no newline, or a checksum that does not match) can only be the last one, and is dropped (and cut off the
+ * file) on reading.
  * Lines are fsync'd at most every {@link SYNC_INTERVAL_MS} and when the journal is closed.
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';

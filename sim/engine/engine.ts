@@ -138,7 +138,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   const clock: Clock = { step: 0, timestampMs: series.timestampMs[0]!, price: series.price[0]! };
   const ledger = new LpLedger(pool, inp.gas, clock, inp.capital, label, inp.externalFees);
   const { wallet, collected } = ledger;
-  const book = inp.incentives === undefined ? undefined : new IncentiveBook(inp.incentives, pool, ledger, inp.gas, clock, inp.capital, series.timestampMs, n);
+  const book = inp.incentives === undefined ? undefined : new IncentiveBook(inp.incentives, pool, ledger, clock, inp.capital, series.timestampMs, n);
   ledger.rewards = book;
   let rewardCols: { rewardsCumulative: Float64Array; rewardTokensPending: Float64Array; rewardPrice: Float64Array } | undefined;
   if (book !== undefined) {

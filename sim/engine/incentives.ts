@@ -37,7 +37,7 @@ import { StakingRewards } from '../pools/rewards/StakingRewards.ts';
 import { V2FloatPool } from '../pools/v2/v2FloatPool.ts';
 import { V3ExactEnginePool } from '../pools/v3/v3ExactEnginePool.ts';
 import { V3FloatPool } from '../pools/v3/v3FloatPool.ts';
-import { GAS_UNITS, type GasModel } from './gas.ts';
+import { GAS_UNITS } from './gas.ts';
 import type { Clock, LpLedger } from './ledger.ts';
 import type { LpAction } from './strategy.ts';
 
@@ -704,9 +704,8 @@ export class IncentiveBook {
     private readonly inp: IncentivesInput,
     private readonly pool: EnginePool,
     private readonly ledger: LpLedger,
-    private readonly gas: GasModel,
     private readonly clock: Clock,
-    private readonly capital: number,
+    capital: number,
     timestampMs: Float64Array,
     private readonly steps: number,
   ) {
@@ -1013,24 +1012,12 @@ export class IncentiveBook {
     const claimed = this.claimedValue;
     const held = this.held;
     const quote = this.rewardQuote;
-    const ps = this.programs;
-    if (ps.length === 1) {
-      const p = ps[0]!;
-      for (let i = this.from; i < to; i++) {
-        const pending = p.pending(Math.floor(ts[i]! / 1000));
-        const pr = price[i]!;
-        cum[i] = claimed + pending * pr;
-        pend[i] = pending;
-        lpValue[i] = lpValue[i]! + ((held + pending) * pr + quote);
-      }
-    } else {
-      for (let i = this.from; i < to; i++) {
-        const pending = this.pendingAt(Math.floor(ts[i]! / 1000));
-        const pr = price[i]!;
-        cum[i] = claimed + pending * pr;
-        pend[i] = pending;
-        lpValue[i] = lpValue[i]! + ((held + pending) * pr + quote);
-      }
+    for (let i = this.from; i < to; i++) {
+      const pending = this.pendingAt(Math.floor(ts[i]! / 1000));
+      const pr = price[i]!;
+      cum[i] = claimed + pending * pr;
+      pend[i] = pending;
+      lpValue[i] = lpValue[i]! + ((held + pending) * pr + quote);
     }
     this.from = to;
   }
