@@ -151,3 +151,50 @@ describe('the architecture (README "Layout")', () => {
     expect(violations(dir).some((v) => v.includes('loop.test.ts') || v.includes('→ runs/backtest.ts') && v.includes('testing/h.ts →'))).toBe(false);
   });
 });
+
+/**
+ * `Math.pow` and `**` on numbers are "implementation-approximated" in ECMAScript, and Node 20 and Node 24 return
+ * different last bits for them (sim/core/pow.ts), so results would depend on the Node that ran them. Production
+ * code uses pow10, getPriceAtTickFloat or exp/log1p instead. `**` stays allowed on bigints (exact) and with the
+ * literal base 2 (powers of two are exact doubles).
+ */
+export function powViolations(file: string, text: string): string[] {
+  // comments and strings out, left to right (whichever starts first wins), keeping line breaks for line numbers
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, (t) =>
+    t.startsWith('/') ? t.replace(/[^\n]/g, '') : "''",
+  );
+  const found: string[] = [];
+  const line = (i: number): number => code.slice(0, i).split('\n').length;
+  for (const m of code.matchAll(/\bMath\.pow\s*\(/g)) found.push(`${file}:${line(m.index)}: Math.pow`);
+  for (const m of code.matchAll(/\*\*=?/g)) {
+    const before = code.slice(Math.max(0, m.index - 40), m.index);
+    const after = code.slice(m.index + m[0].length, m.index + m[0].length + 40);
+    const bigint = /\b\d+n\s*$/.test(before) || /^\s*(\d+n\b|BigInt\()/.test(after);
+    const baseTwo = /(^|[^\w.])2\s*$/.test(before);
+    if (!bigint && !baseTwo) found.push(`${file}:${line(m.index)}: ** on a number`);
+  }
+  return found;
+}
+
+describe('numbers the same on every Node (README "Determinism")', () => {
+  it('behavior: no production file calls Math.pow or raises a number to a power with **', () => {
+    const found = sources('.')
+      .filter((f) => !isTestFile(f) && !isDevTool(f))
+      .flatMap((f) => powViolations(f, readFileSync(f, 'utf8')));
+    expect(found).toEqual([]);
+  });
+
+  it('behavior: the check catches Math.pow and number powers, not bigints, powers of two, comments or strings', () => {
+    const src = [
+      'const a = Math.pow(1.0001, tick);',
+      'const b = x ** 2;',
+      'let c = 3; c **= y;',
+      'const d = 10n ** BigInt(k) + 2n ** 96n;',
+      'const e = -(2 ** 23) + 2 ** (retry - 1);',
+      '// Math.pow(10, k) in a comment',
+      "const f = '**/*';",
+      '/** a doc comment with x ** y */',
+    ].join('\n');
+    expect(powViolations('x.ts', src)).toEqual(['x.ts:1: Math.pow', 'x.ts:2: ** on a number', 'x.ts:3: ** on a number']);
+  });
+});

@@ -11,6 +11,7 @@ import { JsonRpcClient, RpcRangeTooLargeError } from './rpc.ts';
 import { sortAndDedupe, type Cell, type ColumnSpec, type Row } from './table.ts';
 import { ERC20_SYMBOL_BYTES32_ABI, ERC20_VIEW_ABI, POOL_VIEW_ABI, UNISWAP_V2_PAIR_EVENTS_ABI, UNISWAP_V3_POOL_EVENTS_ABI } from './uniswapAbi.ts';
 import { priceFromSqrtPriceX96 as orientedPriceFromSqrtPriceX96 } from '../../sim/math/v3/priceConversions.ts';
+import { pow10 } from '../../sim/core/pow.ts';
 
 /**
  * Uniswap v2/v3 pool events over JSON-RPC `eth_getLogs`, decoded with viem, cached per block range.
@@ -323,14 +324,14 @@ export function deriveRows(version: PoolVersion, rows: readonly Row[], pool: Poo
   const iR1 = at('reserve1');
   const iA0 = at('amount0');
   const iA1 = at('amount1');
-  const scale = (v: Cell | undefined, d: number): number | null => (typeof v === 'string' ? Number(v) / 10 ** d : null);
+  const scale = (v: Cell | undefined, d: number): number | null => (typeof v === 'string' ? Number(v) / pow10(d) : null);
   return rows.map((r) => {
     let p01: number | null = null;
     const sqrt = iSqrt >= 0 ? r[iSqrt] : null;
     if (typeof sqrt === 'string') p01 = priceFromSqrtPriceX96(BigInt(sqrt), pool.decimals0, pool.decimals1);
     const r0 = iR0 >= 0 ? r[iR0] : null;
     const r1 = iR1 >= 0 ? r[iR1] : null;
-    if (typeof r0 === 'string' && typeof r1 === 'string' && r0 !== '0') p01 = Number(r1) / 10 ** pool.decimals1 / (Number(r0) / 10 ** pool.decimals0);
+    if (typeof r0 === 'string' && typeof r1 === 'string' && r0 !== '0') p01 = Number(r1) / pow10(pool.decimals1) / (Number(r0) / pow10(pool.decimals0));
     const price = p01 === null || p01 === 0 ? null : invert ? 1 / p01 : p01;
     return [...r, price, scale(r[iA0], pool.decimals0), scale(r[iA1], pool.decimals1)];
   });

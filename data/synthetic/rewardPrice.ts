@@ -131,7 +131,10 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
       }
       m /= Math.max(1, n - 1);
       let v = 0;
-      for (let i = 1; i < n; i++) v += (r[i]! - m) ** 2;
+      for (let i = 1; i < n; i++) {
+        const d = r[i]! - m;
+        v += d * d;
+      }
       const sd = Math.sqrt(v / Math.max(1, n - 2));
       const rng = new Rng(opts.seed ?? 42).fork('reward-price');
       const c = Math.sqrt(1 - spec.rho * spec.rho);

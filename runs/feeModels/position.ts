@@ -13,6 +13,7 @@ import { ConfigError } from '../../sim/core/errors.ts';
 import { getAmountsForLiquidityFloat, getSqrtRatioAtTickFloat } from '../../sim/math/v3/float.ts';
 import { rawPriceFromPrice, tickFromPrice, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
 import { usableTicks } from '../../sim/math/v3/usableTicks.ts';
+import { pow10 } from '../../sim/core/pow.ts';
 
 /** Token decimals and the price's orientation (sim/math/v3/priceConversions.ts). */
 export type PoolTokens = PriceOrientation;
@@ -36,8 +37,8 @@ export interface RealPosition {
  */
 function valuePerLiquidity(price: number, tl: number, tu: number, t: PoolTokens): number {
   const a = getAmountsForLiquidityFloat(Math.sqrt(rawPriceFromPrice(price, t)), getSqrtRatioAtTickFloat(tl), getSqrtRatioAtTickFloat(tu), 1);
-  const amount0 = a.amount0 / Math.pow(10, t.decimals0); // human token0
-  const amount1 = a.amount1 / Math.pow(10, t.decimals1); // human token1
+  const amount0 = a.amount0 / pow10(t.decimals0); // human token0
+  const amount1 = a.amount1 / pow10(t.decimals1); // human token1
   // Quote is token0 when the price is of token1, and the other way round.
   return t.priceOf === 'token1' ? amount0 + amount1 * price : amount1 + amount0 * price;
 }

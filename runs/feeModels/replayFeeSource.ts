@@ -32,6 +32,7 @@ import { LogOrderReplay, type InsertedPositionResult } from '../../sim/replay/va
 import { priceFromSqrtPriceX96 } from '../../sim/math/v3/priceConversions.ts';
 import { realPosition, USDC_WETH_TOKENS, type PoolTokens } from './position.ts';
 import type { FeeModelResult } from './volumeFees.ts';
+import { pow10 } from '../../sim/core/pow.ts';
 
 /** Event kinds as the `event` column of a log-order series. */
 export const EVENT_CODES: Readonly<Record<PoolEventRow['kind'], number>> = Object.freeze({ SWAP: 0, MINT: 1, BURN: 2, COLLECT: 3 });
@@ -164,7 +165,7 @@ export function enginePositionOf(raw: RawPosition, t: PoolTokens, engineSpacing:
   const twice = 36 - t.decimals0 - t.decimals1;
   let L: bigint;
   if (twice % 2 === 0) L = twice >= 0 ? raw.liquidity * 10n ** BigInt(twice / 2) : raw.liquidity / 10n ** BigInt(-twice / 2);
-  else L = BigInt(Math.round(Number(raw.liquidity) * Math.pow(10, twice / 2)));
+  else L = BigInt(Math.round(Number(raw.liquidity) * Math.sqrt(pow10(twice))));
   return { tickLower: lo, tickUpper: hi, liquidity: L };
 }
 
@@ -173,8 +174,8 @@ export function replayFeeSource(rows: readonly PoolEventRow[], series: PriceSeri
   const tokens = o.tokens ?? USDC_WETH_TOKENS;
   const replay = new LogOrderReplay(rows, { fee: o.feePips, tickSpacing: o.tickSpacing });
   const end = rowsByStep(rows, series);
-  const scale0 = Math.pow(10, -tokens.decimals0);
-  const scale1 = Math.pow(10, -tokens.decimals1);
+  const scale0 = pow10(-tokens.decimals0);
+  const scale1 = pow10(-tokens.decimals1);
   const baseIsToken1 = tokens.priceOf === 'token1';
   const identity = tokens.decimals0 === 18 && tokens.decimals1 === 18 && tokens.priceOf === 'token0';
   interface Open {

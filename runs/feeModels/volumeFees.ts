@@ -17,6 +17,7 @@ import type { PriceSeries } from '../../sim/core/series.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { realPosition, USDC_WETH_TOKENS, type PoolTokens, type RealPosition } from './position.ts';
 import type { ExternalFees } from '../../sim/engine/externalFees.ts';
+import { pow10 } from '../../sim/core/pow.ts';
 
 export interface FeeModelResult {
   readonly model: 'arbitrage' | 'volume' | 'replay';
@@ -61,8 +62,8 @@ function barShareInRange(a: number, b: number, tickLower: number, tickUpper: num
 export function volumeFees(series: PriceSeries, position: RealPosition, fee: number, tokens: PoolTokens = USDC_WETH_TOKENS): FeeModelResult {
   const { in0, in1, liq, lo, hi } = volumeColumns(series);
   const { tickLower: tl, tickUpper: tu, liquidity: L } = position;
-  const scale0 = Math.pow(10, -tokens.decimals0);
-  const scale1 = Math.pow(10, -tokens.decimals1);
+  const scale0 = pow10(-tokens.decimals0);
+  const scale1 = pow10(-tokens.decimals1);
   let f0 = 0;
   let f1 = 0;
   let value = 0;
@@ -92,8 +93,8 @@ export function volumeFees(series: PriceSeries, position: RealPosition, fee: num
  */
 export function volumeFeeSource(series: PriceSeries, fee: number, tickSpacing: number, tokens: PoolTokens = USDC_WETH_TOKENS): ExternalFees {
   const { in0, in1, liq, lo, hi } = volumeColumns(series);
-  const scale0 = Math.pow(10, -tokens.decimals0);
-  const scale1 = Math.pow(10, -tokens.decimals1);
+  const scale0 = pow10(-tokens.decimals0);
+  const scale1 = pow10(-tokens.decimals1);
   const baseIsToken1 = tokens.priceOf === 'token1';
   const open = new Map<number, { tl: number; tu: number; L: number }>();
   return {

@@ -1,5 +1,6 @@
 import { StrategyError } from '../core/errors.ts';
 import type { EnginePool, PriceRange } from '../pools/enginePool.ts';
+import { getPriceAtTickFloat } from '../math/v3/float.ts';
 import type { LpEvent } from '../metrics/record.ts';
 import type { ExternalFees, FeeTokens } from './externalFees.ts';
 import type { GasAction, GasModel } from './gas.ts';
@@ -258,7 +259,7 @@ export class LpLedger {
       this.fail(`mint ticks [${t.lower}, ${t.upper}) liquidity ${L}: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (a.swapToRatio ?? true) {
-      this.swapToRatio({ lower: Math.pow(1.0001, e.tickLower), upper: Math.pow(1.0001, e.tickUpper) });
+      this.swapToRatio({ lower: getPriceAtTickFloat(e.tickLower), upper: getPriceAtTickFloat(e.tickUpper) });
       need = pool.amountsForTicks(e.tickLower, e.tickUpper, e.liquidity);
     }
     const tol = (x: number): number => x * (1 + 1e-9) + 1e-12;

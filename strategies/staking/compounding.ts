@@ -59,7 +59,8 @@ export function stakingGrowth(schedule: AprSchedule, compounding: Compounding, n
     const a = schedule.apr * net;
     for (let i = 0; i < n; i++) {
       const e = Math.min(timestampMs[i]!, end);
-      if (compounding === 'daily') growth[i] = Math.pow(1 + a / DAYS_PER_YEAR, Math.floor((e - t0) / MS_PER_DAY));
+      // (1 + a/365)^days as exp(days · log1p(a/365)): Math.pow's last bits differ between Node versions (sim/core/pow.ts)
+      if (compounding === 'daily') growth[i] = Math.exp(Math.floor((e - t0) / MS_PER_DAY) * Math.log1p(a / DAYS_PER_YEAR));
       else if (compounding === 'continuous') growth[i] = Math.exp((a * (e - t0)) / MS_PER_YEAR);
       else growth[i] = 1 + (a * (e - t0)) / MS_PER_YEAR;
     }

@@ -10,6 +10,7 @@ import {
   tickFromPrice,
   type PriceOrientation,
 } from './priceConversions.ts';
+import { getPriceAtTickFloat } from './float.ts';
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tickMath.ts';
 
 const USDC_WETH: PriceOrientation = { decimals0: 6, decimals1: 18, priceOf: 'token1' };
@@ -28,12 +29,13 @@ describe('Uniswap v3 price orientation', () => {
     expect(priceFromTick(199046, USDC_WETH)).toBeLessThan(p);
   });
 
-  it('behavior: sqrtPriceX96 and tick agree: sqrtPriceX96 = 2^96·1.0001^(tick/2) (TickMath.getSqrtRatioAtTick as the reference)', () => {
-    for (const tick of [-200_000, -1, 0, 1, 199_045, 500_000]) {
+  it('behavior: sqrtPriceX96 and tick agree to 1e-14: 2^96·1.0001^(tick/2) (TickMath.getSqrtRatioAtTick, exact to ~1e-20 here, as the reference)', () => {
+    for (const tick of [-400_000, -200_000, -1, 0, 1, 199_045, 203_736, 400_000, 500_000]) {
       const sqrtX96 = Number(getSqrtRatioAtTick(tick));
-      // 1e-11: the contract's own fixed-point recipe drifts ~2e-12 relative by |tick| = 500,000.
-      expect(Math.abs(priceFromSqrtPriceX96(sqrtX96, USDC_WETH) / priceFromTick(tick, USDC_WETH) - 1)).toBeLessThan(1e-11);
-      expect(Math.abs(rawPriceFromSqrtPriceX96(sqrtX96) / Math.pow(1.0001, tick) - 1)).toBeLessThan(1e-11);
+      // 1e-14: exp(tick·ln(1.0001)/2)² is within ~2e-15; Math.pow(1.0001, tick), used before, was 2e-12 off at
+      // tick 199,045 (the double 1.0001 is 1.1e-17 below 1.0001, raised to the 199,045th power)
+      expect(Math.abs(priceFromSqrtPriceX96(sqrtX96, USDC_WETH) / priceFromTick(tick, USDC_WETH) - 1)).toBeLessThan(1e-14);
+      expect(Math.abs(rawPriceFromSqrtPriceX96(sqrtX96) / getPriceAtTickFloat(tick) - 1)).toBeLessThan(1e-14);
     }
   });
 
@@ -43,7 +45,7 @@ describe('Uniswap v3 price orientation', () => {
         const o: PriceOrientation = { decimals0: d0, decimals1: d1, priceOf: of0 ? 'token0' : 'token1' };
         const p = priceFromTick(tick, o);
         expect(Math.abs(tickFromPrice(p, o) - tick)).toBeLessThan(1e-6);
-        const raw = Math.pow(1.0001, tick);
+        const raw = getPriceAtTickFloat(tick);
         expect(rawPriceFromPrice(priceFromRawPrice(raw, o), o) / raw).toBeCloseTo(1, 12);
       }),
       { numRuns: 300, seed: 8 },

@@ -1,4 +1,6 @@
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tickMath.ts';
+import { pow10 } from '../../core/pow.ts';
+import { getPriceAtTickFloat } from './float.ts';
 
 /**
  * # Price ↔ tick ↔ sqrtPriceX96, in floats, with token decimals and orientation
@@ -24,17 +26,17 @@ const Q96_FLOAT = 2 ** 96;
 
 /** The raw pool price (token1 raw per token0 raw) of a human `price` in orientation `o`. */
 export function rawPriceFromPrice(price: number, o: PriceOrientation): number {
-  return o.priceOf === 'token1' ? Math.pow(10, o.decimals1 - o.decimals0) / price : price * Math.pow(10, o.decimals1 - o.decimals0);
+  return o.priceOf === 'token1' ? pow10(o.decimals1 - o.decimals0) / price : price * pow10(o.decimals1 - o.decimals0);
 }
 
 /** The human price in orientation `o` of a raw pool price (token1 raw per token0 raw). */
 export function priceFromRawPrice(raw: number, o: PriceOrientation): number {
-  return o.priceOf === 'token0' ? raw * Math.pow(10, o.decimals0 - o.decimals1) : Math.pow(10, o.decimals1 - o.decimals0) / raw;
+  return o.priceOf === 'token0' ? raw * pow10(o.decimals0 - o.decimals1) : pow10(o.decimals1 - o.decimals0) / raw;
 }
 
-/** Human price at a (real-valued) tick: the raw price 1.0001^tick, oriented. */
+/** Human price at a (real-valued) tick: the raw price 1.0001^tick (the float pool's, {@link getPriceAtTickFloat}), oriented. */
 export function priceFromTick(tick: number, o: PriceOrientation): number {
-  return priceFromRawPrice(Math.pow(1.0001, tick), o);
+  return priceFromRawPrice(getPriceAtTickFloat(tick), o);
 }
 
 /** The real-valued tick of a human price, log_1.0001 of its raw price (no rounding; the inverse of {@link priceFromTick}). */

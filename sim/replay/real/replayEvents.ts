@@ -46,6 +46,7 @@ import { usableTicks } from '../../math/v3/usableTicks.ts';
 import { cross, type TickInfo } from '../../math/v3/tick.ts';
 import { V3Pool, MAX_SQRT_RATIO, MIN_SQRT_RATIO, type V3PoolSnapshot, type V3SwapQuote } from '../../pools/v3/v3Pool.ts';
 import type { PoolEventRow } from './poolEvents.ts';
+import { pow10 } from '../../core/pow.ts';
 
 export interface InsertedPosition {
   readonly tickLower: number;
@@ -398,8 +399,8 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
         fees1 += f.f1;
         // token1 priced in token0 (human units) at the logged post-swap price.
         const p1in0 = priceFromSqrtPriceX96(Number(r.sqrtPriceX96), token1In0);
-        feeValue0 += Number(f.f0) / 10 ** dec0 + (Number(f.f1) / 10 ** dec1) * p1in0;
-        feeValue1 += (Number(f.f0) / 10 ** dec0) / p1in0 + Number(f.f1) / 10 ** dec1;
+        feeValue0 += Number(f.f0) / pow10(dec0) + (Number(f.f1) / pow10(dec1)) * p1in0;
+        feeValue1 += (Number(f.f0) / pow10(dec0)) / p1in0 + Number(f.f1) / pow10(dec1);
       }
     }
     const simL = pool.liquidity - lpInRangeL();
