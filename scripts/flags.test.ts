@@ -328,6 +328,14 @@ const reportOutput: Output = async (args) => {
   return readFileSync(file, 'utf8');
 };
 
+/** `report` of a sweep folder (the two-axis sweep, made once): --metric, --heatmap and --top redraw its report. */
+const reportOfSweep: Output = async (args) => {
+  const file = join(outDir() + '.html');
+  const r = await ammsim(['report', '--run', await sweepDir([...SWEEP_AXES2]), ...args, '--out', file]);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return readFileSync(file, 'utf8');
+};
+
 const F8AD5 = join(SHARED, 'ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv');
 const replayRealOutput: Output = async (args) => {
   const file = outDir() + '.json';
@@ -480,6 +488,9 @@ const PLANS: Record<string, CommandPlan> = {
       svg: [{ kind: 'effect', args: ['--svg', join(tmp, 'svg')], check: () => expect(readdirSync(join(tmp, 'svg')).some((n) => n.endsWith('.svg'))).toBe(true) }],
       label: [changes('--label', 'somename'), refused(/^error: --label: /, '--label', 'a', '--label', 'b', '--out', join(tmp, 'r.html'))],
       'max-points': [changes('--max-points', '100'), refused(/^error: --max-points: /, '--max-points', '5', '--out', join(tmp, 'r.html'))],
+      metric: [{ kind: 'changes', baseline: [], args: ['--metric', 'feesEarned'], output: reportOfSweep }, refused(/^error: --metric: applies to a sweep folder/, '--metric', 'apr', '--out', join(tmp, 'r.html'))],
+      heatmap: [{ kind: 'changes', baseline: [], args: ['--heatmap', 'width,fee'], output: reportOfSweep }, refused(/^error: --heatmap: applies to a sweep folder/, '--heatmap', 'width,fee', '--out', join(tmp, 'r.html'))],
+      top: [{ kind: 'changes', baseline: [], args: ['--top', '1'], output: reportOfSweep }, refused(/^error: --top: applies to a sweep folder/, '--top', '3', '--out', join(tmp, 'r.html'))],
     },
   },
   replay: {

@@ -239,12 +239,21 @@ export function isSweepDir(dir: string): boolean {
   return existsSync(join(dir, 'sweep.json')) && !existsSync(join(dir, 'summary.json'));
 }
 
-/** Rebuilds DIR/report.html's bytes from DIR/sweep.json and DIR/sweep.arrow. */
-export function buildSweepReportFromDir(dir: string): string {
+/** A finished sweep folder's sweep.json (parsed) and table (from sweep.arrow); refuses a shard's folder. */
+export function readSweepDir(dir: string): { meta: SweepMeta; table: SweepTable } {
   const meta = readJsonFile(join(dir, 'sweep.json')) as SweepMeta & { shard?: unknown };
   if (meta.shard !== null && meta.shard !== undefined) throw new InputError(join(dir, 'sweep.json'), undefined, 'shard', 'is one shard of a sweep; merge the shards first (ammsim sweep merge DIR… --out DIR)');
   const arrowFile = join(dir, 'sweep.arrow');
   if (!existsSync(arrowFile)) throw new InputError(arrowFile, undefined, undefined, 'is missing; re-run the sweep (it resumes from results.jsonl)');
   const table = readSweepArrow(readFileSync(arrowFile), meta.grid.axes.map((a) => a.name), meta.metrics, arrowFile);
-  return renderSweepReport(meta, table);
+  return { meta, table };
+}
+
+/**
+ * DIR/report.html's bytes, rebuilt from DIR/sweep.json and DIR/sweep.arrow; with `report`, drawn for that metric,
+ * heatmap and top-table size instead of the ones the sweep was run with (checked by the caller).
+ */
+export function buildSweepReportFromDir(dir: string, report?: SweepMeta['report']): string {
+  const { meta, table } = readSweepDir(dir);
+  return renderSweepReport(report === undefined ? meta : { ...meta, report }, table);
 }

@@ -6,9 +6,10 @@ import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../rep
 import type { ReportRun } from '../../reports/model.ts';
 import { readRunDir } from '../../reports/runDir.ts';
 import { renderChartSvg } from '../../reports/svg.ts';
-import { buildSweepReportFromDir, isSweepDir } from '../../reports/sweep/report.ts';
+import { buildSweepReportFromDir, isSweepDir, readSweepDir } from '../../reports/sweep/report.ts';
 import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
+import { reportSettings, SWEEP_REPORT_FLAGS } from './sweepReportFlags.ts';
 
 export interface ReportArgs {
   readonly run: readonly string[];
@@ -16,6 +17,10 @@ export interface ReportArgs {
   readonly svg?: string;
   readonly label?: readonly string[];
   readonly maxPoints?: number;
+  /** A sweep folder's report: the metric, the heatmap's two axes (x,y) and the top table's size. */
+  readonly metric?: string;
+  readonly heatmap?: string;
+  readonly top?: number;
 }
 
 /**
@@ -54,12 +59,21 @@ export function checkReportArgs(a: ReportArgs): void {
  */
 export async function runReport(a: ReportArgs): Promise<string[]> {
   checkReportArgs(a);
+  const sweepFlags = (['metric', 'heatmap', 'top'] as const).filter((k) => a[k] !== undefined);
   if (a.run.length === 1 && isSweepDir(a.run[0]!)) {
-    // a folder written by `ammsim sweep`: its report.html, rebuilt from sweep.json and sweep.arrow
+    // a folder written by `ammsim sweep`: its report.html, rebuilt from sweep.json and sweep.arrow, and drawn anew
+    // for --metric/--heatmap/--top (by default as the sweep drew it)
     if (a.svg !== undefined || a.out === undefined) throw new ConfigError('--svg', 'a sweep folder has an HTML report only; give --out FILE.html');
-    writeFileAtomic(a.out, buildSweepReportFromDir(a.run[0]!));
+    if (a.label !== undefined && a.label.length > 0) throw new ConfigError('--label', `applies to backtest folders; ${a.run[0]} is a sweep folder (its report is drawn with --metric, --heatmap and --top)`);
+    if (a.maxPoints !== undefined) throw new ConfigError('--max-points', `applies to backtest folders; ${a.run[0]} is a sweep folder (its charts have one point per grid value)`);
+    const { meta } = readSweepDir(a.run[0]!);
+    const settings = reportSettings({ metric: a.metric, heatmap: a.heatmap, top: a.top }, meta.grid.axes, meta.metrics, meta.report);
+    writeFileAtomic(a.out, buildSweepReportFromDir(a.run[0]!, settings));
     return [a.out];
   }
+  const sweep = a.run.find((d) => isSweepDir(d));
+  if (sweep !== undefined) throw new ConfigError('--run', `${sweep} is a sweep folder: give it alone (one --run) to rebuild its report; backtest folders can be drawn together`);
+  if (sweepFlags.length > 0) throw new ConfigError(`--${sweepFlags[0]}`, `applies to a sweep folder (written by \`ammsim sweep\`); ${a.run.join(', ')} ${a.run.length > 1 ? 'are backtest folders' : 'is a backtest folder'}`);
   const results = a.run.map((d) => readRunDir(d));
   const labels = labelRuns(a.run, results, a.label);
   const opts = a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints };
@@ -82,20 +96,24 @@ export async function runReport(a: ReportArgs): Promise<string[]> {
 
 export const reportCommand: CommandModule<object, Record<string, unknown>> = {
   command: 'report',
-  describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders',
+  describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders, or a sweep folder\'s report',
   builder: (y: Argv) =>
     y
       .options({
-        run: { type: 'string', array: true, describe: 'a folder written by `ammsim backtest --out` (repeat to draw several runs on the same axes)', demandOption: true },
+        run: { type: 'string', array: true, describe: 'a folder written by `ammsim backtest --out` (repeat to draw several runs on the same axes), or one written by `ammsim sweep`', demandOption: true },
         out: { type: 'string', describe: 'write the self-contained HTML report here (must end in .html)' },
         svg: { type: 'string', describe: 'write each chart as <chart>.svg into this folder (rendered headlessly)' },
         label: { type: 'string', array: true, describe: 'a name per run for legends and table columns (default: strategy, else folder name)' },
         'max-points': { type: 'number', describe: 'points per chart line after min/max-per-bucket downsampling', defaultDescription: '2000' },
+        metric: { ...SWEEP_REPORT_FLAGS.metric, group: 'Sweep folder:', defaultDescription: "the sweep's (sweep.json)" },
+        heatmap: { ...SWEEP_REPORT_FLAGS.heatmap, group: 'Sweep folder:', defaultDescription: "the sweep's (sweep.json)" },
+        top: { ...SWEEP_REPORT_FLAGS.top, group: 'Sweep folder:', defaultDescription: "the sweep's (sweep.json)" },
       })
       .example('$0 report --run out/backtest --out out/report.html', 'rebuild one report (identical to the one backtest wrote)')
       .example('$0 report --run out/wide --run out/narrow --out out/both.html --svg out/svg', 'two runs side by side, plus SVG charts')
+      .example('$0 report --run out/sweep --out out/apr.html --metric apr --heatmap width,fee', "a finished sweep's report for another metric, without re-running it")
       .epilog(
-        'Rules: at least one --run; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. Files are written atomically.',
+        'Rules: at least one --run; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
       ),
   handler: async (argv) => {
     const written = await runReport({
@@ -104,6 +122,9 @@ export const reportCommand: CommandModule<object, Record<string, unknown>> = {
       ...(argv.svg === undefined ? {} : { svg: String(argv.svg) }),
       ...(argv.label === undefined ? {} : { label: (argv.label as unknown[]).map(String) }),
       ...(argv['max-points'] === undefined ? {} : { maxPoints: Number(argv['max-points']) }),
+      ...(argv.metric === undefined ? {} : { metric: String(argv.metric) }),
+      ...(argv.heatmap === undefined ? {} : { heatmap: String(argv.heatmap) }),
+      ...(argv.top === undefined ? {} : { top: Number(argv.top) }),
     });
     process.stdout.write(`wrote ${written.join(', ')}\n`);
   },

@@ -131,6 +131,38 @@ describe('ammsim sweep', () => {
     expect(shardReport.stderr).toMatch(/is one shard of a sweep; merge the shards first/);
   });
 
+  it('behavior: report --run SWEEP_DIR redraws the report for another --metric/--heatmap/--top, the same bytes as a sweep run with them; refuses backtest-only flags and mixed folders', () => {
+    const base = ['sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'range', '--width', '0.02:0.1:0.02', '--fee', '0.0005,0.003', '--workers', '1'];
+    const plain = join(tmp, 'redraw-plain');
+    ok(ammsim(...base, '--out', plain));
+    const drawn = join(tmp, 'redraw-apr');
+    ok(ammsim(...base, '--metric', 'apr', '--heatmap', 'fee,width', '--top', '3', '--out', drawn));
+    const html = join(tmp, 'redrawn.html');
+    ok(ammsim('report', '--run', plain, '--out', html, '--metric', 'apr', '--heatmap', 'fee,width', '--top', '3'));
+    expect(readFileSync(html).equals(readFileSync(join(drawn, 'report.html')))).toBe(true);
+    expect(readFileSync(html).equals(readFileSync(join(plain, 'report.html')))).toBe(false);
+    // sweep.json keeps the settings the sweep was run with: a plain rebuild is still the sweep's own report
+    ok(ammsim('report', '--run', plain, '--out', html));
+    expect(readFileSync(html).equals(readFileSync(join(plain, 'report.html')))).toBe(true);
+
+    const refused = (args: string[], message: RegExp): void => {
+      const r = ammsim('report', ...args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(message);
+    };
+    const none = join(tmp, 'not-written.html');
+    refused(['--run', plain, '--out', none, '--heatmap', 'width,gas'], /^error: --heatmap: "gas" is not an axis of this sweep \(axes: width, fee\)\n$/);
+    refused(['--run', plain, '--out', none, '--metric', 'nope'], /^error: --metric: must be one of finalValue, /);
+    refused(['--run', plain, '--out', none, '--top', '0'], /^error: --top: must be an integer in \[1, 100000\]/);
+    refused(['--run', plain, '--out', none, '--label', 'x'], /^error: --label: applies to backtest folders; .* is a sweep folder/);
+    refused(['--run', plain, '--out', none, '--max-points', '500'], /^error: --max-points: applies to backtest folders; .* is a sweep folder/);
+    const run = join(tmp, 'one-backtest');
+    ok(ammsim('backtest', '--prices', SAMPLE, '--out', run));
+    refused(['--run', run, '--out', none, '--metric', 'apr'], /^error: --metric: applies to a sweep folder \(written by `ammsim sweep`\); .* is a backtest folder/);
+    refused(['--run', run, '--run', plain, '--out', none], /^error: --run: .* is a sweep folder: give it alone/);
+    expect(existsSync(none)).toBe(false);
+  });
+
   it('behavior: liquidity-mining flags are axes too (--harvest-param lists, --performance-fee); reward metrics become columns; a gbm --reward-price is one value', () => {
     const out = join(tmp, 'incentive');
     const program = join(tmp, 'program.json');

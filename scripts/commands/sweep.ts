@@ -8,7 +8,7 @@ import { ConfigError } from '../../sim/core/errors.ts';
 import { axisName, AXIS_KINDS, Grid, PARAM_GROUPS, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
 import { canonicalJournal } from '../../runs/sweep/journal.ts';
 import { mergeShards } from '../../runs/sweep/merge.ts';
-import { REWARD_METRICS, SWEEP_METRICS, sweepMetrics } from '../../runs/sweep/metrics.ts';
+import { sweepMetrics } from '../../runs/sweep/metrics.ts';
 import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
 import { defaultWorkers } from '../../runs/sweep/pool.ts';
 import { JOURNAL_FILE, parseShard, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
@@ -16,6 +16,7 @@ import { renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts
 import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS, seriesOptions } from './backtestFlags.ts';
+import { reportSettings, SWEEP_REPORT_FLAGS } from './sweepReportFlags.ts';
 
 /** Backtest flags that can be axes (read as text so that they can hold lists and ranges). */
 const ALL_FLAGS: Readonly<Record<string, object>> = { ...BACKTEST_FLAGS, ...INCENTIVE_FLAGS };
@@ -31,41 +32,13 @@ const SWEEP_FLAGS = {
   workers: { type: 'number', group: 'Sweep:', describe: 'worker threads', defaultDescription: 'the available cores' },
   restart: { type: 'boolean', group: 'Sweep:', describe: 'discard the results in --out (of this or another grid) instead of resuming' },
   shard: { type: 'string', group: 'Sweep:', describe: 'run only configurations k with k mod n = i (i/n, 0-based); join the shards with `ammsim sweep merge`' },
-  metric: { type: 'string', group: 'Output:', describe: `metric ranked and charted in report.html: ${SWEEP_METRICS.join(', ')}; with --incentive also ${REWARD_METRICS.join(', ')}`, defaultDescription: 'vsHold' },
-  heatmap: { type: 'string', group: 'Output:', describe: 'two axes for a heatmap of --metric in report.html (x,y), e.g. width,fee', defaultDescription: 'a line chart per axis' },
-  top: { type: 'number', group: 'Output:', describe: 'configurations in the top table of report.html', defaultDescription: '20' },
+  ...SWEEP_REPORT_FLAGS,
   out: { type: 'string', group: 'Output:', describe: 'output folder: results.jsonl (resume journal), sweep.csv, sweep.arrow, sweep.json, report.html', default: 'out/sweep' },
 } as const;
 
 /** --out must be a folder (or not exist yet). */
 function checkOut(out: string): void {
   if (existsSync(out) && !statSync(out).isDirectory()) throw new ConfigError('--out', `${out} exists and is not a folder`);
-}
-
-/** --metric, --heatmap and --top, checked against the axes before anything runs. */
-export function reportSettings(argv: Readonly<Record<string, unknown>>, axes: readonly Axis[], metrics: readonly string[], defaults?: SweepReportSettings): SweepReportSettings {
-  const metric = argv.metric === undefined ? (defaults?.metric ?? 'vsHold') : String(argv.metric);
-  if (!metrics.includes(metric)) throw new ConfigError('--metric', `must be one of ${metrics.join(', ')}; was ${JSON.stringify(metric)}`);
-  let heatmap: [string, string] | null = defaults?.heatmap === undefined || defaults.heatmap === null ? null : [defaults.heatmap[0], defaults.heatmap[1]];
-  if (argv.heatmap !== undefined) {
-    const parts = String(argv.heatmap).split(',').map((s) => s.trim());
-    if (parts.length !== 2) throw new ConfigError('--heatmap', `must name two axes x,y (e.g. width,fee); was ${JSON.stringify(argv.heatmap)}`);
-    const names = parts.map((p) => {
-      try {
-        return axisName(p, '--heatmap');
-      } catch {
-        return p;
-      }
-    });
-    for (const [i, n] of names.entries()) {
-      if (!axes.some((a) => a.name === n)) throw new ConfigError('--heatmap', `${JSON.stringify(parts[i])} is not an axis of this sweep (axes: ${axes.map((a) => a.name).join(', ') || 'none'})`);
-    }
-    if (names[0] === names[1]) throw new ConfigError('--heatmap', 'needs two different axes');
-    heatmap = [names[0]!, names[1]!];
-  }
-  const top = argv.top === undefined ? (defaults?.top ?? 20) : Number(argv.top);
-  if (!(Number.isInteger(top) && top >= 1 && top <= 100_000)) throw new ConfigError('--top', `must be an integer in [1, 100000]; was ${String(argv.top)}`);
-  return { metric, heatmap, top };
 }
 
 /**
@@ -161,9 +134,7 @@ const mergeCommand: CommandModule<object, Record<string, unknown>> = {
       .positional('dirs', { type: 'string', array: true, describe: 'the shard folders (every shard 0..n-1 exactly once)' })
       .options({
         out: { type: 'string', describe: 'output folder (the same files as the unsharded sweep)', demandOption: true },
-        metric: SWEEP_FLAGS.metric,
-        heatmap: SWEEP_FLAGS.heatmap,
-        top: SWEEP_FLAGS.top,
+        ...SWEEP_REPORT_FLAGS,
       })
       .example('$0 sweep merge out/shard-0 out/shard-1 out/shard-2 --out out/sweep', 'three shards → one sweep'),
   handler: (argv) => {
