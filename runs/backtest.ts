@@ -144,6 +144,11 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const rng = new Rng(config.seed);
   const pool = createEnginePool(config, series.price[0]!);
   const traders: TraderStrategy[] = [];
+  if (config.noiseVolumeShare > 0 && !series.extra.has('volume')) {
+    const what = series.provenance.file === undefined ? `the ${series.provenance.kind} series` : series.provenance.file;
+    const why = series.provenance.kind === 'derived' ? ' (a pair derived with --divide-by keeps no volume: the two files\' volumes are of different pairs)' : ' (a price CSV with a volume column, e.g. timestamp,price,volume)';
+    throw new ConfigError('--noise-volume-share', `trades a share of the series' volume column; ${what} has none${why}`);
+  }
   if (config.noiseRate > 0 || config.noiseVolumeShare > 0) {
     traders.push(createNoiseTrader({ rate: config.noiseRate, meanSize: config.noiseSize, volumeShare: config.noiseVolumeShare }));
   }

@@ -159,6 +159,19 @@ function flagName(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
+function refuseIdleGasBefore(): never {
+  throw new ConfigError('--gas-before', 'applies to a gas-price or native-price series; give --gas-price-series FILE (or leave --gas-before out)');
+}
+
+/**
+ * `--gas-before` given (as a flag or a --config key: `flags` / `file` as {@link resolveBacktestConfig} takes them) with
+ * no gas-price or native-price series is refused, `fill` included: fill is the default, so the resolved config alone
+ * cannot tell it was given. For the CLI's config builders, where the layers are still apart.
+ */
+export function refuseGasBeforeWithoutSeries(flags: Readonly<Record<string, unknown>>, file: Readonly<Record<string, unknown>>, c: BacktestConfig): void {
+  if ((flags.gasBefore !== undefined || file.gasBefore !== undefined) && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) refuseIdleGasBefore();
+}
+
 /**
  * Merges defaults < `file` (a parsed --config object) < `flags`, and validates every value. Unknown keys are
  * rejected with a "did you mean" hint. `undefined` in a layer means "not given".
@@ -191,7 +204,7 @@ export function resolveBacktestConfig(
   // Left undefined when not given: the depth then follows the capital (poolDepthOf), also when capital is swept.
   if (c.poolLiquidity !== undefined) num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
   if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') throw new ConfigError('--gas-before', `must be fill or error; was ${JSON.stringify(c.gasBefore)}`);
-  if (c.gasBefore === 'error' && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) throw new ConfigError('--gas-before', 'applies to a gas-price or native-price series; give --gas-price-series FILE (or leave --gas-before out)');
+  if (c.gasBefore === 'error' && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) refuseIdleGasBefore();
   for (const k of ['from', 'to'] as const) if (c[k] !== undefined) c[k] = String(c[k]);
   if (c.from !== undefined && c.to !== undefined && windowBoundMs(c.from, 'from') >= windowBoundMs(c.to, 'to')) throw new ConfigError('--to', `must be after --from (${c.from}); was ${c.to}`);
   else for (const k of ['from', 'to'] as const) if (c[k] !== undefined) windowBoundMs(c[k]!, k);

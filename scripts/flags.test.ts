@@ -185,10 +185,10 @@ const runFlags = (cmd: 'backtest' | 'compare' | 'sweep'): Record<string, readonl
   arbitrage: [changes('--no-arbitrage')],
   'noise-rate': [changes('--noise-rate', '2')],
   'noise-size': [changesFrom(['--noise-rate', '2'], '--noise-rate', '2', '--noise-size', '20000'), refused(/^error: --noise-size: /, '--noise-size', '500')],
-  'noise-volume-share': [changes('--noise-volume-share', '0.1')],
+  'noise-volume-share': [changes('--noise-volume-share', '0.1'), refused(/^error: --noise-volume-share: trades a share of the series' volume column; .*gap\.csv has none/, '--prices', PRICES_GAP, '--gaps', 'ffill', '--noise-volume-share', '0.1')],
   'gas-price': [changes('--gas-price', '30')],
   'gas-price-series': [changes('--gas-price-series', GAS)],
-  'gas-before': [refused(/^error: .*gas-late\.csv: .*starts .*after/, '--gas-price-series', GAS_LATE, '--gas-before', 'error'), ...(cmd === 'sweep' ? [] : [{ kind: 'effect', args: ['--gas-price-series', GAS_LATE, '--gas-before', 'fill'], check: (_r: Ran, out: string) => expect(JSON.stringify(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).warnings)).toMatch(/gas-late\.csv/) } as Check]), refused(/^error: --gas-before: /, '--gas-before', 'error')],
+  'gas-before': [refused(/^error: .*gas-late\.csv: .*starts .*after/, '--gas-price-series', GAS_LATE, '--gas-before', 'error'), ...(cmd === 'sweep' ? [] : [{ kind: 'effect', args: ['--gas-price-series', GAS_LATE, '--gas-before', 'fill'], check: (_r: Ran, out: string) => expect(JSON.stringify(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).warnings)).toMatch(/gas-late\.csv/) } as Check]), refused(/^error: --gas-before: /, '--gas-before', 'error'), refused(/^error: --gas-before: applies to a gas-price or native-price series/, '--gas-before', 'fill')],
   'native-price-series': [changesFrom(['--gas-price', '30'], '--gas-price', '30', '--native-price-series', NATIVE), refused(/^error: --native-price-series: /, '--native-price-series', NATIVE)],
   'fee-model': [changes(...V3, '--fee-model', 'all'), refused(/^error: --fee-model: volume needs/, ...V3, '--fee-model', 'volume')],
   'fee-events': [real(changesFrom([...V3, ...MIN_WINDOW, '--fee-model', 'all'], ...V3, ...MIN_WINDOW, '--fee-model', 'all', '--fee-events', EVENTS)), refused(/^error: --fee-events: /, '--fee-events', PRICES)],
@@ -269,10 +269,10 @@ function csvRows(text: string): Array<Record<string, string>> {
  * runs. The sets group flags that combine; a flag's check names its set.
  */
 const SWEEP_SETS: Record<string, { readonly args: readonly string[]; readonly needs?: boolean; readonly known?: string }> = {
-  numbers: { args: ['--pool', 'v3', '--strategy', 'rebalance', '--width', '0.03', '--rebalance-delay', '2', '--param', 'threshold=0.01', '--fee', '0.01', '--tick-spacing', '100', '--pool-liquidity', '50000', '--capital', '500', '--noise-rate', '2', '--noise-size', '20000', '--noise-volume-share', '0.1', '--gas-price', '30', '--native-price-series', NATIVE, '--seed', '7', '--resample', '2h', '--from', String(T0 + 3600 * 4), '--to', '2024-01-03', '--divide-by', DIVISOR] },
+  numbers: { args: ['--pool', 'v3', '--strategy', 'rebalance', '--width', '0.03', '--rebalance-delay', '2', '--param', 'threshold=0.01', '--fee', '0.01', '--tick-spacing', '100', '--pool-liquidity', '50000', '--capital', '500', '--noise-rate', '2', '--noise-size', '20000', '--gas-price', '30', '--native-price-series', NATIVE, '--seed', '7', '--resample', '2h', '--from', String(T0 + 3600 * 4), '--to', '2024-01-03', '--divide-by', DIVISOR] },
   exact: { args: [...V3, '--pool-liquidity', '30000', '--exact'] },
   files: { args: ['--prices', PRICES_GAP, '--gaps', 'ffill', '--format', 'csv', ...V3, '--gas-price-series', GAS_LATE, '--gas-before', 'fill', '--no-arbitrage', '--noise-rate', '1', '--config', CFG] },
-  liquidityFile: { args: [...V3, '--pool-liquidity-file', LIQ] },
+  liquidityFile: { args: [...V3, '--pool-liquidity-file', LIQ, '--noise-volume-share', '0.1'] },
   pair: { args: ['--prices', LONG, '--pair', 'BTC/USD'] },
   uniswap: { args: [...MIN_WINDOW, ...V3, '--price-of', 'token0', '--decimals0', '7', '--decimals1', '17'], needs: haveUniswap },
   replay: { args: [...MIN_WINDOW, ...V3, '--fee', '0.0005', '--fee-model', 'replay', '--fee-events', EVENTS], needs: haveUniswap },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
 
@@ -117,6 +117,8 @@ export function configFromArgv(argv: Readonly<Record<string, unknown>>, override
   for (const [k, v] of Object.entries(flags)) {
     if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), 'must be a number');
   }
-  return resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config');
+  const config = resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config');
+  refuseGasBeforeWithoutSeries(flags, file, config);
+  return config;
 }
 export { seriesOptions } from '../../runs/backtest.ts';

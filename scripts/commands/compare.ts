@@ -8,7 +8,7 @@ import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
-import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
@@ -77,8 +77,10 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   for (const [k, v] of Object.entries({ ...flags, ...compareFlags })) {
     if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()), 'must be a number');
   }
+  const backtest = resolveBacktestConfig(flags, backtestFile, fileName);
+  refuseGasBeforeWithoutSeries(flags, backtestFile, backtest);
   return {
-    backtest: resolveBacktestConfig(flags, backtestFile, fileName),
+    backtest,
     strategies,
     widths,
     options: resolveCompareOptions(compareFlags, compareFile),
