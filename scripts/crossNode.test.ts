@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../sim/core/rng.ts';
 
 const other = process.env['AMMSIM_OTHER_NODE'];
-const version = (node: string): string => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+const version = (node: string): string => (spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout ?? '').trim() || `${node} (does not run)`;
 if (other === undefined) console.warn('skipping the cross-Node determinism test: AMMSIM_OTHER_NODE is unset (.ci/run sets it to a second Node it unpacks from the npm registry)');
 
 /** Every file under `dir` (relative paths, sorted) with its bytes. */
