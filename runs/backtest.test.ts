@@ -67,6 +67,37 @@ describe('behavior: v2 full-range LP, fee 0', () => {
 describe('behavior: accounting', () => {
   const series = seriesOf(gbmPath(2000, 0.9, 1 / 8760, 1500, 3));
 
+  it('a mint by ticks swaps the wallet to the split of the range it mints ([77250, 77270): ticks whose Math.pow price was 8.5e-9 ticks low, one spacing outside once snapped)', async () => {
+    // The ledger prices the ticks to size its swap, and the pool turns the prices back into ticks: with
+    // Math.pow(1.0001, tick) the lower tick came back as 77249, snapped down to 77240, so the swap aimed at a wider
+    // range's split (the wallet's base share was 41 % off the position's); the float pool's own tick price round-trips.
+    const c = cfg({ pool: 'v3', fee: 0.0005, capital: 50_000_000, poolLiquidity: 1e11 });
+    const flat = seriesOf([2266.145, 2266.145, 2266.145]);
+    let seen: { wallet: { base: number; quote: number }; position: { base: number; quote: number } } | undefined;
+    const out = runEngine({
+      series: flat,
+      pool: createEnginePool(c, flat.price[0]!),
+      lp: {
+        id: 'ticks',
+        params: {},
+        onStart: () => [{ kind: 'mint', ticks: { lower: 77250, upper: 77270 }, liquidity: 10n ** 26n * 2n }],
+        onStep: (ctx) => {
+          seen ??= { wallet: { ...ctx.wallet }, position: { base: ctx.positions[0]!.base, quote: ctx.positions[0]!.quote } };
+          return NO_ACTIONS;
+        },
+      },
+      traders: [],
+      capital: c.capital,
+      gas: constantGas('v3', 0),
+      rng: new Rng(1),
+    });
+    expect(out.events.map((e) => e.kind)).toEqual(['mint']);
+    const p = flat.price[0]!;
+    const share = (x: { base: number; quote: number }): number => (x.base * p) / (x.base * p + x.quote);
+    expect(share(seen!.position)).toBeGreaterThan(0.1);
+    expect(Math.abs(share(seen!.wallet) / share(seen!.position) - 1)).toBeLessThan(1e-3);
+  });
+
   it('no token is created or lost across the LP, the traders and the pool (1e-9 relative)', async () => {
     const c = cfg({ fee: 0.003, capital: 50_000, poolLiquidity: 500_000 });
     const pool = createEnginePool(c, series.price[0]!);
