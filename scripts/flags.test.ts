@@ -524,7 +524,7 @@ const PLANS: Record<string, CommandPlan> = {
       'tick-spacing': [changesFrom(['--fee', '3000'], '--fee', '3000', '--tick-spacing', '10')],
       reanchor: [changes('--reanchor')],
       from: [changes('--from', '2024-01-05T12:00:00Z')],
-      to: [changes('--to', '2024-01-05T12:00:00Z')],
+      to: [changes('--to', '2024-01-05T12:00:00Z'), refused(/^error: --to: must not be before --from/, '--from', '2024-01-05T10:00:00Z', '--to', '2024-01-05T09:00:00Z')],
       out: [{ kind: 'custom', run: async () => expect(JSON.parse(await replayRealOutput([]))).toBeTypeOf('object') }],
       csv: [{ kind: 'effect', args: ['--out', join(tmp, 'rr.json'), '--csv'], check: () => expect(readFileSync(join(tmp, 'rr.csv'), 'utf8').length).toBeGreaterThan(0) }],
     },

@@ -109,6 +109,7 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
     const fromSec = argv.from === undefined ? undefined : parseTimestampArg('--from', argv.from);
     const toSec = argv.to === undefined ? undefined : parseTimestampArg('--to', argv.to);
+    if (fromSec !== undefined && toSec !== undefined && !(toSec >= fromSec)) throw new ConfigError('--to', `must not be before --from (${String(argv.from)}); was ${String(argv.to)}`);
     const csvName = out.replace(/\.json$/i, '') + '.csv';
     try {
       const rows = await readPoolEvents(events);
