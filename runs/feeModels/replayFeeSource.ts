@@ -30,6 +30,7 @@ import { readPoolEvents, type PoolEventRow } from '../../sim/replay/real/poolEve
 import type { BacktestConfig } from '../config.ts';
 import { LogOrderReplay, type InsertedPositionResult } from '../../sim/replay/validate/logOrderReplay.ts';
 import { priceFromSqrtPriceX96 } from '../../sim/math/v3/priceConversions.ts';
+import { getTickOfPriceFloat } from '../../sim/math/v3/float.ts';
 import { realPosition, USDC_WETH_TOKENS, type PoolTokens } from './position.ts';
 import type { FeeModelResult } from './volumeFees.ts';
 import { pow10 } from '../../sim/core/pow.ts';
@@ -146,7 +147,8 @@ export interface ReplayFeeSourceOptions {
   readonly engineTickSpacing: number;
 }
 
-const LOG_10_BASE = Math.log(10) / Math.log(1.0001);
+/** log_1.0001(10): the ticks of a factor of 10 in price. */
+const LOG_10_BASE = getTickOfPriceFloat(10);
 
 /**
  * The engine pool's ticks and liquidity for a position in the real pool's coordinates. The engine pool prices

@@ -49,19 +49,27 @@ export function getTickAtSqrtRatioFloat(sqrtP: number): number {
 }
 
 /**
+ * The real-valued tick of a price, log_1.0001 P: the inverse of {@link getPriceAtTickFloat} (ln(1.0001) from log1p,
+ * as there; `Math.log(1.0001)` would be 1.1e-13 off, 4e-8 of a tick at tick 400,000).
+ */
+export function getTickOfPriceFloat(price: number): number {
+  return Math.log(price) / LN_TICK_BASE;
+}
+
+/**
  * The greatest tick whose price is ≤ `price` (floor of log_1.0001 P); mirrors `TickMath.getTickAtSqrtRatio`
  * applied to √P. A price within 1e-9 ticks of a tick boundary counts as on it (floats cannot tell closer),
  * which keeps tick → price → tick the identity.
  */
 export function getTickAtPriceFloat(price: number): number {
-  const t = Math.log(price) / LN_TICK_BASE;
+  const t = getTickOfPriceFloat(price);
   const r = Math.round(t);
   return Math.abs(t - r) < 1e-9 ? r : Math.floor(t);
 }
 
 /** As {@link getTickAtPriceFloat} but rounding up (the least tick whose price is ≥ `price`). */
 export function getTickAtPriceCeilFloat(price: number): number {
-  const t = Math.log(price) / LN_TICK_BASE;
+  const t = getTickOfPriceFloat(price);
   const r = Math.round(t);
   // + 0 turns a −0 from Math.ceil into 0 (ticks are compared with Object.is in places).
   return (Math.abs(t - r) < 1e-9 ? r : Math.ceil(t)) + 0;

@@ -1,6 +1,6 @@
 import { MAX_SQRT_RATIO, MIN_SQRT_RATIO } from './tickMath.ts';
 import { pow10 } from '../../core/pow.ts';
-import { getPriceAtTickFloat } from './float.ts';
+import { getPriceAtTickFloat, getTickOfPriceFloat } from './float.ts';
 
 /**
  * # Price ↔ tick ↔ sqrtPriceX96, in floats, with token decimals and orientation
@@ -21,7 +21,6 @@ export interface PriceOrientation {
   readonly priceOf: 'token0' | 'token1';
 }
 
-const LN_TICK_BASE = Math.log(1.0001);
 const Q96_FLOAT = 2 ** 96;
 
 /** The raw pool price (token1 raw per token0 raw) of a human `price` in orientation `o`. */
@@ -41,7 +40,7 @@ export function priceFromTick(tick: number, o: PriceOrientation): number {
 
 /** The real-valued tick of a human price, log_1.0001 of its raw price (no rounding; the inverse of {@link priceFromTick}). */
 export function tickFromPrice(price: number, o: PriceOrientation): number {
-  return Math.log(rawPriceFromPrice(price, o)) / LN_TICK_BASE;
+  return getTickOfPriceFloat(rawPriceFromPrice(price, o));
 }
 
 /** The raw pool price of a sqrtPriceX96 given as a float (Number of the uint160): (sqrtPriceX96 / 2^96)^2. */
