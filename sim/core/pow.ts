@@ -13,12 +13,16 @@
  * bits in both Node versions (checked on 200,000 arguments each); `Math.pow` was the one that changed.
  */
 
+/** 10^k for |k| ≤ 40, parsed once: the token-decimal scales asked for per row and per step are array reads. */
+const TABLE_MAX = 40;
+const TABLE: readonly number[] = Array.from({ length: 2 * TABLE_MAX + 1 }, (_, i) => Number(`1e${i - TABLE_MAX}`));
+
 /**
  * 10^k for an integer k, correctly rounded (the double nearest 10^k: the literal `1ek` parsed, which is exact for
- * 0 ≤ k ≤ 22); 0 below ~10^-324 and Infinity above ~10^308, as the literals. Callers compute their scales once
- * per run, not per step.
+ * 0 ≤ k ≤ 22); 0 below ~10^-324 and Infinity above ~10^308, as the literals.
  */
 export function pow10(k: number): number {
+  if (k >= -TABLE_MAX && k <= TABLE_MAX && Number.isInteger(k)) return TABLE[k + TABLE_MAX]!;
   if (!Number.isInteger(k)) throw new RangeError(`pow10: the exponent must be an integer; was ${k}`);
   return Number(`1e${k}`);
 }

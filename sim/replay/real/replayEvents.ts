@@ -315,6 +315,8 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
   let swapsInRange = 0;
   const dec0 = o.decimals0 ?? 6;
   const dec1 = o.decimals1 ?? 18;
+  const unit0 = pow10(dec0);
+  const unit1 = pow10(dec1);
   const token1In0: PriceOrientation = { decimals0: dec0, decimals1: dec1, priceOf: 'token1' };
   if (lp !== undefined) {
     pool.mint(LP, lp.tickLower, lp.tickUpper, lp.liquidity);
@@ -399,8 +401,8 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
         fees1 += f.f1;
         // token1 priced in token0 (human units) at the logged post-swap price.
         const p1in0 = priceFromSqrtPriceX96(Number(r.sqrtPriceX96), token1In0);
-        feeValue0 += Number(f.f0) / pow10(dec0) + (Number(f.f1) / pow10(dec1)) * p1in0;
-        feeValue1 += (Number(f.f0) / pow10(dec0)) / p1in0 + Number(f.f1) / pow10(dec1);
+        feeValue0 += Number(f.f0) / unit0 + (Number(f.f1) / unit1) * p1in0;
+        feeValue1 += (Number(f.f0) / unit0) / p1in0 + Number(f.f1) / unit1;
       }
     }
     const simL = pool.liquidity - lpInRangeL();
