@@ -114,6 +114,17 @@ function loaded(s: LpStrategyFactory<Record<string, unknown>> | LoadedStrategy):
 }
 
 /**
+ * `--noise-volume-share` > 0 on a series without a `volume` column would run with no noise flow: refused, naming
+ * the series (a backtest, and a sweep before it starts, with the largest share any configuration asks for).
+ */
+export function refuseNoiseVolumeWithoutVolume(share: number, series: PriceSeries): void {
+  if (!(share > 0) || series.extra.has('volume')) return;
+  const what = series.provenance.file === undefined ? `the ${series.provenance.kind} series` : series.provenance.file;
+  const why = series.provenance.kind === 'derived' ? " (a pair derived with --divide-by keeps no volume: the two files' volumes are of different pairs)" : ' (a price CSV with a volume column, e.g. timestamp,price,volume)';
+  throw new ConfigError('--noise-volume-share', `trades a share of the series' volume column; ${what} has none${why}`);
+}
+
+/**
  * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
  * depends only on the config (seed included), the series and the files it names.
  */
@@ -144,11 +155,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const rng = new Rng(config.seed);
   const pool = createEnginePool(config, series.price[0]!);
   const traders: TraderStrategy[] = [];
-  if (config.noiseVolumeShare > 0 && !series.extra.has('volume')) {
-    const what = series.provenance.file === undefined ? `the ${series.provenance.kind} series` : series.provenance.file;
-    const why = series.provenance.kind === 'derived' ? ' (a pair derived with --divide-by keeps no volume: the two files\' volumes are of different pairs)' : ' (a price CSV with a volume column, e.g. timestamp,price,volume)';
-    throw new ConfigError('--noise-volume-share', `trades a share of the series' volume column; ${what} has none${why}`);
-  }
+  refuseNoiseVolumeWithoutVolume(config.noiseVolumeShare, series);
   if (config.noiseRate > 0 || config.noiseVolumeShare > 0) {
     traders.push(createNoiseTrader({ rate: config.noiseRate, meanSize: config.noiseSize, volumeShare: config.noiseVolumeShare }));
   }

@@ -398,6 +398,8 @@ const PLANS: Record<string, CommandPlan> = {
     outFlag: true,
     flags: {
       ...Object.fromEntries(Object.keys(runFlags('sweep')).map((flag) => [flag, [sweepSameAsBacktest(flag)]])),
+      // refused before any configuration runs (a value or an axis), not a failed row per configuration
+      'noise-volume-share': [sweepSameAsBacktest('noise-volume-share'), refused(/^error: --noise-volume-share: trades a share of the series' volume column; .*gap\.csv has none/, '--prices', PRICES_GAP, '--gaps', 'ffill', '--noise-volume-share', '0,0.1')],
       ...Object.fromEntries(Object.keys(MINING_CHECKS).map((flag) => [flag, [sweepSameAsBacktest(flag), ...(flag === 'incentive' ? [] : [withoutProgram(flag)])]])),
       grid: [{ kind: 'custom', run: async () => {
         const rows = csvRows(await sweepCsv(['--grid', GRID]));
