@@ -1,4 +1,4 @@
-import { close, mkdirSync, open, rename, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { close, mkdirSync, rename, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 
 /**
@@ -217,40 +217,45 @@ function removeStaged(staged: ReadonlyArray<{ tmp: string }>): void {
 export type OutputData = string | Uint8Array | readonly Uint8Array[];
 
 /**
- * Writes all of `data` to a new file `path` in the background: one vectored write per call (libuv's thread
- * pool), so the file goes to disk while this thread works, without waiting for it between pieces.
+ * Writes all of `data` to the new file `path`, opened here (synchronously), in the background: one vectored write
+ * per call (libuv's thread pool), so the file goes to disk while this thread works, without waiting for it between
+ * pieces. The file exists when this returns: a signal handler that removes it then leaves nothing behind (opened
+ * in the thread pool, it could be created just after the handler had removed the name, and outlive the process).
  */
 function writeInBackground(path: string, data: OutputData): Promise<void> {
   const pieces: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data instanceof Uint8Array ? [data] : [...data];
+  let fd: number;
+  try {
+    fd = openSync(path, 'w', 0o666);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return new Promise<void>((resolve, reject) => {
-    open(path, 'w', 0o666, (err, fd) => {
-      if (err !== null) return reject(err);
-      const finish = (e: Error | null): void => close(fd, (ce) => (e ?? ce ? reject(e ?? ce) : resolve()));
-      // writes up to 1024 pieces per call (IOV_MAX) and continues after a partial write
-      const next = (rest: Uint8Array[]): void => {
-        while (rest.length > 0 && rest[0]!.byteLength === 0) rest.shift();
-        if (rest.length === 0) return finish(null);
-        const batch = rest.slice(0, 1024);
-        writev(fd, batch as NodeJS.ArrayBufferView[], (we, written) => {
-          if (we !== null) return finish(we);
-          if (written === 0) return finish(new Error(`could not write ${path}: the disk accepted no bytes`));
-          let left = written;
-          const remaining = rest.slice();
-          while (left > 0) {
-            const head = remaining[0]!;
-            if (left >= head.byteLength) {
-              left -= head.byteLength;
-              remaining.shift();
-            } else {
-              remaining[0] = head.subarray(left);
-              left = 0;
-            }
+    const finish = (e: Error | null): void => close(fd, (ce) => (e ?? ce ? reject(e ?? ce) : resolve()));
+    // writes up to 1024 pieces per call (IOV_MAX) and continues after a partial write
+    const next = (rest: Uint8Array[]): void => {
+      while (rest.length > 0 && rest[0]!.byteLength === 0) rest.shift();
+      if (rest.length === 0) return finish(null);
+      const batch = rest.slice(0, 1024);
+      writev(fd, batch as NodeJS.ArrayBufferView[], (we, written) => {
+        if (we !== null) return finish(we);
+        if (written === 0) return finish(new Error(`could not write ${path}: the disk accepted no bytes`));
+        let left = written;
+        const remaining = rest.slice();
+        while (left > 0) {
+          const head = remaining[0]!;
+          if (left >= head.byteLength) {
+            left -= head.byteLength;
+            remaining.shift();
+          } else {
+            remaining[0] = head.subarray(left);
+            left = 0;
           }
-          next(remaining);
-        });
-      };
-      next(pieces);
-    });
+        }
+        next(remaining);
+      });
+    };
+    next(pieces);
   });
 }
 
