@@ -20,6 +20,7 @@ import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswap
 import { applyGapPolicy, GAP_POLICIES, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
 import { generateGbm, type GbmParams } from './synthetic/gbm.ts';
 import { windowSeries } from './loaders/window.ts';
+import { loadThroughCache, type SeriesCache } from './io/seriesCache.ts';
 
 export const SERIES_FORMATS = ['auto', 'csv', 'arrow', 'freqtrade', 'cryptocompare', 'uniswap-minute', 'uniswap-events'] as const;
 export type SeriesFormat = (typeof SERIES_FORMATS)[number];
@@ -47,6 +48,12 @@ export interface LoadSeriesOptions {
   readonly toMs?: number;
   /** Overrides of the synthetic series' parameters (used when `file` is undefined). */
   readonly synthetic?: Partial<GbmParams>;
+  /**
+   * Keep each file's parsed series between runs, and read it back while the file is unchanged (data/io/seriesCache.ts;
+   * the CLI passes one, the library's default is none). Only the parse is cached: windows, resampling, pair
+   * division and the gap policy apply afresh.
+   */
+  readonly cache?: SeriesCache;
 }
 
 /** Reads the first line of a file (at most 64 KiB) to detect a CSV dialect. */
@@ -81,7 +88,13 @@ export async function detectFormat(file: string): Promise<Exclude<SeriesFormat, 
   return 'csv';
 }
 
-async function loadOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: LoadSeriesOptions): Promise<PriceSeries> {
+/** Parses one file, through `o.cache` when given (keyed by everything besides the file that shapes the parse). */
+function loadOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: LoadSeriesOptions): Promise<PriceSeries> {
+  const key = [format, o.timestampColumn ?? null, o.priceColumn ?? null, o.pair ?? null, o.uniswap ?? null];
+  return loadThroughCache(o.cache, file, key, () => parseOne(file, format, o));
+}
+
+async function parseOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: LoadSeriesOptions): Promise<PriceSeries> {
   const cols = { ...(o.timestampColumn === undefined ? {} : { timestampColumn: o.timestampColumn }), ...(o.priceColumn === undefined ? {} : { priceColumn: o.priceColumn }) };
   switch (format) {
     case 'csv':

@@ -4,6 +4,7 @@
  * engine's output into summary.json. The CLI command is parse → {@link backtest} → atomic write.
  */
 import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
+import type { SeriesCache } from '../data/io/seriesCache.ts';
 import { loadGasModelForRun } from './gas.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { ConfigError } from '../sim/core/errors.ts';
@@ -58,9 +59,13 @@ export interface RunResult extends BacktestResult {
   readonly rewardBreakeven?: BreakevenRewardPriceInput;
 }
 
-/** The loader options of a config's series (format, gaps, window, Uniswap tokens, resampling, pair division). */
-export function seriesOptions(c: BacktestConfig): LoadSeriesOptions {
+/**
+ * The loader options of a config's series (format, gaps, window, Uniswap tokens, resampling, pair division), and the
+ * parsed-series cache to read through, if any (the CLI's; none by default).
+ */
+export function seriesOptions(c: BacktestConfig, cache?: SeriesCache): LoadSeriesOptions {
   return {
+    ...(cache === undefined ? {} : { cache }),
     format: c.format as LoadSeriesOptions['format'],
     synthetic: { seed: c.seed },
     ...(c.gaps === undefined ? {} : { gaps: c.gaps as LoadSeriesOptions['gaps'] }),
@@ -82,8 +87,8 @@ export function seriesOptions(c: BacktestConfig): LoadSeriesOptions {
 }
 
 /** The configured series (with `--fee-model replay` on a pool-events file: one step per event row, in log order). */
-export async function loadConfiguredSeries(c: BacktestConfig): Promise<PriceSeries> {
-  const s = await loadSeries(c.prices, seriesOptions(c));
+export async function loadConfiguredSeries(c: BacktestConfig, cache?: SeriesCache): Promise<PriceSeries> {
+  const s = await loadSeries(c.prices, seriesOptions(c, cache));
   return c.feeModel === 'replay' ? replayStepSeries(c, s) : s;
 }
 

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,9 @@ import { describeError } from './cli.ts';
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function ammsim(args: string[], timeoutMs = 60_000): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number } {
+function ammsim(args: string[], timeoutMs = 60_000, env: NodeJS.ProcessEnv = {}): { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, NO_COLOR: '1', ...env } });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - t0 };
 }
 
@@ -136,6 +136,38 @@ describe('Ctrl-C and SIGTERM leave no temporary file', () => {
     const r = await interrupt(prices, out, 'SIGINT', 250);
     expect(r.status).toBe(130);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+});
+
+describe('parsed-series cache (data/io/seriesCache.ts): a second run reads the kept parse, with the same bytes out', () => {
+  it('behavior: backtest, compare and sweep share one entry per file; AMMSIM_NO_CACHE=1 keeps none; outputs are identical', () => {
+    const prices = join(tmp, 'cached.csv');
+    const rows = ['timestamp,price,volume'];
+    for (let i = 0; i < 2000; i++) rows.push(`${Date.UTC(2024, 0, 1) + i * 3_600_000},${(2000 * Math.exp(0.1 * Math.sin(i / 40))).toFixed(6)},${1000 + (i % 17) * 50}`);
+    writeFileSync(prices, rows.join('\n') + '\n');
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(prices, old, old); // settled: a file saved in the last 2 s is not kept
+    const cache = join(tmp, 'cache');
+    const files = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'latin1')]));
+    const run = (out: string, env: NodeJS.ProcessEnv): Record<string, string> => {
+      const r = ammsim(['backtest', '--prices', prices, '--out', join(tmp, out)], 60_000, env);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return files(join(tmp, out));
+    };
+    const series = (): string[] => readdirSync(join(cache, 'series')).filter((f) => f.endsWith('.series'));
+    const parsed = run('parsed', { AMMSIM_CACHE_DIR: cache });
+    expect(series()).toHaveLength(1);
+    const kept = run('kept', { AMMSIM_CACHE_DIR: cache });
+    expect(kept).toEqual(parsed);
+    const off = join(tmp, 'cache-off');
+    expect(run('uncached', { AMMSIM_CACHE_DIR: off, AMMSIM_NO_CACHE: '1' })).toEqual(parsed);
+    expect(existsSync(join(off, 'series'))).toBe(false);
+    for (const cmd of [['compare'], ['sweep', '--fee', '0.003,0.01']]) {
+      const r = ammsim([...cmd, '--prices', prices, '--out', join(tmp, `cached-${cmd[0]}`)], 60_000, { AMMSIM_CACHE_DIR: cache });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(series()).toHaveLength(1);
   });
 });
 

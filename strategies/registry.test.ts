@@ -88,7 +88,7 @@ describe('user strategies anywhere', () => {
         env: { ...process.env },
       });
     expect(nextRun()).toBe('a-1');
-    const cache = process.env.AMMSIM_CACHE_DIR!;
+    const cache = join(process.env.AMMSIM_CACHE_DIR!, 'strategies');
     const compiled = readdirSync(cache).filter((f) => f.startsWith('c-') && f.endsWith('.mjs'));
     expect(compiled).toHaveLength(1);
     // the next run imports the kept file: a marker planted in it shows
@@ -116,6 +116,6 @@ describe('user strategies anywhere', () => {
     const d = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
     writeFileSync(join(d, 'fresh.ts'), body('fresh'));
     expect((await loadStrategy(join(d, 'fresh.ts'))).factory.name).toBe('fresh');
-    expect(readdirSync(process.env.AMMSIM_CACHE_DIR!).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(process.env.AMMSIM_CACHE_DIR!, f), 'utf8')) as { code: string }).some((e) => e.code.startsWith('fresh-'))).toBe(false);
+    expect(readdirSync(join(process.env.AMMSIM_CACHE_DIR!, 'strategies')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(process.env.AMMSIM_CACHE_DIR!, 'strategies', f), 'utf8')) as { code: string }).some((e) => e.code.startsWith('fresh-'))).toBe(false);
   });
 });

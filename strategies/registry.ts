@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError } from '../sim/core/errors.ts';
+import { cacheFolder } from '../sim/core/cacheRoot.ts';
 import { adaptiveStrategy } from './lp/adaptive.ts';
 import { fullRangeStrategy } from './lp/fullRange.ts';
 import { holdStrategy } from './lp/hold.ts';
@@ -113,19 +114,10 @@ function withAbsoluteSources(code: Uint8Array): Uint8Array {
 }
 
 /**
- * Where compiled modules are kept between runs: `$AMMSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/ammsim/strategies`, else
- * `~/.cache/ammsim/strategies` (a folder of the user's own, mode 700; never a shared temporary folder, whose files
- * another user could plant). `undefined` when it cannot be made (the module is then compiled on every run).
+ * Where compiled modules are kept between runs: `strategies/` in ammsim's cache folder (sim/core/cacheRoot.ts).
+ * `undefined` when the cache is off or the folder cannot be made: the module is then compiled on every run.
  */
-function cacheDir(): string | undefined {
-  const base = process.env.AMMSIM_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ammsim', 'strategies');
-  try {
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    return base;
-  } catch {
-    return undefined;
-  }
-}
+const cacheDir = (): string | undefined => cacheFolder('strategies');
 
 /** A cache entry: the compiled file, and each input's identity when it was compiled. */
 interface CacheEntry {

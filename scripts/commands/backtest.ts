@@ -9,6 +9,7 @@ import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { progressBar } from '../progress.ts';
 import { phaseTimer, type PhaseTimer } from '../timing.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS } from './backtestFlags.ts';
+import { cliSeriesCache } from '../seriesCache.ts';
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
 export function summaryJson(summary: unknown): string {
@@ -40,7 +41,7 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
 
 /** Loads the configured series and run inputs and runs the backtest, with a progress bar on a terminal. */
 export async function runConfiguredBacktest(config: BacktestConfig, timer?: PhaseTimer): Promise<BacktestResult> {
-  const series = await loadConfiguredSeries(config);
+  const series = await loadConfiguredSeries(config, cliSeriesCache());
   const inputs = await loadRunInputs(config, series);
   timer?.mark('load');
   const bar = progressBar('backtest');

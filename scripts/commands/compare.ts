@@ -14,6 +14,7 @@ import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFile, seriesOptions } from './backtestFlags.ts';
+import { cliSeriesCache } from '../seriesCache.ts';
 
 const c = COMPARE_DEFAULTS;
 
@@ -128,7 +129,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
     const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
     // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check
-    const series = await loadSeries(r.backtest.prices, seriesOptions(r.backtest));
+    const series = await loadSeries(r.backtest.prices, seriesOptions(r.backtest, cliSeriesCache()));
     const bar = progressBar('compare', process.stderr, 'runs');
     let result: CompareResult;
     try {

@@ -18,6 +18,7 @@ import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS, seriesOptions } from './backtestFlags.ts';
 import { refuseNoiseVolumeWithoutVolume } from '../../runs/backtest.ts';
 import { reportSettings, SWEEP_REPORT_FLAGS } from './sweepReportFlags.ts';
+import { cliSeriesCache } from '../seriesCache.ts';
 
 /** Backtest flags that can be axes (read as text so that they can hold lists and ranges). */
 const ALL_FLAGS: Readonly<Record<string, object>> = { ...BACKTEST_FLAGS, ...INCENTIVE_FLAGS };
@@ -187,7 +188,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const shard = argv.shard === undefined ? undefined : parseShard(String(argv.shard));
     const workers = argv.workers === undefined ? defaultWorkers() : Number(argv.workers);
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 1024)) throw new ConfigError('--workers', `must be an integer in [1, 1024]; was ${String(argv.workers)}`);
-    const series = await loadSeries(base.prices, seriesOptions(base));
+    const series = await loadSeries(base.prices, seriesOptions(base, cliSeriesCache()));
     const shares = axes.find((a) => a.name === 'noiseVolumeShare')?.values ?? [];
     refuseNoiseVolumeWithoutVolume(Math.max(base.noiseVolumeShare, ...shares.map(Number)), series);
     if (argv.restart === true) rmSync(join(out, JOURNAL_FILE), { force: true });

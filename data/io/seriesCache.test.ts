@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadThroughCache, seriesCacheDir, type SeriesCache } from './seriesCache.ts';
+import { loadSeries } from '../loadSeries.ts';
+import { cacheRoot } from '../../sim/core/cacheRoot.ts';
+import type { PriceSeries } from '../../sim/core/series.ts';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ammsim-series-cache-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = Date.UTC(2024, 0, 1);
+const H = 3_600_000;
+let fresh = 0;
+/** A new cache folder and code identity. */
+function newCache(codeId = 'code-a'): SeriesCache {
+  const d = join(dir, `cache-${++fresh}`);
+  mkdirSync(d);
+  return { dir: d, codeId };
+}
+/** A price file written an hour ago (settled: the cache keeps it). */
+function aged(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  const t = new Date(Date.now() - 3_600_000);
+  utimesSync(p, t, t);
+  return p;
+}
+function csv(rows: number, extra = true, scale = 1): string {
+  const lines = [extra ? 'timestamp,price,volume' : 'timestamp,price'];
+  for (let i = 0; i < rows; i++) lines.push(`${T0 + i * H},${(1000 + i * 0.1 + 1 / 3) * scale}${extra ? `,${i * 7.25}` : ''}`);
+  return lines.join('\n') + '\n';
+}
+const entries = (c: SeriesCache): string[] => readdirSync(c.dir).filter((f) => f.endsWith('.series'));
+/** Every byte of a series as the engine and summary.json see it. */
+function bytesOf(s: PriceSeries): string {
+  const hex = (a: Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
+  return JSON.stringify([s.length, hex(s.timestampMs), hex(s.price), [...s.extra].map(([k, v]) => [k, hex(v)]), JSON.stringify(s.provenance)]);
+}
+/** A loader that counts its calls. */
+function counting(file: string, opts: Parameters<typeof loadSeries>[1] = {}): { load: () => Promise<PriceSeries>; calls: () => number } {
+  let n = 0;
+  return {
+    load: () => {
+      n++;
+      return loadSeries(file, opts);
+    },
+    calls: () => n,
+  };
+}
+
+describe('parsed-series cache', () => {
+  it('behavior: the first load parses and keeps the series; the next reads it back bit for bit without parsing', async () => {
+    const c = newCache();
+    const f = aged('a.csv', csv(500));
+    const l = counting(f);
+    const first = await loadThroughCache(c, f, ['csv'], l.load);
+    expect(l.calls()).toBe(1);
+    expect(entries(c)).toHaveLength(1);
+    const second = await loadThroughCache(c, f, ['csv'], l.load);
+    expect(l.calls()).toBe(1);
+    expect(bytesOf(second)).toBe(bytesOf(first));
+    expect(bytesOf(second)).toBe(bytesOf(await loadSeries(f)));
+    expect([...second.extra.keys()]).toEqual(['volume']);
+    // provenance keeps the loader's key order (summary.json writes it so) and names the file as given this time
+    expect(Object.keys(second.provenance)).toEqual(Object.keys(first.provenance));
+    const link = join(dir, 'a-link.csv');
+    symlinkSync(f, link);
+    const viaLink = await loadThroughCache(c, link, ['csv'], l.load);
+    expect(l.calls()).toBe(1); // same real file, same entry
+    expect(viaLink.provenance.file).toBe(link);
+    expect(bytesOf(viaLink)).toBe(bytesOf(await loadSeries(link)));
+  });
+
+  it('behavior: through loadSeries, windows, resampling and the gap policy apply afresh to the kept parse', async () => {
+    const c = newCache();
+    const f = aged('w.csv', csv(200));
+    const opts = { fromMs: T0 + 10 * H, toMs: T0 + 150 * H, resample: '2h' } as const;
+    const plain = await loadSeries(f, opts);
+    const miss = await loadSeries(f, { ...opts, cache: c });
+    const hit = await loadSeries(f, { ...opts, cache: c });
+    expect(entries(c)).toHaveLength(1);
+    expect(bytesOf(miss)).toBe(bytesOf(plain));
+    expect(bytesOf(hit)).toBe(bytesOf(plain));
+    const whole = await loadSeries(f, { cache: c });
+    expect(whole.length).toBe(200);
+    expect(bytesOf(whole)).toBe(bytesOf(await loadSeries(f)));
+  });
+
+  it('behavior: a changed file is parsed again (size, modification time, or the same bytes rewritten)', async () => {
+    const c = newCache();
+    const f = aged('b.csv', csv(100));
+    const l = counting(f);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    writeFileSync(f, csv(100, true, 2)); // same size, new prices, mtime now
+    const t = new Date(Date.now() - 3_600_000);
+    utimesSync(f, t, t); // even given back an old modification time, the change time moved
+    const changed = await loadThroughCache(c, f, ['csv'], l.load);
+    expect(l.calls()).toBe(2);
+    expect(changed.price[0]).toBe((1000 + 1 / 3) * 2);
+    expect(bytesOf(changed)).toBe(bytesOf(await loadSeries(f)));
+  });
+
+  it('behavior: other code, or other loader options, are other entries', async () => {
+    const c = newCache('code-a');
+    const f = aged('c.csv', csv(50));
+    const l = counting(f);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    await loadThroughCache({ ...c, codeId: 'code-b' }, f, ['csv'], l.load);
+    expect(l.calls()).toBe(2);
+    expect(entries(c)).toHaveLength(1); // code-b's entry replaced code-a's
+    await loadThroughCache({ ...c, codeId: 'code-b' }, f, ['csv'], l.load);
+    expect(l.calls()).toBe(2);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    expect(l.calls()).toBe(3);
+    await loadThroughCache(c, f, ['csv', 'close'], l.load);
+    expect(l.calls()).toBe(4);
+    expect(entries(c)).toHaveLength(2);
+  });
+
+  it('behavior: loadSeries keys the entry by the parse options (a price column is another series)', async () => {
+    const c = newCache();
+    const f = aged('d.csv', ['timestamp,price,close', ...Array.from({ length: 30 }, (_, i) => `${T0 + i * H},${100 + i},${200 + i}`)].join('\n'));
+    const byPrice = await loadSeries(f, { cache: c });
+    const byClose = await loadSeries(f, { cache: c, priceColumn: 'close' });
+    expect(entries(c)).toHaveLength(2);
+    expect(byPrice.price[0]).toBe(100);
+    expect(byClose.price[0]).toBe(200);
+    expect((await loadSeries(f, { cache: c, priceColumn: 'close' })).price[0]).toBe(200);
+    expect((await loadSeries(f, { cache: c })).price[0]).toBe(100);
+  });
+
+  it('behavior: a torn, truncated or foreign entry is a miss, never an error, and is replaced', async () => {
+    const c = newCache();
+    const f = aged('e.csv', csv(300));
+    const l = counting(f);
+    const want = bytesOf(await loadThroughCache(c, f, ['csv'], l.load));
+    const [entry] = entries(c);
+    const p = join(c.dir, entry!);
+    const size = statSync(p).size;
+    for (const damage of [() => truncateSync(p, size - 8), () => truncateSync(p, 5), () => writeFileSync(p, 'AMMSIMS1\xff\xff\xff\xffgarbage'), () => writeFileSync(p, '')]) {
+      damage();
+      const before = l.calls();
+      expect(bytesOf(await loadThroughCache(c, f, ['csv'], l.load))).toBe(want);
+      expect(l.calls()).toBe(before + 1);
+      expect(statSync(p).size).toBe(size); // rewritten whole
+    }
+    // a header that parses but lies about its columns
+    const bytes = readFileSync(p);
+    const headerLength = bytes.readUInt32LE(8);
+    const header = bytes.subarray(12, 12 + headerLength).toString('utf8').replace('"length":300', '"length":299');
+    writeFileSync(p, Buffer.concat([bytes.subarray(0, 12), Buffer.from(header), bytes.subarray(12 + headerLength)]));
+    const before = l.calls();
+    expect(bytesOf(await loadThroughCache(c, f, ['csv'], l.load))).toBe(want);
+    expect(l.calls()).toBe(before + 1);
+  });
+
+  it('behavior: a file saved just now is loaded but not kept (its time may not yet tell an edit apart)', async () => {
+    const c = newCache();
+    const f = join(dir, 'f.csv');
+    writeFileSync(f, csv(20));
+    const l = counting(f);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    expect(entries(c)).toHaveLength(0);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    expect(l.calls()).toBe(2);
+  });
+
+  it('behavior: a load that fails keeps nothing and fails as it would without the cache', async () => {
+    const c = newCache();
+    const f = aged('g.csv', `timestamp,price\n${T0},100\n${T0 + H},-5\n`);
+    const without = await loadSeries(f).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
+    expect(without).toMatch(/g\.csv:3: price/);
+    await expect(loadSeries(f, { cache: c })).rejects.toThrow(without);
+    expect(entries(c)).toHaveLength(0);
+    await expect(loadSeries(join(dir, 'missing.csv'), { cache: c })).rejects.toThrow(/missing\.csv/);
+  });
+
+  it('behavior: without a cache, the loader alone; a folder that is not writable is no cache, and the run goes on', async () => {
+    const f = aged('h.csv', csv(10));
+    const l = counting(f);
+    await loadThroughCache(undefined, f, ['csv'], l.load);
+    expect(l.calls()).toBe(1);
+    const notAFolder = join(dir, 'plain-file');
+    writeFileSync(notAFolder, '');
+    const s = await loadThroughCache({ dir: notAFolder, codeId: 'x' }, f, ['csv'], l.load);
+    expect(l.calls()).toBe(2);
+    expect(s.length).toBe(10);
+  });
+});
+
+describe('cache folders', () => {
+  it('behavior: AMMSIM_CACHE_DIR, else XDG_CACHE_HOME/ammsim, else ~/.cache/ammsim; AMMSIM_NO_CACHE turns it off', () => {
+    expect(cacheRoot({ AMMSIM_CACHE_DIR: '/x/c', XDG_CACHE_HOME: '/x/xdg' })).toBe('/x/c');
+    expect(cacheRoot({ XDG_CACHE_HOME: '/x/xdg' })).toBe(join('/x/xdg', 'ammsim'));
+    expect(cacheRoot({ HOME: '/x/home' })).toMatch(/[/\\]\.cache[/\\]ammsim$/);
+    expect(cacheRoot({ AMMSIM_CACHE_DIR: '', XDG_CACHE_HOME: '/x/xdg' })).toBe(join('/x/xdg', 'ammsim'));
+    for (const on of ['1', 'yes', 'true']) expect(cacheRoot({ AMMSIM_CACHE_DIR: '/x/c', AMMSIM_NO_CACHE: on })).toBeUndefined();
+    for (const off of ['', '0']) expect(cacheRoot({ AMMSIM_CACHE_DIR: '/x/c', AMMSIM_NO_CACHE: off })).toBe('/x/c');
+  });
+
+  it('behavior: the series folder is made private (mode 700) under the cache folder', () => {
+    const root = join(dir, 'root');
+    const d = seriesCacheDir({ AMMSIM_CACHE_DIR: root });
+    expect(d).toBe(join(root, 'series'));
+    if (process.platform !== 'win32') expect(statSync(d!).mode & 0o777).toBe(0o700);
+    expect(seriesCacheDir({ AMMSIM_CACHE_DIR: root, AMMSIM_NO_CACHE: '1' })).toBeUndefined();
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, '');
+    expect(seriesCacheDir({ AMMSIM_CACHE_DIR: blocked })).toBeUndefined();
+  });
+});
