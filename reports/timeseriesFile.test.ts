@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Type } from 'apache-arrow';
 import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../sim/metrics/record.ts';
-import { readTimeseriesArrow, readTimeseriesArrowMetadata, timeseriesArrowChunks, timeseriesToCsv, writeTimeseriesArrow } from './timeseriesFile.ts';
+import { readTimeseriesArrow, readTimeseriesArrowMetadata, timeseriesArrowChunks, writeTimeseriesArrow } from './timeseriesFile.ts';
+import { timeseriesToCsv } from './timeseriesCsv.ts';
 
 const FC_SEED = 20240101;
 

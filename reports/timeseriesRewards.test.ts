@@ -2,7 +2,8 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { REWARD_COLUMNS, TIMESERIES_COLUMNS } from '../sim/metrics/record.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
-import { readTimeseriesArrow, timeseriesToCsv, writeTimeseriesArrow } from './timeseriesFile.ts';
+import { readTimeseriesArrow, writeTimeseriesArrow } from './timeseriesFile.ts';
+import { timeseriesToCsv } from './timeseriesCsv.ts';
 
 const farm = syntheticRun({ steps: 500, width: 0.1, rewards: { perStep: 0.5, harvestEvery: 60 } }).timeseries;
 const plain = syntheticRun({ steps: 500, width: 0.1 }).timeseries;

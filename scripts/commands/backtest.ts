@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { StagedOutput } from '../../data/io/atomicWrite.ts';
-import { timeseriesArrowChunks, timeseriesToCsv } from '../../reports/timeseriesFile.ts';
+import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
+import { timeseriesToCsv } from '../../reports/timeseriesCsv.ts';
 import { buildReportBytesFromRun } from '../../reports/html.ts';
 import { formatSummaryTable, shouldUseColor } from '../../reports/terminal.ts';
 import { loadConfiguredSeries, loadRunInputs, runBacktest } from '../../runs/backtest.ts';

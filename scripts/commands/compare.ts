@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
-import { formatCsvNumber } from '../../reports/timeseriesFile.ts';
+import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
 import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
