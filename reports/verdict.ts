@@ -4,6 +4,7 @@
  * HTML report and the terminal table. Deterministic: numbers are formatted without locale or clock.
  */
 import type { Summary } from '../sim/metrics/record.ts';
+import { mostCommonStep } from '../sim/core/time.ts';
 import { groupThousands } from './metrics.ts';
 
 const MINUS = '−';
@@ -122,14 +123,7 @@ export interface GapSummary {
 export function findGaps(timestampMs: ArrayLike<number>): GapSummary | undefined {
   const n = timestampMs.length;
   if (n < 3) return undefined;
-  const counts = new Map<number, number>();
-  for (let i = 1; i < n; i++) {
-    const d = timestampMs[i]! - timestampMs[i - 1]!;
-    counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let step = Infinity;
-  let best = 0;
-  for (const [d, c] of counts) if (c > best || (c === best && d < step)) [step, best] = [d, c];
+  const step = mostCommonStep(timestampMs)!;
   let gaps = 0;
   let longest = 0;
   let from = NaN;

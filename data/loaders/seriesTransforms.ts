@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
+import { mostCommonStep } from '../../sim/core/time.ts';
 import { Float64Builder } from './columnBuilder.ts';
 import { isoForMessage } from './timestamps.ts';
 
@@ -41,27 +42,7 @@ export function parseInterval(text: string | number, flag = '--resample'): numbe
 
 /** The most common step between consecutive timestamps (ties: the smallest); undefined for < 2 rows. */
 export function inferIntervalMs(series: PriceSeries): number | undefined {
-  const t = series.timestampMs;
-  if (t.length < 2) return undefined;
-  // the usual case, an evenly spaced series, needs no counting
-  const first = t[1]! - t[0]!;
-  let even = true;
-  for (let i = 2; i < t.length && even; i++) even = t[i]! - t[i - 1]! === first;
-  if (even) return first;
-  const counts = new Map<number, number>();
-  for (let i = 1; i < t.length; i++) {
-    const d = t[i]! - t[i - 1]!;
-    counts.set(d, (counts.get(d) ?? 0) + 1);
-  }
-  let best: number | undefined;
-  let bestCount = 0;
-  for (const [d, c] of counts) {
-    if (c > bestCount || (c === bestCount && best !== undefined && d < best)) {
-      best = d;
-      bestCount = c;
-    }
-  }
-  return best;
+  return mostCommonStep(series.timestampMs);
 }
 
 /** Flow columns (traded quantities per row): summed when resampling, 0 in filled rows. */

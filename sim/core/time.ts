@@ -11,3 +11,30 @@ export const DAYS_PER_YEAR = 365;
 
 /** Milliseconds in the 365-day year (31,536,000,000). */
 export const MS_PER_YEAR = MS_PER_DAY * DAYS_PER_YEAR;
+
+/**
+ * The most common step between consecutive timestamps (ties: the shortest); undefined for fewer than 2 rows. An
+ * evenly spaced column is recognised in one pass; otherwise the steps are sorted (a typed array's native sort)
+ * and the longest run of equal steps wins, the first, so the shortest, among equals.
+ */
+export function mostCommonStep(timestampMs: ArrayLike<number>): number | undefined {
+  const n = timestampMs.length;
+  if (n < 2) return undefined;
+  const first = timestampMs[1]! - timestampMs[0]!;
+  let even = true;
+  for (let i = 2; i < n && even; i++) even = timestampMs[i]! - timestampMs[i - 1]! === first;
+  if (even) return first;
+  const steps = new Float64Array(n - 1);
+  for (let i = 1; i < n; i++) steps[i - 1] = timestampMs[i]! - timestampMs[i - 1]!;
+  steps.sort();
+  let best = steps[0]!;
+  let bestCount = 0;
+  for (let i = 0; i < steps.length; ) {
+    const d = steps[i]!;
+    let j = i + 1;
+    while (j < steps.length && Object.is(steps[j], d)) j++;
+    if (j - i > bestCount) [best, bestCount] = [d, j - i];
+    i = j;
+  }
+  return best;
+}

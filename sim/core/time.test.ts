@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mostCommonStep } from './time.ts';
+
+/** The definition, counted plainly: each step's occurrences; the most frequent, the shortest among equals. */
+function reference(t: readonly number[]): number | undefined {
+  if (t.length < 2) return undefined;
+  const counts = new Map<number, number>();
+  for (let i = 1; i < t.length; i++) counts.set(t[i]! - t[i - 1]!, (counts.get(t[i]! - t[i - 1]!) ?? 0) + 1);
+  let best: number | undefined;
+  let bestCount = 0;
+  for (const [d, c] of counts) if (c > bestCount || (c === bestCount && d < best!)) [best, bestCount] = [d, c];
+  return best;
+}
+
+describe('mostCommonStep', () => {
+  it('behavior: the most frequent step, the shortest among equals; one pass for an even series', () => {
+    const H = 3_600_000;
+    expect(mostCommonStep([])).toBeUndefined();
+    expect(mostCommonStep([5])).toBeUndefined();
+    expect(mostCommonStep([0, H, 2 * H, 3 * H])).toBe(H);
+    expect(mostCommonStep([0, 2 * H, 3 * H, 5 * H])).toBe(2 * H); // 2h, 1h, 2h
+    expect(mostCommonStep([0, 2 * H, 3 * H, 5 * H, 6 * H])).toBe(H); // 2h ×2, 1h ×2: the shorter
+    expect(mostCommonStep(new Float64Array([0, 60_000, 120_000, 300_000, 360_000]))).toBe(60_000);
+  });
+
+  it('property: equals the plain count on increasing timestamps (few distinct steps, many, fractional)', () => {
+    const steps = fc.oneof(fc.constantFrom(1, 2, 3, 60_000, 3_600_000), fc.integer({ min: 1, max: 1e9 }), fc.double({ min: 1e-3, max: 1e6, noNaN: true }));
+    fc.assert(
+      fc.property(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.array(steps, { maxLength: 200 }), (t0, ds) => {
+        const t = [t0];
+        for (const d of ds) t.push(t[t.length - 1]! + d);
+        expect(mostCommonStep(t)).toBe(reference(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
