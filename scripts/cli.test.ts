@@ -169,6 +169,15 @@ describe('parsed-series cache (data/io/seriesCache.ts): a second run reads the k
     }
     expect(series()).toHaveLength(1);
   });
+
+  it('error: a malformed AMMSIM_CACHE_MAX_MB is refused by each command that keeps series, before it runs', () => {
+    for (const cmd of [['backtest'], ['compare'], ['sweep', '--fee', '0.003,0.01']]) {
+      const r = ammsim([...cmd, '--out', join(tmp, `bad-cache-${cmd[0]}`)], 60_000, { AMMSIM_CACHE_MAX_MB: 'lots' });
+      expect(r.stderr, cmd[0]).toBe('error: AMMSIM_CACHE_MAX_MB: must be the series cache\'s size in MiB, a number ≥ 0; was "lots"\n');
+      expect(r.status).toBe(1);
+      expect(existsSync(join(tmp, `bad-cache-${cmd[0]}`))).toBe(false);
+    }
+  });
 });
 
 describe('describeError: what reaches the user as one line', () => {

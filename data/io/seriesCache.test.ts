@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadThroughCache, seriesCacheDir, type SeriesCache } from './seriesCache.ts';
+import { DEFAULT_SERIES_CACHE_BYTES, loadThroughCache, seriesCacheBytes, seriesCacheDir, type SeriesCache } from './seriesCache.ts';
 import { loadSeries } from '../loadSeries.ts';
 import { cacheRoot } from '../../sim/core/cacheRoot.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
@@ -193,6 +193,65 @@ describe('parsed-series cache', () => {
     const s = await loadThroughCache({ dir: notAFolder, codeId: 'x' }, f, ['csv'], l.load);
     expect(l.calls()).toBe(2);
     expect(s.length).toBe(10);
+  });
+});
+
+describe('the cache keeps to its size', () => {
+  it('behavior: past maxBytes the least recently used entries go (a hit renews one); the newest always stays', async () => {
+    const files = ['s1.csv', 's2.csv', 's3.csv'].map((n) => aged(n, csv(400)));
+    const probe = newCache();
+    await loadThroughCache(probe, files[0]!, ['csv'], () => loadSeries(files[0]!));
+    const one = statSync(join(probe.dir, entries(probe)[0]!)).size;
+    const c = { ...newCache(), maxBytes: 2 * one + 100 }; // room for two
+    const at = (p: string, s: number): void => utimesSync(p, new Date(Date.now() - s * 1000), new Date(Date.now() - s * 1000));
+    const pathOf = async (f: string): Promise<string> => {
+      const before = new Set(entries(c));
+      await loadThroughCache(c, f, ['csv'], () => loadSeries(f));
+      return join(c.dir, entries(c).find((e) => !before.has(e)) ?? '');
+    };
+    const e1 = await pathOf(files[0]!);
+    at(e1, 30);
+    const e2 = await pathOf(files[1]!);
+    at(e2, 20);
+    // a hit on the first renews it: the second is now the least recently used
+    const l = counting(files[0]!);
+    await loadThroughCache(c, files[0]!, ['csv'], l.load);
+    expect(l.calls()).toBe(0);
+    const e3 = await pathOf(files[2]!);
+    expect(existsSync(e1)).toBe(true);
+    expect(existsSync(e2)).toBe(false);
+    expect(existsSync(e3)).toBe(true);
+    expect(entries(c)).toHaveLength(2);
+  });
+
+  it('behavior: an entry larger than the cache is not written; old temporary files of dead writers are removed', async () => {
+    const f = aged('big.csv', csv(400));
+    const c = { ...newCache(), maxBytes: 1000 };
+    const stale = join(c.dir, '.x.series.99999.tmp');
+    const fresh = join(c.dir, '.y.series.99998.tmp');
+    writeFileSync(stale, 'torn');
+    writeFileSync(fresh, 'being written');
+    const old = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(stale, old, old);
+    const l = counting(f);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    await loadThroughCache(c, f, ['csv'], l.load);
+    expect(l.calls()).toBe(2);
+    expect(entries(c)).toHaveLength(0);
+    // a small file's entry fits, and writing it clears the stale temporary file only
+    const g = aged('tiny.csv', csv(3, false));
+    await loadThroughCache(c, g, ['csv'], () => loadSeries(g));
+    expect(entries(c)).toHaveLength(1);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+  });
+
+  it('behavior: AMMSIM_CACHE_MAX_MB sets the size (MiB); error: anything but a number ≥ 0 names the variable', () => {
+    expect(seriesCacheBytes({})).toBe(DEFAULT_SERIES_CACHE_BYTES);
+    expect(seriesCacheBytes({ AMMSIM_CACHE_MAX_MB: '' })).toBe(DEFAULT_SERIES_CACHE_BYTES);
+    expect(seriesCacheBytes({ AMMSIM_CACHE_MAX_MB: '512' })).toBe(512 * 1024 * 1024);
+    expect(seriesCacheBytes({ AMMSIM_CACHE_MAX_MB: '0' })).toBe(0);
+    for (const bad of ['abc', '-1', 'Infinity', '1e400']) expect(() => seriesCacheBytes({ AMMSIM_CACHE_MAX_MB: bad })).toThrow(/^AMMSIM_CACHE_MAX_MB: must be the series cache's size in MiB, a number ≥ 0; was "/);
   });
 });
 

@@ -14,10 +14,11 @@
  * little-endian hosts only), provenance (the file's sha256 included) as the parse gave it, `file` as given now.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, rmSync, statSync, utimesSync, type BigIntStats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { PriceSeries, SeriesProvenance } from '../../sim/core/series.ts';
 import { cacheFolder } from '../../sim/core/cacheRoot.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 
 /** Where entries live and which code made them. */
@@ -25,7 +26,18 @@ export interface SeriesCache {
   readonly dir: string;
   /** Identity of the loader code; an entry made by other code is a miss. */
   readonly codeId: string;
+  /**
+   * The most the folder's entries may take together, in bytes (default {@link DEFAULT_SERIES_CACHE_BYTES}): after
+   * an entry is written, the least recently used others are removed until the rest fit; an entry larger than
+   * this is not written.
+   */
+  readonly maxBytes?: number;
 }
+
+/** The series cache's default size: 2 GiB (a year of minute rows with 10 columns is ~42 MB). */
+export const DEFAULT_SERIES_CACHE_BYTES = 2 * 1024 ** 3;
+/** A temporary file left by a process that died while writing an entry is removed once this old. */
+const STALE_TEMP_MS = 3_600_000;
 
 const MAGIC = 'AMMSIMS1';
 const FORMAT = 1;
@@ -54,6 +66,18 @@ interface Header {
 /** The series cache folder of a process environment: `series/` in ammsim's cache folder (sim/core/cacheRoot.ts). */
 export function seriesCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return cacheFolder('series', env);
+}
+
+/**
+ * The series cache's size in a process environment: `AMMSIM_CACHE_MAX_MB` (MiB; 0 keeps nothing new), else
+ * {@link DEFAULT_SERIES_CACHE_BYTES}. Anything but a number ≥ 0 is refused.
+ */
+export function seriesCacheBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.AMMSIM_CACHE_MAX_MB;
+  if (text === undefined || text.trim() === '') return DEFAULT_SERIES_CACHE_BYTES;
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb < 0) throw new ConfigError('AMMSIM_CACHE_MAX_MB', `must be the series cache's size in MiB, a number ≥ 0; was ${JSON.stringify(text)}`);
+  return Math.floor(mb * 1024 * 1024);
 }
 
 function identityOf(st: BigIntStats): Identity {
@@ -117,7 +141,7 @@ function readEntry(path: string, codeId: string, key: string, identity: Identity
 
 const padded = (n: number): number => Math.ceil(n / 8) * 8;
 
-function writeEntry(path: string, codeId: string, key: string, identity: Identity, s: PriceSeries): void {
+function writeEntry(path: string, codeId: string, key: string, identity: Identity, s: PriceSeries, maxBytes: number): void {
   const header: Header = { format: FORMAT, codeId, key, identity, length: s.length, extra: [...s.extra.keys()], provenance: s.provenance };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = padded(12 + json.length);
@@ -126,8 +150,37 @@ function writeEntry(path: string, codeId: string, key: string, identity: Identit
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(bytes.buffer).setUint32(8, json.length, true);
   bytes.set(json, 12);
+  if (bytes.length > maxBytes) return; // it could not fit
   columns.forEach((c, i) => bytes.set(new Uint8Array(c.buffer, c.byteOffset, s.length * 8), start + i * s.length * 8));
   writeFileAtomic(path, bytes);
+  prune(dirname(path), path, maxBytes);
+}
+
+/**
+ * Removes the least recently used entries (oldest modification time: a hit renews it) until the folder's
+ * entries fit in `maxBytes`, never `keep`; and temporary files left by processes that died while writing.
+ */
+function prune(dir: string, keep: string, maxBytes: number): void {
+  const entries: Array<{ path: string; size: number; mtimeMs: number }> = [];
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st === undefined || !st.isFile()) continue;
+    if (name.endsWith('.series')) {
+      entries.push({ path, size: st.size, mtimeMs: st.mtimeMs });
+      total += st.size;
+    } else if (name.startsWith('.') && name.endsWith('.tmp') && st.mtimeMs < Date.now() - STALE_TEMP_MS) {
+      rmSync(path, { force: true });
+    }
+  }
+  entries.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
+  for (const e of entries) {
+    if (total <= maxBytes) break;
+    if (e.path === keep) continue;
+    rmSync(e.path, { force: true });
+    total -= e.size;
+  }
 }
 
 /**
@@ -151,12 +204,20 @@ export async function loadThroughCache(cache: SeriesCache | undefined, file: str
   const path = join(cache.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.series`);
   const identity = identityOf(before);
   const hit = readEntry(path, cache.codeId, key, identity, file);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    try {
+      const now = new Date();
+      utimesSync(path, now, now); // recently used: the last to go when the folder is over its size
+    } catch {
+      // a read-only cache still serves
+    }
+    return hit;
+  }
   const startedNs = BigInt(Date.now()) * 1_000_000n; // wall clock for a cache decision only, never in a result
   const series = await load();
   try {
     const after = identityOf(statSync(file, { bigint: true }));
-    if (sameIdentity(after, identity) && before.mtimeNs < startedNs - SETTLE_NS) writeEntry(path, cache.codeId, key, identity, series);
+    if (sameIdentity(after, identity) && before.mtimeNs < startedNs - SETTLE_NS) writeEntry(path, cache.codeId, key, identity, series, cache.maxBytes ?? DEFAULT_SERIES_CACHE_BYTES);
   } catch {
     // a cache that cannot be written is no cache: the run goes on
   }

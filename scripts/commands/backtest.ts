@@ -87,7 +87,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 backtest --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --fee 0.003 --out out/eth', 'a real ETH/USDT hourly series')
       .example('$0 backtest --pool v3 --strategy rebalance --width 0.05 --gas-price 20', 'a re-centred ±5 % v3 range paying 20 gwei gas')
       .example('$0 backtest --strategy ./my-strategy.ts --param threshold=0.02', 'your own strategy module')
-      .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off.'),
+      .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. Cache: a price file\'s parsed columns are kept in ~/.cache/ammsim/series for the next run on it (AMMSIM_CACHE_DIR moves the cache, AMMSIM_NO_CACHE=1 turns it off, AMMSIM_CACHE_MAX_MB sizes it; default 2048).'),
   handler: async (argv) => {
     const timer = phaseTimer();
     const config = configFromArgv(argv);

@@ -169,7 +169,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 sweep --pool v3 --strategy rebalance --width 0.01:0.3:0.01 --rebalance-delay 0:48:1 --samples 200 --seed 7', 'random search: 200 of 1,470 configurations')
       .example('$0 sweep --grid grid.json --shard 0/3 --out out/s0', 'the first of three shards (see scripts/cluster/)')
       .epilog(
-        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused). Environment: AMMSIM_TIMING=1 prints where the time went (load, runs, write) on stderr.',
+        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused). Environment: AMMSIM_TIMING=1 prints where the time went (load, runs, write) on stderr. Cache: a price file\'s parsed columns are kept in ~/.cache/ammsim/series for the next run on it (AMMSIM_CACHE_DIR moves the cache, AMMSIM_NO_CACHE=1 turns it off, AMMSIM_CACHE_MAX_MB sizes it; default 2048).',
       );
   },
   handler: async (argv) => {
