@@ -35,7 +35,7 @@ export interface SeriesCache {
 }
 
 /** The series cache's default size: 2 GiB (a year of minute rows with 10 columns is ~42 MB). */
-export const DEFAULT_SERIES_CACHE_BYTES = 2 * 1024 ** 3;
+export const DEFAULT_SERIES_CACHE_BYTES = 2_147_483_648;
 /** A temporary file left by a process that died while writing an entry is removed once this old. */
 const STALE_TEMP_MS = 3_600_000;
 
