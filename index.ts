@@ -26,6 +26,7 @@ export { runEngine, type EngineInputs, type EngineOutput } from './sim/engine/en
 export type { ExternalFees } from './sim/engine/externalFees.ts';
 export type { EnginePool, PositionView, PriceRange, SwapFill } from './sim/pools/enginePool.ts';
 export { loadSeries, type LoadSeriesOptions } from './data/loadSeries.ts';
+export type { SeriesCache } from './data/io/seriesCache.ts';
 export { makeSeries, type PriceSeries, type SeriesProvenance } from './sim/core/series.ts';
 export { AmmsimError, ConfigError, InputError, PoolError, StrategyError } from './sim/core/errors.ts';
 export { Rng } from './sim/core/rng.ts';
