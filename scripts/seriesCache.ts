@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { seriesCacheBytes, seriesCacheDir, type SeriesCache } from '../data/io/seriesCache.ts';
 
+/** The cache in `--help` of every command that reads price files through it (backtest, compare, sweep). */
+export const CACHE_HELP =
+  "Cache: the --prices file's parsed columns (and a --divide-by file's) are kept in ~/.cache/ammsim/series for the next run on it (AMMSIM_CACHE_DIR moves the cache, AMMSIM_NO_CACHE=1 turns it off, AMMSIM_CACHE_MAX_MB sizes it; default 2048).";
+
 let memo: { value: SeriesCache | undefined } | undefined;
 
 /**

@@ -146,11 +146,12 @@ function writeEntry(path: string, codeId: string, key: string, identity: Identit
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = padded(12 + json.length);
   const columns = [s.timestampMs, s.price, ...s.extra.values()];
-  const bytes = new Uint8Array(start + columns.length * s.length * 8);
+  const size = start + columns.length * s.length * 8;
+  if (size > maxBytes) return; // it could not fit
+  const bytes = new Uint8Array(size);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   new DataView(bytes.buffer).setUint32(8, json.length, true);
   bytes.set(json, 12);
-  if (bytes.length > maxBytes) return; // it could not fit
   columns.forEach((c, i) => bytes.set(new Uint8Array(c.buffer, c.byteOffset, s.length * 8), start + i * s.length * 8));
   writeFileAtomic(path, bytes);
   prune(dirname(path), path, maxBytes);

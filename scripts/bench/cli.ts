@@ -67,6 +67,8 @@ const wall = (s: readonly Sample[]): number[] => s.map((x) => x.wallMs);
 const cpu = (s: readonly Sample[]): number[] => s.map((x) => x.cpuMs);
 const load = (): string => `load avg ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`;
 const f0 = (x: number): string => x.toFixed(0);
+/** A whole-process row: best and median wall time of `samples`, in ms. */
+const msRow = (name: string, samples: readonly Sample[], target: string, note: string): BenchResult => ({ name, unit: 'ms', best: min(wall(samples)), median: med(wall(samples)), target, note });
 
 export async function cliBenches(opts: { readonly reps: number; readonly want: (name: string) => boolean; readonly log: (s: string) => void; readonly csvPath: string }): Promise<BenchResult[]> {
   const { want } = opts;
@@ -99,14 +101,7 @@ async function benches(opts: Parameters<typeof cliBenches>[0], node: string, cac
     const npmNoop = series(reps, 'npm', ['run', '-s', 'noop'], empty);
     const nodeNoop = series(reps, node, ['-e', '0']);
     rmSync(empty, { recursive: true, force: true });
-    out.push({
-      name: 'node-start',
-      unit: 'ms',
-      best: min(wall(nodeNoop)),
-      median: med(wall(nodeNoop)),
-      target: '(reference)',
-      note: `\`node -e 0\`: this machine's own process start-up, to compare machines by (CPU ${f0(min(cpu(nodeNoop)))}/${f0(med(cpu(nodeNoop)))} ms, ${f0(med(nodeNoop.map((x) => x.faults)))} page faults)`,
-    });
+    out.push(msRow('node-start', nodeNoop, '(reference)', `\`node -e 0\`: this machine's own process start-up, to compare machines by (CPU ${f0(min(cpu(nodeNoop)))}/${f0(med(cpu(nodeNoop)))} ms, ${f0(med(nodeNoop.map((x) => x.faults)))} page faults)`));
     // npm's own start-up from the fastest runs (the least disturbed by other load), and from the medians
     const npmOwnBest = min(wall(npmNoop)) - min(wall(nodeNoop));
     const npmOwnMedian = med(wall(npmNoop)) - med(wall(nodeNoop));
@@ -174,22 +169,8 @@ async function benches(opts: Parameters<typeof cliBenches>[0], node: string, cac
         first.push(timed(node, args));
       }
       const rss = s.map((x) => x.maxRssMiB);
-      out.push({
-        name: 'real-backtest',
-        unit: 'ms',
-        best: min(wall(s)),
-        median: med(wall(s)),
-        target: '≤ 350',
-        note: `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs, the file's parse read from the series cache (as on every run after the first); CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms, ${f0(med(s.map((x) => x.faults)))} page faults; ${med(ratios).toFixed(1)}× a \`node -e 0\` timed beside each run (median); the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`,
-      });
-      out.push({
-        name: 'real-backtest-first',
-        unit: 'ms',
-        best: min(wall(first)),
-        median: med(wall(first)),
-        target: '(reference)',
-        note: `the same command, its series cache emptied before each run (a first run on the file: the CSV parsed, its entry written); CPU ${f0(min(cpu(first)))}/${f0(med(cpu(first)))} ms, peak RSS ${f0(med(first.map((x) => x.maxRssMiB)))} MiB`,
-      });
+      out.push(msRow('real-backtest', s, '≤ 350', `whole process, \`node scripts/ammsim.mjs backtest\` on the 35-day Polygon minute file (50,390 steps) with scripts/bench/fixed-range.ts (a user .ts module), --fee-model volume, default outputs, the file's parse read from the series cache (as on every run after the first); CPU ${f0(min(cpu(s)))}/${f0(med(cpu(s)))} ms, ${f0(med(s.map((x) => x.faults)))} page faults; ${med(ratios).toFixed(1)}× a \`node -e 0\` timed beside each run (median); the built-in \`range\` ${f0(med(wall(builtin)))} ms (CPU ${f0(med(cpu(builtin)))}); ${before} → ${load()}`));
+      out.push(msRow('real-backtest-first', first, '(reference)', `the same command, its series cache emptied before each run (a first run on the file: the CSV parsed, its entry written); CPU ${f0(min(cpu(first)))}/${f0(med(cpu(first)))} ms, peak RSS ${f0(med(first.map((x) => x.maxRssMiB)))} MiB`));
       out.push({ name: 'real-backtest-rss', unit: 'MiB', best: min(rss), median: med(rss), target: '≤ 110', note: `its peak RSS (/usr/bin/time %M); the built-in \`range\`: ${f0(med(builtin.map((x) => x.maxRssMiB)))} MiB` });
       const warm = await warmRuns(node, args.slice(1), reps);
       const bare = min(ratios.map((r, i) => s[i]!.wallMs / r)); // the fastest `node -e 0` beside the runs

@@ -10,7 +10,7 @@ import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { progressBar } from '../progress.ts';
 import { phaseTimer, type PhaseTimer } from '../timing.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS } from './backtestFlags.ts';
-import { cliSeriesCache } from '../seriesCache.ts';
+import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
 export function summaryJson(summary: unknown): string {
@@ -87,7 +87,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 backtest --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --fee 0.003 --out out/eth', 'a real ETH/USDT hourly series')
       .example('$0 backtest --pool v3 --strategy rebalance --width 0.05 --gas-price 20', 'a re-centred ±5 % v3 range paying 20 gwei gas')
       .example('$0 backtest --strategy ./my-strategy.ts --param threshold=0.02', 'your own strategy module')
-      .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. Cache: a price file\'s parsed columns are kept in ~/.cache/ammsim/series for the next run on it (AMMSIM_CACHE_DIR moves the cache, AMMSIM_NO_CACHE=1 turns it off, AMMSIM_CACHE_MAX_MB sizes it; default 2048).'),
+      .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. ' + CACHE_HELP),
   handler: async (argv) => {
     const timer = phaseTimer();
     const config = configFromArgv(argv);

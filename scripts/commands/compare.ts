@@ -14,7 +14,7 @@ import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFile, seriesOptions } from './backtestFlags.ts';
-import { cliSeriesCache } from '../seriesCache.ts';
+import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 const c = COMPARE_DEFAULTS;
 
@@ -124,7 +124,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 compare --pool v3 --strategy range --width 0.05,0.1,0.2 --paths 200', 'three ranges vs staking, plus 200 GBM what-if paths')
       .example('$0 compare --incentive uni.json --harvest interval --harvest-param every=1d --harvest-param then=sell --reward-price 2 --gas-price 20', 'LP + liquidity-mining rewards (sold daily) vs hold vs staking, with reward APR, APY and the breakeven reward prices')
       .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking')
-      .epilog('Cache: a price file\'s parsed columns are kept in ~/.cache/ammsim/series for the next run on it (AMMSIM_CACHE_DIR moves the cache, AMMSIM_NO_CACHE=1 turns it off, AMMSIM_CACHE_MAX_MB sizes it; default 2048).'),
+      .epilog(CACHE_HELP),
   handler: async (argv) => {
     const r = resolveCompareArgv(argv);
     const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);

@@ -18,7 +18,7 @@ import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS, seriesOptions } from './backtestFlags.ts';
 import { refuseNoiseVolumeWithoutVolume } from '../../runs/backtest.ts';
 import { reportSettings, SWEEP_REPORT_FLAGS } from './sweepReportFlags.ts';
-import { cliSeriesCache } from '../seriesCache.ts';
+import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 /** Backtest flags that can be axes (read as text so that they can hold lists and ranges). */
 const ALL_FLAGS: Readonly<Record<string, object>> = { ...BACKTEST_FLAGS, ...INCENTIVE_FLAGS };
@@ -169,7 +169,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 sweep --pool v3 --strategy rebalance --width 0.01:0.3:0.01 --rebalance-delay 0:48:1 --samples 200 --seed 7', 'random search: 200 of 1,470 configurations')
       .example('$0 sweep --grid grid.json --shard 0/3 --out out/s0', 'the first of three shards (see scripts/cluster/)')
       .epilog(
-        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused). Environment: AMMSIM_TIMING=1 prints where the time went (load, runs, write) on stderr. Cache: a price file\'s parsed columns are kept in ~/.cache/ammsim/series for the next run on it (AMMSIM_CACHE_DIR moves the cache, AMMSIM_NO_CACHE=1 turns it off, AMMSIM_CACHE_MAX_MB sizes it; default 2048).',
+        'Axes vary in the order given, the first slowest. A configuration that fails gets an error row and the others go on; the exit status is 2 when any failed. Rows are journaled to results.jsonl as they finish: run the same command again to resume after an interruption (a changed grid, base config or series is refused). Environment: AMMSIM_TIMING=1 prints where the time went (load, runs, write) on stderr. ' + CACHE_HELP,
       );
   },
   handler: async (argv) => {
