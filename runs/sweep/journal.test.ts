@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHeader } from './journal.ts';
+import { canonicalJournal, journalLine, JournalWriter, readJournal, roundTrip, type JournalHeader } from './journal.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-journal-'));
 const header: JournalHeader = { gridHash: 'h1', configurations: 10, shard: null, metrics: ['a', 'b'] };
@@ -10,6 +11,13 @@ let n = 0;
 const fresh = (): string => join(tmp, `j${n++}.jsonl`);
 
 describe('results journal', () => {
+  it('format: a line is the first 16 hex digits of the JSON\'s sha256, a space, the JSON and a newline', () => {
+    const value = { k: 7, m: [0.1, 'NaN', 12345.678], w: ['é ✓'] };
+    const json = JSON.stringify(value);
+    expect(journalLine(value)).toBe(`${createHash('sha256').update(json).digest('hex').slice(0, 16)} ${json}\n`);
+    expect(journalLine(header)).toMatch(/^[0-9a-f]{16} \{"gridHash":"h1",/);
+  });
+
   it('behavior: rows appended read back, NaN and ±Infinity exact, -0 as 0', () => {
     const file = fresh();
     const w = JournalWriter.open(file, header, undefined);

@@ -7,7 +7,7 @@
  * Lines are fsync'd at most every {@link SYNC_INTERVAL_MS} and when the journal is closed.
  */
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { InputError } from '../../sim/core/errors.ts';
 
@@ -34,7 +34,14 @@ export interface JournalRow {
  */
 export const SYNC_INTERVAL_MS = 1000;
 
-const checksum = (json: string): string => createHash('sha256').update(json).digest('hex').slice(0, 16);
+/**
+ * sha256 through Node's one-shot `crypto.hash` (Node ≥ 20.12; ~5× faster than a Hash object on lines this short,
+ * which matters for the main thread that shares the cores with the workers), else through `createHash`.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
+const checksum = (json: string): string => sha256Hex(json).slice(0, 16);
 
 /** A metric as JSON: finite numbers as numbers, NaN and ±Infinity as strings. */
 export function encodeMetric(v: number): number | string {

@@ -163,15 +163,16 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
 }
 
 /**
- * Hands out the pending configurations in batches, keeping two batches per worker in flight; `onRows` sees
- * each batch as it finishes (in completion order, which varies; the caller orders the rows).
+ * Hands out the pending configurations in batches (see batchSize), keeping two batches per worker in flight;
+ * `onRows` sees each batch as it finishes (in completion order, which varies; the caller orders the rows).
  */
 async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[], workers: number, onRows: (rows: readonly JournalRow[]) => void, signal: AbortSignal | undefined): Promise<void> {
-  // small batches near the end keep every worker busy; larger ones early cut messaging
-  const batchSize = Math.max(1, Math.min(32, Math.floor(pending.length / (workers * 16))));
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
   let next = 0;
+  // guided batches: up to 32 configurations while many remain (less messaging), then shrinking with what is
+  // left, so that the workers finish together (the last batches are single configurations)
+  const batchSize = (): number => Math.max(1, Math.min(32, Math.floor((pending.length - next) / (workers * 8))));
   let wake: (() => void) | undefined;
   const aborted = new Promise<void>((resolve) => {
     if (signal === undefined) return;
@@ -180,7 +181,7 @@ async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[]
   });
   while (failure === undefined && signal?.aborted !== true) {
     while (inflight.size < workers * 2 && next < pending.length) {
-      const items = pending.slice(next, next + batchSize).map((k) => ({ k, values: grid.values(k) }));
+      const items = pending.slice(next, next + batchSize()).map((k) => ({ k, values: grid.values(k) }));
       next += items.length;
       const job: Promise<void> = pool.run({ items }).then(
         (rows) => onRows(rows),

@@ -88,13 +88,17 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
   return { axes, fixed };
 }
 
-/** Writes a sweep's folder: everything for a whole grid, the journal and sweep.json for a shard. */
-export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard | undefined, report: SweepReportSettings): void {
-  const journal = canonicalJournal(outcome.header, outcome.rows);
+/**
+ * Writes a sweep's folder: everything for a whole grid, the journal and sweep.json for a shard. `journalWritten`:
+ * the folder's results.jsonl already holds the canonical journal (runSweep rewrites it in grid order when it
+ * completes), so it is not built and written a second time.
+ */
+export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard | undefined, report: SweepReportSettings, journalWritten = false): void {
+  const journal: Array<[string, string]> = journalWritten ? [] : [[JOURNAL_FILE, canonicalJournal(outcome.header, outcome.rows)]];
   const metrics = outcome.header.metrics;
   const json = sweepJson(outcome, metrics, shard, outcome.rows, report);
   if (shard !== undefined) {
-    writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.json', json]], 'sweep.json');
+    writeFilesAtomic(out, [...journal, ['sweep.json', json]], 'sweep.json');
     return;
   }
   const names = outcome.grid.axes.map((a) => a.name);
@@ -102,7 +106,7 @@ export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard |
   const arrow = writeSweepArrow({ axes: names, metrics, rows });
   // the report is drawn from the files as written, exactly as `ammsim report --run DIR` reads them back
   const html = renderSweepReport(JSON.parse(json) as SweepMeta, readSweepArrow(arrow, names, metrics));
-  writeFilesAtomic(out, [[JOURNAL_FILE, journal], ['sweep.csv', sweepCsv(names, metrics, rows)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
+  writeFilesAtomic(out, [...journal, ['sweep.csv', sweepCsv(names, metrics, rows)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
 }
 
 function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefined, report: SweepReportSettings): string {
@@ -224,7 +228,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     }
     bar.done();
     timer.mark('runs');
-    writeSweepDir(out, outcome, shard, report);
+    writeSweepDir(out, outcome, shard, report, true); // runSweep has written the canonical journal
     timer.mark('write');
     process.stdout.write(closingLines(outcome, out, shard, report));
     timer.report();
