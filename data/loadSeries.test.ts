@@ -41,6 +41,8 @@ describe('loadSeries', () => {
     expect(await detectFormat(put('m.csv', 'timestamp,netAmount0,closeTick\n'))).toBe('uniswap-minute');
     expect(await detectFormat(put('e.csv', 'block_number,block_timestamp,tx_type,sqrtPriceX96\n'))).toBe('uniswap-events');
     expect(await detectFormat(put('c.csv', '\uFEFFdatetime_utc,unix_s,pair,close\r\n'))).toBe('cryptocompare');
+    expect(await detectFormat(put('cq.csv', '\uFEFF"datetime_utc","unix_s","pair","close"\r\n'))).toBe('cryptocompare');
+    expect(await detectFormat(put('eq.csv', '"block_number","block_timestamp","tx_type","sqrtPriceX96"\n'))).toBe('uniswap-events');
   });
 
   it('behavior: CSV, Arrow and freqtrade JSON load with sha256 of the file bytes', async () => {

@@ -80,7 +80,7 @@ export async function detectFormat(file: string): Promise<Exclude<SeriesFormat, 
     (await firstLine(file))
       .replace(/^\uFEFF/, '')
       .split(',')
-      .map((s) => s.trim()),
+      .map((s) => s.trim().replace(/^"(.*)"$/, '$1')), // a quoted header names the same columns
   );
   if (header.has('sqrtPriceX96') && header.has('tx_type')) return 'uniswap-events';
   if (header.has('closeTick')) return 'uniswap-minute';

@@ -69,6 +69,9 @@ const { metafile } = await build({
   // yargs ~50 ms of every run; bundled (and tree-shaken) they load in a fraction of that. Heavy libraries that
   // only some commands use, and tsx (which loads user strategy files), stay in node_modules.
   external: ['vega', 'vega-lite', 'vega-embed', 'viem', '@ethereumjs/*', 'tsx', 'tsx/*', 'playwright-core', 'vitest', 'fast-check', 'ajv', 'piscina', 'esbuild'],
+  // jsonc-parser's "main" is a UMD build whose inner require()s a bundle cannot follow; its ES build (the
+  // package's "module", which Node itself does not read) bundles and tree-shakes like any ES module
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   logLevel: 'warning',
 });
 

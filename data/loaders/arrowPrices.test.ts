@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { DateDay, Float64, Int64, Table, tableToIPC, TimestampMicrosecond, TimestampMillisecond, TimestampSecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { DateDay, Float16, Float64, Int64, Table, tableToIPC, TimestampMicrosecond, TimestampMillisecond, TimestampSecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { loadArrowPrices } from './arrowPrices.ts';
 import { writeTimeseriesArrow } from '../../reports/timeseriesFile.ts';
 import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/metrics/record.ts';
@@ -95,6 +95,17 @@ describe('loadArrowPrices', () => {
     const err = await loadArrowPrices(p).catch((e: unknown) => e);
     expect((err as Error).name).toBe('InputError');
     expect((err as Error).message).toBe(`${p}: ${problem}`);
+  });
+
+  it('behavior: Float16 price and extra columns are read as their values, not as the 16-bit patterns that store them', async () => {
+    const p = writeTable('half.arrow', {
+      timestamp: vectorFromArray([T0, T0 + H, T0 + 2 * H], new TimestampMillisecond()),
+      price: vectorFromArray([1, 2.5, 2048], new Float16()),
+      volume: vectorFromArray([0.5, null, 3], new Float16()),
+    });
+    const s = await loadArrowPrices(p);
+    expect([...s.price]).toEqual([1, 2.5, 2048]);
+    expect([...s.extra.get('volume')!]).toEqual([0.5, Number.NaN, 3]);
   });
 
   it('error: empty table, non-Arrow bytes, missing file', async () => {

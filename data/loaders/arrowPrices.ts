@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { DateUnit, tableFromIPC, TimeUnit, Type, type Data, type DataType, type Table, type Vector } from 'apache-arrow';
+import { DateUnit, Precision, tableFromIPC, TimeUnit, Type, util, type Data, type DataType, type Table, type Vector } from 'apache-arrow';
 import { InputError, RowInputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, PRICE_COLUMNS, TIMESTAMP_COLUMNS } from './csvPrices.ts';
@@ -34,9 +34,11 @@ function numericValues(vec: Vector): { values: Float64Array; firstNull: number }
     const values = chunk.values as ArrayLike<number | bigint>;
     const stride = (chunk as unknown as { stride?: number }).stride ?? 1;
     const bigint = values instanceof BigInt64Array || values instanceof BigUint64Array;
+    // a Float16 column holds each value's 16 bits in a Uint16Array: decoded, not read as the integer they spell
+    const half = chunk.type.typeId === Type.Float && (chunk.type as unknown as { precision: Precision }).precision === Precision.HALF;
     for (let i = 0; i < n; i++) {
       const raw = values[i * stride]!;
-      out[at + i] = bigint ? Number(raw) : (raw as number);
+      out[at + i] = bigint ? Number(raw) : half ? util.uint16ToFloat64(raw as number) : (raw as number);
     }
     if (chunk.nullCount > 0) {
       for (let i = 0; i < n; i++) {

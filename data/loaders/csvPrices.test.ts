@@ -447,3 +447,28 @@ describe('loadCsvPrices: rows cut from the bytes give what papaparse gives', () 
     expect(await same('big-bad-extra.csv', Buffer.from(lines.join('\n')))).toEqual({ error: `InputError: ${path.join(dir, 'big-bad-extra.csv')}:57001: amount: must be a number or empty (the column is numeric from line 2); was "oops"` });
   });
 });
+
+describe('loadCsvPrices: byte-order mark and quotes', () => {
+  it('behavior: a BOM before a quoted header (Excel "CSV UTF-8" with quoted fields) is read like the file without it', async () => {
+    const text = '"timestamp","price"\r\n"2024-01-01T00:00:00Z","2000"\r\n"2024-01-01T01:00:00Z","2001"\r\n';
+    const plain = await load('q.csv', text);
+    const withBom = await load('q-bom.csv', '\uFEFF' + text);
+    expect([...withBom.timestampMs]).toEqual([T0, T0 + H]);
+    expect([...withBom.price]).toEqual([...plain.price]);
+    expect(parseCsvPricesText('\uFEFF' + text, 'q-bom.csv').price).toEqual(plain.price);
+    expect(await loadCsvPricesThroughPapaparse(path.join(dir, 'q-bom.csv'))).toEqual(await loadCsvPrices(path.join(dir, 'q-bom.csv')));
+  });
+
+  it('error: a quote never closed names its line and column, instead of reading the rest of the file as one field (rows lost)', async () => {
+    const text = 'timestamp,price,note\n2024-01-01T00:00:00Z,1,a\n\n2024-01-01T01:00:00Z,2,"oops\n2024-01-01T02:00:00Z,3,c\n2024-01-01T03:00:00Z,4,d\n';
+    const message = `prices.csv:4: note: has a quote (") that is never closed, so the rest of the file would be read as this one field; it starts "\\"oops\\n2024-01-01T02:00:00Z,3,c\\n2024-01-01T03:00:00Z,4,d\\n"`;
+    const err = await load('prices.csv', text).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('InputError');
+    expect((err as Error).message).toBe(message);
+    expect(() => parseCsvPricesText(text, 'prices.csv')).toThrow(message);
+    await expect(loadCsvPricesThroughPapaparse(path.join(dir, 'prices.csv'))).rejects.toThrow(message.replace('prices.csv', path.join(dir, 'prices.csv')));
+    // in the header, and after a quoted field that spans lines (the line is where the open field starts)
+    await expect(load('prices.csv', 'timestamp,"price\n1,2\n')).rejects.toThrow('prices.csv:1: header: has a quote (") that is never closed');
+    await expect(load('prices.csv', 'timestamp,price,note\n1704067200,1,"a\nb"\n1704070800,2,"c\n1704074400,3,d\n')).rejects.toThrow('prices.csv:4: note: has a quote (") that is never closed');
+  });
+});

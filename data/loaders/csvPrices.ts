@@ -438,6 +438,17 @@ export class CsvPriceRowReader {
     }
   }
 
+  /**
+   * A row whose quoted field is never closed (papaparse's `MissingQuotes`: the field ran to the end of the text,
+   * taking every line after it): an error naming the line the field starts on, instead of rows silently lost.
+   */
+  unclosedQuote(fields: readonly string[]): never {
+    const k = fields.length - 1;
+    const line = this.line + 1 + lineBreaksIn(fields.slice(0, k));
+    const field = !this.headerSeen ? 'header' : this.names[k] === undefined || this.names[k] === '' ? `column ${k + 1}` : this.names[k];
+    this.fail(line, field, `has a quote (") that is never closed, so the rest of the file would be read as this one field; it starts ${quoteForMessage(`"${fields[k] ?? ''}`)}`);
+  }
+
   /** The last row's timestamp text. */
   private previousRaw(): string {
     const b = this.lastRawBuf;
@@ -479,6 +490,12 @@ export class CsvPriceRowReader {
     if (this.opts.rowFilter !== undefined) params['rowFilter'] = `${this.opts.rowFilter.column}=${this.opts.rowFilter.equals}`;
     return makeSeries(this.ts.finish(), this.price.finish(), extra, { kind: this.opts.kind ?? 'csv', file: this.file, sha256, params });
   }
+}
+
+/** The row of a papaparse result whose quoted field is never closed (its `MissingQuotes` error), or -1. */
+export function unclosedQuoteRow(errors: readonly Papa.ParseError[]): number {
+  for (const e of errors) if (e.code === 'MissingQuotes' && e.row !== undefined) return e.row;
+  return -1;
 }
 
 /** Physical line breaks inside a row's fields (CRLF counts once; a lone CR counts as one). */
@@ -734,7 +751,11 @@ function startPapa(file: string, reader: CsvPriceRowReader, delimiter: string): 
         if (settled) return;
         try {
           const rows = results.data;
-          for (let i = 0; i < rows.length; i++) reader.row(rows[i]!);
+          const open = unclosedQuoteRow(results.errors);
+          for (let i = 0; i < rows.length; i++) {
+            if (i === open) reader.unclosedQuote(rows[i]!);
+            reader.row(rows[i]!);
+          }
         } catch (err) {
           settle(err);
           parser.abort();
@@ -802,8 +823,10 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
         throw readFailed(err);
       }
       if (bytesRead === 0) break;
-      const chunk = piece.subarray(0, bytesRead);
-      hash.update(chunk);
+      const read = piece.subarray(0, bytesRead);
+      hash.update(read);
+      // a UTF-8 byte-order mark is no part of the text (papaparse would read `\uFEFF"timestamp"` as an unquoted field)
+      const chunk = bytesSeen === 0 && read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf ? read.subarray(3) : read;
       const quote = chunk.indexOf(0x22) >= 0;
       // before papaparse sees these bytes, so the reader counts line breaks inside quoted fields
       if (quote) reader.sawQuote();
@@ -848,8 +871,13 @@ export async function loadCsvPrices(file: string, options: CsvPricesOptions = {}
 export function parseCsvPricesText(text: string, file: string, options: CsvPricesOptions = {}): PriceSeries {
   const reader = new CsvPriceRowReader(file, options);
   if (text.includes('"')) reader.sawQuote();
-  const lf = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is no part of the text
+  const lf = body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
   const parsed = Papa.parse<string[]>(lf, { delimiter: options.delimiter ?? ',', newline: '\n', header: false, skipEmptyLines: false });
-  for (const row of parsed.data) reader.row(row);
+  const open = unclosedQuoteRow(parsed.errors);
+  parsed.data.forEach((row, i) => {
+    if (i === open) reader.unclosedQuote(row);
+    reader.row(row);
+  });
   return reader.finish(createHash('sha256').update(text, 'utf8').digest('hex'));
 }

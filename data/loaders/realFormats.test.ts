@@ -3,7 +3,8 @@
  * which are the independent references used below). Skipped, with a message, when that folder is absent.
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadSeries } from '../loadSeries.ts';
 import { loadCsvPrices } from './csvPrices.ts';
@@ -199,5 +200,27 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
     const s = await loadSeries(f('uniswap_v3/polygon_usdc_weth_005_0x45dd_minute_2025-07-01_2025-07-02.csv'), { resample: '1h' });
     expect(s.length).toBe(48);
     expect(s.price.every((p) => p > 2000 && p < 3500)).toBe(true);
+  });
+});
+
+describe('freqtrade JSON: unusual and bad files', () => {
+  const write = (name: string, text: string): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ammsim-freqtrade-'));
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const candles = '[\n[1700000000000,1,2,0.5,1.5,10],\n[1700003600000,1,2,0.5,1.6,10]\n]';
+
+  it('behavior: a UTF-8 byte-order mark is ignored (RFC 8259 lets a parser ignore one)', async () => {
+    const s = await loadFreqtradeJson(write('bom.json', '\uFEFF' + candles));
+    expect([...s.price]).toEqual([1.5, 1.6]);
+  });
+
+  it('error: a syntax error names its line; null is not "an object"', async () => {
+    const p = write('comma.json', candles.replace('1.6,10]', '1.6,10],'));
+    await expect(loadFreqtradeJson(p)).rejects.toThrow(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4: must be JSON \\(freqtrade candles`));
+    const q = write('null.json', 'null');
+    await expect(loadFreqtradeJson(q)).rejects.toThrow(`${q}: must be a JSON array of candles [time, open, high, low, close, volume]; was null`);
   });
 });

@@ -22,6 +22,7 @@ import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { priceFromSqrtPriceX96, priceFromTick, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
 import { checkReadableFile, loadCsvPrices, type PriceTransform } from './csvPrices.ts';
 import { isoForMessage, unixToMs, unixUnitOf } from './timestamps.ts';
+import { jsonErrorLine, stripBom } from './jsonText.ts';
 
 /** Token decimals and which token's price to report (quoted in the other token); see sim/math/v3/priceConversions.ts. */
 export type UniswapPriceOptions = PriceOrientation;
@@ -90,13 +91,14 @@ export async function loadFreqtradeJson(file: string): Promise<PriceSeries> {
   await checkReadableFile(file);
   const bytes = await readFile(file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const text = stripBom(bytes.toString('utf8'));
   let data: unknown;
   try {
-    data = JSON.parse(bytes.toString('utf8'));
+    data = JSON.parse(text);
   } catch (err) {
-    throw new InputError(file, undefined, undefined, `must be JSON (freqtrade candles [[time, open, high, low, close, volume], …]); ${(err as Error).message}`, { cause: err });
+    throw new InputError(file, jsonErrorLine(text), undefined, `must be JSON (freqtrade candles [[time, open, high, low, close, volume], …]); ${(err as Error).message}`, { cause: err });
   }
-  if (!Array.isArray(data)) throw new InputError(file, undefined, undefined, `must be a JSON array of candles [time, open, high, low, close, volume]; was ${typeof data}`);
+  if (!Array.isArray(data)) throw new InputError(file, undefined, undefined, `must be a JSON array of candles [time, open, high, low, close, volume]; was ${data === null ? 'null' : typeof data}`);
   const n = data.length;
   if (n === 0) throw new InputError(file, undefined, 'rows', 'must have at least one candle; found none');
   const ts = new Float64Array(n);

@@ -103,6 +103,15 @@ describe('line endings: CRLF, CR and mixed read like LF, line numbers physical',
     const e = inputErrorOf(() => parseAprCsv('timestamp,apr\r\n2021-01-01,0.05\n\r\n2021-01-03,abc\r\n', 'a.csv'));
     expect(e.message).toBe('a.csv:4: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "abc"');
   });
+  it('error: line numbers stay physical after a quoted field that spans lines', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,apr,note\n2021-01-01,0.05,"two\r\nlines"\n2021-01-02,abc,c\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:4: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "abc"');
+  });
+  it('error: a quote never closed is refused at its line, not read as one field holding the rest of the file (rows lost)', () => {
+    const e = inputErrorOf(() => parseAprCsv('timestamp,apr,note\n2021-01-01,0.05,a\n2021-01-02,0.06,"oops\n2021-01-03,0.07,c\n', 'a.csv'));
+    expect(e.message).toBe('a.csv:3: note: has a quote (") that is never closed, so the rest of the file would be read as this one field; it starts "\\"oops\\n2021-01-03,0.07,c\\n"');
+    expect(() => parseLstPriceCsv('timestamp,price\n2021-01-01,"1\n2021-01-02,1\n', 'l.csv')).toThrow('l.csv:2: price: has a quote (") that is never closed');
+  });
 });
 
 describe('parseEthStoreJson', () => {
@@ -127,6 +136,14 @@ describe('parseEthStoreJson', () => {
     expect([...s.apr]).toEqual([0.17, 0.18]);
     expect(s.timestampMs[0]).toBe(1606824023_000);
     expect(s.kind).toBe('ethstore-json');
+  });
+  it('behavior: a UTF-8 byte-order mark is ignored (RFC 8259 lets a parser ignore one)', () => {
+    expect([...parseEthStoreJson('\uFEFF' + text.replace('"x"', '"0.18"'), 'e.json').apr]).toEqual([0.17, 0.18]);
+  });
+  it('error: a syntax error names its line; an element that is not an object names its line', () => {
+    const e = inputErrorOf(() => parseEthStoreJson(text.replace('"apr": "x"', '"apr": "0.18",'), 'e.json'));
+    expect(e.message).toMatch(/^e\.json:11: not valid JSON \(Expected double-quoted property name/);
+    expect(inputErrorOf(() => parseEthStoreJson('[\n{"dayTime": "2020-12-01", "apr": "0.1"},\n  5\n]', 'e.json')).message).toBe('e.json:3: element 1 must be an object; found 5');
   });
 });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
-import { parseDecimal, parseIsoUtcMs, unixToMs, unixUnitOf } from './timestamps.ts';
+import { parseDecimal, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf } from './timestamps.ts';
+import { jsonErrorLine, stripBom } from './jsonText.ts';
 
 /**
  * Staking inputs as time series: a historical staking APR (`--staking-series`) and the market price of a liquid
@@ -61,11 +62,19 @@ function readCsv(text: string, file: string): CsvTable {
   if (headerRow === undefined || headerRow.every((c) => c.trim() === '')) throw new InputError(file, 1, undefined, 'the file is empty; expected a header row');
   const header = headerRow.map((h) => h.trim().toLowerCase());
   const rows: Array<{ line: number; cells: string[] }> = [];
-  // Without skipEmptyLines, row k of papaparse's output is line k + 1 (no quoted newlines in these formats).
-  for (let k = 1; k < all.length; k++) {
+  // Without skipEmptyLines, each row of papaparse's output starts one line after the previous row ends (a quoted
+  // field may span lines: they are counted, so lines stay physical).
+  const unclosed = parsed.errors.find((e) => e.code === 'MissingQuotes')?.row ?? -1;
+  let line = 1;
+  for (let k = 0; k < all.length; k++) {
     const cells = all[k]!;
-    if (cells.length === 1 && cells[0]!.trim() === '') continue;
-    rows.push({ line: k + 1, cells });
+    if (k === unclosed) {
+      const i = cells.length - 1;
+      throw new InputError(file, line, k === 0 ? undefined : (header[i] ?? `column ${i + 1}`), `has a quote (") that is never closed, so the rest of the file would be read as this one field; it starts ${quoteForMessage(`"${cells[i] ?? ''}`)}`);
+    }
+    if (k > 0 && !(cells.length === 1 && cells[0]!.trim() === '')) rows.push({ line, cells });
+    line += 1;
+    for (const c of cells) for (let at = c.indexOf('\n'); at >= 0; at = c.indexOf('\n', at + 1)) line++;
   }
   return { header, rows };
 }
@@ -114,12 +123,13 @@ export function parseAprCsv(text: string, file: string): AprSeries {
   return { timestampMs: ts, apr, length: ts.length, file, kind: 'csv' };
 }
 
-/** 1-based line of each top-level array element's opening `{` (string-aware), for error messages. */
+/** 1-based line on which each top-level array element starts (string-aware), for error messages. */
 function elementLines(text: string): number[] {
   const lines: number[] = [];
   let line = 1;
   let depth = 0;
   let inString = false;
+  let next = false; // an element starts at the next character that is not white space
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '\n') line++;
@@ -128,11 +138,16 @@ function elementLines(text: string): number[] {
       else if (ch === '"') inString = false;
       continue;
     }
+    if (next && ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') {
+      lines.push(line);
+      next = false;
+    }
     if (ch === '"') inString = true;
     else if (ch === '[' || ch === '{') {
-      if (depth === 1) lines.push(line);
       depth++;
+      if (depth === 1) next = true;
     } else if (ch === ']' || ch === '}') depth--;
+    else if (ch === ',' && depth === 1) next = true;
   }
   return lines;
 }
@@ -143,20 +158,21 @@ function elementLines(text: string): number[] {
  * day is in force from its `dayTime` until the next day's.
  */
 export function parseEthStoreJson(text: string, file: string): AprSeries {
+  text = stripBom(text);
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new InputError(file, undefined, undefined, `not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new InputError(file, jsonErrorLine(text), undefined, `not valid JSON (${(err as Error).message})`, { cause: err });
   }
-  if (!Array.isArray(data)) throw new InputError(file, 1, undefined, 'expected a JSON array of {"dayTime", "apr", ...} objects');
+  if (!Array.isArray(data)) throw new InputError(file, 1, undefined, `expected a JSON array of {"dayTime", "apr", ...} objects; found ${data === null ? 'null' : typeof data === 'object' ? 'an object' : typeof data}`);
   const lines = elementLines(text);
   const ts = new Float64Array(data.length);
   const apr = new Float64Array(data.length);
   let prev: number | undefined;
   data.forEach((el: unknown, i) => {
     const line = lines[i];
-    if (typeof el !== 'object' || el === null) throw new InputError(file, line, undefined, `element ${i} must be an object; found ${JSON.stringify(el)}`);
+    if (typeof el !== 'object' || el === null || Array.isArray(el)) throw new InputError(file, line, undefined, `element ${i} must be an object; found ${JSON.stringify(el)}`);
     const o = el as Record<string, unknown>;
     const rawT = o['dayTime'];
     const t = typeof rawT === 'string' || typeof rawT === 'number' ? parseTimestampMs(String(rawT)) : undefined;
@@ -182,12 +198,13 @@ function readText(file: string, flag: string): string {
 }
 
 /**
- * Loads a staking APR series: the ETH.STORE JSON format when the file starts with `[` (after whitespace), else a CSV
+ * Loads a staking APR series: the ETH.STORE JSON format when the file starts with `[` or `{` (after whitespace), else a CSV
  * `timestamp,apr`. Bad rows raise an InputError naming file, line and field.
  */
 export function loadAprSeries(file: string): AprSeries {
   const text = readText(file, '--staking-series');
-  return /^\s*\[/.test(text) ? parseEthStoreJson(text, file) : parseAprCsv(text, file);
+  // (`\s` takes a byte-order mark too; an object is JSON that is not the expected array, said so by parseEthStoreJson)
+  return /^\s*[[{]/.test(text) ? parseEthStoreJson(text, file) : parseAprCsv(text, file);
 }
 
 /**

@@ -29,7 +29,24 @@ describe('program files', () => {
     bad('c.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: 10, end: 5 }, 'c.json: end: must be after start');
     bad('d.json', { kind: 'staking-rewards', token: 'UNI', total: 1, ratePerSecond: 2, start: 0, end: 5 }, 'd.json: ratePerSecond: give one of total, ratePerSecond, ratePerBlock');
     bad('e.json', { kind: 'v3-staker', token: 'UNI', total: 1, start: 0, end: 5, otherStakedValue: 5 }, 'e.json: otherStakedValue: v3-staker pays by in-range liquidity-seconds');
-    bad('f.json', '{"kind": ', 'f.json: not valid JSON');
+    bad('f.json', '{"kind": ', 'f.json:1: not valid JSON');
+  });
+
+  it('error: a field given twice is refused at its second line (JSON.parse would keep the last without a word)', () => {
+    const body = '{\n  "kind": "staking-rewards",\n  "token": "UNI",\n  "total": 5000000,\n  "start": "2020-09-18T00:00:00Z",\n  "end": "2020-11-17T00:00:00Z",\n  "total": 5\n}';
+    expect(() => readProgramFile(file('twice.json', body))).toThrow(`${join(dir, 'twice.json')}:7: total: is given twice (also on line 4); give each field once`);
+  });
+
+  it('error: a date past the end of its month is refused (Date.parse would roll 2023-02-30 over to March 2)', () => {
+    expect(() => readProgramFile(file('feb30.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2023-02-30', end: '2023-04-01' }))).toThrow('feb30.json: start: must be a real date; was "2023-02-30"');
+    expect(() => readProgramFile(file('apr31.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2023-02-01', end: '2023-04-31T00:00:00Z' }))).toThrow('apr31.json: end: must be a real date; was "2023-04-31T00:00:00Z"');
+    expect(readProgramFile(file('leap.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2024-02-29', end: '2024-03-01' })).startSec).toBe(Date.UTC(2024, 1, 29) / 1000);
+  });
+
+  it('behavior: a UTF-8 byte-order mark is ignored; a syntax error names its line', () => {
+    const body = JSON.stringify({ kind: 'staking-rewards', token: 'UNI', total: 1, start: 0, end: 10 });
+    expect(readProgramFile(file('bom.json', '\uFEFF' + body)).total).toBe(1);
+    expect(() => readProgramFile(file('comma.json', '{\n"kind": "staking-rewards",\n"total": 1,\n}'))).toThrow(`${join(dir, 'comma.json')}:4: not valid JSON`);
   });
 });
 

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, didYouMean, InputError } from '../../sim/core/errors.ts';
 import { tokensToRaw, type ProgramKind, type ProgramSpec } from '../../sim/engine/incentives.ts';
+import { jsonErrorLine, repeatedTopLevelKey, stripBom } from '../../data/loaders/jsonText.ts';
 
 export const PROGRAM_KINDS: readonly ProgramKind[] = ['staking-rewards', 'v3-staker', 'masterchef'];
 const FIELDS = ['kind', 'token', 'total', 'ratePerSecond', 'ratePerBlock', 'blockTime', 'start', 'end', 'topUps', 'otherStakedValue', 'boost', 'allocPoint', 'totalAllocPoint'];
@@ -46,6 +47,9 @@ function timeSec(v: unknown, field: string, fail: Fail): number {
   const s = v.trim();
   const ms = /^\d+$/.test(s) ? Number(s) * 1000 : Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : `${s}Z`);
   if (!Number.isFinite(ms)) fail(field, `must be ISO-8601 (2020-09-18T00:00:00Z) or unix seconds; was ${JSON.stringify(v)}`);
+  // Date.parse rolls a day past the month's end over (2023-02-30 is 2023-03-02): the date must be a real one
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (ymd !== null && new Date(Date.UTC(+ymd[1]!, +ymd[2]! - 1, +ymd[3]!)).getUTCDate() !== +ymd[3]!) fail(field, `must be a real date; was ${JSON.stringify(v)}`);
   return Math.floor(ms / 1000);
 }
 
@@ -136,7 +140,7 @@ export function parseProgram(obj: unknown, source: string, isFile: boolean): Pro
 export function readProgramFile(file: string): ProgramConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = stripBom(readFileSync(file, 'utf8'));
   } catch {
     throw new InputError(file, undefined, undefined, 'cannot read the incentive file (does it exist?)');
   }
@@ -144,9 +148,11 @@ export function readProgramFile(file: string): ProgramConfig {
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    throw new InputError(file, m ? text.slice(0, Number(m[1])).split('\n').length : undefined, undefined, `not valid JSON: ${(err as Error).message}`);
+    throw new InputError(file, jsonErrorLine(text), undefined, `not valid JSON: ${(err as Error).message}`);
   }
+  // JSON.parse keeps the last of two equal keys: the first value would be dropped without a word
+  const again = repeatedTopLevelKey(text);
+  if (again !== undefined) throw new InputError(file, again.line, again.key, `is given twice (also on line ${again.firstLine}); give each field once`);
   return parseProgram(obj, file, true);
 }
 

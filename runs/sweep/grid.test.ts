@@ -104,6 +104,20 @@ describe('axis values', () => {
     writeFileSync(file, '[1]');
     expect(() => readGridFile(file)).toThrowError(/must be a JSON object of axes/);
   });
+
+  it('error: an axis given twice in a grid file is refused at its second line (JSON.parse would drop the first without a word)', () => {
+    const file = join(tmp, 'twice.json');
+    writeFileSync(file, '{\n  "fee": [0.001],\n  "width": [0.1],\n  "fee": [0.003, 0.005]\n}');
+    expect(() => readGridFile(file)).toThrowError(`${file}:4: fee: is given twice (also on line 2); give each axis once, with all its values`);
+  });
+
+  it('behavior: a UTF-8 byte-order mark is ignored; a syntax error names its line', () => {
+    const file = join(tmp, 'bom.json');
+    writeFileSync(file, '\uFEFF{"fee": [0.001, 0.003]}');
+    expect(readGridFile(file)).toEqual([{ name: 'fee', values: [0.001, 0.003] }]);
+    writeFileSync(file, '{\n  "width": [0.1, 0.2],\n  "fee": [0.003,]\n}');
+    expect(() => readGridFile(file)).toThrowError(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: not valid JSON: `));
+  });
 });
 
 describe('grid', () => {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, InputError, didYouMean } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
+import { jsonErrorLine, repeatedTopLevelKey, stripBom } from '../../data/loaders/jsonText.ts';
 
 export type AxisValue = number | string | boolean;
 export type AxisKind = 'number' | 'string' | 'boolean';
@@ -235,7 +236,7 @@ function checkValues(name: string, values: AxisValue[], where: string): AxisValu
 export function readGridFile(file: string): Axis[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = stripBom(readFileSync(file, 'utf8'));
   } catch {
     throw new InputError(file, undefined, undefined, 'cannot read the grid file (does it exist?)');
   }
@@ -243,11 +244,14 @@ export function readGridFile(file: string): Axis[] {
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    throw new InputError(file, undefined, undefined, `not valid JSON: ${(err as Error).message}`);
+    throw new InputError(file, jsonErrorLine(text), undefined, `not valid JSON: ${(err as Error).message}`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     throw new InputError(file, 1, undefined, 'must be a JSON object of axes, e.g. {"width": "0.01:0.5:0.01", "fee": [0.0005, 0.003]}');
   }
+  // JSON.parse keeps the last of two equal keys: the first axis would be dropped without a word
+  const again = repeatedTopLevelKey(text);
+  if (again !== undefined) throw new InputError(file, again.line, again.key, `is given twice (also on line ${again.firstLine}); give each axis once, with all its values`);
   return Object.entries(obj as Record<string, unknown>).map(([k, v]) => {
     const name = axisName(k, `${file}: ${k}`);
     return { name, values: axisFromJson(name, v, `${file}: ${k}`) };

@@ -9,7 +9,7 @@ import { Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { InputError } from '../../../sim/core/errors.ts';
 import type { PriceSeries } from '../../../sim/core/series.ts';
-import { checkReadableFile, CsvPriceRowReader, LfNormalizer, type CsvPricesOptions } from '../csvPrices.ts';
+import { checkReadableFile, CsvPriceRowReader, LfNormalizer, unclosedQuoteRow, type CsvPricesOptions } from '../csvPrices.ts';
 
 export async function loadCsvPricesThroughPapaparse(file: string, options: CsvPricesOptions = {}): Promise<PriceSeries> {
   await checkReadableFile(file);
@@ -17,9 +17,13 @@ export async function loadCsvPricesThroughPapaparse(file: string, options: CsvPr
   const hash = createHash('sha256');
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const newlines = new LfNormalizer();
+  let first = true;
   const tee = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
+    transform(read: Buffer, _enc, cb) {
+      hash.update(read);
+      const bom = first && read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf;
+      first = false;
+      const chunk = bom ? read.subarray(3) : read;
       if (chunk.indexOf(0x22) >= 0) reader.sawQuote();
       const lf = newlines.push(chunk);
       for (let at = 0; at < lf.length; at += 1 << 16) this.push(lf.subarray(at, at + (1 << 16)));
@@ -55,7 +59,11 @@ export async function loadCsvPricesThroughPapaparse(file: string, options: CsvPr
       chunk(results, parser) {
         if (settled) return;
         try {
-          for (const row of results.data) reader.row(row);
+          const open = unclosedQuoteRow(results.errors);
+          results.data.forEach((row, i) => {
+            if (i === open) reader.unclosedQuote(row);
+            reader.row(row);
+          });
         } catch (err) {
           settle(err);
           parser.abort();

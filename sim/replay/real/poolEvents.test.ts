@@ -27,4 +27,16 @@ describe('parsePoolEventsCsv', () => {
     expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP.replace('SWAP', 'FLASH')}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: tx_type: must be SWAP, MINT, BURN or COLLECT; was "FLASH"]`);
     expect(() => parsePoolEventsCsv(`${HEAD}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: rows: must have at least one event row; found none]`);
   });
+  it('error: an impossible date (rolled over by Date.UTC) names file, line and field', () => {
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP.replace('2024-01-05', '2024-02-30')}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: block_timestamp: must be "YYYY-MM-DD HH:MM:SS" (UTC), a real date and time; was "2024-02-30 00:44:59"]`);
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP.replace('00:44:59', '24:44:59')}\n`, 'f.csv')).toThrow('f.csv:2: block_timestamp: must be "YYYY-MM-DD HH:MM:SS" (UTC), a real date and time; was "2024-01-05 24:44:59"');
+    expect(parsePoolEventsCsv(`${HEAD}\n${SWAP.replace('2024-01-05', '2024-02-29')}\n`, 'f.csv')[0]!.timestampSec).toBe(Date.UTC(2024, 1, 29, 0, 44, 59) / 1000);
+  });
+  it('error: the same event twice (block and log index repeated) is refused at its second line, not replayed twice', () => {
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP}\n${MINT}\n${SWAP}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:4: log_index: must not repeat within a block: block 18937605 log 40 is also on line 2 (the same event twice would be replayed twice)]`);
+  });
+  it('error: a row with more or fewer fields than the header (a shifted column) names its line', () => {
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP},x\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: row: must have 17 fields like the header; has 18]`);
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${MINT}\n${SWAP.split(',').slice(0, 5).join(',')}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:3: log_index: must be present (the header has 17 fields); the row has 5]`);
+  });
 });

@@ -10,7 +10,8 @@
  * - MINT/BURN: `sender` (the position owner key used here), `tick_lower`, `tick_upper`, `liquidity` (the
  *   amount, ≥ 0); `total_liquidity` is the pool's in-range L after the event.
  * - COLLECT: no effect on price or liquidity.
- * Rows are returned sorted by (block_number, log_index), the chain's total order.
+ * Rows are returned sorted by (block_number, log_index), the chain's total order; two rows with the same pair are
+ * the same log written twice, and refused (replayed, it would count twice).
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors.ts';
@@ -64,6 +65,10 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
     if (raw.trim() === '') continue;
     const line = li + 1;
     const f = raw.split(',');
+    if (f.length !== header.length) {
+      if (f.length < header.length) throw new InputError(file, line, header[f.length]!, `must be present (the header has ${header.length} fields); the row has ${f.length}`);
+      throw new InputError(file, line, 'row', `must have ${header.length} fields like the header; has ${f.length}`);
+    }
     const get = (name: string): string => (f[idx(name)] ?? '').trim();
     const int = (name: string, opt = false): bigint => {
       const v = get(name);
@@ -83,8 +88,12 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
     }
     const ts = get('block_timestamp');
     const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:Z|\+00:00)?$/.exec(ts);
-    if (m === null) throw new InputError(file, line, 'block_timestamp', `must be "YYYY-MM-DD HH:MM:SS" (UTC); was ${JSON.stringify(ts)}`);
-    const timestampSec = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
+    // Date.UTC would roll an impossible date or time over (2024-02-30 to 2024-03-01): each field is checked first
+    const [y, mo, d, h, mi, se] = (m ?? []).slice(1).map(Number) as number[];
+    if (m === null || !(mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= new Date(Date.UTC(y!, mo!, 0)).getUTCDate() && h! <= 23 && mi! <= 59 && se! <= 59)) {
+      throw new InputError(file, line, 'block_timestamp', `must be "YYYY-MM-DD HH:MM:SS" (UTC), a real date and time; was ${JSON.stringify(ts)}`);
+    }
+    const timestampSec = Date.UTC(y!, mo! - 1, d!, h!, mi!, se!) / 1000;
     const positionRow = kind !== 'SWAP';
     const liquidity = kind === 'MINT' || kind === 'BURN' ? int('liquidity') : 0n;
     if (liquidity < 0n) throw new InputError(file, line, 'liquidity', `must be ≥ 0; was ${liquidity}`);
@@ -111,6 +120,14 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
   if (rows.length === 0) throw new InputError(file, 2, 'rows', 'must have at least one event row; found none');
   // The chain's order; a stable sort keeps the file's order for equal keys.
   rows.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  for (let k = 1; k < rows.length; k++) {
+    const a = rows[k - 1]!;
+    const b = rows[k]!;
+    if (a.blockNumber === b.blockNumber && a.logIndex === b.logIndex) {
+      const [first, again] = a.line < b.line ? [a, b] : [b, a];
+      throw new InputError(file, again.line, 'log_index', `must not repeat within a block: block ${b.blockNumber} log ${b.logIndex} is also on line ${first.line} (the same event twice would be replayed twice)`);
+    }
+  }
   return rows;
 }
 
@@ -120,7 +137,9 @@ export async function readPoolEvents(file: string): Promise<PoolEventRow[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(file, undefined, undefined, 'cannot read the events file (does it exist?)', { cause: err });
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new InputError(file, undefined, undefined, `cannot read the events file; ${why}`, { cause: err });
   }
   return parsePoolEventsCsv(text, file);
 }
