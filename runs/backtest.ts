@@ -130,6 +130,20 @@ export function refuseNoiseVolumeWithoutVolume(share: number, series: PriceSerie
 }
 
 /**
+ * `--noise-rate` > 0 with `--noise-volume-share` > 0: the volume column drives the noise instead (README), and the
+ * Poisson flow (--noise-rate, --noise-size) trades only on steps without volume. On a series where every step has
+ * volume it would change nothing: refused, naming the series.
+ */
+export function refuseNoiseRateUnderVolume(rate: number, share: number, series: PriceSeries): void {
+  if (!(rate > 0 && share > 0)) return;
+  const v = series.extra.get('volume');
+  if (v === undefined) return;
+  for (let i = 0; i < v.length; i++) if (!(v[i]! > 0)) return;
+  const what = series.provenance.file === undefined ? `the ${series.provenance.kind} series` : series.provenance.file;
+  throw new ConfigError('--noise-rate', `with --noise-volume-share the series' volume drives the noise trades, and every step of ${what} has volume, so --noise-rate (and --noise-size) would change nothing; give one of them`);
+}
+
+/**
  * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
  * depends only on the config (seed included), the series and the files it names.
  */
@@ -161,6 +175,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const pool = createEnginePool(config, series.price[0]!);
   const traders: TraderStrategy[] = [];
   refuseNoiseVolumeWithoutVolume(config.noiseVolumeShare, series);
+  refuseNoiseRateUnderVolume(config.noiseRate, config.noiseVolumeShare, series);
   if (config.noiseRate > 0 || config.noiseVolumeShare > 0) {
     traders.push(createNoiseTrader({ rate: config.noiseRate, meanSize: config.noiseSize, volumeShare: config.noiseVolumeShare }));
   }

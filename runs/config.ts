@@ -173,6 +173,15 @@ export function refuseGasBeforeWithoutSeries(flags: Readonly<Record<string, unkn
 }
 
 /**
+ * `--noise-size` given (flag or --config key) with no noise trades (`--noise-rate` 0) is refused, the default size
+ * included (resolveBacktestConfig alone refuses only a size other than the default). For the CLI's config builders of
+ * a whole run (not a sweep's base, which lacks its axes: a --noise-rate list).
+ */
+export function refuseNoiseSizeWithoutRate(flags: Readonly<Record<string, unknown>>, file: Readonly<Record<string, unknown>>, c: BacktestConfig): void {
+  if ((flags.noiseSize !== undefined || file.noiseSize !== undefined) && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
+}
+
+/**
  * Merges defaults < `file` (a parsed --config object) < `flags`, and validates every value. Unknown keys are
  * rejected with a "did you mean" hint. `undefined` in a layer means "not given".
  */
@@ -197,6 +206,11 @@ export function resolveBacktestConfig(
   for (const k of ['gasPriceSeries', 'nativePriceSeries', 'feeEvents'] as const) {
     if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(flagName(k), `must be a file path; was ${JSON.stringify(c[k])}`);
   }
+  // Data options that cannot act on the built-in synthetic series (hourly, no gaps) are refused.
+  if (c.prices === undefined && c.format !== BACKTEST_DEFAULTS.format) throw new ConfigError('--format', 'reads the --prices file; the prices are the synthetic series (no --prices)');
+  if (c.prices === undefined && c.gaps !== undefined) throw new ConfigError('--gaps', 'fills or skips missing rows of the --prices file; the synthetic series (no --prices) has none');
+  for (const k of ['decimals0', 'decimals1'] as const) if (c[k] !== undefined) num(k, (v) => Number.isInteger(v) && v >= 0 && v <= 77, 'must be an integer from 0 to 77');
+  if (c.priceOf !== undefined && c.priceOf !== 'token0' && c.priceOf !== 'token1') throw new ConfigError('--price-of', `must be token0 or token1; was ${JSON.stringify(c.priceOf)}`);
   if (c.pool !== 'v2' && c.pool !== 'v3') throw new ConfigError('--pool', `must be v2 or v3; was ${JSON.stringify(c.pool)}`);
   num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
   if (c.width !== undefined) num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');

@@ -135,6 +135,7 @@ export async function lpAlternatives(
   if (widths.length === 0) throw new ConfigError('--width', 'needs at least one width');
   for (const w of widths) if (!(Number.isFinite(w) && w > 0)) throw new ConfigError('--width', `every width must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was ${w}`);
   if (widths.length > 1 && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… conflicts with a list of --width values; give the widths with --width only');
+  if (backtest.width !== undefined && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… and --width both set the range width; give the width with --width only');
   const raw: Array<{ strategy: string; width: number | undefined }> = [];
   for (const s of strategies) {
     const f = await load(s);

@@ -64,6 +64,10 @@ describe('scenarioPath bootstrap', () => {
       expect(real.some((x) => Math.abs(x - r) < 1e-12)).toBe(true);
     }
   });
+  it('error: a σ or μ so large that the path overflows or underflows names the flag (a path holds what a price file may)', () => {
+    expect(() => scenarioPath(base, { ...SCENARIO_DEFAULTS, volatility: 0.5, drift: 1e6 }, 9, 1)).toThrow(/^--paths-drift: what-if path 1 leaves the prices a series may hold \(finite, > 0\): it reaches Infinity at step /);
+    expect(() => scenarioPath(base, { ...SCENARIO_DEFAULTS, volatility: 1e6 }, 9, 1)).toThrow(/^--paths-volatility: what-if path 1 leaves the prices a series may hold \(finite, > 0\): it reaches 0 at step /);
+  });
   it('error: block length must be a positive integer', () => {
     expect(() => scenarioPath(base, { ...SCENARIO_DEFAULTS, method: 'bootstrap', blockSteps: 0 }, 9, 1)).toThrow(ConfigError);
     expect(() => scenarioPath(base, { ...SCENARIO_DEFAULTS, method: 'bootstrap', blockSteps: 0 }, 9, 1)).toThrow('--block-steps: must be an integer ≥ 1; was 0');

@@ -88,6 +88,13 @@ export function scenarioPath(base: PriceSeries, params: ScenarioParams, seed: nu
       }
     }
   }
+  // A path must hold what a price file may (finite, > 0): an extreme σ or μ overflows to Infinity or underflows to 0.
+  for (let i = 1; i < n; i++) {
+    const x = price[i]!;
+    if (Number.isFinite(x) && x > 0) continue;
+    const flag = p.method === 'bootstrap' ? '--paths-method' : Math.abs(p.drift) >= (sigma * sigma) / 2 ? '--paths-drift' : '--paths-volatility';
+    throw new ConfigError(flag, `what-if path ${index} leaves the prices a series may hold (finite, > 0): it reaches ${x} at step ${i} (volatility ${sigma}, drift ${p.drift} a year); give a smaller value`);
+  }
   return makeSeries(base.timestampMs, price, base.extra, {
     kind: `what-if-${p.method}`,
     sha256: base.provenance.sha256,

@@ -61,6 +61,25 @@ describe('ammsim backtest: bad input is one clear error line, exit 1, no outputs
     expect(existsSync(join(out, 'summary.json'))).toBe(false);
   });
 
+  // Flags that cannot act on this run are refused, never accepted and ignored.
+  const withVolume = csv('vol.csv', 'timestamp,price,volume\n1704067200,2000,5\n1704070800,2010,7\n1704074400,1990,6\n1704078000,2005,9\n');
+  const minute = '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.minute.csv';
+  it.each([
+    [['--format', 'csv'], /^error: --format: reads the --prices file; the prices are the synthetic series \(no --prices\)$/],
+    [['--gaps', 'skip'], /^error: --gaps: fills or skips missing rows of the --prices file; the synthetic series \(no --prices\) has none$/],
+    [['--noise-size', '1000'], /^error: --noise-size: sizes noise trades; it needs --noise-rate > 0$/],
+    [['--prices', withVolume, '--noise-volume-share', '0.1', '--noise-rate', '3'], /^error: --noise-rate: with --noise-volume-share .*every step of .*vol\.csv has volume, so --noise-rate \(and --noise-size\) would change nothing/],
+    ...(existsSync(minute) ? [[['--prices', minute, '--decimals0', '-5'], /^error: --decimals0: must be an integer from 0 to 77; was -5$/] as [string[], RegExp]] : []),
+  ])('error: %j is refused with one line, exit 1, no outputs', (args, pattern) => {
+    const out = join(tmp, 'out-idle');
+    const r = ammsim('backtest', ...args, '--out', out);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('npm warn'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+    expect(existsSync(join(out, 'summary.json'))).toBe(false);
+  });
+
   it('error: no command, or a misspelt one, is one line naming the commands or the nearest one', () => {
     const none = ammsim();
     expect(none.status).toBe(1);

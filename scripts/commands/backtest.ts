@@ -90,7 +90,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. ' + CACHE_HELP),
   handler: async (argv) => {
     const timer = phaseTimer();
-    const config = configFromArgv(argv);
+    const config = configFromArgv(argv, {}, true);
     const result = await runConfiguredBacktest(config, timer);
     await writeBacktestOutputs(String(argv.out), result, config.csv, timer);
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));

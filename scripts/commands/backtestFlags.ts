@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
 
@@ -104,8 +104,11 @@ export function readConfigFile(file: string): Record<string, unknown> {
   return obj as Record<string, unknown>;
 }
 
-/** Resolves the backtest config from parsed argv: defaults < --config file < flags. */
-export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}): BacktestConfig {
+/**
+ * Resolves the backtest config from parsed argv: defaults < --config file < flags. `oneRun`: the config of a whole
+ * run (backtest), not a sweep's base (which lacks its axes), so a --noise-size given without noise trades is refused.
+ */
+export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}, oneRun = false): BacktestConfig {
   const flags: Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) if (argv[flag] !== undefined) flags[key] = argv[flag];
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k] = v;
@@ -119,6 +122,7 @@ export function configFromArgv(argv: Readonly<Record<string, unknown>>, override
   }
   const config = resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config');
   refuseGasBeforeWithoutSeries(flags, file, config);
+  if (oneRun) refuseNoiseSizeWithoutRate(flags, file, config);
   return config;
 }
 export { seriesOptions } from '../../runs/backtest.ts';

@@ -111,6 +111,34 @@ describe('ammsim compare', () => {
     expect(errorLines(bad.stderr)).toEqual(['error: --harvest: decides when to claim rewards; it needs a liquidity-mining program (--incentive FILE.json)']);
   });
 
+  it('behavior: --param width=W (no --width) runs and labels the LP with width W, as --width W does; with --width too it is refused', () => {
+    const a = join(tmp, 'pw-param');
+    const b = join(tmp, 'pw-width');
+    expect(errorLines(ammsim('compare', '--prices', pricesCsv, '--pool', 'v3', '--strategy', 'range', '--param', 'width=0.03', '--out', a).stderr)).toEqual([]);
+    expect(errorLines(ammsim('compare', '--prices', pricesCsv, '--pool', 'v3', '--strategy', 'range', '--width', '0.03', '--out', b).stderr)).toEqual([]);
+    const lpA = read(a).lp as Record<string, number>;
+    const lpB = read(b).lp as Record<string, number>;
+    expect(lpA.width).toBe(0.03);
+    expect(lpA.finalValue).toBe(lpB.finalValue);
+    expect((read(a).config as Record<string, unknown>).widths).toEqual([0.03]);
+    const both = ammsim('compare', '--prices', pricesCsv, '--pool', 'v3', '--strategy', 'range', '--width', '0.05', '--param', 'width=0.03', '--out', join(tmp, 'pw-both'));
+    expect(both.status).toBe(1);
+    expect(errorLines(both.stderr)).toEqual(['error: --param: width=… and --width both set the range width; give the width with --width only']);
+  });
+
+  const EVENTS = '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv';
+  it.skipIf(!existsSync(EVENTS))('behavior: --fee-model replay on a pool-events file steps through the events as backtest does: the LP is the backtest', () => {
+    const flags = ['--prices', EVENTS, '--pool', 'v3', '--fee', '0.0005', '--fee-model', 'replay', '--strategy', 'range', '--width', '0.01', '--to', '2024-01-05T02:00:00Z'];
+    const b = join(tmp, 'replay-b');
+    const c = join(tmp, 'replay-c');
+    expect(ammsim('backtest', ...flags, '--out', b).status).toBe(0);
+    expect(errorLines(ammsim('compare', ...flags, '--out', c).stderr)).toEqual([]);
+    const bt = JSON.parse(readFileSync(join(b, 'summary.json'), 'utf8')) as Record<string, number>;
+    const s = read(c);
+    expect(s.steps).toBe(bt.steps);
+    for (const k of ['finalValue', 'feesEarned', 'holdValue']) expect((s.lp as Record<string, number>)[k], k).toBe(bt[k]);
+  });
+
   let errCase = 0;
   it.each([
     [['--staking-apr', '0.04', '--staking-series', 'x.csv'], /^error: --staking-apr: give either --staking-apr or --staking-series, not both$/],
@@ -127,6 +155,9 @@ describe('ammsim compare', () => {
     [['--paths', '2', '--paths-method', 'bootstrap', '--paths-drift', '0.1'], /^error: --paths-drift: applies to --paths-method gbm/],
     [['--paths', '2', '--block-steps', '5'], /^error: --block-steps: applies to --paths-method bootstrap$/],
     [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
+    [['--noise-size', '1000'], /^error: --noise-size: sizes noise trades; it needs --noise-rate > 0$/],
+    [['--paths', '2', '--paths-drift', '1e6'], /^error: --paths-drift: what-if path 0 leaves the prices a series may hold \(finite, > 0\)/],
+    [['--paths', '2', '--paths-volatility', '1e6'], /^error: --paths-volatility: what-if path 0 leaves the prices a series may hold \(finite, > 0\)/],
   ])('error: %j is one clear line, exit 1, no summary.json', (args, pattern) => {
     const out = join(tmp, `err-${errCase++}`);
     const r = ammsim('compare', '--prices', pricesCsv, ...args, '--out', out);

@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { loadSeries } from '../../data/loadSeries.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
@@ -8,12 +7,13 @@ import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
-import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
-import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFile, seriesOptions } from './backtestFlags.ts';
+import { loadConfiguredSeries } from '../../runs/backtest.ts';
+import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFile } from './backtestFlags.ts';
 import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 const c = COMPARE_DEFAULTS;
@@ -60,14 +60,17 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
     else if (k !== 'strategy' && k !== 'width') backtestFile[k] = v;
   }
   const strategies = parseList('--strategy', argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
-  const widths = parseList('--width', argv.width ?? file.width ?? 0.1, true);
+  const params = parseParams(argv.param as string[] | undefined);
+  // With no --width, a numeric --param width=W (or a config params.width) is the width the LP runs and is labelled with.
+  const paramWidth = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params }.width;
+  const numericParamWidth = typeof paramWidth === 'number' || (typeof paramWidth === 'string' && paramWidth.trim() !== '' && Number.isFinite(Number(paramWidth)));
+  const widths = parseList('--width', argv.width ?? file.width ?? (numericParamWidth ? paramWidth : 0.1), true);
 
   // yargs gives every dashed flag also in camelCase, which is the config key.
   const flags: Record<string, unknown> = {};
   for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && argv[k] !== undefined) flags[k] = argv[k];
   flags.strategy = strategies[0];
   flags.width = (argv.width ?? file.width) === undefined ? undefined : widths[0];
-  const params = parseParams(argv.param as string[] | undefined);
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
   // Liquidity mining (INCENTIVE_FLAGS): --incentive is the config's `incentives`, --harvest-param its `harvestParams`.
   if (argv.incentive !== undefined) flags.incentives = argv.incentive;
@@ -80,6 +83,7 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   }
   const backtest = resolveBacktestConfig(flags, backtestFile, fileName);
   refuseGasBeforeWithoutSeries(flags, backtestFile, backtest);
+  refuseNoiseSizeWithoutRate(flags, backtestFile, backtest);
   return {
     backtest,
     strategies,
@@ -129,8 +133,9 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const r = resolveCompareArgv(argv);
     const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
     const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
-    // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check
-    const series = await loadSeries(r.backtest.prices, seriesOptions(r.backtest, cliSeriesCache()));
+    // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check;
+    // --fee-model replay on a pool-events file steps through its events, as in backtest (runs/backtest.ts)
+    const series = await loadConfiguredSeries(r.backtest, cliSeriesCache());
     const bar = progressBar('compare', process.stderr, 'runs');
     let result: CompareResult;
     try {
