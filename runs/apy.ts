@@ -100,6 +100,18 @@ export function runApy(o: ApyOptions): ApyResult {
       ? [row('custom', n)]
       : [...STANDARD_FREQUENCIES.map(([name, k]) => row(name, k)), ...(gas > 0 ? [] : [row('continuous', 'continuous')])];
   const optimal = o.optimal === true ? { ...optimalHarvest(value, costs), apr: value } : null;
+  // A rate so large that a result overflows would print as Infinity % / NaN % (null in JSON): refused instead.
+  const overflows = (x: number): boolean => !Number.isFinite(x * 100);
+  const overflowed = overflows(value)
+    ? 'the rate in percent'
+    : (() => {
+        const row = rows.find((r) => overflows(r.apr) || overflows(r.apyBeforeCosts) || overflows(r.apy));
+        if (row !== undefined) return `the ${row.name} ${kind === 'apr' ? 'APY' : 'APR needed'}`;
+        return optimal !== null && (overflows(optimal.netApy) || overflows(optimal.whole.netApy)) ? 'the optimal APY' : undefined;
+      })();
+  if (overflowed !== undefined) {
+    throw new ConfigError(`--${kind}`, `too large: ${overflowed} overflows (in percent, beyond the largest number); give a smaller rate or fewer harvests (--compounds, --every); was ${value}`);
+  }
   return { yearDays: APY_YEAR_DAYS, from: o.from, performanceFee: fee, gasPerHarvest: gas, capital: o.capital ?? null, rows, optimal };
 }
 

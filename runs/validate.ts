@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, InputError } from '../sim/core/errors.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
-import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
+import { checkTicksOnSpacing, defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
 import { replayLogOrder, type LogOrderReplayStats } from '../sim/replay/validate/logOrderReplay.ts';
 import { findAllPositions, refOf, resolvePosition, type LogRef, type PositionLife, type PositionSpec } from '../sim/replay/validate/positions.ts';
 
@@ -226,6 +226,9 @@ export async function validate(o: ValidateOptions): Promise<ValidateResult> {
   const tol = o.tol ?? 1e-3;
   if (!(Number.isFinite(tol) && tol >= 0)) throw new ConfigError('--tol', `must be a relative error ≥ 0 (1e-3 = 0.1 %); was ${tol}`);
   const rows = await readPoolEvents(events);
+  // A logged MINT/BURN is always on the pool's spacing (the contract requires it): one off it means a wrong fee tier.
+  const feeFrom = o.fee !== undefined ? `--fee ${fee}` : file?.fee !== undefined ? `the fee ${fee} of ${o.positionsFile} (--fee overrides it)` : `the default --fee ${fee}`;
+  checkTicksOnSpacing(rows, tickSpacing, events, `is ${feeFrom} the pool's fee tier?`);
   let lives: PositionLife[];
   if (o.all === true) lives = findAllPositions(rows);
   else {

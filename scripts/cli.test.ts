@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../sim/core/errors.ts';
 import { describeError } from './cli.ts';
+import { runCliInProcess } from './testing/runCliInProcess.ts';
 
 /**
  * The CLI's own behaviour around commands (scripts/cli.ts): output paths checked before the run (issue #11
@@ -111,6 +112,34 @@ function interrupt(prices: string, out: string, signal: NodeJS.Signals, afterMs?
     });
   });
 }
+
+describe('a flag given twice is refused by name in every command (scripts/cli.ts refuseRepeatedFlags)', () => {
+  const twice = (flag: string, a: string, b: string): string => `error: --${flag}: given 2 times (${JSON.stringify(a)}, ${JSON.stringify(b)}); give it once\n`;
+  const d = join(tmp, 'twice');
+  it.each([
+    [['backtest', '--fee', '0.003', '--fee', '0.001', '--out', d], twice('fee', '0.003', '0.001')],
+    [['compare', '--strategy', 'range', '--strategy', 'hold', '--out', d], twice('strategy', 'range', 'hold')],
+    [['sweep', '--width', '0.1', '--width', '0.2', '--out', d], twice('width', '0.1', '0.2')],
+    [['sweep', 'merge', 'a', 'b', '--out', `${d}/x`, '--out', `${d}/y`], twice('out', `${d}/x`, `${d}/y`)],
+    [['replay', '--events', 'a.jsonl', '--events', 'b.jsonl'], twice('events', 'a.jsonl', 'b.jsonl')],
+    [['replay-real', '--events', 'a.csv', '--from', '2024-01-05', '--from', '2024-01-06'], twice('from', '2024-01-05', '2024-01-06')],
+    [['validate', '--events', 'a.csv', '--tol', '1', '--tol', '2', '--all'], twice('tol', '1', '2')],
+    [['report', '--run', d, '--out', `${d}/a.html`, '--out', `${d}/b.html`], twice('out', `${d}/a.html`, `${d}/b.html`)],
+    [['il', '--price', '2000', '--price', '3000'], twice('price', '2000', '3000')],
+    [['apy', '--apr', '0.3', '--apr', '0.4'], twice('apr', '0.3', '0.4')],
+    [['data', 'fetch', 'binance', '--symbol', 'ETHUSDT', '--start', '2024-01-01', '--start', '2024-01-02', '--end', '2024-02-01', '--out', `${d}/e.arrow`], twice('start', '2024-01-01', '2024-01-02')],
+    [['data', 'fetch', 'pool-events', '--rpc', 'http://127.0.0.1:9/', '--pool', '0x1', '--pool', '0x2', '--from-block', '1', '--to-block', '2', '--out', `${d}/p.arrow`], twice('pool', '0x1', '0x2')],
+  ])('%j', async (args, message) => {
+    const r = await runCliInProcess(args);
+    expect([r.code, r.stderr]).toEqual([1, message]);
+    expect(existsSync(d)).toBe(false); // nothing written, not even a folder named "a,b"
+  });
+
+  it('behavior: flags that take several values (--param, --incentive, report --run, validate --position) still do', async () => {
+    const r = await runCliInProcess(['backtest', '--strategy', 'range', '--param', 'width=0.1', '--param', 'nope=1', '--out', d]);
+    expect(r.stderr).toBe('error: --param: strategy "range" has no parameter "nope" (parameters: width)\n');
+  });
+});
 
 describe('Ctrl-C and SIGTERM leave no temporary file', () => {
   const prices = join(tmp, 'minutes.csv');

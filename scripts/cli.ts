@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { AmmsimError } from '../sim/core/errors.ts';
+import { AmmsimError, ConfigError } from '../sim/core/errors.ts';
 import { guardTempFiles } from '../data/io/atomicWrite.ts';
 import { checkOutputPath, OUTPUT_FLAGS } from '../data/io/outputPath.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -30,8 +30,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       throw new UsageError(msg);
     });
   skipHelpCache(cli);
-  // Output paths are checked before any work: a bad --out costs one line at once, not a trace after the run.
-  cli = cli.middleware(checkOutputFlags);
+  // A flag given twice is refused before anything else looks at it; output paths are checked before any work:
+  // a bad --out costs one line at once, not a trace after the run.
+  const root = cli;
+  cli = cli.middleware((argv) => refuseRepeatedFlags(argv, root)).middleware(checkOutputFlags);
   // Load only the command being run; the others are listed by name and description.
   for (const c of COMMANDS) {
     cli = c.name === invoked ? cli.command(await c.load()) : cli.command(c.name, c.describe, () => {}, () => {});
@@ -41,15 +43,28 @@ export async function main(argv: readonly string[]): Promise<void> {
 
 class UsageError extends Error {}
 
+/**
+ * yargs middleware: a flag given twice arrives as an array (yargs' duplicate-arguments-array). Unless the flag
+ * is declared to take several values (`array: true`: --param, --incentive, report's --run …), that is refused by
+ * name, in every command, rather than read as "a,b", cut to one of the values or failing on the array.
+ */
+function refuseRepeatedFlags(argv: { [flag: string]: unknown }, y: Argv): void {
+  const options = (y as unknown as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
+  for (const flag of Object.keys(options.key)) {
+    const v = argv[flag];
+    if (Array.isArray(v) && !options.array.includes(flag)) {
+      throw new ConfigError(`--${flag}`, `given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}); give it once`);
+    }
+  }
+}
+
 /** yargs middleware: {@link checkOutputPath} on each output flag of the command being run (OUTPUT_FLAGS). */
 function checkOutputFlags(argv: { _: ReadonlyArray<string | number>; [flag: string]: unknown }): void {
   const flags = OUTPUT_FLAGS[String(argv._[0])];
   if (flags === undefined) return;
   for (const [flag, kind] of Object.entries(flags)) {
-    const v = argv[flag];
-    // a flag given twice arrives as an array; the commands use the last one
-    const value = Array.isArray(v) ? v[v.length - 1] : v;
-    if (value === undefined || value === null || typeof value === 'boolean') continue;
+    const value = argv[flag]; // one value: refuseRepeatedFlags ran first
+    if (value === undefined || value === null || typeof value === 'boolean' || Array.isArray(value)) continue;
     checkOutputPath(String(value), { kind, flag: `--${flag}` });
   }
 }

@@ -108,4 +108,12 @@ describe('apy flags: one-line errors, flags that cannot apply refused', () => {
     expect(err({ apr: '0.1', gas: '-1', capital: '10' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --gas: must be ≥ 0 (quote per harvest); was -1]`);
     expect(err({ apr: '0.1', gas: '1', capital: '0' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --capital: must be > 0 (quote); was 0]`);
   });
+  it('error: a rate whose result overflows (printed as Infinity % or NaN %, null in --json) is refused by name', () => {
+    expect(err({ apr: '1000' })).toThrow('--apr: too large: the hourly APY overflows (in percent, beyond the largest number); give a smaller rate or fewer harvests (--compounds, --every); was 1000');
+    expect(err({ apy: '1e308' })).toThrow('--apy: too large: the rate in percent overflows');
+    // harvesting every minute (the optimum's search bound) passes it where the hourly row does not
+    expect(err({ apr: '709', gas: '1e-9', capital: '1e9', optimal: true })).toThrow('--apr: too large: the optimal APY overflows');
+    // finite answers stay answered, however large
+    expect(run({ apr: '1000', compounds: '365' }).rows[0]!.apy).toBeGreaterThan(1e200);
+  });
 });

@@ -77,6 +77,9 @@ describe('ammsim data fetch binance', () => {
       [['--symbol', 'ETHUSDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', join(dir, 'x.csv')], `--out: must name an Arrow file ending in .arrow or .feather; was "${join(dir, 'x.csv')}"`],
       [['--symbol', 'ETHUSDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', out, '--retries', 'many'], '--retries: must be an integer >= 0; was "many"'],
       [['--symbol', 'ETH/USDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', out], '--symbol: must be a Binance spot symbol in capitals and digits, such as ETHUSDT; was "ETH/USDT"'],
+      // a timeout that rounds to 0 ms, or beyond what a timer can wait (Node would fire it after 1 ms)
+      [['--symbol', 'ETHUSDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', out, '--timeout', '1e-9'], '--timeout: must be seconds in [0.001, 2147483] (a timer cannot wait longer); was "1e-9"'],
+      [['--symbol', 'ETHUSDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', out, '--timeout', '1e7'], '--timeout: must be seconds in [0.001, 2147483] (a timer cannot wait longer); was "1e7"'],
     ];
     for (const [flags, message] of cases) {
       const r = await run(['data', 'fetch', 'binance', ...flags]);

@@ -78,12 +78,17 @@ function positiveNumberFlag(flag: string, value: string | undefined, fallback: n
   return n;
 }
 
+/** The longest wait a Node timer can do (2^31 − 1 ms); a longer one fires after 1 ms. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
 function commonSettings(a: CommonArgs): { policy: RetryPolicy; cacheRoot: string; seed: number } {
   checkOutPath(a.out);
   const timeoutSeconds = positiveNumberFlag('--timeout', a.timeout, DATA_FETCH_DEFAULTS.timeoutSeconds);
+  const timeoutMs = Math.round(timeoutSeconds * 1000);
+  if (!(timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) throw new ConfigError('--timeout', `must be seconds in [0.001, ${Math.floor(MAX_TIMEOUT_MS / 1000)}] (a timer cannot wait longer); was "${a.timeout}"`);
   const retries = intFlag('--retries', a.retries, DATA_FETCH_DEFAULTS.retries, 0);
   return {
-    policy: { ...DEFAULT_RETRY_POLICY, timeoutMs: Math.round(timeoutSeconds * 1000), maxAttempts: retries + 1 },
+    policy: { ...DEFAULT_RETRY_POLICY, timeoutMs, maxAttempts: retries + 1 },
     cacheRoot: a['cache-dir'] ?? join(dirname(a.out), DATA_FETCH_DEFAULTS.cacheDirName),
     seed: intFlag('--seed', a.seed, DATA_FETCH_DEFAULTS.seed, 0),
   };

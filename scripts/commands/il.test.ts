@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseIlArgs, runIl } from './il.ts';
+import { runCliInProcess } from '../testing/runCliInProcess.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ammsim-il-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -53,6 +54,16 @@ describe('il flags', () => {
   it('error: --out must be .html or .svg; --ratios positive', () => {
     expect(err({ price: '1', out: 'x.png' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --out: must end in .html or .svg; was "x.png"]`);
     expect(err({ price: '1', ratios: '2,-1' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --ratios: each ratio must be a finite number > 0; was "-1"]`);
+  });
+  it('error: a flag given twice is refused naming the flag (never written to a file named "a,b")', async () => {
+    const a = join(root, 'twice-a.svg');
+    const b = join(root, 'twice-b.svg');
+    const r = await runCliInProcess(['il', '--price', '2000', '--out', a, '--out', b]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: --out: given 2 times (${JSON.stringify(a)}, ${JSON.stringify(b)}); give it once\n`);
+    expect(r.stdout).toBe('');
+    expect((await runCliInProcess(['il', '--price', '2000', '--price', '3000'])).stderr).toBe('error: --price: given 2 times ("2000", "3000"); give it once\n');
+    expect(readdirSync(root).filter((f) => f.includes(','))).toEqual([]);
   });
   it('behavior: P0 outside the range is allowed', () => {
     expect(parseIlArgs({ price: '100', range: '120:150' }).range).toEqual({ lower: 120, upper: 150 });

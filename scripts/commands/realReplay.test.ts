@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +57,39 @@ describe('replay-real flags', () => {
     const r = await cli(['replay-real', '--events', ev, '--out', out]);
     expect(r.error).toBe(`${ev}:2: amount0: must be an integer; was "x"`);
     expect(existsSync(out)).toBe(false);
+  });
+  it('error: a fraction --fee that is not a whole number of hundredths of a bip is refused, not rounded (0.0000001 is not fee 0)', () => {
+    expect(feePipsOf(0.000001)).toBe(1);
+    expect(feePipsOf(0.0005)).toBe(500);
+    expect(() => feePipsOf(0.0000001)).toThrow('--fee: must be a whole number of hundredths of a bip (0.0005 = 500); was 0.0000001 (0.1 hundredths of a bip)');
+    expect(() => feePipsOf(0.00012345)).toThrow('--fee: must be a whole number of hundredths of a bip (0.0005 = 500); was 0.00012345 (123.45 hundredths of a bip)');
+    expect(() => feePipsOf(Number.NaN)).toThrow('--fee: must be the fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005); was NaN');
+  });
+  it('error: a MINT/BURN row off the tick spacing names the file, line and field and the flag to check, and leaves no output', async () => {
+    const ev = path.join(dir, 'offspacing.csv');
+    writeFileSync(
+      ev,
+      'block_number,block_timestamp,tx_type,log_index,sender,amount0,amount1,total_liquidity,sqrtPriceX96,current_tick,tick_lower,tick_upper,liquidity\n' +
+        '1,2024-01-05 00:00:00,SWAP,1,0xa,-100,1,1000000,79228162514264337593543950336,0,,,\n' +
+        '2,2024-01-05 00:01:00,MINT,1,0xa,1,1,1000000,79228162514264337593543950336,0,-30,60,1000\n',
+    );
+    const out = path.join(dir, 'offspacing.json');
+    writeFileSync(out, '{}');
+    const r = await cli(['replay-real', '--events', ev, '--fee', '3000', '--out', out]);
+    expect(r.error).toBe(`${ev}:3: tick_lower: -30 is not a multiple of the tick spacing 60; is --fee 3000 the pool's fee tier (--tick-spacing sets the spacing)?`);
+    expect(existsSync(out)).toBe(false);
+    const ts = await cli(['replay-real', '--events', ev, '--fee', '3000', '--tick-spacing', '7', '--out', out]);
+    expect(ts.error).toBe(`${ev}:3: tick_lower: -30 is not a multiple of the tick spacing 7; is --tick-spacing 7 the pool's?`);
+  });
+});
+
+describe('replay-real --help', () => {
+  it('behavior: the usage line shows --out as optional (it has a default) and every flag is listed', () => {
+    // Spawned: yargs exits the process after printing help.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay-real', '--help'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('ammsim replay-real --events FILE.csv [--fee 500] [--reanchor] [--out OUT.json] [--csv]');
+    for (const s of ['--events', '--fee', '--tick-spacing', '--reanchor', '--from', '--to', '--out', '[default: "out/replay-real.json"]', '--csv']) expect(r.stdout).toContain(s);
   });
 });
 

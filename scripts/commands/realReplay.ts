@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
-import { divergenceCsv, replayRealEvents, type DivergenceSummary } from '../../sim/replay/real/replayEvents.ts';
+import { checkTicksOnSpacing, defaultTickSpacingOfFeePips, divergenceCsv, replayRealEvents, type DivergenceSummary } from '../../sim/replay/real/replayEvents.ts';
 import { parseTimestampArg } from '../../sim/replay/real/timeArg.ts';
 
 export interface RealReplayArgs {
@@ -20,10 +20,21 @@ export interface RealReplayArgs {
 
 /** `--fee`: hundredths of a bip (500) or, below 1, a fraction (0.0005). Returns pips. */
 export function feePipsOf(v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError('--fee', `must be the fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005); was ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ConfigError('--fee', `must be the fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005); was ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+  // A fraction is v·1e6 pips up to float error (0.0005·1e6 = 500.00000000000006); one that is not a whole number of
+  // pips is refused rather than rounded to another fee (0.0000001 would be fee 0).
+  if (v < 1 && Math.abs(v * 1e6 - Math.round(v * 1e6)) > 1e-6) {
+    throw new ConfigError('--fee', `must be a whole number of hundredths of a bip (0.0005 = 500); was ${decimal(v)} (${Number((v * 1e6).toPrecision(12))} hundredths of a bip)`);
+  }
   const pips = v < 1 ? Math.round(v * 1e6) : v;
   if (!Number.isInteger(pips) || pips >= 1_000_000) throw new ConfigError('--fee', `must be an integer number of hundredths of a bip below 1,000,000 (500, 3000, …); was ${v}`);
   return pips;
+}
+
+/** A number as typed, not in exponent form (1e-7 → 0.0000001). */
+function decimal(v: number): string {
+  const s = String(v);
+  return /e/i.test(s) ? v.toFixed(20).replace(/\.?0+$/, '') : s;
 }
 
 /**
@@ -77,7 +88,7 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
   builder: (y: Argv<object>) =>
     y
       .usage(
-        '$0 replay-real --events FILE.csv [--fee 500] [--reanchor] --out OUT.json [--csv]\n\n' +
+        '$0 replay-real --events FILE.csv [--fee 500] [--reanchor] [--out OUT.json] [--csv]\n\n' +
           'Seeds the exact v3 pool from the first SWAP row (sqrtPriceX96, in-range L), learns the positions that the file burns, ' +
           'puts the rest of L in one full-range background position, applies MINT/BURN rows and replays every later swap. ' +
           'Reports, per swap and in summary, the divergence of sqrtPriceX96, tick and in-range L from what the chain logged. ' +
@@ -113,6 +124,8 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     const csvName = out.replace(/\.json$/i, '') + '.csv';
     try {
       const rows = await readPoolEvents(events);
+      const spacing = ts ?? defaultTickSpacingOfFeePips(fee);
+      checkTicksOnSpacing(rows, spacing, events, ts === undefined ? `is --fee ${fee} the pool's fee tier (--tick-spacing sets the spacing)?` : `is --tick-spacing ${ts} the pool's?`);
       const r = replayRealEvents(rows, {
         fee,
         reanchor: argv.reanchor === true,

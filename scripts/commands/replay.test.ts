@@ -91,6 +91,15 @@ describe('ammsim replay errors', () => {
     expect(r.stderr).toMatch(new RegExp(`^error: ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: event: not valid JSON \\(`));
   });
 
+  it('error: a line that is not JSON gets no --pool hint (it is not a v2-vs-v3 mix-up)', async () => {
+    const bad = path.join(dir, 'json-v3.jsonl');
+    writeFileSync(bad, '{"type":"initialize","fee":3000,"tickSpacing":60,"sqrtPriceX96":"79228162514264337593543950336"}\n{bad\n');
+    const r = await cli(['replay', '--events', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l !== '')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: .*json-v3\.jsonl:2: event: not valid JSON \(/);
+  });
+
   it('error: flags — a missing events file, --out equal to --events, --check without case lines, an unknown pool', async () => {
     const missing = path.join(dir, 'nope.jsonl');
     expect((await cli(['replay', '--pool', 'v2', '--events', missing])).stderr).toBe(`error: --events: cannot read ${missing}: no such file\n`);
@@ -103,6 +112,22 @@ describe('ammsim replay errors', () => {
     const badPool = await cli(['replay', '--pool', 'v4', '--events', bare]);
     expect(badPool.code).toBe(1);
     expect(badPool.stderr).toBe('error: --pool: must be one of v3, v2, v3-time, v3-staker, staking-rewards; was "v4"\n');
+  });
+});
+
+describe('ammsim replay: a flag given twice', () => {
+  it('error: --out or --events twice is refused naming the flag (no file named "a,b", no stack trace)', async () => {
+    const bare = path.join(dir, 'twice.jsonl');
+    writeFileSync(bare, '{"type":"initialize"}\n');
+    const a = path.join(dir, 'twice-a.jsonl');
+    const b = path.join(dir, 'twice-b.jsonl');
+    const outs = await cli(['replay', '--pool', 'v2', '--events', bare, '--out', a, '--out', b]);
+    expect(outs.code).toBe(1);
+    expect(outs.stderr).toBe(`error: --out: given 2 times (${JSON.stringify(a)}, ${JSON.stringify(b)}); give it once\n`);
+    const events = await cli(['replay', '--pool', 'v2', '--events', bare, '--events', bare]);
+    expect(events.code).toBe(1);
+    expect(events.stderr).toBe(`error: --events: given 2 times (${JSON.stringify(bare)}, ${JSON.stringify(bare)}); give it once\n`);
+    expect(readdirSync(dir).filter((f) => f.startsWith('twice-'))).toEqual([]);
   });
 });
 

@@ -93,7 +93,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     } catch (err) {
       // No stale output: a previous run's OUT must not pass for this failed run's result.
       if (out !== undefined) rmSync(out, { force: true });
-      if (err instanceof InputError && argv.pool === undefined) {
+      // ('event'/'expect' errors are about the JSONL line itself, which no --pool would fix)
+      if (err instanceof InputError && argv.pool === undefined && err.field !== 'event' && err.field !== 'expect') {
         // The likeliest cause of a rejected event without --pool: v2 events replayed as v3 (the default).
         throw new AmmsimError(err.code, err.message, { cause: err, details: [`hint: --pool defaults to ${REPLAY_DEFAULTS.pool}; for v2 events pass --pool v2`] });
       }

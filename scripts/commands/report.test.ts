@@ -10,6 +10,7 @@ import { runBacktest } from '../../runs/backtest.ts';
 import { resolveBacktestConfig } from '../../runs/config.ts';
 import type { BacktestResult } from '../../sim/metrics/record.ts';
 import { checkReportArgs, labelRuns, runReport } from './report.ts';
+import { runCliInProcess } from '../testing/runCliInProcess.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ammsim-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -84,6 +85,16 @@ describe('report flags', () => {
   it('error: one --label per --run', () => {
     const r = syntheticRun({ steps: 10 });
     expect(() => labelRuns(['a', 'b'], [r, r], ['x'])).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --label: give one label per --run (2); got 1]`);
+  });
+  it('error: --out or --svg given twice is refused naming the flag (never written to a file named "a,b")', async () => {
+    const a = join(root, 'twice-a.html');
+    const b = join(root, 'twice-b.html');
+    const r = await runCliInProcess(['report', '--run', join(root, 'none'), '--out', a, '--out', b]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: --out: given 2 times (${JSON.stringify(a)}, ${JSON.stringify(b)}); give it once\n`);
+    const svg = await runCliInProcess(['report', '--run', join(root, 'none'), '--svg', join(root, 'sa'), '--svg', join(root, 'sb')]);
+    expect(svg.stderr).toMatch(/^error: --svg: given 2 times/);
+    expect(readdirSync(root).filter((f) => f.includes(','))).toEqual([]);
   });
   it('behavior: labels by strategy, then folder name, then a counter', () => {
     const range = syntheticRun({ steps: 10, width: 0.1 });

@@ -56,6 +56,26 @@ describe('ammsim validate', () => {
   });
 });
 
+describe('ammsim validate: wrong tier, repeated flags, failed runs', () => {
+  it('error: a --fee whose tick spacing the MINT/BURN rows are off names file, line and field, and removes a stale --out', async () => {
+    const out = path.join(dir, 'stale-validate.json');
+    writeFileSync(out, '{}');
+    const r = await cli(['validate', '--events', FIXTURE, '--all', '--fee', '3000', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: ${FIXTURE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: tick_(lower|upper): -?\\d+ is not a multiple of the tick spacing 60; is --fee 3000 the pool's fee tier\\?\n$`));
+    expect(existsSync(out)).toBe(false);
+  });
+  it('error: a flag given twice is refused naming the flag (never written to a file named "a,b")', async () => {
+    const a = path.join(dir, 'twice-a.json');
+    const b = path.join(dir, 'twice-b.json');
+    const r = await cli(['validate', '--events', FIXTURE, '--all', '--out', a, '--out', b]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: --out: given 2 times (${JSON.stringify(a)}, ${JSON.stringify(b)}); give it once\n`);
+    expect((await cli(['validate', '--events', FIXTURE, '--events', FIXTURE, '--all'])).stderr).toMatch(/^error: --events: given 2 times/);
+    expect(existsSync(`${a},${b}`)).toBe(false);
+  });
+});
+
 describe.skipIf(!haveShared)('ammsim validate --all on the whole 0x88e6 day — skipped when ../shared/data is absent', () => {
   it('acceptance: 36/36 positions exact', async () => {
     const r = await cli(['validate', '--events', SHARED, '--all']);

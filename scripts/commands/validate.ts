@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
@@ -92,14 +93,21 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       if (argv.events !== undefined && resolve(out) === resolve(argv.events)) throw new ConfigError('--out', `must differ from --events (both are ${out})`);
     }
     const specs = (argv.position ?? []).map((p) => parsePositionArg(String(p)));
-    const r = await validate({
-      ...(argv.events === undefined ? {} : { events: argv.events }),
-      ...(fee === undefined ? {} : { fee }),
-      ...(tol === undefined ? {} : { tol }),
-      ...(argv.all === true ? { all: true } : {}),
-      ...(specs.length > 0 ? { positions: specs } : {}),
-      ...(argv.positions === undefined ? {} : { positionsFile: argv.positions }),
-    });
+    let r: ValidateResult;
+    try {
+      r = await validate({
+        ...(argv.events === undefined ? {} : { events: argv.events }),
+        ...(fee === undefined ? {} : { fee }),
+        ...(tol === undefined ? {} : { tol }),
+        ...(argv.all === true ? { all: true } : {}),
+        ...(specs.length > 0 ? { positions: specs } : {}),
+        ...(argv.positions === undefined ? {} : { positionsFile: argv.positions }),
+      });
+    } catch (err) {
+      // No stale output: a previous run's OUT must not pass for this failed run's result (as in replay, replay-real).
+      if (out !== undefined) rmSync(out, { force: true });
+      throw err;
+    }
     const body = toJson(r);
     if (out !== undefined) writeFileAtomic(out, body);
     process.stdout.write(argv.json === true ? body : formatValidate(r));

@@ -39,7 +39,7 @@
  * that swap.
  */
 import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
-import { InvariantError, PoolError } from '../../core/errors.ts';
+import { InputError, InvariantError, PoolError } from '../../core/errors.ts';
 import { feesOwed } from '../../math/v3/position.ts';
 import { priceFromSqrtPriceX96, type PriceOrientation } from '../../math/v3/priceConversions.ts';
 import { usableTicks } from '../../math/v3/usableTicks.ts';
@@ -177,6 +177,19 @@ const HUGE_INPUT = (1n << 255n) - 1n;
 
 /** The fee tier's tick spacing for a fee in pips (sim/math/v3/feeTiers.ts). */
 export const defaultTickSpacingOfFeePips = tickSpacingOfFee;
+
+/**
+ * Refuses MINT/BURN rows whose ticks are not multiples of `spacing` (the contract's bare require): that means the
+ * pool's fee tier or tick spacing was given wrong. InputError naming `file`, the row's line and the field; `hint`
+ * (which flag to check) ends the message.
+ */
+export function checkTicksOnSpacing(rows: readonly PoolEventRow[], spacing: number, file: string, hint: string): void {
+  for (const r of rows) {
+    if (r.kind !== 'MINT' && r.kind !== 'BURN') continue;
+    if (r.tickLower % spacing !== 0) throw new InputError(file, r.line, 'tick_lower', `${r.tickLower} is not a multiple of the tick spacing ${spacing}; ${hint}`);
+    if (r.tickUpper % spacing !== 0) throw new InputError(file, r.line, 'tick_upper', `${r.tickUpper} is not a multiple of the tick spacing ${spacing}; ${hint}`);
+  }
+}
 
 /** Quantiles by nearest rank over a copy of `xs` (all zeros when empty). */
 export function quantiles(xs: readonly number[]): Quantiles {
