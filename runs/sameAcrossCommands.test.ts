@@ -40,3 +40,35 @@ describe.skipIf(!have)(`backtest, compare and sweep agree on --fee-model volume 
     }
   }, 120_000);
 });
+
+const EVENTS = '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv';
+const haveEvents = existsSync(EVENTS);
+
+describe.skipIf(!haveEvents)(`backtest, compare and sweep agree on --fee-model replay over a pool-events file${haveEvents ? '' : ' — skipped: ../shared/data/uniswap_v3 files absent'}`, () => {
+  const flags = ['--prices', EVENTS, '--pool', 'v3', '--fee', '0.0005', '--fee-model', 'replay', '--strategy', 'range', '--to', '2024-01-05T02:00:00Z'];
+
+  it('behavior: one step per event row in all three commands, and the same fees and values', () => {
+    ammsim('backtest', ...flags, '--width', '0.01', '--out', join(dir, 'rb'));
+    ammsim('compare', ...flags, '--width', '0.01', '--out', join(dir, 'rc'));
+    ammsim('sweep', ...flags, '--width', '0.01,0.02', '--workers', '1', '--out', join(dir, 'rs'));
+    const b = JSON.parse(readFileSync(join(dir, 'rb', 'summary.json'), 'utf8'));
+    const c = JSON.parse(readFileSync(join(dir, 'rc', 'summary.json'), 'utf8'));
+    const [header, row] = readFileSync(join(dir, 'rs', 'sweep.csv'), 'utf8').trim().split('\n');
+    const cols = header!.split(',');
+    const s = Object.fromEntries(cols.map((k, i) => [k, Number(row!.split(',')[i])]));
+    expect(b.feesEarned).toBeGreaterThan(0);
+    expect(c.steps).toBe(b.steps);
+    expect(JSON.parse(readFileSync(join(dir, 'rs', 'sweep.json'), 'utf8')).data.params.steps).toBe('one per event row, in log order');
+    for (const k of ['feesEarned', 'finalValue', 'holdValue']) {
+      expect(c.lp[k], `compare ${k}`).toBe(b[k]);
+      expect(s[k], `sweep ${k}`).toBe(b[k]);
+    }
+  }, 120_000);
+
+  it('error: a sweep of replay beside another fee model on that file (two different step series) is refused', () => {
+    const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', 'sweep', ...flags.map((f) => (f === 'replay' ? 'replay,volume' : f)), '--width', '0.01', '--out', join(dir, 'rmix')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^error: --fee-model: replay on the pool-events file .* steps once per event row in log order \(as backtest does\), but --fee-model volume steps through its per-second series: one sweep's rows share one series; sweep them separately$/);
+    expect(existsSync(join(dir, 'rmix', 'sweep.json'))).toBe(false);
+  }, 60_000);
+});

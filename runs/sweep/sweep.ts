@@ -8,8 +8,12 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
+import { loadSeries } from '../../data/loadSeries.ts';
+import type { SeriesCache } from '../../data/io/seriesCache.ts';
+import { seriesOptions } from '../backtest.ts';
 import { configForOutput, type BacktestConfig } from '../config.ts';
-import { gridHash, type Grid } from './grid.ts';
+import { replayStepSeries } from '../feeModels/replayFeeSource.ts';
+import { gridHash, type Axis, type Grid } from './grid.ts';
 import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHeader, type JournalRow } from './journal.ts';
 import { sweepMetrics } from './metrics.ts';
 import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts';
@@ -17,6 +21,30 @@ import { shareSeries } from './sharedSeries.ts';
 import type { WorkerData } from './worker.ts';
 
 export const JOURNAL_FILE = 'results.jsonl';
+
+/**
+ * The series every row of a sweep shares, loaded once and as `ammsim backtest` loads it for each row's config
+ * (runs/backtest.ts loadConfiguredSeries), so that a row's numbers are the backtest's: with `--fee-model replay` on
+ * a pool-events file, one step per event row in log order. A grid whose rows would step differently (that fee
+ * model beside others, or beside another --fee-events file) cannot share one series and is refused.
+ */
+export async function loadSweepSeries(base: BacktestConfig, axes: readonly Axis[], cache?: SeriesCache): Promise<PriceSeries> {
+  const plain = await loadSeries(base.prices, seriesOptions(base, cache));
+  const valuesOf = (name: string, fallback: unknown): readonly unknown[] => axes.find((a) => a.name === name)?.values ?? [fallback];
+  let stepped: PriceSeries | undefined;
+  const others: string[] = [];
+  for (const feeModel of valuesOf('feeModel', base.feeModel)) {
+    for (const feeEvents of valuesOf('feeEvents', base.feeEvents)) {
+      const s = feeModel === 'replay' ? await replayStepSeries({ ...base, feeModel, feeEvents } as BacktestConfig, plain) : plain;
+      if (s !== plain) stepped ??= s;
+      else others.push(`--fee-model ${String(feeModel)}${feeEvents === undefined ? '' : ` --fee-events ${String(feeEvents)}`}`);
+    }
+  }
+  if (stepped !== undefined && others.length > 0) {
+    throw new ConfigError('--fee-model', `replay on the pool-events file ${base.prices} steps once per event row in log order (as backtest does), but ${others.join(', ')} steps through its per-second series: one sweep's rows share one series; sweep them separately`);
+  }
+  return stepped ?? plain;
+}
 
 /** Configurations k with k mod count = index. */
 export interface Shard {
