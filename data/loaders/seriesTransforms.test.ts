@@ -92,6 +92,12 @@ describe('resampleSeries', () => {
     expect([...r.extra.get('liquidity')!]).toEqual([102, 104]);
   });
 
+  it('error: buckets shorter than every step between rows are refused (nothing would be aggregated); the step itself is a no-op', () => {
+    const hourly = series([T0, T0 + H, T0 + 2 * H], [1, 2, 3], {});
+    expect(() => resampleSeries(hourly, M)).toThrow(/^--resample: 1m is finer than every step between the series' rows \(the shortest: 1h in p\.csv\): resampling only aggregates rows/);
+    expect([...resampleSeries(hourly, H).price]).toEqual([1, 2, 3]);
+  });
+
   it('behavior: tick columns follow their open/high/low prefix; amount columns are summed; in ffill amounts are 0', () => {
     const s = series([T0, T0 + M, T0 + 3 * M], [1, 2, 3], { openTick: [5, 6, 7], highestTick: [9, 8, 7], lowestTick: [1, 0, 2], inAmount0: [10, 20, 30], closeTick: [4, 5, 6] });
     const r = resampleSeries(s, H);
@@ -121,6 +127,8 @@ describe('resampleSeries', () => {
         const ts: number[] = [];
         for (const [dt] of rows) ts.push((t += dt * 1000));
         const s = series(ts, rows.map((r) => r[1]), { volume: rows.map((r) => r[1] / 8) });
+        // buckets shorter than every step aggregate nothing, and are refused
+        if (rows.length > 1 && rows.slice(1).every(([dt]) => dt * 1000 > iv)) return void expect(() => resampleSeries(s, iv)).toThrow(/^--resample: /);
         const r = resampleSeries(s, iv);
         const sum = (a: Float64Array | number[]) => [...a].reduce((x, y) => x + y, 0);
         expect(sum(r.extra.get('volume')!)).toBeCloseTo(sum(rows.map((x) => x[1] / 8)), 9);

@@ -123,6 +123,14 @@ export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: 
  */
 export function resampleSeries(series: PriceSeries, intervalMs: number): PriceSeries {
   if (!(Number.isSafeInteger(intervalMs) && intervalMs > 0)) throw new ConfigError('--resample', `must be a positive whole number of milliseconds; was ${intervalMs}`);
+  // resampling aggregates rows into buckets; with buckets shorter than every step between rows no two rows share
+  // one, so nothing would be aggregated (a daily file at --resample 1h is the same daily file)
+  const t0 = series.timestampMs;
+  let minStep = Infinity;
+  for (let i = 1; i < t0.length; i++) minStep = Math.min(minStep, t0[i]! - t0[i - 1]!);
+  if (intervalMs < minStep && Number.isFinite(minStep)) {
+    throw new ConfigError('--resample', `${formatDuration(intervalMs)} is finer than every step between the series' rows (the shortest: ${formatDuration(minStep)}${series.provenance.file === undefined ? '' : ` in ${series.provenance.file}`}): resampling only aggregates rows, it cannot make new ones (--gaps ffill fills missing rows at the series' step)`);
+  }
   const src = series.extra;
   const names = [...new Set([...src.keys(), 'open', 'high', 'low'])].sort();
   type Agg = 'first' | 'max' | 'min' | 'sum' | 'last';

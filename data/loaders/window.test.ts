@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeries } from '../../sim/core/series.ts';
-import { windowSeries } from './window.ts';
+import { windowBoundMs, windowSeries } from './window.ts';
 
 const s = makeSeries(Float64Array.of(1000, 2000, 3000, 4000, 5000), Float64Array.of(1, 2, 3, 4, 5), new Map([['volume', Float64Array.of(10, 20, 30, 40, 50)]]), { kind: 'csv', file: 'x.csv', sha256: 'abc' });
 
@@ -15,5 +15,20 @@ describe('windowSeries', () => {
   });
   it('error: fewer than two rows', () => {
     expect(() => windowSeries(s, 4500, undefined)).toThrow('--from: the window keeps 1 row(s) of the series (1970-01-01T00:00:01.000Z … 1970-01-01T00:00:05.000Z); it needs at least 2');
+  });
+});
+
+describe('windowBoundMs', () => {
+  it('behavior: a date (the whole day for --to), a time, unix seconds', () => {
+    expect(windowBoundMs('2024-02-29', 'from')).toBe(Date.UTC(2024, 1, 29));
+    expect(windowBoundMs('2024-02-29', 'to')).toBe(Date.UTC(2024, 2, 1) - 1);
+    expect(windowBoundMs('2024-02-29T12:00:00Z', 'from')).toBe(Date.UTC(2024, 1, 29, 12));
+    expect(windowBoundMs('1700000000', 'from')).toBe(1_700_000_000_000);
+  });
+
+  it('error: a day the month does not have is refused, not rolled over (Date.parse reads 2023-02-30 as 2023-03-02)', () => {
+    expect(() => windowBoundMs('2023-02-30', 'from')).toThrow('--from: must be a real date; 2023-02-30 has no day 30');
+    expect(() => windowBoundMs('2023-02-29T10:00:00Z', 'to')).toThrow('--to: must be a real date; 2023-02-29 has no day 29');
+    expect(() => windowBoundMs('2023-04-31', 'to')).toThrow('--to: must be a real date; 2023-04-31 has no day 31');
   });
 });

@@ -44,5 +44,10 @@ export function windowBoundMs(value: string | number, bound: 'from' | 'to'): num
     if (bound === 'to' && Number.isFinite(ms)) ms += 86_400_000 - 1;
   } else ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`);
   if (!Number.isFinite(ms)) throw new ConfigError(flag, `must be an ISO-8601 date or time (2022-01-01, 2022-01-01T12:00:00Z) or unix seconds; was ${JSON.stringify(value)}`);
+  // Date.parse rolls a day past the month's end over (2023-02-30 is read as 2023-03-02): such a date is refused
+  const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (ymd !== null && Number(ymd[3]) > new Date(Date.UTC(Number(ymd[1]), Number(ymd[2]), 0)).getUTCDate()) {
+    throw new ConfigError(flag, `must be a real date; ${ymd[0]} has no day ${Number(ymd[3])}`);
+  }
   return ms;
 }
