@@ -276,6 +276,17 @@ describe('config', () => {
     expect(c.capital).toBe(7);
     expect(c.width).toBe(BACKTEST_DEFAULTS.width); // undefined: the strategy's own default
   });
+  it('error: --width and --param width with different values (one would be ignored) are refused; the same value, or either alone, runs', async () => {
+    const s = seriesOf(gbmPath(48, 0.8, 1 / 8760, 2000, 5));
+    await expect(runBacktest(cfg({ pool: 'v3', strategy: 'range', width: 0.2, params: { width: '0.3' } }), s)).rejects.toThrowError('--width: 0.2 and --param width=0.3 both set the range width; give one of them');
+    await expect(runBacktest(cfg({ pool: 'v3', strategy: 'rebalance', rebalanceDelay: 2, params: { delay: 3 } }), s)).rejects.toThrowError('--rebalance-delay: 2 and --param delay=3 both set the re-centring delay; give one of them');
+    const a = await runBacktest(cfg({ pool: 'v3', strategy: 'range', width: 0.3, params: { width: '0.3' } }), s);
+    const b = await runBacktest(cfg({ pool: 'v3', strategy: 'range', params: { width: 0.3 } }), s);
+    const c = await runBacktest(cfg({ pool: 'v3', strategy: 'range', width: 0.3 }), s);
+    expect(a.summary.finalValue).toBe(c.summary.finalValue);
+    expect(b.summary.finalValue).toBe(c.summary.finalValue);
+    await runBacktest(cfg({ pool: 'v3', strategy: 'rebalance', rebalanceDelay: 2, params: { delay: 2 } }), s);
+  });
 });
 
 describe('behavior: gas that outruns the capital', () => {

@@ -152,12 +152,16 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const given: Record<string, unknown> = { ...config.params };
   const defaults = factory.defaults as Record<string, unknown>;
   // Shared CLI flags feed the strategy's parameters of the same meaning unless given explicitly.
+  // The same parameter given both ways with different values is refused: one of them would be silently ignored.
   if (config.width !== undefined) {
     if (!('width' in defaults)) throw new ConfigError('--width', `strategy ${label} has no range width (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
     if (given.width === undefined) given.width = config.width;
+    else if (Number(given.width) !== config.width) throw new ConfigError('--width', `${config.width} and --param width=${String(given.width)} both set the range width; give one of them`);
   }
-  if ('delay' in defaults && given.delay === undefined) given.delay = config.rebalanceDelay;
-  else if (config.rebalanceDelay !== 0 && !('delay' in defaults)) throw new ConfigError('--rebalance-delay', `strategy ${label} does not re-centre (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
+  if ('delay' in defaults) {
+    if (given.delay === undefined) given.delay = config.rebalanceDelay;
+    else if (config.rebalanceDelay !== 0 && Number(given.delay) !== config.rebalanceDelay) throw new ConfigError('--rebalance-delay', `${config.rebalanceDelay} and --param delay=${String(given.delay)} both set the re-centring delay; give one of them`);
+  } else if (config.rebalanceDelay !== 0) throw new ConfigError('--rebalance-delay', `strategy ${label} does not re-centre (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
   const strategy = factory.create(resolveParams(factory, given));
 
   const inputs = options.gas === undefined && (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all')

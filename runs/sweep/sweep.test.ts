@@ -20,7 +20,7 @@ const base = resolveBacktestConfig({ pool: 'v3', strategy: 'range', noiseRate: 1
 const grid = new Grid([
   { name: 'width', values: [0, 0.05, 0.2] }, // width 0 is refused by the config check: an error row
   { name: 'fee', values: [0.0005, 0.003] },
-  { name: 'params.width', values: [0.1, 0.3] }, // the range strategy's own parameter (wins over --width)
+  { name: 'seed', values: [1, 2] }, // the noise trader's draws
 ]);
 const report = { metric: 'vsHold', heatmap: null, top: 5 } as const;
 
@@ -33,9 +33,9 @@ describe('runSweep', () => {
     const out = await full;
     expect(out.rows.map((r) => r.k)).toEqual(Array.from({ length: 12 }, (_, k) => k));
     expect(out.failed).toBe(4);
-    expect(out.rows[0]!.error).toBe('width=0 fee=0.0005 params.width=0.1: --width: must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was 0');
-    const single = await runBacktest(resolveBacktestConfig({ pool: 'v3', strategy: 'range', noiseRate: 1, width: 0.2, fee: 0.003, params: { width: 0.3 } }), series);
-    const row = out.rows[11]!; // width=0.2 fee=0.003 params.width=0.3
+    expect(out.rows[0]!.error).toBe('width=0 fee=0.0005 seed=1: --width: must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was 0');
+    const single = await runBacktest(resolveBacktestConfig({ pool: 'v3', strategy: 'range', noiseRate: 1, width: 0.2, fee: 0.003, seed: 2 }), series);
+    const row = out.rows[11]!; // width=0.2 fee=0.003 seed=2
     SWEEP_METRICS.forEach((m, i) => expect([m, row.metrics![i]]).toEqual([m, (single.summary as unknown as Record<string, number>)[m]]));
     expect(out.rows[10]!.metrics![SWEEP_METRICS.indexOf('finalValue')]).not.toBe(row.metrics![SWEEP_METRICS.indexOf('finalValue')]);
   });
