@@ -37,7 +37,8 @@ export interface CompareConfig {
   readonly backtest: BacktestConfig;
   /** LP strategies, each run with every width if it has a `width` parameter (once otherwise). */
   readonly strategies: readonly string[];
-  readonly widths: readonly number[];
+  /** The widths; undefined: each strategy with a `width` parameter runs once at its own default (as backtest does). */
+  readonly widths: readonly number[] | undefined;
   readonly options: CompareOptions;
   /** The loaded --staking-series (required when `options.stakingSeries` is set). */
   readonly aprSeries: AprSeries | undefined;
@@ -128,20 +129,21 @@ function widthLabel(w: number): string {
 export async function lpAlternatives(
   backtest: BacktestConfig,
   strategies: readonly string[],
-  widths: readonly number[],
+  widths: readonly number[] | undefined,
   load: (name: string) => Promise<LpStrategyFactory<Record<string, unknown>>> = loadStrategyFactory,
 ): Promise<LpAlternative[]> {
   if (strategies.length === 0) throw new ConfigError('--strategy', 'needs at least one strategy');
-  if (widths.length === 0) throw new ConfigError('--width', 'needs at least one width');
-  for (const w of widths) if (!(Number.isFinite(w) && w > 0)) throw new ConfigError('--width', `every width must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was ${w}`);
-  if (widths.length > 1 && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… conflicts with a list of --width values; give the widths with --width only');
+  if (widths !== undefined && widths.length === 0) throw new ConfigError('--width', 'needs at least one width');
+  for (const w of widths ?? []) if (!(Number.isFinite(w) && w > 0)) throw new ConfigError('--width', `every width must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was ${w}`);
+  if (widths !== undefined && widths.length > 1 && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… conflicts with a list of --width values; give the widths with --width only');
   if (backtest.width !== undefined && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… and --width both set the range width; give the width with --width only');
   const raw: Array<{ strategy: string; width: number | undefined }> = [];
   for (const s of strategies) {
-    const f = await load(s);
-    const usesWidth = 'width' in (f.defaults as Record<string, unknown>);
-    if (usesWidth) for (const w of widths) raw.push({ strategy: s, width: w });
-    else raw.push({ strategy: s, width: undefined });
+    const defaults = (await load(s)).defaults as Record<string, unknown>;
+    if (!('width' in defaults)) raw.push({ strategy: s, width: undefined });
+    else if (widths !== undefined) for (const w of widths) raw.push({ strategy: s, width: w });
+    // no widths given: the strategy's own (a --param width, else its default), as backtest runs it
+    else raw.push({ strategy: s, width: Number(backtest.params.width ?? defaults.width) });
   }
   // A width given (backtest.width is set only when --width or a config `width` was) must reach some strategy.
   if (backtest.width !== undefined && raw.every((a) => a.width === undefined)) {
@@ -152,7 +154,7 @@ export async function lpAlternatives(
   return raw.map(({ strategy, width }) => {
     const parts: string[] = [];
     if (manyStrategies) parts.push(strategy);
-    if (width !== undefined && widths.length > 1) parts.push(widthLabel(width));
+    if (width !== undefined && widths !== undefined && widths.length > 1) parts.push(widthLabel(width));
     const id = several ? `lp:${parts.join(',') || strategy}` : 'lp';
     return { id, strategy, width, config: { ...backtest, strategy, width } };
   });
@@ -370,7 +372,8 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   summary.config = {
     ...bt,
     strategies: [...config.strategies],
-    widths: [...config.widths],
+    // the widths run: as given, else each strategy's own (none for strategies without a width)
+    widths: config.widths !== undefined ? [...config.widths] : [...new Set(alts.flatMap((a) => (a.width === undefined ? [] : [a.width])))],
     staking: {
       apr: config.aprSeries === undefined ? stakingParams.apr : null,
       aprSeries: config.aprSeries === undefined ? null : { file: config.aprSeries.file, kind: config.aprSeries.kind, rows: config.aprSeries.length },

@@ -126,6 +126,21 @@ describe('ammsim compare', () => {
     expect(errorLines(both.stderr)).toEqual(['error: --param: width=… and --width both set the range width; give the width with --width only']);
   });
 
+  it('behavior: with no --width a strategy runs at its own default width, as in backtest (a user module whose default is 0.3); a strategy without a width reports none', () => {
+    const wide = file('wide.mjs', "export default { name: 'wide', description: 'fixed range, default width 0.3', defaults: { width: 0.3 }, create: (p) => ({ onStart: (ctx) => [{ kind: 'mint', range: { lower: ctx.poolPrice / (1 + p.width), upper: ctx.poolPrice * (1 + p.width) } }], onStep: () => [] }) };\n");
+    const b = join(tmp, 'own-b');
+    const c = join(tmp, 'own-c');
+    expect(ammsim('backtest', '--prices', pricesCsv, '--pool', 'v3', '--strategy', wide, '--out', b).status).toBe(0);
+    expect(errorLines(ammsim('compare', '--prices', pricesCsv, '--pool', 'v3', '--strategy', wide, '--out', c).stderr)).toEqual([]);
+    const lp = read(c).lp as Record<string, number>;
+    expect(lp.width).toBe(0.3);
+    expect(lp.finalValue).toBe((JSON.parse(readFileSync(join(b, 'summary.json'), 'utf8')) as Record<string, number>).finalValue);
+    expect((read(c).config as Record<string, unknown>).widths).toEqual([0.3]);
+    const f = join(tmp, 'own-full');
+    expect(errorLines(ammsim('compare', '--prices', pricesCsv, '--strategy', 'full-range', '--out', f).stderr)).toEqual([]);
+    expect((read(f).config as Record<string, unknown>).widths).toEqual([]);
+  });
+
   const EVENTS = '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv';
   it.skipIf(!existsSync(EVENTS))('behavior: --fee-model replay on a pool-events file steps through the events as backtest does: the LP is the backtest', () => {
     const flags = ['--prices', EVENTS, '--pool', 'v3', '--fee', '0.0005', '--fee-model', 'replay', '--strategy', 'range', '--width', '0.01', '--to', '2024-01-05T02:00:00Z'];

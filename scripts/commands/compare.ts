@@ -40,7 +40,7 @@ export const COMPARE_FLAGS = {
 export interface ResolvedCompare {
   readonly backtest: BacktestConfig;
   readonly strategies: string[];
-  readonly widths: number[];
+  readonly widths: number[] | undefined;
   readonly options: ReturnType<typeof resolveCompareOptions>;
 }
 
@@ -64,13 +64,15 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   // With no --width, a numeric --param width=W (or a config params.width) is the width the LP runs and is labelled with.
   const paramWidth = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params }.width;
   const numericParamWidth = typeof paramWidth === 'number' || (typeof paramWidth === 'string' && paramWidth.trim() !== '' && Number.isFinite(Number(paramWidth)));
-  const widths = parseList('--width', argv.width ?? file.width ?? (numericParamWidth ? paramWidth : 0.1), true);
+  // With none of them, each strategy runs at its own default width (undefined), as in backtest.
+  const widthText = argv.width ?? file.width ?? (numericParamWidth ? paramWidth : undefined);
+  const widths = widthText === undefined ? undefined : parseList('--width', widthText, true);
 
   // yargs gives every dashed flag also in camelCase, which is the config key.
   const flags: Record<string, unknown> = {};
   for (const k of Object.keys(BACKTEST_DEFAULTS)) if (k !== 'params' && k !== 'strategy' && k !== 'width' && argv[k] !== undefined) flags[k] = argv[k];
   flags.strategy = strategies[0];
-  flags.width = (argv.width ?? file.width) === undefined ? undefined : widths[0];
+  flags.width = (argv.width ?? file.width) === undefined ? undefined : widths![0];
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
   // Liquidity mining (INCENTIVE_FLAGS): --incentive is the config's `incentives`, --harvest-param its `harvestParams`.
   if (argv.incentive !== undefined) flags.incentives = argv.incentive;
