@@ -51,6 +51,23 @@ describe('ammsim sweep', () => {
     expect(existsSync(join(out, 'sweep.csv'))).toBe(false);
   });
 
+  it('behavior: a fixed flag that needs an axis\'s value (--noise-size with --noise-rate 0.5,2; --tick-spacing with --pool v2,v3) runs; the rows that break the rule get error rows; with no row that can, it is refused', () => {
+    const noise = join(tmp, 'needs-axis');
+    const r = ammsim('sweep', '--prices', SAMPLE, '--noise-rate', '0,2', '--noise-size', '5000', '--workers', '1', '--out', noise);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('1 of 2 configurations failed (their rows hold the error); first: noiseRate=0: --noise-size: sizes noise trades; it needs --noise-rate > 0');
+    const one = join(tmp, 'needs-axis-backtest');
+    ok(ammsim('backtest', '--prices', SAMPLE, '--noise-rate', '2', '--noise-size', '5000', '--out', one));
+    const row = readFileSync(join(noise, 'sweep.csv'), 'utf8').trim().split('\n')[2]!.split(',');
+    expect(Number(row[1])).toBe((JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8')) as { finalValue: number }).finalValue);
+    const meta = JSON.parse(readFileSync(join(noise, 'sweep.json'), 'utf8')) as { base: Record<string, unknown> };
+    expect([meta.base.noiseRate, meta.base.noiseSize]).toEqual([0, 5000]); // the axis at its default, the fixed flag as given
+    const pools = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v2,v3', '--strategy', 'range', '--tick-spacing', '10', '--workers', '1', '--out', join(tmp, 'needs-pool'));
+    expect(pools.stdout).toContain('first: pool=v2: --tick-spacing: is a v3 setting; it needs --pool v3');
+    const never = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v2', '--tick-spacing', '10', '--fee', '0.001,0.003', '--out', join(tmp, 'needs-never'));
+    expect([never.status, never.stderr]).toEqual([1, 'error: --tick-spacing: is a v3 setting; it needs --pool v3\n']);
+  });
+
   it('behavior: a failing configuration gets an error row naming it, the others complete, exit 2 with a closing line; --param axes', () => {
     const out = join(tmp, 'failing');
     const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'strategies/examples/stopLoss.ts', '--param', 'stop=0.05,0.2', '--capital', '0,5000', '--out', out);

@@ -4,7 +4,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { phaseTimer } from '../timing.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { axisName, AXIS_KINDS, Grid, PARAM_GROUPS, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
+import { axisName, AXIS_KINDS, Grid, PARAM_GROUPS, paramAxis, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
+import { BACKTEST_DEFAULTS, type BacktestConfig } from '../../runs/config.ts';
 import { canonicalJournal } from '../../runs/sweep/journal.ts';
 import { mergeShards } from '../../runs/sweep/merge.ts';
 import { sweepMetrics } from '../../runs/sweep/metrics.ts';
@@ -85,6 +86,43 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
     }
   }
   return { axes, fixed };
+}
+
+/** Rows tried by {@link sweepBase} for one that satisfies the rules between flags. */
+const BASE_PROBE_ROWS = 1000;
+
+/**
+ * The sweep's base config: the fixed flags, every axis at its default (each row sets it). A rule between a fixed
+ * flag and an axis (`--noise-size 5000` needs `--noise-rate` > 0; `--tick-spacing` needs `--pool v3`) cannot
+ * hold for the base alone when the axis supplies the value it needs (`--noise-rate 1,2`, `--pool v2,v3`): then
+ * the rows decide, a row that breaks the rule getting an error row like any failed configuration, and the base is
+ * refused only when none of the grid's first {@link BASE_PROBE_ROWS} rows satisfies the rules.
+ */
+export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
+  try {
+    return configFromArgv(fixed);
+  } catch (err) {
+    const plain = axes.filter((a) => paramAxis(a.name) === undefined);
+    if (!(err instanceof ConfigError) || plain.length === 0) throw err;
+    const grid = new Grid(axes, undefined, 0);
+    for (let k = 0; k < Math.min(grid.size, BASE_PROBE_ROWS); k++) {
+      const values = grid.values(k);
+      const overrides: Record<string, unknown> = {};
+      axes.forEach((a, i) => {
+        if (paramAxis(a.name) === undefined) overrides[a.name] = values[i];
+      });
+      let row: BacktestConfig;
+      try {
+        row = configFromArgv(fixed, overrides);
+      } catch {
+        continue;
+      }
+      const base: Record<string, unknown> = { ...row };
+      for (const a of plain) base[a.name] = (BACKTEST_DEFAULTS as unknown as Record<string, unknown>)[a.name];
+      return base as unknown as BacktestConfig;
+    }
+    throw err;
+  }
 }
 
 /**
@@ -180,7 +218,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const out = String(argv.out);
     checkOut(out);
     const { axes, fixed } = axesFromArgv(argv);
-    const base = configFromArgv(fixed);
+    const base = sweepBase(fixed, axes);
     const samples = argv.samples === undefined ? undefined : Number(argv.samples);
     if (argv['sample-seed'] !== undefined && samples === undefined) throw new ConfigError('--sample-seed', 'seeds --samples (random search); give --samples N too, or leave it out');
     if (base.feeModel === 'all' || axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
