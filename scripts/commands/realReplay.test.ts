@@ -125,4 +125,12 @@ describe.skipIf(!existsSync(F8A))('replay-real on the real 0x8ad5 file — skipp
     expect(j.summary.swaps).toBeLessThan(266);
     expect(j.summary.anchor.timestampSec).toBeGreaterThanOrEqual(Date.UTC(2024, 0, 5, 12) / 1000);
   });
+  it('behavior: a bare --to date keeps that whole day, as backtest\'s --to does (it meant the day\'s first second)', async () => {
+    const whole = path.join(dir, 'day.json');
+    const all = path.join(dir, 'all.json');
+    expect((await cli(['replay-real', '--events', F8A, '--fee', '0.003', '--from', '2024-01-05', '--to', '2024-01-05', '--out', whole])).error).toBeUndefined();
+    expect((await cli(['replay-real', '--events', F8A, '--fee', '0.003', '--out', all])).error).toBeUndefined();
+    const day = JSON.parse(readFileSync(whole, 'utf8'));
+    expect(day.summary.swaps).toBe(JSON.parse(readFileSync(all, 'utf8')).summary.swaps); // the file is that one day
+  });
 });
