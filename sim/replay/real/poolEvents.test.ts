@@ -35,6 +35,12 @@ describe('parsePoolEventsCsv', () => {
   it('error: the same event twice (block and log index repeated) is refused at its second line, not replayed twice', () => {
     expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP}\n${MINT}\n${SWAP}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:4: log_index: must not repeat within a block: block 18937605 log 40 is also on line 2 (the same event twice would be replayed twice)]`);
   });
+  it('error: a MINT or BURN row without its owner (sender) names file, line and field; a SWAP needs none', () => {
+    expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP}\n${MINT.replace('0x51C72848c68a965f66fa7a88855f9f7784502a7f', '')}\n`, 'f.csv')).toThrow("f.csv:3: sender: must be the position's owner on a MINT row; is empty");
+    const noSender = (line: string): string => line.split(',').filter((_, i) => i !== 6).join(',');
+    expect(() => parsePoolEventsCsv(`${noSender(HEAD)}\n${noSender(MINT)}\n`, 'f.csv')).toThrow("f.csv:2: sender: a MINT row needs the position's owner, and the header has no sender column");
+    expect(parsePoolEventsCsv(`${noSender(HEAD)}\n${noSender(SWAP)}\n`, 'f.csv')[0]!.owner).toBe('');
+  });
   it('error: a row with more or fewer fields than the header (a shifted column) names its line', () => {
     expect(() => parsePoolEventsCsv(`${HEAD}\n${SWAP},x\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:2: row: must have 17 fields like the header; has 18]`);
     expect(() => parsePoolEventsCsv(`${HEAD}\n${MINT}\n${SWAP.split(',').slice(0, 5).join(',')}\n`, 'f.csv')).toThrowErrorMatchingInlineSnapshot(`[InputError: f.csv:3: log_index: must be present (the header has 17 fields); the row has 5]`);

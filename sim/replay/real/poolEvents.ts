@@ -99,6 +99,10 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
     if (liquidity < 0n) throw new InputError(file, line, 'liquidity', `must be ≥ 0; was ${liquidity}`);
     const sqrtPriceX96 = int('sqrtPriceX96');
     if (sqrtPriceX96 <= 0n) throw new InputError(file, line, 'sqrtPriceX96', `must be > 0; was ${sqrtPriceX96}`);
+    const owner = iSender < 0 ? '' : (f[iSender] ?? '').trim().toLowerCase();
+    if ((kind === 'MINT' || kind === 'BURN') && owner === '') {
+      throw new InputError(file, line, 'sender', iSender < 0 ? `a ${kind} row needs the position's owner, and the header has no sender column` : `must be the position's owner on a ${kind} row; is empty`);
+    }
     rows.push({
       line,
       blockNumber: Number(int('block_number')),
@@ -106,7 +110,7 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
       kind,
       txHash: iHash < 0 ? '' : (f[iHash] ?? '').trim(),
       logIndex: Number(int('log_index')),
-      owner: iSender < 0 ? '' : (f[iSender] ?? '').trim().toLowerCase(),
+      owner,
       amount0: int('amount0'),
       amount1: int('amount1'),
       totalLiquidity: int('total_liquidity'),
