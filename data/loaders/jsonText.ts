@@ -74,3 +74,10 @@ export function repeatedTopLevelKey(text: string): { key: string; line: number; 
   }
   return undefined;
 }
+
+/** The line of each key of the top-level object (its first occurrence), for errors about a field's value. */
+export function topLevelKeyLines(text: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  for (const { key, line } of scanJson(text).keys) if (!lines.has(key)) lines.set(key, line);
+  return lines;
+}

@@ -24,12 +24,13 @@ describe('program files', () => {
 
   it('error: bad files name the file and the field', () => {
     const bad = (name: string, body: unknown, msg: string) => expect(() => readProgramFile(file(name, body))).toThrow(msg);
-    bad('a.json', { kind: 'staking-reward', token: 'UNI', total: 1, start: 0, end: 10 }, 'a.json: kind: must be staking-rewards, v3-staker, masterchef');
-    bad('b.json', { kind: 'staking-rewards', token: 'UNI', totl: 1, start: 0, end: 10 }, 'b.json: totl: unknown field; did you mean "total"?');
-    bad('c.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: 10, end: 5 }, 'c.json: end: must be after start');
-    bad('d.json', { kind: 'staking-rewards', token: 'UNI', total: 1, ratePerSecond: 2, start: 0, end: 5 }, 'd.json: ratePerSecond: give one of total, ratePerSecond, ratePerBlock');
-    bad('e.json', { kind: 'v3-staker', token: 'UNI', total: 1, start: 0, end: 5, otherStakedValue: 5 }, 'e.json: otherStakedValue: v3-staker pays by in-range liquidity-seconds');
+    bad('a.json', { kind: 'staking-reward', token: 'UNI', total: 1, start: 0, end: 10 }, 'a.json:1: kind: must be staking-rewards, v3-staker, masterchef');
+    bad('b.json', { kind: 'staking-rewards', token: 'UNI', totl: 1, start: 0, end: 10 }, 'b.json:1: totl: unknown field; did you mean "total"?');
+    bad('c.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: 10, end: 5 }, 'c.json:1: end: must be after start');
+    bad('d.json', { kind: 'staking-rewards', token: 'UNI', total: 1, ratePerSecond: 2, start: 0, end: 5 }, 'd.json:1: ratePerSecond: give one of total, ratePerSecond, ratePerBlock');
+    bad('e.json', { kind: 'v3-staker', token: 'UNI', total: 1, start: 0, end: 5, otherStakedValue: 5 }, 'e.json:1: otherStakedValue: v3-staker pays by in-range liquidity-seconds');
     bad('f.json', '{"kind": ', 'f.json:1: not valid JSON');
+    bad('g.json', '{\n  "kind": "staking-rewards",\n  "token": "UNI",\n  "total": -1,\n  "start": 0,\n  "end": 10\n}', 'g.json:4: total: must be a number > 0; was -1');
   });
 
   it('error: a field given twice is refused at its second line (JSON.parse would keep the last without a word)', () => {
@@ -38,8 +39,8 @@ describe('program files', () => {
   });
 
   it('error: a date past the end of its month is refused (Date.parse would roll 2023-02-30 over to March 2)', () => {
-    expect(() => readProgramFile(file('feb30.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2023-02-30', end: '2023-04-01' }))).toThrow('feb30.json: start: must be a real date; was "2023-02-30"');
-    expect(() => readProgramFile(file('apr31.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2023-02-01', end: '2023-04-31T00:00:00Z' }))).toThrow('apr31.json: end: must be a real date; was "2023-04-31T00:00:00Z"');
+    expect(() => readProgramFile(file('feb30.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2023-02-30', end: '2023-04-01' }))).toThrow('feb30.json:1: start: must be a real date; was "2023-02-30"');
+    expect(() => readProgramFile(file('apr31.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2023-02-01', end: '2023-04-31T00:00:00Z' }))).toThrow('apr31.json:1: end: must be a real date; was "2023-04-31T00:00:00Z"');
     expect(readProgramFile(file('leap.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: '2024-02-29', end: '2024-03-01' })).startSec).toBe(Date.UTC(2024, 1, 29) / 1000);
   });
 

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, didYouMean, InputError } from '../../sim/core/errors.ts';
 import { tokensToRaw, type ProgramKind, type ProgramSpec } from '../../sim/engine/incentives.ts';
-import { jsonErrorLine, repeatedTopLevelKey, stripBom } from '../../data/loaders/jsonText.ts';
+import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 
 export const PROGRAM_KINDS: readonly ProgramKind[] = ['staking-rewards', 'v3-staker', 'masterchef'];
 const FIELDS = ['kind', 'token', 'total', 'ratePerSecond', 'ratePerBlock', 'blockTime', 'start', 'end', 'topUps', 'otherStakedValue', 'boost', 'allocPoint', 'totalAllocPoint'];
@@ -58,10 +58,13 @@ function positive(v: unknown, field: string, fail: Fail, allowZero = false): num
   return v;
 }
 
-/** Validates one program object; `source` names it in errors (a file, or `--config incentives[i]`). */
-export function parseProgram(obj: unknown, source: string, isFile: boolean): ProgramConfig {
+/**
+ * Validates one program object; `source` names it in errors (a file, or `--config incentives[i]`); `lines`: the
+ * file's line of each field, to locate errors in a file.
+ */
+export function parseProgram(obj: unknown, source: string, isFile: boolean, lines?: ReadonlyMap<string, number>): ProgramConfig {
   const fail: Fail = (field, problem) => {
-    if (isFile) throw new InputError(source, undefined, field, problem);
+    if (isFile) throw new InputError(source, lines?.get(field.split('.')[0]!), field, problem);
     throw new ConfigError(`${source}.${field}`, problem);
   };
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail('kind', 'a program must be a JSON object ({"kind": "staking-rewards", "token": …, "total": …, "start": …, "end": …})');
@@ -153,7 +156,7 @@ export function readProgramFile(file: string): ProgramConfig {
   // JSON.parse keeps the last of two equal keys: the first value would be dropped without a word
   const again = repeatedTopLevelKey(text);
   if (again !== undefined) throw new InputError(file, again.line, again.key, `is given twice (also on line ${again.firstLine}); give each field once`);
-  return parseProgram(obj, file, true);
+  return parseProgram(obj, file, true, topLevelKeyLines(text));
 }
 
 /** The programs of a config's `incentives`: file paths or objects. */

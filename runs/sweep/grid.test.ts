@@ -100,7 +100,7 @@ describe('axis values', () => {
       { name: 'strategy', values: ['range'] },
     ]);
     writeFileSync(file, JSON.stringify({ fee: ['x'] }));
-    expect(() => readGridFile(file)).toThrowError(`${file}: fee: must be a number, a list a,b,c or a range start:stop:step; was "x"`);
+    expect(() => readGridFile(file)).toThrowError(`${file}:1: fee: must be a number, a list a,b,c or a range start:stop:step; was "x"`);
     writeFileSync(file, '[1]');
     expect(() => readGridFile(file)).toThrowError(/must be a JSON object of axes/);
   });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfigError, InputError, didYouMean } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
-import { jsonErrorLine, repeatedTopLevelKey, stripBom } from '../../data/loaders/jsonText.ts';
+import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 
 export type AxisValue = number | string | boolean;
 export type AxisKind = 'number' | 'string' | 'boolean';
@@ -252,9 +252,11 @@ export function readGridFile(file: string): Axis[] {
   // JSON.parse keeps the last of two equal keys: the first axis would be dropped without a word
   const again = repeatedTopLevelKey(text);
   if (again !== undefined) throw new InputError(file, again.line, again.key, `is given twice (also on line ${again.firstLine}); give each axis once, with all its values`);
+  const lines = topLevelKeyLines(text);
   return Object.entries(obj as Record<string, unknown>).map(([k, v]) => {
-    const name = axisName(k, `${file}: ${k}`);
-    return { name, values: axisFromJson(name, v, `${file}: ${k}`) };
+    const where = `${file}:${lines.get(k) ?? 1}: ${k}`;
+    const name = axisName(k, where);
+    return { name, values: axisFromJson(name, v, where) };
   });
 }
 

@@ -217,6 +217,6 @@ describe('ammsim sweep', () => {
     const gridFile = join(tmp, 'grid.json');
     writeFileSync(gridFile, JSON.stringify({ resample: ['1h', '1d'] }));
     const data = ammsim('sweep', '--prices', SAMPLE, '--grid', gridFile, '--out', join(tmp, 'g'));
-    expect(data.stderr).toBe(`error: ${gridFile}: resample: --resample describes the data, which is loaded once per sweep; it cannot be an axis\n`);
+    expect(data.stderr).toBe(`error: ${gridFile}:1: resample: --resample describes the data, which is loaded once per sweep; it cannot be an axis\n`);
   });
 });
