@@ -2,7 +2,7 @@
  * Reads a finished run back from the folder `ammsim backtest --out DIR` wrote: summary.json, timeseries.arrow
  * and events.json. Nothing is recomputed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTimeseriesArrow } from './timeseriesFile.ts';
 import type { BacktestResult, LpEvent, Summary } from '../sim/metrics/record.ts';
@@ -20,6 +20,8 @@ function readJson(file: string, what: string): unknown {
 
 /** Loads DIR/summary.json, DIR/timeseries.arrow and DIR/events.json (events.json may be absent: no markers). */
 export function readRunDir(dir: string): BacktestResult {
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined || !st.isDirectory()) throw new InputError(dir, undefined, undefined, st === undefined ? 'no such folder (--run takes a folder written by `ammsim backtest --out` or `ammsim sweep --out`)' : 'is a file; --run takes a folder written by `ammsim backtest --out` or `ammsim sweep --out`');
   const summaryFile = join(dir, 'summary.json');
   const summary = readJson(summaryFile, 'summary.json');
   if (summary === null || typeof summary !== 'object' || Array.isArray(summary)) {

@@ -30,6 +30,7 @@ describe('program files', () => {
     bad('d.json', { kind: 'staking-rewards', token: 'UNI', total: 1, ratePerSecond: 2, start: 0, end: 5 }, 'd.json:1: ratePerSecond: give one of total, ratePerSecond, ratePerBlock');
     bad('e.json', { kind: 'v3-staker', token: 'UNI', total: 1, start: 0, end: 5, otherStakedValue: 5 }, 'e.json:1: otherStakedValue: v3-staker pays by in-range liquidity-seconds');
     bad('f.json', '{"kind": ', 'f.json:1: not valid JSON');
+    bad('h.json', { kind: 'staking-rewards', token: 'UNI', total: 1, start: 1_600_387_200_000, end: 1_605_571_200_000 }, 'h.json:1: start: must be unix seconds (or ISO-8601); 1600387200000 reads as a time after the year 5000: milliseconds? (1600387200 in seconds)');
     bad('g.json', '{\n  "kind": "staking-rewards",\n  "token": "UNI",\n  "total": -1,\n  "start": 0,\n  "end": 10\n}', 'g.json:4: total: must be a number > 0; was -1');
   });
 

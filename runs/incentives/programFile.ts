@@ -38,14 +38,19 @@ export interface ProgramConfig {
 
 type Fail = (field: string, problem: string) => never;
 
+/** Unix seconds from here on are past the year 5000: such a number is a time in milliseconds. */
+const SECONDS_LIMIT = 1e11;
+
 function timeSec(v: unknown, field: string, fail: Fail): number {
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v) || v < 0) fail(field, `must be unix seconds (an integer ≥ 0) or ISO-8601; was ${v}`);
-    return v;
+  if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v.trim()))) {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) fail(field, `must be unix seconds (an integer ≥ 0) or ISO-8601; was ${JSON.stringify(v)}`);
+    if (n >= SECONDS_LIMIT) fail(field, `must be unix seconds (or ISO-8601); ${JSON.stringify(v)} reads as a time after the year 5000: milliseconds? (${Math.floor(n / 1000)} in seconds)`);
+    return n;
   }
   if (typeof v !== 'string' || v.trim() === '') fail(field, `must be ISO-8601 (2020-09-18T00:00:00Z) or unix seconds; was ${JSON.stringify(v)}`);
   const s = v.trim();
-  const ms = /^\d+$/.test(s) ? Number(s) * 1000 : Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : `${s}Z`);
+  const ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) || /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : `${s}Z`);
   if (!Number.isFinite(ms)) fail(field, `must be ISO-8601 (2020-09-18T00:00:00Z) or unix seconds; was ${JSON.stringify(v)}`);
   // Date.parse rolls a day past the month's end over (2023-02-30 is 2023-03-02): the date must be a real one
   const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);

@@ -125,6 +125,10 @@ describe.skipIf(!existsSync(F8A))('replay-real on the real 0x8ad5 file — skipp
     expect(j.summary.swaps).toBeLessThan(266);
     expect(j.summary.anchor.timestampSec).toBeGreaterThanOrEqual(Date.UTC(2024, 0, 5, 12) / 1000);
   });
+  it('error: a window with no SWAP row names the flag, the file and the swaps\' own span', async () => {
+    const r = await cli(['replay-real', '--events', F8A, '--fee', '0.003', '--from', '2030-01-01', '--out', path.join(dir, 'none.json')]);
+    expect(r.error).toBe(`--from: no SWAP row of ${F8A} lies in the window (--from 2030-01-01 --to …), so nothing anchors the pool; its swaps run from 2024-01-05T00:33:23Z to 2024-01-05T23:49:35Z`);
+  });
   it('behavior: a bare --to date keeps that whole day, as backtest\'s --to does (it meant the day\'s first second)', async () => {
     const whole = path.join(dir, 'day.json');
     const all = path.join(dir, 'all.json');

@@ -126,6 +126,12 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
       const rows = await readPoolEvents(events);
       const spacing = ts ?? defaultTickSpacingOfFeePips(fee);
       checkTicksOnSpacing(rows, spacing, events, ts === undefined ? `is --fee ${fee} the pool's fee tier (--tick-spacing sets the spacing)?` : `is --tick-spacing ${ts} the pool's?`);
+      const swaps = rows.filter((row) => row.kind === 'SWAP');
+      if ((fromSec !== undefined || toSec !== undefined) && !swaps.some((row) => (fromSec === undefined || row.timestampSec >= fromSec) && (toSec === undefined || row.timestampSec <= toSec))) {
+        const iso = (sec: number): string => new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+        const span = swaps.length === 0 ? 'it has none' : `its swaps run from ${iso(swaps[0]!.timestampSec)} to ${iso(swaps[swaps.length - 1]!.timestampSec)}`;
+        throw new ConfigError(fromSec !== undefined ? '--from' : '--to', `no SWAP row of ${events} lies in the window (--from ${String(argv.from ?? '…')} --to ${String(argv.to ?? '…')}), so nothing anchors the pool; ${span}`);
+      }
       const r = replayRealEvents(rows, {
         fee,
         reanchor: argv.reanchor === true,

@@ -67,6 +67,7 @@ describe('ammsim report', () => {
     await expect(runReport({ run: [empty], out: join(root, 'x.html') })).rejects.toThrow(
       `${join(empty, 'summary.json')}: summary.json is missing; is this a folder written by \`ammsim backtest --out\`?`,
     );
+    await expect(runReport({ run: [join(root, 'nope')], out: join(root, 'x.html') })).rejects.toThrow(`${join(root, 'nope')}: no such folder (--run takes a folder written by`);
   });
 });
 
