@@ -24,6 +24,14 @@ describe('loadGasPriceSeries', () => {
   it('error: no gwei column names the header', async () => {
     const p = file('timestamp,price\n1,2\n');
     await expect(loadGasPriceSeries(p)).rejects.toThrow(`${p}:1: header: must have a gas-price column in gwei (gwei, gas_price_gwei, gasPrice); found timestamp, price`);
+    const late = file('\n\ntimestamp,price\n1,2\n');
+    await expect(loadGasPriceSeries(late)).rejects.toThrow(`${late}:3: header: must have a gas-price column in gwei`);
+    const empty = file('');
+    await expect(loadGasPriceSeries(empty)).rejects.toThrow(`${empty}:1: header: the file is empty; it needs a header with a gas-price column in gwei (gwei, gas_price_gwei, gasPrice), then a row per time`);
+  });
+  it('behavior: blank lines before the header are skipped, as the price loader skips them', async () => {
+    const t = await loadGasPriceSeries(file('\n\ntimestamp,gwei\n1704412800,21.5\n1704416400,20\n'));
+    expect(Array.from(t.price)).toEqual([21.5, 20]);
   });
   it('error: a negative gas price names file, line and field', async () => {
     const p = file('timestamp,gwei\n1704412800,21.5\n1704416400,-3\n');

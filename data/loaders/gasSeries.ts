@@ -13,14 +13,15 @@ import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';
 /** Accepted names of the gwei column, in order of preference. */
 export const GWEI_COLUMNS = ['gwei', 'gas_price_gwei', 'gasPrice'] as const;
 
-async function headerOf(file: string): Promise<string[]> {
+/** The header's fields and line: the first line that is not blank (as the price loader reads it), or undefined. */
+async function headerOf(file: string): Promise<{ fields: string[]; line: number } | undefined> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(65_536);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    const text = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    const nl = text.search(/[\r\n]/); // LF, CRLF or CR
-    return (nl < 0 ? text : text.slice(0, nl)).split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
+    const lines = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').split(/\r\n|\r|\n/); // LF, CRLF or CR
+    const i = lines.findIndex((l) => l.trim() !== '');
+    return i < 0 ? undefined : { fields: lines[i]!.split(',').map((s) => s.trim().replace(/^"|"$/g, '')), line: i + 1 };
   } finally {
     await fh.close();
   }
@@ -30,9 +31,11 @@ async function headerOf(file: string): Promise<string[]> {
 export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
   await checkReadableFile(file);
   const header = await headerOf(file);
-  const col = GWEI_COLUMNS.find((c) => header.includes(c));
+  const need = `a header with a gas-price column in gwei (${GWEI_COLUMNS.join(', ')})`;
+  if (header === undefined) throw new InputError(file, 1, 'header', `the file is empty; it needs ${need}, then a row per time`);
+  const col = GWEI_COLUMNS.find((c) => header.fields.includes(c));
   if (col === undefined) {
-    throw new InputError(file, 1, 'header', `must have a gas-price column in gwei (${GWEI_COLUMNS.join(', ')}); found ${header.join(', ')}`);
+    throw new InputError(file, header.line, 'header', `must have a gas-price column in gwei (${GWEI_COLUMNS.join(', ')}); found ${header.fields.join(', ')}`);
   }
   return loadCsvPrices(file, { priceColumn: col, extraColumns: [], kind: 'gas-price' });
 }

@@ -70,6 +70,9 @@ describe('parseAprCsv', () => {
   it('error: bad apr names file, line and field', () => {
     const e = inputErrorOf(() => parseAprCsv('timestamp,apr\n2021-01-01,0.05\n\n2021-01-03,abc\n', 'a.csv'));
     expect(e.message).toBe('a.csv:4: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "abc"');
+    // a plain decimal, as the price loader reads numbers: Number() would take hex and surrounding spaces
+    expect(inputErrorOf(() => parseAprCsv('timestamp,apr\n2021-01-01,0x1\n', 'a.csv')).message).toBe('a.csv:2: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "0x1"');
+    expect(inputErrorOf(() => parseAprCsv('timestamp,apr\n2021-01-01,Infinity\n', 'a.csv')).message).toContain('found "Infinity"');
   });
   it('error: times not increasing', () => {
     const e = inputErrorOf(() => parseAprCsv('timestamp,apr\n2021-01-02,0.05\n2021-01-01,0.05\n', 'a.csv'));

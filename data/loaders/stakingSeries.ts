@@ -114,7 +114,7 @@ export function parseAprCsv(text: string, file: string): AprSeries {
     checkIncreasing(file, row.line, table.header[tCol]!, prev, t, rawT);
     prev = t;
     const rawA = cell(row, aCol, file, 'apr');
-    const a = rawA.trim() === '' ? NaN : Number(rawA);
+    const a = parseDecimal(rawA); // a plain decimal, as the price loader reads numbers (no hex, no spaces)
     if (!Number.isFinite(a) || a <= -1) throw new InputError(file, row.line, 'apr', `must be a finite fraction > -1 (0.05 = 5 % a year); found ${JSON.stringify(rawA)}`);
     ts[i] = t;
     apr[i] = a;
@@ -180,7 +180,7 @@ export function parseEthStoreJson(text: string, file: string): AprSeries {
     checkIncreasing(file, line, 'dayTime', prev, t, String(rawT));
     prev = t;
     const rawA = o['apr'];
-    const a = typeof rawA === 'string' && rawA.trim() !== '' ? Number(rawA) : typeof rawA === 'number' ? rawA : NaN;
+    const a = typeof rawA === 'string' ? parseDecimal(rawA) : typeof rawA === 'number' ? rawA : NaN;
     if (!Number.isFinite(a) || a <= -1) throw new InputError(file, line, 'apr', `must be a finite fraction > -1; found ${JSON.stringify(rawA)}`);
     ts[i] = t;
     apr[i] = a;
@@ -248,7 +248,7 @@ export function parseLstPriceCsv(text: string, file: string, pair?: string): Lst
     checkIncreasing(file, row.line, tName, prev, t, rawT);
     prev = t;
     const rawP = cell(row, pCol, file, pName);
-    const p = rawP.trim() === '' ? NaN : Number(rawP);
+    const p = parseDecimal(rawP);
     if (!Number.isFinite(p) || p <= 0) throw new InputError(file, row.line, pName, `must be a finite price > 0 (base per one LST); found ${JSON.stringify(rawP)}`);
     ts[i] = t;
     price[i] = p;
