@@ -228,6 +228,10 @@ function iso(ms: number): string {
  * what-if paths draw from `Rng(backtest.seed).fork('what-if:' + i)`.
  */
 export async function runCompare(config: CompareConfig, series: PriceSeries, options: CompareRunOptions = {}): Promise<CompareResult> {
+  const fm = config.backtest.feeModel;
+  if (config.options.paths > 0 && (fm === 'replay' || fm === 'all')) {
+    throw new ConfigError('--paths', `what-if paths move the price away from the logged swaps that --fee-model ${fm} credits fees from, so the paths' fees would mean nothing; use --fee-model arbitrage or volume with --paths`);
+  }
   const alts = await lpAlternatives(config.backtest, config.strategies, config.widths);
   const stakingParams = stakingParamsOf(config);
   const o = config.options;

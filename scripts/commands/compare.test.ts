@@ -171,6 +171,7 @@ describe('ammsim compare', () => {
     [['--paths', '2', '--block-steps', '5'], /^error: --block-steps: applies to --paths-method bootstrap$/],
     [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
     [['--noise-size', '1000'], /^error: --noise-size: sizes noise trades; it needs --noise-rate > 0$/],
+    [['--pool', 'v3', '--fee-model', 'replay', '--paths', '2'], /^error: --paths: what-if paths move the price away from the logged swaps that --fee-model replay credits fees from/],
     [['--paths', '2', '--paths-drift', '1e6'], /^error: --paths-drift: what-if path 0 leaves the prices a series may hold \(finite, > 0\)/],
     [['--paths', '2', '--paths-volatility', '1e6'], /^error: --paths-volatility: what-if path 0 leaves the prices a series may hold \(finite, > 0\)/],
   ])('error: %j is one clear line, exit 1, no summary.json', (args, pattern) => {
