@@ -80,6 +80,18 @@ describe('renderReportHtml', () => {
     expect(warned).not.toContain('data-key="warnings"');
   });
 
+  it('behavior: an object-valued summary key (feeModels) gets its own section as JSON, not an "n/a" metric row', () => {
+    const r = normalizeRunForReport(run);
+    const feeModels = { selected: 'replay', replay: { model: 'replay', feesEarned: 94.6, steps: 6045, stepsInRange: 3304 } };
+    const page = buildReportFromRun({ ...r, summary: { ...r.summary, feeModels } as typeof r.summary });
+    expect(page).not.toContain('data-key="feeModels"');
+    const at = page.indexOf('<h3 id="summary-feeModels">feeModels</h3>');
+    expect(at).toBeGreaterThan(page.indexOf('<h2 id="metrics">'));
+    expect(at).toBeLessThan(page.indexOf('<h2 id="charts">'));
+    expect(page.slice(at)).toContain(`<pre class="summary-object">${escapeHtml(sortedJson(feeModels))}</pre>`);
+    expect(html).not.toContain('summary-object');
+  });
+
   it('error: rejects duplicate run labels', () => {
     expect(() => renderReportHtml([{ label: 'a', result: run }, { label: 'a', result: run }])).toThrowErrorMatchingInlineSnapshot(
       `[InvariantError: invariant broken (a bug in ammsim, please report): run labels must be unique; were a, a]`,

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { BacktestResult, LpEvent, Summary } from '../sim/metrics/record.ts';
 import { InvariantError } from '../sim/core/errors.ts';
 import { reportCharts, type ReportChart } from './charts/index.ts';
-import { exactJson, formatMetric, metricRows } from './metrics.ts';
+import { exactJson, formatMetric, metricRows, objectSummaryKeys } from './metrics.ts';
 import type { ChartOptions, ReportRun } from './model.ts';
 import { rewardDisclosure, runContext, runVerdict, runWarnings } from './verdict.ts';
 
@@ -207,6 +207,23 @@ function metricsTable(runs: readonly ReportRun[]): string {
   return `<table id="metrics-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
+/** The summary's object-valued keys (e.g. `feeModels`), each as sorted JSON under its name; '' when there are none. */
+function summaryObjectsHtml(runs: readonly ReportRun[]): string {
+  const summaries = runs.map((r) => r.result.summary as unknown as Record<string, unknown>);
+  return objectSummaryKeys(summaries)
+    .map((key) => {
+      const blocks = runs
+        .map((r, i) => {
+          const v = summaries[i]![key];
+          if (v === undefined) return '';
+          return `${runs.length > 1 ? `<p><b>${escapeHtml(r.label)}</b></p>\n` : ''}<pre class="summary-object">${escapeHtml(sortedJson(v))}</pre>`;
+        })
+        .filter((b) => b !== '');
+      return `<h3 id="summary-${escapeHtml(key)}">${escapeHtml(key)}</h3>\n${blocks.join('\n')}`;
+    })
+    .join('\n');
+}
+
 function provenanceTable(runs: readonly ReportRun[]): string {
   const rows: Array<[string, (d: Readonly<Record<string, unknown>>) => string, string]> = [
     ['source', (d) => String(d.kind ?? 'n/a'), ''],
@@ -308,6 +325,7 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
     const d = rewardDisclosure(r.result.summary);
     return d === undefined ? [] : [runs.length > 1 ? `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(d)}` : escapeHtml(d)];
   });
+  const objects = summaryObjectsHtml(runs);
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     ...verdicts.map((v, i) => `<p class="verdict"${i === 0 ? ' id="verdict"' : ''}>${escapeHtml(v)}.</p>`),
@@ -321,6 +339,7 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
     ...(options.metricsHtml === undefined ? [] : [options.metricsHtml]),
     metricsTable(runs),
     '<p class="note">Quote units unless stated. Hover a value for the exact number in summary.json.</p>',
+    ...(objects === '' ? [] : [objects]),
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
     charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),

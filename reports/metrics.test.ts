@@ -35,6 +35,11 @@ describe('one list of metrics', () => {
     expect(OPTIONAL_METRICS.find((m) => m.key === 'rewardsEarned')!.label).toBe('Rewards earned');
   });
 
+  it('behavior: a summary key holding an object (e.g. feeModels of --fee-model replay) is not a metric row; a null one (NaN) is', () => {
+    const rows = metricRows([{ finalValue: 1, feeModels: { selected: 'replay', replay: { feesEarned: 2 } }, zeta: null }]).map((m) => m.key);
+    expect(rows.slice(SUMMARY_METRICS.length)).toEqual(['zeta']);
+  });
+
   it('behavior: token amounts keep 6 decimals below 1,000 and 2 above', () => {
     expect(formatMetric(0.0021528645, 'tokens')).toBe('0.002153');
     expect(formatMetric(12345.678, 'tokens')).toBe('12,345.68');

@@ -26,12 +26,25 @@ export function metricRows(summaries: ReadonlyArray<Readonly<Summary> | Readonly
   const known = new Set([...METRICS, ...OPTIONAL_METRICS].map((m) => m.key));
   const present = (k: string): boolean => summaries.some((s) => k in s);
   const extra = new Set<string>();
-  for (const s of summaries) for (const k of Object.keys(s)) if (!known.has(k) && !NON_METRIC_KEYS.includes(k)) extra.add(k);
+  // an object (e.g. feeModels) is no metric: reports show it in a section of its own (see objectSummaryKeys)
+  for (const s of summaries) for (const k of Object.keys(s)) if (!known.has(k) && !NON_METRIC_KEYS.includes(k) && !isObjectValue(s[k as keyof typeof s])) extra.add(k);
   return [
     ...METRICS,
     ...OPTIONAL_METRICS.filter((m) => present(m.key)),
     ...[...extra].sort().map((key): MetricInfo => ({ key, label: key, unit: '', format: 'ratio', terminal: false })),
   ];
+}
+
+/** Whether a summary value is an object or array (not a number, string or null). */
+function isObjectValue(v: unknown): boolean {
+  return v !== null && typeof v === 'object';
+}
+
+/** The summary keys outside {@link NON_METRIC_KEYS} that hold an object (e.g. `feeModels`), sorted by name. */
+export function objectSummaryKeys(summaries: ReadonlyArray<Readonly<Summary> | Readonly<Record<string, unknown>>>): string[] {
+  const keys = new Set<string>();
+  for (const s of summaries) for (const k of Object.keys(s)) if (!NON_METRIC_KEYS.includes(k) && isObjectValue(s[k as keyof typeof s])) keys.add(k);
+  return [...keys].sort();
 }
 
 /**

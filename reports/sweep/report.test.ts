@@ -71,4 +71,29 @@ describe('sweep report', () => {
     // fee 0.003: vsHold values 5, 7, 7 (NaN left out) → best 7, mean 19/3
     expect(fee.filter((v) => v.fee === 0.003)).toEqual([{ fee: 0.003, stat: 'best', value: 7 }, { fee: 0.003, stat: 'mean', value: 19 / 3 }]);
   });
+
+  it('behavior: the metric’s axis and legend titles carry its unit; a fraction metric is drawn in %', () => {
+    type Spec = { encoding: { y: { title: string; axis?: { format?: string } }; color: { title: string; legend?: { format?: string } } } };
+    const specs = (html: string): Spec[] => (JSON.parse(/<script type="application\/json" id="ammsim-charts">(.*?)<\/script>/s.exec(html)![1]!) as Array<{ spec: Spec }>).map((c) => c.spec);
+    const heat = specs(renderSweepReport(meta(['width', 'fee']), table))[0]!;
+    expect(heat.encoding.color.title).toBe('vsHold (quote)');
+    expect(specs(renderSweepReport(meta(null), table))[0]!.encoding.y.title).toBe('vsHold (quote)');
+    const aprTable: SweepTable = { ...table, metrics: ['apr', 'feesEarned'] };
+    const aprMeta: SweepMeta = { ...meta(null), metrics: ['apr', 'feesEarned'], report: { metric: 'apr', heatmap: null, top: 4 } };
+    const line = specs(renderSweepReport(aprMeta, aprTable))[0]!;
+    expect(line.encoding.y.title).toBe('apr (% per year)');
+    expect(line.encoding.y.axis?.format).toBe('.1%');
+    const cells = specs(renderSweepReport({ ...aprMeta, report: { metric: 'apr', heatmap: ['width', 'fee'], top: 4 } }, aprTable))[0]!;
+    expect(cells.encoding.color.title).toBe('apr (% per year)');
+    expect(cells.encoding.color.legend?.format).toBe('.1%');
+  });
+
+  it('behavior: a single-configuration sweep (no axes) says so instead of an empty charts section, in the singular', () => {
+    const one: SweepTable = { axes: [], metrics, rows: [{ values: [], metrics: [5, 1], warnings: null, error: null }] };
+    const m: SweepMeta = { ...meta(null), grid: { axes: [], samples: null, sampleSeed: null, configurations: 1 }, rows: 1, failed: 0, warned: 0 };
+    const html = renderSweepReport(m, one);
+    expect(html.slice(html.indexOf('<main>'), html.indexOf('<h2 id="charts">'))).toContain('1 configuration, 0 failed, 0 with warnings.');
+    const charts = html.slice(html.indexOf('<h2 id="charts">'), html.indexOf('<h2 id="top">'));
+    expect(charts).toContain('<p class="note">No axes (a single configuration): nothing to chart; its figures are in the table below.</p>');
+  });
 });

@@ -12,6 +12,8 @@ import { InputError } from '../../sim/core/errors.ts';
 import type { ReportChart } from '../charts/index.ts';
 import { escapeHtml, renderPage, sortedJson } from '../html.ts';
 import { readSweepArrow, type SweepTable, type SweepValue } from './sweepFile.ts';
+import { OPTIONAL_METRICS } from '../../sim/metrics/index.ts';
+import { METRICS } from '../metrics.ts';
 
 /** The parts of sweep.json the report reads. */
 export interface SweepMeta {
@@ -88,6 +90,16 @@ function aggregate(t: SweepTable, axisIdx: readonly number[], mi: number): Map<s
   return out;
 }
 
+/**
+ * The metric's title with its unit, as the backtest report's metrics table states it (`vsHold (quote)`), and a d3
+ * format that draws a fraction metric (apr, impermanentLoss, …: fractions in sweep.csv) in %.
+ */
+function metricTitle(metric: string): { title: string; format?: string } {
+  const info = [...METRICS, ...OPTIONAL_METRICS].find((m) => m.key === metric);
+  if (info === undefined || info.unit === '') return { title: metric };
+  return { title: `${metric} (${info.unit})`, ...(info.format === 'fraction' ? { format: '.1%' } : {}) };
+}
+
 const jsonNumber = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: string, yName: string): ReportChart {
@@ -97,6 +109,7 @@ function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: str
   const order = (name: string): SweepValue[] => [...(meta.grid.axes.find((a) => a.name === name)?.values ?? [])];
   const others = t.axes.length > 2;
   const values = [...cells.values()].map(({ values: [x, y], cell }) => ({ [xName]: x, [yName]: y, [metric]: jsonNumber(cell.best), runs: cell.n }));
+  const m = metricTitle(metric);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: `${metric} by ${xName} and ${yName}`, subtitle: others ? 'each cell: the best over the other axes' : '' },
@@ -107,7 +120,7 @@ function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: str
     encoding: {
       x: { field: xName, type: 'ordinal', sort: order(xName), title: xName },
       y: { field: yName, type: 'ordinal', sort: [...order(yName)].reverse(), title: yName },
-      color: { field: metric, type: 'quantitative', title: metric, scale: { scheme: 'viridis' } },
+      color: { field: metric, type: 'quantitative', title: m.title, scale: { scheme: 'viridis' }, ...(m.format === undefined ? {} : { legend: { format: m.format } }) },
     },
   } as unknown as TopLevelSpec;
   return { id: 'heatmap', spec };
@@ -117,6 +130,7 @@ function axisChart(t: SweepTable, metric: string, a: number): ReportChart {
   const name = t.axes[a]!;
   const cells = aggregate(t, [a], t.metrics.indexOf(metric));
   const numeric = typeof t.rows[0]?.values[a] === 'number';
+  const m = metricTitle(metric);
   const values: Array<Record<string, unknown>> = [];
   for (const { values: [x], cell } of cells.values()) {
     values.push({ [name]: typeof x === 'boolean' ? String(x) : x, stat: 'best', value: jsonNumber(cell.best) });
@@ -131,7 +145,7 @@ function axisChart(t: SweepTable, metric: string, a: number): ReportChart {
     mark: { type: numeric ? 'line' : 'point', point: numeric ? true : undefined, tooltip: true },
     encoding: {
       x: { field: name, type: numeric ? 'quantitative' : 'nominal', title: name, ...(numeric ? { scale: { zero: false } } : {}) },
-      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+      y: { field: 'value', type: 'quantitative', title: m.title, scale: { zero: false }, ...(m.format === undefined ? {} : { axis: { format: m.format } }) },
       color: { field: 'stat', type: 'nominal', title: '' },
     },
   } as unknown as TopLevelSpec;
@@ -205,10 +219,12 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
   const sampled = meta.grid.samples === null ? '' : ` (a random sample of ${meta.grid.samples} from the grid, seed ${meta.grid.sampleSeed})`;
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="lead">${meta.rows.toLocaleString('en-US')} configurations${escapeHtml(sampled)}, ${meta.failed.toLocaleString('en-US')} failed, ${(meta.warned ?? 0).toLocaleString('en-US')} with warnings. Axes: ${axisSummary(meta) || 'none'}.</p>`,
+    `<p class="lead">${meta.rows.toLocaleString('en-US')} configuration${meta.rows === 1 ? '' : 's'}${escapeHtml(sampled)}, ${meta.failed.toLocaleString('en-US')} failed, ${(meta.warned ?? 0).toLocaleString('en-US')} with warnings. Axes: ${axisSummary(meta) || 'none'}.</p>`,
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
-    charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
+    charts.length === 0
+      ? '<p class="note">No axes (a single configuration): nothing to chart; its figures are in the table below.</p>'
+      : charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
     `<h2 id="top">Top ${Math.min(top, t.rows.length)} by ${escapeHtml(metric)}</h2>`,
     topTable(t, metric, top),
     '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>',
