@@ -264,7 +264,8 @@ export type BacktestInput = Partial<Omit<BacktestConfig, 'strategy'>> & {
 export async function backtest(input: BacktestInput = {}, options: Omit<BacktestOptions, 'strategy'> = {}): Promise<BacktestResult> {
   const { strategy, ...rest } = input;
   const object = typeof strategy === 'object' && strategy !== null ? strategy : undefined;
-  const config = resolveBacktestConfig({ ...rest, ...(typeof strategy === 'string' ? { strategy } : object !== undefined ? { strategy: object.name } : {}) });
+  // the input read as a --config file is: an unknown key is refused with a "did you mean" hint, not ignored
+  const config = resolveBacktestConfig({}, { ...rest, ...(typeof strategy === 'string' ? { strategy } : object !== undefined ? { strategy: object.name } : {}) }, 'backtest');
   const series = await loadConfiguredSeries(config);
   const inputs = await loadRunInputs(config, series);
   return runBacktest(config, series, { ...inputs, ...options, ...(object === undefined ? {} : { strategy: validatedFactory(object) }) });

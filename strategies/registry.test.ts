@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,12 @@ describe('user strategies anywhere', () => {
   it('error: a syntax error names the file, line and column', async () => {
     writeFileSync(join(dir, 'syntax.ts'), "export default {\n  name: 'x',,\n};\n");
     await expect(loadStrategy(join(dir, 'syntax.ts'))).rejects.toThrow(`--strategy: could not load ${join(dir, 'syntax.ts')}: ${join(dir, 'syntax.ts')}:2:13: Expected identifier but found ","`);
+  });
+  it('error: a syntax error in a .js/.mjs module names the file, line and column too', async () => {
+    writeFileSync(join(dir, 'syntax.mjs'), "export default {\n  name: 'x',\n  x: = 5,\n};\n");
+    // through the CLI: Node itself imports a .mjs module there (under vitest, vite would parse it instead)
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'scripts', 'ammsim.mjs'), 'backtest', '--strategy', 'syntax.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr.trim()).toBe('error: --strategy: could not load syntax.mjs: syntax.mjs:3:6: Unexpected "="');
   });
   it('error: a missing relative import or package is named', async () => {
     writeFileSync(join(dir, 'missing.ts'), "import { x } from './nowhere.ts';\nexport default x;\n");

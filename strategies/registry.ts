@@ -232,6 +232,21 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   }
 }
 
+/**
+ * An error's message; for Node's SyntaxError in a JavaScript module (whose message names no file or line), esbuild's
+ * `file:line:column: message` when esbuild finds the error too, as a .ts module's syntax error reads.
+ */
+async function locatedSyntaxError(file: string, err: unknown): Promise<string> {
+  const message = (err as Error).message;
+  if (!(err instanceof SyntaxError) || /\.m?ts$/.test(file)) return message;
+  try {
+    await compileTypeScript(file);
+  } catch (located) {
+    return (located as Error).message;
+  }
+  return message;
+}
+
 /** A strategy factory and how messages name it: its name, and its file for a user module. */
 export interface LoadedStrategy {
   readonly factory: LpStrategyFactory<Record<string, unknown>>;
@@ -279,7 +294,7 @@ export async function loadStrategyFactory(nameOrPath: string): Promise<LpStrateg
   try {
     mod = await importModule(pathToFileURL(abs).href);
   } catch (err) {
-    throw new ConfigError('--strategy', `could not load ${nameOrPath}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError('--strategy', `could not load ${nameOrPath}: ${await locatedSyntaxError(abs, err)}`, { cause: err });
   }
   return factoryOf(mod, nameOrPath);
 }

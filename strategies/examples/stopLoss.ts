@@ -13,7 +13,7 @@ export default defineStrategy({
     return {
       onStart(ctx: StrategyContext): readonly LpAction[] {
         entry = ctx.price;
-        return [{ kind: 'mint', range: null, rebalance: true }];
+        return [{ kind: 'mint', range: null }];
       },
       onStep(ctx: StrategyContext): readonly LpAction[] {
         const open = ctx.positions[0];
@@ -21,7 +21,7 @@ export default defineStrategy({
           return [{ kind: 'burn', positionId: open.positionId }];
         }
         if (open === undefined && ctx.price > entry) {
-          return [{ kind: 'mint', range: null, rebalance: true }];
+          return [{ kind: 'mint', range: null }];
         }
         return NO_ACTIONS;
       },
