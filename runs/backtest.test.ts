@@ -82,7 +82,7 @@ describe('behavior: accounting', () => {
         params: {},
         onStart: () => [{ kind: 'mint', ticks: { lower: 77250, upper: 77270 }, liquidity: 10n ** 26n * 2n }],
         onStep: (ctx) => {
-          seen ??= { wallet: { ...ctx.wallet }, position: { base: ctx.positions[0]!.base, quote: ctx.positions[0]!.quote } };
+          seen ??= { wallet: { base: ctx.wallet.base, quote: ctx.wallet.quote }, position: { base: ctx.positions[0]!.base, quote: ctx.positions[0]!.quote } };
           return NO_ACTIONS;
         },
       },
@@ -195,6 +195,27 @@ describe('behavior: no look-ahead', () => {
     await expect(runBacktest(cfg({}), seriesOf([1, 2, 3]), { strategy: cheater })).rejects.toThrowError(
       'strategy cheater: history.price(2) is outside 0..1: a strategy sees only the past',
     );
+  });
+
+  it('error: a strategy cannot write the wallet or the collected fees (a JavaScript strategy, which readonly does not bind, created tokens)', async () => {
+    for (const field of ['wallet', 'collectedFees'] as const) {
+      const forger = defineStrategy({
+        name: 'forger',
+        description: 'writes its wallet',
+        defaults: {},
+        create: () => ({ onStart: () => NO_ACTIONS, onStep: (ctx) => (((ctx[field] as { base: number }).base = 5), NO_ACTIONS) }),
+      });
+      await expect(runBacktest(cfg({}), seriesOf([1, 2, 3]), { strategy: forger })).rejects.toThrowError(/forger.*Cannot set property base/);
+    }
+    const reader = defineStrategy({
+      name: 'reader',
+      description: 'reads its wallet',
+      defaults: {},
+      create: () => ({ onStart: (ctx) => (seenWallet.push(JSON.stringify(ctx.wallet), ctx.wallet.quote), NO_ACTIONS), onStep: () => NO_ACTIONS }),
+    });
+    const seenWallet: unknown[] = [];
+    await runBacktest(cfg({ capital: 1000 }), seriesOf([1, 2, 3]), { strategy: reader });
+    expect(seenWallet).toEqual(['{"base":0,"quote":1000}', 1000]);
   });
 
   it('property: decisions up to step t do not depend on prices after t (fast-check, 25 runs, seed 7)', async () => {

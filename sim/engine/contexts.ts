@@ -51,6 +51,30 @@ export function historyView(series: PriceSeries, clock: Clock, label: string): H
   return new History(series, clock, label);
 }
 
+/**
+ * A read-only window on two balances the engine keeps (the wallet, the collected fees): reads see the current
+ * amounts, and a strategy cannot write them. Handing out the ledger's own objects let a JavaScript strategy
+ * (`readonly` binds TypeScript only) write `ctx.wallet.base = 5` and create tokens; now such a write throws (ES
+ * modules are strict) and the run stops naming the strategy. Read `.base` and `.quote` (a spread copies nothing:
+ * the getters are on the prototype, which keeps every run's reads monomorphic).
+ */
+class Balances {
+  readonly #of: { readonly base: number; readonly quote: number };
+  constructor(of: { readonly base: number; readonly quote: number }) {
+    this.#of = of;
+  }
+  get base(): number {
+    return this.#of.base;
+  }
+  get quote(): number {
+    return this.#of.quote;
+  }
+  /** `JSON.stringify(ctx.wallet)` and logging show the amounts (the getters live on the prototype). */
+  toJSON(): { base: number; quote: number } {
+    return { base: this.#of.base, quote: this.#of.quote };
+  }
+}
+
 /** The strategy's context: one object for the whole run whose getters read the current step. */
 class LpContext implements StrategyContext {
   readonly #pool: EnginePool;
@@ -72,8 +96,8 @@ class LpContext implements StrategyContext {
     this.fee = pool.fee;
     this.poolKind = pool.kind;
     this.history = history;
-    this.wallet = ledger.wallet;
-    this.collectedFees = ledger.collected;
+    this.wallet = new Balances(ledger.wallet);
+    this.collectedFees = new Balances(ledger.collected);
     this.gasCost = (action) => ledger.gasCost(action);
     this.rng = rng;
     this.rewards = new Rewards(clock, ledger);
