@@ -138,6 +138,12 @@ describe('a flag given twice is refused by name in every command (scripts/cli.ts
   it('behavior: flags that take several values (--param, --incentive, report --run, validate --position) still do', async () => {
     const r = await runCliInProcess(['backtest', '--strategy', 'range', '--param', 'width=0.1', '--param', 'nope=1', '--out', d]);
     expect(r.stderr).toBe('error: --param: strategy "range" has no parameter "nope" (parameters: width)\n');
+    // the same parameter twice is refused like a flag twice (the last one silently won)
+    const twiceParam = await runCliInProcess(['backtest', '--strategy', 'range', '--param', 'width=0.1', '--param', 'width=0.2', '--out', d]);
+    expect(twiceParam.stderr).toBe('error: --param: width is given twice (width=0.1, width=0.2); give each parameter once\n');
+    const twiceAxis = await runCliInProcess(['sweep', '--strategy', 'range', '--param', 'width=0.1,0.2', '--param', 'width=0.3', '--out', d]);
+    expect(twiceAxis.stderr).toBe('error: --param: width is given twice (width=0.1,0.2, width=0.3); give each parameter once, with all its values (width=v1,v2)\n');
+    expect(existsSync(d)).toBe(false);
   });
 });
 

@@ -79,7 +79,9 @@ export function parseParams(list: readonly string[] | undefined, flag = '--param
   for (const item of list ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new ConfigError(flag, `must be key=value; was ${JSON.stringify(item)}`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    const key = item.slice(0, eq);
+    if (Object.hasOwn(out, key)) throw new ConfigError(flag, `${key} is given twice (${key}=${out[key]}, ${item}); give each parameter once`);
+    out[key] = item.slice(eq + 1);
   }
   return out;
 }

@@ -58,10 +58,14 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
       // --param / --harvest-param key=v1,v2 (or key=start:stop:step) is an axis; key=value stays in the base
       const group = PARAM_GROUPS.find(([, f]) => f === flag)![0];
       const keep: string[] = [];
+      const given = new Map<string, string>();
       for (const item of (argv[flag] as unknown[] | undefined) ?? []) {
         const text = String(item);
         const eq = text.indexOf('=');
         if (eq <= 0) throw new ConfigError(`--${flag}`, `must be key=value (a list: key=v1,v2; a range: key=start:stop:step); was ${JSON.stringify(text)}`);
+        const key = text.slice(0, eq);
+        if (given.has(key)) throw new ConfigError(`--${flag}`, `${key} is given twice (${given.get(key)!}, ${text}); give each parameter once, with all its values (${key}=v1,v2)`);
+        given.set(key, text);
         const value = text.slice(eq + 1);
         if (value.includes(',') || /^[^:]+:[^:]+:[^:]+$/.test(value)) {
           const name = axisName(`${group}.${text.slice(0, eq)}`, `--${flag}`);
