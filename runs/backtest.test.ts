@@ -197,6 +197,21 @@ describe('behavior: no look-ahead', () => {
     );
   });
 
+  it('error: a wrong strategy stops the run with one line naming it and the step (what create() returned, a bad swap, a throw, a non-array)', async () => {
+    const run = (create: () => unknown): Promise<unknown> =>
+      runBacktest(cfg({}), seriesOf([1, 2, 3, 4]), { strategy: { name: 'bad', description: '', defaults: {}, create } as never });
+    const step = (s: number): string => `strategy bad: step ${s} (`;
+    await expect(run(() => ({ onStart: () => NO_ACTIONS }))).rejects.toThrowError(`${step(0)}2024-01-01T00:00:00.000Z): create() returned no onStep(ctx) function; a strategy has onStart(ctx) and onStep(ctx)`);
+    await expect(run(() => undefined)).rejects.toThrowError('create() returned undefined; it must return { onStart(ctx), onStep(ctx) } (onEnd optional)');
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: () => NO_ACTIONS, onEnd: 5 }))).rejects.toThrowError('onEnd must be a function (or left out)');
+    const swapping = (amountIn: unknown, baseIn: unknown = false) => () => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { step: number }) => (ctx.step === 2 ? [{ kind: 'swap', baseIn, amountIn }] : NO_ACTIONS) });
+    await expect(run(swapping(NaN))).rejects.toThrowError(/^strategy bad: step 2 \(.*\): swap: amountIn must be a finite number > 0; was NaN$/);
+    await expect(run(swapping('5'))).rejects.toThrowError('swap: amountIn must be a finite number > 0; was "5"');
+    await expect(run(swapping(5, 'yes'))).rejects.toThrowError('swap: baseIn must be true (sell base) or false (sell quote); was "yes"');
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: () => { throw new Error('boom'); } }))).rejects.toThrowError(/^strategy bad: step 1 \(.*\): onStep threw: boom$/);
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: () => 5 }))).rejects.toThrowError('onStep returned 5; it must return an array of actions (NO_ACTIONS when idle)');
+  });
+
   it('error: a strategy cannot write the wallet or the collected fees (a JavaScript strategy, which readonly does not bind, created tokens)', async () => {
     for (const field of ['wallet', 'collectedFees'] as const) {
       const forger = defineStrategy({

@@ -132,7 +132,13 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     }
   }
   const cols = recordColumns(series, given);
-  const label = inp.strategyLabel ?? lp.id;
+  const label = inp.strategyLabel ?? (lp as { id?: string } | null | undefined)?.id ?? 'strategy';
+  // what create() returned: checked before the run, not when a hook is first called
+  if (lp === null || typeof lp !== 'object') throw new StrategyError(label, 0, series.timestampMs[0]!, `create() returned ${lp === undefined ? 'undefined' : JSON.stringify(lp)}; it must return { onStart(ctx), onStep(ctx) } (onEnd optional)`);
+  for (const hook of ['onStart', 'onStep'] as const) {
+    if (typeof lp[hook] !== 'function') throw new StrategyError(label, 0, series.timestampMs[0]!, `create() returned no ${hook}(ctx) function; a strategy has onStart(ctx) and onStep(ctx), each returning an array of actions (NO_ACTIONS when idle)`);
+  }
+  if (lp.onEnd !== undefined && typeof lp.onEnd !== 'function') throw new StrategyError(label, 0, series.timestampMs[0]!, 'onEnd must be a function (or left out)');
   const external = inp.externalFees !== undefined;
   const initialPoolBalances = pool.tokenBalances();
   const clock: Clock = { step: 0, timestampMs: series.timestampMs[0]!, price: series.price[0]! };

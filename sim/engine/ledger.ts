@@ -96,7 +96,9 @@ export class LpLedger {
   private swap(baseIn: boolean, amountIn: number): void {
     const w = this.wallet;
     const have = baseIn ? w.base : w.quote;
-    if (!(amountIn > 0) || amountIn > have * (1 + 1e-12)) {
+    if (typeof baseIn !== 'boolean') this.fail(`swap: baseIn must be true (sell base) or false (sell quote); was ${describe(baseIn)}`);
+    if (typeof amountIn !== 'number' || !(amountIn > 0) || !Number.isFinite(amountIn)) this.fail(`swap: amountIn must be a finite number > 0; was ${describe(amountIn)}`);
+    if (amountIn > have * (1 + 1e-12)) {
       this.fail(`swap of ${amountIn} ${baseIn ? 'base' : 'quote'} exceeds the wallet's ${have}`);
     }
     const f = this.pool.swapExactIn(baseIn, Math.min(amountIn, have));
@@ -323,6 +325,7 @@ function round(x: number): string {
 
 function describe(x: unknown): string {
   if (x === undefined) return 'undefined';
+  if (typeof x === 'number') return String(x); // NaN and ±Infinity as themselves (JSON would say null)
   try {
     const s = JSON.stringify(x);
     return s === undefined ? String(x) : s.length > 120 ? s.slice(0, 117) + '...' : s;
