@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakevenSentence, breakevenUndefinedReason, compareBreakevenLines, compareMetricsTable, compareReportHtml, compareVerdicts, requiredFeeSentence, type CompareReportInput } from './compare.ts';
+import { breakevenSentence, breakevenUndefinedReason, compareBreakevenLines, compareMetricsTable, compareReportHtml, compareSectionHtml, compareVerdicts, requiredFeeSentence, type CompareReportInput } from './compare.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 
 const run = syntheticRun({ steps: 300, width: 0.1, rebalanceAt: 150 });
@@ -51,6 +51,16 @@ describe('breakeven wording', () => {
 describe('compare report', () => {
   const c = comparison();
   const html = compareReportHtml(c);
+
+  it('behavior: the volume to match staking is a multiple when the LP is behind, and "no fees needed" (not a negative multiple) when it beats staking without fees', () => {
+    const behind = comparison();
+    expect(compareSectionHtml(behind)).toContain('<td class="num">1.80×</td>');
+    const ahead = comparison();
+    ((ahead.summary.breakeven as Record<string, Record<string, unknown>>).lp!).requiredVolumeMultiple = -7.11;
+    const html = compareSectionHtml(ahead);
+    expect(html).toContain('<td class="num">— (no fees needed)</td>');
+    expect(html).not.toContain('-7.11');
+  });
 
   it('behavior: the beta-matched benchmark is drawn beside staking and named in the title when compared', () => {
     const base = comparison();

@@ -175,8 +175,8 @@ export function compareSectionHtml(r: CompareReportInput): string {
     .map((a) => {
       const b = obj(be[a.id]);
       const d = obj(diff[a.id]);
-      const mult = b.requiredVolumeMultiple;
-      return `<tr data-alternative="${escapeHtml(a.id)}"><td>${escapeHtml(a.id)}</td><td class="num">${q(d.minusStaking)}</td><td class="num">${q(d.minusHold)}</td><td>${escapeHtml(breakevenSentence(b.stakingApr, breakevenUndefinedReason(s, a.id)))}</td><td>${escapeHtml(requiredFeeSentence(b))}</td><td class="num">${finite(mult) ? `${mult.toFixed(2)}×` : '—'}</td></tr>`;
+      const mult = b.requiredVolumeMultiple; // < 0: the LP beats staking even with no fees (no volume to match)
+      return `<tr data-alternative="${escapeHtml(a.id)}"><td>${escapeHtml(a.id)}</td><td class="num">${q(d.minusStaking)}</td><td class="num">${q(d.minusHold)}</td><td>${escapeHtml(breakevenSentence(b.stakingApr, breakevenUndefinedReason(s, a.id)))}</td><td>${escapeHtml(requiredFeeSentence(b))}</td><td class="num">${finite(mult) ? (mult < 0 ? '— (no fees needed)' : `${mult.toFixed(2)}×`) : '—'}</td></tr>`;
     })
     .join('\n');
   const parts = [

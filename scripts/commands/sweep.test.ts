@@ -62,6 +62,8 @@ describe('ammsim sweep', () => {
     expect(Number(row[1])).toBe((JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8')) as { finalValue: number }).finalValue);
     const meta = JSON.parse(readFileSync(join(noise, 'sweep.json'), 'utf8')) as { base: Record<string, unknown> };
     expect([meta.base.noiseRate, meta.base.noiseSize]).toEqual([0, 5000]); // the axis at its default, the fixed flag as given
+    const single = ammsim('sweep', '--prices', SAMPLE, '--noise-rate', '2', '--noise-size', '5000', '--workers', '1', '--out', join(tmp, 'single'));
+    expect(single.stdout.split('\n')[0]).toBe(`1 run → ${join(tmp, 'single')}/sweep.csv`);
     const pools = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v2,v3', '--strategy', 'range', '--tick-spacing', '10', '--workers', '1', '--out', join(tmp, 'needs-pool'));
     expect(pools.stdout).toContain('first: pool=v2: --tick-spacing: is a v3 setting; it needs --pool v3');
     const never = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v2', '--tick-spacing', '10', '--fee', '0.001,0.003', '--out', join(tmp, 'needs-never'));

@@ -153,7 +153,7 @@ export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard |
 function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefined, report: SweepReportSettings): string {
   const lines: string[] = [];
   const what = shard === undefined ? `${out}/sweep.csv` : `${out} (shard ${shard.index}/${shard.count}; join with ammsim sweep merge)`;
-  lines.push(`${outcome.rows.length} runs${outcome.resumed > 0 ? ` (${outcome.resumed} resumed)` : ''} → ${what}`);
+  lines.push(`${outcome.rows.length} run${outcome.rows.length === 1 ? '' : 's'}${outcome.resumed > 0 ? ` (${outcome.resumed} resumed)` : ''} → ${what}`);
   const mi = outcome.header.metrics.indexOf(report.metric);
   let best: (typeof outcome.rows)[number] | undefined;
   for (const r of outcome.rows) {
