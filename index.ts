@@ -7,7 +7,9 @@
 export { backtest, runBacktest, loadConfiguredSeries, loadRunInputs, type BacktestInput, type BacktestOptions, type RunInputs } from './runs/backtest.ts';
 export { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './runs/config.ts';
 export { runCompare as compare, type CompareConfig, type CompareResult } from './runs/compare/compare.ts';
-export { runSweep as sweep } from './runs/sweep/sweep.ts';
+export { COMPARE_DEFAULTS, type CompareOptions } from './runs/compare/config.ts';
+export { runSweep as sweep, type RunSweepOptions, type SweepOutcome } from './runs/sweep/sweep.ts';
+export { Grid, type Axis, type AxisValue } from './runs/sweep/grid.ts';
 export { defineStrategy } from './strategies/define.ts';
 export { BUILTIN_STRATEGIES, loadStrategy } from './strategies/registry.ts';
 export {

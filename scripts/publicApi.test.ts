@@ -21,7 +21,7 @@ describe('public API (package.json exports ".")', () => {
   it('pins the root entry\'s named exports', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'AmmsimError', 'BACKTEST_DEFAULTS', 'BUILTIN_STRATEGIES', 'ConfigError', 'InputError', 'NO_ACTIONS', 'NO_SWAPS', 'PoolError', 'Rng',
+        'AmmsimError', 'BACKTEST_DEFAULTS', 'BUILTIN_STRATEGIES', 'COMPARE_DEFAULTS', 'ConfigError', 'Grid', 'InputError', 'NO_ACTIONS', 'NO_SWAPS', 'PoolError', 'Rng',
         'StrategyError', 'TIMESERIES_COLUMNS', 'V2Pair', 'V3Pool', 'backtest', 'compare', 'defineStrategy', 'fullMath', 'liquidityMath',
         'loadConfiguredSeries', 'loadRunInputs', 'loadSeries', 'loadStrategy', 'makeSeries', 'resolveBacktestConfig', 'runBacktest', 'runEngine',
         'sqrtPriceMath', 'sweep', 'swapMath', 'tickMath', 'v2Math',
@@ -45,6 +45,30 @@ console.log(JSON.stringify([a.summary.strategyName, b.summary.strategyName, a.su
     const r = spawnSync(process.execPath, ['run.mjs'], { cwd: dir, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual(['mine', 'plain', true, 8760, '79228162514264337593543950336']);
+  });
+
+  it('behavior: a sweep (a Grid of axes) and a compare (COMPARE_DEFAULTS) run from the package, typed', () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 's.ts'),
+      `import { compare, COMPARE_DEFAULTS, Grid, loadSeries, resolveBacktestConfig, sweep, type Axis } from 'ammsim';
+const base = resolveBacktestConfig({ pool: 'v3', strategy: 'range' });
+const series = await loadSeries(undefined, { synthetic: { seed: 42 } });
+const axes: Axis[] = [{ name: 'width', values: [0.05, 0.2] }];
+const out = await sweep(base, new Grid(axes), series, { workers: 1 });
+const c = await compare({ backtest: base, strategies: ['range'], widths: undefined, options: { ...COMPARE_DEFAULTS, stakingApr: 0.04 }, aprSeries: undefined, lstSeries: undefined }, series);
+console.log(JSON.stringify([out.rows.length, out.failed, typeof c.summary.lp]));
+`,
+    );
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: ['s.ts'] }));
+    const req = createRequire(import.meta.url);
+    const tsc = join(dirname(req.resolve('typescript/package.json')), (req('typescript/package.json') as { bin: { tsc: string } }).bin.tsc);
+    expect(() => execFileSync(process.execPath, [tsc, '-p', '.'], { cwd: dir, encoding: 'utf8' })).not.toThrow();
+    const esbuild = join(dirname(req.resolve('esbuild/package.json')), 'bin', 'esbuild');
+    execFileSync(esbuild, ['s.ts', '--outfile=s.mjs', '--format=esm', '--platform=node', '--log-level=warning'], { cwd: dir });
+    const r = spawnSync(process.execPath, ['s.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([2, 0, 'object']);
   });
 
   it('behavior: TypeScript sees the types (strict, NodeNext)', () => {
