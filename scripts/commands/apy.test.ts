@@ -73,6 +73,7 @@ describe('ammsim apy', () => {
 
   it('behavior: intervals read in the largest unit', () => {
     expect([formatInterval(7), formatInterval(365 / 12), formatInterval(1 / 24), formatInterval(1 / 96), formatInterval(1 / 86_400)]).toEqual(['7 d', '30.42 d', '1 h', '15 min', '1 s']);
+    expect(formatInterval(365 / 1e12)).toBe('0.000032 s'); // a trillion harvests a year: never "0 s"
   });
 });
 

@@ -59,7 +59,9 @@ export function formatInterval(days: number): string {
   if (days >= 1) return `${trim(days)} d`;
   if (days * 24 >= 1) return `${trim(days * 24)} h`;
   if (days * 1440 >= 1) return `${trim(days * 1440)} min`;
-  return `${trim(days * 86_400)} s`;
+  const seconds = days * 86_400;
+  if (seconds >= 0.01) return `${trim(seconds)} s`;
+  return `${Number(seconds.toPrecision(2))} s`; // shorter than 0.01 s: two significant digits, never "0 s"
 }
 
 function perYear(r: ApyRow): string {

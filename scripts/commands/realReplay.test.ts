@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
@@ -124,6 +124,12 @@ describe.skipIf(!existsSync(F8A))('replay-real on the real 0x8ad5 file — skipp
     expect(j.summary.swaps).toBeGreaterThan(0);
     expect(j.summary.swaps).toBeLessThan(266);
     expect(j.summary.anchor.timestampSec).toBeGreaterThanOrEqual(Date.UTC(2024, 0, 5, 12) / 1000);
+  });
+  it('error: with --csv, a folder where OUT.csv goes is refused before the replay, naming --csv', async () => {
+    mkdirSync(path.join(dir, 'taken.csv'), { recursive: true });
+    const r = await cli(['replay-real', '--events', F8A, '--fee', '0.003', '--csv', '--out', path.join(dir, 'taken.json')]);
+    expect(r.error).toBe(`--csv: must be a file; ${JSON.stringify(path.join(dir, 'taken.csv'))} is an existing folder`);
+    expect(existsSync(path.join(dir, 'taken.json'))).toBe(false);
   });
   it('error: a window with no SWAP row names the flag, the file and the swaps\' own span', async () => {
     const r = await cli(['replay-real', '--events', F8A, '--fee', '0.003', '--from', '2030-01-01', '--out', path.join(dir, 'none.json')]);

@@ -2,6 +2,7 @@ import { rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { checkOutputPath } from '../../data/io/outputPath.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
 import { checkTicksOnSpacing, defaultTickSpacingOfFeePips, divergenceCsv, replayRealEvents, type DivergenceSummary } from '../../sim/replay/real/replayEvents.ts';
@@ -122,6 +123,8 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     const toSec = argv.to === undefined ? undefined : parseTimestampArg('--to', argv.to);
     if (fromSec !== undefined && toSec !== undefined && !(toSec >= fromSec)) throw new ConfigError('--to', `must not be before --from (${String(argv.from)}); was ${String(argv.to)}`);
     const csvName = out.replace(/\.json$/i, '') + '.csv';
+    // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
+    if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });
     try {
       const rows = await readPoolEvents(events);
       const spacing = ts ?? defaultTickSpacingOfFeePips(fee);
