@@ -3,7 +3,7 @@ import type { Summary } from '../sim/metrics/record.ts';
 import { defaultRunLabel } from './html.ts';
 import { formatMetric } from './metrics.ts';
 import { OPTIONAL_METRICS } from '../sim/metrics/index.ts';
-import { COMPARE_REWARD_APR_LABEL, formatCompareTable, formatSummaryTable, shouldUseColor } from './terminal.ts';
+import { COMPARE_REWARD_APR_LABEL, formatCompareTable, formatSummaryTable, shouldUseColor, wrapWords } from './terminal.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 
 const summary = syntheticRun({ steps: 5000, width: 0.1, rebalanceAt: 2500 }).summary;
@@ -136,5 +136,13 @@ describe('formatMetric', () => {
     expect(formatMetric(12345, 'count')).toBe('12,345');
     expect(formatMetric(null, 'quote')).toBe('n/a');
     expect(formatMetric(Infinity, 'ratio')).toBe('∞');
+  });
+});
+
+describe('wrapWords', () => {
+  it('behavior: wraps at the width with a two-space indent, and never splits a number from its "%"', () => {
+    expect(wrapWords('aaa bbb ccc', 7)).toEqual(['aaa bbb', '  ccc']);
+    expect(wrapWords('fees 46 and rewards 796 less gas 138, IL +0.1 %; it beat staking', 46)).toEqual(['fees 46 and rewards 796 less gas 138, IL', '  +0.1 %; it beat staking']);
+    expect(wrapWords('% alone', 3)).toEqual(['%', '  alone']);
   });
 });

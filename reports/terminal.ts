@@ -47,7 +47,13 @@ function cellText(m: MetricInfo, v: unknown): string {
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
+  // a unit stays with its number: "+0.1 %" is never split into "+0.1" and a line starting "%"
+  const words: string[] = [];
+  for (const w of text.split(' ')) {
+    if (/^%/.test(w) && words.length > 0) words[words.length - 1] += ` ${w}`;
+    else words.push(w);
+  }
+  for (const word of words) {
     const next = line === '' ? word : `${line} ${word}`;
     if (next.length <= width || line === '' || line === '  ') line = next;
     else {
