@@ -55,6 +55,11 @@ describe('renderReportHtml', () => {
     expect(two).toContain('full: LP value');
   });
 
+  it('behavior: the lead line shows the fee in % and the capital with separators, as the terminal does', () => {
+    const page = renderReportHtml([{ label: 'a', result: normalizeRunForReport(run) }]);
+    expect(page).toMatch(/<b>a<\/b> \(pool v3, fee 0\.30 %, width [0-9.]+, capital [0-9]{1,3}(,[0-9]{3})*\)/);
+  });
+
   it('behavior: puts extra sections between the charts and the config', () => {
     const page = renderReportHtml([{ label: 'a', result: normalizeRunForReport(run) }], { extraSectionsHtml: '<h2 id="extra">Extra</h2>' });
     expect(page.indexOf('<h2 id="extra">')).toBeGreaterThan(page.indexOf('id="chart-time-in-range"'));

@@ -307,7 +307,8 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
       const c = ((r.result.summary as unknown as Record<string, unknown>).config ?? {}) as Record<string, unknown>;
       const bits = ['pool', 'fee', 'width', 'capital']
         .filter((k) => c[k] !== undefined && c[k] !== null)
-        .map((k) => `${k} ${String(c[k])}`);
+        // as the terminal shows them: the fee in % (0.0005 → 0.05 %), the capital in quote with separators
+        .map((k) => `${k} ${k === 'fee' && typeof c[k] === 'number' ? formatMetric(c[k], 'fraction') : k === 'capital' && typeof c[k] === 'number' ? formatMetric(c[k], 'count') : String(c[k])}`);
       return `<b>${escapeHtml(r.label)}</b>${bits.length ? ` (${escapeHtml(bits.join(', '))})` : ''}, ${escapeHtml(formatMetric(r.result.summary.steps, 'count'))} steps`;
     })
     .join('; ');
