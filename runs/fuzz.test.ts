@@ -255,7 +255,14 @@ function checkRun(r: Run): void {
     expect(left.base, 'v3 pool base stuck after burning every position').toBeLessThanOrEqual(tolB);
     expect(left.quote, 'v3 pool quote stuck after burning every position').toBeLessThanOrEqual(tolQ);
   } else {
-    for (const p of lp.endPositions) pool.burn(p.positionId, 1);
+    for (const p of lp.endPositions) {
+      try {
+        pool.burn(p.positionId, 1);
+      } catch (err) {
+        // the exact pair reverts a burn of dust (a share that rounds to 0 of a token), as the contract does
+        if (!(err instanceof PoolError && /INSUFFICIENT_LIQUIDITY_BURNED/.test(err.message))) throw err;
+      }
+    }
     const left = pool.tokenBalances();
     expect(left.base > 0 && left.quote > 0, `v2 reserves after burning the LP: ${JSON.stringify(left)}`).toBe(true);
   }
@@ -273,6 +280,10 @@ function fuzzProperty(s: Scenario): void {
     if (kind === undefined && r.error instanceof PoolError && /buy no liquidity|INSUFFICIENT_LIQUIDITY_MINTED/.test(r.error.message) && r.lp.last?.actions.some((a) => a.kind === 'mint' && (('base' in a && a.base !== undefined) || ('quote' in a && a.quote !== undefined)))) {
       kind = 'named mint buys nothing (bare PoolError)';
     }
+    // The exact v2 pool reverts, as the contract does, a burn whose share rounds to 0 of a token (a tiny fraction).
+    if (kind === undefined && r.error instanceof PoolError && /INSUFFICIENT_LIQUIDITY_BURNED/.test(r.error.message) && r.lp.last?.actions.some((a) => a.kind === 'burn' && (a.fraction ?? 1) < 1)) {
+      kind = 'exact v2 burn of a tiny fraction (bare PoolError)';
+    }
     if (kind === undefined) {
       // Not a refusal of a genuinely invalid action: a crash or an unexpected refusal of a valid one.
       const last = r.lp.last === undefined ? '' : ` (last actions, step ${r.lp.last.step}: ${JSON.stringify(r.lp.last.actions, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))})`;
@@ -289,10 +300,10 @@ function fuzzProperty(s: Scenario): void {
 describe('property: random LP strategies keep the books (fuzz)', () => {
   it('no token is created or lost, results are finite, positions and wallet never negative (fast-check, 300 runs, seed 20260501)', () => {
     fc.assert(fc.property(scenarioArb, fuzzProperty), { numRuns: 300, seed: 20260501, endOnFailure: false });
+    console.log(`fuzz: ${stats.runs} runs, ${stats.completed} completed; refusals ${JSON.stringify(Object.fromEntries(stats.refused))}; events ${JSON.stringify(Object.fromEntries(stats.actions))}`);
     // the fuzzer must mostly exercise completed runs, with every kind of action
     expect(stats.completed).toBeGreaterThan(stats.runs * 0.7);
     for (const k of ['mint', 'burn', 'collect', 'swap']) expect(stats.actions.get(k) ?? 0, k).toBeGreaterThan(20);
-    console.log(`fuzz: ${stats.runs} runs, ${stats.completed} completed; refusals ${JSON.stringify(Object.fromEntries(stats.refused))}; events ${JSON.stringify(Object.fromEntries(stats.actions))}`);
   });
 });
 

@@ -59,12 +59,13 @@ export async function runConfiguredBacktest(config: BacktestConfig, timer?: Phas
 
 /** A small table of the fee models (stdout). */
 export function formatFeeModels(f: Readonly<Record<string, unknown>>): string {
-  const lines = ['fee model    fees earned (quote)   in-range steps'];
+  // the replay model counts the pool's logged swaps, the others the run's steps: each row says which
+  const lines = ['fee model    fees earned (quote)   in range'];
   for (const k of ['arbitrage', 'volume', 'replay']) {
     const m = f[k] as { feesEarned?: number; steps?: number; stepsInRange?: number; unavailable?: string } | undefined;
     if (m === undefined) continue;
     if (m.unavailable !== undefined) lines.push(`${k.padEnd(12)} unavailable: ${m.unavailable}`);
-    else lines.push(`${k.padEnd(12)} ${(m.feesEarned ?? NaN).toFixed(2).padStart(19)}   ${m.stepsInRange ?? ''}${m.steps === undefined ? '' : ` / ${m.steps}`}`);
+    else lines.push(`${k.padEnd(12)} ${(m.feesEarned ?? NaN).toFixed(2).padStart(19)}   ${m.stepsInRange ?? ''}${m.steps === undefined ? '' : ` / ${m.steps} ${k === 'replay' ? 'swaps' : 'steps'}`}`);
   }
   const sp = f.spread as { maxOverMin?: number } | undefined;
   if (sp?.maxOverMin !== undefined) lines.push(`max / min    ${Number.isFinite(sp.maxOverMin) ? sp.maxOverMin.toFixed(3) : '∞'}`);

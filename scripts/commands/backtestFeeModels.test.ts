@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatFeeModels } from './backtest.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-feemodels-'));
 
@@ -90,5 +91,12 @@ describe.skipIf(!existsSync(MINUTE) || !existsSync(EVENTS))('backtest --fee-mode
     const r = ammsim('backtest', '--prices', MINUTE, '--pool', 'v3', '--fee', '0.0005', '--fee-events', EVENTS, '--out', join(tmp, 'x'));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/--fee-events: feeds the replay fee model; it needs --fee-model replay or all/);
+  });
+});
+
+describe('formatFeeModels', () => {
+  it('behavior: each row says what it counts in range: the run\'s steps (arbitrage, volume) or the pool\'s logged swaps (replay)', () => {
+    const text = formatFeeModels({ volume: { feesEarned: 12.5, steps: 100, stepsInRange: 40 }, replay: { feesEarned: 9, steps: 6045, stepsInRange: 3304 } });
+    expect(text).toBe('fee model    fees earned (quote)   in range\nvolume                     12.50   40 / 100 steps\nreplay                      9.00   3304 / 6045 swaps\n');
   });
 });
