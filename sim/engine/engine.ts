@@ -1,4 +1,4 @@
-import { ConfigError, StrategyError } from '../core/errors.ts';
+import { ConfigError, PoolError, StrategyError } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
 import type { PriceSeries } from '../core/series.ts';
 import type { EnginePool, SwapFill } from '../pools/enginePool.ts';
@@ -194,8 +194,14 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     const tot = traderTotals.get(t.id)!;
     for (const it of intents) {
       let f: SwapFill;
-      if (it.kind === 'toPrice') f = pool.swapToPrice(it.targetPrice);
-      else f = pool.swapExactIn(it.baseIn, it.amountIn);
+      try {
+        if (it.kind === 'toPrice') f = pool.swapToPrice(it.targetPrice);
+        else f = pool.swapExactIn(it.baseIn, it.amountIn);
+      } catch (err) {
+        // a limit of the pool reached by the market (the exact v2 pair's uint112 reserves on a huge move): say where
+        if (err instanceof PoolError) throw new PoolError(err.reason, `step ${clock.step} (${new Date(clock.timestampMs).toISOString()}): trader ${t.id}'s swap ${it.kind === 'toPrice' ? `toward price ${it.targetPrice}` : `of ${it.amountIn} ${it.baseIn ? 'base' : 'quote'}`}: the pool ${err.message}`);
+        throw err;
+      }
       if (f.baseDelta === 0 && f.quoteDelta === 0) continue;
       const g = ledger.gasCost('swap');
       acct.base -= f.baseDelta;

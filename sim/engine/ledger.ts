@@ -1,4 +1,4 @@
-import { StrategyError } from '../core/errors.ts';
+import { PoolError, StrategyError } from '../core/errors.ts';
 import type { EnginePool, PriceRange } from '../pools/enginePool.ts';
 import { getPriceAtTickFloat } from '../math/v3/float.ts';
 import type { LpEvent } from '../metrics/record.ts';
@@ -84,8 +84,8 @@ export class LpLedger {
     }
   }
 
-  private fail(problem: string): never {
-    throw new StrategyError(this.label, this.clock.step, this.clock.timestampMs, problem);
+  private fail(problem: string, cause?: unknown): never {
+    throw new StrategyError(this.label, this.clock.step, this.clock.timestampMs, problem, cause === undefined ? {} : { cause });
   }
 
   private record(kind: LpEvent['kind'], r: PriceRange | null): void {
@@ -144,48 +144,59 @@ export class LpLedger {
     if (!Array.isArray(actions)) this.fail(`returned ${describe(actions)}; a strategy returns an array of actions (NO_ACTIONS when idle)`);
     for (const a of actions) {
       if (a === null || typeof a !== 'object') this.fail(`returned an action that is not an object: ${describe(a)}`);
-      switch (a.kind) {
-        case 'mint':
-          if (a.ticks !== undefined) this.mintTicks(a);
-          else this.mint(a);
-          break;
-        case 'burn':
-          this.burn(a.positionId, a.fraction ?? 1);
-          break;
-        case 'collect': {
-          this.indexOf(a.positionId);
-          const f = this.pool.collect(a.positionId);
-          if (this.owed === undefined) {
-            this.collected.base += f.feesBase;
-            this.collected.quote += f.feesQuote;
-          } else this.collectOwed(a.positionId);
-          this.payGas('collect');
-          this.record('collect', this.pool.position(a.positionId).range);
-          break;
-        }
-        case 'useFees': {
-          const c = this.collected;
-          this.wallet.base += c.base;
-          this.wallet.quote += c.quote;
-          this.reinvested.base += c.base;
-          this.reinvested.quote += c.quote;
-          c.base = 0;
-          c.quote = 0;
-          break;
-        }
-        case 'swap':
-          this.swap(a.baseIn, a.amountIn);
-          this.record('swap', null);
-          break;
-        case 'stake':
-        case 'unstake':
-        case 'claim':
-          if (this.rewards === undefined) this.fail(`${a.kind} needs a liquidity-mining program (--incentive FILE.json)`);
-          this.rewards.applyIntent(a);
-          break;
-        default:
-          this.fail(`unknown action ${describe(a)} (kinds: mint, burn, collect, useFees, swap, stake, unstake, claim)`);
+      try {
+        this.applyOne(a);
+      } catch (err) {
+        // an action the pool cannot carry out (a mint that buys no liquidity, a tick over its liquidity cap, a dust
+        // burn the pair refuses) is the strategy's, named with its step, not a bare revert
+        if (err instanceof PoolError) this.fail(`${describe(a)}: the pool ${err.message}`, err);
+        throw err;
       }
+    }
+  }
+
+  private applyOne(a: LpAction): void {
+    switch (a.kind) {
+      case 'mint':
+        if (a.ticks !== undefined) this.mintTicks(a);
+        else this.mint(a);
+        break;
+      case 'burn':
+        this.burn(a.positionId, a.fraction ?? 1);
+        break;
+      case 'collect': {
+        this.indexOf(a.positionId);
+        const f = this.pool.collect(a.positionId);
+        if (this.owed === undefined) {
+          this.collected.base += f.feesBase;
+          this.collected.quote += f.feesQuote;
+        } else this.collectOwed(a.positionId);
+        this.payGas('collect');
+        this.record('collect', this.pool.position(a.positionId).range);
+        break;
+      }
+      case 'useFees': {
+        const c = this.collected;
+        this.wallet.base += c.base;
+        this.wallet.quote += c.quote;
+        this.reinvested.base += c.base;
+        this.reinvested.quote += c.quote;
+        c.base = 0;
+        c.quote = 0;
+        break;
+      }
+      case 'swap':
+        this.swap(a.baseIn, a.amountIn);
+        this.record('swap', null);
+        break;
+      case 'stake':
+      case 'unstake':
+      case 'claim':
+        if (this.rewards === undefined) this.fail(`${a.kind} needs a liquidity-mining program (--incentive FILE.json)`);
+        this.rewards.applyIntent(a);
+        break;
+      default:
+        this.fail(`unknown action ${describe(a)} (kinds: mint, burn, collect, useFees, swap, stake, unstake, claim)`);
     }
   }
 

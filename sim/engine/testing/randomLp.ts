@@ -63,7 +63,7 @@ const rangeShape: fc.Arbitrary<RangeShape> = fc.oneof(
 export function recipeArb(pool: 'v2' | 'v3'): fc.Arbitrary<Recipe> {
   const mint = fc.record({
     k: fc.constant('mint' as const),
-    mode: fc.constantFrom('auto' as const, 'auto' as const, 'noSwap' as const, 'named' as const, 'namedSwap' as const),
+    mode: fc.constantFrom('auto' as const, 'auto' as const, 'auto' as const, 'auto' as const, 'noSwap' as const, 'noSwap' as const, 'named' as const, 'namedSwap' as const),
     shape: pool === 'v2' ? fc.constant({ kind: 'full' as const }) : rangeShape,
     fb: fraction01,
     fq: fraction01,
@@ -72,7 +72,7 @@ export function recipeArb(pool: 'v2' | 'v3'): fc.Arbitrary<Recipe> {
     k: fc.constant('mintTicks' as const),
     offset: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -3000, max: 3000 })),
     width: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5000 })),
-    frac: fc.oneof(fc.constant(0.5), fc.double({ min: 1e-9, max: 0.9, noNaN: true })),
+    frac: fc.oneof(fc.constant(0.3), fc.double({ min: 1e-9, max: 0.6, noNaN: true })),
     swap: fc.boolean(),
   });
   const pick = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
@@ -146,9 +146,11 @@ export function resolveRecipes(recipes: readonly Recipe[], ctx: StrategyContext,
         if (r.mode === 'auto') out.push({ kind: 'mint', range });
         else if (r.mode === 'noSwap') out.push({ kind: 'mint', range, swapToRatio: false });
         else {
-          const base = r.fb * avail.base;
-          const quote = r.fq * avail.quote;
-          if (!(base > 0 || quote > 0)) continue;
+          // with a split swap first, ask for at most a third of each side (the swap moves tokens across)
+          const k = r.mode === 'namedSwap' ? 0.3 : 1;
+          const base = k * r.fb * avail.base;
+          const quote = k * r.fq * avail.quote;
+          if (!(base > 0 && quote > 0)) continue;
           out.push({ kind: 'mint', range, base, quote, ...(r.mode === 'namedSwap' ? { swapToRatio: true } : {}) });
         }
         avail.base = 0;
