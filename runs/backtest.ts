@@ -10,11 +10,12 @@ import { windowBoundMs } from '../data/loaders/window.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';
 import type { PriceSeries } from '../sim/core/series.ts';
-import { runEngine } from '../sim/engine/engine.ts';
+import { runEngine, type EngineOutput } from '../sim/engine/engine.ts';
 import type { ExternalFees } from '../sim/engine/externalFees.ts';
 import { constantGas, type GasModel } from '../sim/engine/gas.ts';
 import type { LpStrategyFactory, TraderStrategy } from '../sim/engine/strategy.ts';
 import { computeSummaryMetrics } from '../sim/metrics/index.ts';
+import type { MetricInput } from '../sim/metrics/input.ts';
 import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
 import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
@@ -143,6 +144,23 @@ export function refuseNoiseRateUnderVolume(rate: number, share: number, series: 
   throw new ConfigError('--noise-rate', `with --noise-volume-share the series' volume drives the noise trades, and every step of ${what} has volume, so --noise-rate (and --noise-size) would change nothing; give one of them`);
 }
 
+/** The summary metrics' input from an engine run (its record and totals), its series' timestamps, capital and seed. */
+export function metricInputOf(out: EngineOutput, timestampMs: ArrayLike<number>, capital: number, seed: number): MetricInput {
+  return {
+    timeseries: out.timeseries,
+    timestampMs,
+    capital,
+    inRangeSteps: out.inRangeSteps,
+    rebalances: out.rebalances,
+    traders: out.traders,
+    feesBase: out.feesBase,
+    feesQuote: out.feesQuote,
+    entryCost: out.entryCost,
+    entryPriceImpact: out.entryPriceImpact,
+    seed,
+  };
+}
+
 /**
  * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
  * depends only on the config (seed included), the series and the files it names.
@@ -202,19 +220,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   });
 
   const ts = out.timeseries;
-  const metricInput = {
-    timeseries: ts,
-    timestampMs: series.timestampMs,
-    capital: config.capital,
-    inRangeSteps: out.inRangeSteps,
-    rebalances: out.rebalances,
-    traders: out.traders,
-    feesBase: out.feesBase,
-    feesQuote: out.feesQuote,
-    entryCost: out.entryCost,
-    entryPriceImpact: out.entryPriceImpact,
-    seed: config.seed,
-  };
+  const metricInput = metricInputOf(out, series.timestampMs, config.capital, config.seed);
   const metrics = computeSummaryMetrics(metricInput);
   const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
   let summary: Summary = {

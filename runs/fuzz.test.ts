@@ -36,6 +36,7 @@ import { V2FloatPool } from '../sim/pools/v2/v2FloatPool.ts';
 import { defaultTickSpacing } from '../sim/pools/v3/v3Liquidity.ts';
 import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../strategies/trader/noise.ts';
+import { metricInputOf } from './backtest.ts';
 import { resolveBacktestConfig, type BacktestConfig } from './config.ts';
 import { createEnginePool } from './createPool.ts';
 
@@ -196,19 +197,7 @@ function checkRun(r: Run): void {
       } else expect(Number.isFinite(v), `${c}[${i}] = ${v}`).toBe(true);
     }
   }
-  const summary = computeSummaryMetrics({
-    timeseries: ts,
-    timestampMs: ts.timestamp,
-    capital: r.capital,
-    inRangeSteps: out.inRangeSteps,
-    rebalances: out.rebalances,
-    traders: out.traders,
-    feesBase: out.feesBase,
-    feesQuote: out.feesQuote,
-    entryCost: out.entryCost,
-    entryPriceImpact: out.entryPriceImpact,
-    seed: 1,
-  });
+  const summary = computeSummaryMetrics(metricInputOf(out, ts.timestamp, r.capital, 1));
   for (const [k, v] of Object.entries(summary)) expect(Number.isFinite(v), `summary.${k} = ${v}`).toBe(true);
   for (const [k, v] of [['holdBase', out.holdBase], ['holdQuote', out.holdQuote], ['feesBase', out.feesBase], ['feesQuote', out.feesQuote]] as const) {
     expect(Number.isFinite(v), `${k} = ${v}`).toBe(true);

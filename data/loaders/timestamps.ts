@@ -2,6 +2,7 @@
  * Timestamp and number parsing shared by the price loaders. Pure functions, no Date parsing heuristics:
  * V8's `Date.parse('2024-01-01 00:00')` reads local time, so text dates are parsed here by hand.
  */
+import { daysInMonth } from '../../sim/core/time.ts';
 
 /** Unix time units a numeric timestamp column can hold. */
 export type UnixUnit = 's' | 'ms';
@@ -47,12 +48,6 @@ export function parseDecimal(s: string): number {
   return Number(s);
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
 /** Reads `len` ASCII digits at `at`; -1 if any is not a digit or the string is too short. */
 function digits(s: string, at: number, len: number): number {
   if (at + len > s.length) return -1;
@@ -79,7 +74,7 @@ export function parseIsoUtcMs(s: string): number {
   const mo = digits(s, 5, 2);
   if (mo < 1 || mo > 12 || s.charCodeAt(7) !== 45) return Number.NaN;
   const d = digits(s, 8, 2);
-  const dim = mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!;
+  const dim = daysInMonth(y, mo);
   if (d < 1 || d > dim) return Number.NaN;
   let hh = 0;
   let mm = 0;
@@ -182,7 +177,7 @@ export function isoBytesToMs(b: Uint8Array, start: number, end: number): number 
   const hh = byteDigits(b, start + 11, 2);
   const mm = byteDigits(b, start + 14, 2);
   if (y < 1000 || mo < 1 || mo > 12 || d < 1 || hh < 0 || hh > 23 || mm < 0 || mm > 59) return ISO_DECLINED;
-  if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return ISO_DECLINED;
+  if (d > daysInMonth(y, mo)) return ISO_DECLINED;
   let i = start + 16;
   let ss = 0;
   let ms = 0;

@@ -1,5 +1,6 @@
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
+import { daysInMonth } from '../../sim/core/time.ts';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -46,7 +47,7 @@ export function windowBoundMs(value: string | number, bound: 'from' | 'to'): num
   if (!Number.isFinite(ms)) throw new ConfigError(flag, `must be an ISO-8601 date or time (2022-01-01, 2022-01-01T12:00:00Z) or unix seconds; was ${JSON.stringify(value)}`);
   // Date.parse rolls a day past the month's end over (2023-02-30 is read as 2023-03-02): such a date is refused
   const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
-  if (ymd !== null && Number(ymd[3]) > new Date(Date.UTC(Number(ymd[1]), Number(ymd[2]), 0)).getUTCDate()) {
+  if (ymd !== null && Number(ymd[3]) > daysInMonth(Number(ymd[1]), Number(ymd[2]))) {
     throw new ConfigError(flag, `must be a real date; ${ymd[0]} has no day ${Number(ymd[3])}`);
   }
   return ms;

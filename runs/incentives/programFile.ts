@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, didYouMean, InputError } from '../../sim/core/errors.ts';
+import { daysInMonth } from '../../sim/core/time.ts';
 import { tokensToRaw, type ProgramKind, type ProgramSpec } from '../../sim/engine/incentives.ts';
 import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 
@@ -54,7 +55,7 @@ function timeSec(v: unknown, field: string, fail: Fail): number {
   if (!Number.isFinite(ms)) fail(field, `must be ISO-8601 (2020-09-18T00:00:00Z) or unix seconds; was ${JSON.stringify(v)}`);
   // Date.parse rolls a day past the month's end over (2023-02-30 is 2023-03-02): the date must be a real one
   const ymd = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
-  if (ymd !== null && new Date(Date.UTC(+ymd[1]!, +ymd[2]! - 1, +ymd[3]!)).getUTCDate() !== +ymd[3]!) fail(field, `must be a real date; was ${JSON.stringify(v)}`);
+  if (ymd !== null && !(+ymd[3]! >= 1 && +ymd[3]! <= daysInMonth(+ymd[1]!, +ymd[2]!))) fail(field, `must be a real date; was ${JSON.stringify(v)}`);
   return Math.floor(ms / 1000);
 }
 

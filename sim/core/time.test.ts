@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mostCommonStep } from './time.ts';
+import { daysInMonth, mostCommonStep } from './time.ts';
 
 /** The definition, counted plainly: each step's occurrences; the most frequent, the shortest among equals. */
 function reference(t: readonly number[]): number | undefined {
@@ -34,5 +34,13 @@ describe('mostCommonStep', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('daysInMonth', () => {
+  it('behavior: the Gregorian calendar (leap years every 4, not every 100, every 400); 0 outside 1–12', () => {
+    expect([1, 2, 3, 4, 12].map((m) => daysInMonth(2023, m))).toEqual([31, 28, 31, 30, 31]);
+    expect([2024, 1900, 2000].map((y) => daysInMonth(y, 2))).toEqual([29, 28, 29]);
+    expect([daysInMonth(2024, 0), daysInMonth(2024, 13)]).toEqual([0, 0]);
   });
 });

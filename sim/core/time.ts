@@ -38,3 +38,12 @@ export function mostCommonStep(timestampMs: ArrayLike<number>): number | undefin
   }
   return best;
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in `month` (1–12) of `year` (proleptic Gregorian); 0 for a month out of range. */
+export function daysInMonth(year: number, month: number): number {
+  if (!(Number.isInteger(month) && month >= 1 && month <= 12)) return 0;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}

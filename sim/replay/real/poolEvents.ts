@@ -15,6 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../../core/errors.ts';
+import { daysInMonth } from '../../core/time.ts';
 
 export type PoolEventKind = 'SWAP' | 'MINT' | 'BURN' | 'COLLECT';
 
@@ -90,7 +91,7 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
     const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:Z|\+00:00)?$/.exec(ts);
     // Date.UTC would roll an impossible date or time over (2024-02-30 to 2024-03-01): each field is checked first
     const [y, mo, d, h, mi, se] = (m ?? []).slice(1).map(Number) as number[];
-    if (m === null || !(mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= new Date(Date.UTC(y!, mo!, 0)).getUTCDate() && h! <= 23 && mi! <= 59 && se! <= 59)) {
+    if (m === null || !(mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= daysInMonth(y!, mo!) && h! <= 23 && mi! <= 59 && se! <= 59)) {
       throw new InputError(file, line, 'block_timestamp', `must be "YYYY-MM-DD HH:MM:SS" (UTC), a real date and time; was ${JSON.stringify(ts)}`);
     }
     const timestampSec = Date.UTC(y!, mo! - 1, d!, h!, mi!, se!) / 1000;
