@@ -44,8 +44,6 @@ const TOL = 1e-9;
 /** Override for longer local fuzzing: AMMSIM_FUZZ_SEED=7 AMMSIM_FUZZ_RUNS=5000 npx vitest run runs/fuzz.test.ts */
 const SEED = Number(process.env.AMMSIM_FUZZ_SEED ?? 20260501);
 const RUNS = Number(process.env.AMMSIM_FUZZ_RUNS ?? 400);
-/** Set to true once the v2 fee/principal split is fixed (the skipped reproduction below passes). */
-const FIXED_V2_FEE_SPLIT = false;
 
 interface PathSpec {
   readonly kind: 'gbm' | 'flat' | 'crash' | 'spike' | 'crashRecover';
@@ -206,26 +204,17 @@ function checkRun(r: Run): void {
   expect(out.feesQuote, 'feesQuote').toBeGreaterThanOrEqual(-tolQ);
 
   // 3. positions and wallet as the strategy saw them at every step (and at the end)
-  // KNOWN BUG (see the skipped reproduction below): a v2 position's principal is its share of the reserves less its
-  // fee tokens, per token, and can go negative; a burn then leaves the wallet negative. Until it is fixed, v2 runs
-  // check the sums that stay right (share = principal + fees ≥ 0; wallet + collected ≥ 0) instead.
-  const v2Split = pool.kind === 'v2' && !FIXED_V2_FEE_SPLIT;
   for (const o of lp.observed) {
     const at = `step ${o.step}`;
-    if (v2Split) {
-      expect(o.wallet.base + o.collected.base, `${at}: wallet + collected base`).toBeGreaterThanOrEqual(-tolB);
-      expect(o.wallet.quote + o.collected.quote, `${at}: wallet + collected quote (debt beyond the gas paid, ${gasLp})`).toBeGreaterThanOrEqual(-gasLp - tolQ);
-    } else {
-      expect(o.wallet.base, `${at}: wallet base`).toBeGreaterThanOrEqual(-tolB);
-      expect(o.wallet.quote, `${at}: wallet quote (debt beyond the gas paid, ${gasLp})`).toBeGreaterThanOrEqual(-gasLp - tolQ);
-    }
+    expect(o.wallet.base, `${at}: wallet base`).toBeGreaterThanOrEqual(-tolB);
+    expect(o.wallet.quote, `${at}: wallet quote (debt beyond the gas paid, ${gasLp})`).toBeGreaterThanOrEqual(-gasLp - tolQ);
     expect(o.collected.base, `${at}: collected base`).toBeGreaterThanOrEqual(-tolB);
     expect(o.collected.quote, `${at}: collected quote`).toBeGreaterThanOrEqual(-tolQ);
     for (const p of o.positions) {
       const id = `${at}: position ${p.positionId}`;
       expect(p.liquidity, `${id} liquidity`).toBeGreaterThanOrEqual(0);
-      expect(v2Split ? p.base + p.feesBase : p.base, `${id} base`).toBeGreaterThanOrEqual(-tolB);
-      expect(v2Split ? p.quote + p.feesQuote : p.quote, `${id} quote`).toBeGreaterThanOrEqual(-tolQ);
+      expect(p.base, `${id} base`).toBeGreaterThanOrEqual(-tolB);
+      expect(p.quote, `${id} quote`).toBeGreaterThanOrEqual(-tolQ);
       expect(p.feesBase, `${id} feesBase`).toBeGreaterThanOrEqual(0);
       expect(p.feesQuote, `${id} feesQuote`).toBeGreaterThanOrEqual(0);
       for (const v of [p.liquidity, p.base, p.quote, p.feesBase, p.feesQuote, p.baseNoFees, p.quoteNoFees]) expect(Number.isFinite(v), `${id}: ${JSON.stringify(p)}`).toBe(true);
@@ -286,11 +275,6 @@ function fuzzProperty(s: Scenario): void {
     if (kind === undefined && s.exact && s.pool === 'v2' && r.error instanceof PoolError && /trader \S+'s swap .*UniswapV2: OVERFLOW/.test(r.error.message)) {
       kind = 'exact v2 reserves overflow uint112 (a trader\'s swap)';
     }
-    // KNOWN BUG (v2 fee split, below): a burn can return negative principal, so a swap sized from the wallet seen
-    // before the burn exceeds what is left.
-    if (kind === undefined && !FIXED_V2_FEE_SPLIT && s.pool === 'v2' && r.error instanceof StrategyError && /^.*: swap of \S+ (base|quote) exceeds the wallet's/.test(r.error.message) && r.lp.last?.actions.some((a) => a.kind === 'burn')) {
-      kind = 'v2 negative principal (known bug)';
-    }
     if (kind === undefined) {
       // Not a refusal of a genuinely invalid action: a crash or an unexpected refusal of a valid one.
       const last = r.lp.last === undefined ? '' : ` (last actions, step ${r.lp.last.step}: ${JSON.stringify(r.lp.last.actions, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))})`;
@@ -314,16 +298,16 @@ describe('property: random LP strategies keep the books (fuzz)', () => {
   });
 });
 
-describe('reproductions of violations the fuzzer found (skipped until fixed)', () => {
-  // BUG: a v2 position's principal goes negative. V2 pools report a position's principal per token as its share of
+describe('violations the fuzzer found, fixed', () => {
+  // A v2 position's principal went negative. V2 pools reported a position's principal per token as its share of
   // the reserves less its accrued fee tokens (sim/pools/v2/v2Common.ts writeV2Position: `out.base = baseTotal −
   // feesBase`; v2FloatPool.ts burn: `base − feesBase`, and the same split in V2ExactEnginePool). Fees are accrued in
   // the swap's input token, but in v2 they compound into the reserves and later swaps convert them: after a crash
   // (the arbitrageur sells a lot of base, paying base fees) and a recovery, the position's share of the base reserve
   // is smaller than its "base fees". Principal base is then negative; a burn puts it into the wallet (wallet base
-  // < 0 with no gas at all) and IL goes below −100 %. Suggested fix: split by the fee-less liquidity
-  // (principal = baseNoFees/quoteNoFees, fees = share − principal, each ≥ 0 at the current price).
-  it.skip('v2: a full-range position after a crash and recovery has principal ≥ 0, its burn leaves the wallet ≥ 0, IL ≥ −100 %', () => {
+  // < 0 with no gas at all) and IL went below −100 %. Fixed by splitting by the fee-less liquidity: principal =
+  // baseNoFees/quoteNoFees (capped at the share), fees = share − principal, each ≥ 0 at the current price.
+  it('v2: a full-range position after a crash and recovery has principal ≥ 0, its burn leaves the wallet ≥ 0, IL ≥ −100 %', () => {
     const prices = [2000, 0.002, 2000, 2000];
     const seen: { base: number; feesBase: number }[] = [];
     let walletAfterBurn = { base: NaN, quote: NaN };
@@ -348,7 +332,7 @@ describe('reproductions of violations the fuzzer found (skipped until fixed)', (
       gas: constantGas('v2', 0),
       rng: new Rng(1),
     });
-    // actual: position base −8.248 (share 4.156 − "base fees" 12.404); wallet base −8.248; IL −1.469
+    // before the fix: position base −8.248 (share 4.156 − "base fees" 12.404); wallet base −8.248; IL −1.469
     expect(seen[0]!.base).toBeGreaterThanOrEqual(0);
     expect(walletAfterBurn.base).toBeGreaterThanOrEqual(0);
     expect(out.timeseries.impermanentLoss[2]).toBeGreaterThanOrEqual(-1);

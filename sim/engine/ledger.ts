@@ -28,6 +28,11 @@ export class LpLedger {
   readonly collected: FeeTokens = { base: 0, quote: 0 };
   /** Fee tokens moved into the wallet by `useFees` (so IL can leave them out). */
   readonly reinvested: FeeTokens = { base: 0, quote: 0 };
+  /**
+   * Over burns that report their fees as earned (v2, whose pool reinvests each fee): those less the fee tokens the
+   * burns returned. Collected + reinvested + this is the fees as earned, each in the token it was paid in.
+   */
+  readonly earnedLessCollected: FeeTokens = { base: 0, quote: 0 };
   gasPaid = 0;
   /** Mints this step (a mint after the start is a rebalance). */
   mintedThisStep = false;
@@ -305,6 +310,10 @@ export class LpLedger {
     if (this.owed === undefined) {
       this.collected.base += f.feesBase;
       this.collected.quote += f.feesQuote;
+      if (f.feesEarnedBase !== undefined && f.feesEarnedQuote !== undefined) {
+        this.earnedLessCollected.base += f.feesEarnedBase - f.feesBase;
+        this.earnedLessCollected.quote += f.feesEarnedQuote - f.feesQuote;
+      }
     } else {
       this.collectOwed(id);
       if (fraction === 1) {

@@ -18,9 +18,10 @@ export class StepRecorder {
   /** Σ LVR so far. */
   lvrCum = 0;
   feesCum = 0;
+  /** The fees as earned (each in the token it was paid in) at the last recorded step: what `feesCum` values. */
   lastFeeBase = 0;
   lastFeeQuote = 0;
-  /** All fee tokens earned so far (collected, reinvested and owed), at the last recorded step. */
+  /** All fee tokens so far (collected, reinvested, and held by or owed to open positions), at the last recorded step. */
   feeBase = 0;
   feeQuote = 0;
   inRangeSteps = 0;
@@ -69,6 +70,8 @@ export class StepRecorder {
     let principalValue = 0;
     let feeBase = collected.base + reinvested.base;
     let feeQuote = collected.quote + reinvested.quote;
+    let earnedBase = feeBase + ledger.earnedLessCollected.base;
+    let earnedQuote = feeQuote + ledger.earnedLessCollected.quote;
     let lpBase = wallet.base;
     let lpQuote = wallet.quote;
     let lower = NaN;
@@ -79,10 +82,12 @@ export class StepRecorder {
       const v = pool.livePosition(positionIds[i]!);
       let fb = v.feesBase;
       let fq = v.feesQuote;
+      let eb = v.feesEarnedBase;
+      let eq = v.feesEarnedQuote;
       if (this.external) {
         const o = ledger.owedTo(v.positionId)!;
-        fb = o.base;
-        fq = o.quote;
+        fb = eb = o.base;
+        fq = eq = o.quote;
       }
       noFeeBase += v.baseNoFees;
       noFeeQuote += v.quoteNoFees;
@@ -90,6 +95,8 @@ export class StepRecorder {
       principalValue += v.base * price + v.quote;
       feeBase += fb;
       feeQuote += fq;
+      earnedBase += eb;
+      earnedQuote += eq;
       lpBase += v.base;
       lpQuote += v.quote;
       if (i === 0 && v.range !== null) {
@@ -106,9 +113,9 @@ export class StepRecorder {
       this.holdBase = lpBase;
       this.holdQuote = lpQuote;
     }
-    this.feesCum += (feeBase - this.lastFeeBase) * price + (feeQuote - this.lastFeeQuote);
-    this.lastFeeBase = feeBase;
-    this.lastFeeQuote = feeQuote;
+    this.feesCum += (earnedBase - this.lastFeeBase) * price + (earnedQuote - this.lastFeeQuote);
+    this.lastFeeBase = earnedBase;
+    this.lastFeeQuote = earnedQuote;
     const gasCum = ledger.gasPaid;
     const walletValue = wallet.base * price + wallet.quote;
     let lpValue = posValue + walletValue + collected.base * price + collected.quote;

@@ -22,7 +22,7 @@ export const feesBase: MetricDefinition = {
   unit: 'base tokens',
   format: 'tokens',
   terminal: false,
-  description: 'fee tokens earned in base over the run, whole tokens (collected, uncollected and re-invested)',
+  description: 'fee tokens in base at the end of the run, whole tokens (collected, uncollected and re-invested; v2, whose pool reinvests fees: the share of the reserves above the fee-less liquidity\'s amounts)',
   compute: (x) => x.feesBase,
 };
 
@@ -32,7 +32,7 @@ export const feesQuote: MetricDefinition = {
   unit: 'quote tokens',
   format: 'tokens',
   terminal: false,
-  description: 'fee tokens earned in quote over the run, whole tokens',
+  description: 'fee tokens in quote at the end of the run, whole tokens (as feesBase)',
   compute: (x) => x.feesQuote,
 };
 

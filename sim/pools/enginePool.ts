@@ -42,6 +42,12 @@ export interface BurnFill {
   /** Fees collected with it (all fees owed to the position). */
   readonly feesBase: number;
   readonly feesQuote: number;
+  /**
+   * The same fees as earned: each swap's fee in the token it was paid in (see {@link PositionView.feesEarnedBase}).
+   * Absent where they are the fee tokens themselves (v3).
+   */
+  readonly feesEarnedBase?: number;
+  readonly feesEarnedQuote?: number;
 }
 
 export interface PositionView {
@@ -49,12 +55,26 @@ export interface PositionView {
   readonly owner: string;
   /** Liquidity in the pool's own units (v2: LP tokens; v3: L), as a float for display and share maths. */
   readonly liquidity: number;
-  /** Principal the position would return if burned now (excludes fees). */
+  /**
+   * Principal the position would return if burned now (excludes fees). v2: the amounts of the liquidity the
+   * position would have had had no fee been reinvested (= baseNoFees/quoteNoFees, at most its share).
+   */
   readonly base: number;
   readonly quote: number;
-  /** Fees earned and not yet collected. For v2 (fees compound into reserves) this is the accrued fee tokens. */
+  /**
+   * Fee tokens the position holds and has not collected. v2 compounds fees into the reserves, so these are the
+   * position's share of the reserves less its principal: the reinvested fees' liquidity, in both tokens, moving
+   * with the price like any liquidity (never negative).
+   */
   readonly feesBase: number;
   readonly feesQuote: number;
+  /**
+   * The fees earned since the position was opened or last collected, each in the token it was paid in (a swap's
+   * fee is in its input token) and not yet collected. v3: the same as feesBase/feesQuote. v2: differs from them,
+   * since the pool reinvests each fee; `feesEarned` values these at the price of the step they were earned.
+   */
+  readonly feesEarnedBase: number;
+  readonly feesEarnedQuote: number;
   readonly range: PriceRange | null;
   readonly inRange: boolean;
   /**
@@ -78,6 +98,8 @@ export function snapshotPosition(live: Readonly<PositionView>): PositionView {
     quote: live.quote,
     feesBase: live.feesBase,
     feesQuote: live.feesQuote,
+    feesEarnedBase: live.feesEarnedBase,
+    feesEarnedQuote: live.feesEarnedQuote,
     range: live.range,
     inRange: live.inRange,
     baseNoFees: live.baseNoFees,

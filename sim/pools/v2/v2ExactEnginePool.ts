@@ -3,7 +3,7 @@ import { ConfigError, PoolError } from '../../core/errors.ts';
 import { quote as quoteV2 } from '../../math/v2/constantProduct.ts';
 import { amountInToPrice } from '../../math/v2/constantProduct.float.ts';
 import { V2Pair } from './v2Pair.ts';
-import { newV2PositionRecord, v2SnapRange, writeV2Position } from './v2Common.ts';
+import { newV2PositionRecord, splitV2Burn, v2SnapRange, writeV2Position } from './v2Common.ts';
 
 /** Raw units per human unit: both simulated tokens have 18 decimals. */
 const ONE_F = 1e18;
@@ -147,13 +147,10 @@ export class V2ExactEnginePool implements EnginePool {
     const bal = this.pair.balanceOf(p.owner);
     const liq = fraction === 1 ? bal : (bal * BigInt(Math.floor(fraction * 1e12))) / 10n ** 12n;
     const res = this.pair.burn(p.owner, liq);
-    const feesBase = view.feesBase * fraction;
-    const feesQuote = view.feesQuote * fraction;
     p.liquidityNoFees *= 1 - fraction;
-    p.growthBase = this.feeGrowthBase;
-    p.growthQuote = this.feeGrowthQuote;
+    // The fees earned stay per share since the baseline: the shares left keep theirs.
     if (fraction === 1) this.positions.delete(positionId);
-    return { base: toHuman(res.amount0) - feesBase, quote: toHuman(res.amount1) - feesQuote, feesBase, feesQuote };
+    return splitV2Burn(view, fraction, toHuman(res.amount0), toHuman(res.amount1));
   }
 
   collect(positionId: number): { feesBase: number; feesQuote: number } {

@@ -1,7 +1,7 @@
 import { snapshotPosition, type BurnFill, type EnginePool, type LivePositionRecord, type MintFill, type PositionView, type PriceRange, type SwapFill } from '../enginePool.ts';
 import { ConfigError, PoolError } from '../../core/errors.ts';
 import { amountInToPrice } from '../../math/v2/constantProduct.float.ts';
-import { newV2PositionRecord, v2SnapRange, writeV2Position } from './v2Common.ts';
+import { newV2PositionRecord, splitV2Burn, v2SnapRange, writeV2Position } from './v2Common.ts';
 
 /**
  * Uniswap v2 constant-product pool on the float fast path (`number`), for backtests. Mirrors the
@@ -141,18 +141,14 @@ export class V2FloatPool implements EnginePool {
     this.version++;
     const base = (removed / this.totalSupply) * this.reserveBase;
     const quote = (removed / this.totalSupply) * this.reserveQuote;
-    const feesBase = view.feesBase * fraction;
-    const feesQuote = view.feesQuote * fraction;
     this.reserveBase -= base;
     this.reserveQuote -= quote;
     this.totalSupply -= removed;
     p.shares -= removed;
     p.liquidityNoFees *= 1 - fraction;
-    // Fees are part of the shares' value; what was paid out with the burn is no longer owed.
-    p.growthBase = this.feeGrowthBase;
-    p.growthQuote = this.feeGrowthQuote;
+    // The fees earned stay per share since the baseline: the shares left keep theirs (1 − fraction of them).
     if (fraction === 1) this.positions[positionId] = undefined;
-    return { base: base - feesBase, quote: quote - feesQuote, feesBase, feesQuote };
+    return splitV2Burn(view, fraction, base, quote);
   }
 
   /** v2 fees compound into the reserves; collecting without burning moves nothing. */

@@ -223,7 +223,7 @@ export class V3EnginePool<P, C extends V3Core<P> = V3Core<P>> implements EngineP
   private open(id: number, owner: string, tickLower: number, tickUpper: number, fullRange: boolean, core: P): void {
     this.nextId = id + 1;
     const range = fullRange ? null : Object.freeze({ lower: getPriceAtTickFloat(tickLower), upper: getPriceAtTickFloat(tickUpper) });
-    const live: LivePositionRecord = { positionId: id, owner, liquidity: 0, base: 0, quote: 0, feesBase: 0, feesQuote: 0, range, inRange: false, baseNoFees: 0, quoteNoFees: 0 };
+    const live: LivePositionRecord = { positionId: id, owner, liquidity: 0, base: 0, quote: 0, feesBase: 0, feesQuote: 0, feesEarnedBase: 0, feesEarnedQuote: 0, range, inRange: false, baseNoFees: 0, quoteNoFees: 0 };
     this.positions.set(id, { owner, tickLower, tickUpper, range, core, live, liveVersion: -1, view: undefined, viewVersion: -1 });
   }
 
@@ -274,6 +274,8 @@ export class V3EnginePool<P, C extends V3Core<P> = V3Core<P>> implements EngineP
     live.quote = s.quote;
     live.feesBase = s.feesBase;
     live.feesQuote = s.feesQuote;
+    live.feesEarnedBase = s.feesBase;
+    live.feesEarnedQuote = s.feesQuote;
     live.inRange = tick >= p.tickLower && tick < p.tickUpper;
     live.baseNoFees = s.base;
     live.quoteNoFees = s.quote;
