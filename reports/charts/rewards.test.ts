@@ -92,7 +92,9 @@ describe('reward charts', () => {
   it('behavior: the value chart shows LP value less rewards; the PnL chart adds rewards to the sums', () => {
     const v = rowsOf(valueChart([farm]));
     expect(bySeries(v, 'LP value less rewards earned').at(-1)!.v).toBe(p7(ts.lpValue[last]! - ts.rewardsCumulative[last]!));
-    expect(bySeries(v, 'LP before fees, rewards and gas').at(-1)!.v).toBe(p7(ts.lpValue[last]! - ts.feesCumulative[last]! - ts.rewardsCumulative[last]! + ts.gasCumulative[last]!));
+    // the value IL is defined on (rewards held now at the reward price are worth less than when claimed: lpValue −
+    // rewardsCumulative − feesCumulative + gas would read 6,252 here, 3,734 below it)
+    expect(bySeries(v, 'LP before fees, rewards and gas').at(-1)!.v).toBe(p7(ts.holdValue[last]! * (1 + ts.impermanentLoss[last]!)));
     const p = rowsOf(pnlChart([farm]));
     expect(bySeries(p, 'rewards').at(-1)!.v).toBe(p7(s.rewardsEarned!));
     expect(bySeries(p, 'fees + rewards + IL − gas').at(-1)!.v as number).toBeCloseTo(s.feesEarned! + s.rewardsEarned! + s.impermanentLoss! * s.holdValue! - s.gasCost!, 2);

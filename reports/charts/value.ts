@@ -6,7 +6,7 @@ import { downsampleNote, lineName, lineRows, multiLineSpec, pushUnique, scratchA
 /**
  * LP value vs hold (and any extra alternatives such as staking) over time, in quote units. The fee and gas
  * components are visible as the gap between `LP value` (incl. fees, less gas) and `LP before fees and gas`
- * (the position's principal: lpValue − feesCumulative + gasCumulative).
+ * (the LP's value without fees, rewards and gas: holdValue × (1 + impermanentLoss), the value IL is defined on).
  */
 export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}): TopLevelSpec {
   const rows: ChartRow[] = [];
@@ -14,10 +14,11 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
   for (const run of runs) {
     const ts = run.result.timeseries;
     const rewards = rewardColumns(ts)?.cumulative;
+    // The value impermanentLoss is defined on: IL = (this − hold) / hold. (lpValue − feesCumulative would mix fee tokens
+    // valued now with fees valued when earned: apart by feesValueAtEnd − feesEarned.)
     const principal = (): Float64Array => {
       const out = scratchArray(ts.lpValue.length);
-      for (let i = 0; i < out.length; i++) out[i] = ts.lpValue[i]! - ts.feesCumulative[i]! + ts.gasCumulative[i]!;
-      if (rewards !== undefined) for (let i = 0; i < out.length; i++) out[i] = out[i]! - rewards[i]!;
+      for (let i = 0; i < out.length; i++) out[i] = ts.holdValue[i]! * (1 + ts.impermanentLoss[i]!);
       return out;
     };
     const withoutRewards = (): Float64Array => {
