@@ -12,7 +12,7 @@ import { InputError } from '../../sim/core/errors.ts';
 import type { ReportChart } from '../charts/index.ts';
 import { escapeHtml, renderPage, sortedJson } from '../html.ts';
 import { readSweepArrow, type SweepTable, type SweepValue } from './sweepFile.ts';
-import { OPTIONAL_METRICS } from '../../sim/metrics/index.ts';
+import { betterOf, OPTIONAL_METRICS } from '../../sim/metrics/index.ts';
 import { METRICS } from '../metrics.ts';
 
 /** The parts of sweep.json the report reads. */
@@ -49,13 +49,24 @@ function metricOf(t: SweepTable, row: SweepTable['rows'][number], mi: number): n
   return row.metrics === null ? NaN : row.metrics[mi]!;
 }
 
-/** Rows ranked by `metric` (highest first; NaN and failed rows last), ties in grid order. */
+/** +1 when a higher value of `metric` ranks first (better, or a metric that is neither), −1 when a lower one is better. */
+export function rankSign(metric: string): 1 | -1 {
+  return betterOf(metric) === 'lower' ? -1 : 1;
+}
+
+/** What the first-ranked value of `metric` is called: 'best' when the metric has a better way, else 'highest'. */
+export function bestWord(metric: string): 'best' | 'highest' {
+  return betterOf(metric) === undefined ? 'highest' : 'best';
+}
+
+/** Rows ranked by `metric` (best first: highest, or lowest for a metric where lower is better such as maxDrawdown; NaN and failed rows last), ties in grid order. */
 export function rankRows(t: SweepTable, metric: string): number[] {
   const mi = t.metrics.indexOf(metric);
   const idx = t.rows.map((_, i) => i);
+  const sign = rankSign(metric);
   const key = (i: number): number => {
     const v = metricOf(t, t.rows[i]!, mi);
-    return Number.isNaN(v) ? -Infinity : v;
+    return Number.isNaN(v) ? -Infinity : sign * v;
   };
   return idx.sort((a, b) => {
     const ka = key(a);
@@ -74,7 +85,7 @@ interface Cell {
 }
 
 /** Best and mean of the metric per combination of the given axes, over everything else (NaN excluded). */
-function aggregate(t: SweepTable, axisIdx: readonly number[], mi: number): Map<string, { values: SweepValue[]; cell: Cell }> {
+function aggregate(t: SweepTable, axisIdx: readonly number[], mi: number, sign: 1 | -1): Map<string, { values: SweepValue[]; cell: Cell }> {
   const out = new Map<string, { values: SweepValue[]; cell: Cell }>();
   for (const r of t.rows) {
     const values = axisIdx.map((a) => r.values[a]!);
@@ -83,7 +94,7 @@ function aggregate(t: SweepTable, axisIdx: readonly number[], mi: number): Map<s
     if (e === undefined) out.set(key, (e = { values, cell: { best: NaN, sum: 0, n: 0 } }));
     const v = metricOf(t, r, mi);
     if (Number.isNaN(v)) continue;
-    e.cell.best = Number.isNaN(e.cell.best) || v > e.cell.best ? v : e.cell.best;
+    e.cell.best = Number.isNaN(e.cell.best) || sign * v > sign * e.cell.best ? v : e.cell.best;
     e.cell.sum += v;
     e.cell.n++;
   }
@@ -105,14 +116,14 @@ const jsonNumber = (v: number): number | null => (Number.isFinite(v) ? v : null)
 function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: string, yName: string): ReportChart {
   const xi = t.axes.indexOf(xName);
   const yi = t.axes.indexOf(yName);
-  const cells = aggregate(t, [xi, yi], t.metrics.indexOf(metric));
+  const cells = aggregate(t, [xi, yi], t.metrics.indexOf(metric), rankSign(metric));
   const order = (name: string): SweepValue[] => [...(meta.grid.axes.find((a) => a.name === name)?.values ?? [])];
   const others = t.axes.length > 2;
   const values = [...cells.values()].map(({ values: [x, y], cell }) => ({ [xName]: x, [yName]: y, [metric]: jsonNumber(cell.best), runs: cell.n }));
   const m = metricTitle(metric);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${metric} by ${xName} and ${yName}`, subtitle: others ? 'each cell: the best over the other axes' : '' },
+    title: { text: `${metric} by ${xName} and ${yName}`, subtitle: others ? `each cell: the ${bestWord(metric)} over the other axes` : '' },
     width: 'container',
     height: 360,
     data: { values },
@@ -128,17 +139,17 @@ function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: str
 
 function axisChart(t: SweepTable, metric: string, a: number): ReportChart {
   const name = t.axes[a]!;
-  const cells = aggregate(t, [a], t.metrics.indexOf(metric));
+  const cells = aggregate(t, [a], t.metrics.indexOf(metric), rankSign(metric));
   const numeric = typeof t.rows[0]?.values[a] === 'number';
   const m = metricTitle(metric);
   const values: Array<Record<string, unknown>> = [];
   for (const { values: [x], cell } of cells.values()) {
-    values.push({ [name]: typeof x === 'boolean' ? String(x) : x, stat: 'best', value: jsonNumber(cell.best) });
+    values.push({ [name]: typeof x === 'boolean' ? String(x) : x, stat: bestWord(metric), value: jsonNumber(cell.best) });
     if (cell.n > 1 || t.axes.length > 1) values.push({ [name]: typeof x === 'boolean' ? String(x) : x, stat: 'mean', value: jsonNumber(cell.n > 0 ? cell.sum / cell.n : NaN) });
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `${metric} by ${name}`, subtitle: t.axes.length > 1 ? 'best and mean over the other axes' : '' },
+    title: { text: `${metric} by ${name}`, subtitle: t.axes.length > 1 ? `${bestWord(metric)} and mean over the other axes` : '' },
     width: 'container',
     height: 260,
     data: { values },
@@ -225,7 +236,7 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
     charts.length === 0
       ? '<p class="note">No axes (a single configuration): nothing to chart; its figures are in the table below.</p>'
       : charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
-    `<h2 id="top">Top ${Math.min(top, t.rows.length)} by ${escapeHtml(metric)}</h2>`,
+    `<h2 id="top">Top ${Math.min(top, t.rows.length)} by ${escapeHtml(metric)}${betterOf(metric) === 'lower' ? ' (lowest first)' : betterOf(metric) === undefined ? ' (highest first)' : ''}</h2>`,
     topTable(t, metric, top),
     '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>',
     '<h2 id="failures">Failed configurations</h2>',

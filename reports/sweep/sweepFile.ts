@@ -34,8 +34,17 @@ export function writeSweepArrow(t: SweepTable): Uint8Array {
 
 /** Reads sweep.arrow back; `axes` and `metrics` (from sweep.json) name its columns in order. */
 export function readSweepArrow(bytes: Uint8Array, axes: readonly string[], metrics: readonly string[], file = 'sweep.arrow'): SweepTable {
-  const table = tableFromIPC(bytes);
+  let table: ReturnType<typeof tableFromIPC>;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (err) {
+    throw new InputError(file, undefined, undefined, `is not a readable Arrow IPC file (${err instanceof Error ? err.message : String(err)}); rebuild it with the sweep's command`);
+  }
   const want = [...axes, ...metrics, 'warnings', 'error'];
+  // a file cut short, or not Arrow at all, can parse as a table with no schema or no columns
+  if (table.schema === null || table.schema === undefined || table.schema.fields.length === 0) {
+    throw new InputError(file, undefined, undefined, 'is not a sweep table (no columns: cut short, or not an Arrow IPC file); rebuild it with the sweep\'s command');
+  }
   const have = table.schema.fields.map((f) => f.name);
   if (JSON.stringify(have) !== JSON.stringify(want)) throw new InputError(file, undefined, undefined, `columns must be ${want.join(', ')} (as sweep.json says); are ${have.join(', ')}`);
   const cols = want.map((n) => table.getChild(n)!);

@@ -293,7 +293,7 @@ export class Grid {
     for (const a of axes) size *= a.values.length;
     this.fullSize = size;
     if (samples === undefined) {
-      if (size > MAX_CONFIGURATIONS) throw new ConfigError('--grid', `${size.toLocaleString('en-US')} configurations; at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')} (use --samples N for a random search)`);
+      if (size > MAX_CONFIGURATIONS) throw new ConfigError(axes.map((a) => axisFlag(a.name)).join(' × '), `${size.toLocaleString('en-US')} configurations; at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')} (use --samples N for a random search)`);
       this.picked = undefined;
       this.samples = undefined;
       this.sampleSeed = undefined;

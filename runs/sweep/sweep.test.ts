@@ -100,7 +100,7 @@ describe('runSweep', () => {
     // resuming into a folder of another sweep is refused before anything runs
     const d = dirs[0]!;
     const other = new Grid([{ name: 'width', values: [0.05, 0.2] }]);
-    await expect(runSweep(base, other, series, { workers: 1, dir: d, shard: parseShard('0/3') })).rejects.toThrowError(/holds results of another sweep \(grid hash [0-9a-f]{12}…, this one [0-9a-f]{12}…\): the axes, the base config or the series changed/);
+    await expect(runSweep(base, other, series, { workers: 1, dir: d, shard: parseShard('0/3') })).rejects.toThrowError(/holds results of another sweep \(grid hash [0-9a-f]{12}…, this one [0-9a-f]{12}…\): the axes, the base config, the series or another input file changed/);
     const otherSeries = { ...series, provenance: { ...series.provenance, sha256: 'other bytes' } };
     await expect(runSweep(base, grid, otherSeries, { workers: 1, dir: d, shard: parseShard('0/3') })).rejects.toThrowError(/holds results of another sweep/);
     await expect(runSweep(base, grid, series, { workers: 1, dir: d, shard: parseShard('1/3') })).rejects.toThrowError(`--shard: ${join(d, JOURNAL_FILE)} holds shard 0/3; this run is shard 1/3. Use another --out`);

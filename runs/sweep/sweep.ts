@@ -4,6 +4,8 @@
  * a deterministic slice per `--shard i/n` for running on several machines. The rows, and so every output, do
  * not depend on the number of workers, on interruptions or on sharding.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
@@ -18,7 +20,7 @@ import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHe
 import { sweepMetrics } from './metrics.ts';
 import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts';
 import { shareSeries } from './sharedSeries.ts';
-import type { WorkerData } from './worker.ts';
+import { describeValues, type WorkerData } from './worker.ts';
 
 export const JOURNAL_FILE = 'results.jsonl';
 
@@ -29,6 +31,10 @@ export const JOURNAL_FILE = 'results.jsonl';
  * model beside others, or beside another --fee-events file) cannot share one series and is refused.
  */
 export async function loadSweepSeries(base: BacktestConfig, axes: readonly Axis[], cache?: SeriesCache): Promise<PriceSeries> {
+  if (base.prices === undefined && axes.some((a) => a.name === 'seed')) {
+    // backtest --seed N draws the built-in series from N too; one shared series would give every row the same path
+    throw new ConfigError('--seed', 'with the built-in series (no --prices) the seed also draws the price path, which a sweep loads once for all its rows: sweep --seed over a --prices file, or run one sweep per seed');
+  }
   const plain = await loadSeries(base.prices, seriesOptions(base, cache));
   const valuesOf = (name: string, fallback: unknown): readonly unknown[] => axes.find((a) => a.name === name)?.values ?? [fallback];
   let stepped: PriceSeries | undefined;
@@ -87,7 +93,38 @@ export interface SweepIdentity {
 export function sweepIdentity(base: BacktestConfig, grid: Grid, series: PriceSeries): SweepIdentity {
   const baseJson = jsonClone(configForOutput(base));
   const data = jsonClone(series.provenance) as unknown as Record<string, unknown>;
-  return { grid, base: baseJson, data, hash: gridHash(grid, baseJson, data) };
+  // the config names its other input files by path only: their contents go into the hash, so that a resume or a
+  // merge over a file changed since (a gas series, a strategy module, a program) is refused like a changed grid
+  const files = inputFileDigests(base, grid.axes);
+  return { grid, base: baseJson, data, hash: gridHash(grid, baseJson, files.length === 0 ? data : { ...data, inputFiles: files }) };
+}
+
+/** Config keys whose value may name a file (besides the price series, whose sha256 is in its provenance). */
+const FILE_KEYS = ['divideBy', 'poolLiquidityFile', 'gasPriceSeries', 'nativePriceSeries', 'feeEvents', 'strategy', 'harvest', 'incentives', 'rewardPrice'];
+
+/** [path, sha256] of every existing file the base config or an axis names under {@link FILE_KEYS}, sorted by path. */
+function inputFileDigests(base: BacktestConfig, axes: readonly Axis[]): Array<[string, string]> {
+  const paths = new Set<string>();
+  const add = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(add);
+    else if (typeof v === 'string' && v !== '') paths.add(v);
+  };
+  for (const k of FILE_KEYS) {
+    add((base as unknown as Record<string, unknown>)[k]);
+    add(axes.find((a) => a.name === k)?.values);
+  }
+  const out: Array<[string, string]> = [];
+  for (const p of [...paths].sort()) {
+    let bytes: Buffer;
+    try {
+      if (!statSync(p).isFile()) continue;
+      bytes = readFileSync(p);
+    } catch {
+      continue; // a built-in name (a strategy, a harvest policy), not a file
+    }
+    out.push([p, createHash('sha256').update(bytes).digest('hex')]);
+  }
+  return out;
 }
 
 export interface RunSweepOptions {
@@ -132,7 +169,7 @@ function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof read
   if (existing === undefined) return undefined;
   const h = existing.header;
   if (h.gridHash !== header.gridHash) {
-    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config or the series changed. Use another --out, or --restart to discard them`);
+    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config, the series or another input file changed. Use another --out, or --restart to discard them`);
   }
   const shardText = (s: JournalHeader['shard']): string => (s === null ? 'the whole grid' : `shard ${s.index}/${s.count}`);
   if (JSON.stringify(h.shard) !== JSON.stringify(header.shard)) {
@@ -190,6 +227,11 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
   return { ...identity, header, rows: ordered, resumed, failed: ordered.filter((r) => r.error !== undefined).length };
 }
 
+/** Whether a task failed because its worker thread ended (exited, or ran out of memory), not with an answer. */
+function workerDied(err: unknown): boolean {
+  return err instanceof Error && (/^worker exited with code: /.test(err.message) || (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY');
+}
+
 /**
  * Hands out the pending configurations in batches (see batchSize), keeping two batches per worker in flight;
  * `onRows` sees each batch as it finishes (in completion order, which varies; the caller orders the rows).
@@ -207,14 +249,19 @@ async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[]
     if (signal.aborted) resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  // the configurations of a batch whose worker thread died (a strategy calling process.exit, out of memory): run
+  // again one by one, so the one that kills its worker is named in an error row and the others complete
+  const alone: number[] = [];
   while (failure === undefined && signal?.aborted !== true) {
-    while (inflight.size < workers * 2 && next < pending.length) {
-      const items = pending.slice(next, next + batchSize()).map((k) => ({ k, values: grid.values(k) }));
-      next += items.length;
+    while (inflight.size < workers * 2 && (alone.length > 0 || next < pending.length)) {
+      const ks = alone.length > 0 ? [alone.shift()!] : pending.slice(next, (next += batchSize()));
+      const items = ks.map((k) => ({ k, values: grid.values(k) }));
       const job: Promise<void> = pool.run({ items }).then(
         (rows) => onRows(rows),
         (err: unknown) => {
-          failure ??= err;
+          if (!workerDied(err)) failure ??= err;
+          else if (items.length > 1) alone.push(...ks);
+          else onRows([{ k: ks[0]!, error: `${describeValues(grid.axes, items[0]!.values)}: the worker thread running it stopped (${(err as Error).message})` }]);
         },
       ).finally(() => {
         inflight.delete(job);

@@ -205,10 +205,73 @@ describe('ammsim sweep', () => {
     const before = readFileSync(join(out, 'sweep.csv'));
     const r = ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.01', '--out', out, '--workers', '1');
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: --out: .*results\.jsonl holds results of another sweep \(grid hash [0-9a-f]{12}…, this one [0-9a-f]{12}…\): the axes, the base config or the series changed\. Use another --out, or --restart to discard them\n$/);
+    expect(r.stderr).toMatch(/^error: --out: .*results\.jsonl holds results of another sweep \(grid hash [0-9a-f]{12}…, this one [0-9a-f]{12}…\): the axes, the base config, the series or another input file changed\. Use another --out, or --restart to discard them\n$/);
     expect(readFileSync(join(out, 'sweep.csv')).equals(before)).toBe(true);
     ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.01', '--out', out, '--workers', '1', '--restart'));
     expect(readFileSync(join(out, 'sweep.csv'), 'utf8').split('\n')[2]!.startsWith('0.01,')).toBe(true);
+  });
+
+  it('error: refusals an audit found missing: a grid file axis beside the same fixed flag or --param; a --seed axis on the built-in series; a bad --sample-seed; sweep flags given to merge; a grid too large names its flags', () => {
+    const grid = join(tmp, 'audit-grid.json');
+    writeFileSync(grid, JSON.stringify({ width: [0.05, 0.1], 'params.threshold': [0, 0.5] }));
+    const base = ['--prices', SAMPLE, '--pool', 'v3', '--strategy', 'rebalance', '--grid', grid];
+    expect(ammsim('sweep', ...base, '--width', '0.3', '--out', join(tmp, 'a1')).stderr).toBe(`error: --width: 0.3 is given beside the grid file ${grid}, whose width axis sets it for every row; give it in one place\n`);
+    expect(ammsim('sweep', ...base, '--param', 'threshold=0.2', '--out', join(tmp, 'a2')).stderr).toBe(`error: --param threshold: threshold=0.2 is given beside the grid file ${grid}, whose params.threshold axis sets it for every row; give it in one place\n`);
+    expect(ammsim('sweep', '--fee', '0.003', '--seed', '1,2', '--out', join(tmp, 'a3')).stderr).toMatch(/^error: --seed: with the built-in series \(no --prices\) the seed also draws the price path/);
+    expect(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--samples', '1', '--sample-seed', '1.5', '--out', join(tmp, 'a4')).stderr).toBe('error: --sample-seed: must be an integer; was 1.5\n');
+    expect(ammsim('sweep', '--width', '0.0001:1:0.0001', '--fee', '0.0001:1:0.0001', '--out', join(tmp, 'a5')).stderr).toBe('error: --width × --fee: 100,000,000 configurations; at most 10,000,000 (use --samples N for a random search)\n');
+    for (const d of ['a1', 'a2', 'a3', 'a4', 'a5']) expect(existsSync(join(tmp, d)), d).toBe(false);
+    const shards = [0, 1].map((i) => join(tmp, `am${i}`));
+    shards.forEach((d, i) => ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--shard', `${i}/2`, '--out', d, '--workers', '1')));
+    const merge = ammsim('sweep', 'merge', ...shards, '--out', join(tmp, 'am'), '--workers', '2');
+    expect([merge.status, merge.stderr]).toEqual([1, 'error: Unknown argument: workers\n']);
+  });
+
+  it('behavior: --restart discards the old outputs with the journal; report --run refuses a sweep.arrow that is not Arrow; a changed input file (gas series) is refused on resume', () => {
+    const out = join(tmp, 'restart');
+    ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--out', out, '--workers', '1'));
+    const broken = join(tmp, 'broken');
+    ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--out', broken, '--workers', '1'));
+    writeFileSync(join(broken, 'sweep.arrow'), 'garbage');
+    const rep = ammsim('report', '--run', broken, '--out', join(tmp, 'broken.html'));
+    expect([rep.status, rep.stderr]).toEqual([1, expect.stringMatching(/^error: .*broken\/sweep\.arrow: is not (a readable Arrow IPC file \(.*\)|a sweep table \(no columns: cut short, or not an Arrow IPC file\)); rebuild it with the sweep's command\n$/)]);
+    // a shard of another grid into the folder with --restart: the whole sweep's outputs go with its journal
+    ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.01', '--shard', '0/2', '--out', out, '--workers', '1', '--restart'));
+    expect(readdirSync(out).sort()).toEqual(['results.jsonl', 'sweep.json']);
+    const gas = join(tmp, 'gas.csv');
+    writeFileSync(gas, 'timestamp,gwei\n2023-12-01,50\n');
+    const g = ['sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--gas-price-series', gas, '--out', join(tmp, 'gas'), '--workers', '1'];
+    ok(ammsim(...g));
+    writeFileSync(gas, 'timestamp,gwei\n2023-12-01,500\n');
+    expect(ammsim(...g).stderr).toMatch(/holds results of another sweep .*the series or another input file changed/);
+  });
+
+  it('behavior: a worker thread that dies (a strategy calling process.exit) gives error rows naming its configurations; the others complete, the same bytes with 1 or 2 workers', () => {
+    const strat = join(tmp, 'exiter.mjs');
+    writeFileSync(strat, "export default { name: 'exiter', defaults: { mode: 0 }, create(p) { return { onStart: () => [{ kind: 'mint', range: null }], onStep: (ctx) => { if (p.mode === 2 && ctx.step === 5) process.exit(3); return []; } }; } };\n");
+    const outs = [1, 2].map((w) => {
+      const out = join(tmp, `exit-${w}`);
+      const r = ammsim('sweep', '--prices', SAMPLE, '--strategy', strat, '--param', 'mode=0,1,2', '--fee', '0.003,0.01', '--out', out, '--workers', String(w));
+      expect(r.status).toBe(2);
+      expect(r.stdout).toContain('2 of 6 configurations failed (their rows hold the error); first: params.mode=2 fee=0.003: the worker thread running it stopped (worker exited with code: 3)');
+      return out;
+    });
+    expectSameOutputs(outs[0]!, outs[1]!);
+  });
+
+  it('behavior: the closing line and the report rank a lower-is-better metric lowest first, and call a metric that is neither "highest"', () => {
+    const out = join(tmp, 'ranked');
+    const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'range', '--width', '0.02,0.1,0.4', '--metric', 'maxDrawdown', '--out', out, '--workers', '1');
+    const csv = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    const col = csv[0]!.split(',').indexOf('maxDrawdown');
+    const dd = csv.slice(1).map((l) => [l.split(',')[0]!, Number(l.split(',')[col])] as const);
+    const lowest = [...dd].sort((a, b) => a[1] - b[1])[0]!;
+    expect(dd.some(([, v]) => v !== lowest[1])).toBe(true);
+    expect(r.stdout).toContain(`best maxDrawdown: width=${lowest[0]} (maxDrawdown ${lowest[1].toFixed(2)})`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Top 3 by maxDrawdown (lowest first)</h2>');
+    const n = ammsim('report', '--run', out, '--metric', 'rebalances', '--out', join(tmp, 'ranked.html'));
+    ok(n);
+    expect(readFileSync(join(tmp, 'ranked.html'), 'utf8')).toContain('Top 3 by rebalances (highest first)</h2>');
   });
 
   it('error: --heatmap names an axis that is not swept; --shard out of range; a data flag as an axis', () => {

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { phaseTimer } from '../timing.ts';
 import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { axisName, AXIS_KINDS, Grid, PARAM_GROUPS, paramAxis, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
+import { axisFlag, axisName, AXIS_KINDS, Grid, PARAM_GROUPS, paramAxis, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
 import { BACKTEST_DEFAULTS, type BacktestConfig } from '../../runs/config.ts';
 import { canonicalJournal } from '../../runs/sweep/journal.ts';
 import { mergeShards } from '../../runs/sweep/merge.ts';
@@ -12,7 +12,7 @@ import { sweepMetrics } from '../../runs/sweep/metrics.ts';
 import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
 import { defaultWorkers } from '../../runs/sweep/pool.ts';
 import { JOURNAL_FILE, loadSweepSeries, parseShard, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
-import { renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts';
+import { bestWord, rankSign, renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts';
 import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS } from './backtestFlags.ts';
@@ -51,9 +51,11 @@ function checkOut(out: string): void {
 export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: Axis[]; fixed: Record<string, unknown> } {
   const axes: Axis[] = [];
   const fixed: Record<string, unknown> = { ...argv };
+  let fromFile: readonly Axis[] = [];
   for (const flag of Object.keys(argv)) {
     if (flag === 'grid' && argv.grid !== undefined) {
-      axes.push(...readGridFile(String(argv.grid)));
+      fromFile = readGridFile(String(argv.grid));
+      axes.push(...fromFile);
     } else if (PARAM_GROUPS.some(([, f]) => f === flag)) {
       // --param / --harvest-param key=v1,v2 (or key=start:stop:step) is an axis; key=value stays in the base
       const group = PARAM_GROUPS.find(([, f]) => f === flag)![0];
@@ -87,6 +89,17 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
         axes.push({ name, values });
         delete fixed[flag]; // the base config keeps its default; every row sets the axis
       } else fixed[flag] = values[0];
+    }
+  }
+  // a grid file's axis and a single value of the same flag or parameter: the axis would win without a word
+  for (const a of fromFile) {
+    const p = paramAxis(a.name);
+    const flag = p === undefined ? axisFlag(a.name) : `--${PARAM_GROUPS.find(([k]) => k === p[0])![1]}`;
+    const single = p === undefined
+      ? [fixed[a.name], fixed[flag.slice(2)]].find((v) => v !== undefined)
+      : ((fixed[flag.slice(2)] as unknown[] | undefined) ?? []).map(String).find((t) => t.slice(0, t.indexOf('=')) === p[1]);
+    if (single !== undefined) {
+      throw new ConfigError(p === undefined ? flag : `${flag} ${p[1]}`, `${String(single)} is given beside the grid file ${String(argv.grid)}, whose ${a.name} axis sets it for every row; give it in one place`);
     }
   }
   return { axes, fixed };
@@ -155,12 +168,14 @@ function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefin
   const what = shard === undefined ? `${out}/sweep.csv` : `${out} (shard ${shard.index}/${shard.count}; join with ammsim sweep merge)`;
   lines.push(`${outcome.rows.length} run${outcome.rows.length === 1 ? '' : 's'}${outcome.resumed > 0 ? ` (${outcome.resumed} resumed)` : ''} → ${what}`);
   const mi = outcome.header.metrics.indexOf(report.metric);
+  // the best row: the highest value, or the lowest where lower is better (maxDrawdown, gasCost, lvr…); "highest" for a metric that is neither
+  const sign = rankSign(report.metric);
   let best: (typeof outcome.rows)[number] | undefined;
   for (const r of outcome.rows) {
     const v = r.metrics?.[mi];
-    if (v !== undefined && !Number.isNaN(v) && (best === undefined || v > best.metrics![mi]!)) best = r;
+    if (v !== undefined && !Number.isNaN(v) && (best === undefined || sign * v > sign * best.metrics![mi]!)) best = r;
   }
-  if (best !== undefined && outcome.grid.axes.length > 0) lines.push(`best ${report.metric}: ${outcome.grid.describe(best.k)} (${report.metric} ${best.metrics![mi]!.toFixed(2)})`);
+  if (best !== undefined && outcome.grid.axes.length > 0) lines.push(`${bestWord(report.metric)} ${report.metric}: ${outcome.grid.describe(best.k)} (${report.metric} ${best.metrics![mi]!.toFixed(2)})`);
   const warned = outcome.rows.filter((r) => r.warnings !== undefined && r.warnings.length > 0);
   if (warned.length > 0) lines.push(`${warned.length} of ${outcome.rows.length} configurations ran with warnings (the warnings column); first: ${outcome.grid.describe(warned[0]!.k)}: ${warned[0]!.warnings![0]}`);
   if (outcome.failed > 0) {
@@ -206,10 +221,12 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       flags[f] = { ...ALL_FLAGS[f], type: 'string', choices: undefined, describe: `${d} (list: a,b,c${numeric ? '; range: start:stop:step' : ''})` };
     }
     flags.param = { ...BACKTEST_FLAGS.param, describe: 'strategy parameter key=value (repeatable); key=v1,v2 or key=start:stop:step makes it an axis' };
+    // not global: `sweep merge` takes its own few flags, and a sweep flag given to it is refused as unknown
+    const local = (o: Record<string, object>): Record<string, object> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { ...v, global: false }]));
     return y
       .command(mergeCommand)
-      .options(flags)
-      .options(SWEEP_FLAGS as unknown as Record<string, object>)
+      .options(local(flags))
+      .options(local(SWEEP_FLAGS as unknown as Record<string, object>))
       .example('$0 sweep --pool v3 --strategy range --width 0.01:0.5:0.01 --fee 0.0005,0.003,0.01 --heatmap width,fee', '150 runs on all cores; a heatmap of vsHold')
       .example('$0 sweep --pool v3 --strategy rebalance --width 0.01:0.3:0.01 --rebalance-delay 0:48:1 --samples 200 --seed 7', 'random search: 200 of 1,470 configurations')
       .example('$0 sweep --grid grid.json --shard 0/3 --out out/s0', 'the first of three shards (see scripts/cluster/)')
@@ -225,6 +242,9 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const base = sweepBase(fixed, axes);
     const samples = argv.samples === undefined ? undefined : Number(argv.samples);
     if (argv['sample-seed'] !== undefined && samples === undefined) throw new ConfigError('--sample-seed', 'seeds --samples (random search); give --samples N too, or leave it out');
+    if (argv['sample-seed'] !== undefined && !(typeof argv['sample-seed'] === 'number' && Number.isSafeInteger(argv['sample-seed']))) {
+      throw new ConfigError('--sample-seed', `must be an integer; was ${String(argv['sample-seed'])}`);
+    }
     if (base.feeModel === 'all' || axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
       throw new ConfigError('--fee-model', 'all puts the three models side by side in one backtest\'s summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume,replay as an axis instead');
     }
@@ -236,7 +256,8 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const series = await loadSweepSeries(base, axes, cliSeriesCache());
     const shares = axes.find((a) => a.name === 'noiseVolumeShare')?.values ?? [];
     refuseNoiseVolumeWithoutVolume(Math.max(base.noiseVolumeShare, ...shares.map(Number)), series);
-    if (argv.restart === true) rmSync(join(out, JOURNAL_FILE), { force: true });
+    // --restart discards the folder's earlier sweep: its journal and its outputs (sweep.json first: it marks them done)
+    if (argv.restart === true) for (const f of ['sweep.json', 'report.html', 'sweep.csv', 'sweep.arrow', JOURNAL_FILE]) rmSync(join(out, f), { force: true });
     timer.mark('load');
 
     const bar = progressBar('sweep', process.stderr, 'runs', { rate: true });

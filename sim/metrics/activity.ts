@@ -8,6 +8,7 @@ function trader(x: MetricInput, id: string): { trades: number; volume: number } 
 
 export const timeInRange: MetricDefinition = {
   key: 'timeInRange',
+  better: 'higher',
   label: 'Time in range',
   unit: '% of steps',
   format: 'fraction',

@@ -6,6 +6,7 @@ import { finalValueOf } from './value.ts';
 
 export const apr: MetricDefinition = {
   key: 'apr',
+  better: 'higher',
   label: 'APR (simple)',
   unit: '% per year',
   format: 'fraction',
@@ -16,6 +17,7 @@ export const apr: MetricDefinition = {
 
 export const feeApr: MetricDefinition = {
   key: 'feeApr',
+  better: 'higher',
   label: 'Fee APR',
   unit: '% per year',
   format: 'fraction',

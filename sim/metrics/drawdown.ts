@@ -20,6 +20,7 @@ export function maxDrawdown(values: ArrayLike<number>): number {
 
 export const maxDrawdownMetric: MetricDefinition = {
   key: 'maxDrawdown',
+  better: 'lower',
   label: 'Max drawdown',
   unit: '% of peak',
   format: 'fraction',

@@ -2,6 +2,7 @@ import type { MetricDefinition } from './metric.ts';
 
 export const entryCost: MetricDefinition = {
   key: 'entryCost',
+  better: 'lower',
   label: 'Entry cost (swap fee + impact)',
   short: 'Entry cost',
   unit: 'quote',

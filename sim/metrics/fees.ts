@@ -8,6 +8,7 @@ export function feesEarnedOf(x: MetricInput): number {
 
 export const feesEarned: MetricDefinition = {
   key: 'feesEarned',
+  better: 'higher',
   label: 'Fees earned',
   unit: 'quote',
   format: 'quote',
@@ -38,6 +39,7 @@ export const feesQuote: MetricDefinition = {
 
 export const feesValueAtEnd: MetricDefinition = {
   key: 'feesValueAtEnd',
+  better: 'higher',
   label: 'Fees valued at the end',
   short: 'Fees at end price',
   unit: 'quote',

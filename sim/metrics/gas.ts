@@ -3,6 +3,7 @@ import type { MetricDefinition } from './metric.ts';
 
 export const gasCost: MetricDefinition = {
   key: 'gasCost',
+  better: 'lower',
   label: 'Gas cost',
   unit: 'quote',
   format: 'quote',

@@ -3,6 +3,7 @@ import type { MetricDefinition } from './metric.ts';
 
 export const impermanentLoss: MetricDefinition = {
   key: 'impermanentLoss',
+  better: 'higher',
   label: 'Impermanent loss',
   unit: '% of hold',
   format: 'fraction',

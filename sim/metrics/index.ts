@@ -19,6 +19,7 @@ import { finalValue, holdValue, initialValue, netPnl, vsHold } from './value.ts'
 export type { MetricInput, TraderActivity } from './input.ts';
 export type { MetricDefinition, MetricFormat, MetricInfo } from './metric.ts';
 export { OPTIONAL_METRICS, type OptionalMetric } from './optional.ts';
+import { OPTIONAL_METRICS } from './optional.ts';
 export { computeRewardMetrics, REWARD_METRICS, type RewardMetricDefinition, type RewardMetricInput, type RewardMetricKey, type RewardTotalsInput } from './rewards.ts';
 
 /** Every numeric summary metric, in summary.json order. */
@@ -89,4 +90,9 @@ export function computeSummaryMetrics(input: MetricInput): Record<SummaryMetricK
   const out: Record<string, number> = {};
   for (const m of SUMMARY_METRICS) out[m.key] = m.compute(input);
   return out as Record<SummaryMetricKey, number>;
+}
+
+/** Which way summary metric `key` is better ('higher' | 'lower'), undefined for one that is neither or unknown. */
+export function betterOf(key: string): 'higher' | 'lower' | undefined {
+  return (SUMMARY_METRICS.find((m) => m.key === key) ?? OPTIONAL_METRICS.find((m) => m.key === key))?.better;
 }

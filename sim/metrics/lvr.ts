@@ -3,6 +3,7 @@ import type { MetricDefinition } from './metric.ts';
 
 export const lvr: MetricDefinition = {
   key: 'lvr',
+  better: 'lower',
   label: 'LVR',
   unit: 'quote',
   format: 'quote',

@@ -16,6 +16,8 @@ export interface MetricInfo {
   readonly short?: string;
   /** Shown in the compact terminal table. */
   readonly terminal: boolean;
+  /** Which way is better, for ranking (a sweep's best row, its top table); absent for counts and amounts that are neither. */
+  readonly better?: 'higher' | 'lower';
 }
 
 /** A summary metric: how it is shown, what it means (the README's words) and how it is computed. */

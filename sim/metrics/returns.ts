@@ -91,6 +91,7 @@ export const volatility: MetricDefinition = {
 
 export const sharpe: MetricDefinition = {
   key: 'sharpe',
+  better: 'higher',
   label: 'Sharpe (365 days, rf 0)',
   short: 'Sharpe (365 d)',
   unit: 'ratio',

@@ -121,6 +121,7 @@ const quote = (key: string, label: string, description: string, compute: (x: Rew
 export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   {
     key: 'rewardTokensEarned',
+    better: 'higher',
     label: 'Reward tokens earned',
     short: 'Reward tokens',
     unit: 'reward tokens',
@@ -133,6 +134,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   quote('rewardsValueAtEnd', 'Rewards valued at the end', 'every reward token earned valued at the last reward price', (x) => x.rewards.rewardsValueAtEnd, false, 'Rewards at end'),
   {
     key: 'rewardAprSpot',
+    better: 'higher',
     label: 'Reward APR (spot, at the start)',
     short: 'Reward APR spot',
     unit: '% per year',
@@ -143,6 +145,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   },
   {
     key: 'rewardApr',
+    better: 'higher',
     label: 'Reward APR (realised)',
     short: 'Reward APR',
     unit: '% per year',
@@ -153,6 +156,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   },
   {
     key: 'totalApr',
+    better: 'higher',
     label: 'Total APR (fees + rewards)',
     short: 'Total APR',
     unit: '% per year',
@@ -163,6 +167,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   },
   {
     key: 'apy',
+    better: 'higher',
     label: 'APY (compounded)',
     short: 'APY',
     unit: '% per year',
@@ -191,6 +196,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   quote('callerFees', 'Caller fees', 'the harvest caller’s fee taken from each claim, valued at the claim’s reward price', (x) => x.rewards.callerFees),
   {
     key: 'breakevenRewardPriceHold',
+    better: 'lower',
     label: 'Breakeven reward price vs hold',
     short: 'Breakeven vs hold',
     unit: 'quote per reward token',
@@ -222,6 +228,7 @@ export type RewardMetricKey =
 /** `breakevenRewardPriceStaking` (compare only): the same as vs hold, against staking's final value. */
 export const BREAKEVEN_REWARD_PRICE_STAKING: MetricInfo & { readonly description: string } = {
   key: 'breakevenRewardPriceStaking',
+  better: 'lower',
   label: 'Breakeven reward price vs staking',
   short: 'Breakeven vs stake',
   unit: 'quote per reward token',

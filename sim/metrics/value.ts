@@ -23,6 +23,7 @@ export const initialValue: MetricDefinition = {
 
 export const finalValue: MetricDefinition = {
   key: 'finalValue',
+  better: 'higher',
   label: 'Final value (incl. fees, less gas)',
   short: 'Final value',
   unit: 'quote',
@@ -44,6 +45,7 @@ export const holdValue: MetricDefinition = {
 
 export const netPnl: MetricDefinition = {
   key: 'netPnl',
+  better: 'higher',
   label: 'Net PnL',
   unit: 'quote',
   format: 'quote',
@@ -54,6 +56,7 @@ export const netPnl: MetricDefinition = {
 
 export const vsHold: MetricDefinition = {
   key: 'vsHold',
+  better: 'higher',
   label: 'PnL vs hold',
   unit: 'quote',
   format: 'quote',
