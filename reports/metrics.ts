@@ -106,7 +106,7 @@ export const NON_METRIC_DESCRIPTIONS: ReadonlyArray<readonly [key: string, descr
   ['strategyName', "the LP strategy's name (a user module's `defineStrategy` name; a built-in's flag value)"],
   ['config', 'the resolved configuration (defaults < config file < flags)'],
   ['data', 'provenance of the series: kind, file, sha256, rows, first and last timestamp'],
-  ['warnings', 'present when the run has something to say that changes how to read it (e.g. the strategy stopped acting), one sentence each'],
+  ['warnings', 'always present: one sentence each on what changes how to read the run (e.g. the strategy stopped acting); empty when there is nothing to say'],
 ];
 
 /**

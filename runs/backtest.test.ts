@@ -301,6 +301,14 @@ describe('config', () => {
   it('error: unknown config key gets a did-you-mean hint', () => {
     expect(() => resolveBacktestConfig({}, { capitol: 5 }, 'run.json')).toThrowError('run.json: unknown key "capitol"; did you mean "capital"?');
   });
+  it('behavior: a config file may spell keys as the flags do (gas-price) or in camelCase; the same key both ways is refused', () => {
+    expect(resolveBacktestConfig({}, { 'gas-price': 5, 'noise-rate': 1 }, 'run.json')).toMatchObject({ gasPrice: 5, noiseRate: 1 });
+    expect(() => resolveBacktestConfig({}, { 'gas-price': 5, gasPrice: 3 }, 'run.json')).toThrowError('run.json: "gas-price" and "gasPrice" are the same key; give it once');
+    expect(() => resolveBacktestConfig({}, { 'gas-prize': 5 }, 'run.json')).toThrowError('run.json: unknown key "gas-prize"; did you mean "gasPrice"?');
+  });
+  it('error: --gas-price beside --gas-price-series is refused (the series prices every action; the flag was recorded but unused)', () => {
+    expect(() => resolveBacktestConfig({ gasPrice: 500, gasPriceSeries: 'gas.csv' })).toThrowError('--gas-price: 500 gwei beside --gas-price-series, which prices every action instead; give one of them');
+  });
   it('error: invalid values name the flag and the value', () => {
     expect(() => resolveBacktestConfig({ fee: 1.5 })).toThrowError('--fee: must be a fraction in [0, 1) (0.003 = 0.30 %); was 1.5');
     expect(() => resolveBacktestConfig({ capital: -1 })).toThrowError('--capital: must be > 0 (quote units); was -1');

@@ -190,9 +190,17 @@ export function resolveBacktestConfig(
   file: Readonly<Record<string, unknown>> = {},
   fileName = '--config',
 ): BacktestConfig {
-  for (const k of Object.keys(file)) {
-    if (!(KEYS as string[]).includes(k)) throw new ConfigError(fileName, `unknown key "${k}"${didYouMean(k, KEYS)}`);
+  // a config file's keys are the flags' names, in camelCase (gasPrice) or as written on the command line (gas-price)
+  const camel: Record<string, unknown> = {};
+  const spelled = new Map<string, string>();
+  for (const [raw, v] of Object.entries(file)) {
+    const k = raw.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (!(KEYS as string[]).includes(k)) throw new ConfigError(fileName, `unknown key "${raw}"${didYouMean(k, KEYS)}`);
+    if (spelled.has(k)) throw new ConfigError(fileName, `"${spelled.get(k)!}" and "${raw}" are the same key; give it once`);
+    spelled.set(k, raw);
+    camel[k] = v;
   }
+  file = camel;
   const merged: Record<string, unknown> = { ...BACKTEST_DEFAULTS };
   for (const layer of [file, flags]) {
     for (const k of KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
@@ -232,6 +240,7 @@ export function resolveBacktestConfig(
     throw new ConfigError('--pool-liquidity', 'and --pool-liquidity-file both set the background liquidity; give one');
   }
   if (c.feeEvents !== undefined && c.feeModel !== 'replay' && c.feeModel !== 'all') throw new ConfigError('--fee-events', `feeds the replay fee model; it needs --fee-model replay or all (was ${c.feeModel})`);
+  if (c.gasPriceSeries !== undefined && c.gasPrice !== 0) throw new ConfigError('--gas-price', `${c.gasPrice} gwei beside --gas-price-series, which prices every action instead; give one of them`);
   if (c.nativePriceSeries !== undefined && c.gasPrice === 0 && c.gasPriceSeries === undefined) throw new ConfigError('--native-price-series', 'values gas; with no gas (--gas-price 0 and no --gas-price-series) it would change nothing');
   if (c.noiseSize !== BACKTEST_DEFAULTS.noiseSize && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
   num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');

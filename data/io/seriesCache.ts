@@ -64,7 +64,7 @@ interface Header {
 }
 
 /** The series cache folder of a process environment: `series/` in ammsim's cache folder (sim/core/cacheRoot.ts). */
-export function seriesCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function seriesCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
   return cacheFolder('series', env);
 }
 
@@ -72,7 +72,7 @@ export function seriesCacheDir(env: NodeJS.ProcessEnv = process.env): string | u
  * The series cache's size in a process environment: `AMMSIM_CACHE_MAX_MB` (MiB; 0 keeps nothing new), else
  * {@link DEFAULT_SERIES_CACHE_BYTES}. Anything but a number ≥ 0 is refused.
  */
-export function seriesCacheBytes(env: NodeJS.ProcessEnv = process.env): number {
+export function seriesCacheBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const text = env.AMMSIM_CACHE_MAX_MB;
   if (text === undefined || text.trim() === '') return DEFAULT_SERIES_CACHE_BYTES;
   const mb = Number(text);
