@@ -116,6 +116,26 @@ describe('backtest with a program', () => {
   });
 });
 
+describe('rewards compounded into the position', () => {
+  it('are left out of IL at their current value: IL stays the classic full-range IL after a ×4 jump and a ×0.1 crash (it read +58 % and −287 %)', async () => {
+    // 30,000 reward tokens at 1 (three times the capital) compounded daily while the price is flat, then a move
+    const prog = file('big.json', { kind: 'staking-rewards', token: 'R', total: 30000, start: '2024-01-01T00:00:00Z', end: '2024-01-04T00:00:00Z', otherStakedValue: 0 });
+    for (const end of [4000, 100]) {
+      const rows = ['timestamp,price'];
+      for (let h = 0; h < 80; h++) rows.push(`${new Date(Date.UTC(2024, 0, 1, h)).toISOString()},${h < 76 ? 1000 : end}`);
+      const prices = file(`move-${end}.csv`, rows.join('\n') + '\n');
+      const run = (then: string) => backtest({ prices, pool: 'v2', fee: 0.003, capital: 10000, incentives: [prog], harvest: 'interval', harvestParams: { every: '1d', then }, rewardPrice: 1 });
+      const [sold, compounded] = [await run('sell'), await run('compound')];
+      const r = end / 1000;
+      const classic = (2 * Math.sqrt(r)) / (1 + r) - 1;
+      expect(compounded.summary.harvests).toBeGreaterThan(2);
+      expect(sold.summary.impermanentLoss).toBeCloseTo(classic, 3);
+      // the compounds' re-mints swap to the pool's ratio (fee and impact): within 0.2 points of it
+      expect(Math.abs(compounded.summary.impermanentLoss - classic), `×${r}: ${compounded.summary.impermanentLoss}`).toBeLessThan(0.002);
+    }
+  });
+});
+
 describe('a program outside the run', () => {
   it('warning: a program that ends before the run starts (or starts after it ends) pays nothing, and says so', async () => {
     const early = file('early.json', { kind: 'staking-rewards', token: 'UNI', total: 5000000, start: '2020-09-18T00:00:00Z', end: '2020-11-17T00:00:00Z', otherStakedValue: 0 });

@@ -660,6 +660,13 @@ export class IncentiveBook {
   rewardQuote = 0;
   /** Quote from sold rewards moved into positions by compounding. */
   compounded = 0;
+  /**
+   * Where the compounded rewards are now, so that IL can leave out their current value (they are not principal):
+   * each position compounding minted, with the share of its principal that came from rewards, and the tokens of
+   * that share a later burn returned to the wallet (valued as tokens from then on, like fees moved by `useFees`).
+   */
+  private readonly compoundShare = new Map<number, number>();
+  private readonly compoundTokens = { base: 0, quote: 0 };
   /** Claims valued at the reward price of the claim's step. */
   claimedValue = 0;
   claimedTokens = 0;
@@ -962,18 +969,47 @@ export class IncentiveBook {
   /** Adds quote to the LP's first position: burn it and mint it again over its range with the wallet (gas per action). */
   private compound(quote: number): void {
     const ledger = this.ledger;
-    ledger.wallet.quote += quote;
+    const w = ledger.wallet;
+    w.quote += quote;
     this.compounded += quote;
+    const ct = this.compoundTokens;
+    ct.quote += quote;
     const id = ledger.positionIds[0];
     const minted = ledger.mintedThisStep;
     if (id !== undefined) {
       const range = this.pool.position(id).range;
-      ledger.apply([
-        { kind: 'burn', positionId: id },
-        { kind: 'mint', range, swapToRatio: true },
-      ]);
+      ledger.apply([{ kind: 'burn', positionId: id }]);
+      // the rewards' share of what the mint takes from the wallet, valued at the pool price
+      const p = this.pool.price();
+      const walletValue = w.base * p + w.quote;
+      const share = walletValue > 0 ? Math.min(1, Math.max(0, (ct.base * p + ct.quote) / walletValue)) : 0;
+      ledger.apply([{ kind: 'mint', range, swapToRatio: true }]);
+      const newId = ledger.positionIds[ledger.positionIds.length - 1];
+      if (newId !== undefined && newId !== id && !this.compoundShare.has(newId)) this.compoundShare.set(newId, share);
+      // what the mint left in the wallet keeps the same share
+      ct.base = Math.max(0, w.base) * share;
+      ct.quote = Math.max(0, w.quote) * share;
     }
     ledger.mintedThisStep = minted;
+  }
+
+  /** A burn returned `base`/`quote` of principal from position `positionId` (`fraction` of it): its rewards' share becomes tokens. */
+  burned(positionId: number, fraction: number, base: number, quote: number): void {
+    const share = this.compoundShare.get(positionId);
+    if (share === undefined) return;
+    this.compoundTokens.base += share * base;
+    this.compoundTokens.quote += share * quote;
+    if (fraction === 1) this.compoundShare.delete(positionId);
+  }
+
+  /** The current value, at `price`, of the rewards compounded into positions (and returned from them as tokens). */
+  compoundedValue(price: number): number {
+    let v = this.compoundTokens.base * price + this.compoundTokens.quote;
+    for (const [id, share] of this.compoundShare) {
+      const pos = this.pool.livePosition(id);
+      v += share * (pos.base * price + pos.quote);
+    }
+    return v;
   }
 
   /** Where the reward columns go, and the LP value column the rewards' value is added to (linear: in bulk). */

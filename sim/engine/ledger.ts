@@ -305,6 +305,7 @@ export class LpLedger {
     const staked = this.rewards?.onBurn(id);
     const f = this.pool.burn(id, fraction);
     if (staked !== undefined && fraction < 1) this.rewards!.afterPartialBurn(id, staked);
+    this.rewards?.burned(id, fraction, f.base, f.quote);
     this.wallet.base += f.base;
     this.wallet.quote += f.quote;
     if (this.owed === undefined) {

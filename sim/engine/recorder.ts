@@ -126,7 +126,7 @@ export class StepRecorder {
       // Rewards held, pending and sold count in LP value (with linear programs the book adds them to the column in
       // bulk between events, after step 0); rewards compounded into positions are not principal.
       if (step === 0 || !book.linear) lpValue += book.record(step);
-      valueNoFees -= book.compounded;
+      valueNoFees -= book.compoundedValue(price);
     }
     if (step === 0) {
       this.entryCost = this.capital - lpValue - gasCum;
