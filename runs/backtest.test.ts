@@ -297,6 +297,28 @@ describe('behavior: determinism', () => {
   });
 });
 
+describe('a --seed that changes nothing', () => {
+  const s = seriesOf(gbmPath(200, 0.8, 1 / 8760, 2000, 3));
+  const warned = (w: readonly string[] | undefined): boolean => (w ?? []).some((x) => x.includes('changed nothing'));
+  it('warning: a run over a price file with no noise, no gbm reward price and a strategy that draws nothing says its seed changed nothing', async () => {
+    const r = await runBacktest(resolveBacktestConfig({ seed: 7 }), s);
+    expect(r.summary.warnings).toContain('--seed 7 changed nothing: nothing in this run draws random numbers (a price file, no noise traders, no gbm reward price, and the strategy drew none)');
+    // the default seed is not a choice the user made; noise traders and a strategy drawing from ctx.rng use it
+    expect(warned((await runBacktest(resolveBacktestConfig({}), s)).summary.warnings)).toBe(false);
+    expect(warned((await runBacktest(resolveBacktestConfig({ seed: 7, noiseRate: 1 }), s)).summary.warnings)).toBe(false);
+    const dice = defineStrategy({ name: 'dice', defaults: {}, create: () => ({ onStart: () => [{ kind: 'mint', range: null }], onStep: (ctx) => (ctx.rng.uniform() < 0 ? [] : NO_ACTIONS) }) });
+    expect(warned((await runBacktest(resolveBacktestConfig({ seed: 7 }), s, { strategy: dice })).summary.warnings)).toBe(false);
+  });
+  it('behavior: Rng.draws counts what a generator and all its forks drew', () => {
+    const root = new Rng(5);
+    const a = root.fork('a');
+    a.fork('b').uniform();
+    a.normal();
+    expect(root.draws).toBeGreaterThanOrEqual(3);
+    expect(new Rng(5).draws).toBe(0);
+  });
+});
+
 describe('config', () => {
   it('error: unknown config key gets a did-you-mean hint', () => {
     expect(() => resolveBacktestConfig({}, { capitol: 5 }, 'run.json')).toThrowError('run.json: unknown key "capitol"; did you mean "capital"?');

@@ -23,7 +23,7 @@ import { resolveParams } from '../strategies/define.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategies/registry.ts';
 import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../strategies/trader/noise.ts';
-import { configForOutput, resolveBacktestConfig, type BacktestConfig } from './config.ts';
+import { BACKTEST_DEFAULTS, configForOutput, resolveBacktestConfig, type BacktestConfig } from './config.ts';
 import { createEnginePool } from './createPool.ts';
 import { computeFeeModels } from './feeModels/feeModels.ts';
 import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
@@ -220,13 +220,14 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   });
 
   const ts = out.timeseries;
+  const seedWarning = config.seed !== BACKTEST_DEFAULTS.seed && !seedMatters(config, series, rng) ? [seedChangedNothing(config.seed)] : [];
   const metricInput = metricInputOf(out, series.timestampMs, config.capital, config.seed);
   const metrics = computeSummaryMetrics(metricInput);
   const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
   let summary: Summary = {
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
-    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings],
+    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...seedWarning],
     config: configForOutput(config),
     data: series.provenance,
   } as Summary;
@@ -234,6 +235,19 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   if (replaySource !== undefined) summary = { ...summary, feeModels: replaySource.report(summary.feesEarned) } as Summary;
   if (out.rewards === undefined) return { summary, timeseries: ts, events: out.events };
   return { summary, timeseries: ts, events: out.events, rewardBreakeven: rewardBreakevenInput(out.rewards, summary.finalValue, summary.holdValue) };
+}
+
+/**
+ * Whether the run's seed reached its result: the built-in series is drawn from it, a `gbm:` reward price path too,
+ * and the engine's generator (noise traders, a strategy's `ctx.rng`) counts what it drew.
+ */
+function seedMatters(config: BacktestConfig, series: PriceSeries, rng: Rng): boolean {
+  return rng.draws > 0 || series.provenance.kind === 'synthetic' || (typeof config.rewardPrice === 'string' && /^gbm(:|$)/.test(config.rewardPrice.trim()));
+}
+
+/** The warning of a run whose --seed changed nothing (compare drops it when its what-if paths use the seed). */
+export function seedChangedNothing(seed: number): string {
+  return `--seed ${seed} changed nothing: nothing in this run draws random numbers (a price file, no noise traders, no gbm reward price, and the strategy drew none)`;
 }
 
 /** The summary metrics with the reward keys inserted after `entryPriceImpact` (before `seed`). */

@@ -32,10 +32,14 @@ export class Rng {
   readonly seed: number;
   private readonly gen: RandomGenerator;
   private spareNormal: number | undefined;
+  /** Numbers drawn, shared by a generator and all its forks (see {@link draws}). */
+  private readonly drawn: { n: number };
 
-  constructor(seed: number) {
+  /** `drawn`: a fork's parent's count (left out for a new root). */
+  constructor(seed: number, drawn: { n: number } = { n: 0 }) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer; was ${seed}`);
     this.seed = seed;
+    this.drawn = drawn;
     this.gen = xoroshiro128plus(fmix32((seed | 0) ^ fmix32(Math.floor(seed / 2 ** 32) | 0)));
     // xoroshiro128+'s first outputs are correlated for nearby seeds; burn them in.
     for (let i = 0; i < 16; i++) this.gen.next();
@@ -43,11 +47,17 @@ export class Rng {
 
   /** An independent generator for a named component. */
   fork(label: string): Rng {
-    return new Rng(hashLabel(label, this.seed | 0));
+    return new Rng(hashLabel(label, this.seed | 0), this.drawn);
+  }
+
+  /** How many numbers this generator's root and all its forks have drawn: 0 when the seed changed nothing. */
+  get draws(): number {
+    return this.drawn.n;
   }
 
   /** Uniform in [0, 1), 53 random bits. */
   uniform(): number {
+    this.drawn.n++;
     return uniformFloat64(this.gen);
   }
 
