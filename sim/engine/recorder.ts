@@ -28,6 +28,8 @@ export class StepRecorder {
   holdBase = 0;
   holdQuote = 0;
   entryCost = 0;
+  /** Gas paid by the end of step 0 (the entry). */
+  entryGas = 0;
   entryPriceImpact = 0;
 
   constructor(
@@ -117,11 +119,14 @@ export class StepRecorder {
     this.lastFeeBase = earnedBase;
     this.lastFeeQuote = earnedQuote;
     const gasCum = ledger.gasPaid;
+    // The entry's gas (its split swap and mint) is out of the hold benchmark too (hold is the tokens after the entry),
+    // so IL adds back only the gas paid since: with it, a flat price read as an IL gain of gas / hold.
+    if (step === 0) this.entryGas = gasCum;
     const walletValue = wallet.base * price + wallet.quote;
     let lpValue = posValue + walletValue + collected.base * price + collected.quote;
     const holdValue = this.holdBase * price + this.holdQuote;
     // Fees moved into the wallet (useFees) are fees, not principal: IL leaves them out.
-    let valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
+    let valueNoFees = principalValue + walletValue + (gasCum - this.entryGas) - (reinvested.base * price + reinvested.quote);
     if (book !== undefined) {
       // Rewards held, pending and sold count in LP value (with linear programs the book adds them to the column in
       // bulk between events, after step 0); rewards compounded into positions are not principal.
