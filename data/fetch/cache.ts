@@ -1,9 +1,10 @@
+import { tableFromIPC, type Table } from 'apache-arrow';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
-import { ConfigError } from '../../sim/core/errors.ts';
+import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { buildTable, readRows, tableToArrowFile, type ColumnSpec, type Row } from './table.ts';
 
 /**
@@ -11,7 +12,9 @@ import { buildTable, readRows, tableToArrowFile, type ColumnSpec, type Row } fro
  * `manifest.json`. Each chunk file is written atomically first, then the manifest that lists it (also
  * atomically), so after a crash at any point the manifest only names complete, checksummed files; a chunk
  * written but not yet listed is an orphan that is deleted and fetched again. Re-runs ask {@link missing}
- * for the ranges not yet covered and fetch only those.
+ * for the ranges not yet covered and fetch only those. A listed chunk is used only while it is the one its
+ * entry names: its checksum, its own metadata (source, query, range), its row count, and every row's position
+ * (the range column) inside its range; anything else drops it, and it is fetched again.
  *
  * Ranges are inclusive integer intervals in the query's own unit (open-time milliseconds for klines, block
  * numbers for logs). The cache key identifies the query without its range, so widening the range reuses
@@ -131,19 +134,70 @@ function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * The index of the column that places a row in a chunk's range: `name` when given, else `blockNumber` when the
+ * columns have one (log chunks: ranges of blocks), else the first column (klines: open times). It must be numeric.
+ */
+function rangeColumnIndex(columns: readonly ColumnSpec[], name: string | undefined): number {
+  const i = name !== undefined ? columns.findIndex((c) => c.name === name) : Math.max(0, columns.findIndex((c) => c.name === 'blockNumber'));
+  const c = columns[i];
+  if (c === undefined || c.kind === 'utf8') throw new Error(`ChunkCache rangeColumn: ${name ?? c?.name ?? '(no columns)'} is not a numeric column of ${columns.map((x) => x.name).join(',')}`);
+  return i;
+}
+
+/** What a chunk's own metadata and rows must be for it to be the chunk of `entry`. */
+interface ChunkIdentity {
+  readonly source: string;
+  readonly query: string;
+  /** `name:type` of every column, as the Arrow schema prints them. */
+  readonly fields: string;
+  readonly rangeColumn: number;
+}
+
+/** Why the chunk `bytes` is not the chunk `entry` names (its checksum aside), or undefined when it is. */
+function chunkProblem(bytes: Uint8Array, entry: ChunkEntry, want: ChunkIdentity): string | undefined {
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (err) {
+    return `not a readable chunk (${(err as Error).message})`;
+  }
+  const range = `${entry.from}-${entry.to}`;
+  const meta = table.schema.metadata;
+  const got = meta.get('ammsim.range');
+  if (got !== range) return `holds the chunk of range ${got ?? '(none)'}, not ${range}`;
+  const source = meta.get('ammsim.source');
+  if (source !== want.source) return `is the chunk of another source (${source ?? 'none'})`;
+  const query = meta.get('ammsim.query');
+  if (query !== want.query) return `is the chunk of another query (${query ?? 'none'})`;
+  const fields = table.schema.fields.map((f) => `${f.name}:${String(f.type)}`).join(',');
+  if (fields !== want.fields) return `has the columns ${fields}, not ${want.fields}`;
+  if (table.numRows !== entry.rows) return `holds ${table.numRows} rows; the manifest lists ${entry.rows}`;
+  const column = table.getChildAt(want.rangeColumn);
+  if (column === null) return 'has no range column';
+  const values: ArrayLike<unknown> = column.nullCount === 0 ? (column.toArray() as ArrayLike<unknown>) : Array.from({ length: column.length }, (_, i) => column.get(i) as unknown);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !(v >= entry.from && v <= entry.to)) return `row ${i + 1} is at ${String(v)}, outside ${range}`;
+  }
+  return undefined;
+}
+
 export class ChunkCache {
   readonly dir: string;
   readonly source: string;
   readonly key: CacheKey;
   private readonly columns: readonly ColumnSpec[];
+  private readonly identity: ChunkIdentity;
   private entries: ChunkEntry[];
   private lock: string | undefined;
 
-  private constructor(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], entries: ChunkEntry[], lock: string) {
+  private constructor(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], identity: ChunkIdentity, entries: ChunkEntry[], lock: string) {
     this.dir = dir;
     this.source = source;
     this.key = key;
     this.columns = columns;
+    this.identity = identity;
     this.entries = entries;
     this.lock = lock;
   }
@@ -157,21 +211,29 @@ export class ChunkCache {
   /**
    * Opens (or starts) the cache in `dir` and takes its lock — one run at a time per cache, released by
    * {@link release}; a second run is refused with a message, a lock left by a crashed run is taken over.
-   * Checks every listed chunk against its checksum and drops the ones that fail (they are fetched again),
-   * removes temporary and orphan files, and refuses a directory that belongs to a different query.
+   * Checks every listed chunk against its checksum, its own metadata (source, query, range), its row count and
+   * its rows' positions, and drops the ones that fail (they are fetched again), removes temporary and orphan
+   * files, and refuses a directory that belongs to a different query. `rangeColumn` names the column that
+   * places a row in its chunk's range (default: `blockNumber` when there is one, else the first column).
    */
-  static open(params: { dir: string; source: string; key: CacheKey; columns: readonly ColumnSpec[]; onEvent?: (e: CacheEvent) => void }): ChunkCache {
+  static open(params: { dir: string; source: string; key: CacheKey; columns: readonly ColumnSpec[]; rangeColumn?: string; onEvent?: (e: CacheEvent) => void }): ChunkCache {
     const { dir, source, key, columns, onEvent } = params;
+    const identity: ChunkIdentity = {
+      source,
+      query: canonicalKey(key),
+      fields: buildTable(columns, [], new Map()).schema.fields.map((f) => `${f.name}:${String(f.type)}`).join(','),
+      rangeColumn: rangeColumnIndex(columns, params.rangeColumn),
+    };
     const lock = acquireLock(dir, onEvent);
     try {
-      return ChunkCache.load(dir, source, key, columns, onEvent, lock);
+      return ChunkCache.load(dir, source, key, columns, identity, onEvent, lock);
     } catch (err) {
       rmSync(lock, { force: true });
       throw err;
     }
   }
 
-  private static load(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], onEvent: ((e: CacheEvent) => void) | undefined, lock: string): ChunkCache {
+  private static load(dir: string, source: string, key: CacheKey, columns: readonly ColumnSpec[], identity: ChunkIdentity, onEvent: ((e: CacheEvent) => void) | undefined, lock: string): ChunkCache {
     let entries: ChunkEntry[] = [];
     const manifestPath = join(dir, MANIFEST);
     if (existsSync(manifestPath)) {
@@ -194,16 +256,22 @@ export class ChunkCache {
           const p = join(dir, e.file);
           if (!existsSync(p)) {
             onEvent?.({ kind: 'cache-dropped-chunk', file: e.file, reason: 'file missing' });
-          } else if (sha256Hex(readFileSync(p)) !== e.sha256) {
-            onEvent?.({ kind: 'cache-dropped-chunk', file: e.file, reason: 'checksum mismatch' });
-          } else {
-            entries.push(e);
+            continue;
           }
+          const bytes = readFileSync(p);
+          if (sha256Hex(bytes) !== e.sha256) {
+            onEvent?.({ kind: 'cache-dropped-chunk', file: e.file, reason: 'checksum mismatch' });
+            continue;
+          }
+          // the checksum only says the file is the one the manifest lists; that it is this chunk, its contents say
+          const problem = chunkProblem(bytes, e, identity);
+          if (problem !== undefined) onEvent?.({ kind: 'cache-dropped-chunk', file: e.file, reason: problem });
+          else entries.push(e);
         }
       }
     }
     entries = entries.sort((a, b) => a.from - b.from);
-    const cache = new ChunkCache(dir, source, key, columns, entries, lock);
+    const cache = new ChunkCache(dir, source, key, columns, identity, entries, lock);
     cache.removeStrayFiles();
     return cache;
   }
@@ -218,10 +286,16 @@ export class ChunkCache {
     return subtractRanges(from, to, this.entries);
   }
 
-  /** Rows of one completed chunk. */
+  /**
+   * Rows of one completed chunk. Its contents are checked again as {@link open} checked them (a file changed
+   * since then is an InputError naming it; the next run drops it and fetches it again).
+   */
   read(entry: ChunkEntry): Row[] {
     const p = join(this.dir, entry.file);
-    return readRows(readFileSync(p), this.columns, p).rows;
+    const bytes = readFileSync(p);
+    const problem = chunkProblem(bytes, entry, this.identity);
+    if (problem !== undefined) throw new InputError(p, undefined, undefined, `cached chunk ${problem} (changed while this run held the cache); run again to fetch it afresh`);
+    return readRows(bytes, this.columns, p).rows;
   }
 
   /** Rows of every completed chunk overlapping [from, to], in chunk order (not yet sorted or de-duplicated). */

@@ -159,6 +159,63 @@ describe('parsed-series cache', () => {
     expect(l.calls()).toBe(before + 1);
   });
 
+  it('behavior: an entry whose column bytes were altered (same size) is a miss and is rebuilt, never used', async () => {
+    const c = newCache();
+    const n = 300;
+    const f = aged('k.csv', csv(n));
+    const l = counting(f);
+    const want = bytesOf(await loadThroughCache(c, f, ['csv'], l.load));
+    const p = join(c.dir, entries(c)[0]!);
+    const size = statSync(p).size;
+    const start = Math.ceil((12 + readFileSync(p).readUInt32LE(8)) / 8) * 8;
+    // one float64 of each column in turn: timestamps, price (×3, as the audit did), volume; and the last byte
+    const damages: Array<(b: Buffer) => void> = [
+      (b) => b.writeDoubleLE(b.readDoubleLE(start + n * 8 + 17 * 8) * 3, start + n * 8 + 17 * 8),
+      (b) => b.writeDoubleLE(b.readDoubleLE(start + 5 * 8) + H, start + 5 * 8),
+      (b) => b.writeDoubleLE(b.readDoubleLE(start + 2 * n * 8) + 1, start + 2 * n * 8),
+      (b) => {
+        b[b.length - 1] = (b[b.length - 1] ?? 0) ^ 1;
+      },
+    ];
+    for (const damage of damages) {
+      const b = readFileSync(p);
+      damage(b);
+      writeFileSync(p, b);
+      const t = new Date(Date.now() - 1000);
+      utimesSync(p, t, t);
+      const before = l.calls();
+      expect(bytesOf(await loadThroughCache(c, f, ['csv'], l.load))).toBe(want);
+      expect(l.calls()).toBe(before + 1); // parsed again
+      expect(statSync(p).size).toBe(size); // and rewritten whole
+      expect(bytesOf(await loadThroughCache(c, f, ['csv'], l.load))).toBe(want);
+      expect(l.calls()).toBe(before + 1); // the rebuilt entry serves
+    }
+  });
+
+  it('behavior: an entry of the previous format (no checksum) is a miss and is rebuilt', async () => {
+    const c = newCache();
+    const f = aged('m.csv', csv(200));
+    const l = counting(f);
+    const want = bytesOf(await loadThroughCache(c, f, ['csv'], l.load));
+    const p = join(c.dir, entries(c)[0]!);
+    const bytes = readFileSync(p);
+    const headerLength = bytes.readUInt32LE(8);
+    const payload = bytes.subarray(Math.ceil((12 + headerLength) / 8) * 8);
+    // the header as the previous code wrote it: format 1, no checksum
+    const { checksum: _dropped, ...rest } = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as Record<string, unknown>;
+    const old = Buffer.from(JSON.stringify({ ...rest, format: 1 }));
+    const prefix = Buffer.alloc(Math.ceil((12 + old.length) / 8) * 8);
+    prefix.write('AMMSIMS1', 0, 'latin1');
+    prefix.writeUInt32LE(old.length, 8);
+    old.copy(prefix, 12);
+    writeFileSync(p, Buffer.concat([prefix, payload]));
+    const before = l.calls();
+    expect(bytesOf(await loadThroughCache(c, f, ['csv'], l.load))).toBe(want);
+    expect(l.calls()).toBe(before + 1);
+    expect(bytesOf(await loadThroughCache(c, f, ['csv'], l.load))).toBe(want);
+    expect(l.calls()).toBe(before + 1);
+  });
+
   it('behavior: a file saved just now is loaded but not kept (its time may not yet tell an edit apart)', async () => {
     const c = newCache();
     const f = join(dir, 'f.csv');
@@ -244,6 +301,28 @@ describe('the cache keeps to its size', () => {
     expect(entries(c)).toHaveLength(1);
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
+  });
+
+  it('behavior: a folder over AMMSIM_CACHE_MAX_MB is brought within it by the next load that misses, even when its entry is not written', async () => {
+    // ~1.85 MB in series/ (three entries of ~620 kB), then AMMSIM_CACHE_MAX_MB=1 with a file whose entry (~1.2 MB) cannot fit
+    const c = newCache();
+    const folder = (): number => entries(c).reduce((sum, e) => sum + statSync(join(c.dir, e)).size, 0);
+    for (const [i, name] of ['l1.csv', 'l2.csv', 'l3.csv'].entries()) {
+      const f = aged(name, csv(25_800 + i));
+      await loadThroughCache(c, f, ['csv'], () => loadSeries(f));
+    }
+    expect(entries(c)).toHaveLength(3);
+    expect(folder()).toBeGreaterThan(1_800_000);
+    const big = aged('l4.csv', csv(50_000));
+    const oneMb = { ...c, maxBytes: seriesCacheBytes({ AMMSIM_CACHE_MAX_MB: '1' }) };
+    const s = await loadThroughCache(oneMb, big, ['csv'], () => loadSeries(big));
+    expect(s.length).toBe(50_000);
+    expect(folder()).toBeLessThanOrEqual(1024 * 1024);
+    expect(entries(c)).toHaveLength(1); // the most recently used of the three
+    // 0: nothing kept, not even what was there
+    const small = aged('l5.csv', csv(10));
+    await loadThroughCache({ ...c, maxBytes: seriesCacheBytes({ AMMSIM_CACHE_MAX_MB: '0' }) }, small, ['csv'], () => loadSeries(small));
+    expect(entries(c)).toHaveLength(0);
   });
 
   it('behavior: AMMSIM_CACHE_MAX_MB sets the size (MiB); error: anything but a number ≥ 0 names the variable', () => {
