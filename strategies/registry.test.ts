@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,8 +98,12 @@ describe('user strategies anywhere', () => {
     const cache = join(process.env.AMMSIM_CACHE_DIR!, 'strategies');
     const compiled = readdirSync(cache).filter((f) => f.startsWith('c-') && f.endsWith('.mjs'));
     expect(compiled).toHaveLength(1);
-    // the next run imports the kept file: a marker planted in it shows
-    writeFileSync(join(cache, compiled[0]!), readFileSync(join(cache, compiled[0]!), 'utf8').replace('-${g.loads}', '-kept-${g.loads}'));
+    // the next run imports the kept file: a marker planted in it (and its hash in the entry, which checks it) shows
+    const marked = readFileSync(join(cache, compiled[0]!), 'utf8').replace('-${g.loads}', '-kept-${g.loads}');
+    writeFileSync(join(cache, compiled[0]!), marked);
+    const entryFile = readdirSync(cache).find((f) => f.endsWith('.json') && (JSON.parse(readFileSync(join(cache, f), 'utf8')) as { code: string }).code === compiled[0])!;
+    const entry = JSON.parse(readFileSync(join(cache, entryFile), 'utf8')) as { codeHash: string };
+    writeFileSync(join(cache, entryFile), JSON.stringify({ ...entry, codeHash: createHash('sha256').update(marked).digest('hex') }));
     expect(nextRun()).toBe('a-kept-1');
     // an edit of an imported file, then of the module itself, compiles again
     writeFileSync(join(d, 'part.ts'), "export const part: string = 'b';\n");

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -119,47 +119,164 @@ function withAbsoluteSources(code: Uint8Array): Uint8Array {
  */
 const cacheDir = (): string | undefined => cacheFolder('strategies');
 
-/** A cache entry: the compiled file, and each input's identity when it was compiled. */
+/**
+ * A file's identity: device, inode, size, modification and change times (to the nanosecond, as decimal strings), as
+ * data/io/seriesCache.ts keeps it. An edit that keeps the size and sets the modification time back (`touch -d`) still
+ * changes the change time, which no tool sets back; a file replaced by another (a rename over it) changes the inode.
+ */
+type FileIdentity = readonly [path: string, dev: string, ino: string, size: string, mtimeNs: string, ctimeNs: string];
+
+/** A cache entry: whose compile it is, the compiled file and its hash, and each input's identity when it was compiled. */
 interface CacheEntry {
+  /** The module's real path (symlinks resolved), which the entry's key is made from: any other module's entry is a miss. */
+  readonly source: string;
+  /** The compiled file's name in the cache folder. */
   readonly code: string;
-  readonly inputs: ReadonlyArray<readonly [path: string, mtimeMs: number, size: number]>;
+  /** sha256 (hex) of the compiled file: a torn or altered file is a miss. */
+  readonly codeHash: string;
+  readonly inputs: readonly FileIdentity[];
 }
 
 /** What makes a compiled file differ besides its sources: this loader, esbuild's version, Node's major. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
-function fileIdentity(path: string): readonly [string, number, number] | undefined {
-  const st = statSync(path, { throwIfNoEntry: false });
-  return st === undefined ? undefined : [path, st.mtimeMs, st.size];
+function fileIdentity(path: string): FileIdentity | undefined {
+  const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return st === undefined ? undefined : [path, String(st.dev), String(st.ino), String(st.size), String(st.mtimeNs), String(st.ctimeNs)];
 }
 
-/** The cached compile of `file` when none of its inputs changed since (one stat each), else `undefined`. */
-function cachedCompile(dir: string, key: string): string | undefined {
-  let entry: CacheEntry;
+const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** sha256 (hex) of a file's bytes, `undefined` when it cannot be read. */
+function fileHash(path: string): string | undefined {
   try {
-    entry = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as CacheEntry;
+    return sha256(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A compiled module, where it is, and its hash (which names it: the same code is the same file). */
+interface CompiledFile {
+  readonly path: string;
+  readonly hash: string;
+}
+
+/**
+ * The cached compile of the module whose real path is `source`, when the entry is that module's, none of its inputs
+ * changed since (one stat each) and the compiled file is whole (its hash), else `undefined`: a torn, stale or foreign
+ * entry is a miss, never an error.
+ */
+function cachedCompile(dir: string, key: string, source: string): CompiledFile | undefined {
+  let entry: Partial<CacheEntry> | null;
+  try {
+    entry = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as Partial<CacheEntry> | null;
   } catch {
     return undefined; // none yet, or torn
   }
-  for (const [path, mtimeMs, size] of entry.inputs) {
-    const now = fileIdentity(path);
-    if (now === undefined || now[1] !== mtimeMs || now[2] !== size) return undefined;
+  if (typeof entry !== 'object' || entry === null || entry.source !== source) return undefined;
+  const { code, codeHash, inputs } = entry;
+  if (typeof code !== 'string' || !/^[^/\\]+\.mjs$/.test(code) || typeof codeHash !== 'string' || !Array.isArray(inputs)) return undefined;
+  if (!inputs.some((input) => Array.isArray(input) && input[0] === source)) return undefined;
+  for (const input of inputs) {
+    if (!Array.isArray(input) || typeof input[0] !== 'string') return undefined;
+    const now = fileIdentity(input[0]);
+    if (now === undefined || now.length !== input.length || now.some((x, i) => x !== input[i])) return undefined;
   }
-  const code = join(dir, entry.code);
-  return existsSync(code) ? code : undefined;
+  const path = join(dir, code);
+  return fileHash(path) === codeHash ? { path, hash: codeHash } : undefined;
 }
 
-/** Writes `data` to `path` whole or not at all (a temporary name, then a rename). */
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  renameSync(tmp, path);
+/**
+ * Writes `data` to `path` whole or not at all (a temporary name, then a rename). The temporary name has a random part
+ * besides the PID (processes in other PID namespaces, containers sharing the folder, can have this one's) and is
+ * created exclusively: a name already taken fails the write, never writes through what is there. Exported for its tests.
+ */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    try {
+      writeFileSync(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** The module's real path, symlinks resolved (the cache's key: a link retargeted is another module). */
+function realSource(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
+  }
+}
+
+/**
+ * Compiles `file` ({@link compileTypeScript}) and keeps the compile in `dir` under `key` for the module whose real
+ * path is `source`, when its files had settled and it is that module's compile (a link retargeted while esbuild read
+ * it is not). `undefined` when the fast path does not apply (see {@link importTypeScript}).
+ */
+async function compileAndKeep(file: string, source: string, dir: string | undefined, key: string): Promise<(CompiledFile & { readonly scratch?: string }) | undefined> {
+  const startedAtMs = Date.now();
+  const compiled = await compileTypeScript(file);
+  if (compiled === undefined || compiled.importMetaIn !== undefined) return undefined;
+  const hash = sha256(compiled.code);
+  const name = `${basename(source).replace(/\.[^.]*$/, '')}-${hash.slice(0, 16)}.mjs`;
+  const inputs = compiled.inputs.map(fileIdentity);
+  // A file saved while (or just before) esbuild read it may hold other text than was compiled, with an mtime
+  // that a coarse clock (1–2 s on some file systems) does not tell apart: such a compile is used, not kept.
+  const settledBeforeNs = BigInt(startedAtMs - 2000) * 1_000_000n;
+  const settled = inputs.every((x) => x !== undefined && BigInt(x[4]) < settledBeforeNs);
+  try {
+    if (dir === undefined) throw new Error('no cache folder');
+    const path = join(dir, name);
+    if (fileHash(path) !== hash) writeAtomic(path, compiled.code); // none yet, or torn
+    if (settled && compiled.inputs.includes(source)) {
+      const entryFile = join(dir, `${key}.json`);
+      const before = (() => {
+        try {
+          return JSON.parse(readFileSync(entryFile, 'utf8')) as Partial<CacheEntry> | null;
+        } catch {
+          return undefined;
+        }
+      })();
+      writeAtomic(entryFile, JSON.stringify({ source, code: name, codeHash: hash, inputs: inputs as FileIdentity[] } satisfies CacheEntry));
+      // the compile it replaces (this module's only: a foreign entry names another module's file)
+      const old = typeof before === 'object' && before !== null && before.source === source ? before.code : undefined;
+      if (typeof old === 'string' && old !== name && /^[^/\\]+\.mjs$/.test(old)) rmSync(join(dir, old), { force: true });
+    }
+    return { path, hash };
+  } catch {
+    const scratch = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
+    const path = join(scratch, name);
+    writeFileSync(path, compiled.code);
+    return { path, hash, scratch };
+  }
+}
+
+/** Imports a compiled module (its scratch folder, if any, removed after). */
+async function importCompiled(compiled: CompiledFile & { readonly scratch?: string }): Promise<Record<string, unknown>> {
+  process.setSourceMapsEnabled(true);
+  try {
+    return (await import(pathToFileURL(compiled.path).href)) as Record<string, unknown>;
+  } finally {
+    if (compiled.scratch !== undefined) rmSync(compiled.scratch, { recursive: true, force: true });
+  }
 }
 
 /**
  * Imports a user's TypeScript module through {@link compileTypeScript}. The compiled file (its inline source map
- * keeps stack traces pointing at the user's lines) is kept in {@link cacheDir} with the identity (mtime, size) of
- * every file compiled into it: the next run that finds them unchanged imports it without loading esbuild at all.
+ * keeps stack traces pointing at the user's lines) is kept in {@link cacheDir}, under the module's real path, with
+ * its hash and the identity (device, inode, size, modification and change times) of every file compiled into it: the
+ * next run that finds them unchanged, and the compiled file whole, imports it without loading esbuild at all; any
+ * mismatch compiles again, as does a kept compile that fails to import (a package it imports moved, say) unless the
+ * fresh compile is the same code (the module's own error, reported as it is, the module evaluated once).
  * Within a process an unchanged module is evaluated once and shared, as Node does for a `.js` module (a sweep's
  * runs do not each add a module instance); an edited one is a new compiled file, so a new instance. `undefined` when this path
  * does not apply (no esbuild, or a file reads `import.meta`, whose URL would be the compiled file's): the caller
@@ -175,40 +292,24 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
   })();
   if (esbuildVersion === undefined) return undefined;
   const dir = cacheDir();
-  const key = createHash('sha256').update(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], file])).digest('hex').slice(0, 32);
-  let code = dir === undefined ? undefined : cachedCompile(dir, key);
-  let scratch: string | undefined;
-  if (code === undefined) {
-    const startedAtMs = Date.now();
-    const compiled = await compileTypeScript(file);
-    if (compiled === undefined || compiled.importMetaIn !== undefined) return undefined;
-    const name = `${basename(file).replace(/\.[^.]*$/, '')}-${createHash('sha256').update(compiled.code).digest('hex').slice(0, 16)}.mjs`;
-    const inputs = compiled.inputs.map(fileIdentity);
-    // A file saved while (or just before) esbuild read it may hold other text than was compiled, with an mtime
-    // that a coarse clock (1–2 s on some file systems) does not tell apart: such a compile is used, not kept.
-    const settled = inputs.every((x) => x !== undefined && x[1] < startedAtMs - 2000);
+  const source = realSource(file);
+  const key = sha256(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], source])).slice(0, 32);
+  const cached = dir === undefined ? undefined : cachedCompile(dir, key, source);
+  if (cached !== undefined) {
     try {
-      if (dir === undefined) throw new Error('no cache folder');
-      code = join(dir, name);
-      if (!existsSync(code)) writeAtomic(code, compiled.code);
-      if (settled) {
-        const entryFile = join(dir, `${key}.json`);
-        const before = existsSync(entryFile) ? (JSON.parse(readFileSync(entryFile, 'utf8')) as Partial<CacheEntry>).code : undefined;
-        writeAtomic(entryFile, JSON.stringify({ code: name, inputs: inputs as CacheEntry['inputs'] } satisfies CacheEntry));
-        if (typeof before === 'string' && before !== name && !before.includes('/')) rmSync(join(dir, before), { force: true }); // the compile it replaces
+      return await importCompiled(cached);
+    } catch (err) {
+      const fresh = await compileAndKeep(file, source, dir, key);
+      if (fresh === undefined) return undefined;
+      if (fresh.hash === cached.hash) {
+        if (fresh.scratch !== undefined) rmSync(fresh.scratch, { recursive: true, force: true });
+        throw err;
       }
-    } catch {
-      scratch = mkdtempSync(join(tmpdir(), 'ammsim-strategy-'));
-      code = join(scratch, name);
-      writeFileSync(code, compiled.code);
+      return await importCompiled(fresh);
     }
   }
-  process.setSourceMapsEnabled(true);
-  try {
-    return (await import(pathToFileURL(code).href)) as Record<string, unknown>;
-  } finally {
-    if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
-  }
+  const fresh = await compileAndKeep(file, source, dir, key);
+  return fresh === undefined ? undefined : await importCompiled(fresh);
 }
 
 /**
