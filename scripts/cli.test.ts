@@ -158,7 +158,7 @@ describe('Ctrl-C and SIGTERM leave no temporary file', () => {
     const out = join(tmp, `out-${signal}`);
     const r = await interrupt(prices, out, signal);
     expect(r.sawTemp.length, 'no temporary file was seen: the run ended before the signal could be sent').toBeGreaterThan(0);
-    expect(r.sawTemp.every((f) => /^\.[\w.]+\.\d+\.tmp$/.test(f))).toBe(true);
+    expect(r.sawTemp.every((f) => /^\.[\w.]+\.\d+\.[0-9a-f]{8}\.tmp$/.test(f))).toBe(true);
     expect(r.status).toBe(status);
     expect(r.stderr).toBe('');
     // the run was cut short: no temporary file, and no summary.json (it is renamed last)

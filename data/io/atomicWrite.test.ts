@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { ensureDir, liveTempFiles, removeTempFiles, StagedOutput, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
+import { ensureDir, liveTempFiles, removeTempFiles, StagedOutput, tempPathOf, writeFileAtomic, writeFilesAtomic } from './atomicWrite.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -52,10 +52,10 @@ describe('StagedOutput', () => {
     const out = new StagedOutput(join(dir, 'run'));
     out.add('a.txt', 'a');
     mkdirSync(join(dir, 'run', 'sub'));
-    mkdirSync(join(dir, 'run', 'sub', `.b.txt.${process.pid}.tmp`)); // the temporary path is taken by a folder
+    mkdirSync(tempPathOf(join(dir, 'run', 'sub', 'b.txt'))); // the temporary path is taken by a folder
     out.add('sub/b.txt', 'b');
     out.add('summary.json', '{}');
-    await expect(out.commit()).rejects.toThrow(/EISDIR/);
+    await expect(out.commit()).rejects.toThrow(/EEXIST|EISDIR/);
     expect(existsSync(join(dir, 'run', 'summary.json'))).toBe(false);
     expect(existsSync(join(dir, 'run', 'a.txt'))).toBe(false);
     expect(readdirSync(join(dir, 'run')).sort()).toEqual(['sub']);
@@ -68,6 +68,47 @@ describe('StagedOutput', () => {
     await out.abort();
     expect(readdirSync(join(dir, 'run'))).toEqual([]);
     expect(() => out.add('c.txt', 'c')).toThrow(/already committed or aborted/);
+  });
+});
+
+describe('StagedOutput over an earlier run (fixes from an audit)', () => {
+  it('error: a rename that fails leaves no summary.json: the earlier run\'s is removed before the first rename, so new files never sit beside an old summary', async () => {
+    const run = join(dir, 'run');
+    writeFilesAtomic(run, [['a.txt', 'old a'], ['summary.json', 'old']]);
+    mkdirSync(join(run, 'b.txt', 'x'), { recursive: true }); // a non-empty folder where b.txt goes: its rename fails
+    const out = new StagedOutput(run);
+    out.add('a.txt', 'new a');
+    out.add('b.txt', 'new b');
+    out.add('summary.json', 'new');
+    await expect(out.commit()).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(existsSync(join(run, 'summary.json'))).toBe(false);
+    expect(readdirSync(run).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('behavior: the outputs this run does not write (obsolete) are removed, so an earlier run\'s CSV does not stay beside this run', async () => {
+    const run = join(dir, 'run');
+    writeFilesAtomic(run, [['timeseries.csv', 'old'], ['summary.json', 'old']]);
+    const out = new StagedOutput(run);
+    out.add('summary.json', 'new');
+    await out.commit('summary.json', ['timeseries.csv']);
+    expect(readdirSync(run)).toEqual(['summary.json']);
+    writeFilesAtomic(run, [['values.csv', 'v'], ['summary.json', 's']], 'summary.json', ['values.csv']); // written: kept
+    expect(readdirSync(run).sort()).toEqual(['summary.json', 'values.csv']);
+  });
+
+  it('behavior: temporary names carry the PID and a random tag; a killed run\'s temporary files older than an hour are removed by the next run into the folder', async () => {
+    const run = join(dir, 'run');
+    expect(basename(tempPathOf(join(run, 'a.bin')))).toMatch(new RegExp(`^\\.a\\.bin\\.${process.pid}\\.[0-9a-f]{8}\\.tmp$`));
+    mkdirSync(run);
+    const old = join(run, '.timeseries.arrow.4242.tmp');
+    const fresh = join(run, '.report.html.4243.0badc0de.tmp');
+    writeFileSync(old, 'killed');
+    writeFileSync(fresh, 'another process, writing now');
+    utimesSync(old, new Date(Date.now() - 2 * 3_600_000), new Date(Date.now() - 2 * 3_600_000));
+    const out = new StagedOutput(run);
+    out.add('summary.json', '{}');
+    await out.commit();
+    expect(readdirSync(run).sort()).toEqual(['.report.html.4243.0badc0de.tmp', 'summary.json']);
   });
 });
 
@@ -90,7 +131,7 @@ describe('temporary-file registry (what Ctrl-C and exit clean up)', () => {
     const out = new StagedOutput(join(dir, 'run'));
     out.add('a.bin', new Uint8Array(1000));
     out.add('summary.json', '{}');
-    expect(liveTempFiles()).toEqual([join(dir, 'run', `.a.bin.${process.pid}.tmp`), join(dir, 'run', `.summary.json.${process.pid}.tmp`)]);
+    expect(liveTempFiles()).toEqual([tempPathOf(join(dir, 'run', 'a.bin')), tempPathOf(join(dir, 'run', 'summary.json'))]);
     await out.commit();
     expect(liveTempFiles()).toEqual([]);
 
@@ -100,9 +141,9 @@ describe('temporary-file registry (what Ctrl-C and exit clean up)', () => {
     await ab.abort();
     expect(liveTempFiles()).toEqual([]);
 
-    mkdirSync(join(dir, 'bad', `.b.txt.${process.pid}.tmp`), { recursive: true });
-    expect(() => writeFilesAtomic(join(dir, 'bad'), [['a.txt', 'a'], ['b.txt', 'b']])).toThrow(/EISDIR/);
-    expect(() => writeFileAtomic(join(dir, 'bad', 'b.txt'), 'b')).toThrow(/EISDIR/);
+    mkdirSync(tempPathOf(join(dir, 'bad', 'b.txt')), { recursive: true });
+    expect(() => writeFilesAtomic(join(dir, 'bad'), [['a.txt', 'a'], ['b.txt', 'b']])).toThrow(/EEXIST|EISDIR/);
+    expect(() => writeFileAtomic(join(dir, 'bad', 'b.txt'), 'b')).toThrow(/EEXIST|EISDIR/);
     expect(liveTempFiles()).toEqual([]);
     writeFileAtomic(join(dir, 'ok.txt'), 'ok');
     expect(liveTempFiles()).toEqual([]);
@@ -113,7 +154,7 @@ describe('temporary-file registry (what Ctrl-C and exit clean up)', () => {
     const out = new StagedOutput(join(dir, 'run'));
     out.add('big.bin', new Uint8Array(2_000_000));
     out.add('summary.json', '{}');
-    expect(readdirSync(join(dir, 'run')).sort()).toEqual([`.big.bin.${process.pid}.tmp`, `.summary.json.${process.pid}.tmp`]);
+    expect(readdirSync(join(dir, 'run')).sort()).toEqual([basename(tempPathOf(join(dir, 'run', 'big.bin'))), basename(tempPathOf(join(dir, 'run', 'summary.json')))]);
     expect(removeTempFiles()).toBe(2);
     expect(readdirSync(join(dir, 'run'))).toEqual([]);
     expect(liveTempFiles()).toEqual([]);
@@ -126,7 +167,7 @@ describe('temporary-file registry (what Ctrl-C and exit clean up)', () => {
     // the process (seen once in CI: SIGTERM while report.html was being staged)
     const out = new StagedOutput(join(dir, 'run'));
     out.add('a.bin', new Uint8Array(1_000_000));
-    expect(readdirSync(join(dir, 'run'))).toEqual([`.a.bin.${process.pid}.tmp`]);
+    expect(readdirSync(join(dir, 'run'))).toEqual([basename(tempPathOf(join(dir, 'run', 'a.bin')))]);
     expect(removeTempFiles()).toBe(1);
     await out.abort();
     expect(readdirSync(join(dir, 'run'))).toEqual([]);

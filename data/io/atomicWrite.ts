@@ -1,4 +1,5 @@
-import { close, mkdirSync, rename, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { close, mkdirSync, readdirSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 
 /**
@@ -140,7 +141,7 @@ export function ensureDir(dir: string): void {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = stagingPath(path);
   try {
-    writeFileSync(tmp, data);
+    writeFileSync(tmp, data, { flag: 'wx' });
     const fd = openSync(tmp, 'r');
     try {
       fsyncSync(fd);
@@ -158,23 +159,36 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /**
  * Writes a set of output files so that either all appear or none do: every file goes to a temporary
  * sibling first; only when all are written are they renamed into place. `summary.json` (or the first
- * file named in `last`) is renamed last, so its presence means the run completed.
+ * file named in `last`) is renamed last, so its presence means the run completed (see renameAll; `obsolete`: outputs
+ * this run does not write, removed so that an earlier run's do not stay beside it).
  */
-export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [name: string, data: string | Uint8Array]>, last = 'summary.json'): void {
+export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [name: string, data: string | Uint8Array]>, last = 'summary.json', obsolete: readonly string[] = []): void {
   ensureDir(dir);
   const staged: Array<{ tmp: string; final: string }> = [];
   try {
     for (const [name, data] of files) {
       const final = join(dir, name);
       const tmp = stagingPath(final);
-      writeFileSync(tmp, data);
+      writeFileSync(tmp, data, { flag: 'wx' });
       staged.push({ tmp, final });
     }
   } catch (err) {
     removeStaged(staged);
     throw err;
   }
+  renameAll(dir, staged, last, obsolete.filter((n) => !staged.some((s) => basename(s.final) === n)));
+}
+
+/**
+ * Renames the staged files into place, `last` after all the others, synchronously: a signal is handled only after
+ * the last rename, so Ctrl-C never leaves part of a new set beside part of an old one. An earlier run's `last` file
+ * (when this set has one) and the `obsolete` names (outputs this run does not write) are removed first: should a rename fail, or the process
+ * be killed, the folder holds no `last` file, i.e. no completed run, rather than new files beside an old summary.
+ */
+function renameAll(dir: string, staged: ReadonlyArray<{ tmp: string; final: string }>, last: string, obsolete: readonly string[]): void {
   try {
+    for (const s of staged) if (basename(s.final) === last) rmSync(s.final, { force: true });
+    for (const name of obsolete) rmSync(join(dir, name), { force: true });
     for (const s of lastOneLast(staged, last)) {
       renameSync(s.tmp, s.final);
       untrack(s.tmp);
@@ -186,12 +200,48 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
 }
 
 /**
+ * This process's tag in temporary file names: its PID and a random part, so processes of other PID namespaces
+ * (containers sharing an output volume) never pick the same name. Never in a result.
+ */
+const TEMP_TAG = `${process.pid}.${randomBytes(4).toString('hex')}`;
+
+/** The temporary sibling of `final` this process writes before renaming it into place. */
+export function tempPathOf(final: string): string {
+  return join(dirname(final), `.${basename(final)}.${TEMP_TAG}.tmp`);
+}
+
+/** A temporary output file left by a process that was killed (no handler runs on kill -9): removed after this long. */
+const STALE_TEMP_MS = 3_600_000;
+const TEMP_NAME = /^\..+\.\d+(\.[0-9a-f]+)?\.tmp$/;
+
+/** Removes temporary output files in `dir` older than {@link STALE_TEMP_MS} (their writer is long gone). */
+function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const before = Date.now() - STALE_TEMP_MS; // wall clock for a clean-up decision only, never in a result
+  for (const name of names) {
+    if (!TEMP_NAME.test(name)) continue;
+    try {
+      const st = statSync(join(dir, name));
+      if (st.isFile() && st.mtimeMs < before) rmSync(join(dir, name), { force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
+/**
  * The temporary sibling a file is written to before it is renamed into place (creates the folder), recorded
- * as this process's until it is renamed or removed.
+ * as this process's until it is renamed or removed. It is created exclusively ('wx'): an existing file of that
+ * name is never written through.
  */
 function stagingPath(final: string): string {
   ensureDir(dirname(final));
-  const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+  const tmp = tempPathOf(final);
   track(tmp);
   return tmp;
 }
@@ -226,7 +276,7 @@ function writeInBackground(path: string, data: OutputData): Promise<void> {
   const pieces: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data instanceof Uint8Array ? [data] : [...data];
   let fd: number;
   try {
-    fd = openSync(path, 'w', 0o666);
+    fd = openSync(path, 'wx', 0o666);
   } catch (err) {
     return Promise.reject(err);
   }
@@ -259,8 +309,6 @@ function writeInBackground(path: string, data: OutputData): Promise<void> {
   });
 }
 
-const renameAsync = (from: string, to: string): Promise<void> => new Promise((resolve, reject) => rename(from, to, (e) => (e === null ? resolve() : reject(e))));
-
 /**
  * An all-or-nothing set of output files, written while the caller computes the next one: {@link add} starts
  * writing a file to a temporary sibling in the background (one write per file, in libuv's thread pool, so a
@@ -277,6 +325,7 @@ export class StagedOutput {
   constructor(dir: string) {
     this.dir = dir;
     ensureDir(dir);
+    removeStaleTemps(dir);
   }
 
   /** Starts writing `name` (relative to the folder); returns at once. */
@@ -289,8 +338,12 @@ export class StagedOutput {
     this.staged.push({ tmp, final, done });
   }
 
-  /** Waits for every write, then renames the files into place (`last` after the others). */
-  async commit(last = 'summary.json'): Promise<void> {
+  /**
+   * Waits for every write, then renames the files into place (`last` after the others; see renameAll). `obsolete`:
+   * outputs of the command this run does not write (e.g. `timeseries.csv` without --csv), removed so that none of
+   * an earlier run's stays beside this one's.
+   */
+  async commit(last = 'summary.json', obsolete: readonly string[] = []): Promise<void> {
     this.closed = true;
     const results = await Promise.allSettled(this.staged.map((s) => s.done));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -298,15 +351,7 @@ export class StagedOutput {
       removeStaged(this.staged);
       throw failed.reason;
     }
-    try {
-      for (const s of lastOneLast(this.staged, last)) {
-        await renameAsync(s.tmp, s.final);
-        untrack(s.tmp);
-      }
-    } catch (err) {
-      removeStaged(this.staged);
-      throw err;
-    }
+    renameAll(this.dir, this.staged, last, obsolete.filter((n) => !this.staged.some((s) => basename(s.final) === n)));
   }
 
   /** Waits for the writes in flight and removes every temporary file; nothing appears in the folder. */

@@ -36,7 +36,7 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
     await out.abort();
     throw err;
   }
-  await out.commit('summary.json');
+  await out.commit('summary.json', ['timeseries.csv']); // an earlier run's CSV is not this one's
   timer?.mark('write');
 }
 

@@ -150,7 +150,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
     const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
     if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
     files.push(['summary.json', json]);
-    writeFilesAtomic(String(argv.out), files);
+    writeFilesAtomic(String(argv.out), files, 'summary.json', ['values.csv']); // an earlier run's CSV is not this one's
     if (argv.json === true) {
       process.stdout.write(json);
       return;
