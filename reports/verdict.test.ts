@@ -37,6 +37,8 @@ describe('runVerdict', () => {
     expect(sentencePercent(0.0004)).toBe('+0.04 %');
     expect(sentencePercent(-0.0000479)).toBe('−0.005 %');
     expect(sentencePercent(0)).toBe('0.0 %');
+    // float noise of a sum that is 0 (IL at an unchanged price, gas added back) read −2e-14 %
+    expect(sentencePercent(-1.8e-16)).toBe('0.0 %');
     expect(sentencePercent(12.345)).toBe('+1,234.5 %');
   });
 });

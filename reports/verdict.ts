@@ -20,7 +20,7 @@ export function sentenceAmount(x: number, decimals = 0): string {
 /** A fraction as a signed percentage with one decimal (−34.6 %, +3.4 %), one significant digit below 0.05 % (−0.005 %). */
 export function sentencePercent(f: number): string {
   if (!Number.isFinite(f)) return 'n/a';
-  if (f === 0) return '0.0 %';
+  if (Math.abs(f) < 1e-12) return '0.0 %'; // 0, or float noise of a sum that is 0 (IL at an unchanged price)
   let s = Math.abs(f * 100).toFixed(1);
   if (s === '0.0') s = Math.abs(f * 100).toPrecision(1);
   if (/e/.test(s)) return `${f < 0 ? MINUS : '+'}${Math.abs(f * 100).toExponential(0)} %`;

@@ -223,6 +223,33 @@ describe('behavior: no look-ahead', () => {
     await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: () => 5 }))).rejects.toThrowError('onStep returned 5; it must return an array of actions (NO_ACTIONS when idle)');
   });
 
+  it('error: found by an audit: onEnd throwing is one line naming the strategy; a history index that is not an integer, or asked by a plain-object strategy, is named', async () => {
+    const run = (create: () => unknown): Promise<unknown> =>
+      runBacktest(cfg({}), seriesOf([1, 2, 3, 4]), { strategy: { name: 'bad', description: '', defaults: {}, create } as never });
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: () => NO_ACTIONS, onEnd: () => { throw new Error('boom in onEnd'); } }))).rejects.toThrowError(/^strategy bad: step 3 \(.*\): onEnd threw: boom in onEnd$/);
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { history: { price: (i: number) => number } }) => (ctx.history.price(0.5), NO_ACTIONS) }))).rejects.toThrowError('strategy bad: history.price(0.5): an index is an integer step in 0..1');
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { step: number; history: { price: (i: number) => number } }) => (ctx.history.price(ctx.step + 1), NO_ACTIONS) }))).rejects.toThrowError('strategy bad: history.price(2) is outside 0..1: a strategy sees only the past');
+  });
+
+  it('error: built-in strategies refuse parameters outside their domain before the run, naming them (they were accepted and did nothing, or failed mid-run as --width)', async () => {
+    const bad = (strategy: string, params: Record<string, unknown>) => runBacktest(cfg({ pool: 'v3', strategy, params } as Partial<BacktestConfig>), seriesOf([2000, 2000]));
+    await expect(bad('rebalance', { delay: -1 })).rejects.toThrowError('--param delay: must be an integer ≥ 0 (steps out of range before re-centring); was -1');
+    await expect(bad('rebalance', { delay: 2.5 })).rejects.toThrowError('--param delay: must be an integer ≥ 0');
+    await expect(bad('rebalance', { threshold: -1 })).rejects.toThrowError('--param threshold: must be a number ≥ 0');
+    await expect(bad('hold', { baseShare: 1.5 })).rejects.toThrowError('--param baseShare: must be a fraction in [0, 1] (of the capital swapped into base); was 1.5');
+    await expect(bad('adaptive', { k: 0 })).rejects.toThrowError('--param k: must be a number > 0');
+    await expect(bad('adaptive', { lookback: 2.5 })).rejects.toThrowError('--param lookback: must be an integer ≥ 2');
+    await expect(bad('adaptive', { minWidth: 0.5, maxWidth: 0.1 })).rejects.toThrowError('--param maxWidth: must be a number ≥ minWidth (0.5); was 0.1');
+    await expect(runBacktest(cfg({ pool: 'v3', strategy: 'adaptive', rebalanceDelay: 2 }), seriesOf([2000, 2000]))).rejects.toThrowError('--rebalance-delay: strategy adaptive has no re-centring delay (its parameters: width, k, lookback, horizon, minWidth, maxWidth)');
+  });
+
+  it('behavior: summary.config.params are the parameters the strategy ran with (defaults included, typed), not the strings given', async () => {
+    const r = await runBacktest(cfg({ pool: 'v3', strategy: 'rebalance', params: { width: '0.2', delay: '2', compound: 'true' } } as Partial<BacktestConfig>), seriesOf([2000, 2100, 2300]));
+    expect((r.summary.config as { params: unknown }).params).toEqual({ width: 0.2, delay: 2, threshold: 0, compound: true });
+    const a = await runBacktest(cfg({ pool: 'v3', strategy: 'adaptive' }), seriesOf([2000, 2000]));
+    expect((a.summary.config as { params: unknown }).params).toEqual({ width: 0.1, k: 2, lookback: 168, horizon: 24, minWidth: 0.01, maxWidth: 1 });
+  });
+
   it('error: a strategy cannot write the wallet or the collected fees (a JavaScript strategy, which readonly does not bind, created tokens)', async () => {
     for (const field of ['wallet', 'collectedFees'] as const) {
       const forger = defineStrategy({

@@ -179,8 +179,9 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   if ('delay' in defaults) {
     if (given.delay === undefined) given.delay = config.rebalanceDelay;
     else if (config.rebalanceDelay !== 0 && Number(given.delay) !== config.rebalanceDelay) throw new ConfigError('--rebalance-delay', `${config.rebalanceDelay} and --param delay=${String(given.delay)} both set the re-centring delay; give one of them`);
-  } else if (config.rebalanceDelay !== 0) throw new ConfigError('--rebalance-delay', `strategy ${label} does not re-centre (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
-  const strategy = factory.create(resolveParams(factory, given));
+  } else if (config.rebalanceDelay !== 0) throw new ConfigError('--rebalance-delay', `strategy ${label} has no re-centring delay (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
+  const params = resolveParams(factory, given);
+  const strategy = factory.create(params);
 
   const inputs = options.gas === undefined && (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all')
     ? { ...options, ...(await loadRunInputs(config, series)) }
@@ -228,7 +229,8 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
     warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...seedWarning],
-    config: configForOutput(config),
+    // the parameters the strategy ran with (defaults included, typed), not the strings given
+    config: { ...configForOutput(config), params: { ...params } },
     data: series.provenance,
   } as Summary;
   if (config.feeModel === 'all') summary = applyPostFeeModel(config, series, { summary, timeseries: ts, events: out.events }, inputs.poolEvents);

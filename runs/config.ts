@@ -276,6 +276,10 @@ function validateIncentiveKeys(c: BacktestConfig, merged: Record<string, unknown
   if (c.rewardPriceStart !== undefined) num('rewardPriceStart', (v) => v > 0, 'must be > 0 (quote per reward token)');
   if (c.rewardPoolLiquidity !== undefined) num('rewardPoolLiquidity', (v) => v > 0, 'must be > 0 (quote)');
   if (c.rewardPrice !== undefined && typeof c.rewardPrice !== 'string' && typeof c.rewardPrice !== 'number') throw new ConfigError('--reward-price', `must be a number, a file or a scenario; was ${JSON.stringify(c.rewardPrice)}`);
+  // threshold's gasMultiple compares pending rewards with the claim's gas: with no gas it would claim at every step
+  if (c.harvest === 'threshold' && Number(c.harvestParams.gasMultiple) > 0 && c.gasPrice === 0 && c.gasPriceSeries === undefined) {
+    throw new ConfigError('--harvest-param gasMultiple', 'compares the pending rewards with the claim\'s gas, and this run pays no gas (--gas-price 0, no --gas-price-series): it would claim at every step; give a gas price, or use value=<quote>');
+  }
   if (!has) {
     const d = BACKTEST_DEFAULTS;
     const refuse = (key: string, what: string): never => {

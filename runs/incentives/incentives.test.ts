@@ -136,6 +136,22 @@ describe('rewards compounded into the position', () => {
   });
 });
 
+describe('harvest policies (fixes from an audit)', () => {
+  const prog = () => file('day.json', { kind: 'staking-rewards', token: 'RWD', total: 2400, start: '2024-01-01T00:00:00Z', end: '2024-01-02T00:00:00Z', otherStakedValue: 0 });
+  const prices = () => file('flat25.csv', ['timestamp,price', ...Array.from({ length: 25 }, (_, h) => `${new Date(Date.UTC(2024, 0, 1, h)).toISOString()},100`)].join('\n') + '\n');
+  it('behavior: interval\'s compounding rate is what the steps allow: every 30 min on hourly steps compounds hourly (8,760 a year, it said 17,520), 1.5 h every 2 h', async () => {
+    for (const [every, harvests, n] of [['30m', 24, 8760], ['1h', 24, 8760], ['1.5h', 12, 4380], ['1d', 1, 365]] as const) {
+      const r = await backtest({ prices: prices(), incentives: [prog()], harvest: 'interval', harvestParams: { every, then: 'compound' } });
+      expect([every, r.summary.harvests, r.summary.apyCompoundsPerYear]).toEqual([every, harvests, n]);
+    }
+  });
+  it('error: threshold gasMultiple=k on a run that pays no gas is refused (it claimed at every step)', async () => {
+    await expect(backtest({ prices: prices(), incentives: [prog()], harvest: 'threshold', harvestParams: { gasMultiple: 3000 } })).rejects.toThrow(/^--harvest-param gasMultiple: compares the pending rewards with the claim's gas, and this run pays no gas/);
+    const r = await backtest({ prices: prices(), incentives: [prog()], harvest: 'threshold', harvestParams: { gasMultiple: 3000 }, gasPrice: 20 });
+    expect(r.summary.harvests).toBeLessThan(24);
+  });
+});
+
 describe('a program outside the run', () => {
   it('warning: a program that ends before the run starts (or starts after it ends) pays nothing, and says so', async () => {
     const early = file('early.json', { kind: 'staking-rewards', token: 'UNI', total: 5000000, start: '2020-09-18T00:00:00Z', end: '2020-11-17T00:00:00Z', otherStakedValue: 0 });

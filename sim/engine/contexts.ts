@@ -25,7 +25,7 @@ class History implements HistoryView {
   constructor(series: PriceSeries, clock: Clock, label: string) {
     this.#clock = clock;
     const check = (what: string, i: number): void => {
-      if (!(i >= 0 && i <= clock.step)) throw new ConfigError(`strategy ${label}`, `${what} is outside 0..${clock.step}: a strategy sees only the past`);
+      if (!(Number.isInteger(i) && i >= 0 && i <= clock.step)) throw new ConfigError(`strategy ${label}`, Number.isInteger(i) || !(i >= 0 && i <= clock.step) ? `${what} is outside 0..${clock.step}: a strategy sees only the past` : `${what}: an index is an integer step in 0..${clock.step}`);
     };
     this.price = (i) => {
       check(`history.price(${i})`, i);

@@ -168,7 +168,7 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   let rebalances = 0;
   const rec = new StepRecorder(cols, pool, ledger, book, external, inp.capital);
 
-  const ctx = strategyContext(pool, clock, ledger, historyView(series, clock, lp.id), inp.rng.fork(`lp:${lp.id}`));
+  const ctx = strategyContext(pool, clock, ledger, historyView(series, clock, label), inp.rng.fork(`lp:${lp.id}`));
   const traderRngs = inp.traders.map((t) => inp.rng.fork(`trader:${t.id}`));
   let traderIdx = 0;
   const tctx = traderContext(pool, clock, series, ledger, () => traderRngs[traderIdx]!);
@@ -257,7 +257,13 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   }
   clock.step = n - 1;
   book?.finish();
-  const end = lp.onEnd?.(ctx);
+  let end: unknown;
+  try {
+    end = lp.onEnd?.(ctx);
+  } catch (err) {
+    if (err instanceof StrategyError) throw err;
+    throw new StrategyError(label, n - 1, ts[n - 1]!, `onEnd threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   if (end !== undefined && (!Array.isArray(end) || end.length > 0)) {
     throw new StrategyError(label, n - 1, ts[n - 1]!, `onEnd returned ${JSON.stringify(end)}; a backtest is valued at its last step, so onEnd must return no actions (NO_ACTIONS)`);
   }

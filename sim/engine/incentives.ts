@@ -38,6 +38,7 @@ import { V2FloatPool } from '../pools/v2/v2FloatPool.ts';
 import { V3ExactEnginePool } from '../pools/v3/v3ExactEnginePool.ts';
 import { V3FloatPool } from '../pools/v3/v3FloatPool.ts';
 import { GAS_UNITS } from './gas.ts';
+import { MS_PER_YEAR } from '../core/time.ts';
 import type { Clock, LpLedger } from './ledger.ts';
 import type { LpAction } from './strategy.ts';
 
@@ -1070,7 +1071,7 @@ export class IncentiveBook {
     const last = this.inp.rewardPrice[n - 1]!;
     const pending = this.pendingNow;
     const earnedTokens = this.claimedTokens + pending;
-    const policyRate = this.inp.policy.compoundsPerYear;
+    const policyRate = snapToSteps(this.inp.policy.compoundsPerYear, this.timestampMs, n);
     const measured = years > 0 ? this.compoundHarvests / years : 0;
     return {
       rewardTokensEarned: earnedTokens,
@@ -1092,4 +1093,18 @@ export class IncentiveBook {
       compoundsPerYear: this.compoundHarvests === 0 ? 0 : (policyRate ?? measured),
     };
   }
+}
+
+/**
+ * A policy's stated compounding rate as the run's steps allow it: a harvest happens at a step, so an interval that
+ * is not a whole number of steps is the next whole number (every 30 minutes on hourly steps is every hour, 1.5 h is
+ * every 2 h). Steps are taken as evenly spaced over the run; undefined stays undefined (measured instead).
+ */
+function snapToSteps(rate: number | undefined, timestampMs: ArrayLike<number>, n: number): number | undefined {
+  if (rate === undefined || !(rate > 0) || n < 2) return rate;
+  const stepMs = (timestampMs[n - 1]! - timestampMs[0]!) / (n - 1);
+  if (!(stepMs > 0)) return rate;
+  const every = MS_PER_YEAR / rate;
+  const steps = Math.max(1, Math.ceil(every / stepMs - 1e-9));
+  return steps * stepMs === every ? rate : MS_PER_YEAR / (steps * stepMs);
 }

@@ -1,5 +1,6 @@
 import { defineStrategy } from '../define.ts';
 import { NO_ACTIONS, type LpAction, type StrategyContext } from '../../sim/engine/strategy.ts';
+import { checkParam, positiveFinite } from './checkParam.ts';
 import { rangeAround, recentreIfOut } from './range.ts';
 
 /**
@@ -13,6 +14,12 @@ export const adaptiveStrategy = defineStrategy({
   description: 'range width from trailing realised volatility, re-centred when out of range',
   defaults: { width: 0.1, k: 2, lookback: 168, horizon: 24, minWidth: 0.01, maxWidth: 1 },
   create: (p) => {
+    checkParam('width', p.width, positiveFinite, 'must be a number > 0 (the width until enough history exists)');
+    checkParam('k', p.k, positiveFinite, 'must be a number > 0 (width = k × volatility)');
+    checkParam('lookback', p.lookback, (v) => Number.isInteger(v) && v >= 2, 'must be an integer ≥ 2 (steps of returns to measure volatility over)');
+    checkParam('horizon', p.horizon, positiveFinite, 'must be a number > 0 (steps the volatility is scaled to)');
+    checkParam('minWidth', p.minWidth, positiveFinite, 'must be a number > 0');
+    checkParam('maxWidth', p.maxWidth, (v) => Number.isFinite(v) && v >= p.minWidth, `must be a number ≥ minWidth (${p.minWidth})`);
     const widthNow = (ctx: StrategyContext): number => {
       const n = Math.min(p.lookback, ctx.step);
       if (n < 2) return p.width;
