@@ -157,6 +157,11 @@ describe('behavior: accounting', () => {
     expect((Math.max(0, idle.base) * pool.price() + Math.max(0, idle.quote)) / c.capital).toBeLessThan(1e-8);
   });
 
+  it('an entry swap that would buy nothing (the exact pool\'s whole-wei base at a price of 2e33) is not made: the capital stays (it was swapped away for 0)', async () => {
+    const r = await runBacktest(cfg({ pool: 'v3', exact: true, strategy: 'range' }), seriesOf([2e33, 2e33, 2e33]));
+    expect(r.summary.finalValue).toBeCloseTo(10_000, 6);
+  });
+
   it('fees are earned with a fee > 0 and the LP value decomposes: final = hold + IL·hold + fees − gas (v2, approximately)', async () => {
     const res = await runBacktest(cfg({ fee: 0.003, gasPrice: 0 }), series);
     const s = res.summary;

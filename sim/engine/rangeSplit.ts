@@ -34,6 +34,10 @@ export function rangeSplitSwap(pool: EnginePool, wallet: Wallet, range: PriceRan
     a = Math.min(max, (have - want) / q / (g + (1 - share) * (1 - g)));
   } else return undefined;
   if (!(a > 0)) return undefined;
+  // A swap that buys nothing (its output rounds to zero: the exact pool's whole-wei amounts at an extreme price) would
+  // give the input away, and the solve below would then swap the whole wallet: the mint takes the wallet as it is.
+  const first = pool.quoteExactIn(baseIn, a);
+  if (!((baseIn ? -first.quoteDelta : -first.baseDelta) > 0)) return undefined;
   // Solved again when the first-order size leaves more than 1e-9 of the value off the split at the post-swap price:
   // a narrow range's split moves fast with the price, so even an impact under 1e-4 left ~0.1 % of the capital idle.
   if (Math.abs(splitGap(pool, wallet, range, baseIn, a)) > 1e-9 * total) a = solveSplit(pool, wallet, range, baseIn, a, max, total);
