@@ -45,11 +45,25 @@ const MOD_2_160 = 1n << 160n;
  * liquidity L in human units (L = liquidityRaw / 10^decimals for two tokens of equal decimals).
  *
  * Data layout (hot path without allocation): the initialised ticks live in parallel typed arrays sorted by
- * tick (tick, √price, liquidityNet, feeGrowthOutside0/1, number of position bounds referencing it);
+ * tick (tick, √price, liquidityNet, feeGrowthOutside0/1, number of position bounds referencing it, number of
+ * positions starting there minus those ending there);
  * `cursor` = how many initialised ticks are ≤ the current tick, so the next tick up is `ticks[cursor]` and
  * the next tick down `ticks[cursor − 1]` — no search during a swap. `tick` always satisfies
  * ticks[cursor − 1] ≤ tick < ticks[cursor], which keeps in-range tests, fee growth inside and active
  * liquidity consistent even where the float log of the price sits within an ulp of a tick boundary.
+ *
+ * Zero liquidity: the float L carries the rounding of every ± liquidityNet applied to it, so when the last
+ * in-range position leaves (by a crossing or a burn) it is ~1e-16 of the larger terms rather than 0. The core
+ * keeps the number of in-range positions as an integer beside L (`active`, moved at a crossing by the tick's
+ * `countNet`, as L by its liquidityNet; the same counts the contract's liquidityGross / liquidityNet encode) and
+ * sets L to exactly 0 when, and only when, that number is 0 (or cancellation drove L below 0). Real liquidity,
+ * however small against the liquidity that left, is kept.
+ *
+ * Price limits: as the contract's swap, whose limit lies in the open interval (MIN_SQRT_RATIO, MAX_SQRT_RATIO), a
+ * swap stops one ulp inside the √price of MIN_TICK / MAX_TICK (`sqrtLow` / `sqrtHigh`): it never reaches, so
+ * never crosses, the liquidity of a position bounded at ±887272, and the tick stays in [MIN_TICK, MAX_TICK − 1]
+ * (getTickAtSqrtRatio of MIN_SQRT_RATIO + 1 / MAX_SQRT_RATIO − 1).
+ *
  * A quote is kept in scratch fields; a swap with the same request at the same state applies it without
  * recomputing (the arbitrageur quotes, then swaps).
  */
@@ -72,6 +86,11 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
   private spl = 0;
   private readonly sqrtMin = getSqrtRatioAtTickFloat(MIN_TICK_FLOAT);
   private readonly sqrtMax = getSqrtRatioAtTickFloat(MAX_TICK_FLOAT);
+  /** The swap limits: one ulp inside sqrtMin / sqrtMax (the contract's MIN_SQRT_RATIO + 1 / MAX_SQRT_RATIO − 1). */
+  private readonly sqrtLow = nextFloat(this.sqrtMin, true);
+  private readonly sqrtHigh = nextFloat(this.sqrtMax, false);
+  /** Number of positions in range (L is exactly 0 iff this is 0). */
+  private active = 0;
 
   // Initialised ticks, ascending (n of them).
   private n = 0;
@@ -84,6 +103,8 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
   /** Seconds per liquidity outside each tick (the oracle's secondsPerLiquidityOutsideX128 / 2^128). */
   private splOutside = new Float64Array(16);
   private refs = new Int32Array(16);
+  /** Positions whose range starts at each tick minus those ending there (crossing up adds it to `active`). */
+  private countNet = new Int32Array(16);
   /** Bumped when a tick is inserted or removed (positions cache their tick indices against it). */
   private layout = 0;
 
@@ -244,8 +265,8 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
   private simulateToPrice(targetPrice: number): boolean {
     if (!(targetPrice > 0)) return false;
     let s = Math.sqrt(targetPrice);
-    if (s < this.sqrtMin) s = this.sqrtMin;
-    else if (s > this.sqrtMax) s = this.sqrtMax;
+    if (s < this.sqrtLow) s = this.sqrtLow;
+    else if (s > this.sqrtHigh) s = this.sqrtHigh;
     if (s === this.sqrtP) return false;
     this.simulate(s < this.sqrtP, Infinity, s);
     this.qMode = 1;
@@ -255,7 +276,9 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
 
   private simulateExactIn(baseIn: boolean, amountIn: number): boolean {
     if (!(amountIn > 0 && amountIn < Infinity)) return false;
-    this.simulate(baseIn, amountIn, baseIn ? this.sqrtMin : this.sqrtMax);
+    const limit = baseIn ? this.sqrtLow : this.sqrtHigh;
+    if (this.sqrtP === limit) return false; // at the limit already (the exact pool: no swap)
+    this.simulate(baseIn, amountIn, limit);
     this.qMode = 2;
     this.qKey = baseIn ? amountIn : -amountIn;
     return true;
@@ -276,6 +299,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     let s = this.sqrtP;
     let tick = this.tick;
     let L = this.liquidity;
+    let dActive = 0; // change in the number of in-range positions (read only at crossings; commit re-applies it)
     let c = this.cursor;
     let fg = zeroForOne ? this.feeGrowth0 : this.feeGrowth1;
     let amountIn = 0;
@@ -311,17 +335,19 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
       if (hasTick && s === (zeroForOne ? sqrtAt[c - 1]! : sqrtAt[c]!)) {
         if (crossings === this.qCrossGrowth.length) this.qCrossGrowth = growF64(this.qCrossGrowth);
         this.qCrossGrowth[crossings++] = fg;
-        const before = L;
         if (zeroForOne) {
           c--;
           L -= net[c]!;
+          dActive -= this.countNet[c]!;
           tick = tickAt[c]! - 1;
         } else {
           L += net[c]!;
+          dActive += this.countNet[c]!;
           tick = tickAt[c]!;
           c++;
         }
-        L = settle(L, before);
+        // Exactly 0 when no position is left in range (L alone would keep the rounding of the ± liquidityNet).
+        if (this.active + dActive === 0 || L < 0) L = 0;
       } else {
         tick = this.clampToCursor(getTickAtSqrtRatioFloat(s), c);
       }
@@ -340,7 +366,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     this.qFill = undefined;
   }
 
-  /** A tick consistent with the crossed ticks: ticks[c − 1] ≤ tick < ticks[c], within [MIN_TICK, MAX_TICK]. */
+  /** A tick consistent with the crossed ticks: ticks[c − 1] ≤ tick < ticks[c], within [MIN_TICK, MAX_TICK − 1]. */
   private clampToCursor(tick: number, c: number): number {
     let t = clampTick(tick);
     if (c > 0 && t < this.tickAt[c - 1]!) t = this.tickAt[c - 1]!;
@@ -362,7 +388,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     return this.qFill;
   }
 
-  /** Applies the scratch quote: crossed ticks' feeGrowthOutside flip, slot0, liquidity, fee growth, balances. */
+  /** Applies the scratch quote: crossed ticks' feeGrowthOutside flip (and the in-range count), slot0, liquidity, fee growth, balances. */
   private commit(): void {
     const zf = this.qZeroForOne;
     const k = this.qCrossings;
@@ -379,6 +405,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
         this.outside1[idx] = g - this.outside1[idx]!;
       }
       this.splOutside[idx] = spl - this.splOutside[idx]!;
+      this.active += zf ? -this.countNet[idx]! : this.countNet[idx]!;
       if (!zf) idx++;
     }
     this.sqrtP = this.qSqrtP;
@@ -453,7 +480,10 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     const paid1 = this.amounts.amount1;
     this.updateTick(tickLower, L, false);
     this.updateTick(tickUpper, L, true);
-    if (this.tick >= tickLower && this.tick < tickUpper) this.liquidity += L;
+    if (this.tick >= tickLower && this.tick < tickUpper) {
+      this.liquidity += L;
+      this.active++;
+    }
     this.feeGrowthInside(tickLower, tickUpper, this.inside);
     const p: V3FloatPosition = {
       tickLower,
@@ -486,6 +516,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     }
     this.net[i] = this.net[i]! + (upper ? -L : L);
     this.refs[i] = this.refs[i]! + 1;
+    this.countNet[i] = this.countNet[i]! + (upper ? -1 : 1);
   }
 
   private releaseTick(tick: number, L: number, upper: boolean, close: boolean): void {
@@ -493,6 +524,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     if (i < 0) throw new PoolError('', `tick ${tick} is not initialised`);
     this.net[i] = this.net[i]! - (upper ? -L : L);
     if (close) {
+      this.countNet[i] = this.countNet[i]! - (upper ? -1 : 1);
       this.refs[i] = this.refs[i]! - 1;
       if (this.refs[i] === 0) this.removeTick(i);
     }
@@ -518,6 +550,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
       const cap = this.n * 2;
       this.tickAt = growI32(this.tickAt, cap);
       this.refs = growI32(this.refs, cap);
+      this.countNet = growI32(this.countNet, cap);
       this.sqrtAt = growF64(this.sqrtAt, cap);
       this.net = growF64(this.net, cap);
       this.outside0 = growF64(this.outside0, cap);
@@ -527,6 +560,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     const n = this.n;
     this.tickAt.copyWithin(i + 1, i, n);
     this.refs.copyWithin(i + 1, i, n);
+    this.countNet.copyWithin(i + 1, i, n);
     this.sqrtAt.copyWithin(i + 1, i, n);
     this.net.copyWithin(i + 1, i, n);
     this.outside0.copyWithin(i + 1, i, n);
@@ -534,6 +568,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     this.splOutside.copyWithin(i + 1, i, n);
     this.tickAt[i] = tick;
     this.refs[i] = 0;
+    this.countNet[i] = 0;
     this.sqrtAt[i] = getSqrtRatioAtTickFloat(tick);
     this.net[i] = 0;
     // Tick.update: by convention all growth before initialisation happened below the tick.
@@ -551,6 +586,7 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     const below = this.tickAt[i]! <= this.tick;
     this.tickAt.copyWithin(i, i + 1, n);
     this.refs.copyWithin(i, i + 1, n);
+    this.countNet.copyWithin(i, i + 1, n);
     this.sqrtAt.copyWithin(i, i + 1, n);
     this.net.copyWithin(i, i + 1, n);
     this.outside0.copyWithin(i, i + 1, n);
@@ -619,8 +655,9 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     const base = this.amounts.amount0;
     const quote = this.amounts.amount1;
     if (this.tick >= p.tickLower && this.tick < p.tickUpper) {
-      const before = this.liquidity;
-      this.liquidity = settle(before - dL, before);
+      if (close) this.active--;
+      const after = this.liquidity - dL;
+      this.liquidity = this.active === 0 || after < 0 ? 0 : after;
     }
     this.releaseTick(p.tickLower, dL, false, close);
     this.releaseTick(p.tickUpper, dL, true, close);
@@ -717,16 +754,17 @@ export class V3FloatPool extends V3EnginePool<V3FloatPosition, V3FloatCore> {
   }
 }
 
+/** Into [MIN_TICK, MAX_TICK − 1]: the ticks of prices in the contract's range [MIN_SQRT_RATIO, MAX_SQRT_RATIO). */
 function clampTick(t: number): number {
-  return t < MIN_TICK_FLOAT ? MIN_TICK_FLOAT : t > MAX_TICK_FLOAT ? MAX_TICK_FLOAT : t;
+  return t < MIN_TICK_FLOAT ? MIN_TICK_FLOAT : t > MAX_TICK_FLOAT - 1 ? MAX_TICK_FLOAT - 1 : t;
 }
 
-/**
- * After L ± ΔL: a result within 1e-12 of the operand's size is float cancellation of an exact zero (the
- * sum of liquidityNet over a closed range is 0 exactly in the contract; here it leaves ~1e-16·L).
- */
-function settle(after: number, before: number): number {
-  return after <= 1e-12 * Math.abs(before) ? 0 : after;
+/** The adjacent double of a finite x > 0, above (`up`) or below. */
+function nextFloat(x: number, up: boolean): number {
+  const f = new Float64Array([x]);
+  const bits = new BigInt64Array(f.buffer);
+  bits[0] = bits[0]! + (up ? 1n : -1n);
+  return f[0]!;
 }
 
 function growF64(a: Float64Array<ArrayBuffer>, cap = a.length * 2): Float64Array<ArrayBuffer> {
