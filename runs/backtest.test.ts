@@ -157,6 +157,13 @@ describe('behavior: accounting', () => {
     expect((Math.max(0, idle.base) * pool.price() + Math.max(0, idle.quote)) / c.capital).toBeLessThan(1e-8);
   });
 
+  it('warning: --exact where base amounts are a few thousand wei (prices near 2e17) says the rounding is visible; a normal run says nothing', async () => {
+    const r = await runBacktest(cfg({ pool: 'v3', exact: true, strategy: 'range' }), seriesOf([2e17, 2.1e17, 2e17]));
+    expect(r.summary.warnings).toContainEqual(expect.stringMatching(/^--exact: the pool's or the LP's base amounts are ~[\d,]+ wei \(18 decimals\) at these prices, so whole-wei rounding moves them by up to ~[\d.e-]+ % per action; rescale the prices \(e\.g\. --divide-by\) or drop --exact$/));
+    const plain = await runBacktest(cfg({ pool: 'v3', exact: true, strategy: 'range' }), seriesOf([2000, 2100, 2000]));
+    expect(plain.summary.warnings).toEqual([]);
+  });
+
   it('an entry swap that would buy nothing (the exact pool\'s whole-wei base at a price of 2e33) is not made: the capital stays (it was swapped away for 0)', async () => {
     const r = await runBacktest(cfg({ pool: 'v3', exact: true, strategy: 'range' }), seriesOf([2e33, 2e33, 2e33]));
     expect(r.summary.finalValue).toBeCloseTo(10_000, 6);

@@ -222,13 +222,14 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
 
   const ts = out.timeseries;
   const seedWarning = config.seed !== BACKTEST_DEFAULTS.seed && !seedMatters(config, series, rng) ? [seedChangedNothing(config.seed)] : [];
+  const weiWarning = config.exact ? exactPrecisionWarning(Math.min(out.initialPoolBalances.base, out.holdBase > 0 ? out.holdBase : Infinity)) : [];
   const metricInput = metricInputOf(out, series.timestampMs, config.capital, config.seed);
   const metrics = computeSummaryMetrics(metricInput);
   const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
   let summary: Summary = {
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
-    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...seedWarning],
+    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...seedWarning, ...weiWarning],
     // the parameters the strategy ran with (defaults included, typed), not the strings given
     config: { ...configForOutput(config), params: { ...params } },
     data: series.provenance,
@@ -245,6 +246,22 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
  */
 function seedMatters(config: BacktestConfig, series: PriceSeries, rng: Rng): boolean {
   return rng.draws > 0 || series.provenance.kind === 'synthetic' || (typeof config.rewardPrice === 'string' && /^gbm(:|$)/.test(config.rewardPrice.trim()));
+}
+
+/** Base amounts (whole tokens) below which the exact pool's whole-wei rounding (18 decimals) exceeds 1e-9 of them. */
+const EXACT_MIN_BASE = 1e-9;
+
+/**
+ * The exact pool counts whole wei (both simulated tokens have 18 decimals): at prices where the pool's or the LP's
+ * base amounts are a few thousand wei, each swap and mint rounds by a visible fraction of them, and at a few wei the
+ * results mean nothing. Said, not refused: the run is still the contract's arithmetic.
+ */
+function exactPrecisionWarning(baseTokens: number): string[] {
+  if (!(baseTokens < EXACT_MIN_BASE)) return [];
+  const wei = baseTokens * 1e18;
+  const pct = wei < 1 ? 100 : Math.min(100, 100 / wei);
+  const amount = wei < 1 ? '< 1' : Math.round(wei).toLocaleString('en-US');
+  return [`--exact: the pool's or the LP's base amounts are ~${amount} wei (18 decimals) at these prices, so whole-wei rounding moves them by up to ~${pct >= 1 ? Math.round(pct) : Number(pct.toPrecision(1))} % per action; rescale the prices (e.g. --divide-by) or drop --exact`];
 }
 
 /** The warning of a run whose --seed changed nothing (compare drops it when its what-if paths use the seed). */
