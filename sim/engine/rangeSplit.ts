@@ -1,4 +1,4 @@
-import type { EnginePool, PriceRange } from '../pools/enginePool.ts';
+import type { EnginePool, PriceRange, SwapFill } from '../pools/enginePool.ts';
 
 export interface Wallet {
   base: number;
@@ -38,9 +38,17 @@ export function rangeSplitSwap(pool: EnginePool, wallet: Wallet, range: PriceRan
   // give the input away, and the solve below would then swap the whole wallet: the mint takes the wallet as it is.
   const first = pool.quoteExactIn(baseIn, a);
   if (!((baseIn ? -first.quoteDelta : -first.baseDelta) > 0)) return undefined;
-  // Solved again when the first-order size leaves more than 1e-9 of the value off the split at the post-swap price:
-  // a narrow range's split moves fast with the price, so even an impact under 1e-4 left ~0.1 % of the capital idle.
-  if (Math.abs(splitGap(pool, wallet, range, baseIn, a)) > 1e-9 * total) a = solveSplit(pool, wallet, range, baseIn, a, max, total);
+  // Corrected when the first-order size leaves more than 1e-9 of the value off the split at the post-swap price (a
+  // narrow range's split moves fast with the price: even an impact under 1e-4 left ~0.1 % of the capital idle):
+  // one Newton step on the first-order slope (the impact's effect is second order, so it usually lands within the
+  // tolerance with one more quote), else the bracketed solve from there.
+  const tol = 1e-9 * total;
+  const g0 = gapOf(pool, wallet, range, baseIn, first);
+  if (Math.abs(g0) > tol) {
+    const slope = baseIn ? q * (g + (1 - share) * (1 - g)) : g + share * (1 - g);
+    const a2 = Math.min(max, Math.max(0, a - g0 / slope));
+    a = a2 > 0 && Math.abs(splitGap(pool, wallet, range, baseIn, a2)) <= tol ? a2 : solveSplit(pool, wallet, range, baseIn, a2 > 0 ? a2 : a, max, total);
+  }
   return { baseIn, amountIn: a };
 }
 
@@ -49,7 +57,11 @@ export function rangeSplitSwap(pool: EnginePool, wallet: Wallet, range: PriceRan
  * value, at the post-swap price and the range's share there; signed so that it grows with `amountIn`.
  */
 function splitGap(pool: EnginePool, wallet: Wallet, range: PriceRange | null, baseIn: boolean, amountIn: number): number {
-  const f = pool.quoteExactIn(baseIn, amountIn);
+  return gapOf(pool, wallet, range, baseIn, pool.quoteExactIn(baseIn, amountIn));
+}
+
+/** {@link splitGap} of a quoted fill. */
+function gapOf(pool: EnginePool, wallet: Wallet, range: PriceRange | null, baseIn: boolean, f: SwapFill): number {
   const p = f.priceAfter;
   const base = wallet.base - f.baseDelta;
   const quote = wallet.quote - f.quoteDelta;
