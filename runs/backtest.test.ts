@@ -167,6 +167,8 @@ describe('behavior: accounting', () => {
   it('an entry swap that would buy nothing (the exact pool\'s whole-wei base at a price of 2e33) is not made: the capital stays (it was swapped away for 0)', async () => {
     const r = await runBacktest(cfg({ pool: 'v3', exact: true, strategy: 'range' }), seriesOf([2e33, 2e33, 2e33]));
     expect(r.summary.finalValue).toBeCloseTo(10_000, 6);
+    // the skipped mint says why: the wallet was not empty (it said 'its wallet held nothing to mint with')
+    expect(r.summary.warnings).toContainEqual(expect.stringMatching(/^range could not mint from step 0 \(.*\) on: the pool refused its mint \(.*\) with 0 base and 10000 quote in the wallet \(gas paid 0 of capital 10000;/));
   });
 
   it('fees are earned with a fee > 0 and the LP value decomposes: final = hold + IL·hold + fees − gas (v2, approximately)', async () => {

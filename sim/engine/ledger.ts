@@ -42,6 +42,8 @@ export class LpLedger {
   private readonly owed: Map<number, FeeTokens> | undefined;
   private idleMints = 0;
   private firstIdleMint = -1;
+  /** Why the first skipped mint was skipped, when not an empty wallet. */
+  private idleWhy: string | undefined;
   /** Liquidity-mining programs (set by the engine when the run has any): stakes follow mints and burns. */
   rewards: IncentiveBook | undefined = undefined;
 
@@ -234,7 +236,12 @@ export class LpLedger {
       // Nothing mintable from a wallet drained by gas is the strategy's situation, not a crash.
       if (!named && err instanceof Error && 'reason' in err) {
         this.idleMints++;
-        if (this.firstIdleMint < 0) this.firstIdleMint = this.clock.step;
+        if (this.firstIdleMint < 0) {
+          this.firstIdleMint = this.clock.step;
+          // a wallet that holds value the pool cannot mint from (one token only, at a price where the split bought
+          // nothing) is not an empty one
+          if (value > 1e-9 * this.capital) this.idleWhy = `the pool refused its mint (${err.message}) with ${round(w.base)} base and ${round(w.quote)} quote in the wallet`;
+        }
         return;
       }
       throw err;
@@ -331,7 +338,7 @@ export class LpLedger {
   finish(formatTime: (step: number) => string): void {
     if (this.idleMints > 0) {
       this.warnings.push(
-        `${this.label} could not mint from step ${this.firstIdleMint} (${formatTime(this.firstIdleMint)}) on: its wallet held nothing to mint with ` +
+        `${this.label} could not mint from step ${this.firstIdleMint} (${formatTime(this.firstIdleMint)}) on: ${this.idleWhy ?? 'its wallet held nothing to mint with'} ` +
           `(gas paid ${round(this.gasPaid)} of capital ${round(this.capital)}; collected fees set aside ${round(this.collected.base)} base + ${round(this.collected.quote)} quote). ` +
           `${this.idleMints} mint${this.idleMints === 1 ? ' was' : 's were'} skipped` +
           (this.collected.base > 0 || this.collected.quote > 0 ? '; a strategy can spend collected fees with a useFees action (rebalance: --param compound=true)' : ''),
