@@ -49,6 +49,8 @@ export interface BacktestOptions extends RunInputs {
   readonly strategy?: LpStrategyFactory<Record<string, unknown>> | LoadedStrategy;
   /** Arrays to write the timeseries into instead of new ones (see EngineInputs.columns). */
   readonly columns?: Timeseries;
+  /** The caller draws from the seed itself (compare's what-if paths): no "--seed changed nothing" warning. */
+  readonly seedUsedElsewhere?: boolean;
 }
 
 /**
@@ -221,7 +223,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   });
 
   const ts = out.timeseries;
-  const seedWarning = config.seed !== BACKTEST_DEFAULTS.seed && !seedMatters(config, series, rng) ? [seedChangedNothing(config.seed)] : [];
+  const seedWarning = config.seed !== BACKTEST_DEFAULTS.seed && options.seedUsedElsewhere !== true && !seedMatters(config, series, rng) ? [seedChangedNothing(config.seed)] : [];
   const weiWarning = config.exact ? exactPrecisionWarning(Math.min(out.initialPoolBalances.base, out.holdBase > 0 ? out.holdBase : Infinity)) : [];
   const metricInput = metricInputOf(out, series.timestampMs, config.capital, config.seed);
   const metrics = computeSummaryMetrics(metricInput);
@@ -264,8 +266,8 @@ function exactPrecisionWarning(baseTokens: number): string[] {
   return [`--exact: the pool's or the LP's base amounts are ~${amount} wei (18 decimals) at these prices, so whole-wei rounding moves them by up to ~${pct >= 1 ? Math.round(pct) : Number(pct.toPrecision(1))} % per action; rescale the prices (e.g. --divide-by) or drop --exact`];
 }
 
-/** The warning of a run whose --seed changed nothing (compare drops it when its what-if paths use the seed). */
-export function seedChangedNothing(seed: number): string {
+/** The warning of a run whose --seed changed nothing. */
+function seedChangedNothing(seed: number): string {
   return `--seed ${seed} changed nothing: nothing in this run draws random numbers (a price file, no noise traders, no gbm reward price, and the strategy drew none)`;
 }
 

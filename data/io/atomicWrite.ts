@@ -214,8 +214,12 @@ export function tempPathOf(final: string): string {
 const STALE_TEMP_MS = 3_600_000;
 const TEMP_NAME = /^\..+\.\d+(\.[0-9a-f]+)?\.tmp$/;
 
-/** Removes temporary output files in `dir` older than {@link STALE_TEMP_MS} (their writer is long gone). */
-function removeStaleTemps(dir: string): void {
+/**
+ * Removes the temporary files of {@link writeFileAtomic}/{@link StagedOutput} in `dir` older than
+ * {@link STALE_TEMP_MS}: their writer is long gone (killed with -9, no handler ran). Used by the output folders and
+ * the series cache.
+ */
+export function removeStaleTemps(dir: string): void {
   let names: string[];
   try {
     names = readdirSync(dir);

@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import type { PriceSeries, SeriesProvenance } from '../../sim/core/series.ts';
 import { cacheFolder } from '../../sim/core/cacheRoot.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
-import { writeFileAtomic } from './atomicWrite.ts';
+import { removeStaleTemps, writeFileAtomic } from './atomicWrite.ts';
 
 /** Where entries live and which code made them. */
 export interface SeriesCache {
@@ -39,7 +39,6 @@ export interface SeriesCache {
 /** The series cache's default size: 2 GiB (a year of minute rows with 10 columns is ~42 MB). */
 export const DEFAULT_SERIES_CACHE_BYTES = 2_147_483_648;
 /** A temporary file left by a process that died while writing an entry is removed once this old. */
-const STALE_TEMP_MS = 3_600_000;
 
 const MAGIC = 'AMMSIMS1';
 /** 2: the header holds `checksum`, the sha1 of the column bytes (format 1 had none; its entries are misses). */
@@ -192,10 +191,9 @@ function prune(dir: string, keep: string | undefined, maxBytes: number): void {
     if (name.endsWith('.series')) {
       entries.push({ path, size: st.size, mtimeMs: st.mtimeMs });
       total += st.size;
-    } else if (name.startsWith('.') && name.endsWith('.tmp') && st.mtimeMs < Date.now() - STALE_TEMP_MS) {
-      rmSync(path, { force: true });
     }
   }
+  removeStaleTemps(dir);
   entries.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
   for (const e of entries) {
     if (total <= maxBytes) break;

@@ -12,8 +12,7 @@ import { InputError } from '../../sim/core/errors.ts';
 import type { ReportChart } from '../charts/index.ts';
 import { escapeHtml, renderPage, sortedJson } from '../html.ts';
 import { readSweepArrow, type SweepTable, type SweepValue } from './sweepFile.ts';
-import { betterOf, OPTIONAL_METRICS } from '../../sim/metrics/index.ts';
-import { METRICS } from '../metrics.ts';
+import { betterOf, metricInfoOf } from '../../sim/metrics/index.ts';
 
 /** The parts of sweep.json the report reads. */
 export interface SweepMeta {
@@ -106,7 +105,7 @@ function aggregate(t: SweepTable, axisIdx: readonly number[], mi: number, sign: 
  * format that draws a fraction metric (apr, impermanentLoss, …: fractions in sweep.csv) in %.
  */
 function metricTitle(metric: string): { title: string; format?: string } {
-  const info = [...METRICS, ...OPTIONAL_METRICS].find((m) => m.key === metric);
+  const info = metricInfoOf(metric);
   if (info === undefined || info.unit === '') return { title: metric };
   return { title: `${metric} (${info.unit})`, ...(info.format === 'fraction' ? { format: '.1%' } : {}) };
 }

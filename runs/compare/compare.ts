@@ -3,7 +3,7 @@ import type { AprSeries, LstPriceSeries } from '../../data/loaders/stakingSeries
 import { loadStrategyFactory } from '../../strategies/registry.ts';
 import type { LpStrategyFactory } from '../../sim/engine/strategy.ts';
 import { simulateStaking, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
-import { runBacktest, seedChangedNothing, type RunResult } from '../backtest.ts';
+import { runBacktest, type RunResult } from '../backtest.ts';
 import { REWARD_SUMMARY_KEYS } from '../incentives/index.ts';
 import { breakevenRewardPrice } from '../../sim/metrics/breakevenRewardPrice.ts';
 import { configForOutput, type BacktestConfig } from '../config.ts';
@@ -244,7 +244,7 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
 
   const runs: RunResult[] = [];
   for (const alt of alts) {
-    runs.push(await runBacktest(alt.config, series));
+    runs.push(await runBacktest(alt.config, series, { seedUsedElsewhere: o.paths > 0 }));
     tick();
   }
   const staking = simulateStaking(stakingParams, series.timestampMs, series.price);
@@ -392,8 +392,6 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   summary.data = series.provenance;
   summary.notes = [...staking.notes];
   // The LP runs' warnings (a strategy that could no longer act, a back-filled gas series…), each naming its run.
-  // (The what-if paths draw from the seed: with them, a run's "--seed changed nothing" is not so for the comparison.)
-  const seedIdle = seedChangedNothing(config.backtest.seed);
-  summary.warnings = alts.flatMap((alt, i) => (runs[i]!.summary.warnings ?? []).filter((w) => !(o.paths > 0 && w === seedIdle)).map((w) => `${alt.id}: ${w}`));
+  summary.warnings = alts.flatMap((alt, i) => (runs[i]!.summary.warnings ?? []).map((w) => `${alt.id}: ${w}`));
   return { summary, alternatives: alts, runs, staking, holdStaked, whatIf };
 }

@@ -1005,6 +1005,7 @@ export class IncentiveBook {
 
   /** The current value, at `price`, of the rewards compounded into positions (and returned from them as tokens). */
   compoundedValue(price: number): number {
+    if (this.compounded === 0) return 0; // nothing compounded (the usual run: sell or hold)
     let v = this.compoundTokens.base * price + this.compoundTokens.quote;
     for (const [id, share] of this.compoundShare) {
       const pos = this.pool.livePosition(id);

@@ -20,6 +20,7 @@ export type { MetricInput, TraderActivity } from './input.ts';
 export type { MetricDefinition, MetricFormat, MetricInfo } from './metric.ts';
 export { OPTIONAL_METRICS, type OptionalMetric } from './optional.ts';
 import { OPTIONAL_METRICS } from './optional.ts';
+import type { MetricInfo } from './metric.ts';
 export { computeRewardMetrics, REWARD_METRICS, type RewardMetricDefinition, type RewardMetricInput, type RewardMetricKey, type RewardTotalsInput } from './rewards.ts';
 
 /** Every numeric summary metric, in summary.json order. */
@@ -92,7 +93,12 @@ export function computeSummaryMetrics(input: MetricInput): Record<SummaryMetricK
   return out as Record<SummaryMetricKey, number>;
 }
 
+/** How summary metric `key` is shown (always-present or optional), undefined for an unknown key. */
+export function metricInfoOf(key: string): MetricInfo | undefined {
+  return SUMMARY_METRICS.find((m) => m.key === key) ?? OPTIONAL_METRICS.find((m) => m.key === key);
+}
+
 /** Which way summary metric `key` is better ('higher' | 'lower'), undefined for one that is neither or unknown. */
 export function betterOf(key: string): 'higher' | 'lower' | undefined {
-  return (SUMMARY_METRICS.find((m) => m.key === key) ?? OPTIONAL_METRICS.find((m) => m.key === key))?.better;
+  return metricInfoOf(key)?.better;
 }
