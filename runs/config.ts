@@ -190,17 +190,7 @@ export function resolveBacktestConfig(
   file: Readonly<Record<string, unknown>> = {},
   fileName = '--config',
 ): BacktestConfig {
-  // a config file's keys are the flags' names, in camelCase (gasPrice) or as written on the command line (gas-price)
-  const camel: Record<string, unknown> = {};
-  const spelled = new Map<string, string>();
-  for (const [raw, v] of Object.entries(file)) {
-    const k = raw.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    if (!(KEYS as string[]).includes(k)) throw new ConfigError(fileName, `unknown key "${raw}"${didYouMean(k, KEYS)}`);
-    if (spelled.has(k)) throw new ConfigError(fileName, `"${spelled.get(k)!}" and "${raw}" are the same key; give it once`);
-    spelled.set(k, raw);
-    camel[k] = v;
-  }
-  file = camel;
+  file = configFileKeys(file, KEYS, fileName);
   const merged: Record<string, unknown> = { ...BACKTEST_DEFAULTS };
   for (const layer of [file, flags]) {
     for (const k of KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
@@ -294,6 +284,24 @@ function validateIncentiveKeys(c: BacktestConfig, merged: Record<string, unknown
     if (c.callerFee !== 0) refuse('callerFee', 'is taken from claimed rewards');
   }
   void merged;
+}
+
+/**
+ * A config file's top-level keys in camelCase: they are the flags' names, spelled as a config key (gasPrice) or as
+ * on the command line (gas-price). An unknown key is refused with a "did you mean" hint, a key spelled both ways
+ * too. Used by every command that reads a --config file.
+ */
+export function configFileKeys(file: Readonly<Record<string, unknown>>, known: readonly string[], fileName: string): Record<string, unknown> {
+  const camel: Record<string, unknown> = {};
+  const spelled = new Map<string, string>();
+  for (const [raw, v] of Object.entries(file)) {
+    const k = raw.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (!known.includes(k)) throw new ConfigError(fileName, `unknown key "${raw}"${didYouMean(k, known)}`);
+    if (spelled.has(k)) throw new ConfigError(fileName, `"${spelled.get(k)!}" and "${raw}" are the same key; give it once`);
+    spelled.set(k, raw);
+    camel[k] = v;
+  }
+  return camel;
 }
 
 /** The resolved config as a plain object with a stable key order (for summary.json). */

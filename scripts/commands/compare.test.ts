@@ -61,12 +61,14 @@ describe('ammsim compare', () => {
   it('behavior: several LP alternatives, a staking series, a config file with staking keys, and a what-if sweep', () => {
     const out = join(tmp, 'multi');
     const series = file('apr.csv', `timestamp,apr\n2023-12-31,0.04\n2024-01-05,0.06\n`);
-    const cfg = file('cfg.json', JSON.stringify({ commission: 0.1, paths: 3, capital: 1000 }));
+    // keys as config keys or as the flags are written (pool-liquidity), as backtest reads them
+    const cfg = file('cfg.json', JSON.stringify({ commission: 0.1, paths: 3, capital: 1000, 'pool-liquidity': 5e7 }));
     const r = ammsim('compare', '--prices', pricesCsv, '--strategy', 'full-range,hold', '--staking-series', series, '--config', cfg, '--csv', '--from', '2024-01-02', '--out', out);
     expect(errorLines(r.stderr)).toEqual([]);
     const s = read(out);
     expect(s.alternatives).toEqual(['lp:full-range', 'lp:hold', 'hold', 'staking', 'hold-staked']);
     expect((s.config as Record<string, unknown>).capital).toBe(1000);
+    expect((s.config as Record<string, unknown>).poolLiquidity).toBe(5e7);
     const w = s.whatIf as { paths: number; lpMinusStaking: Record<string, Record<string, number>> };
     expect(w.paths).toBe(3);
     expect(Object.keys(w.lpMinusStaking)).toEqual(['lp:full-range', 'lp:hold']);
@@ -170,6 +172,7 @@ describe('ammsim compare', () => {
     [['--paths', '2', '--paths-method', 'bootstrap', '--paths-drift', '0.1'], /^error: --paths-drift: applies to --paths-method gbm/],
     [['--paths', '2', '--block-steps', '5'], /^error: --block-steps: applies to --paths-method bootstrap$/],
     [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
+    [['--config', file('twice.json', JSON.stringify({ 'staking-apr': 0.04, stakingApr: 0.05 }))], /^error: .*twice\.json: "staking-apr" and "stakingApr" are the same key; give it once$/],
     [['--noise-size', '1000'], /^error: --noise-size: sizes noise trades; it needs --noise-rate > 0$/],
     [['--pool', 'v3', '--fee-model', 'replay', '--paths', '2'], /^error: --paths: what-if paths move the price away from the logged swaps that --fee-model replay credits fees from/],
     [['--paths', '2', '--paths-drift', '1e6'], /^error: --paths-drift: what-if path 0 leaves the prices a series may hold \(finite, > 0\)/],

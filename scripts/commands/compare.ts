@@ -7,8 +7,8 @@ import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
-import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
-import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
+import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
@@ -49,10 +49,8 @@ export interface ResolvedCompare {
  * (resolveBacktestConfig) and the compare keys (resolveCompareOptions). `strategy` and `width` may be lists.
  */
 export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): ResolvedCompare {
-  const file = typeof argv.config === 'string' ? readConfigFile(argv.config) : {};
   const fileName = typeof argv.config === 'string' ? argv.config : '--config';
-  const known = [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS];
-  for (const k of Object.keys(file)) if (!known.includes(k)) throw new ConfigError(fileName, `unknown key "${k}"${didYouMean(k, known)}`);
+  const file = typeof argv.config === 'string' ? configFileKeys(readConfigFile(argv.config), [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS], fileName) : {};
   const compareFile: Record<string, unknown> = {};
   const backtestFile: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(file)) {
