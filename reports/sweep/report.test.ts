@@ -86,6 +86,12 @@ describe('sweep report', () => {
     const cells = specs(renderSweepReport({ ...aprMeta, report: { metric: 'apr', heatmap: ['width', 'fee'], top: 4 } }, aprTable))[0]!;
     expect(cells.encoding.color.title).toBe('apr (% per year)');
     expect(cells.encoding.color.legend?.format).toBe('.1%');
+    // the top table: headers with units, a fraction in %, a quote amount with 2 decimals, the exact value in the title
+    const top = renderSweepReport(aprMeta, aprTable);
+    const tableHtml = top.slice(top.indexOf('<table id="top-table">'), top.indexOf('</table>', top.indexOf('<table id="top-table">')));
+    expect(tableHtml).toContain('<th>apr (% per year)</th><th>feesEarned (quote)</th>');
+    expect(tableHtml).toContain('<td class="num" title="5">500.00 %</td><td class="num" title="1">1.00</td>');
+    expect(tableHtml).toContain('<td class="num" title="Infinity">∞</td><td class="num" title="0">0.00</td>');
   });
 
   it('behavior: a single-configuration sweep (no axes) says so instead of an empty charts section, in the singular', () => {

@@ -12,7 +12,8 @@ import { InputError } from '../../sim/core/errors.ts';
 import type { ReportChart } from '../charts/index.ts';
 import { escapeHtml, renderPage, sortedJson } from '../html.ts';
 import { readSweepArrow, type SweepTable, type SweepValue } from './sweepFile.ts';
-import { betterOf, metricInfoOf } from '../../sim/metrics/index.ts';
+import { betterOf, metricInfoOf, type MetricFormat } from '../../sim/metrics/index.ts';
+import { formatMetric } from '../metrics.ts';
 
 /** The parts of sweep.json the report reads. */
 export interface SweepMeta {
@@ -30,10 +31,11 @@ export interface SweepMeta {
 /** Metrics shown beside the ranked one in the top table. */
 const CONTEXT_METRICS = ['finalValue', 'vsHold', 'apr', 'feesEarned', 'impermanentLoss', 'gasCost', 'rebalances', 'maxDrawdown'];
 
-/** A short display form; the exact value is in the cell's title. */
-function fmt(v: number | null | undefined): string {
+/** A short display form (a summary metric's as its report shows it: fractions in %); the exact value is in the cell's title. */
+function fmt(v: number | null | undefined, format?: MetricFormat): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  if (format !== undefined) return formatMetric(v, format).replace(/^-/, '−');
   if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
   const a = Math.abs(v);
   const s = a >= 1000 ? v.toFixed(2) : a >= 1 ? v.toFixed(4) : v.toPrecision(4);
@@ -166,15 +168,16 @@ function topTable(t: SweepTable, metric: string, top: number): string {
   const ranked = rankRows(t, metric).slice(0, top);
   const shown = [metric, ...CONTEXT_METRICS.filter((m) => m !== metric && t.metrics.includes(m))];
   const mIdx = shown.map((m) => t.metrics.indexOf(m));
-  const head = `<tr><th>#</th>${t.axes.map((a) => `<th>${escapeHtml(a)}</th>`).join('')}${shown.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr>`;
+  const formats = shown.map((m) => metricInfoOf(m)?.format);
+  const head = `<tr><th>#</th>${t.axes.map((a) => `<th>${escapeHtml(a)}</th>`).join('')}${shown.map((m) => `<th>${escapeHtml(metricTitle(m).title)}</th>`).join('')}</tr>`;
   const body = ranked
     .map((i, rank) => {
       const r = t.rows[i]!;
       const axisCells = r.values.map((v) => `<td>${escapeHtml(String(v))}</td>`).join('');
       const cells = mIdx
-        .map((mi) => {
+        .map((mi, k) => {
           const v = metricOf(t, r, mi);
-          return `<td class="num${v < 0 ? ' neg' : ''}" title="${escapeHtml(exact(v))}">${escapeHtml(fmt(v))}</td>`;
+          return `<td class="num${v < 0 ? ' neg' : ''}" title="${escapeHtml(exact(v))}">${escapeHtml(fmt(v, formats[k]))}</td>`;
         })
         .join('');
       return `<tr><td class="num">${rank + 1}</td>${axisCells}${cells}</tr>`;
