@@ -159,6 +159,14 @@ function flagName(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
+/**
+ * A config file gives `key` when it holds a value other than the default: a resolved config (summary.json's, which
+ * writes every key) given back as --config states the defaults without asking for anything.
+ */
+function fileGives(file: Readonly<Record<string, unknown>>, key: keyof BacktestConfig): boolean {
+  return file[key] !== undefined && file[key] !== BACKTEST_DEFAULTS[key];
+}
+
 function refuseIdleGasBefore(): never {
   throw new ConfigError('--gas-before', 'applies to a gas-price or native-price series; give --gas-price-series FILE (or leave --gas-before out)');
 }
@@ -169,7 +177,7 @@ function refuseIdleGasBefore(): never {
  * cannot tell it was given. For the CLI's config builders, where the layers are still apart.
  */
 export function refuseGasBeforeWithoutSeries(flags: Readonly<Record<string, unknown>>, file: Readonly<Record<string, unknown>>, c: BacktestConfig): void {
-  if ((flags.gasBefore !== undefined || file.gasBefore !== undefined) && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) refuseIdleGasBefore();
+  if ((flags.gasBefore !== undefined || fileGives(file, 'gasBefore')) && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) refuseIdleGasBefore();
 }
 
 /**
@@ -178,7 +186,7 @@ export function refuseGasBeforeWithoutSeries(flags: Readonly<Record<string, unkn
  * a whole run (not a sweep's base, which lacks its axes: a --noise-rate list).
  */
 export function refuseNoiseSizeWithoutRate(flags: Readonly<Record<string, unknown>>, file: Readonly<Record<string, unknown>>, c: BacktestConfig): void {
-  if ((flags.noiseSize !== undefined || file.noiseSize !== undefined) && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
+  if ((flags.noiseSize !== undefined || fileGives(file, 'noiseSize')) && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
 }
 
 /**
@@ -190,7 +198,7 @@ export function resolveBacktestConfig(
   file: Readonly<Record<string, unknown>> = {},
   fileName = '--config',
 ): BacktestConfig {
-  file = configFileKeys(file, KEYS, fileName);
+  file = withoutOverriddenAlternatives(configFileKeys(file, KEYS, fileName), flags, [['gasPrice', 'gasPriceSeries']]);
   const merged: Record<string, unknown> = { ...BACKTEST_DEFAULTS };
   for (const layer of [file, flags]) {
     for (const k of KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
@@ -299,9 +307,21 @@ export function configFileKeys(file: Readonly<Record<string, unknown>>, known: r
     if (!known.includes(k)) throw new ConfigError(fileName, `unknown key "${raw}"${didYouMean(k, known)}`);
     if (spelled.has(k)) throw new ConfigError(fileName, `"${spelled.get(k)!}" and "${raw}" are the same key; give it once`);
     spelled.set(k, raw);
-    camel[k] = v;
+    // null is "not given", as summary.json's resolved config writes an unset key: that config can be given back
+    if (v !== null) camel[k] = v;
   }
   return camel;
+}
+
+/**
+ * The config file's keys less those of any group of alternatives (e.g. gasPrice / gasPriceSeries) of which the flags
+ * give one: a flag wins over the file's whole group, so a file's --gas-price is replaced by a --gas-price-series flag
+ * rather than refused beside it.
+ */
+export function withoutOverriddenAlternatives(file: Readonly<Record<string, unknown>>, flags: Readonly<Record<string, unknown>>, groups: ReadonlyArray<readonly string[]>): Record<string, unknown> {
+  const out = { ...file };
+  for (const g of groups) if (g.some((k) => flags[k] !== undefined)) for (const k of g) delete out[k];
+  return out;
 }
 
 /** The resolved config as a plain object with a stable key order (for summary.json). */

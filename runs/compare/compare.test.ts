@@ -177,6 +177,11 @@ describe('compare config', () => {
   it('behavior: flags win over the config file', () => {
     expect(resolveCompareOptions({ commission: 0.1 }, { commission: 0.2, paths: 3 })).toMatchObject({ commission: 0.1, paths: 3 });
   });
+  it('behavior: a staking flag replaces the config file\'s staking source, either way round; both in one layer is refused', () => {
+    expect(resolveCompareOptions({ stakingSeries: 'apr.csv' }, { stakingApr: 0.04 })).toMatchObject({ stakingSeries: 'apr.csv', stakingApr: undefined });
+    expect(resolveCompareOptions({ stakingApr: 0.05 }, { stakingSeries: 'apr.csv' })).toMatchObject({ stakingApr: 0.05, stakingSeries: undefined });
+    expect(() => resolveCompareOptions({}, { stakingApr: 0.04, stakingSeries: 'apr.csv' })).toThrow('give either --staking-apr or --staking-series, not both');
+  });
   it('behavior: lists from flags and config arrays', () => {
     expect(parseList('--width', '0.05, 0.1,0.2', true)).toEqual([0.05, 0.1, 0.2]);
     expect(parseList('--width', [0.05, 0.1], true)).toEqual([0.05, 0.1]);

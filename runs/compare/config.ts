@@ -1,4 +1,5 @@
 import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
+import { withoutOverriddenAlternatives } from '../config.ts';
 import { COMPOUNDING_MODES, type Compounding } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES, type LstEntry } from '../../strategies/staking/liquidStaking.ts';
 import { SCENARIO_METHODS, type ScenarioMethod } from './scenarios.ts';
@@ -65,6 +66,7 @@ export const MAX_PATHS = 100_000;
  * `undefined` in a layer means "not given". Keys of other layers are ignored here (the backtest resolves its own).
  */
 export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, file: Readonly<Record<string, unknown>> = {}): CompareOptions {
+  file = withoutOverriddenAlternatives(file, flags, [['stakingApr', 'stakingSeries']]);
   const merged: Record<string, unknown> = { ...COMPARE_DEFAULTS };
   for (const layer of [file, flags]) for (const k of COMPARE_KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
   const c = merged as unknown as CompareOptions;

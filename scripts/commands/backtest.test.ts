@@ -120,6 +120,27 @@ describe('ammsim backtest: outputs', () => {
     expect(s.config.capital).toBe(7000);
   });
 
+  it('behavior: a summary\'s resolved config given back as --config reruns the same run; a flag replaces the file\'s alternative', () => {
+    const a = join(tmp, 'rerun-a');
+    expect(ammsim('backtest', '--prices', csv('ok3.csv', good), '--gas-price', '5', '--out', a).status).toBe(0);
+    const config = (JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')) as { config: Record<string, unknown> }).config;
+    expect(Object.values(config)).toContain(null); // unset keys are written as null, and read back as not given
+    const cfg = join(tmp, 'rerun.json');
+    writeFileSync(cfg, JSON.stringify(config));
+    const b = join(tmp, 'rerun-b');
+    expect(ammsim('backtest', '--config', cfg, '--out', b).status).toBe(0);
+    expect(readFileSync(join(b, 'summary.json'), 'utf8')).toBe(readFileSync(join(a, 'summary.json'), 'utf8'));
+    // the file's --gas-price 5 gives way to a --gas-price-series flag instead of being refused beside it
+    const series = csv('gwei.csv', 'timestamp,gwei\n2024-01-01T00:00:00Z,7\n');
+    const c = join(tmp, 'rerun-c');
+    const r = ammsim('backtest', '--config', cfg, '--gas-price-series', series, '--out', c);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const sc = JSON.parse(readFileSync(join(c, 'summary.json'), 'utf8')) as { config: { gasPrice: number; gasPriceSeries: string } };
+    expect(sc.config.gasPrice).toBe(0);
+    expect(sc.config.gasPriceSeries).toBe(series);
+  });
+
   it('error: a malformed --config names the file', () => {
     const cfg = join(tmp, 'bad.json');
     writeFileSync(cfg, '{ "fee": 0.01,\n  "capitol": 5 }');
