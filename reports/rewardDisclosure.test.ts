@@ -19,7 +19,10 @@ describe('reward disclosure in the report', () => {
   });
   it('behavior: never compounding and an LP ahead without rewards are said in words', () => {
     const d = rewardDisclosure({ ...farm.summary, apyCompoundsPerYear: 0, breakevenRewardPriceHold: -3 })!;
-    expect(d).toContain('never compounded (APY = APR after vault fees)');
+    expect(d).toContain('never compounded (APY = APR), 365-day year, after vault fees');
+    expect(d).not.toMatch(/after vault fees.*after vault fees/);
+    // 999.99… tokens (a sole staker's emission less the contract's dust) read as 1,000, not "1000"
+    expect(rewardDisclosure({ ...farm.summary, rewardTokensEarned: 999.9999999 })).toMatch(/\(1,000 tokens\)/);
     expect(d).toContain('ahead of holding even with worthless rewards');
     expect(rewardDisclosure({ ...farm.summary, breakevenRewardPriceHold: null } as unknown as Record<string, unknown>)).toContain('no breakeven reward price');
   });

@@ -82,9 +82,9 @@ export function rewardDisclosure(summary: Readonly<Summary> | Readonly<Record<st
   const amt = (x: number): string => sentenceAmount(x, scale >= 1000 ? 0 : 2);
   const tokens = num(s, 'rewardTokensEarned');
   const n = num(s, 'apyCompoundsPerYear');
-  const nText = n === undefined ? 'n/a' : n === 0 ? 'never compounded (APY = APR after vault fees)' : `compounded ${Number.isInteger(n) ? groupThousands(String(n)) : n.toFixed(2)} times a year`;
+  const nText = n === undefined ? 'n/a' : n === 0 ? 'never compounded (APY = APR)' : `compounded ${Number.isInteger(n) ? groupThousands(String(n)) : n.toFixed(2)} times a year`;
   const parts = [
-    `Rewards ${amt(rewards)}${tokens === undefined ? '' : ` (${tokens >= 1000 ? groupThousands(tokens.toFixed(0)) : tokens.toPrecision(4)} tokens)`}: reward APR ${pct2(num(s, 'rewardApr'))} realised (${pct2(num(s, 'rewardAprSpot'))} at the start's rate and price)`,
+    `Rewards ${amt(rewards)}${tokens === undefined ? '' : ` (${tokens >= 999.5 ? groupThousands(tokens.toFixed(0)) : tokens.toPrecision(4)} tokens)`}: reward APR ${pct2(num(s, 'rewardApr'))} realised (${pct2(num(s, 'rewardAprSpot'))} at the start's rate and price)`,
     `fees + rewards ${pct2(num(s, 'totalApr'))} APR → APY ${pct2(num(s, 'apy'))}, ${nText}, 365-day year, after vault fees`,
   ];
   const harvests = num(s, 'harvests');

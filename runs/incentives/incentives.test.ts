@@ -162,4 +162,16 @@ describe('a program outside the run', () => {
     const r2 = await backtest({ incentives: [late], rewardPrice: 2, to: '2024-01-20' });
     expect(r2.summary.warnings).toEqual([expect.stringContaining('late.json: the program runs 2024-02-01T00:00:00Z … 2024-03-01T00:00:00Z, after the run')]);
   });
+
+  it('regression: a program ended before the run but extended into it by a top-up pays, without the warning', async () => {
+    // Dec 1 … Dec 31; a top-up on Dec 30 starts a new 30-day period to Jan 29
+    const topped = file('topped.json', { kind: 'staking-rewards', token: 'UNI', total: 1000, start: '2023-12-01T00:00:00Z', end: '2023-12-31T00:00:00Z', topUps: [{ at: '2023-12-30T00:00:00Z', amount: 1000 }] });
+    const r = await backtest({ incentives: [topped], rewardPrice: 2, to: '2024-01-20' });
+    expect(r.summary.rewardTokensEarned).toBeGreaterThan(0);
+    expect(r.summary.warnings).toEqual([]);
+    // ending before the run even with its top-up: said, with the extended end
+    const gone = file('gone.json', { kind: 'staking-rewards', token: 'UNI', total: 1000, start: '2023-10-01T00:00:00Z', end: '2023-10-31T00:00:00Z', topUps: [{ at: '2023-11-10T00:00:00Z', amount: 1000 }] });
+    const r2 = await backtest({ incentives: [gone], rewardPrice: 2, to: '2024-01-20' });
+    expect(r2.summary.warnings).toEqual([expect.stringContaining('gone.json: the program runs 2023-10-01T00:00:00Z … 2023-12-10T00:00:00Z (with its top-ups), before the run')]);
+  });
 });

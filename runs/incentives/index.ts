@@ -2,7 +2,7 @@
  * Liquidity mining for a run: the config's programs, harvest policy, reward price and reward pool turned into the
  * engine's {@link IncentivesInput}, and the summary keys computed from the engine's reward totals.
  */
-import { computeRewardMetrics, REWARD_METRICS } from '../../sim/metrics/rewards.ts';
+import { computeRewardMetrics, REWARD_METRICS, rewardTokensOwnedOf } from '../../sim/metrics/rewards.ts';
 import type { MetricInput } from '../../sim/metrics/input.ts';
 import { loadSeries } from '../../data/loadSeries.ts';
 import { parseRewardPrice, rewardPricePath } from '../../data/synthetic/rewardPrice.ts';
@@ -84,10 +84,14 @@ export function programWindowWarnings(programs: readonly ProgramConfig[], series
   const to = Math.floor(series.timestampMs[n - 1]! / 1000);
   const out: string[] = [];
   for (const p of programs) {
-    const where = `${p.source}: the program runs ${isoSec(p.startSec)} … ${isoSec(p.endSec)}`;
+    // a StakingRewards top-up starts a new period of the same length from its time (notifyRewardAmount)
+    const duration = p.endSec - p.startSec;
+    const startSec = Math.min(p.startSec, ...p.topUps.map((t) => t.atSec));
+    const endSec = Math.max(p.endSec, ...p.topUps.map((t) => t.atSec + duration));
+    const where = `${p.source}: the program runs ${isoSec(startSec)} … ${isoSec(endSec)}${endSec > p.endSec ? ' (with its top-ups)' : ''}`;
     const run = `the run ${isoSec(from)} … ${isoSec(to)}`;
-    if (p.endSec <= from) out.push(`${where}, before ${run}: it pays nothing`);
-    else if (p.startSec >= to) out.push(`${where}, after ${run}: it pays nothing`);
+    if (endSec <= from) out.push(`${where}, before ${run}: it pays nothing`);
+    else if (startSec >= to) out.push(`${where}, after ${run}: it pays nothing`);
   }
   return out;
 }
@@ -98,7 +102,7 @@ export function rewardBreakevenInput(r: RewardTotals, finalValue: number, benchm
     {
       finalValue,
       rewardPriceAtEnd: r.rewardPriceAtEnd,
-      tokensHeld: r.rewardTokensHeld + r.rewardTokensPending,
+      tokensHeld: rewardTokensOwnedOf(r),
       tokensSold: r.rewardTokensSold,
       saleProceeds: r.rewardQuote + r.rewardsCompounded,
       saleSlippage: r.rewardSlippage,

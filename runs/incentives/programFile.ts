@@ -9,7 +9,8 @@
  * (tokens over [start, end]), `ratePerSecond`, or `ratePerBlock` (+ `blockTime`, seconds, default 12), `start` and
  * `end` (ISO-8601 or unix seconds), `topUps` ([{at, amount}], staking-rewards), `otherStakedValue` (quote at the
  * first price: other stakers' full-range liquidity of that value; staking-rewards and masterchef), `boost`
- * ({veShare: v/V}, staking-rewards), `allocPoint` / `totalAllocPoint` (masterchef).
+ * ({veShare: v/V}, staking-rewards), `allocPoint` / `totalAllocPoint` (masterchef: the schedule is the chef's
+ * emission, `sushiPerBlock`, and the LP's pool gets allocPoint / totalAllocPoint of it, as in the contract).
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, didYouMean, InputError } from '../../sim/core/errors.ts';

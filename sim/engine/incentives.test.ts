@@ -9,7 +9,7 @@ import { intervalHarvest, neverHarvest, thresholdHarvest } from '../../strategie
 import { createArbitrageur } from '../../strategies/trader/arbitrageur.ts';
 import { runEngine } from './engine.ts';
 import { constantGas } from './gas.ts';
-import { CLAIM_GAS_UNITS, createProgram, MasterChefProgram, StakingRewardsProgram, V3StakerProgram, type HarvestPolicy, type ProgramSpec, type RewardProgram } from './incentives.ts';
+import { CLAIM_GAS_UNITS, createProgram, tokensToRaw, MasterChefProgram, StakingRewardsProgram, V3StakerProgram, type HarvestPolicy, type ProgramSpec, type RewardProgram } from './incentives.ts';
 import { gbmPath, seriesOf } from './testing/engineTesting.ts';
 import { NO_ACTIONS, type LpAction, type LpStrategy, type StrategyContext } from './strategy.ts';
 import type { HarvestContext } from './incentives.ts';
@@ -87,6 +87,36 @@ describe('StakingRewards program in a backtest', () => {
     expect(share).toBeLessThan(0.99);
   });
 
+  it('regression: on v3 a position stakes as a vault share of its value, not its concentrated liquidity (a narrow range earns what a wide one does)', () => {
+    // the other stakers: 90,000 of quote at the first price as full-range liquidity, beside the LP's 10,000
+    const prices = [...Array(301)].fill(2000);
+    const S = tokensToRaw(90_000 / (2 * Math.sqrt(2000)));
+    const earned = (pool: 'v2' | 'v3', rangeWidth?: number): number =>
+      run({ programs: [new StakingRewardsProgram(spec({ otherStake: S }))], prices, pool, ...(rangeWidth === undefined ? {} : { rangeWidth }) }).rewards!.rewardTokensEarned;
+    const v2 = earned('v2');
+    const emission = 5_000_000;
+    expect(v2 / emission).toBeCloseTo(0.1, 3);
+    // (the entry's split swap in this small pool costs each range a little of its value)
+    for (const w of [1, 0.1, 0.01]) expect(earned('v3', w) / v2).toBeCloseTo(1, 2);
+  });
+
+  it('regression: the spot rate at the start is the contract\'s: a top-up before the run raises it, one past the end keeps it paying', () => {
+    const prices = [...Array(101)].fill(2000);
+    const D = 100 * HOUR;
+    // started 50 h before the run with 5e6, topped up 1e6 at 20 h before it: rate = (5e6 · 70/100 + 1e6) / 100 h
+    const early = new StakingRewardsProgram(spec({ startSec: T0 - 50 * HOUR, endSec: T0 + 50 * HOUR, topUps: [{ atSec: T0 - 20 * HOUR, amountRaw: 10n ** 24n }] }));
+    const a = run({ programs: [early], prices }).rewards!;
+    expect(a.lpRatePerSecondAtStart * D).toBeCloseTo(5e6 * 0.7 + 1e6, 0);
+    // ended 10 h before the run, but a top-up 30 h before that extended it to 70 h into the run
+    const late = new StakingRewardsProgram(spec({ startSec: T0 - 110 * HOUR, endSec: T0 - 10 * HOUR, topUps: [{ atSec: T0 - 30 * HOUR, amountRaw: 10n ** 24n }] }));
+    const b = run({ programs: [late], prices }).rewards!;
+    expect(b.rewardTokensEarned).toBeGreaterThan(0);
+    expect(b.lpRatePerSecondAtStart * D).toBeCloseTo(5e6 * 0.2 + 1e6, 0);
+    // not started yet: the rate its first notify sets
+    const future = run({ programs: [new StakingRewardsProgram(spec())], prices }).rewards!;
+    expect(future.lpRatePerSecondAtStart * (190 * HOUR)).toBeCloseTo(5e6, 0);
+  });
+
   it('property: claimed + pending never exceed the emission, whatever the stakes, unstakes and claims (fast-check)', () => {
     fc.assert(
       fc.property(
@@ -96,7 +126,7 @@ describe('StakingRewards program in a backtest', () => {
           const s = spec({ otherStake: other });
           const p = new StakingRewardsProgram(s);
           const liq = new Map<number, bigint>();
-          p.attach({ tracksTime: false, liquidityRaw: (id) => liq.get(id) ?? 0n, ticks: () => undefined, setTime: () => {}, splInsideX128: () => 0n });
+          p.attach({ tracksTime: false, liquidityRaw: (id) => liq.get(id) ?? 0n, shareUnitsRaw: (id) => liq.get(id) ?? 0n, ticks: () => undefined, setTime: () => {}, splInsideX128: () => 0n });
           let t = T0;
           let claimed = 0n;
           p.advance(t);
@@ -120,6 +150,16 @@ describe('StakingRewards program in a backtest', () => {
 });
 
 describe('v3-staker program in a backtest', () => {
+  it('regression: the spot rate is RewardMath\'s: the same for an incentive already running and one waiting to start (same length, same amount)', () => {
+    const prices = [...Array(101)].fill(2000);
+    const rate = (startSec: number) =>
+      run({ programs: [createProgram(spec({ kind: 'v3-staker', startSec, endSec: startSec + 200 * HOUR, amountRaw: 10n ** 22n }))], prices, pool: 'v3', rangeWidth: 0.05 }).rewards!.lpRatePerSecondAtStart;
+    const running = rate(T0 - 100 * HOUR);
+    const waiting = rate(T0 + 10 * HOUR);
+    expect(waiting).toBeGreaterThan(0);
+    expect(running / waiting).toBeCloseTo(1, 9);
+  });
+
   it('acceptance: pays nothing while the position is out of range, and something while in range', () => {
     const prices = [...Array(120)].map((_, i) => (i < 40 ? 2000 : i < 80 ? 2600 : 2000));
     const prog = createProgram(spec({ kind: 'v3-staker', startSec: T0, endSec: T0 + 119 * HOUR, amountRaw: 10n ** 22n }));
@@ -160,8 +200,8 @@ describe('MasterChef program in a backtest', () => {
   const chefSpec = (over: Partial<ProgramSpec> = {}): ProgramSpec =>
     spec({ kind: 'masterchef', startSec: T0 + 10 * HOUR, endSec: T0 + 110 * HOUR, amountRaw: 10n ** 22n, blockTimeSec: 12, allocPoint: 1n, totalAllocPoint: 4n, ...over });
   const BLOCKS = 30_000n;
-  // sushiPerBlock is sized so the pool's allocPoint share of the emission over the window is the program's amount.
-  const PER_BLOCK = (10n ** 22n * 4n) / 1n / BLOCKS;
+  // The program's amount is the chef's emission over the window (sushiPerBlock); the LP's pool gets 1/4 of it.
+  const PER_BLOCK = 10n ** 22n / BLOCKS;
 
   it('acceptance: the sole staker earns emission × allocPoint / totalAllocPoint, through the chef\'s 1e12 accumulator (hand-computed)', () => {
     const prog = new MasterChefProgram(chefSpec());
@@ -174,9 +214,9 @@ describe('MasterChef program in a backtest', () => {
     const acc = (reward * 10n ** 12n) / L;
     const expected = (L * acc) / 10n ** 12n;
     expect(out.rewards!.rewardTokensEarned).toBe(Number(expected) / 1e18);
-    // The whole chef emitted 4× that; the program's amount less the floors of sushiPerBlock and the accumulator.
-    expect(10n ** 22n - expected).toBeGreaterThanOrEqual(0n);
-    expect(10n ** 22n - expected).toBeLessThan(BLOCKS + L / 10n ** 12n + 1n);
+    // The whole chef emitted the program's amount; the LP's pool a quarter, less the floors of sushiPerBlock and the accumulator.
+    expect(10n ** 22n / 4n - expected).toBeGreaterThanOrEqual(0n);
+    expect(10n ** 22n / 4n - expected).toBeLessThan(BLOCKS + L / 10n ** 12n + 1n);
     // Nothing before the start, nothing more after the end.
     const pend = out.timeseries.rewardTokensPending!;
     for (let i = 0; i <= 10; i++) expect(pend[i]).toBe(0);
@@ -213,6 +253,34 @@ describe('harvest policies', () => {
     expect(r.performanceFees / r.callerFees).toBeCloseTo(10, 9);
     expect(r.rewardTokensHeld).toBeCloseTo((r.rewardTokensEarned - r.rewardTokensPending) * 0.89, 6);
     expect(out.events.filter((e) => e.kind === 'harvest')).toHaveLength(10);
+  });
+
+  it('regression: a harvest pays one claim per program with something to pay, and each sale its swap', () => {
+    const prices = [...Array(24 * 10 + 1)].fill(2000);
+    const unit = 10e-9 * 2000; // quote per gas unit at 10 gwei, ETH at 2000
+    const mk = (startSec = T0) => createProgram(spec({ startSec, endSec: T0 + 240 * HOUR }));
+    const two = run({ programs: [mk(), mk()], prices, policy: intervalHarvest.create({ every: '1d', then: 'hold' }), gas: 10 }).rewards!;
+    expect(two.harvests).toBe(10);
+    expect(two.harvestGas).toBeCloseTo(10 * 2 * CLAIM_GAS_UNITS['staking-rewards'] * unit, 9);
+    // the second program starts after the fourth claim (day 4): claims 1–4 pay for one program, 5–10 for two
+    const late = run({ programs: [mk(), mk(T0 + 100 * HOUR)], prices, policy: intervalHarvest.create({ every: '1d', then: 'hold' }), gas: 10 }).rewards!;
+    expect(late.harvestGas).toBeCloseTo((4 + 2 * 6) * CLAIM_GAS_UNITS['staking-rewards'] * unit, 9);
+    // selling each claim is a swap through the reward pool (a v2 swap, 110k units)
+    const sold = run({ programs: [mk()], prices, policy: intervalHarvest.create({ every: '1d', then: 'sell' }), gas: 10 }).rewards!;
+    expect(sold.harvestGas).toBeCloseTo(10 * (CLAIM_GAS_UNITS['staking-rewards'] + 110_000) * unit, 9);
+  });
+
+  it('regression: the vault\'s fees apply to pending rewards too: never harvesting is worth the same as harvesting at the end', () => {
+    const prices = [...Array(101)].fill(2000);
+    const mk = () => createProgram(spec({ startSec: T0, endSec: T0 + 100 * HOUR }));
+    const plain = run({ programs: [mk()], prices });
+    const fees = run({ programs: [mk()], prices, perf: 0.1, caller: 0.05 });
+    const r = fees.rewards!;
+    const value = r.rewardTokensPending * 2;
+    expect(r.harvests).toBe(0);
+    expect(fees.timeseries.lpValue[100]! - plain.timeseries.lpValue[100]!).toBeCloseTo(-0.15 * value, 6);
+    expect(r.performanceFees).toBeCloseTo(0.1 * value, 6);
+    expect(r.callerFees).toBeCloseTo(0.05 * value, 6);
   });
 
   it('never: no claim, no gas; threshold claims once the pending value passes it', () => {

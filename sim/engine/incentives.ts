@@ -97,6 +97,13 @@ export interface ProgramSpec {
 export interface StakeSource {
   /** The position's liquidity as a stake (raw units). */
   liquidityRaw(positionId: number): bigint;
+  /**
+   * The position as a fungible share token, what StakingRewards and MasterChef stake (raw units): v2, its LP tokens
+   * (its liquidity); v3, a vault share (Gamma, Arrakis): the liquidity of a full-range position of the position's
+   * value now, V / (2·√P), the units the other stakers' value is counted in. A concentrated position's own L would
+   * weigh it by its concentration, which no share token does.
+   */
+  shareUnitsRaw(positionId: number): bigint;
   /** The position's ticks (v3 pools); undefined for v2. */
   ticks(positionId: number): { readonly tickLower: number; readonly tickUpper: number } | undefined;
   /** Sets the pool's clock (unix seconds) when the pool tracks time (v3). */
@@ -187,9 +194,9 @@ export class StakingRewardsProgram implements RewardProgram {
     return this.spec.veShare === undefined ? this.spec.otherStake : (this.spec.otherStake * 40n) / 100n;
   }
 
-  /** The LP's stake units for a position: its liquidity, or its Curve working balance with a boost. */
+  /** The LP's stake units for a position: its share units, or their Curve working balance with a boost. */
   private units(positionId: number): bigint {
-    const l = this.source!.liquidityRaw(positionId);
+    const l = this.source!.shareUnitsRaw(positionId);
     const ve = this.spec.veShare;
     if (ve === undefined || l === 0n) return l;
     const V = 10n ** 18n;
@@ -238,11 +245,15 @@ export class StakingRewardsProgram implements RewardProgram {
   }
 
   lpRatePerSecond(timeSec: number): number {
-    if (timeSec < this.spec.startSec || timeSec >= this.spec.endSec) return 0;
     const c = this.contract;
     const supply = c.totalSupply;
-    const planned = Number(this.spec.amountRaw) / (this.spec.endSec - this.spec.startSec);
-    return supply > 0n ? (planned * Number(c.balanceOf(LP))) / Number(supply) / SCALE : 0;
+    if (supply === 0n) return 0;
+    const share = Number(c.balanceOf(LP)) / Number(supply);
+    // running: the contract's own rate (top-ups included, and past `end` when a top-up extended the period)
+    if (timeSec < Number(c.periodFinish)) return (Number(c.rewardRate) * share) / SCALE;
+    // not funded yet: the rate the first notify will set
+    if (timeSec >= this.spec.startSec && this.nextIdx > 0) return 0;
+    return ((Number(this.spec.amountRaw) / (this.spec.endSec - this.spec.startSec)) * share) / SCALE;
   }
 }
 
@@ -357,12 +368,16 @@ export class V3StakerProgram implements RewardProgram {
 
   lpRatePerSecond(timeSec: number): number {
     if (timeSec < this.spec.startSec || timeSec >= this.spec.endSec) return 0;
-    // The rate at which the incentive pays in-range liquidity now, times the LP's share of in-range liquidity.
+    // RewardMath: a second in range pays totalRewardUnclaimed over the unclaimed seconds, (max(end, t) − start) less
+    // those claimed, per unit of in-range liquidity; × the LP's share of in-range liquidity (stakes waiting for the
+    // start included).
     let share = 0;
     for (const s of this.stakes.values()) share += rawToTokens(s.liquidity);
+    for (const id of this.waiting) share += rawToTokens(this.source!.liquidityRaw(id));
     const active = this.activeLiquidity?.() ?? 0;
     if (!(active > 0)) return 0;
-    return (rawToTokens(this.totalRewardUnclaimed) / Math.max(1, this.spec.endSec - timeSec)) * Math.min(1, share / active);
+    const unclaimedSec = Math.max(this.spec.endSec, timeSec) - this.spec.startSec - Number(this.totalSecondsClaimedX128) / 2 ** 128;
+    return (rawToTokens(this.totalRewardUnclaimed) / Math.max(1, unclaimedSec)) * Math.min(1, share / active);
   }
 
   /** The pool's in-range liquidity (human units), for the spot APR. */
@@ -372,7 +387,7 @@ export class V3StakerProgram implements RewardProgram {
 /** Block number of a time: `BLOCK_ORIGIN` at the program's start, one block per `blockTime` seconds. */
 const BLOCK_ORIGIN = 10_000_000;
 
-/** SushiSwap MasterChef with the LP's pool at allocPoint / totalAllocPoint. */
+/** SushiSwap MasterChef emitting the program's schedule (sushiPerBlock), the LP's pool at allocPoint / totalAllocPoint of it. */
 export class MasterChefProgram implements RewardProgram {
   readonly chef: MasterChef;
   private readonly pid: number;
@@ -396,8 +411,8 @@ export class MasterChefProgram implements RewardProgram {
     if (blocks <= 0) throw new ConfigError(`${spec.source}: blockTime`, `leaves no block between start and end (${this.blockTime} s per block)`);
     const alloc = spec.allocPoint ?? 1n;
     const total = spec.totalAllocPoint ?? alloc;
-    // sushiPerBlock such that the LP pool's share over [start, end] is the program's amount.
-    this.perBlock = (spec.amountRaw * total) / alloc / BigInt(blocks);
+    // The program's schedule is the chef's emission (sushiPerBlock); the LP's pool gets allocPoint / totalAllocPoint of it.
+    this.perBlock = spec.amountRaw / BigInt(blocks);
     const startBlock = this.blockOf(spec.startSec);
     this.chef = new MasterChef({ sushiPerBlock: this.perBlock, startBlock, bonusEndBlock: startBlock });
     let pid = 0;
@@ -442,7 +457,7 @@ export class MasterChefProgram implements RewardProgram {
 
   stake(positionId: number, timeSec: number): void {
     if (this.stakes.has(positionId)) return;
-    const u = this.source!.liquidityRaw(positionId);
+    const u = this.source!.shareUnitsRaw(positionId);
     if (u === 0n) return;
     this.paidOut += this.chef.deposit(this.pid, LP, u, this.blockAt(timeSec));
     this.stakes.set(positionId, u);
@@ -506,11 +521,18 @@ export function createProgram(spec: ProgramSpec): RewardProgram {
 
 /** The stake source of an engine pool: exact v3 (V3Pool with block time), float v3 (seconds per liquidity), v2. */
 export function stakeSourceOf(pool: EnginePool, originSec: number): StakeSource {
+  // v3: a vault share's units, the liquidity of a full-range position of the position's principal value now
+  const shareUnitsV3 = (id: number): bigint => {
+    const v = pool.position(id);
+    const price = pool.price();
+    return tokensToRaw((v.base * price + v.quote) / (2 * Math.sqrt(price)));
+  };
   if (pool instanceof V3ExactEnginePool) {
     const p = pool;
     return {
       tracksTime: true,
       liquidityRaw: (id) => p.positionRaw(id).liquidity,
+      shareUnitsRaw: shareUnitsV3,
       ticks: (id) => p.positionTicks(id),
       setTime: (t) => {
         if (t !== p.pool.blockTimestamp) p.pool.setBlockTimestamp(t);
@@ -525,6 +547,7 @@ export function stakeSourceOf(pool: EnginePool, originSec: number): StakeSource 
       tracksTime: true,
       approximate: true,
       liquidityRaw: (id) => tokensToRaw(p.position(id).liquidity),
+      shareUnitsRaw: shareUnitsV3,
       ticks: (id) => p.positionTicks(id),
       // The float pool's clock counts from the run's first step (its seconds per liquidity keep full precision).
       setTime: (t) => {
@@ -538,9 +561,11 @@ export function stakeSourceOf(pool: EnginePool, originSec: number): StakeSource 
       },
     };
   }
+  const liquidityRaw = (id: number): bigint => tokensToRaw(pool.position(id).liquidity);
   return {
     tracksTime: false,
-    liquidityRaw: (id) => tokensToRaw(pool.position(id).liquidity),
+    liquidityRaw,
+    shareUnitsRaw: liquidityRaw,
     ticks: () => undefined,
     setTime: () => {},
     splInsideX128: () => {
@@ -653,7 +678,6 @@ export class IncentiveBook {
   readonly programs: readonly RewardProgram[];
   private readonly source: StakeSource;
   private readonly rewardPool: V2FloatPool;
-  private readonly claimUnits: number;
   private readonly swapUnits: number;
   /** Reward tokens claimed and kept (net of fees). */
   held = 0;
@@ -734,7 +758,6 @@ export class IncentiveBook {
     if (!(p0 > 0 && Number.isFinite(p0))) throw new ConfigError('--reward-price', `the reward price at the first step must be > 0; was ${p0}`);
     const half = inp.rewardPoolLiquidity / 2;
     this.rewardPool = new V2FloatPool(inp.rewardPoolFee ?? 0.003, half / p0, half);
-    this.claimUnits = Math.max(...this.programs.map((p) => CLAIM_GAS_UNITS[p.spec.kind]));
     this.swapUnits = GAS_UNITS[pool.kind].swap;
     this.lastHarvestMs = firstTimestampMs;
     this.rewake();
@@ -746,7 +769,7 @@ export class IncentiveBook {
       held: 0,
       rewardPrice: inp.rewardPrice[0]!,
       price: clock.price,
-      gasCost: (action) => (action === 'claim' ? book.claimGas() : ledger.gasCost(action)),
+      gasCost: (action) => (action === 'claim' ? book.claimGas(book.programs) : ledger.gasCost(action)),
       lastHarvestMs: firstTimestampMs,
       capital,
       last: steps === 1,
@@ -758,10 +781,28 @@ export class IncentiveBook {
     return this.inp.rewardPrice[step]!;
   }
 
-  /** Gas of one claim now: the claim's units at the gas price of a swap (the gas model prices per unit alike). */
-  claimGas(): number {
+  /**
+   * Gas of claiming `programs` now: one claim transaction per program with something to pay (a claim with nothing
+   * pending anywhere is still one transaction, the dearest), priced per unit at the gas price of a swap.
+   */
+  claimGas(programs: readonly RewardProgram[]): number {
     const s = this.ledger.gasCost('swap');
-    return s === 0 ? 0 : (s * this.claimUnits) / this.swapUnits;
+    if (s === 0) return 0;
+    const t = this.now();
+    let units = 0;
+    let dearest = 0;
+    for (const p of programs) {
+      const u = CLAIM_GAS_UNITS[p.spec.kind];
+      if (p.pending(t) > 0) units += u;
+      if (u > dearest) dearest = u;
+    }
+    return (s * (units > 0 ? units : dearest)) / this.swapUnits;
+  }
+
+  /** Gas of one sale through the reward pool (a v2 swap), priced per unit at the gas price of a swap. */
+  private saleGas(): number {
+    const s = this.ledger.gasCost('swap');
+    return s === 0 ? 0 : (s * GAS_UNITS.v2.swap) / this.swapUnits;
   }
 
   /** The step's time in unix seconds (what the programs run on). */
@@ -923,8 +964,9 @@ export class IncentiveBook {
     this.touched();
     let raw = 0n;
     const t = this.now();
-    for (const p of this.programsOf(program, 'claim')) raw += p.claim(t);
-    const gas = this.claimGas();
+    const claimed = this.programsOf(program, 'claim');
+    const gas = this.claimGas(claimed);
+    for (const p of claimed) raw += p.claim(t);
     this.ledger.chargeGas(gas);
     this.harvestGas += gas;
     this.harvests++;
@@ -957,6 +999,9 @@ export class IncentiveBook {
   /** Sells reward tokens through the reward pool after its arbitrageur re-anchors it to the reward price. */
   private sell(tokens: number): number {
     if (!(tokens > 0)) return 0;
+    const gas = this.saleGas();
+    this.ledger.chargeGas(gas);
+    this.harvestGas += gas;
     const price = this.inp.rewardPrice[this.clock.step]!;
     const rp = this.rewardPool;
     if (rp.price() !== price) rp.swapToPrice(price);
@@ -1031,7 +1076,12 @@ export class IncentiveBook {
     const pending = this.pendingNow;
     cols.rewardsCumulative[step] = this.claimedValue + pending * pr;
     cols.rewardTokensPending[step] = pending;
-    return (this.held + pending) * pr + this.rewardQuote;
+    return (this.held + pending * this.keep) * pr + this.rewardQuote;
+  }
+
+  /** The share of a claim the LP keeps after the vault's fees: pending rewards are worth that share of their value. */
+  private get keep(): number {
+    return 1 - this.inp.performanceFee - this.inp.callerFee;
   }
 
   /**
@@ -1050,12 +1100,13 @@ export class IncentiveBook {
     const claimed = this.claimedValue;
     const held = this.held;
     const quote = this.rewardQuote;
+    const keep = this.keep;
     for (let i = this.from; i < to; i++) {
       const pending = this.pendingAt(Math.floor(ts[i]! / 1000));
       const pr = price[i]!;
       cum[i] = claimed + pending * pr;
       pend[i] = pending;
-      lpValue[i] = lpValue[i]! + ((held + pending) * pr + quote);
+      lpValue[i] = lpValue[i]! + ((held + pending * keep) * pr + quote);
     }
     this.from = to;
   }
@@ -1081,8 +1132,9 @@ export class IncentiveBook {
       harvests: this.harvests,
       harvestGas: this.harvestGas,
       rewardSlippage: this.slippage,
-      performanceFees: this.performanceFees,
-      callerFees: this.callerFees,
+      // what the vault takes from the claims, and will take from the rewards still pending (valued at the end)
+      performanceFees: this.performanceFees + pending * this.inp.performanceFee * last,
+      callerFees: this.callerFees + pending * this.inp.callerFee * last,
       rewardTokensHeld: this.held,
       rewardTokensPending: pending,
       rewardQuote: this.rewardQuote,

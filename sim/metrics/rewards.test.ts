@@ -8,7 +8,7 @@ import { computeRewardMetrics, REWARD_METRICS, rewardTokensSoldOf, type RewardMe
  * A hand-made run of a tenth of a year: capital 10,000; final LP value 10,400 (with rewards), hold 10,200, fees 150.
  * Rewards: 1,000 tokens claimed over the run at prices worth 1,500 (gross), 10 % performance + 2 % caller fees
  * (150 + 30), so 880 kept: 300 held, 580 sold for 812 quote (set aside 500, compounded 312) with 18 slippage;
- * 50 pending at the end; last reward price 1.2.
+ * 50 pending at the end, of which the fees will take 12 % (6 + 1.2 at the last reward price 1.2).
  */
 function run(over: Partial<RewardTotalsInput> = {}): RewardMetricInput {
   const t = [0, MS_PER_YEAR / 10];
@@ -42,8 +42,8 @@ function run(over: Partial<RewardTotalsInput> = {}): RewardMetricInput {
     harvests: 12,
     harvestGas: 36,
     rewardSlippage: 18,
-    performanceFees: 150,
-    callerFees: 30,
+    performanceFees: 150 + 6,
+    callerFees: 30 + 1.2,
     rewardTokensHeld: 300,
     rewardTokensPending: 50,
     rewardQuote: 500,
@@ -80,7 +80,7 @@ describe('reward metrics (hand-computed run)', () => {
     expect(m.rewardApr).toBeCloseTo(1560 / 10_000 / 0.1, 12); // 1.56
     expect(m.totalApr).toBeCloseTo((150 + 1560) / 10_000 / 0.1, 12); // 1.71
     expect(m.rewardAprSpot).toBeCloseTo((0.001 * 31_536_000 * 2) / 10_000, 12); // 6.3072
-    const net = (150 + 1560 * (1 - 0.12)) / 10_000 / 0.1; // fee share 180 / 1,500 = 12 % of the rewards, pending included
+    const net = (150 + 1560 * (1 - 0.12)) / 10_000 / 0.1; // fee share 187.2 / 1,560 = 12 % of the rewards, pending included
     expect(m.apy).toBeCloseTo(Math.pow(1 + net / 52, 52) - 1, 12);
     expect(computeRewardMetrics(run({ compoundsPerYear: 0 })).apy).toBeCloseTo(net, 12);
   });
@@ -88,9 +88,9 @@ describe('reward metrics (hand-computed run)', () => {
     expect(rewardTokensSoldOf(run().rewards)).toBeCloseTo(580, 9);
     expect(rewardTokensSoldOf(run({ rewardTokensSold: 7 }).rewards)).toBe(7);
   });
-  it('behavior: breakeven vs hold: V0 = 10,400 − 350·1.2 − 812 = 9,168; s = 18/830; p* = 1,032 / (350 + (1 − s)·580)', () => {
+  it('behavior: breakeven vs hold: owned 300 + 50·0.88 = 344; V0 = 10,400 − 344·1.2 − 812 = 9,175.2; s = 18/830; p* = 1,024.8 / (344 + (1 − s)·580)', () => {
     const s = 18 / 830;
-    expect(m.breakevenRewardPriceHold).toBeCloseTo((10_200 - 9168) / (350 + (1 - s) * 580), 10);
+    expect(m.breakevenRewardPriceHold).toBeCloseTo((10_200 - 9175.2) / (344 + (1 - s) * 580), 10);
   });
   it('behavior: no reward tokens → breakeven NaN (null in summary.json)', () => {
     const none = computeRewardMetrics(run({ rewardTokensEarned: 0, rewardsEarned: 0, rewardsValueAtEnd: 0, rewardTokensHeld: 0, rewardTokensPending: 0, rewardQuote: 0, rewardsCompounded: 0, performanceFees: 0, callerFees: 0, rewardSlippage: 0 }));

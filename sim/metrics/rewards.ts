@@ -72,12 +72,17 @@ export function rewardTokensSoldOf(r: RewardTotalsInput): number {
 }
 
 /**
- * The share of each claim taken by the vault (performance + caller fee): fees ÷ the claims' value, both valued at each
- * claim's reward price, so the ratio is the configured fractions exactly; 0 when nothing was claimed.
+ * The share of each claim taken by the vault (performance + caller fee): fees ÷ the rewards' value, both valued at
+ * each claim's reward price (pending rewards, and the fees due on them, at the end price), so the ratio is the
+ * configured fractions exactly; 0 when nothing was earned.
  */
 export function claimFeeShareOf(r: RewardTotalsInput): number {
-  const claimedValue = r.rewardsEarned - r.rewardTokensPending * rewardPriceAtEndOf(r);
-  return claimedValue > 0 ? (r.performanceFees + r.callerFees) / claimedValue : 0;
+  return r.rewardsEarned > 0 ? (r.performanceFees + r.callerFees) / r.rewardsEarned : 0;
+}
+
+/** Reward tokens the LP owns at the end: held, and pending less the vault's share of them. */
+export function rewardTokensOwnedOf(r: RewardTotalsInput): number {
+  return r.rewardTokensHeld + r.rewardTokensPending * (1 - claimFeeShareOf(r));
 }
 
 /** Reward APR realised: rewardsEarned / capital / years. */
@@ -96,7 +101,7 @@ export function breakevenRewardPriceOf(x: RewardMetricInput, benchmarkValue: num
     {
       finalValue: lastOf(x.timeseries.lpValue, x),
       rewardPriceAtEnd: rewardPriceAtEndOf(r),
-      tokensHeld: r.rewardTokensHeld + r.rewardTokensPending,
+      tokensHeld: rewardTokensOwnedOf(r),
       tokensSold: rewardTokensSoldOf(r),
       saleProceeds: r.rewardQuote + r.rewardsCompounded,
       saleSlippage: r.rewardSlippage,
@@ -192,8 +197,8 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
   { key: 'harvests', label: 'Harvests', unit: 'count', format: 'count', terminal: true, description: 'reward claims over the run', compute: (x) => x.rewards.harvests },
   quote('harvestGas', 'Harvest gas', 'gas paid for the claims (part of gasCost)', (x) => x.rewards.harvestGas, true),
   quote('rewardSlippage', 'Reward sale slippage', 'value lost selling rewards through the reward pool vs the reward price, pool fee included', (x) => x.rewards.rewardSlippage, false, 'Reward slippage'),
-  quote('performanceFees', 'Performance fees', 'the vault’s performance fee taken from each claim, valued at the claim’s reward price', (x) => x.rewards.performanceFees),
-  quote('callerFees', 'Caller fees', 'the harvest caller’s fee taken from each claim, valued at the claim’s reward price', (x) => x.rewards.callerFees),
+  quote('performanceFees', 'Performance fees', 'the vault’s performance fee taken from each claim (valued at the claim’s reward price) and due on the rewards still pending at the end (at the end price)', (x) => x.rewards.performanceFees),
+  quote('callerFees', 'Caller fees', 'the harvest caller’s fee taken from each claim (valued at the claim’s reward price) and due on the rewards still pending at the end (at the end price)', (x) => x.rewards.callerFees),
   {
     key: 'breakevenRewardPriceHold',
     better: 'lower',
