@@ -94,6 +94,24 @@ describe('sweep report', () => {
     expect(tableHtml).toContain('<td class="num" title="Infinity">∞</td><td class="num" title="0">0.00</td>');
   });
 
+  it('regression: a --param axis (params.threshold) is a flat key: each encoded field reads its value from the rows', async () => {
+    const { field } = await import('vega');
+    type Enc = { field: string };
+    type Spec = { data: { values: Array<Record<string, unknown>> }; encoding: Record<string, Enc> };
+    const dotted: SweepTable = { ...table, axes: ['width', 'params.threshold', 'harvestParams.every'] };
+    const grid = { axes: [{ name: 'width', values: [0.1, 0.2] }, { name: 'params.threshold', values: [0.003, 0.01] }, { name: 'harvestParams.every', values: ['a', 'b'] }], samples: null, sampleSeed: null, configurations: 8 };
+    const specsOf = (html: string): Spec[] => (JSON.parse(/<script type="application\/json" id="ammsim-charts">(.*?)<\/script>/s.exec(html)![1]!) as Array<{ spec: Spec }>).map((c) => c.spec);
+    const all = [...specsOf(renderSweepReport({ ...meta(['width', 'params.threshold']), grid }, dotted)), ...specsOf(renderSweepReport({ ...meta(null), grid }, dotted))];
+    expect(all.length).toBe(4); // a heatmap, then a chart per axis
+    for (const spec of all) {
+      for (const ch of ['x', 'y', 'color']) {
+        const enc = spec.encoding[ch];
+        if (enc === undefined) continue;
+        for (const row of spec.data.values) expect(field(enc.field)(row), `${ch} ${enc.field}`).not.toBeUndefined();
+      }
+    }
+  });
+
   it('behavior: a single-configuration sweep (no axes) says so instead of an empty charts section, in the singular', () => {
     const one: SweepTable = { axes: [], metrics, rows: [{ values: [], metrics: [5, 1], warnings: null, error: null }] };
     const m: SweepMeta = { ...meta(null), grid: { axes: [], samples: null, sampleSeed: null, configurations: 1 }, rows: 1, failed: 0, warned: 0 };

@@ -114,6 +114,12 @@ function metricTitle(metric: string): { title: string; format?: string } {
 
 const jsonNumber = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
+/**
+ * A data key as a vega-lite `field`: a dot or bracket would read as nested access (`params.threshold` as
+ * `params` → `threshold`), so they are escaped to name the flat key the rows carry.
+ */
+const fieldOf = (name: string): string => name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+
 function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: string, yName: string): ReportChart {
   const xi = t.axes.indexOf(xName);
   const yi = t.axes.indexOf(yName);
@@ -130,9 +136,9 @@ function heatmapChart(t: SweepTable, meta: SweepMeta, metric: string, xName: str
     data: { values },
     mark: { type: 'rect', tooltip: true },
     encoding: {
-      x: { field: xName, type: 'ordinal', sort: order(xName), title: xName },
-      y: { field: yName, type: 'ordinal', sort: [...order(yName)].reverse(), title: yName },
-      color: { field: metric, type: 'quantitative', title: m.title, scale: { scheme: 'viridis' }, ...(m.format === undefined ? {} : { legend: { format: m.format } }) },
+      x: { field: fieldOf(xName), type: 'ordinal', sort: order(xName), title: xName },
+      y: { field: fieldOf(yName), type: 'ordinal', sort: [...order(yName)].reverse(), title: yName },
+      color: { field: fieldOf(metric), type: 'quantitative', title: m.title, scale: { scheme: 'viridis' }, ...(m.format === undefined ? {} : { legend: { format: m.format } }) },
     },
   } as unknown as TopLevelSpec;
   return { id: 'heatmap', spec };
@@ -156,7 +162,7 @@ function axisChart(t: SweepTable, metric: string, a: number): ReportChart {
     data: { values },
     mark: { type: numeric ? 'line' : 'point', point: numeric ? true : undefined, tooltip: true },
     encoding: {
-      x: { field: name, type: numeric ? 'quantitative' : 'nominal', title: name, ...(numeric ? { scale: { zero: false } } : {}) },
+      x: { field: fieldOf(name), type: numeric ? 'quantitative' : 'nominal', title: name, ...(numeric ? { scale: { zero: false } } : {}) },
       y: { field: 'value', type: 'quantitative', title: m.title, scale: { zero: false }, ...(m.format === undefined ? {} : { axis: { format: m.format } }) },
       color: { field: 'stat', type: 'nominal', title: '' },
     },
