@@ -68,6 +68,9 @@ describe('compare report', () => {
     const page = compareReportHtml(withHs);
     expect(page).toContain('<title>ammsim compare: lp vs hold vs staking vs hold-staked</title>');
     expect(page).toContain('hold-staked');
+    // the page's title is not the IL curve's
+    const charts = JSON.parse(/<script type="application\/json" id="ammsim-charts">(.*?)<\/script>/s.exec(page)![1]!) as Array<{ id: string; spec: { title: { text: string } } }>;
+    expect(charts.find((c) => c.id === 'il-curve')?.spec.title.text).toBe('Impermanent loss vs price ratio');
     expect(html).not.toContain('hold-staked');
   });
 

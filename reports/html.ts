@@ -300,7 +300,8 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
   if (runs.length === 0) throw new InvariantError('renderReportHtml needs at least one run');
   const labels = runs.map((r) => r.label);
   if (new Set(labels).size !== labels.length) throw new InvariantError(`run labels must be unique; were ${labels.join(', ')}`);
-  const charts: ReportChart[] = reportCharts(runs, options);
+  // the charts' own options only: the page's `title` is not a chart's (the IL curve takes a title of its own)
+  const charts: ReportChart[] = reportCharts(runs, options.maxPoints === undefined ? {} : { maxPoints: options.maxPoints });
   const title = options.title ?? `ammsim report: ${labels.join(' vs ')}`;
   const lead = runs
     .map((r) => {

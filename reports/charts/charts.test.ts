@@ -76,6 +76,13 @@ describe('every chart spec', () => {
         for (const [series, c] of counts) expect(c, `${chart.id}/${series}`).toBeLessThanOrEqual(2000 + 241 + 2);
       }
     });
+    it(`regression: no layer without rows (vega warns of an infinite extent for each of its fields) (${name})`, () => {
+      for (const chart of reportCharts(runs)) {
+        for (const l of (chart.spec as { layer?: Array<{ data?: { values?: unknown[] } }> }).layer ?? []) {
+          if (l.data?.values !== undefined) expect(l.data.values.length, chart.id).toBeGreaterThan(0);
+        }
+      }
+    });
   }
   it('behavior: the same input gives the same JSON (deterministic)', () => {
     expect(JSON.stringify(reportCharts([rangeRun]))).toBe(JSON.stringify(reportCharts([rangeRun])));

@@ -9,6 +9,8 @@ import { downsampleNote, lineName, lineRows, lineTooltip, maxPointsOf, pushUniqu
  */
 const PRICE_SCALE = { type: 'log' as const };
 
+type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
+
 /** Event kinds drawn as markers on the price chart (collect and swap are too frequent to be useful there). */
 const MARKER_KINDS = ['mint', 'burn', 'rebalance'] as const;
 
@@ -57,38 +59,39 @@ export function priceChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
     'Market vs pool price (quote per base), LP range band, and LP events. Log scale: a ±W % range has the same height at every price.',
     `${downsampleNote(opts)}; scroll or drag to zoom the time axis, double-click to reset`,
   ];
+  const bandLayer: Layer = {
+    data: { values: band },
+    mark: { type: 'area', interpolate: 'step-after', opacity: 0.3, invalid: 'break-paths-show-domains' },
+    encoding: {
+      y: { field: 'lo', type: 'quantitative', title: 'price (quote per base, log scale)', scale: PRICE_SCALE },
+      y2: { field: 'hi' },
+    },
+  };
+  const lineLayer: Layer = {
+    data: { values: lines },
+    params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
+    mark: { type: 'line', strokeWidth: 1.2, invalid: 'break-paths-show-domains' },
+    encoding: {
+      y: { field: 'v', type: 'quantitative', title: 'price (quote per base, log scale)', scale: PRICE_SCALE },
+      tooltip: lineTooltip('price', ',.7~r'),
+    },
+  };
+  const markerLayer: Layer = {
+    data: { values: markers },
+    mark: { type: 'point', shape: 'triangle-up', filled: true, size: 40 },
+    encoding: {
+      y: { field: 'v', type: 'quantitative' },
+      tooltip: lineTooltip('price', ',.7~r'),
+    },
+  };
   return {
     ...specFrame('Price and LP range', sub),
     encoding: {
       x: timeX(),
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...domain] }, sort: [...domain] },
     },
-    layer: [
-      {
-        data: { values: band },
-        mark: { type: 'area', interpolate: 'step-after', opacity: 0.3, invalid: 'break-paths-show-domains' },
-        encoding: {
-          y: { field: 'lo', type: 'quantitative', title: 'price (quote per base, log scale)', scale: PRICE_SCALE },
-          y2: { field: 'hi' },
-        },
-      },
-      {
-        data: { values: lines },
-        params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
-        mark: { type: 'line', strokeWidth: 1.2, invalid: 'break-paths-show-domains' },
-        encoding: {
-          y: { field: 'v', type: 'quantitative', title: 'price (quote per base, log scale)', scale: PRICE_SCALE },
-          tooltip: lineTooltip('price', ',.7~r'),
-        },
-      },
-      {
-        data: { values: markers },
-        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 40 },
-        encoding: {
-          y: { field: 'v', type: 'quantitative' },
-          tooltip: lineTooltip('price', ',.7~r'),
-        },
-      },
-    ],
+    // a layer with no rows (no range on a v2 or full-range run, no LP events for hold) is left out: vega warns of an
+    // infinite extent for each field of an empty layer
+    layer: [...(band.length === 0 ? [] : [bandLayer]), lineLayer, ...(markers.length === 0 ? [] : [markerLayer])],
   };
 }
