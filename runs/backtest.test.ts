@@ -349,13 +349,27 @@ describe('behavior: determinism', () => {
   });
 });
 
-describe('IL and the entry gas', () => {
-  it('behavior: at a flat price IL is 0 with gas too (the entry\'s gas is out of hold; it read +gas / hold: +0.10 % v2, +0.19 % v3, +0.03 % hold)', async () => {
+describe('IL, hold and the entry gas', () => {
+  it('behavior: at a flat price IL is 0 with gas too, and LP − hold is all the gas: a holder pays none', async () => {
     const flat = seriesOf([2000, 2000, 2000]);
     for (const c of [{}, { pool: 'v3' }, { strategy: 'hold' }] as const) {
       const r = await runBacktest(resolveBacktestConfig({ ...c, gasPrice: 20 }), flat);
-      expect(r.summary.gasCost, JSON.stringify(c)).toBeGreaterThan(4);
-      expect(Math.abs(r.summary.impermanentLoss), JSON.stringify(c)).toBeLessThan(1e-12);
+      const at = JSON.stringify(c);
+      expect(r.summary.gasCost, at).toBeGreaterThan(4);
+      expect(Math.abs(r.summary.impermanentLoss), at).toBeLessThan(1e-12);
+      // no fees are earned at a flat price with no noise: what the LP is behind holding is its gas (less dust the
+      // mint left in the wallet)
+      expect(r.summary.feesEarned, at).toBe(0);
+      expect(r.summary.vsHold + r.summary.gasCost, at).toBeCloseTo(r.timeseries.lpValue[0]! + r.summary.gasCost - r.timeseries.holdValue[0]!, 9);
+      expect(Math.abs(r.summary.vsHold + r.summary.gasCost), at).toBeLessThan(1e-6 * r.summary.initialValue);
+    }
+  });
+  it('behavior: IL is (finalValue − feesValueAtEnd + gasCost − holdValue) / holdValue from summary.json\'s own fields, gas paid at the entry included', async () => {
+    const s = seriesOf(gbmPath(500, 0.8, 1 / 8760, 2000, 3));
+    for (const c of [{}, { pool: 'v3', strategy: 'rebalance', width: 0.05 }] as const) {
+      const r = (await runBacktest(resolveBacktestConfig({ ...c, gasPrice: 50 }), s)).summary;
+      const il = (r.finalValue - r.feesValueAtEnd + r.gasCost - r.holdValue) / r.holdValue;
+      expect(r.impermanentLoss, JSON.stringify(c)).toBeCloseTo(il, 12);
     }
   });
 });

@@ -28,8 +28,6 @@ export class StepRecorder {
   holdBase = 0;
   holdQuote = 0;
   entryCost = 0;
-  /** Gas paid by the end of step 0 (the entry). */
-  entryGas = 0;
   entryPriceImpact = 0;
 
   constructor(
@@ -111,22 +109,21 @@ export class StepRecorder {
     this.noFeeQuote = noFeeQuote;
     this.feeBase = feeBase;
     this.feeQuote = feeQuote;
-    if (step === 0) {
-      this.holdBase = lpBase;
-      this.holdQuote = lpQuote;
-    }
     this.feesCum += (earnedBase - this.lastFeeBase) * price + (earnedQuote - this.lastFeeQuote);
     this.lastFeeBase = earnedBase;
     this.lastFeeQuote = earnedQuote;
     const gasCum = ledger.gasPaid;
-    // The entry's gas (its split swap and mint) is out of the hold benchmark too (hold is the tokens after the entry),
-    // so IL adds back only the gas paid since: with it, a flat price read as an IL gain of gas / hold.
-    if (step === 0) this.entryGas = gasCum;
+    if (step === 0) {
+      // Hold is the tokens the entry's split produced, before the LP's gas: a holder sends no swap or mint, so the
+      // quote the entry's gas took stays in hold (and vsHold charges the LP all of its gas, IL adding all of it back).
+      this.holdBase = lpBase;
+      this.holdQuote = lpQuote + gasCum;
+    }
     const walletValue = wallet.base * price + wallet.quote;
     let lpValue = posValue + walletValue + collected.base * price + collected.quote;
     const holdValue = this.holdBase * price + this.holdQuote;
     // Fees moved into the wallet (useFees) are fees, not principal: IL leaves them out.
-    let valueNoFees = principalValue + walletValue + (gasCum - this.entryGas) - (reinvested.base * price + reinvested.quote);
+    let valueNoFees = principalValue + walletValue + gasCum - (reinvested.base * price + reinvested.quote);
     if (book !== undefined) {
       // Rewards held, pending and sold count in LP value (with linear programs the book adds them to the column in
       // bulk between events, after step 0); rewards compounded into positions are not principal.

@@ -208,7 +208,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
     format: 'ratio',
     terminal: true,
     description:
-      'the constant reward-token price at which LP + rewards ends level with holdValue: (holdValue − V0) / (held + pending + (1 − s)·sold), V0 = finalValue without the rewards, s = the share lost selling; negative = ahead even with worthless rewards; null without reward tokens',
+      'the constant reward-token price at which LP + rewards ends level with holdValue: (holdValue − V0) / (held + pending after vault fees + (1 − s)·sold), V0 = finalValue without the rewards, s = the share lost selling; negative = ahead even with worthless rewards; null without reward tokens',
     compute: (x) => breakevenRewardPriceOf(x, lastOf(x.timeseries.holdValue, x)),
   },
 ];

@@ -39,7 +39,7 @@ export const holdValue: MetricDefinition = {
   unit: 'quote',
   format: 'quote',
   terminal: true,
-  description: 'the token amounts held after the initial split, at the last price',
+  description: 'the token amounts of the initial split, with the quote the entry\'s gas took (a holder pays no gas), at the last price',
   compute: holdValueOf,
 };
 
