@@ -180,6 +180,14 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
 }
 
 /**
+ * Removes a failed run's outputs from `dir` (`names`, the marker — summary.json — first): an earlier run's files must
+ * not pass for the result of the run that just failed into the same folder. Missing files are fine.
+ */
+export function removeOutputs(dir: string, names: readonly string[]): void {
+  for (const name of names) rmSync(join(dir, name), { force: true });
+}
+
+/**
  * Renames the staged files into place, `last` after all the others, synchronously: a signal is handled only after
  * the last rename, so Ctrl-C never leaves part of a new set beside part of an old one. An earlier run's `last` file
  * (when this set has one) and the `obsolete` names (outputs this run does not write) are removed first: should a rename fail, or the process

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { StagedOutput } from '../../data/io/atomicWrite.ts';
+import { removeOutputs, StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
 import { timeseriesToCsv } from '../../reports/timeseriesCsv.ts';
 import { buildReportBytesFromRun } from '../../reports/html.ts';
@@ -11,6 +11,9 @@ import { progressBar } from '../progress.ts';
 import { phaseTimer, type PhaseTimer } from '../timing.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS } from './backtestFlags.ts';
 import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
+
+/** The files a backtest writes into --out, its marker (summary.json) first: a failed run removes them. */
+export const BACKTEST_OUTPUTS: readonly string[] = ['summary.json', 'report.html', 'timeseries.arrow', 'events.json', 'timeseries.csv'];
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
 export function summaryJson(summary: unknown): string {
@@ -91,9 +94,16 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. ' + CACHE_HELP),
   handler: async (argv) => {
     const timer = phaseTimer();
-    const config = configFromArgv(argv, {}, true);
-    const result = await runConfiguredBacktest(config, timer);
-    await writeBacktestOutputs(String(argv.out), result, config.csv, timer);
+    let result: BacktestResult;
+    let config: BacktestConfig;
+    try {
+      config = configFromArgv(argv, {}, true);
+      result = await runConfiguredBacktest(config, timer);
+      await writeBacktestOutputs(String(argv.out), result, config.csv, timer);
+    } catch (err) {
+      removeOutputs(String(argv.out), BACKTEST_OUTPUTS);
+      throw err;
+    }
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));
     else {
       const fm = (result.summary as unknown as { feeModels?: Record<string, unknown> }).feeModels;

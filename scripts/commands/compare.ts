@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { removeOutputs, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
@@ -130,37 +130,47 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking')
       .epilog(CACHE_HELP),
   handler: async (argv) => {
-    const r = resolveCompareArgv(argv);
-    const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
-    const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
-    // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check;
-    // --fee-model replay on a pool-events file steps through its events, as in backtest (runs/backtest.ts)
-    const series = await loadConfiguredSeries(r.backtest, cliSeriesCache());
-    const bar = progressBar('compare', process.stderr, 'runs');
-    let result: CompareResult;
     try {
-      result = await runCompare({ ...r, aprSeries, lstSeries }, series, bar.onProgress === undefined ? {} : { onProgress: bar.onProgress });
-    } finally {
-      bar.done();
+      await compareHandler(argv);
+    } catch (err) {
+      // an earlier run's files must not pass for this failed run's result
+      removeOutputs(String(argv.out), ['summary.json', 'report.html', 'values.csv']);
+      throw err;
     }
-    for (const w of result.summary.warnings as string[]) process.stderr.write(`warning: ${w}\n`);
-    const json = JSON.stringify(result.summary, null, 2) + '\n';
-    const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
-    if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
-    files.push(['summary.json', json]);
-    writeFilesAtomic(String(argv.out), files, 'summary.json', ['values.csv']); // an earlier run's CSV is not this one's
-    if (argv.json === true) {
-      process.stdout.write(json);
-      return;
-    }
-    const ids = (result.summary.alternatives as string[]).slice();
-    const entries = ids.map((id) => ({ name: id, metrics: result.summary[id] as Record<string, unknown> }));
-    const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-    const lines = compareBreakevenLines(result);
-    const w = result.summary.whatIf as { paths: number; method: string; lpMinusStaking: Record<string, { p5: number; median: number; p95: number }> } | null;
-    if (w !== null) for (const a of result.alternatives) lines.push(`${a.id}: over ${w.paths} ${w.method} paths, LP − staking median ${quote(w.lpMinusStaking[a.id]!.median)} (5–95 %: ${quote(w.lpMinusStaking[a.id]!.p5)} … ${quote(w.lpMinusStaking[a.id]!.p95)})`);
-    for (const n of result.summary.notes as string[]) lines.push(`note: ${n}`);
-    const verdicts = compareVerdicts(result).flatMap((v) => wrapWords(`${v}.`, 80));
-    process.stdout.write(verdicts.join('\n') + '\n' + formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
   },
 };
+
+async function compareHandler(argv: Record<string, unknown>): Promise<void> {
+  const r = resolveCompareArgv(argv);
+  const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
+  const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
+  // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check;
+  // --fee-model replay on a pool-events file steps through its events, as in backtest (runs/backtest.ts)
+  const series = await loadConfiguredSeries(r.backtest, cliSeriesCache());
+  const bar = progressBar('compare', process.stderr, 'runs');
+  let result: CompareResult;
+  try {
+    result = await runCompare({ ...r, aprSeries, lstSeries }, series, bar.onProgress === undefined ? {} : { onProgress: bar.onProgress });
+  } finally {
+    bar.done();
+  }
+  for (const w of result.summary.warnings as string[]) process.stderr.write(`warning: ${w}\n`);
+  const json = JSON.stringify(result.summary, null, 2) + '\n';
+  const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
+  if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
+  files.push(['summary.json', json]);
+  writeFilesAtomic(String(argv.out), files, 'summary.json', ['values.csv']); // an earlier run's CSV is not this one's
+  if (argv.json === true) {
+    process.stdout.write(json);
+    return;
+  }
+  const ids = (result.summary.alternatives as string[]).slice();
+  const entries = ids.map((id) => ({ name: id, metrics: result.summary[id] as Record<string, unknown> }));
+  const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+  const lines = compareBreakevenLines(result);
+  const w = result.summary.whatIf as { paths: number; method: string; lpMinusStaking: Record<string, { p5: number; median: number; p95: number }> } | null;
+  if (w !== null) for (const a of result.alternatives) lines.push(`${a.id}: over ${w.paths} ${w.method} paths, LP − staking median ${quote(w.lpMinusStaking[a.id]!.median)} (5–95 %: ${quote(w.lpMinusStaking[a.id]!.p5)} … ${quote(w.lpMinusStaking[a.id]!.p95)})`);
+  for (const n of result.summary.notes as string[]) lines.push(`note: ${n}`);
+  const verdicts = compareVerdicts(result).flatMap((v) => wrapWords(`${v}.`, 80));
+  process.stdout.write(verdicts.join('\n') + '\n' + formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
+}

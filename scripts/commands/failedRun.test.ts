@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// CONTRACT: no output file is left stale from a failed run. A run that fails into a folder an earlier run wrote
+// removes that run's files: they must not pass for this run's result.
+
+const tmp = mkdtempSync(join(tmpdir(), 'ammsim-failed-'));
+
+function ammsim(...args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, ['scripts/ammsim.mjs', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', AMMSIM_NO_CACHE: '1' } });
+  return { status: r.status, stderr: r.stderr };
+}
+
+const file = (name: string, text: string): string => {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+};
+const good = file('good.csv', 'timestamp,price\n1704067200,2000\n1704070800,2010\n1704074400,1990\n');
+const bad = file('bad.csv', 'timestamp,price\n1704067200,2000\n1704070800,-1\n');
+
+describe('a failed run leaves none of an earlier run\'s outputs in --out', () => {
+  it('behavior: backtest (a bad price file, then a bad flag value)', () => {
+    const out = join(tmp, 'bt');
+    for (const failing of [['--prices', bad], ['--prices', good, '--fee', '2']]) {
+      expect(ammsim('backtest', '--prices', good, '--csv', '--out', out).status).toBe(0);
+      expect(readdirSync(out).sort()).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow', 'timeseries.csv']);
+      const r = ammsim('backtest', ...failing, '--out', out);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(readdirSync(out)).toEqual([]);
+    }
+  });
+
+  it('behavior: compare (a bad staking series)', () => {
+    const out = join(tmp, 'cmp');
+    expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--csv', '--out', out).status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['report.html', 'summary.json', 'values.csv']);
+    const r = ammsim('compare', '--prices', good, '--staking-series', file('apr.csv', 'timestamp,apr\n1704067200,abc\n'), '--out', out);
+    expect(r.status).toBe(1);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
