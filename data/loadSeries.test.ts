@@ -71,6 +71,16 @@ describe('loadSeries', () => {
     expect(d.extra.get('low')![0]).toBe(40000);
   });
 
+  it('behavior: divideByPair picks the denominator of a long-format file; the same file and pair on both sides is refused (it read as a constant 1)', async () => {
+    const long = put('long.csv', 'timestamp,pair,price\n2024-01-01T00:00:00Z,BTC/USD,40000\n2024-01-01T00:00:00Z,ETH/USD,2000\n2024-01-01T01:00:00Z,BTC/USD,42000\n2024-01-01T01:00:00Z,ETH/USD,2100\n');
+    const s = await loadSeries(long, { pair: 'BTC/USD', divideBy: long, divideByPair: 'ETH/USD' });
+    expect([...s.price]).toEqual([20, 20]);
+    await expect(loadSeries(long, { pair: 'BTC/USD', divideBy: long })).rejects.toThrow('--divide-by: divides the series by itself (the same file and pair BTC/USD): every price would be 1');
+    await expect(loadSeries(long, { pair: 'BTC/USD', divideByPair: 'ETH/USD' })).rejects.toThrow('--divide-by-pair: selects the pair of the --divide-by file; give --divide-by FILE');
+    const eth = put('eth2.csv', 'timestamp,price\n2024-01-01T00:00:00Z,2000\n2024-01-01T01:00:00Z,2100\n');
+    await expect(loadSeries(eth, { divideBy: eth })).rejects.toThrow('divides the series by itself (the same file)');
+  });
+
   it('error: bad options are ConfigErrors naming the flag', async () => {
     await expect(loadSeries(undefined, { gaps: 'fill' as never })).rejects.toThrowErrorMatchingInlineSnapshot(`[ConfigError: --gaps: must be one of error, skip, ffill; was "fill"]`);
     await expect(loadSeries(undefined, { format: 'xlsx' as never })).rejects.toThrowErrorMatchingInlineSnapshot(

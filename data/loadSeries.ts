@@ -11,8 +11,9 @@
  *   `error`, except `skip` for Uniswap event files, whose rows are irregular by nature).
  * Provenance carries the sha256 of the file bytes (of the generator parameters for synthetic series).
  */
+import { realpathSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { ConfigError } from '../sim/core/errors.ts';
 import type { PriceSeries } from '../sim/core/series.ts';
 import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
@@ -37,6 +38,8 @@ export interface LoadSeriesOptions {
   readonly uniswap?: Partial<UniswapPriceOptions>;
   /** Derive a cross pair: the loaded series divided by this file's series on matching timestamps. */
   readonly divideBy?: string;
+  /** The pair to select in the `divideBy` file (a long-format file: `ETH/USD` of the same file as BTC/USD); default `pair`. */
+  readonly divideByPair?: string;
   /** Resample to this interval (`1m`, `1h`, `1d`, … or ms), OHLC-aware. */
   readonly resample?: string | number;
   /** Gap policy (default `error`; `skip` for uniswap-events). */
@@ -113,6 +116,18 @@ async function parseOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: 
   }
 }
 
+/** Whether two paths name the same file (after symlinks; a path that cannot be resolved is compared as given). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
 /** Options of one format given for a file of another are refused (a flag is never accepted and then ignored). */
 function refuseUnusedOptions(o: LoadSeriesOptions, format: Exclude<SeriesFormat, 'auto'> | 'synthetic'): void {
   const what = format === 'synthetic' ? 'the synthetic series (no --prices)' : `a ${format} file`;
@@ -146,9 +161,16 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
   const format = options.format === undefined || options.format === 'auto' ? await detectFormat(file) : options.format;
   refuseUnusedOptions(options, format);
   let series = await loadOne(file, format, options);
+  if (options.divideByPair !== undefined && options.divideBy === undefined) throw new ConfigError('--divide-by-pair', 'selects the pair of the --divide-by file; give --divide-by FILE');
   if (options.divideBy !== undefined) {
     const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;
-    series = derivePair(series, await loadOne(options.divideBy, fmt2, options));
+    if (options.divideByPair !== undefined && fmt2 !== 'csv' && fmt2 !== 'cryptocompare') throw new ConfigError('--divide-by-pair', `selects a pair of a long-format CSV (csv, cryptocompare); the --divide-by file is a ${fmt2} file`);
+    const pair = options.divideByPair ?? options.pair;
+    // the same file and pair on both sides would divide the series by itself: a constant 1 that looks like a run
+    if (pair === options.pair && sameFile(file, options.divideBy)) {
+      throw new ConfigError('--divide-by', `divides the series by itself (the same file${pair === undefined ? '' : ` and pair ${pair}`}): every price would be 1; give the denominator's pair with --divide-by-pair (e.g. ETH/USD to derive ${pair ?? 'BTC/USD'} ÷ ETH/USD)`);
+    }
+    series = derivePair(series, await loadOne(options.divideBy, fmt2, { ...options, ...(pair === undefined ? {} : { pair }) }));
   }
   // The window comes before the gap check: a gap outside it does not refuse the run.
   series = windowSeries(series, options.fromMs, options.toMs);
