@@ -12,7 +12,7 @@ import { TIMESERIES_COLUMNS } from '../sim/metrics/record.ts';
 import { runEngine } from '../sim/engine/engine.ts';
 import { constantGas } from '../sim/engine/gas.ts';
 import { NO_ACTIONS } from '../sim/engine/strategy.ts';
-import { runBacktest } from './backtest.ts';
+import { loadConfiguredSeries, runBacktest } from './backtest.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './config.ts';
 import { gbmPath, seriesOf } from '../sim/engine/testing/engineTesting.ts';
 
@@ -169,6 +169,11 @@ describe('behavior: accounting', () => {
     expect(r.summary.finalValue).toBeCloseTo(10_000, 6);
     // the skipped mint says why: the wallet was not empty (it said 'its wallet held nothing to mint with')
     expect(r.summary.warnings).toContainEqual(expect.stringMatching(/^range could not mint from step 0 \(.*\) on: the pool refused its mint \(.*\) with 0 base and 10000 quote in the wallet \(gas paid 0 of capital 10000;/));
+  });
+
+  it('regression: the skipped mint\'s wallet amounts keep their significant digits (0.001664 base read as "0 base")', async () => {
+    const r = await runBacktest(resolveBacktestConfig({ pool: 'v3', strategy: 'rebalance', width: 0.02, capital: 1000, gasPrice: 20 }), await loadConfiguredSeries(resolveBacktestConfig({})));
+    expect(r.summary.warnings).toContainEqual(expect.stringContaining('with 0.001664 base and -1.044 quote in the wallet (gas paid 763.85 of capital 1000;'));
   });
 
   it('fees are earned with a fee > 0 and the LP value decomposes: final = hold + IL·hold + fees − gas (v2, approximately)', async () => {

@@ -240,7 +240,7 @@ export class LpLedger {
           this.firstIdleMint = this.clock.step;
           // a wallet that holds value the pool cannot mint from (one token only, at a price where the split bought
           // nothing) is not an empty one
-          if (value > 1e-9 * this.capital) this.idleWhy = `the pool refused its mint (${err.message}) with ${round(w.base)} base and ${round(w.quote)} quote in the wallet`;
+          if (value > 1e-9 * this.capital) this.idleWhy = `the pool refused its mint (${err.message}) with ${amount(w.base)} base and ${amount(w.quote)} quote in the wallet`;
         }
         return;
       }
@@ -349,6 +349,11 @@ export class LpLedger {
 
 function round(x: number): string {
   return Number.isFinite(x) ? String(Math.round(x * 100) / 100) : String(x);
+}
+
+/** A token amount for a message: 2 decimals from 100 up, else 4 significant digits (0.001664 base is not "0"). */
+function amount(x: number): string {
+  return !Number.isFinite(x) || Math.abs(x) >= 100 ? round(x) : String(Number(x.toPrecision(4)));
 }
 
 function describe(x: unknown): string {
