@@ -74,6 +74,15 @@ describe('compare report', () => {
     expect(html).not.toContain('hold-staked');
   });
 
+  it('behavior: never compounding reads "never" in the HTML tables, as in the terminal; hold-staked\'s quote held has a label and unit', async () => {
+    const { formatMetricCell } = await import('./metrics.ts');
+    expect(formatMetricCell('apyCompoundsPerYear', 0, 'ratio')).toBe('never');
+    expect(formatMetricCell('apyCompoundsPerYear', 365, 'ratio')).toBe('365.000');
+    const base = comparison();
+    const withHs = { ...base, summary: { ...base.summary, alternatives: ['lp', 'hold', 'staking', 'hold-staked'], 'hold-staked': { finalValue: 9_900, quoteHeld: 5_000 } } };
+    expect(compareMetricsTable(withHs)).toMatch(/<tr data-key="quoteHeld"><td>Quote held beside the stake <span class="note">\(quoteHeld\)<\/span><\/td><td class="unit">quote<\/td>.*>5,000\.00<\/td><\/tr>/);
+  });
+
   it('behavior: a metrics table with one column per alternative (lp, hold, staking), — where one has no figure', () => {
     const table = compareMetricsTable(c);
     expect(table).toContain('<tr><th>metric</th><th>unit</th><th>lp</th><th>hold</th><th>staking</th></tr>');

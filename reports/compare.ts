@@ -6,7 +6,7 @@
  */
 import type { BacktestResult } from '../sim/metrics/record.ts';
 import { escapeHtml, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
-import { exactJson, formatMetric, METRICS, optionalMetricsFor, type MetricInfo } from './metrics.ts';
+import { exactJson, formatMetric, formatMetricCell, METRICS, optionalMetricsFor, type MetricInfo } from './metrics.ts';
 import { runVerdict, sentenceAmount, sentencePercent, shortUtc } from './verdict.ts';
 
 /** What the compare report reads: runs/compare's CompareResult satisfies it. */
@@ -120,6 +120,8 @@ const STAKING_ROWS: readonly MetricInfo[] = [
   { key: 'rewardsValue', label: 'Rewards valued at the end', unit: 'quote', format: 'quote', terminal: false },
   { key: 'finalMarkPrice', label: 'Quote per staked base at the end', unit: 'quote', format: 'quote', terminal: false },
   { key: 'creditedDays', label: 'Days credited', unit: 'count', format: 'count', terminal: false },
+  { key: 'quoteHeld', label: 'Quote held beside the stake', unit: 'quote', format: 'quote', terminal: false },
+  { key: 'width', label: 'Range width W (P0/(1+W) … P0·(1+W))', unit: '%', format: 'fraction', terminal: false },
 ];
 
 /** The compare metrics table: one column per alternative (each LP, hold, staking), `—` where one has no such figure. */
@@ -139,7 +141,7 @@ export function compareMetricsTable(r: CompareReportInput): string {
   const cell = (v: unknown, m: MetricInfo): string => {
     if (v === undefined) return '<td class="num">—</td>';
     const neg = typeof v === 'number' && v < 0 && m.format !== 'integer' ? ' neg' : '';
-    return `<td class="num${neg}" data-exact="${escapeHtml(exactJson(v))}" title="${escapeHtml(exactJson(v))}">${escapeHtml(formatMetric(v, m.format))}</td>`;
+    return `<td class="num${neg}" data-exact="${escapeHtml(exactJson(v))}" title="${escapeHtml(exactJson(v))}">${escapeHtml(formatMetricCell(m.key, v, m.format))}</td>`;
   };
   const row = (key: string, m: MetricInfo, values: readonly unknown[]): string =>
     `<tr data-key="${escapeHtml(key)}"><td>${escapeHtml(m.label)} <span class="note">(${escapeHtml(m.key)})</span></td><td class="unit">${escapeHtml(m.unit)}</td>${values.map((v) => cell(v, m)).join('')}</tr>`;
@@ -234,7 +236,8 @@ export function compareRewardsHtml(r: CompareReportInput): string {
 /** report.html of `ammsim compare`: the page of every LP run (staking drawn beside the first) with the compare sections. */
 export function compareReportHtml(r: CompareReportInput): string {
   const t = r.runs[0]!.timeseries.timestamp;
-  const extra = [{ name: 'staking', timestampMs: t, value: r.staking.value }, ...(r.holdStaked === undefined ? [] : [{ name: 'hold-staked', timestampMs: t, value: r.holdStaked.value }])];
+  // staking and hold-staked are alternatives of their own, drawn once (with the first run) under their own names
+  const extra = [{ name: 'staking', timestampMs: t, value: r.staking.value, ownLine: true }, ...(r.holdStaked === undefined ? [] : [{ name: 'hold-staked', timestampMs: t, value: r.holdStaked.value, ownLine: true }])];
   const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: extra } : {}) }));
   const named = Array.isArray(r.summary.alternatives) ? (r.summary.alternatives as unknown[]).map(String) : [...r.alternatives.map((a) => a.id), 'hold', 'staking'];
   const config = obj(r.summary.config);

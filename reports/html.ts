@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { BacktestResult, LpEvent, Summary } from '../sim/metrics/record.ts';
 import { InvariantError } from '../sim/core/errors.ts';
 import { reportCharts, type ReportChart } from './charts/index.ts';
-import { exactJson, formatMetric, metricRows, objectSummaryKeys } from './metrics.ts';
+import { exactJson, formatMetric, formatMetricCell, metricRows, objectSummaryKeys } from './metrics.ts';
 import type { ChartOptions, ReportRun } from './model.ts';
 import { rewardDisclosure, runContext, runVerdict, runWarnings } from './verdict.ts';
 
@@ -198,7 +198,7 @@ function metricsTable(runs: readonly ReportRun[]): string {
         .map((s) => {
           const v = (s as unknown as Record<string, unknown>)[m.key];
           const neg = typeof v === 'number' && v < 0 && m.format !== 'integer' ? ' neg' : '';
-          return `<td class="num${neg}" data-exact="${escapeHtml(exactJson(v))}" title="${escapeHtml(exactJson(v))}">${escapeHtml(formatMetric(v, m.format))}</td>`;
+          return `<td class="num${neg}" data-exact="${escapeHtml(exactJson(v))}" title="${escapeHtml(exactJson(v))}">${escapeHtml(formatMetricCell(m.key, v, m.format))}</td>`;
         })
         .join('');
       return `<tr data-key="${escapeHtml(m.key)}"><td>${escapeHtml(m.label)} <span class="note">(${escapeHtml(m.key)})</span></td><td class="unit">${escapeHtml(m.unit)}</td>${cells}</tr>`;

@@ -96,6 +96,12 @@ export function formatMetric(value: unknown, format: MetricFormat): string {
   }
 }
 
+/** A summary metric's cell text in the HTML tables: {@link formatMetric}, but a policy that never compounds says so. */
+export function formatMetricCell(key: string, value: unknown, format: MetricFormat): string {
+  if (key === 'apyCompoundsPerYear' && value === 0) return 'never';
+  return formatMetric(value, format);
+}
+
 /** The exact JSON text of a summary value, as summary.json holds it (NaN and ±Infinity are `null` there). */
 export function exactJson(value: unknown): string {
   return value === undefined ? '' : JSON.stringify(value);

@@ -8,6 +8,8 @@ export interface ReportSeries {
   readonly name: string;
   readonly timestampMs: ArrayLike<number>;
   readonly value: ArrayLike<number>;
+  /** The line belongs to the comparison, not to the run it is passed with: its name carries no run label. */
+  readonly ownLine?: boolean;
 }
 
 /**

@@ -84,6 +84,15 @@ describe('every chart spec', () => {
       }
     });
   }
+  it('behavior: a comparison\'s own line (staking) keeps its name beside several runs; a run\'s own extra line carries the run\'s label', () => {
+    const own: ReportRun = { ...fullRun, extraSeries: [{ ...fullRun.extraSeries![0]!, ownLine: true }] };
+    for (const chart of [valueChart([own, rangeRun]), drawdownChart([own, rangeRun])]) {
+      const names = new Set(rowsOf(chart).map((r) => r.series));
+      expect(names.has('staking')).toBe(true);
+      expect(names.has('full: staking')).toBe(false);
+    }
+    expect(new Set(rowsOf(valueChart([fullRun, rangeRun])).map((r) => r.series)).has('full: staking')).toBe(true);
+  });
   it('behavior: the same input gives the same JSON (deterministic)', () => {
     expect(JSON.stringify(reportCharts([rangeRun]))).toBe(JSON.stringify(reportCharts([rangeRun])));
   });

@@ -30,7 +30,7 @@ export function drawdownChart(runs: readonly ReportRun[], opts: ChartOptions = {
       [lineName(runs, run, 'LP value'), ts.timestamp, ts.lpValue],
       [lineName(runs, run, 'hold'), ts.timestamp, ts.holdValue],
     ];
-    for (const extra of run.extraSeries ?? []) lines.push([lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
+    for (const extra of run.extraSeries ?? []) lines.push([extra.ownLine === true ? extra.name : lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
     for (const [name, t, v] of lines) {
       pushUnique(domain, name);
       rows.push(...lineRows(name, t, drawdownSeries(v, scratchArray(v.length)), opts));

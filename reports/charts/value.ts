@@ -34,7 +34,7 @@ export function valueChart(runs: readonly ReportRun[], opts: ChartOptions = {}):
       [lineName(runs, run, rewards === undefined ? 'LP before fees and gas' : 'LP before fees, rewards and gas'), ts.timestamp, principal],
       [lineName(runs, run, 'hold'), ts.timestamp, ts.holdValue],
     ];
-    for (const extra of run.extraSeries ?? []) lines.push([lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
+    for (const extra of run.extraSeries ?? []) lines.push([extra.ownLine === true ? extra.name : lineName(runs, run, extra.name), extra.timestampMs, extra.value]);
     for (const [name, t, v] of lines) {
       pushUnique(domain, name);
       rows.push(...lineRows(name, t, typeof v === 'function' ? v() : v, opts));
