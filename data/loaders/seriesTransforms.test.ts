@@ -39,7 +39,7 @@ describe('applyGapPolicy', () => {
 
   it('error: names the gap start, end and length', () => {
     expect(() => applyGapPolicy(gappy(), 'error')).toThrowErrorMatchingInlineSnapshot(
-      `[InputError: p.csv: timestamp: rows must be evenly spaced every 1h (the series' most common step; --gaps skip accepts gaps, --gaps ffill fills them); was a step of 3h from 2024-01-01T01:00:00.000Z (row 2) to 2024-01-01T04:00:00.000Z (row 3), 2 missing rows]`,
+      `[InputError: p.csv: timestamp: rows must be evenly spaced every 1h (the series' most common step; --gaps skip accepts gaps, --gaps ffill fills them); was a step of 3h from 2024-01-01T01:00:00.000Z to 2024-01-01T04:00:00.000Z, 2 missing rows]`,
     );
   });
 

@@ -74,7 +74,8 @@ export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: 
           undefined,
           'timestamp',
           `rows must be evenly spaced every ${formatDuration(interval)} (the series' ${options.intervalMs === undefined ? 'most common ' : ''}step; --gaps skip accepts gaps, --gaps ffill fills them); ` +
-            `was a step of ${formatDuration(d)} from ${isoForMessage(t[i - 1]!)} (row ${i}) to ${isoForMessage(t[i]!)} (row ${i + 1})${missing}`,
+            // the times locate the rows: an index into the series (after --from/--to, a --pair's rows only) is no line of the file
+            `was a step of ${formatDuration(d)} from ${isoForMessage(t[i - 1]!)} to ${isoForMessage(t[i]!)}${missing}`,
         );
       }
     }
