@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import yargs from 'yargs';
@@ -143,4 +143,31 @@ describe.skipIf(!existsSync(F8A))('replay-real on the real 0x8ad5 file — skipp
     const day = JSON.parse(readFileSync(whole, 'utf8'));
     expect(day.summary.swaps).toBe(JSON.parse(readFileSync(all, 'utf8')).summary.swaps); // the file is that one day
   });
+});
+
+const F88E6 = path.resolve(process.cwd(), '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv');
+describe.skipIf(!existsSync(F88E6))('replay-real interrupted — skipped: ../shared/data/uniswap_v3 pool-events file absent', () => {
+  it('behavior: a previous run\'s OUT and OUT.csv are removed before the replay starts, so Ctrl-C leaves neither (status 130)', async () => {
+    const out = path.join(dir, 'int.json');
+    const csv = path.join(dir, 'int.csv');
+    writeFileSync(out, '{"stale": true}\n');
+    writeFileSync(csv, 'stale\n');
+    // the signal is sent once the old OUT is gone, while the day's 6,045 swaps replay
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay-real', '--events', F88E6, '--out', out, '--csv'], { stdio: 'ignore' });
+    let sawRemoved = false;
+    const poll = setInterval(() => {
+      if (sawRemoved || existsSync(out)) return;
+      sawRemoved = true;
+      child.kill('SIGINT');
+    }, 2);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (_code, sig) => resolve(sig));
+    });
+    clearInterval(poll);
+    expect(sawRemoved, 'the previous OUT stayed while the replay ran').toBe(true);
+    expect(signal).toBe('SIGINT');
+    expect([existsSync(out), existsSync(csv)]).toEqual([false, false]);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
 });

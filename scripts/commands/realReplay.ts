@@ -125,6 +125,10 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     const csvName = out.replace(/\.json$/i, '') + '.csv';
     // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
     if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });
+    // No stale output: a previous run's files must not pass for this run's result should this one fail or be
+    // interrupted (Ctrl-C kills it outright while no temporary file is open). The new ones are renamed into place.
+    rmSync(out, { force: true });
+    if (argv.csv === true) rmSync(csvName, { force: true });
     try {
       const rows = await readPoolEvents(events);
       const spacing = ts ?? defaultTickSpacingOfFeePips(fee);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -100,6 +100,39 @@ describe('ammsim replay errors', () => {
     expect(r.stderr).toMatch(/^error: .*json-v3\.jsonl:2: event: not valid JSON \(/);
   });
 
+  it('error: a bad value in a v3 event gets no --pool v2 hint; a v2 type, v2-only field or bare v2 initialize does', async () => {
+    const init = '{"type":"initialize","fee":3000,"tickSpacing":60,"sqrtPriceX96":"79228162514264337593543950336"}';
+    const errorLines = async (name: string, text: string): Promise<string[]> => {
+      const f = path.join(dir, name);
+      writeFileSync(f, text);
+      const r = await cli(['replay', '--events', f]);
+      expect(r.code).toBe(1);
+      return r.stderr.split('\n').filter((l) => l !== '');
+    };
+    const hint = 'hint: --pool defaults to v3; for v2 events pass --pool v2';
+    // before, any field error without --pool blamed v2 events
+    const amount = await errorLines('v3-amount.jsonl', `${init}\n{"type":"mint","owner":"a","tickLower":-60,"tickUpper":60,"amount":"1e18"}\n`);
+    expect(amount).toEqual([expect.stringMatching(/v3-amount\.jsonl:2: amount: must be an integer \(a decimal string\); was "1e18"$/)]);
+    const tick = await errorLines('v3-tick.jsonl', `${init}\n{"type":"mint","owner":"a","tickLower":-60.5,"tickUpper":60,"amount":"1"}\n`);
+    expect(tick).toEqual([expect.stringMatching(/v3-tick\.jsonl:2: tickLower: must be an integer; was -60\.5$/)]);
+    expect(await errorLines('v2-type.jsonl', `${init}\n{"type":"swapRaw","amount0In":"1"}\n`)).toEqual([expect.stringMatching(/:2: type: /), hint]);
+    expect(await errorLines('v2-field.jsonl', `${init}\n{"type":"mint","owner":"a","amount0":"5","amount1":"5"}\n`)).toEqual([expect.stringMatching(/:2: amount0: /), hint]);
+    // v2's initialize takes no field; v3 rejects it for its missing fee
+    expect(await errorLines('v2-init.jsonl', '{"type":"initialize"}\n')).toEqual([expect.stringMatching(/:1: fee: /), hint]);
+  });
+
+  it('error: --check without case lines fails before writing: no OUT, not even a previous run\'s', async () => {
+    const bare = path.join(dir, 'bare-check.jsonl');
+    writeFileSync(bare, '{"type":"initialize"}\n');
+    const outFile = path.join(dir, 'bare-check-out.jsonl');
+    writeFileSync(outFile, 'stale output of an earlier run\n');
+    const r = await cli(['replay', '--pool', 'v2', '--events', bare, '--out', outFile, '--check']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `error: --check: ${bare} has no case lines ({"event": …, "expect": …}) to compare against\n`]);
+    expect(existsSync(outFile)).toBe(false);
+    const noOut = await cli(['replay', '--pool', 'v2', '--events', bare, '--check']);
+    expect([noOut.code, noOut.stdout]).toEqual([1, '']);
+  });
+
   it('error: flags — a missing events file, --out equal to --events, --check without case lines, an unknown pool', async () => {
     const missing = path.join(dir, 'nope.jsonl');
     expect((await cli(['replay', '--pool', 'v2', '--events', missing])).stderr).toBe(`error: --events: cannot read ${missing}: no such file\n`);
@@ -129,6 +162,34 @@ describe('ammsim replay: a flag given twice', () => {
     expect(events.stderr).toBe(`error: --events: given 2 times (${JSON.stringify(bare)}, ${JSON.stringify(bare)}); give it once\n`);
     expect(readdirSync(dir).filter((f) => f.startsWith('twice-'))).toEqual([]);
   });
+});
+
+describe('ammsim replay interrupted', () => {
+  it('behavior: a previous run\'s OUT is removed before the replay starts, so Ctrl-C leaves none (status 130)', async () => {
+    // enough swaps to run for a while; the signal is sent once the old OUT is gone
+    const events = path.join(dir, 'long.jsonl');
+    const lines = ['{"type":"initialize"}', '{"type":"mint","owner":"a","amount0":"1000000000000","amount1":"1000000000000"}'];
+    for (let i = 0; i < 150_000; i++) lines.push(`{"type":"swap","zeroForOne":${i % 2 === 0},"amountIn":"1000"}`);
+    writeFileSync(events, lines.join('\n') + '\n');
+    const outFile = path.join(dir, 'long-out.jsonl');
+    writeFileSync(outFile, 'stale output of an earlier run\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay', '--pool', 'v2', '--events', events, '--out', outFile], { stdio: 'ignore' });
+    let sawRemoved = false;
+    const poll = setInterval(() => {
+      if (sawRemoved || existsSync(outFile)) return;
+      sawRemoved = true;
+      child.kill('SIGINT');
+    }, 2);
+    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (_code, sig) => resolve(sig));
+    });
+    clearInterval(poll);
+    expect(sawRemoved, 'the previous OUT stayed while the replay ran').toBe(true);
+    expect(signal).toBe('SIGINT');
+    expect(existsSync(outFile)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
 });
 
 describe('ammsim replay --help', () => {

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { AmmsimError, ConfigError, InputError } from '../../sim/core/errors.ts';
 import { REPLAY_DEFAULTS, ReplayMismatchError, replayJsonl } from '../../sim/replay/jsonl.ts';
 import type { Replayer } from '../../sim/replay/types.ts';
-import { createV2Replayer } from '../../sim/replay/v2Replay.ts';
+import { createV2Replayer, hasV2Shape, V2_ONLY_FIELDS } from '../../sim/replay/v2Replay.ts';
 import { createV3Replayer } from '../../sim/replay/v3Replay.ts';
 import { createV3TimeReplayer } from '../../sim/replay/v3TimeReplay.ts';
 import { createV3StakerReplayer } from '../../sim/replay/v3StakerReplay.ts';
@@ -34,6 +34,16 @@ function createReplayer(pool: PoolKind, file: string): Replayer {
     default:
       return createV3Replayer({ file });
   }
+}
+
+/**
+ * Whether an event rejected by the default v3 replayer (no --pool) looks like a v2 one, so that the error says
+ * `pass --pool v2`: an unknown type, a field only v2 events have, or an event that is v2's in type and every field.
+ * Not for a v3 event with a bad value (a mint's `"amount": "1e18"`), where that hint would mislead.
+ */
+function looksLikeV2(err: InputError, event: Readonly<Record<string, unknown>> | undefined): boolean {
+  if (err.field === 'type' || (err.field !== undefined && V2_ONLY_FIELDS.has(err.field))) return true;
+  return event !== undefined && hasV2Shape(event);
 }
 
 /**
@@ -83,31 +93,43 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     if (out !== undefined) {
       if (out === '') throw new ConfigError('--out', 'must be a file path');
       if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
+      // No stale output: a previous run's OUT must not pass for this run's result should this one fail or be
+      // interrupted (Ctrl-C kills it outright while no temporary file is open). The new OUT is renamed into place.
+      rmSync(out, { force: true });
     }
 
     const lines: string[] = [];
     let summary;
+    // the event being replayed, and its line: what the --pool hint below looks at
+    let event: Readonly<Record<string, unknown>> | undefined;
+    let eventLine = 0;
     try {
       const replayer = createReplayer(pool, events);
-      summary = await replayJsonl(replayer, events, { file: events, onResult: (json) => lines.push(json) });
+      const watched: Replayer = {
+        apply: (e, line) => {
+          event = e;
+          eventLine = line;
+          return replayer.apply(e, line);
+        },
+      };
+      summary = await replayJsonl(watched, events, { file: events, onResult: (json) => lines.push(json) });
     } catch (err) {
-      // No stale output: a previous run's OUT must not pass for this failed run's result.
-      if (out !== undefined) rmSync(out, { force: true });
       // ('event'/'expect' errors are about the JSONL line itself, which no --pool would fix)
-      if (err instanceof InputError && argv.pool === undefined && err.field !== 'event' && err.field !== 'expect') {
-        // The likeliest cause of a rejected event without --pool: v2 events replayed as v3 (the default).
+      if (err instanceof InputError && argv.pool === undefined && err.field !== 'event' && err.field !== 'expect' && looksLikeV2(err, err.line === eventLine ? event : undefined)) {
+        // The likeliest cause of such a rejected event without --pool: v2 events replayed as v3 (the default).
         throw new AmmsimError(err.code, err.message, { cause: err, details: [`hint: --pool defaults to ${REPLAY_DEFAULTS.pool}; for v2 events pass --pool v2`] });
       }
       throw err;
+    }
+    // before writing: a run that fails for want of cases writes nothing
+    if (argv.check && summary.cases === 0) {
+      throw new ConfigError('--check', `${events} has no case lines ({"event": …, "expect": …}) to compare against`);
     }
     const text = lines.length === 0 ? '' : lines.join('\n') + '\n';
     if (out !== undefined) writeFileAtomic(out, text);
     else process.stdout.write(text);
 
     if (argv.check) {
-      if (summary.cases === 0) {
-        throw new ConfigError('--check', `${events} has no case lines ({"event": …, "expect": …}) to compare against`);
-      }
       const m = summary.firstMismatch;
       if (m !== undefined) {
         const where = out !== undefined ? `; the results were written to ${out}` : '';

@@ -79,6 +79,14 @@ describe('staking-rewards replay events', () => {
     expect(() => r.apply({ type: 'stake', time: 1, account: '', amount: '1' }, 6)).toThrow(/^in\.jsonl:6: account: /);
     expect(() => r.apply({ type: 'getReward', time: 1, account: 'a', amount: '1' }, 7)).toThrow(/^in\.jsonl:7: amount: is not a field/);
   });
+
+  it('error: a time that goes back is refused (equal times are transactions of one block)', () => {
+    const r = createStakingRewardsReplayer({ file: 'in.jsonl' });
+    r.apply({ type: 'notifyRewardAmount', time: 1000, reward: '5184000000' }, 1);
+    r.apply({ type: 'stake', time: 1000, account: 'a', amount: '1' }, 2);
+    // Before, lastUpdateTime moved back and the same seconds were paid twice.
+    expect(() => r.apply({ type: 'stake', time: 999, account: 'a', amount: '1' }, 3)).toThrow(/^in\.jsonl:3: time: must not decrease \(line 2 had 1000\); was 999$/);
+  });
 });
 
 describe('staking-rewards replay through replayJsonl', () => {

@@ -4,7 +4,7 @@
  * oracle files): every integer a decimal string, keys in the oracle's order. A contract revert is a result
  * (`{ revert, account?, state }`), not an error; a malformed event throws InputError naming the line and field.
  *
- * Every event has `time` (unix seconds: a safe integer or a decimal string). Amounts are decimal strings or
+ * Every event has `time` (unix seconds: a safe integer or a decimal string; it never decreases). Amounts are decimal strings or
  * safe integers.
  * - `notifyRewardAmount` {reward, fund?, caller?} → {state}: `fund` (default `reward`) reward tokens are
  *   transferred to the contract first, in a transaction of their own (they stay if the notify reverts); then
@@ -58,6 +58,8 @@ export function stakingRewardsAccountObject(pool: StakingRewards, account: strin
 class StakingRewardsReplayer implements Replayer {
   private readonly file: string;
   private readonly pool: StakingRewards;
+  /** The latest event's time and line: block times never decrease. */
+  private last: { readonly time: bigint; readonly line: number } | undefined;
 
   constructor(options: StakingRewardsReplayerOptions) {
     this.file = options.file ?? '<events>';
@@ -94,6 +96,9 @@ class StakingRewardsReplayer implements Replayer {
       if (!allowed.includes(key)) this.fail(line, key, `is not a field of a staking-rewards ${type} event (fields: ${allowed.join(', ')})`);
     }
     const time = this.uint(event, 'time', line);
+    // Going back would move lastUpdateTime back and pay the same seconds twice.
+    if (this.last !== undefined && time < this.last.time) this.fail(line, 'time', `must not decrease (line ${this.last.line} had ${this.last.time}); was ${time}`);
+    this.last = { time, line };
     const pool = this.pool;
 
     if (type === 'notifyRewardAmount') {

@@ -36,6 +36,16 @@ const EVENT_TYPES = Object.keys(ALLOWED_KEYS).sort();
 /** Types and fields that only v3 events have: a hint that the file wants `--pool v3`. */
 const V3_ONLY = new Set(['collect', 'setFeeProtocol', 'collectProtocol', 'tickSpacing', 'sqrtPriceX96', 'tickLower', 'tickUpper', 'amount', 'amountSpecified', 'sqrtPriceLimitX96']);
 const V3_HINT = ' (a v3 event: replay it with --pool v3)';
+/** Fields that only v2 events have: a v3 event rejected for one of them is likely a v2 event (`ammsim replay`'s hint). */
+export const V2_ONLY_FIELDS: ReadonlySet<string> = new Set(['feeOn', 'amount0', 'amount1', 'liquidity', 'amountIn', 'amountOut', 'amount0In', 'amount1In', 'amount0Out', 'amount1Out']);
+
+/** Whether the event's type and every field are a v2 event's: `{"type": "initialize"}` is one (v3 rejects it for its missing fee). */
+export function hasV2Shape(event: Event): boolean {
+  const type = event['type'];
+  if (typeof type !== 'string' || !Object.hasOwn(ALLOWED_KEYS, type)) return false;
+  const allowed = ALLOWED_KEYS[type] as readonly string[];
+  return Object.keys(event).every((k) => allowed.includes(k));
+}
 
 /** The pair's state in the oracle's `state` shape. */
 export function v2StateObject(pair: V2Pair): Record<string, string> {

@@ -68,6 +68,19 @@ describe('error: malformed events are InputErrors naming the line and field', ()
       `[InputError: ev.jsonl:6: owner: must be a non-empty string; was nothing]`,
     );
   });
+  it('rejects a later initialize of another fee or spacing: one pool per file, even after a reverted first one', () => {
+    const r = createV3Replayer({ file: 'ev.jsonl' });
+    // The reverted (R) initialize still creates the pool; before, the second one only set the price, and a mint at
+    // ±10 then succeeded on what should be a spacing-60 pool.
+    expect(r.apply({ type: 'initialize', fee: 500, tickSpacing: 10, sqrtPriceX96: '5' }, 1)).toMatchObject({ revert: 'R' });
+    expect(() => r.apply(init, 2)).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: ev.jsonl:2: fee: is 3000 but line 1 created the pool with fee 500 / tick spacing 10; one pool per file]`,
+    );
+    expect(() => r.apply({ ...init, fee: 500 }, 3)).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: ev.jsonl:3: tickSpacing: is 60 but line 1 created the pool with fee 500 / tick spacing 10; one pool per file]`,
+    );
+    expect(r.apply({ ...init, fee: 500, tickSpacing: 10 }, 4)).toMatchObject({ state: { tick: '0' } });
+  });
   it('rejects a non-boolean zeroForOne', () => {
     const r = createV3Replayer({ file: 'ev.jsonl' });
     r.apply(init, 1);

@@ -22,8 +22,9 @@ import type { Replayer } from './types.ts';
  * contract reverts (state unchanged). Every integer in a result is a decimal string, `tick` included.
  *
  * Input integers are accepted as decimal strings or as JSON safe integers. A malformed event (unknown
- * type or field, missing field, wrong type, value outside its Solidity type, no initialize first) throws
- * {@link InputError} naming the 1-based line and the field.
+ * type or field, missing field, wrong type, value outside its Solidity type, no initialize first, a later
+ * initialize with another fee or tick spacing: one pool per file) throws {@link InputError} naming the 1-based
+ * line and the field.
  */
 export interface V3ReplayerOptions {
   /** File name used in InputError messages (default `<events>`). */
@@ -167,6 +168,24 @@ function checkFields(fields: V3EventFields, at: At, event: Event, type: string):
   }
 }
 
+/** The initialize that created a replay's pool: its fee, tick spacing and line. */
+export interface PoolOrigin {
+  readonly fee: number;
+  readonly tickSpacing: number;
+  readonly line: number;
+}
+
+/**
+ * A later initialize must name the pool the first one created (even one that reverted `R`: the contract's pool
+ * exists from then on). Another fee or spacing is another pool, which a file of one pool's events cannot hold;
+ * applied to the first pool it would only set the price, and mints on the wrong spacing would succeed.
+ */
+export function checkSamePool(at: At, created: PoolOrigin, fee: number, tickSpacing: number): void {
+  if (fee === created.fee && tickSpacing === created.tickSpacing) return;
+  const field = fee !== created.fee ? 'fee' : 'tickSpacing';
+  fail(at, field, `is ${field === 'fee' ? fee : tickSpacing} but line ${created.line} created the pool with fee ${created.fee} / tick spacing ${created.tickSpacing}; one pool per file`);
+}
+
 /** Runs one validated event on the pool; throws PoolError on a contract revert. */
 export function runEvent(pool: V3Pool, at: At, event: Event, type: string): Record<string, unknown> {
   switch (type) {
@@ -231,6 +250,8 @@ export function runEvent(pool: V3Pool, at: At, event: Event, type: string): Reco
  */
 export class V3Replayer implements Replayer {
   private pool: V3Pool | undefined;
+  /** The initialize that created the pool: a later one must name the same fee and spacing (one pool per file). */
+  private created: PoolOrigin | undefined;
   private readonly file: string;
   private readonly fields: V3EventFields;
   private readonly eventTypes: readonly string[];
@@ -269,7 +290,12 @@ export class V3Replayer implements Replayer {
       const fee = intField(at, event, 'fee', 0, 999_999, 'fee in hundredths of a bip (uint24 below 1,000,000)');
       const tickSpacing = intField(at, event, 'tickSpacing', 1, 16_383, 'tick spacing');
       bigintField(at, event, 'sqrtPriceX96', 0n, MAX_UINT160, 'uint160');
-      if (this.pool === undefined) this.pool = new V3Pool({ fee, tickSpacing });
+      if (this.created === undefined) {
+        this.pool = new V3Pool({ fee, tickSpacing });
+        this.created = { fee, tickSpacing, line };
+      } else {
+        checkSamePool(at, this.created, fee, tickSpacing);
+      }
     }
     const pool = this.pool;
     if (pool === undefined) return fail(at, 'type', `the first event must be initialize (it creates the pool); was ${type}`);

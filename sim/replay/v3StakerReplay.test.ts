@@ -53,6 +53,19 @@ describe('error: malformed events are InputErrors naming the line and field', ()
     expect(() => r.apply({ ...create, endTime: 1_700_000_300 }, 5)).toThrow(/5: incentive: "k" was created before with a different key/);
     expect(() => r.apply({ ...create, incentive: 'k2' }, 6)).toThrow(/6: incentive: "k2" has the same key as "k"/);
   });
+  it('rejects a time that goes back (equal times are transactions of one block)', () => {
+    const r = createV3StakerReplayer({ file: 'ev.jsonl' });
+    r.apply(init, 1);
+    r.apply({ type: 'swap', time: 1_700_000_000, zeroForOne: true, amountSpecified: '0', sqrtPriceLimitX96: '4295128740' }, 2);
+    expect(() => r.apply({ type: 'swap', time: 1_699_999_999, zeroForOne: true, amountSpecified: '0', sqrtPriceLimitX96: '4295128740' }, 3)).toThrowError(
+      /^ev\.jsonl:3: time: must not decrease \(line 2 had 1700000000\); was 1699999999$/,
+    );
+  });
+  it('rejects a later initialize of another fee or spacing (one pool per file)', () => {
+    const r = createV3StakerReplayer({ file: 'ev.jsonl' });
+    expect(r.apply({ ...init, fee: 500, tickSpacing: 10, sqrtPriceX96: '5' }, 1)).toMatchObject({ revert: 'R' });
+    expect(() => r.apply({ ...init, fee: 500 }, 2)).toThrowError(/^ev\.jsonl:2: tickSpacing: is 60 but line 1 created the pool with fee 500 \/ tick spacing 10; one pool per file$/);
+  });
 });
 
 describe('property: the staker over random scenarios (v3StakerScenarios, replayed)', () => {

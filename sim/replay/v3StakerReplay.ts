@@ -7,8 +7,8 @@
  * far, in order of first mention). A contract revert is a result (`{ revert, state, incentives }`); a
  * malformed event throws InputError naming the line and the field.
  *
- * Every event has `time` (unix seconds, the block timestamp). Events:
- * - `initialize` {fee, tickSpacing, sqrtPriceX96} (first); `swap` {zeroForOne, amountSpecified, sqrtPriceLimitX96}
+ * Every event has `time` (unix seconds, the block timestamp; it never decreases). Events:
+ * - `initialize` {fee, tickSpacing, sqrtPriceX96} (first; a later one names the same fee and spacing); `swap` {zeroForOne, amountSpecified, sqrtPriceLimitX96}
  * - `mint` {owner, tickLower, tickUpper, amount0Desired, amount1Desired} → tokenId, liquidity, amount0, amount1, position
  * - `increaseLiquidity` {tokenId, caller?, amount0Desired, amount1Desired}; `decreaseLiquidity` {tokenId,
  *   liquidity, caller?}; `collect` {tokenId, amount0Max?, amount1Max?, caller?} (the caller defaults to the
@@ -25,6 +25,7 @@ import { NonfungiblePositionManager, type NftPosition } from '../pools/rewards/N
 import { UniswapV3Staker, type IncentiveKey, type UniswapV3StakerOptions } from '../pools/rewards/UniswapV3Staker.ts';
 import { V3Pool } from '../pools/v3/v3Pool.ts';
 import type { Replayer } from './types.ts';
+import { checkSamePool, type PoolOrigin } from './v3Replay.ts';
 
 export interface V3StakerReplayerOptions {
   /** File name used in InputError messages (default `<events>`). */
@@ -109,6 +110,9 @@ class V3StakerReplayer implements Replayer {
   /** Incentive names in order of first mention, and their keys. */
   private readonly keys = new Map<string, IncentiveKey>();
   private line = 0;
+  /** The initialize that created the pool (one pool per file), and the latest event's time and line. */
+  private created: PoolOrigin | undefined;
+  private last: { readonly time: number; readonly line: number } | undefined;
 
   constructor(options: V3StakerReplayerOptions) {
     this.file = options.file ?? '<events>';
@@ -187,13 +191,21 @@ class V3StakerReplayer implements Replayer {
     const unknown = Object.keys(event).filter((k) => k !== 'type' && k !== 'time' && !allowed.includes(k)).sort();
     if (unknown.length > 0) this.fail(unknown[0], `is not a field of a ${type} event (fields: type, time, ${allowed.join(', ')})`);
     const time = Number(this.big(event, 'time', 0n, BigInt(Number.MAX_SAFE_INTEGER), 'unix time in seconds'));
-    if (type === 'initialize' && this.pool === undefined) {
+    // Going back would read as 2^32 − 1 seconds in the pool's uint32 time, and move the staker's clock back.
+    if (this.last !== undefined && time < this.last.time) this.fail('time', `must not decrease (line ${this.last.line} had ${this.last.time}); was ${time}`);
+    this.last = { time, line };
+    if (type === 'initialize') {
       const fee = this.int(event, 'fee', 0, 999_999, 'fee in hundredths of a bip');
       const tickSpacing = this.int(event, 'tickSpacing', 1, 16_383, 'tick spacing');
-      this.pool = new V3Pool({ fee, tickSpacing });
-      this.manager = new NonfungiblePositionManager();
-      this.manager.registerPool(POOL_ID, this.pool);
-      this.staker = new UniswapV3Staker(this.manager, this.stakerOptions);
+      if (this.created === undefined) {
+        this.created = { fee, tickSpacing, line };
+        this.pool = new V3Pool({ fee, tickSpacing });
+        this.manager = new NonfungiblePositionManager();
+        this.manager.registerPool(POOL_ID, this.pool);
+        this.staker = new UniswapV3Staker(this.manager, this.stakerOptions);
+      } else {
+        checkSamePool({ file: this.file, line }, this.created, fee, tickSpacing);
+      }
     }
     const pool = this.pool;
     if (pool === undefined) return this.fail('type', `the first event must be initialize (it creates the pool); was ${type}`);

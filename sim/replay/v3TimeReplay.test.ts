@@ -38,6 +38,20 @@ describe('error: malformed v3-time events are InputErrors naming the line and fi
     );
     expect(() => r.apply({ ...init, time: -1 }, 1)).toThrowError(/time: must be a unix time in seconds/);
   });
+  it('rejects a time that goes back (equal times are transactions of one block)', () => {
+    const r = createV3TimeReplayer({ file: 'ev.jsonl' });
+    r.apply(init, 1);
+    r.apply({ type: 'mint', time: 100, owner: 'a', tickLower: -60, tickUpper: 60, amount: '10' }, 2);
+    // Before, one second back read as 2^32 − 1 seconds elapsed in the pool's uint32 time.
+    expect(() => r.apply({ type: 'observe', time: 99, secondsAgos: [0] }, 3)).toThrowErrorMatchingInlineSnapshot(
+      `[InputError: ev.jsonl:3: time: must not decrease (line 2 had 100); was 99]`,
+    );
+  });
+  it('rejects a later initialize of another fee or spacing (one pool per file)', () => {
+    const r = createV3TimeReplayer({ file: 'ev.jsonl' });
+    expect(r.apply({ ...init, fee: 500, tickSpacing: 10, sqrtPriceX96: '5' }, 1)).toMatchObject({ revert: 'R' });
+    expect(() => r.apply(init, 2)).toThrowError(/^ev\.jsonl:2: fee: is 3000 but line 1 created the pool with fee 500 \/ tick spacing 10; one pool per file$/);
+  });
   it('names the new event types and rejects a bad secondsAgos', () => {
     const r = createV3TimeReplayer({ file: 'ev.jsonl' });
     expect(() => r.apply({ type: 'flash', time: 1 }, 3)).toThrowErrorMatchingInlineSnapshot(

@@ -1,7 +1,7 @@
 /**
  * Replays the v3 pool **with time** (the `v3-time` vocabulary of ../shared/oracle/README.md) through the exact
  * {@link V3Pool}: every v3 event of {@link createV3Replayer}'s vocabulary plus a `time` field (the block
- * timestamp, unix seconds; the pool uses it mod 2^32), and three more events:
+ * timestamp, unix seconds; the pool uses it mod 2^32; it never decreases), and three more events:
  *
  * | event                                | fields → result (besides `state`)                                              |
  * |--------------------------------------|--------------------------------------------------------------------------------|
@@ -51,12 +51,18 @@ function secondsAgosField(at: At, event: Event): number[] {
 }
 
 class V3TimeReplayer extends V3Replayer {
+  /** The latest event's time and line: block times never decrease. */
+  private last: { readonly time: number; readonly line: number } | undefined;
+
   constructor(file: string) {
     super(file, TIME_EVENT_FIELDS);
   }
 
   protected override prepare(pool: V3Pool, at: At, event: Event): void {
     const time = intField(at, event, 'time', 0, Number.MAX_SAFE_INTEGER, 'unix time in seconds');
+    // The pool keeps uint32 time: one second back would read as 2^32 − 1 seconds elapsed.
+    if (this.last !== undefined && time < this.last.time) fail(at, 'time', `must not decrease (line ${this.last.line} had ${this.last.time}); was ${time}`);
+    this.last = { time, line: at.line };
     pool.setBlockTimestamp(time);
   }
 

@@ -76,4 +76,11 @@ describe.skipIf(!existsSync(ORACLE_V3))(`v3 EVM harness reproduces the oracle (s
     const second = await harness.runScenario([init]);
     expect(second[0]).toEqual(first[0]);
   });
+  it('error: a later initialize of another fee or spacing is refused, as the replayer does (one pool per scenario)', async () => {
+    const init = { type: 'initialize', fee: 3000, tickSpacing: 60, sqrtPriceX96: (1n << 96n).toString() };
+    // the reverted (R) first initialize picked the 500/10 pool; the second one only set that pool's price
+    await expect(harness.runScenario([{ ...init, fee: 500, tickSpacing: 10, sqrtPriceX96: '5' }, init])).rejects.toThrow(
+      'v3 EVM harness: initialize of fee/spacing 3000/60, but the scenario\'s pool is 500/10; one pool per scenario',
+    );
+  });
 });

@@ -297,6 +297,8 @@ export async function createV3Evm(options: V3EvmOptions = {}): Promise<V3EvmHarn
 
   // --- per-scenario state -----------------------------------------------------------------------
   let pool: Address | undefined;
+  /** `fee/spacing` of `pool`. */
+  let poolTier: string | undefined;
   let scenarioPools = new Map<string, Address>();
   let scenarioOwners = new Map<string, Address>();
 
@@ -372,15 +374,19 @@ export async function createV3Evm(options: V3EvmOptions = {}): Promise<V3EvmHarn
     const type = stringField(event, 'type');
     block = withTime ? blockAt(bigField(event, 'time')) : undefined;
     if (type === 'initialize') {
+      const fee = intField(event, 'fee');
+      const spacing = intField(event, 'tickSpacing');
+      const tier = `${fee}/${spacing}`;
       if (pool === undefined) {
-        const fee = intField(event, 'fee');
-        const spacing = intField(event, 'tickSpacing');
-        const tier = `${fee}/${spacing}`;
         pool = basePools.get(tier) ?? scenarioPools.get(tier);
         if (pool === undefined) {
           pool = await createPool(fee, spacing);
           scenarioPools.set(tier, pool);
         }
+        poolTier = tier;
+      } else if (tier !== poolTier) {
+        // as the replayer (sim/replay/v3Replay.ts): another fee or spacing is another pool, not this one's price
+        throw new Error(`v3 EVM harness: initialize of fee/spacing ${tier}, but the scenario's pool is ${poolTier}; one pool per scenario`);
       }
       const r = await call(
         DEPLOYER,
@@ -533,6 +539,7 @@ export async function createV3Evm(options: V3EvmOptions = {}): Promise<V3EvmHarn
     await state.revert();
     await state.checkpoint();
     pool = undefined;
+    poolTier = undefined;
     scenarioPools = new Map();
     scenarioOwners = new Map();
   }
