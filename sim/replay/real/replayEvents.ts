@@ -403,7 +403,10 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
     const matchIn = inOf(qi) === amountIn && outOf(qi) === amountOutLogged;
     const matchOut = qo !== undefined && inOf(qo) === amountIn && outOf(qo) === amountOutLogged;
     const matchedAs: SwapDivergence['matchedAs'] = matchIn ? (matchOut ? 'ambiguous' : 'exactInput') : matchOut ? 'exactOutput' : 'none';
-    const q = matchedAs === 'exactOutput' ? qo! : qi;
+    // Both readings reproduce the logged amounts ('ambiguous'): the one that also lands on the logged price is the
+    // swap that happened (an exact-output swap's price can differ from the exact-input one's by its rounding).
+    const outLands = matchOut && qo!.sqrtPriceX96After === r.sqrtPriceX96 && qi.sqrtPriceX96After !== r.sqrtPriceX96;
+    const q = matchedAs === 'exactOutput' || (matchedAs === 'ambiguous' && outLands) ? qo! : qi;
     const eitherPriceMatch = (matchIn && qi.sqrtPriceX96After === r.sqrtPriceX96) || (matchOut && qo!.sqrtPriceX96After === r.sqrtPriceX96);
     pool.applySwap(q);
     if (lp !== undefined) {
