@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { DateDay, Float16, Float64, Int64, Table, tableToIPC, TimestampMicrosecond, TimestampMillisecond, TimestampSecond, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { DateDay, DateMillisecond, Float16, Float64, Int64, makeData, makeVector, Table, tableToIPC, TimestampMicrosecond, TimestampMillisecond, TimestampNanosecond, TimestampSecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { loadArrowPrices } from './arrowPrices.ts';
 import { writeTimeseriesArrow } from '../../reports/timeseriesFile.ts';
 import { TIMESERIES_COLUMNS, type Timeseries, type TimeseriesColumn } from '../../sim/metrics/record.ts';
@@ -106,6 +106,38 @@ describe('loadArrowPrices', () => {
     const s = await loadArrowPrices(p);
     expect([...s.price]).toEqual([1, 2.5, 2048]);
     expect([...s.extra.get('volume')!]).toEqual([0.5, Number.NaN, 3]);
+  });
+
+  // a 64-bit time column as its stored integers (vectorFromArray goes through a double, which is what is tested here)
+  const int64Times = (type: DataType, raw: bigint[]) => makeVector(makeData({ type, length: raw.length, data: new BigInt64Array(raw) } as never)) as Vector;
+  const MS = 1000;
+
+  it('behavior: Timestamp[ns] (pandas\' default) read exactly, not 1 ms early: 2024-01-01T00:00:00.000 / .001 / .002', async () => {
+    const ns = BigInt(T0) * 1_000_000n;
+    const p = writeTable('ns.feather', { timestamp: int64Times(new TimestampNanosecond(), [ns, ns + 1_000_000n, ns + 2_000_000n]), price: f64([1, 2, 3]) });
+    const s = await loadArrowPrices(p);
+    expect([...s.timestampMs]).toEqual([T0, T0 + 1, T0 + 2]);
+    expect(s.provenance.params?.['timestampFormat']).toBe('arrow-timestamp-nanosecond');
+  });
+
+  it.each([
+    ['Timestamp[ns]', () => new TimestampNanosecond(), 1_000_000n],
+    ['Timestamp[us]', () => new TimestampMicrosecond(), 1000n],
+    ['Timestamp[ms]', () => new TimestampMillisecond(), 1n],
+    ['Date[ms]', () => new DateMillisecond(), 1n],
+  ])('behavior: %s: every millisecond of a second read exactly, sub-ms parts floored (also before 1970)', async (_what, type, perMs) => {
+    const ms = Array.from({ length: MS }, (_, i) => T0 + i);
+    const p = writeTable('units.arrow', { timestamp: int64Times(type(), ms.map((t) => BigInt(t) * perMs)), price: f64(ms.map(() => 1)) });
+    expect([...(await loadArrowPrices(p)).timestampMs]).toEqual(ms);
+    if (perMs === 1n) return;
+    // floored toward −∞: 0.999… ms after T0 is T0; 1 unit before 1970 is -1 ms
+    const q = writeTable('floor.arrow', { timestamp: int64Times(type(), [-1n, BigInt(T0) * perMs + perMs - 1n]), price: f64([1, 2]) });
+    expect([...(await loadArrowPrices(q)).timestampMs]).toEqual([-1, T0]);
+  });
+
+  it('behavior: Timestamp[s] at the limits of the ms range a double holds exactly', async () => {
+    const p = writeTable('s.arrow', { timestamp: int64Times(new TimestampSecond(), [-1n, 0n, BigInt(T0 / 1000), 8_000_000_000_000n]), price: f64([1, 2, 3, 4]) });
+    expect([...(await loadArrowPrices(p)).timestampMs]).toEqual([-1000, 0, T0, 8e15]);
   });
 
   it('error: empty table, non-Arrow bytes, missing file', async () => {

@@ -2,7 +2,7 @@
  * Arrow IPC price loader (`.arrow`, `.feather` v2 — both are the Arrow IPC file format; the IPC stream
  * format is read too). Same columns and rules as the CSV loader (`csvPrices.ts`):
  * - timestamp column `timestamp` | `time` | `date` | `datetime` (case-insensitive), of type Timestamp (any
- *   unit, to ms), Date, an integer or float of unix seconds / milliseconds (magnitude rule of
+ *   unit, floored to the ms, exactly), Date, an integer or float of unix seconds / milliseconds (magnitude rule of
  *   `timestamps.ts`, fixed by the first row), or Utf8 ISO-8601 text (UTC when no zone);
  * - price column `price`, else `close`: a numeric column, finite and > 0;
  * - every other numeric column becomes an extra (nulls become NaN), sorted by name; other columns are dropped;
@@ -24,8 +24,11 @@ export interface ArrowPricesOptions {
   readonly kind?: string;
 }
 
-/** The value of a numeric Arrow column as float64 per row, NaN for nulls; `firstNull` is the first null row (0-based) or -1. */
-function numericValues(vec: Vector): { values: Float64Array; firstNull: number } {
+/**
+ * The value of a numeric Arrow column as float64 per row, NaN for nulls; `firstNull` is the first null row (0-based) or -1.
+ * `convert`, when given, turns each stored value (a bigint for 64-bit integers) into the float64 instead of `Number()`.
+ */
+function numericValues(vec: Vector, convert?: (raw: number | bigint) => number): { values: Float64Array; firstNull: number } {
   const out = new Float64Array(vec.length);
   let firstNull = -1;
   let at = 0;
@@ -38,7 +41,7 @@ function numericValues(vec: Vector): { values: Float64Array; firstNull: number }
     const half = chunk.type.typeId === Type.Float && (chunk.type as unknown as { precision: Precision }).precision === Precision.HALF;
     for (let i = 0; i < n; i++) {
       const raw = values[i * stride]!;
-      out[at + i] = bigint ? Number(raw) : half ? util.uint16ToFloat64(raw as number) : (raw as number);
+      out[at + i] = convert !== undefined ? convert(raw) : bigint ? Number(raw) : half ? util.uint16ToFloat64(raw as number) : (raw as number);
     }
     if (chunk.nullCount > 0) {
       for (let i = 0; i < n; i++) {
@@ -51,6 +54,22 @@ function numericValues(vec: Vector): { values: Float64Array; firstNull: number }
     at += n;
   }
   return { values: out, firstNull };
+}
+
+/** `a / b` rounded toward −∞ (BigInt division rounds toward 0), for `b` > 0. */
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b < 0n ? q - 1n : q;
+}
+
+/**
+ * A Timestamp or Date value in whole unix ms, `floor(raw × msPer / perMs)`. A 64-bit value is scaled in BigInt and
+ * only then made a double: `Number()` of a nanosecond count rounds above 2^53, and a product with 1e-6 (or 1e-3)
+ * can fall just below the ms, so 2024-01-01T00:00:00.001 in ns read as .000.
+ */
+function timeUnitToMs(msPer: bigint, perMs: bigint): (raw: number | bigint) => number {
+  const scale = Number(msPer) / Number(perMs);
+  return (raw) => (typeof raw === 'bigint' ? Number(perMs === 1n ? raw * msPer : floorDiv(raw * msPer, perMs)) : Math.floor(raw * scale));
 }
 
 function isNumeric(t: DataType): boolean {
@@ -104,19 +123,22 @@ export function arrowTableToSeries(table: Table, file: string, sha256: string, o
     throw new RowInputError(file, row0 + 1, field, problem);
   }
   if (tsType.typeId === Type.Timestamp || tsType.typeId === Type.Date) {
-    const { values, firstNull } = numericValues(tsVec);
-    if (firstNull >= 0) failRow(firstNull, tsName, 'must be a time; was null');
-    let scale = 1;
+    let msPer = 1n; // ms = floor(raw × msPer / perMs)
+    let perMs = 1n;
     if (tsType.typeId === Type.Timestamp) {
       const unit = (tsType as unknown as { unit: TimeUnit }).unit;
-      scale = unit === TimeUnit.SECOND ? 1000 : unit === TimeUnit.MILLISECOND ? 1 : unit === TimeUnit.MICROSECOND ? 1e-3 : 1e-6;
+      if (unit === TimeUnit.SECOND) msPer = 1000n;
+      else if (unit === TimeUnit.MICROSECOND) perMs = 1000n;
+      else if (unit === TimeUnit.NANOSECOND) perMs = 1_000_000n;
       tsFormat = `arrow-timestamp-${TimeUnit[unit].toLowerCase()}`;
     } else {
       const unit = (tsType as unknown as { unit: DateUnit }).unit;
-      scale = unit === DateUnit.DAY ? 86_400_000 : 1;
+      if (unit === DateUnit.DAY) msPer = 86_400_000n;
       tsFormat = `arrow-date-${DateUnit[unit].toLowerCase()}`;
     }
-    for (let i = 0; i < n; i++) timestampMs[i] = scale === 1 ? values[i]! : Math.floor(values[i]! * scale);
+    const { values, firstNull } = numericValues(tsVec, timeUnitToMs(msPer, perMs));
+    if (firstNull >= 0) failRow(firstNull, tsName, 'must be a time; was null');
+    timestampMs.set(values);
   } else if (isNumeric(tsType)) {
     const { values, firstNull } = numericValues(tsVec);
     if (firstNull >= 0) failRow(firstNull, tsName, 'must be a time; was null');

@@ -10,7 +10,8 @@
  *   agree), or ISO-8601 / `YYYY-MM-DD HH:MM[:SS]` text, read as UTC when it has no zone.
  * - Price column: `price`, else `close` (or `priceColumn`); finite and > 0.
  * - Every other column whose values are numbers becomes an `extra` column (sorted by name; empty = NaN).
- *   A column whose first non-empty value is not a number is text and is dropped.
+ *   A column whose first non-empty value is not a number is text and is dropped; `NaN`, `NA`, `null` and the
+ *   like do not decide (a numeric column holding one is refused, whichever row it is on).
  * - A `pair` column (CryptoCompare long format) selects rows with the `pair` option; without the option the
  *   file must hold one pair only.
  * - Rows strictly increasing in time. Blank lines are skipped (and counted).
@@ -34,6 +35,24 @@ import { ISO_DECLINED, isoBytesToMs, isoForMessage, parseDecimal, parseIsoUtcMs,
 export const TIMESTAMP_COLUMNS = ['timestamp', 'time', 'date', 'datetime'] as const;
 /** Candidate names of the price column, in order of preference. */
 export const PRICE_COLUMNS = ['price', 'close'] as const;
+
+/**
+ * Characters that do not print: C0 and C1 controls, DEL, U+FFFD (what bytes that are not UTF-8 decode to), zero-width,
+ * bidi and line/paragraph separators, a BOM. A header holding them is a compressed or binary file read as text.
+ */
+const NON_PRINTING = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufffd]/;
+const NON_PRINTING_ALL = new RegExp(NON_PRINTING.source, 'g');
+
+/**
+ * A header's column names for a message, `a, b, c`: each name as it is, or, when it has characters that do not print,
+ * quoted and cut by {@link quoteForMessage} with those characters escaped (`"\u001f\ufffd\b…"`) and a hint at the
+ * end that the file may be compressed or binary (a `.csv.gz` given as a CSV): the raw bytes are never echoed.
+ */
+export function headerForMessage(names: readonly string[]): string {
+  if (!names.some((n) => NON_PRINTING.test(n))) return names.join(', ');
+  const escaped = names.map((n) => (NON_PRINTING.test(n) ? quoteForMessage(n).replace(NON_PRINTING_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : n));
+  return `${escaped.join(', ')} (characters that do not print, escaped: is the file compressed or binary? it must be CSV text)`;
+}
 
 /** Turns the raw number in the price column into the price (e.g. a Uniswap tick into USDC per ETH). */
 export interface PriceTransform {
@@ -77,8 +96,18 @@ interface ExtraColumn {
   readonly required: boolean;
   state: ExtraState;
   firstLine: number;
+  /** The first line, while the column is undecided, whose value spells a missing number (`NaN`, `NA`, `null`…; {@link MISSING}), and that value. */
+  missingLine: number;
+  missingRaw: string;
   readonly values: Float64Builder;
 }
+
+/**
+ * Spellings of a missing number (pandas' and R's): they do not decide a column's type, so a `volume` column whose
+ * first value is `NaN` is still numeric when its later rows are numbers (and that value is then an error, as on any
+ * later row), not dropped as text.
+ */
+const MISSING = /^(?:[+-]?nan|na|n\/a|#n\/a|<na>|null|none)$/i;
 
 /**
  * Turns CSV rows (as string arrays) into a price series, one row at a time. Used by {@link loadCsvPrices}
@@ -281,7 +310,7 @@ export class CsvPriceRowReader {
     names.forEach((n, i) => {
       if (!ignored.has(i) && !lower.has(n.toLowerCase())) lower.set(n.toLowerCase(), i);
     });
-    const list = names.filter((_, i) => !ignored.has(i)).join(', ');
+    const list = headerForMessage(names.filter((_, i) => !ignored.has(i)));
     const find = (wanted: string | undefined, candidates: readonly string[], field: string, rule: string): number => {
       if (wanted !== undefined) {
         const i = seen.get(wanted);
@@ -314,12 +343,12 @@ export class CsvPriceRowReader {
       for (const name of this.opts.extraColumns) {
         const i = seen.get(name);
         if (i === undefined) this.fail(line, name, `column is required (listed in extraColumns); header has: ${list}`);
-        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, missingLine: 0, missingRaw: '', values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
       }
     } else {
       names.forEach((name, i) => {
         if (taken.has(i)) return;
-        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, missingLine: 0, missingRaw: '', values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
       });
     }
   }
@@ -419,8 +448,15 @@ export class CsvPriceRowReader {
             const since = x.state === NUMERIC ? ` (the column is numeric from line ${x.firstLine})` : '';
             this.fail(line, x.name, `must be a number or empty${since}; was ${quoteForMessage(raw)}`);
           }
-          x.state = TEXT;
+          if (x.state === UNDECIDED && MISSING.test(raw)) {
+            // not text: the next value that is neither empty nor missing decides
+            if (x.missingLine === 0) {
+              x.missingLine = line;
+              x.missingRaw = raw;
+            }
+          } else x.state = TEXT;
         } else if (x.state === UNDECIDED) {
+          if (x.missingLine > 0) this.fail(x.missingLine, x.name, `must be a number or empty (the column is numeric from line ${line}); was ${quoteForMessage(x.missingRaw)}`);
           x.state = NUMERIC;
           x.firstLine = line;
         }

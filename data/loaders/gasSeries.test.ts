@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSeriesCoversRun, loadGasPriceSeries } from './gasSeries.ts';
+import { checkSeriesCoversRun, loadGasPriceSeries, loadGasSeriesFiles } from './gasSeries.ts';
 import { loadGasModelForRun } from '../../runs/gas.ts';
 
 function file(text: string): string {
@@ -28,6 +28,13 @@ describe('loadGasPriceSeries', () => {
     await expect(loadGasPriceSeries(late)).rejects.toThrow(`${late}:3: header: must have a gas-price column in gwei`);
     const empty = file('');
     await expect(loadGasPriceSeries(empty)).rejects.toThrow(`${empty}:1: header: the file is empty; it needs a header with a gas-price column in gwei (gwei, gas_price_gwei, gasPrice), then a row per time`);
+  });
+  it('error: a binary file (a .csv.gz) names its header with the bytes escaped, not echoed', async () => {
+    const p = file('');
+    writeFileSync(p, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x2c, 0x41, 0x0a]));
+    await expect(loadGasPriceSeries(p)).rejects.toThrow(
+      `${p}:1: header: must have a gas-price column in gwei (gwei, gas_price_gwei, gasPrice); found "\\u001f\\ufffd\\b\\u0000", A (characters that do not print, escaped: is the file compressed or binary? it must be CSV text)`,
+    );
   });
   it('behavior: blank lines before the header are skipped, as the price loader skips them', async () => {
     const t = await loadGasPriceSeries(file('\n\ntimestamp,gwei\n1704412800,21.5\n1704416400,20\n'));
@@ -88,5 +95,27 @@ describe('a gas series that does not cover the run (issue #11 item 8)', () => {
   it('behavior: checkSeriesCoversRun on a one-row series has no spacing, so no end warning', async () => {
     const s = await loadGasPriceSeries(file('timestamp,gwei\n1704412800,9\n'));
     expect(checkSeriesCoversRun(s, { name: 'gas-price series', unit: 'gwei' }, { startMs: T, endMs: T + 100 * H })).toEqual([]);
+  });
+});
+
+describe('a native-price series with gaps (read as of each step)', () => {
+  const H = 3_600_000;
+  const T = 1704412800000; // 2024-01-05T00:00:00Z
+
+  it('behavior: a gap in the native-price series is no error (--gaps acts on --prices only); the price before it is used across it', async () => {
+    const native = file('timestamp,price\n1704412800,2300\n1704416400,2310\n1704427200,2330\n1704430800,2340\n'); // 00:00, 01:00, (gap) 04:00, 05:00
+    const { nativePriceSeries } = await loadGasSeriesFiles({ gasPriceSeries: undefined, nativePriceSeries: native });
+    expect(Array.from(nativePriceSeries!.price)).toEqual([2300, 2310, 2330, 2340]);
+    const { gas, warnings } = await loadGasModelForRun({ pool: 'v3', gasPrice: 10, gasPriceSeries: undefined, nativePriceSeries: native }, { startMs: T, endMs: T + 5 * H });
+    expect(warnings).toEqual([]);
+    expect(gas.cost('mint', T + 2 * H, 1)).toBeCloseTo(370_000 * 10e-9 * 2310, 9); // as of 02:00, in the gap: 01:00's price
+  });
+
+  const ETH_1H = resolve(process.cwd(), '../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv');
+  it.skipIf(!existsSync(ETH_1H))('behavior: the real Binance ETHUSDT 1h file (2018-02 missing, see ../shared/data/README.md) serves a 2022 run (skipped when absent)', async () => {
+    const start = Date.UTC(2022, 0, 1);
+    const { gas, warnings } = await loadGasModelForRun({ pool: 'v3', gasPrice: 10, gasPriceSeries: undefined, nativePriceSeries: ETH_1H }, { startMs: start, endMs: start + 24 * H });
+    expect(warnings).toEqual([]);
+    expect(gas.cost('mint', start, 1)).toBeCloseTo(370_000 * 10e-9 * 3723.04, 9); // close of the 2022-01-01 00:00 bar
   });
 });

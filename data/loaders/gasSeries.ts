@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
-import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';
+import { checkReadableFile, headerForMessage, loadCsvPrices } from './csvPrices.ts';
 
 /** Accepted names of the gwei column, in order of preference. */
 export const GWEI_COLUMNS = ['gwei', 'gas_price_gwei', 'gasPrice'] as const;
@@ -35,7 +35,7 @@ export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
   if (header === undefined) throw new InputError(file, 1, 'header', `the file is empty; it needs ${need}, then a row per time`);
   const col = GWEI_COLUMNS.find((c) => header.fields.includes(c));
   if (col === undefined) {
-    throw new InputError(file, header.line, 'header', `must have a gas-price column in gwei (${GWEI_COLUMNS.join(', ')}); found ${header.fields.join(', ')}`);
+    throw new InputError(file, header.line, 'header', `must have a gas-price column in gwei (${GWEI_COLUMNS.join(', ')}); found ${headerForMessage(header.fields)}`);
   }
   return loadCsvPrices(file, { priceColumn: col, extraColumns: [], kind: 'gas-price' });
 }
@@ -101,10 +101,12 @@ export function checkSeriesCoversRun(
 /**
  * The series a config's gas model is built from: `gasPriceSeries` (gwei, {@link loadGasPriceSeries}) and
  * `nativePriceSeries` (any price file {@link loadSeries} reads), each undefined when not configured. The model itself
- * is composed in runs/gas.ts.
+ * is composed in runs/gas.ts. Both are read as of each step, so gaps in them do not matter: the native-price series is
+ * loaded with `gaps: 'skip'` (as the reward-price file is, runs/incentives), not refused for a gap years before the run
+ * (`--gaps` acts on --prices only); the gas-price series has no gap policy.
  */
 export async function loadGasSeriesFiles(c: Pick<GasConfig, 'gasPriceSeries' | 'nativePriceSeries'>): Promise<{ gasPriceSeries: PriceSeries | undefined; nativePriceSeries: PriceSeries | undefined }> {
   const gasPriceSeries = c.gasPriceSeries === undefined ? undefined : await loadGasPriceSeries(c.gasPriceSeries);
-  const nativePriceSeries = c.nativePriceSeries === undefined ? undefined : await loadSeries(c.nativePriceSeries);
+  const nativePriceSeries = c.nativePriceSeries === undefined ? undefined : await loadSeries(c.nativePriceSeries, { gaps: 'skip' });
   return { gasPriceSeries, nativePriceSeries };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeries } from '../../sim/core/series.ts';
 import { windowBoundMs, windowSeries } from './window.ts';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 const s = makeSeries(Float64Array.of(1000, 2000, 3000, 4000, 5000), Float64Array.of(1, 2, 3, 4, 5), new Map([['volume', Float64Array.of(10, 20, 30, 40, 50)]]), { kind: 'csv', file: 'x.csv', sha256: 'abc' });
 
@@ -30,5 +31,12 @@ describe('windowBoundMs', () => {
     expect(() => windowBoundMs('2023-02-30', 'from')).toThrow('--from: must be a real date; 2023-02-30 has no day 30');
     expect(() => windowBoundMs('2023-02-29T10:00:00Z', 'to')).toThrow('--to: must be a real date; 2023-02-29 has no day 29');
     expect(() => windowBoundMs('2023-04-31', 'to')).toThrow('--to: must be a real date; 2023-04-31 has no day 31');
+  });
+
+  it('error: unix milliseconds are refused with a hint naming the flag, not read as seconds (the year 53970)', () => {
+    expect(() => windowBoundMs('1640995200000', 'to')).toThrow(new ConfigError('--to', '1640995200000 reads as a time after the year 5000: milliseconds? (1640995200 in seconds)'));
+    expect(() => windowBoundMs(1640995200000, 'from')).toThrow('--from: 1640995200000 reads as a time after the year 5000: milliseconds? (1640995200 in seconds)');
+    expect(() => windowBoundMs('1640995200123.5', 'from')).toThrow('--from: 1640995200123.5 reads as a time after the year 5000: milliseconds? (1640995200 in seconds)');
+    expect(windowBoundMs('99999999999', 'to')).toBe(99_999_999_999_000); // the last second below the limit (the year 5138)
   });
 });

@@ -1,6 +1,7 @@
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { daysInMonth } from '../../sim/core/time.ts';
+import { UNIX_SECONDS_LIMIT } from './timestamps.ts';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -32,15 +33,29 @@ export function windowSeries(series: PriceSeries, fromMs: number | undefined, to
 }
 
 /**
+ * When `text`, a number read as unix seconds, is at or past {@link UNIX_SECONDS_LIMIT} (after the year 5000: a time
+ * in milliseconds, most likely), what is wrong with it — `1640995200000 reads as a time after the year 5000:
+ * milliseconds? (1640995200 in seconds)`, the words of runs/incentives/programFile.ts — else undefined.
+ */
+export function secondsLookLikeMilliseconds(text: string): string | undefined {
+  const n = Number(text);
+  return n >= UNIX_SECONDS_LIMIT ? `${text} reads as a time after the year 5000: milliseconds? (${Math.floor(n / 1000)} in seconds)` : undefined;
+}
+
+/**
  * A `--from` / `--to` bound in unix ms: ISO-8601 (`2022-01-01`, `2022-01-01T12:00:00Z`) or unix seconds. A bare date
  * as `--to` means the whole day (to 23:59:59.999 UTC), so `--from 2022-01-01 --to 2022-12-31` is the year 2022.
+ * A number past the year 5000 in seconds is refused as milliseconds ({@link secondsLookLikeMilliseconds}).
  */
 export function windowBoundMs(value: string | number, bound: 'from' | 'to'): number {
   const flag = bound === 'from' ? '--from' : '--to';
   const s = String(value).trim();
   let ms: number;
-  if (/^-?\d+(\.\d+)?$/.test(s)) ms = Number(s) * 1000;
-  else if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+  if (/^-?\d+(\.\d+)?$/.test(s)) {
+    const problem = secondsLookLikeMilliseconds(s);
+    if (problem !== undefined) throw new ConfigError(flag, problem);
+    ms = Number(s) * 1000;
+  } else if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
     ms = Date.parse(`${s}T00:00:00Z`);
     if (bound === 'to' && Number.isFinite(ms)) ms += 86_400_000 - 1;
   } else ms = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`);

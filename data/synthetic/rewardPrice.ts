@@ -8,6 +8,8 @@ import { Rng } from '../../sim/core/rng.ts';
 import { MS_PER_YEAR } from '../../sim/core/time.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { gbmLogReturns } from './gbm.ts';
+import { checkSeriesCoversRun } from '../loaders/gasSeries.ts';
+import { secondsLookLikeMilliseconds } from '../loaders/window.ts';
 
 export type RewardPriceSpec =
   | { readonly kind: 'constant'; readonly price: number }
@@ -29,6 +31,8 @@ function timeMs(s: string): number {
   const t = s.trim();
   const ms = /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(t) || /^\d{4}-\d{2}-\d{2}$/.test(t) ? t : `${t}Z`);
   if (!Number.isFinite(ms)) throw new ConfigError(FLAG, `crash time must be ISO-8601 or unix seconds; was ${JSON.stringify(s)}`);
+  const asMs = /^\d+(\.\d+)?$/.test(t) ? secondsLookLikeMilliseconds(t) : undefined;
+  if (asMs !== undefined) throw new ConfigError(FLAG, `crash time ${asMs}`);
   return ms;
 }
 
@@ -106,7 +110,11 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
         while (j + 1 < f.length && f.timestampMs[j + 1]! <= ts[i]!) j++;
         out[i] = f.price[Math.max(0, j)]!;
       }
+      if (n === 0 || f.length === 0) break;
       if (f.timestampMs[0]! > ts[0]!) warnings.push(`reward price file ${spec.file} starts at ${new Date(f.timestampMs[0]!).toISOString()}, after the run (${new Date(ts[0]!).toISOString()}): its first price is used before that`);
+      // ending before the run ends (by more than two of its spacings): the gas series' check and words; its start is said above
+      const named = { ...f, provenance: { ...f.provenance, file: spec.file } };
+      warnings.push(...checkSeriesCoversRun(named, { name: 'reward price file', unit: '' }, { startMs: Math.max(ts[0]!, f.timestampMs[0]!), endMs: ts[n - 1]! }));
       break;
     }
     case 'decay': {
