@@ -373,7 +373,7 @@ describe('IL, hold and the entry gas', () => {
     const s = seriesOf(gbmPath(500, 0.8, 1 / 8760, 2000, 3));
     for (const c of [{}, { pool: 'v3', strategy: 'rebalance', width: 0.05 }] as const) {
       const r = (await runBacktest(resolveBacktestConfig({ ...c, gasPrice: 50 }), s)).summary;
-      const il = (r.finalValue - r.feesValueAtEnd + r.gasCost - r.holdValue) / r.holdValue;
+      const il = (r.finalValue - r.feesValueAtEnd! + r.gasCost - r.holdValue) / r.holdValue;
       expect(r.impermanentLoss, JSON.stringify(c)).toBeCloseTo(il, 12);
     }
   });

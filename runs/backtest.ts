@@ -3,6 +3,7 @@
  * into engine inputs — series, gas model, pool and its background liquidity, strategy, traders, fee model — and the
  * engine's output into summary.json. The CLI command is parse → {@link backtest} → atomic write.
  */
+import path from 'node:path';
 import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
 import type { SeriesCache } from '../data/io/seriesCache.ts';
 import { loadGasModelForRun } from './gas.ts';
@@ -18,7 +19,7 @@ import { computeSummaryMetrics } from '../sim/metrics/index.ts';
 import type { MetricInput } from '../sim/metrics/input.ts';
 import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
-import { defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
+import { checkTicksOnSpacing, defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
 import { resolveParams } from '../strategies/define.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategies/registry.ts';
 import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
@@ -38,6 +39,8 @@ export interface RunInputs {
   readonly gas?: GasModel;
   /** The pool's events for the `replay` fee model. */
   readonly poolEvents?: readonly PoolEventRow[];
+  /** The file `poolEvents` were read from (for messages). */
+  readonly poolEventsFile?: string;
   /** Warnings from loading (e.g. a gas series that starts after the run), carried into summary.json. */
   readonly warnings?: readonly string[];
 }
@@ -91,8 +94,21 @@ export function seriesOptions(c: BacktestConfig, cache?: SeriesCache): LoadSerie
 
 /** The configured series (with `--fee-model replay` on a pool-events file: one step per event row, in log order). */
 export async function loadConfiguredSeries(c: BacktestConfig, cache?: SeriesCache): Promise<PriceSeries> {
+  await refuseGapsOnEventSteps(c);
   const s = await loadSeries(c.prices, seriesOptions(c, cache));
   return c.feeModel === 'replay' ? replayStepSeries(c, s) : s;
+}
+
+/**
+ * `--fee-model replay` with `--prices FILE.pool_events.csv` steps once per event row in log order (replayStepSeries,
+ * the same conditions: no --resample, no other --fee-events): no row is missing there, so `--gaps ffill` (fill the
+ * per-second series) or `error` (refuse its gaps) could not act and is refused; `skip` is what happens.
+ */
+export async function refuseGapsOnEventSteps(c: BacktestConfig): Promise<void> {
+  if (c.feeModel !== 'replay' || c.gaps === undefined || c.gaps === 'skip' || c.prices === undefined || c.resample !== undefined) return;
+  if (c.feeEvents !== undefined && path.resolve(c.feeEvents) !== path.resolve(c.prices)) return;
+  if (!(c.format === 'uniswap-events' || (c.format === 'auto' && (await detectFormat(c.prices)) === 'uniswap-events'))) return;
+  throw new ConfigError('--gaps', `${c.gaps} ${c.gaps === 'ffill' ? 'fills' : 'refuses'} missing rows of a series, but --fee-model replay on the pool-events file ${c.prices} steps once per event row in log order, where none is missing; leave --gaps out`);
 }
 
 /** The events file of the replay model: --fee-events, else --prices when it is a pool-events CSV. */
@@ -109,7 +125,7 @@ export async function loadRunInputs(c: BacktestConfig, series: PriceSeries): Pro
   const { gas, warnings: gasWarnings } = await loadGasModelForRun(c, { startMs: series.timestampMs[0]!, endMs: series.timestampMs[n - 1]! });
   warnings.push(...gasWarnings);
   const eventsFile = c.feeModel === 'replay' || c.feeModel === 'all' ? await feeEventsFile(c) : undefined;
-  return { gas, ...(eventsFile === undefined ? {} : { poolEvents: await readPoolEvents(eventsFile) }), warnings };
+  return { gas, ...(eventsFile === undefined ? {} : { poolEvents: await readPoolEvents(eventsFile), poolEventsFile: eventsFile }), warnings };
 }
 
 /** The real pool's tokens as the fee models see them (USDC/WETH unless the config says otherwise). */
@@ -192,6 +208,13 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const tickSpacing = config.tickSpacing ?? defaultTickSpacingOfFeePips(feePips);
   if (config.feeModel === 'replay' && inputs.poolEvents === undefined) {
     throw new ConfigError('--fee-events', 'the replay fee model needs the pool-events CSV (--fee-events FILE, or --prices FILE.pool_events.csv)');
+  }
+  // A logged MINT/BURN is always on the pool's spacing (the contract requires it): one off it means a wrong fee tier,
+  // said with the file's row and the flag to check rather than as the replayed pool's revert. (`all` runs on and
+  // reports its replay column unavailable.)
+  if (config.feeModel === 'replay') {
+    const hint = config.tickSpacing === undefined ? `is --fee ${config.fee} the pool's fee tier (--tick-spacing sets the spacing)?` : `is --tick-spacing ${config.tickSpacing} the pool's?`;
+    checkTicksOnSpacing(inputs.poolEvents!, tickSpacing, inputs.poolEventsFile ?? config.feeEvents ?? config.prices ?? 'the pool events', hint);
   }
   const replaySource = config.feeModel === 'replay' ? replayFeeSource(inputs.poolEvents!, series, { feePips, tickSpacing, tokens: poolTokensOf(config), engineTickSpacing: tickSpacing }) : undefined;
   const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : replaySource;

@@ -1,5 +1,6 @@
 import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
+import { BUILTIN_HARVEST_POLICIES } from '../strategies/harvest/builtins.ts';
 
 /** Default background depth per unit of capital (see `poolLiquidity`). */
 export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
@@ -159,6 +160,38 @@ function flagName(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 }
 
+/** The keys whose value is one string (not empty), with what it names. */
+const STRING_KEYS: ReadonlyArray<readonly [keyof BacktestConfig, string]> = [
+  ['prices', 'a file path'],
+  ['format', 'a format name (auto, csv, arrow, freqtrade, cryptocompare, uniswap-minute, uniswap-events)'],
+  ['pair', 'a pair name such as ETH/USD'],
+  ['gaps', 'error, skip or ffill'],
+  ['priceOf', 'token0 or token1'],
+  ['resample', 'an interval such as 1h or 1d'],
+  ['divideBy', 'a file path'],
+  ['poolLiquidityFile', 'a file path'],
+  ['gasPriceSeries', 'a file path'],
+  ['nativePriceSeries', 'a file path'],
+  ['feeEvents', 'a file path'],
+];
+
+/** A value as an error message shows it. */
+function was(v: unknown): string {
+  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+}
+
+/** Config key (camelCase) → `file:line: key` (the key as the file spells it), from the lines of a config file's keys. */
+function fileKeyPlaces(fileName: string, keyLines: ReadonlyMap<string, number> | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [raw, line] of keyLines ?? []) out.set(camelKey(raw), `${fileName}:${line}: ${raw}`);
+  return out;
+}
+
+/** A config key as written (gas-price or gasPrice) in camelCase. */
+function camelKey(raw: string): string {
+  return raw.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 /**
  * A config file gives `key` when it holds a value other than the default: a resolved config (summary.json's, which
  * writes every key) given back as --config states the defaults without asking for anything.
@@ -191,12 +224,15 @@ export function refuseNoiseSizeWithoutRate(flags: Readonly<Record<string, unknow
 
 /**
  * Merges defaults < `file` (a parsed --config object) < `flags`, and validates every value. Unknown keys are
- * rejected with a "did you mean" hint. `undefined` in a layer means "not given".
+ * rejected with a "did you mean" hint. `undefined` in a layer means "not given". `keyLines`: the line of each of the
+ * file's keys as written (data/loaders/jsonText.ts topLevelKeyLines); with them, a file's value that fails its own
+ * rule is named `file:line: key` rather than by its flag.
  */
 export function resolveBacktestConfig(
   flags: Readonly<Record<string, unknown>>,
   file: Readonly<Record<string, unknown>> = {},
   fileName = '--config',
+  keyLines?: ReadonlyMap<string, number>,
 ): BacktestConfig {
   file = withoutOverriddenAlternatives(configFileKeys(file, KEYS, fileName), flags, [['gasPrice', 'gasPriceSeries']]);
   const merged: Record<string, unknown> = { ...BACKTEST_DEFAULTS };
@@ -204,26 +240,35 @@ export function resolveBacktestConfig(
     for (const k of KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
   }
   const c = merged as unknown as BacktestConfig;
+  const places = fileKeyPlaces(fileName, keyLines);
+  // A value that fails its own rule is named where it was given: the flag, or the config file's line and key.
+  const bad: Bad = (key, problem, flag = flagName(key)) => {
+    const place = flags[key] === undefined && file[key] !== undefined ? places.get(key) : undefined;
+    throw new ConfigError(place ?? flag, problem);
+  };
   const num = (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string): void => {
     const v = merged[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(flagName(key), `${rule}; was ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) bad(key, `${rule}; was ${was(v)}`);
   };
-  if (!(FEE_MODELS as readonly unknown[]).includes(c.feeModel)) throw new ConfigError('--fee-model', `must be one of ${FEE_MODELS.join(', ')}; was ${JSON.stringify(c.feeModel)}`);
-  for (const k of ['gasPriceSeries', 'nativePriceSeries', 'feeEvents'] as const) {
-    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(flagName(k), `must be a file path; was ${JSON.stringify(c[k])}`);
+  if (!(FEE_MODELS as readonly unknown[]).includes(c.feeModel)) bad('feeModel', `must be one of ${FEE_MODELS.join(', ')}; was ${was(c.feeModel)}`);
+  for (const [k, what] of STRING_KEYS) {
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) bad(k, `must be ${what}; was ${was(c[k])}`);
+  }
+  for (const k of ['from', 'to'] as const) {
+    if (c[k] !== undefined && !((typeof c[k] === 'string' && c[k] !== '') || typeof c[k] === 'number')) bad(k, `must be an ISO-8601 date or time (2022-01-01, 2022-01-01T12:00:00Z) or unix seconds; was ${was(c[k])}`);
   }
   // Data options that cannot act on the built-in synthetic series (hourly, no gaps) are refused.
   if (c.prices === undefined && c.format !== BACKTEST_DEFAULTS.format) throw new ConfigError('--format', 'reads the --prices file; the prices are the synthetic series (no --prices)');
   if (c.prices === undefined && c.gaps !== undefined) throw new ConfigError('--gaps', 'fills or skips missing rows of the --prices file; the synthetic series (no --prices) has none');
   for (const k of ['decimals0', 'decimals1'] as const) if (c[k] !== undefined) num(k, (v) => Number.isInteger(v) && v >= 0 && v <= 77, 'must be an integer from 0 to 77');
-  if (c.priceOf !== undefined && c.priceOf !== 'token0' && c.priceOf !== 'token1') throw new ConfigError('--price-of', `must be token0 or token1; was ${JSON.stringify(c.priceOf)}`);
-  if (c.pool !== 'v2' && c.pool !== 'v3') throw new ConfigError('--pool', `must be v2 or v3; was ${JSON.stringify(c.pool)}`);
+  if (c.priceOf !== undefined && c.priceOf !== 'token0' && c.priceOf !== 'token1') bad('priceOf', `must be token0 or token1; was ${was(c.priceOf)}`);
+  if (c.pool !== 'v2' && c.pool !== 'v3') bad('pool', `must be v2 or v3; was ${was(c.pool)}`);
   num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
   if (c.width !== undefined) num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');
   num('capital', (v) => v > 0, 'must be > 0 (quote units)');
   // Left undefined when not given: the depth then follows the capital (poolDepthOf), also when capital is swept.
   if (c.poolLiquidity !== undefined) num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
-  if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') throw new ConfigError('--gas-before', `must be fill or error; was ${JSON.stringify(c.gasBefore)}`);
+  if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') bad('gasBefore', `must be fill or error; was ${was(c.gasBefore)}`);
   if (c.gasBefore === 'error' && c.gasPriceSeries === undefined && c.nativePriceSeries === undefined) refuseIdleGasBefore();
   for (const k of ['from', 'to'] as const) if (c[k] !== undefined) c[k] = String(c[k]);
   if (c.from !== undefined && c.to !== undefined && windowBoundMs(c.from, 'from') >= windowBoundMs(c.to, 'to')) throw new ConfigError('--to', `must be after --from (${c.from}); was ${c.to}`);
@@ -240,6 +285,15 @@ export function resolveBacktestConfig(
   if (c.feeEvents !== undefined && c.feeModel !== 'replay' && c.feeModel !== 'all') throw new ConfigError('--fee-events', `feeds the replay fee model; it needs --fee-model replay or all (was ${c.feeModel})`);
   if (c.gasPriceSeries !== undefined && c.gasPrice !== 0) throw new ConfigError('--gas-price', `${c.gasPrice} gwei beside --gas-price-series, which prices every action instead; give one of them`);
   if (c.nativePriceSeries !== undefined && c.gasPrice === 0 && c.gasPriceSeries === undefined) throw new ConfigError('--native-price-series', 'values gas; with no gas (--gas-price 0 and no --gas-price-series) it would change nothing');
+  // Under --fee-model volume / replay the LP earns what the real pool's volume or swaps pay it, not what simulated
+  // traders pay the simulated pool: noise traders would only push its price off the series', and the arbitrageur is
+  // what keeps it on the series' price (so the LP's position follows the price). `all` keeps the simulated traders' fees.
+  if (c.feeModel === 'volume' || c.feeModel === 'replay') {
+    const why = `under --fee-model ${c.feeModel} the LP's fees come from ${c.feeModel === 'volume' ? "the series' observed pool volume" : "the pool's replayed swaps"}, not from simulated traders`;
+    const noise = ([['noiseRate', c.noiseRate > 0], ['noiseVolumeShare', c.noiseVolumeShare > 0], ['noiseSize', c.noiseSize !== BACKTEST_DEFAULTS.noiseSize]] as const).find(([, given]) => given);
+    if (noise !== undefined) throw new ConfigError(flagName(noise[0]), `${why}: noise trades would only push the simulated pool's price off the series'; leave it out (or use --fee-model arbitrage or all)`);
+    if (c.arbitrage === false) throw new ConfigError('--no-arbitrage', `${why}; the arbitrageur only keeps the simulated pool at the series' price, and without it the LP's position would not follow the price; leave it out`);
+  }
   if (c.noiseSize !== BACKTEST_DEFAULTS.noiseSize && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
   num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');
   num('gasPrice', (v) => v >= 0, 'must be ≥ 0 (gwei)');
@@ -247,33 +301,37 @@ export function resolveBacktestConfig(
   num('noiseSize', (v) => v > 0, 'must be > 0 (quote units)');
   num('noiseVolumeShare', (v) => v >= 0 && v <= 1, 'must be a fraction in [0, 1]');
   num('rebalanceDelay', (v) => Number.isInteger(v) && v >= 0, 'must be an integer ≥ 0 (steps)');
-  if (c.tickSpacing !== undefined) num('tickSpacing', (v) => Number.isInteger(v) && v >= 1 && v <= 16384, 'must be an integer in [1, 16384]');
-  if (typeof c.strategy !== 'string' || c.strategy === '') throw new ConfigError('--strategy', 'must be a strategy name or a path to a .ts/.js module');
-  if (typeof c.params !== 'object' || c.params === null || Array.isArray(c.params)) throw new ConfigError('--param', 'must be key=value pairs');
+  // the pools' bound (a uint24 spacing below 16384, as Uniswap's factory requires)
+  if (c.tickSpacing !== undefined) num('tickSpacing', (v) => Number.isInteger(v) && v >= 1 && v <= 16383, 'must be an integer in [1, 16383]');
+  if (typeof c.strategy !== 'string' || c.strategy === '') bad('strategy', 'must be a strategy name or a path to a .ts/.js module');
+  if (typeof c.params !== 'object' || c.params === null || Array.isArray(c.params)) bad('params', `must be key=value pairs (in a config file, an object of name: value); was ${was(c.params)}`, '--param');
   for (const b of ['exact', 'arbitrage', 'csv'] as const) {
-    if (typeof merged[b] !== 'boolean') throw new ConfigError(flagName(b), `must be true or false; was ${JSON.stringify(merged[b])}`);
+    if (typeof merged[b] !== 'boolean') bad(b, `must be true or false; was ${was(merged[b])}`);
   }
-  validateIncentiveKeys(c, merged, num);
+  validateIncentiveKeys(c, num, bad);
   return c;
 }
 
+/** Throws the error of a value that fails its own rule, naming where it was given (`flag`: its flag, default from the key). */
+type Bad = (key: keyof BacktestConfig, problem: string, flag?: string) => never;
+
 /** Liquidity-mining keys: types, ranges, and refusal of every one of them without a program. */
-function validateIncentiveKeys(c: BacktestConfig, merged: Record<string, unknown>, num: (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string) => void): void {
+function validateIncentiveKeys(c: BacktestConfig, num: (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string) => void, bad: Bad): void {
   if (c.incentives !== undefined) {
     if (!Array.isArray(c.incentives)) c.incentives = [c.incentives];
     for (const x of c.incentives) {
-      if (!((typeof x === 'string' && x !== '') || (typeof x === 'object' && x !== null && !Array.isArray(x)))) throw new ConfigError('--incentive', `must be a program file path or a program object; was ${JSON.stringify(x)}`);
+      if (!((typeof x === 'string' && x !== '') || (typeof x === 'object' && x !== null && !Array.isArray(x)))) bad('incentives', `must be a program file path or a program object; was ${JSON.stringify(x)}`, '--incentive');
     }
   }
   const has = c.incentives !== undefined && c.incentives.length > 0;
-  if (typeof c.harvest !== 'string' || c.harvest === '') throw new ConfigError('--harvest', 'must be a harvest policy name (never, interval, threshold) or a path to a module');
-  if (typeof c.harvestParams !== 'object' || c.harvestParams === null || Array.isArray(c.harvestParams)) throw new ConfigError('--harvest-param', 'must be key=value pairs');
+  if (typeof c.harvest !== 'string' || c.harvest === '') bad('harvest', 'must be a harvest policy name (never, interval, threshold) or a path to a module');
+  if (typeof c.harvestParams !== 'object' || c.harvestParams === null || Array.isArray(c.harvestParams)) bad('harvestParams', `must be key=value pairs (in a config file, an object of name: value); was ${was(c.harvestParams)}`, '--harvest-param');
   num('performanceFee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) of each claim');
   num('callerFee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) of each claim');
   if (c.performanceFee + c.callerFee >= 1) throw new ConfigError('--caller-fee', `with --performance-fee must leave the LP part of each claim; together ${c.performanceFee + c.callerFee}`);
   if (c.rewardPriceStart !== undefined) num('rewardPriceStart', (v) => v > 0, 'must be > 0 (quote per reward token)');
   if (c.rewardPoolLiquidity !== undefined) num('rewardPoolLiquidity', (v) => v > 0, 'must be > 0 (quote)');
-  if (c.rewardPrice !== undefined && typeof c.rewardPrice !== 'string' && typeof c.rewardPrice !== 'number') throw new ConfigError('--reward-price', `must be a number, a file or a scenario; was ${JSON.stringify(c.rewardPrice)}`);
+  if (c.rewardPrice !== undefined && typeof c.rewardPrice !== 'string' && typeof c.rewardPrice !== 'number') bad('rewardPrice', `must be a number, a file or a scenario; was ${JSON.stringify(c.rewardPrice)}`);
   // threshold's gasMultiple compares pending rewards with the claim's gas: with no gas it would claim at every step
   if (c.harvest === 'threshold' && Number(c.harvestParams.gasMultiple) > 0 && c.gasPrice === 0 && c.gasPriceSeries === undefined) {
     throw new ConfigError('--harvest-param gasMultiple', 'compares the pending rewards with the claim\'s gas, and this run pays no gas (--gas-price 0, no --gas-price-series): it would claim at every step; give a gas price, or use value=<quote>');
@@ -290,9 +348,23 @@ function validateIncentiveKeys(c: BacktestConfig, merged: Record<string, unknown
     if (c.rewardPoolLiquidity !== undefined) refuse('rewardPoolLiquidity', 'sizes the pool rewards are sold through');
     if (c.performanceFee !== 0) refuse('performanceFee', 'is taken from claimed rewards');
     if (c.callerFee !== 0) refuse('callerFee', 'is taken from claimed rewards');
+  } else if (c.rewardPoolLiquidity !== undefined) {
+    // A built-in policy sells only when it claims with then=sell or compound (a strategy's own claims hold); a user
+    // policy can sell, so it is left to act.
+    const builtin = BUILTIN_HARVEST_POLICIES.get(c.harvest);
+    const then = c.harvestParams.then ?? (builtin?.defaults as { then?: unknown } | undefined)?.then;
+    if (builtin !== undefined && (then === undefined || then === 'hold')) {
+      const why = then === undefined ? `--harvest ${c.harvest} does not claim` : `--harvest ${c.harvest} holds what it claims (then=hold)`;
+      throw new ConfigError('--reward-pool-liquidity', `sizes the pool claimed rewards are sold through, and this run sells none: ${why}; give --harvest interval or threshold with --harvest-param then=sell (or compound), or leave it out`);
+    }
   }
-  void merged;
 }
+
+/** Output flags a config file might name: they say where and how a command writes, so they stay on its command line. */
+const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
+  out: 'give --out DIR',
+  json: 'give --json (backtest, compare)',
+};
 
 /**
  * A config file's top-level keys in camelCase: they are the flags' names, spelled as a config key (gasPrice) or as
@@ -303,8 +375,11 @@ export function configFileKeys(file: Readonly<Record<string, unknown>>, known: r
   const camel: Record<string, unknown> = {};
   const spelled = new Map<string, string>();
   for (const [raw, v] of Object.entries(file)) {
-    const k = raw.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    if (!known.includes(k)) throw new ConfigError(fileName, `unknown key "${raw}"${didYouMean(k, known)}`);
+    const k = camelKey(raw);
+    if (!known.includes(k)) {
+      const flagOnly = COMMAND_LINE_ONLY[k];
+      throw new ConfigError(fileName, flagOnly === undefined ? `unknown key "${raw}"${didYouMean(k, known)}` : `"${raw}" is a command-line flag only; ${flagOnly}`);
+    }
     if (spelled.has(k)) throw new ConfigError(fileName, `"${spelled.get(k)!}" and "${raw}" are the same key; give it once`);
     spelled.set(k, raw);
     // null is "not given", as summary.json's resolved config writes an unset key: that config can be given back

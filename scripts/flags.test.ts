@@ -159,11 +159,15 @@ const real = (c: Check): Check => ({ ...c, needs: haveUniswap }) as Check;
 // ---- the flags shared by backtest, compare and sweep --------------------------------------------------------
 const V3 = ['--pool', 'v3', '--strategy', 'range'];
 const MIN_WINDOW = ['--prices', MINUTE, '--from', '2024-01-05T00:00:00Z', '--to', '2024-01-05T03:00:00Z'];
+/** The pool-events file (replay steps once per event row) and a real-data fee model on the minute file. */
+const EVENTS_WINDOW = ['--prices', EVENTS, '--to', '2024-01-05T01:00:00Z'];
+const VOLUME = [...V3, ...MIN_WINDOW, '--fee', '0.0005', '--fee-model', 'volume'];
+const GAPS_ON_EVENT_STEPS = real(refused(/^error: --gaps: ffill fills missing rows of a series, but --fee-model replay on the pool-events file .*pool_events\.csv steps once per event row in log order/, ...V3, ...EVENTS_WINDOW, '--fee', '0.0005', '--fee-model', 'replay', '--gaps', 'ffill'));
 const runFlags = (cmd: 'backtest' | 'compare' | 'sweep'): Record<string, readonly Check[]> => ({
   prices: [changes('--prices', PRICES_GAP, '--gaps', 'skip')],
   format: [refused(/^error: .*(arrow|Arrow)/i, '--format', 'arrow'), changesFrom(['--prices', PRICES_GAP, '--gaps', 'skip'], '--prices', PRICES_GAP, '--gaps', 'skip', '--format', 'csv', '--from', String(T0 + 3600))],
   pair: [changes('--prices', LONG, '--pair', 'BTC/USD'), refused(/^error: .*pair/i, '--pair', 'BTC/USD')],
-  gaps: [changesFrom(['--prices', PRICES_GAP, '--gaps', 'skip'], '--prices', PRICES_GAP, '--gaps', 'ffill'), refused(/^error: .*gaps/, '--gaps', 'sometimes')],
+  gaps: [changesFrom(['--prices', PRICES_GAP, '--gaps', 'skip'], '--prices', PRICES_GAP, '--gaps', 'ffill'), refused(/^error: .*gaps/, '--gaps', 'sometimes'), GAPS_ON_EVENT_STEPS],
   'price-of': [real(changesFrom([...MIN_WINDOW], ...MIN_WINDOW, '--price-of', 'token0')), refused(/^error: --price-of: .*Uniswap/, '--price-of', 'token0')],
   decimals0: [real(changesFrom([...MIN_WINDOW], ...MIN_WINDOW, '--decimals0', '7')), refused(/^error: --decimals0: .*Uniswap/, '--decimals0', '7')],
   decimals1: [real(changesFrom([...MIN_WINDOW], ...MIN_WINDOW, '--decimals1', '17')), refused(/^error: --decimals1: .*Uniswap/, '--decimals1', '17')],
@@ -172,8 +176,9 @@ const runFlags = (cmd: 'backtest' | 'compare' | 'sweep'): Record<string, readonl
   from: [changes('--from', '2024-01-02')],
   to: [changes('--to', '2024-01-02')],
   pool: [changes('--pool', 'v3')],
-  fee: [changes('--fee', '0.01')],
-  'tick-spacing': [changes(...V3, '--width', '0.001', '--tick-spacing', '200'), refused(/^error: --tick-spacing: /, '--tick-spacing', '10')],
+  // a fee tier whose spacing the logged MINT/BURN ticks are off is named by the file's row and the flag (it was the replayed pool's revert)
+  fee: [changes('--fee', '0.01'), real(refused(/^error: .*pool_events\.csv:\d+: tick_lower: \d+ is not a multiple of the tick spacing 60; is --fee 0\.003 the pool's fee tier/, ...V3, ...EVENTS_WINDOW, '--fee-model', 'replay'))],
+  'tick-spacing': [changes(...V3, '--width', '0.001', '--tick-spacing', '200'), refused(/^error: --tick-spacing: /, '--tick-spacing', '10'), refused(/^error: --tick-spacing: must be an integer in \[1, 16383\]; was 16384$/, ...V3, '--tick-spacing', '16384')],
   'pool-liquidity': [changes('--pool-liquidity', '50000')],
   'pool-liquidity-file': [changesFrom([...V3], ...V3, '--pool-liquidity-file', LIQ), refused(/^error: --pool-liquidity-file: /, '--pool-liquidity-file', LIQ)],
   exact: [changesFrom([...V3, '--pool-liquidity', '30000'], ...V3, '--pool-liquidity', '30000', '--exact')],
@@ -182,8 +187,9 @@ const runFlags = (cmd: 'backtest' | 'compare' | 'sweep'): Record<string, readonl
   'rebalance-delay': [changesFrom(['--pool', 'v3', '--strategy', 'rebalance', '--width', '0.01'], '--pool', 'v3', '--strategy', 'rebalance', '--width', '0.01', '--rebalance-delay', '5'), refused(/^error: --rebalance-delay: /, '--rebalance-delay', '3')],
   param: [changesFrom([...V3], ...V3, '--param', 'width=0.02'), refused(/^error: .*param/i, '--param', 'nonsense=1')],
   capital: [changes('--capital', '500')],
-  arbitrage: [changes('--no-arbitrage')],
-  'noise-rate': [changes('--noise-rate', '2')],
+  // under --fee-model volume / replay the LP's fees are the real pool's: simulated traders' fees are not what it earns
+  arbitrage: [changes('--no-arbitrage'), real(refused(/^error: --no-arbitrage: under --fee-model volume the LP's fees come from the series' observed pool volume, not from simulated traders/, ...VOLUME, '--no-arbitrage'))],
+  'noise-rate': [changes('--noise-rate', '2'), real(refused(/^error: --noise-rate: under --fee-model volume the LP's fees come from the series' observed pool volume, not from simulated traders/, ...VOLUME, '--noise-rate', '2'))],
   'noise-size': [changesFrom(['--noise-rate', '2'], '--noise-rate', '2', '--noise-size', '20000'), refused(/^error: --noise-size: /, '--noise-size', '500')],
   'noise-volume-share': [changes('--noise-volume-share', '0.1'), refused(/^error: --noise-volume-share: trades a share of the series' volume column; .*gap\.csv has none/, '--prices', PRICES_GAP, '--gaps', 'ffill', '--noise-volume-share', '0.1')],
   'gas-price': [changes('--gas-price', '30')],
@@ -212,8 +218,12 @@ const MINING_CHECKS: Record<string, { readonly from: readonly string[]; readonly
   'caller-fee': { from: HARVEST, args: ['--caller-fee', '0.05'] },
 };
 const withoutProgram = (flag: string): Check => refused(new RegExp(`^error: --${flag}: .*needs a liquidity-mining program \\(--incentive FILE\\.json\\)`), ...MINING_CHECKS[flag]!.args);
+/** Refusals of a mining flag beside a program, where it cannot act: a reward pool when a built-in policy sells nothing. */
+const MINING_REFUSALS: Record<string, readonly Check[]> = {
+  'reward-pool-liquidity': [refused(/^error: --reward-pool-liquidity: sizes the pool claimed rewards are sold through, and this run sells none: --harvest interval holds what it claims \(then=hold\)/, ...HARVEST, '--reward-pool-liquidity', '5000')],
+};
 const miningFlags = (): Record<string, readonly Check[]> =>
-  Object.fromEntries(Object.entries(MINING_CHECKS).map(([flag, c]) => [flag, [changesFrom([...c.from], ...c.from, ...c.args), ...(flag === 'incentive' ? [] : [withoutProgram(flag)])]]));
+  Object.fromEntries(Object.entries(MINING_CHECKS).map(([flag, c]) => [flag, [changesFrom([...c.from], ...c.from, ...c.args), ...(flag === 'incentive' ? [] : [withoutProgram(flag)]), ...(MINING_REFUSALS[flag] ?? [])]]));
 
 const GRID = f('grid.json', JSON.stringify({ fee: [0.001, 0.01] }));
 const SWEEP_AXES = ['--pool', 'v3', '--strategy', 'range', '--width', '0.02,0.05,0.1,0.2'];
@@ -400,7 +410,8 @@ const PLANS: Record<string, CommandPlan> = {
       ...Object.fromEntries(Object.keys(runFlags('sweep')).map((flag) => [flag, [sweepSameAsBacktest(flag)]])),
       // refused before any configuration runs (a value or an axis), not a failed row per configuration
       'noise-volume-share': [sweepSameAsBacktest('noise-volume-share'), refused(/^error: --noise-volume-share: trades a share of the series' volume column; .*gap\.csv has none/, '--prices', PRICES_GAP, '--gaps', 'ffill', '--noise-volume-share', '0,0.1')],
-      ...Object.fromEntries(Object.keys(MINING_CHECKS).map((flag) => [flag, [sweepSameAsBacktest(flag), ...(flag === 'incentive' ? [] : [withoutProgram(flag)])]])),
+      ...Object.fromEntries(Object.keys(MINING_CHECKS).map((flag) => [flag, [sweepSameAsBacktest(flag), ...(flag === 'incentive' ? [] : [withoutProgram(flag)]), ...(MINING_REFUSALS[flag] ?? [])]])),
+      gaps: [sweepSameAsBacktest('gaps'), GAPS_ON_EVENT_STEPS],
       grid: [{ kind: 'custom', run: async () => {
         const rows = csvRows(await sweepCsv(['--grid', GRID]));
         expect(rows.map((r) => r.fee)).toEqual(['0.001', '0.01']);

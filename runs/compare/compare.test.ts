@@ -150,6 +150,17 @@ describe('runCompare on a synthetic series', () => {
     expect((await lpAlternatives(resolveBacktestConfig({}), ['range'], [0.05])).map((a) => a.id)).toEqual(['lp']);
   });
 
+  it('behavior: found by an audit: --rebalance-delay applies to the strategies that have a delay, as --width to those with a range; refused when none has one', async () => {
+    const alts = await lpAlternatives(resolveBacktestConfig({ pool: 'v3', rebalanceDelay: 5 }), ['range', 'rebalance'], undefined);
+    expect(alts.map((a) => [a.id, a.config.rebalanceDelay])).toEqual([['lp:range', 0], ['lp:rebalance', 5]]);
+    const r = await runCompare(cfg({ backtest: { pool: 'v3', rebalanceDelay: 5, width: 0.02 }, strategies: ['range', 'rebalance'], widths: [0.02], options: { stakingApr: 0.04 } }), series);
+    const alone = await runCompare(cfg({ backtest: { pool: 'v3', strategy: 'rebalance', rebalanceDelay: 5, width: 0.02 }, strategies: ['rebalance'], widths: [0.02], options: { stakingApr: 0.04 } }), series);
+    expect((r.summary['lp:rebalance'] as { finalValue: number }).finalValue).toBe((alone.summary.lp as { finalValue: number }).finalValue);
+    const noDelay = await runCompare(cfg({ backtest: { pool: 'v3', strategy: 'rebalance', width: 0.02 }, strategies: ['rebalance'], widths: [0.02], options: { stakingApr: 0.04 } }), series);
+    expect((noDelay.summary.lp as { finalValue: number }).finalValue).not.toBe((alone.summary.lp as { finalValue: number }).finalValue);
+    await expect(lpAlternatives(resolveBacktestConfig({ pool: 'v3', rebalanceDelay: 5 }), ['range', 'hold'], undefined)).rejects.toThrowError('--rebalance-delay: no strategy of this comparison has a re-centring delay (range, hold); leave --rebalance-delay out');
+  });
+
   it('behavior: the what-if sweep is deterministic and path p is the LP − staking of scenario p', async () => {
     const c = cfg({ options: { paths: 4, stakingApr: 0.04 } });
     const a = await runCompare(c, series);

@@ -137,26 +137,31 @@ export async function lpAlternatives(
   for (const w of widths ?? []) if (!(Number.isFinite(w) && w > 0)) throw new ConfigError('--width', `every width must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1); was ${w}`);
   if (widths !== undefined && widths.length > 1 && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… conflicts with a list of --width values; give the widths with --width only');
   if (backtest.width !== undefined && backtest.params.width !== undefined) throw new ConfigError('--param', 'width=… and --width both set the range width; give the width with --width only');
-  const raw: Array<{ strategy: string; width: number | undefined }> = [];
+  const raw: Array<{ strategy: string; width: number | undefined; delay: boolean }> = [];
   for (const s of strategies) {
     const defaults = (await load(s)).defaults as Record<string, unknown>;
-    if (!('width' in defaults)) raw.push({ strategy: s, width: undefined });
-    else if (widths !== undefined) for (const w of widths) raw.push({ strategy: s, width: w });
+    const delay = 'delay' in defaults;
+    if (!('width' in defaults)) raw.push({ strategy: s, width: undefined, delay });
+    else if (widths !== undefined) for (const w of widths) raw.push({ strategy: s, width: w, delay });
     // no widths given: the strategy's own (a --param width, else its default), as backtest runs it
-    else raw.push({ strategy: s, width: Number(backtest.params.width ?? defaults.width) });
+    else raw.push({ strategy: s, width: Number(backtest.params.width ?? defaults.width), delay });
   }
   // A width given (backtest.width is set only when --width or a config `width` was) must reach some strategy.
   if (backtest.width !== undefined && raw.every((a) => a.width === undefined)) {
     throw new ConfigError('--width', `no strategy of this comparison has a range width (${strategies.join(', ')}); leave --width out`);
   }
+  // So must a re-centring delay; it applies to the strategies that have one (rebalance), as a width to those with a range.
+  if (backtest.rebalanceDelay !== 0 && raw.every((a) => !a.delay)) {
+    throw new ConfigError('--rebalance-delay', `no strategy of this comparison has a re-centring delay (${strategies.join(', ')}); leave --rebalance-delay out`);
+  }
   const several = raw.length > 1;
   const manyStrategies = strategies.length > 1;
-  return raw.map(({ strategy, width }) => {
+  return raw.map(({ strategy, width, delay }) => {
     const parts: string[] = [];
     if (manyStrategies) parts.push(strategy);
     if (width !== undefined && widths !== undefined && widths.length > 1) parts.push(widthLabel(width));
     const id = several ? `lp:${parts.join(',') || strategy}` : 'lp';
-    return { id, strategy, width, config: { ...backtest, strategy, width } };
+    return { id, strategy, width, config: { ...backtest, strategy, width, ...(delay ? {} : { rebalanceDelay: 0 }) } };
   });
 }
 

@@ -148,4 +148,30 @@ describe('ammsim backtest: outputs', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: .*bad\.json: unknown key "capitol"; did you mean "capital"\?/);
   });
+
+  it('error: found by an audit: a --config value of the wrong type, a key given twice, or an output flag is one line naming the file (and line); a byte-order mark is read', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['prices.json', '{"prices": 5}', /^error: .*prices\.json:1: prices: must be a file path; was 5\n$/],
+      ['resample.json', '{\n  "resample": 3600\n}', /^error: .*resample\.json:2: resample: must be an interval such as 1h or 1d; was 3600\n$/],
+      ['liq.json', '{"pool": "v3",\n "pool-liquidity-file": 0}', /^error: .*liq\.json:2: pool-liquidity-file: must be a file path; was 0\n$/],
+      ['seed.json', '{"capital": 5000,\n "seed": 1.5}', /^error: .*seed\.json:2: seed: must be an integer; was 1\.5\n$/],
+      ['twice.json', '{"fee": 0.003,\n "capital": 5000,\n "fee": 0.01}', /^error: .*twice\.json:3: fee: is given twice \(also on line 1\); give each key once\n$/],
+      ['syntax.json', '{"fee": 0.003,\n "capital": }', /^error: .*syntax\.json:2: not valid JSON: /],
+      ['out.json', '{"out": "elsewhere"}', /^error: .*out\.json: "out" is a command-line flag only; give --out DIR\n$/],
+    ];
+    for (const [name, text, pattern] of cases) {
+      const cfg = join(tmp, name);
+      writeFileSync(cfg, text);
+      const out = join(tmp, `cfg-${name}`);
+      const r = ammsim('backtest', '--config', cfg, '--out', out);
+      expect([r.status, r.stderr], name).toEqual([1, expect.stringMatching(pattern)]);
+      expect(existsSync(join(out, 'summary.json'))).toBe(false);
+    }
+    const bom = join(tmp, 'bom.json');
+    writeFileSync(bom, '\uFEFF{"capital": 5000}');
+    const out = join(tmp, 'run-bom');
+    const r = ammsim('backtest', '--prices', csv('ok4.csv', good), '--config', bom, '--out', out);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect((JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { config: { capital: number } }).config.capital).toBe(5000);
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
 import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
+import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
 
 const d = BACKTEST_DEFAULTS;
@@ -88,9 +89,17 @@ export function parseParams(list: readonly string[] | undefined, flag = '--param
 
 /** Reads a --config JSON file: an object with BacktestConfig keys. */
 export function readConfigFile(file: string): Record<string, unknown> {
+  return readConfigFileWithLines(file).values;
+}
+
+/**
+ * Reads a --config JSON file (a leading byte-order mark allowed) and the line of each of its keys, for errors about a
+ * value (`cfg.json:3: seed: must be an integer`). A key given twice is refused: JSON.parse would keep the last.
+ */
+export function readConfigFileWithLines(file: string): { values: Record<string, unknown>; lines: Map<string, number> } {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = stripBom(readFileSync(file, 'utf8'));
   } catch {
     throw new InputError(file, undefined, undefined, 'cannot read the config file (does it exist?)');
   }
@@ -98,12 +107,12 @@ export function readConfigFile(file: string): Record<string, unknown> {
   try {
     obj = JSON.parse(text);
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new InputError(file, line, undefined, `not valid JSON: ${(err as Error).message}`);
+    throw new InputError(file, jsonErrorLine(text), undefined, `not valid JSON: ${(err as Error).message}`);
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(file, 1, undefined, 'must be a JSON object of config keys');
-  return obj as Record<string, unknown>;
+  const again = repeatedTopLevelKey(text);
+  if (again !== undefined) throw new InputError(file, again.line, again.key, `is given twice (also on line ${again.firstLine}); give each key once`);
+  return { values: obj as Record<string, unknown>, lines: topLevelKeyLines(text) };
 }
 
 /**
@@ -115,14 +124,14 @@ export function configFromArgv(argv: Readonly<Record<string, unknown>>, override
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) if (argv[flag] !== undefined) flags[key] = argv[flag];
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k] = v;
   const params = parseParams(argv.param as string[] | undefined);
-  const file = typeof argv.config === 'string' ? readConfigFile(argv.config) : {};
+  const { values: file, lines } = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : { values: {} as Record<string, unknown>, lines: undefined };
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
   const harvestParams = parseParams(argv['harvest-param'] as string[] | undefined, '--harvest-param');
   if (Object.keys(harvestParams).length > 0) flags.harvestParams = { ...((file.harvestParams as Record<string, unknown> | undefined) ?? {}), ...harvestParams };
   for (const [k, v] of Object.entries(flags)) {
     if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()), 'must be a number');
   }
-  const config = resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config');
+  const config = resolveBacktestConfig(flags, file, typeof argv.config === 'string' ? argv.config : '--config', lines);
   refuseGasBeforeWithoutSeries(flags, file, config);
   if (oneRun) refuseNoiseSizeWithoutRate(flags, file, config);
   return config;

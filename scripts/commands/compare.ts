@@ -13,7 +13,7 @@ import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
 import { loadConfiguredSeries } from '../../runs/backtest.ts';
-import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFile } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFileWithLines } from './backtestFlags.ts';
 import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 const c = COMPARE_DEFAULTS;
@@ -50,7 +50,8 @@ export interface ResolvedCompare {
  */
 export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): ResolvedCompare {
   const fileName = typeof argv.config === 'string' ? argv.config : '--config';
-  const file = typeof argv.config === 'string' ? configFileKeys(readConfigFile(argv.config), [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS], fileName) : {};
+  const read = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : undefined;
+  const file = read !== undefined ? configFileKeys(read.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS], fileName) : {};
   const compareFile: Record<string, unknown> = {};
   const backtestFile: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(file)) {
@@ -81,7 +82,7 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   for (const [k, v] of Object.entries({ ...flags, ...compareFlags })) {
     if (typeof v === 'number' && Number.isNaN(v)) throw new ConfigError('--' + k.replace(/[A-Z]/g, (ch) => '-' + ch.toLowerCase()), 'must be a number');
   }
-  const backtest = resolveBacktestConfig(flags, backtestFile, fileName);
+  const backtest = resolveBacktestConfig(flags, backtestFile, fileName, read?.lines);
   refuseGasBeforeWithoutSeries(flags, backtestFile, backtest);
   refuseNoiseSizeWithoutRate(flags, backtestFile, backtest);
   return {

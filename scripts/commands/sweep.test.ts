@@ -51,6 +51,17 @@ describe('ammsim sweep', () => {
     expect(existsSync(join(out, 'sweep.csv'))).toBe(false);
   });
 
+  it('error: found by an audit: "csv": true in a sweep\'s --config (sweep has no --csv; it did nothing) is refused naming the file and line; false, as a resolved config writes it, runs', () => {
+    const cfg = join(tmp, 'csv.json');
+    writeFileSync(cfg, '{"capital": 5000,\n "csv": true}');
+    const out = join(tmp, 'csv-config');
+    const r = ammsim('sweep', '--prices', SAMPLE, '--config', cfg, '--fee', '0.001,0.003', '--workers', '1', '--out', out);
+    expect([r.status, r.stderr]).toEqual([1, `error: ${cfg}:2: csv: writes a backtest's timeseries.csv (compare's values.csv); a sweep writes sweep.csv and sweep.arrow whatever it says: leave it out\n`]);
+    expect(existsSync(join(out, 'sweep.csv'))).toBe(false);
+    writeFileSync(cfg, '{"capital": 5000,\n "csv": false}');
+    ok(ammsim('sweep', '--prices', SAMPLE, '--config', cfg, '--fee', '0.001,0.003', '--workers', '1', '--out', out));
+  });
+
   it('behavior: a fixed flag that needs an axis\'s value (--noise-size with --noise-rate 0.5,2; --tick-spacing with --pool v2,v3) runs; the rows that break the rule get error rows; with no row that can, it is refused', () => {
     const noise = join(tmp, 'needs-axis');
     const r = ammsim('sweep', '--prices', SAMPLE, '--noise-rate', '0,2', '--noise-size', '5000', '--workers', '1', '--out', noise);

@@ -15,8 +15,8 @@ import { JOURNAL_FILE, loadSweepSeries, parseShard, runSweep, SweepInterrupted, 
 import { bestWord, rankSign, renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts';
 import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
-import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS } from './backtestFlags.ts';
-import { refuseNoiseVolumeWithoutVolume } from '../../runs/backtest.ts';
+import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS, readConfigFileWithLines } from './backtestFlags.ts';
+import { refuseGapsOnEventSteps, refuseNoiseVolumeWithoutVolume } from '../../runs/backtest.ts';
 import { reportSettings, SWEEP_REPORT_FLAGS } from './sweepReportFlags.ts';
 import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
@@ -116,6 +116,17 @@ const BASE_PROBE_ROWS = 1000;
  * refused only when none of the grid's first {@link BASE_PROBE_ROWS} rows satisfies the rules.
  */
 export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
+  const base = sweepBaseOf(fixed, axes);
+  // `csv` (a --config key only: sweep has no --csv) asks for a backtest's timeseries.csv, which a sweep never writes
+  if (base.csv) {
+    const file = String(fixed.config);
+    const line = readConfigFileWithLines(file).lines.get('csv');
+    throw new ConfigError(line === undefined ? file : `${file}:${line}: csv`, "writes a backtest's timeseries.csv (compare's values.csv); a sweep writes sweep.csv and sweep.arrow whatever it says: leave it out");
+  }
+  return base;
+}
+
+function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
   try {
     return configFromArgv(fixed);
   } catch (err) {
@@ -253,6 +264,9 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const shard = argv.shard === undefined ? undefined : parseShard(String(argv.shard));
     const workers = argv.workers === undefined ? defaultWorkers() : Number(argv.workers);
     if (!(Number.isInteger(workers) && workers >= 1 && workers <= 1024)) throw new ConfigError('--workers', `must be an integer in [1, 1024]; was ${String(argv.workers)}`);
+    // --gaps ffill/error cannot act where replay steps once per event row (as in backtest)
+    const valuesOf = (name: keyof BacktestConfig): readonly unknown[] => axes.find((a) => a.name === name)?.values ?? [base[name]];
+    for (const feeModel of valuesOf('feeModel')) for (const feeEvents of valuesOf('feeEvents')) await refuseGapsOnEventSteps({ ...base, feeModel, feeEvents } as BacktestConfig);
     const series = await loadSweepSeries(base, axes, cliSeriesCache());
     const shares = axes.find((a) => a.name === 'noiseVolumeShare')?.values ?? [];
     refuseNoiseVolumeWithoutVolume(Math.max(base.noiseVolumeShare, ...shares.map(Number)), series);

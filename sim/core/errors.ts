@@ -72,7 +72,10 @@ export class InvariantError extends AmmsimError {
   }
 }
 
-/** `; did you mean "x"?` for the closest candidate within edit distance 3, else ''. */
+/**
+ * `; did you mean "x"?` for the closest candidate within edit distance 3 and at most one edit per three characters of
+ * `key` (at least one: a 3-letter key is not "did you mean" a 2-letter one, `out` → `to`), else ''.
+ */
 export function didYouMean(key: string, candidates: readonly string[]): string {
   let best = '';
   let bestD = Infinity;
@@ -83,7 +86,7 @@ export function didYouMean(key: string, candidates: readonly string[]): string {
       best = c;
     }
   }
-  return bestD <= 3 ? `; did you mean "${best}"?` : '';
+  return bestD <= Math.min(3, Math.max(1, Math.ceil(key.length / 3))) ? `; did you mean "${best}"?` : '';
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { configFileKeys, resolveBacktestConfig } from './config.ts';
+
+const KEYS = ['capital', 'csv', 'fee', 'from', 'to', 'width', 'seed', 'prices', 'pair'];
+
+describe('config values of the wrong type', () => {
+  it.each([
+    [{ prices: 5 }, '--prices: must be a file path; was 5'],
+    [{ divideBy: 5, prices: 'x.csv' }, '--divide-by: must be a file path; was 5'],
+    [{ pool: 'v3', poolLiquidityFile: 5 }, '--pool-liquidity-file: must be a file path; was 5'],
+    [{ pool: 'v3', poolLiquidityFile: 0 }, '--pool-liquidity-file: must be a file path; was 0'],
+    [{ resample: true }, '--resample: must be an interval such as 1h or 1d; was true'],
+    [{ resample: 3600 }, '--resample: must be an interval such as 1h or 1d; was 3600'],
+    [{ pair: 5 }, '--pair: must be a pair name such as ETH/USD; was 5'],
+    [{ prices: 'x.csv', format: 5 }, '--format: must be a format name (auto, csv, arrow, freqtrade, cryptocompare, uniswap-minute, uniswap-events); was 5'],
+    [{ prices: 'x.csv', gaps: true }, '--gaps: must be error, skip or ffill; was true'],
+    [{ priceOf: 1 }, '--price-of: must be token0 or token1; was 1'],
+    [{ prices: '' }, '--prices: must be a file path; was ""'],
+    [{ from: true }, '--from: must be an ISO-8601 date or time (2022-01-01, 2022-01-01T12:00:00Z) or unix seconds; was true'],
+  ])('error: found by an audit: %j from a config file is one clear error naming the key (it crashed, or was read as something else)', (file, message) => {
+    expect(() => resolveBacktestConfig({}, file, 'cfg.json')).toThrowError(message);
+  });
+
+  it('behavior: unix seconds are still a window bound', () => {
+    expect(resolveBacktestConfig({}, { from: 1704067200 }, 'cfg.json').from).toBe('1704067200');
+  });
+
+  it("error: with the file's key lines, a file value that fails its rule names the file, line and key as written; a flag that replaces it wins", () => {
+    const lines = new Map([['capital', 2], ['seed', 3], ['noise-rate', 4], ['prices', 5]]);
+    expect(() => resolveBacktestConfig({}, { capital: 1, seed: 1.5 }, 'cfg.json', lines)).toThrowError(/^cfg\.json:3: seed: must be an integer; was 1\.5$/);
+    expect(() => resolveBacktestConfig({}, { 'noise-rate': -1 }, 'cfg.json', lines)).toThrowError(/^cfg\.json:4: noise-rate: must be in \[0, 1000\] trades per step; was -1$/);
+    expect(() => resolveBacktestConfig({}, { prices: 5 }, 'cfg.json', lines)).toThrowError(/^cfg\.json:5: prices: must be a file path; was 5$/);
+    expect(resolveBacktestConfig({ seed: 3 }, { seed: 1.5 }, 'cfg.json', lines).seed).toBe(3);
+    // a flag's own value is named by its flag
+    expect(() => resolveBacktestConfig({ seed: 1.5 }, { capital: 1 }, 'cfg.json', lines)).toThrowError(/^--seed: must be an integer; was 1\.5$/);
+  });
+});
+
+describe('config file keys', () => {
+  it('error: out and json are command-line flags, said so (it was "did you mean to"/"from")', () => {
+    expect(() => configFileKeys({ out: 'x' }, KEYS, 'cfg.json')).toThrowError(/^cfg\.json: "out" is a command-line flag only; give --out DIR$/);
+    expect(() => configFileKeys({ json: true }, KEYS, 'cfg.json')).toThrowError(/^cfg\.json: "json" is a command-line flag only; give --json \(backtest, compare\)$/);
+  });
+
+  it('behavior: the did-you-mean hint is kept for a close key, dropped for a short key three edits away', () => {
+    expect(() => configFileKeys({ capitol: 1 }, KEYS, 'cfg.json')).toThrowError('cfg.json: unknown key "capitol"; did you mean "capital"?');
+    expect(() => configFileKeys({ wdith: 1 }, KEYS, 'cfg.json')).toThrowError('cfg.json: unknown key "wdith"; did you mean "width"?');
+    expect(() => configFileKeys({ csvv: true }, KEYS, 'cfg.json')).toThrowError('cfg.json: unknown key "csvv"; did you mean "csv"?');
+    expect(() => configFileKeys({ foo: 1 }, KEYS, 'cfg.json')).toThrowError(/^cfg\.json: unknown key "foo"$/);
+    expect(() => configFileKeys({ bar: 1 }, KEYS, 'cfg.json')).toThrowError(/^cfg\.json: unknown key "bar"$/);
+  });
+});
+
+describe('--fee-model volume / replay and the simulated traders', () => {
+  const v3 = { pool: 'v3', strategy: 'range' };
+  it.each(['volume', 'replay'])('error: found by an audit: under %s the noise flags and --no-arbitrage are refused (noise left finalValue unchanged)', (feeModel) => {
+    const why = `under --fee-model ${feeModel} the LP's fees come from ${feeModel === 'volume' ? "the series' observed pool volume" : "the pool's replayed swaps"}, not from simulated traders`;
+    expect(() => resolveBacktestConfig({ ...v3, feeModel, noiseRate: 2 })).toThrowError(`--noise-rate: ${why}: noise trades`);
+    expect(() => resolveBacktestConfig({ ...v3, feeModel, noiseRate: 2, noiseSize: 5000 })).toThrowError(`--noise-rate: ${why}`);
+    expect(() => resolveBacktestConfig({ ...v3, feeModel, noiseSize: 5000 })).toThrowError(`--noise-size: ${why}`);
+    expect(() => resolveBacktestConfig({ ...v3, feeModel, noiseVolumeShare: 0.1 })).toThrowError(`--noise-volume-share: ${why}`);
+    expect(() => resolveBacktestConfig({ ...v3, feeModel, arbitrage: false })).toThrowError(`--no-arbitrage: ${why}; the arbitrageur only keeps the simulated pool at the series' price`);
+    expect(resolveBacktestConfig({ ...v3, feeModel }).feeModel).toBe(feeModel);
+  });
+
+  it('behavior: all keeps the simulated traders (its run is the arbitrage model), so they act there', () => {
+    expect(resolveBacktestConfig({ ...v3, feeModel: 'all', noiseRate: 2, noiseSize: 5000, arbitrage: false })).toMatchObject({ noiseRate: 2, noiseSize: 5000, arbitrage: false });
+  });
+});
+
+describe('--tick-spacing', () => {
+  it("error: found by an audit: 16384 is refused as the pools refuse it ([1, 16383]); 16383 is accepted", () => {
+    expect(() => resolveBacktestConfig({ pool: 'v3', tickSpacing: 16384 })).toThrowError('--tick-spacing: must be an integer in [1, 16383]; was 16384');
+    expect(resolveBacktestConfig({ pool: 'v3', tickSpacing: 16383 }).tickSpacing).toBe(16383);
+  });
+});
+
+describe('--reward-pool-liquidity', () => {
+  const mining = { incentives: ['program.json'], rewardPoolLiquidity: 5000 };
+  it('error: found by an audit: with a built-in policy that sells nothing (never; interval or threshold holding) it is refused', () => {
+    expect(() => resolveBacktestConfig({ ...mining })).toThrowError('--reward-pool-liquidity: sizes the pool claimed rewards are sold through, and this run sells none: --harvest never does not claim;');
+    expect(() => resolveBacktestConfig({ ...mining, harvest: 'interval' })).toThrowError('this run sells none: --harvest interval holds what it claims (then=hold)');
+    expect(() => resolveBacktestConfig({ ...mining, harvest: 'threshold', harvestParams: { value: 5, then: 'hold' } })).toThrowError('this run sells none: --harvest threshold holds what it claims (then=hold)');
+  });
+
+  it('behavior: a policy that sells or compounds, or a user module (which can sell), takes it; so do the vault fees with never', () => {
+    for (const then of ['sell', 'compound']) expect(resolveBacktestConfig({ ...mining, harvest: 'interval', harvestParams: { then } }).rewardPoolLiquidity).toBe(5000);
+    expect(resolveBacktestConfig({ ...mining, harvest: './myHarvest.mjs' }).rewardPoolLiquidity).toBe(5000);
+    expect(resolveBacktestConfig({ incentives: ['program.json'], performanceFee: 0.1, callerFee: 0.01 }).performanceFee).toBe(0.1);
+  });
+});
