@@ -87,6 +87,7 @@ export function seriesOptions(c: BacktestConfig, cache?: SeriesCache): LoadSerie
     ...(c.pair === undefined ? {} : { pair: c.pair }),
     ...(c.resample === undefined ? {} : { resample: c.resample }),
     ...(c.divideBy === undefined ? {} : { divideBy: c.divideBy }),
+    ...(c.divideByPair === undefined ? {} : { divideByPair: c.divideByPair }),
     ...(c.from === undefined ? {} : { fromMs: windowBoundMs(c.from, 'from') }),
     ...(c.to === undefined ? {} : { toMs: windowBoundMs(c.to, 'to') }),
   };

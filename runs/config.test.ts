@@ -89,3 +89,10 @@ describe('--reward-pool-liquidity', () => {
     expect(resolveBacktestConfig({ incentives: ['program.json'], performanceFee: 0.1, callerFee: 0.01 }).performanceFee).toBe(0.1);
   });
 });
+
+describe('--divide-by-pair', () => {
+  it('error: without --divide-by it selects nothing, and is refused', () => {
+    expect(() => resolveBacktestConfig({ divideByPair: 'ETH/USD' })).toThrow('--divide-by-pair: selects the pair of the --divide-by file; give --divide-by FILE');
+    expect(() => resolveBacktestConfig({ divideByPair: 5, divideBy: 'x.csv', prices: 'y.csv' })).toThrow('--divide-by-pair: must be a pair name such as ETH/USD; was 5');
+  });
+});

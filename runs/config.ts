@@ -32,6 +32,8 @@ export interface BacktestConfig {
   resample: string | undefined;
   /** Divide the series by this file's prices on matching timestamps (e.g. BTC/USD ÷ ETH/USD = BTC/ETH). */
   divideBy: string | undefined;
+  /** The pair of the `divideBy` file when it holds several (a long-format CSV); default `pair`. */
+  divideByPair: string | undefined;
   /** Window of the series (ISO-8601 or unix seconds; a bare date as `to` is the whole day), applied before the gap check. */
   from: string | undefined;
   to: string | undefined;
@@ -116,6 +118,7 @@ export const BACKTEST_DEFAULTS: Readonly<BacktestConfig> = Object.freeze({
   decimals1: undefined,
   resample: undefined,
   divideBy: undefined,
+  divideByPair: undefined,
   from: undefined,
   to: undefined,
   pool: 'v2',
@@ -169,6 +172,7 @@ const STRING_KEYS: ReadonlyArray<readonly [keyof BacktestConfig, string]> = [
   ['priceOf', 'token0 or token1'],
   ['resample', 'an interval such as 1h or 1d'],
   ['divideBy', 'a file path'],
+  ['divideByPair', 'a pair name such as ETH/USD'],
   ['poolLiquidityFile', 'a file path'],
   ['gasPriceSeries', 'a file path'],
   ['nativePriceSeries', 'a file path'],
@@ -259,6 +263,7 @@ export function resolveBacktestConfig(
   }
   // Data options that cannot act on the built-in synthetic series (hourly, no gaps) are refused.
   if (c.prices === undefined && c.format !== BACKTEST_DEFAULTS.format) throw new ConfigError('--format', 'reads the --prices file; the prices are the synthetic series (no --prices)');
+  if (c.divideByPair !== undefined && c.divideBy === undefined) throw new ConfigError('--divide-by-pair', 'selects the pair of the --divide-by file; give --divide-by FILE');
   if (c.prices === undefined && c.gaps !== undefined) throw new ConfigError('--gaps', 'fills or skips missing rows of the --prices file; the synthetic series (no --prices) has none');
   for (const k of ['decimals0', 'decimals1'] as const) if (c[k] !== undefined) num(k, (v) => Number.isInteger(v) && v >= 0 && v <= 77, 'must be an integer from 0 to 77');
   if (c.priceOf !== undefined && c.priceOf !== 'token0' && c.priceOf !== 'token1') bad('priceOf', `must be token0 or token1; was ${was(c.priceOf)}`);

@@ -40,7 +40,7 @@ export const AXIS_KINDS: Readonly<Record<string, AxisKind>> = {
 export const NOT_AXES: readonly string[] = ['incentive', 'incentives'];
 
 /** Config keys that describe the data and so cannot vary within one sweep. */
-export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps', 'priceOf', 'decimals0', 'decimals1', 'resample', 'divideBy', 'from', 'to'];
+export const DATA_KEYS: readonly string[] = ['prices', 'format', 'pair', 'gaps', 'priceOf', 'decimals0', 'decimals1', 'resample', 'divideBy', 'divideByPair', 'from', 'to'];
 
 /** The most configurations one sweep may hold (a guard against a typo such as a step of 1e-9). */
 export const MAX_CONFIGURATIONS = 10_000_000;

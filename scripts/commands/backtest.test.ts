@@ -141,6 +141,17 @@ describe('ammsim backtest: outputs', () => {
     expect(sc.config.gasPriceSeries).toBe(series);
   });
 
+  it('behavior: --divide-by-pair takes the denominator\'s pair from a long-format file; the same pair on both sides is refused', () => {
+    const long = csv('long.csv', 'timestamp,pair,price\n1704067200,BTC/USD,40000\n1704067200,ETH/USD,2000\n1704070800,BTC/USD,42000\n1704070800,ETH/USD,2100\n1704074400,BTC/USD,41000\n1704074400,ETH/USD,2000\n');
+    const out = join(tmp, 'divided');
+    expect(ammsim('backtest', '--prices', long, '--pair', 'BTC/USD', '--divide-by', long, '--divide-by-pair', 'ETH/USD', '--csv', '--out', out).status).toBe(0);
+    const prices = readFileSync(join(out, 'timeseries.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
+    expect(prices).toEqual([20, 20, 20.5]);
+    const same = ammsim('backtest', '--prices', long, '--pair', 'BTC/USD', '--divide-by', long, '--out', join(tmp, 'same'));
+    expect(same.status).toBe(1);
+    expect(same.stderr).toMatch(/^error: --divide-by: divides the series by itself/);
+  });
+
   it('error: a malformed --config names the file', () => {
     const cfg = join(tmp, 'bad.json');
     writeFileSync(cfg, '{ "fee": 0.01,\n  "capitol": 5 }');

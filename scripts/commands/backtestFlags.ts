@@ -22,6 +22,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   decimals1: { type: 'number', group: 'Data:', describe: "Uniswap files: token1's decimals", defaultDescription: '18 (WETH)' },
   resample: { type: 'string', group: 'Data:', describe: 'resample before the run, e.g. 1h or 1d (close = last, volume summed)' },
   'divide-by': { type: 'string', group: 'Data:', describe: 'divide by this series on matching timestamps (BTC/USD ÷ ETH/USD → BTC/ETH)' },
+  'divide-by-pair': { type: 'string', group: 'Data:', describe: 'the pair of the --divide-by file when it holds several (a long-format CSV)', defaultDescription: '--pair' },
   from: { type: 'string', group: 'Data:', describe: 'first time to use (ISO-8601 date/time or unix seconds), applied before the gap check', defaultDescription: 'the first row' },
   to: { type: 'string', group: 'Data:', describe: 'last time to use, inclusive (a bare date means the whole day: --to 2022-12-31 keeps Dec 31)', defaultDescription: 'the last row' },
   pool: { type: 'string', group: 'Pool:', describe: 'pool type: v2 or v3', defaultDescription: d.pool },
@@ -64,7 +65,7 @@ export const INCENTIVE_FLAGS: Readonly<Record<string, Options>> = {
 };
 
 const FLAG_TO_KEY: Readonly<Record<string, keyof BacktestConfig>> = {
-  prices: 'prices', format: 'format', pair: 'pair', gaps: 'gaps', resample: 'resample', 'divide-by': 'divideBy', 'price-of': 'priceOf', decimals0: 'decimals0', decimals1: 'decimals1', pool: 'pool', fee: 'fee', 'tick-spacing': 'tickSpacing', 'pool-liquidity': 'poolLiquidity',
+  prices: 'prices', format: 'format', pair: 'pair', gaps: 'gaps', resample: 'resample', 'divide-by': 'divideBy', 'divide-by-pair': 'divideByPair', 'price-of': 'priceOf', decimals0: 'decimals0', decimals1: 'decimals1', pool: 'pool', fee: 'fee', 'tick-spacing': 'tickSpacing', 'pool-liquidity': 'poolLiquidity',
   'pool-liquidity-file': 'poolLiquidityFile', exact: 'exact', strategy: 'strategy', width: 'width',
   'rebalance-delay': 'rebalanceDelay', capital: 'capital', arbitrage: 'arbitrage', 'noise-rate': 'noiseRate',
   'noise-size': 'noiseSize', 'noise-volume-share': 'noiseVolumeShare', 'gas-price': 'gasPrice', seed: 'seed', csv: 'csv',
