@@ -217,7 +217,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
     const hint = config.tickSpacing === undefined ? `is --fee ${config.fee} the pool's fee tier (--tick-spacing sets the spacing)?` : `is --tick-spacing ${config.tickSpacing} the pool's?`;
     checkTicksOnSpacing(inputs.poolEvents!, tickSpacing, inputs.poolEventsFile ?? config.feeEvents ?? config.prices ?? 'the pool events', hint);
   }
-  const replaySource = config.feeModel === 'replay' ? replayFeeSource(inputs.poolEvents!, series, { feePips, tickSpacing, tokens: poolTokensOf(config), engineTickSpacing: tickSpacing }) : undefined;
+  const replaySource = config.feeModel === 'replay' ? replayFeeSource(inputs.poolEvents!, series, { feePips, tickSpacing, tokens: poolTokensOf(config), engineTickSpacing: tickSpacing, ...(inputs.poolEventsFile === undefined ? {} : { eventsFile: inputs.poolEventsFile }) }) : undefined;
   const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : replaySource;
 
   const rng = new Rng(config.seed);

@@ -7,7 +7,9 @@ import { parsePoolEventsCsv, type PoolEventRow } from '../../sim/replay/real/poo
 import { replayLogOrder } from '../../sim/replay/validate/logOrderReplay.ts';
 import { findAllPositions, type PositionLife } from '../../sim/replay/validate/positions.ts';
 import { backtest } from '../backtest.ts';
-import { enginePositionOf, type ReplayFeeReport } from './replayFeeSource.ts';
+import { checkSeriesPricesPool, enginePositionOf, type ReplayFeeReport } from './replayFeeSource.ts';
+import { makeSeries } from '../../sim/core/series.ts';
+import { USDC_WETH_TOKENS } from './position.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../sim/replay/validate/fixtures/usdc_weth_005_0x88e6_2024-01-05_lives_subset.pool_events.csv');
 const SHARED = path.resolve(process.cwd(), '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv');
@@ -108,6 +110,18 @@ describe('replay fee model: a real JIT position replayed as a strategy (committe
   it('error: a position off the pool\'s tick spacing is refused with the real pool\'s reason', async () => {
     const odd = { ...lifePlan(rows, jit), tickLower: 199061, tickUpper: 199071, liquidity: 12345n };
     await expect(runPlan(FIXTURE, [odd])).rejects.toThrow(/multiples of 10|real pool rejects/);
+  });
+});
+
+describe('a price series beside the pool\'s events (--fee-events)', () => {
+  it('error: a series quoted the other way round (ETH per USDC beside a USDC-per-ETH pool) is refused, naming the row; the same pair passes', () => {
+    const rows = load(FIXTURE);
+    const swap = rows.find((r) => r.kind === 'SWAP')!;
+    const t = swap.timestampSec * 1000;
+    const poolPrice = 1e12 / (Number(swap.sqrtPriceX96) / 2 ** 96) ** 2; // USDC per WETH, decimals 6/18
+    const series = (p: number) => makeSeries(Float64Array.from([t - 60_000, t + 3_600_000]), Float64Array.from([p, p]), new Map(), { kind: 'test', sha256: 'x' });
+    expect(() => checkSeriesPricesPool(rows, series(poolPrice * 1.01), USDC_WETH_TOKENS, 'ev.csv')).not.toThrow();
+    expect(() => checkSeriesPricesPool(rows, series(1 / poolPrice), USDC_WETH_TOKENS, 'ev.csv')).toThrow(new RegExp(`^--fee-events: ev\\.csv:${swap.line}: the pool's price there is [\\d.]+ \\(token1 in token0, decimals 6/18\\) but the price series has [\\d.e-]+ at that time`));
   });
 });
 

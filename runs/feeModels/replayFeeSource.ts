@@ -145,6 +145,43 @@ export interface ReplayFeeSourceOptions {
   readonly tokens?: PoolTokens;
   /** The engine pool's tick spacing (to snap a raw position's range when coordinates differ). */
   readonly engineTickSpacing: number;
+  /** The events file (for messages). */
+  readonly eventsFile?: string;
+}
+
+/** How far (×) the series' price may be from the pool's logged one before they are taken to quote different things. */
+const MAX_PRICE_FACTOR = 2;
+
+/**
+ * The series must price what the pool's events price, the same way round: positions are placed by the series'
+ * price on the real pool's ticks, so a series quoted the other way (ETH per USDC beside a USDC-per-ETH pool) puts
+ * every position where no logged swap passes and the run earns exactly 0 without a word. The first SWAP row in the
+ * series' span is compared with the series' price as of its time; more than ×2 apart is refused.
+ */
+export function checkSeriesPricesPool(rows: readonly PoolEventRow[], series: PriceSeries, tokens: PoolTokens, eventsFile = 'the fee events'): void {
+  const t = series.timestampMs;
+  const n = t.length;
+  if (n === 0) return;
+  const r = rows.find((x) => x.kind === 'SWAP' && x.timestampSec * 1000 >= t[0]! && x.timestampSec * 1000 <= t[n - 1]!);
+  if (r === undefined) return;
+  const ms = r.timestampSec * 1000;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t[mid]! <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  const pool = priceFromSqrtPriceX96(Number(r.sqrtPriceX96), tokens);
+  const ours = series.price[lo]!;
+  const factor = pool > ours ? pool / ours : ours / pool;
+  if (factor <= MAX_PRICE_FACTOR) return;
+  const base = tokens.priceOf === 'token1' ? 'token1' : 'token0';
+  const quote = base === 'token1' ? 'token0' : 'token1';
+  throw new ConfigError(
+    '--fee-events',
+    `${eventsFile}:${r.line}: the pool's price there is ${pool.toPrecision(6)} (${base} in ${quote}, decimals ${tokens.decimals0}/${tokens.decimals1}) but the price series has ${ours.toPrecision(6)} at that time, ×${factor.toPrecision(3)} apart: the series must quote the pool's pair the same way round (the price of ${base} in ${quote}), or its positions sit where no logged swap passes and earn nothing`,
+  );
 }
 
 /** log_1.0001(10): the ticks of a factor of 10 in price. */
@@ -174,6 +211,7 @@ export function enginePositionOf(raw: RawPosition, t: PoolTokens, engineSpacing:
 /** The replay model over `rows` as the engine's fee source for a run over `series` (see the module comment). */
 export function replayFeeSource(rows: readonly PoolEventRow[], series: PriceSeries, o: ReplayFeeSourceOptions): ReplayFeeSource {
   const tokens = o.tokens ?? USDC_WETH_TOKENS;
+  checkSeriesPricesPool(rows, series, tokens, o.eventsFile);
   const replay = new LogOrderReplay(rows, { fee: o.feePips, tickSpacing: o.tickSpacing });
   const end = rowsByStep(rows, series);
   const scale0 = pow10(-tokens.decimals0);
