@@ -278,7 +278,8 @@ describe('ammsim sweep', () => {
     const dd = csv.slice(1).map((l) => [l.split(',')[0]!, Number(l.split(',')[col])] as const);
     const lowest = [...dd].sort((a, b) => a[1] - b[1])[0]!;
     expect(dd.some(([, v]) => v !== lowest[1])).toBe(true);
-    expect(r.stdout).toContain(`best maxDrawdown: width=${lowest[0]} (maxDrawdown ${lowest[1].toFixed(2)})`);
+    // a fraction metric in %, as every other output shows it (it read 0.01 for 1.23 %)
+    expect(r.stdout).toContain(`best maxDrawdown: width=${lowest[0]} (maxDrawdown ${(lowest[1] * 100).toFixed(2)} %)`);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Top 3 by maxDrawdown (lowest first)</h2>');
     const n = ammsim('report', '--run', out, '--metric', 'rebalances', '--out', join(tmp, 'ranked.html'));
     ok(n);

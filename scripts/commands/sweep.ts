@@ -9,6 +9,8 @@ import { BACKTEST_DEFAULTS, type BacktestConfig } from '../../runs/config.ts';
 import { canonicalJournal } from '../../runs/sweep/journal.ts';
 import { mergeShards } from '../../runs/sweep/merge.ts';
 import { sweepMetrics } from '../../runs/sweep/metrics.ts';
+import { formatMetric } from '../../reports/metrics.ts';
+import { metricInfoOf } from '../../sim/metrics/index.ts';
 import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
 import { defaultWorkers } from '../../runs/sweep/pool.ts';
 import { JOURNAL_FILE, loadSweepSeries, parseShard, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
@@ -186,7 +188,7 @@ function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefin
     const v = r.metrics?.[mi];
     if (v !== undefined && !Number.isNaN(v) && (best === undefined || sign * v > sign * best.metrics![mi]!)) best = r;
   }
-  if (best !== undefined && outcome.grid.axes.length > 0) lines.push(`${bestWord(report.metric)} ${report.metric}: ${outcome.grid.describe(best.k)} (${report.metric} ${best.metrics![mi]!.toFixed(2)})`);
+  if (best !== undefined && outcome.grid.axes.length > 0) lines.push(`${bestWord(report.metric)} ${report.metric}: ${outcome.grid.describe(best.k)} (${report.metric} ${formatMetric(best.metrics![mi]!, metricInfoOf(report.metric)?.format ?? 'quote')})`);
   const warned = outcome.rows.filter((r) => r.warnings !== undefined && r.warnings.length > 0);
   if (warned.length > 0) lines.push(`${warned.length} of ${outcome.rows.length} configurations ran with warnings (the warnings column); first: ${outcome.grid.describe(warned[0]!.k)}: ${warned[0]!.warnings![0]}`);
   if (outcome.failed > 0) {
