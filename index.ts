@@ -8,7 +8,7 @@ export { backtest, runBacktest, loadConfiguredSeries, loadRunInputs, type Backte
 export { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './runs/config.ts';
 export { runCompare as compare, type CompareConfig, type CompareResult } from './runs/compare/compare.ts';
 export { COMPARE_DEFAULTS, type CompareOptions } from './runs/compare/config.ts';
-export { runSweep as sweep, type RunSweepOptions, type SweepOutcome } from './runs/sweep/sweep.ts';
+export { runSweep as sweep, SweepInterrupted, type RunSweepOptions, type SweepOutcome } from './runs/sweep/sweep.ts';
 export { Grid, type Axis, type AxisValue } from './runs/sweep/grid.ts';
 export { defineStrategy } from './strategies/define.ts';
 export { BUILTIN_STRATEGIES, loadStrategy } from './strategies/registry.ts';

@@ -354,6 +354,15 @@ describe('behavior: determinism', () => {
   });
 });
 
+describe('a series put together by hand (not through makeSeries)', () => {
+  it('error: runBacktest checks it: a NaN price names its row', async () => {
+    const good = seriesOf([2000, 2010, 1990]);
+    const bad = { ...good, price: Float64Array.from([2000, NaN, 1990]) };
+    await expect(runBacktest(resolveBacktestConfig({}), bad)).rejects.toThrow('test series: row 2: price: must be a finite number > 0; was NaN');
+    await expect(runBacktest(resolveBacktestConfig({}), { ...good })).resolves.toBeDefined();
+  });
+});
+
 describe('IL, hold and the entry gas', () => {
   it('behavior: at a flat price IL is 0 with gas too, and LP − hold is all the gas: a holder pays none', async () => {
     const flat = seriesOf([2000, 2000, 2000]);

@@ -10,7 +10,7 @@ import { loadGasModelForRun } from './gas.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';
-import type { PriceSeries } from '../sim/core/series.ts';
+import { checkSeries, type PriceSeries } from '../sim/core/series.ts';
 import { runEngine, type EngineOutput } from '../sim/engine/engine.ts';
 import type { ExternalFees } from '../sim/engine/externalFees.ts';
 import { constantGas, type GasModel } from '../sim/engine/gas.ts';
@@ -185,6 +185,7 @@ export function metricInputOf(out: EngineOutput, timestampMs: ArrayLike<number>,
  * depends only on the config (seed included), the series and the files it names.
  */
 export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<RunResult> {
+  checkSeries(series);
   const { factory, label } = options.strategy === undefined ? await loadStrategy(config.strategy) : loaded(options.strategy);
   const given: Record<string, unknown> = { ...config.params };
   const defaults = factory.defaults as Record<string, unknown>;

@@ -33,6 +33,15 @@ describe.skipIf(!haveNpm)('npm pack contents (skipped: npm not on PATH)', () => 
     expect(pkg.scripts['prepack']).toMatch(/\bbuild\b/);
   });
 
+  it('behavior: ships the library entry each condition of exports "." names; `default` (last) serves require() and other loaders', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, Record<string, string>> };
+    const root = pkg.exports['.']!;
+    // `types` first (TypeScript takes the first condition that matches), `default` last (Node's rule)
+    expect(Object.keys(root)).toEqual(['types', 'import', 'default']);
+    expect(root['default']).toBe(root['import']);
+    for (const target of Object.values(root)) expect(files).toContain(normalize(target));
+  });
+
   it('behavior: no test files, test helpers, fixtures or benchmarks', () => {
     expect(files.filter((f) => /\.test\.(d\.)?ts$|\.test-setup\.(d\.)?ts$|(^|\/)(testing|fixtures)\/|^scripts\/bench\//.test(f))).toEqual([]);
     // and the sources are there

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -8,10 +8,19 @@ import * as api from '../index.ts';
 
 const root = resolve('.');
 
-/** A new npm project beside nothing of ours, with ammsim installed as `npm install <checkout>` does (a link). */
-function project(): string {
+/** The TypeScript compiler's entry script (run with this Node). */
+function tscBin(): string {
+  const req = createRequire(import.meta.url);
+  return join(dirname(req.resolve('typescript/package.json')), (req('typescript/package.json') as { bin: { tsc: string } }).bin.tsc);
+}
+
+/**
+ * A new npm project beside nothing of ours, with ammsim installed as `npm install <checkout>` does (a link); an ES
+ * module project, or a CommonJS one as `npm init` writes it (no `type`).
+ */
+function project(type: 'module' | 'commonjs' = 'module'): string {
   const dir = mkdtempSync(join(tmpdir(), 'ammsim-api-'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, ...(type === 'module' ? { type } : {}) }));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(root, join(dir, 'node_modules', 'ammsim'), 'dir');
   return dir;
@@ -22,7 +31,7 @@ describe('public API (package.json exports ".")', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'AmmsimError', 'BACKTEST_DEFAULTS', 'BUILTIN_STRATEGIES', 'COMPARE_DEFAULTS', 'ConfigError', 'Grid', 'InputError', 'NO_ACTIONS', 'NO_SWAPS', 'PoolError', 'Rng',
-        'StrategyError', 'TIMESERIES_COLUMNS', 'V2Pair', 'V3Pool', 'backtest', 'compare', 'defineStrategy', 'fullMath', 'liquidityMath',
+        'StrategyError', 'SweepInterrupted', 'TIMESERIES_COLUMNS', 'V2Pair', 'V3Pool', 'backtest', 'compare', 'defineStrategy', 'fullMath', 'liquidityMath',
         'loadConfiguredSeries', 'loadRunInputs', 'loadSeries', 'loadStrategy', 'makeSeries', 'resolveBacktestConfig', 'runBacktest', 'runEngine',
         'sqrtPriceMath', 'sweep', 'swapMath', 'tickMath', 'v2Math',
       ].sort(),
@@ -88,5 +97,80 @@ console.log(v.finalValue);
     const req = createRequire(import.meta.url);
     const tsc = join(dirname(req.resolve('typescript/package.json')), (req('typescript/package.json') as { bin: { tsc: string } }).bin.tsc);
     expect(() => execFileSync(process.execPath, [tsc, '-p', '.'], { cwd: dir, encoding: 'utf8' })).not.toThrow();
+  });
+
+  it('behavior: a CommonJS project (npm init\'s default) requires "ammsim": plain Node and TypeScript compiled to CommonJS', () => {
+    const dir = project('commonjs');
+    writeFileSync(join(dir, 'run.js'), `const { backtest, tickMath } = require('ammsim');\nbacktest({ pool: 'v3', strategy: 'full-range' }).then((r) => console.log(JSON.stringify([r.summary.strategyName, String(tickMath.getSqrtRatioAtTick(0))])));\n`);
+    const r = spawnSync(process.execPath, ['run.js'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(['full-range', '79228162514264337593543950336']);
+    writeFileSync(
+      join(dir, 't.ts'),
+      `import { backtest, type Summary } from 'ammsim';\nasync function main(): Promise<void> {\n  const s: Summary = (await backtest({ pool: 'v2', strategy: 'hold' })).summary;\n  process.stdout.write(JSON.stringify(s.strategyName));\n}\nvoid main();\n`,
+    );
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: [], outDir: 'out' }, files: ['t.ts', 'node.d.ts'] }));
+    writeFileSync(join(dir, 'node.d.ts'), 'declare const process: { stdout: { write(s: string): void } };\n');
+    execFileSync(process.execPath, [tscBin(), '-p', '.'], { cwd: dir, encoding: 'utf8' });
+    expect(readFileSync(join(dir, 'out', 't.js'), 'utf8')).toMatch(/require\("ammsim"\)/);
+    const t = spawnSync(process.execPath, [join('out', 't.js')], { cwd: dir, encoding: 'utf8' });
+    expect(t.stderr).toBe('');
+    expect(JSON.parse(t.stdout)).toBe('hold');
+  });
+
+  it('behavior: the declarations need no DOM or Node types (lib ES2022, types [], skipLibCheck false)', () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 't.ts'),
+      `import { sweep, SweepInterrupted, AmmsimError, type RunSweepOptions } from 'ammsim';\n` +
+        `const signal: RunSweepOptions['signal'] = { aborted: false, addEventListener: () => undefined };\n` +
+        `export const checks: [typeof sweep, AmmsimError, RunSweepOptions] = [sweep, new SweepInterrupted(1, 2, undefined), { signal }];\n`,
+    );
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['t.ts'] }));
+    const r = spawnSync(process.execPath, [tscBin(), '-p', '.'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('error: makeSeries refuses a series the engine cannot run (an InputError naming the row and column)', () => {
+    const ts = (n: number): Float64Array => Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * 3_600_000);
+    const make = (t: Float64Array, p: Float64Array, extra = new Map<string, Float64Array>()): api.PriceSeries => api.makeSeries(t, p, extra, { kind: 'mine', sha256: '' });
+    const bad: Array<[string, () => unknown, string]> = [
+      ['NaN price', () => make(ts(3), Float64Array.of(1, NaN, 1)), 'mine series: row 2: price: must be a finite number > 0; was NaN'],
+      ['zero price', () => make(ts(3), Float64Array.of(1, 1, 0)), 'mine series: row 3: price: must be a finite number > 0; was 0'],
+      ['negative price', () => make(ts(2), Float64Array.of(-5, 1)), 'mine series: row 1: price: must be a finite number > 0; was -5'],
+      ['infinite price', () => make(ts(2), Float64Array.of(1, Infinity)), 'mine series: row 2: price: must be a finite number > 0; was Infinity'],
+      ['time going back', () => make(ts(3).reverse(), Float64Array.of(1, 1, 1)), 'mine series: row 2: timestampMs: must be strictly increasing; was 2024-01-01T01:00:00.000Z, earlier than row 1 (2024-01-01T02:00:00.000Z)'],
+      ['a repeated time', () => make(Float64Array.of(0, 0), Float64Array.of(1, 1)), 'mine series: row 2: timestampMs: must be strictly increasing; was 1970-01-01T00:00:00.000Z, the same time as row 1'],
+      ['columns of other lengths', () => make(ts(2), Float64Array.of(1, 1, 1)), 'mine series: timestampMs: must have one value per price (3); has 2'],
+      ['an extra column of another length', () => make(ts(2), Float64Array.of(1, 1), new Map([['volume', Float64Array.of(1)]])), 'mine series: volume: must have one value per price (2); has 1'],
+      ['no rows', () => make(ts(0), Float64Array.of()), 'mine series: rows: must have at least one row; found none'],
+    ];
+    for (const [what, f, message] of bad) {
+      expect(f, what).toThrow(api.InputError);
+      expect(f, what).toThrow(message);
+    }
+  });
+
+  it('error: an aborted sweep rejects with SweepInterrupted, an AmmsimError (an AbortSignal or any { aborted, addEventListener })', async () => {
+    const base = api.resolveBacktestConfig({ pool: 'v2', strategy: 'range' });
+    const series = await api.loadSeries(undefined, { synthetic: { seed: 1, steps: 50 } });
+    const grid = new api.Grid([{ name: 'width', values: [0.05, 0.2] }]);
+    const ctl = new AbortController();
+    ctl.abort();
+    for (const signal of [ctl.signal, { aborted: true, addEventListener: () => undefined }]) {
+      const err = await api.sweep(base, grid, series, { workers: 1, signal }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(api.SweepInterrupted);
+      expect(err).toBeInstanceOf(api.AmmsimError);
+      expect(err).toMatchObject({ name: 'SweepInterrupted', code: 'INTERRUPTED', done: 0, total: 2, message: 'interrupted: 0 of 2 configurations finished' });
+    }
+  });
+
+  it('behavior: BUILTIN_STRATEGIES is read-only: a caller cannot re-route a built-in name', async () => {
+    const m = api.BUILTIN_STRATEGIES as unknown as Map<string, unknown>;
+    expect(() => m.set('full-range', api.BUILTIN_STRATEGIES.get('hold'))).toThrow(TypeError);
+    expect(() => m.clear()).toThrow(TypeError);
+    const { summary } = await api.backtest({ pool: 'v3', strategy: 'full-range' });
+    expect(summary.strategyName).toBe('full-range');
   });
 });

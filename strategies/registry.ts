@@ -13,10 +13,56 @@ import { rangeStrategy } from './lp/range.ts';
 import { rebalanceStrategy } from './lp/rebalance.ts';
 import type { LpStrategyFactory } from '../sim/engine/strategy.ts';
 
-/** The built-in LP strategies, by CLI name, in `--help` order. */
-export const BUILTIN_STRATEGIES: ReadonlyMap<string, LpStrategyFactory<Record<string, unknown>>> = new Map(
-  [holdStrategy, fullRangeStrategy, rangeStrategy, rebalanceStrategy, adaptiveStrategy].map((f) => [f.name, f as LpStrategyFactory<Record<string, unknown>>]),
+/** The registry's own table of the built-in LP strategies (frozen factories), by CLI name, in `--help` order. */
+const BUILTINS: ReadonlyMap<string, LpStrategyFactory<Record<string, unknown>>> = new Map(
+  [holdStrategy, fullRangeStrategy, rangeStrategy, rebalanceStrategy, adaptiveStrategy].map((f) => [f.name, Object.freeze(f) as LpStrategyFactory<Record<string, unknown>>]),
 );
+
+/**
+ * A read-only view of a map: the ReadonlyMap methods only (no `set`, `delete`, `clear`), frozen, so a caller holding
+ * it cannot change what the owner of the map looks up.
+ */
+class ReadonlyMapView<K, V> implements ReadonlyMap<K, V> {
+  readonly #map: ReadonlyMap<K, V>;
+  constructor(map: ReadonlyMap<K, V>) {
+    this.#map = map;
+    Object.freeze(this);
+  }
+  get size(): number {
+    return this.#map.size;
+  }
+  get(key: K): V | undefined {
+    return this.#map.get(key);
+  }
+  has(key: K): boolean {
+    return this.#map.has(key);
+  }
+  forEach(callbackfn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    this.#map.forEach((value, key) => callbackfn.call(thisArg, value, key, this));
+  }
+  entries(): MapIterator<[K, V]> {
+    return this.#map.entries();
+  }
+  keys(): MapIterator<K> {
+    return this.#map.keys();
+  }
+  values(): MapIterator<V> {
+    return this.#map.values();
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.#map[Symbol.iterator]();
+  }
+  get [Symbol.toStringTag](): string {
+    return 'ReadonlyMap';
+  }
+}
+Object.freeze(ReadonlyMapView.prototype);
+
+/**
+ * The built-in LP strategies, by CLI name, in `--help` order: a read-only view of the registry's table (its
+ * factories frozen), so library code cannot re-route or remove what `--strategy <name>` loads.
+ */
+export const BUILTIN_STRATEGIES: ReadonlyMap<string, LpStrategyFactory<Record<string, unknown>>> = new ReadonlyMapView(BUILTINS);
 
 function isFactory(x: unknown): x is LpStrategyFactory<Record<string, unknown>> {
   return typeof x === 'object' && x !== null && typeof (x as { create?: unknown }).create === 'function' && typeof (x as { name?: unknown }).name === 'string';
@@ -43,12 +89,42 @@ function buildErrorText(err: unknown): string {
 
 const RESOLVING = { ammsimResolving: true };
 
+let ownEntry: { readonly path: string | undefined } | undefined;
+
+/**
+ * The library entry of the ammsim that is running (its package.json `exports` "." `import`, dist/index.js), found by
+ * walking up from this file to the folder whose package.json is ammsim's: this file is strategies/registry.ts in a
+ * checkout, a chunk of the CLI bundle (dist/chunk-….js) or the library bundle (dist/index.js), in a checkout or an
+ * installed package alike. `undefined` when that file is not there (a checkout that was never built).
+ */
+function ownLibraryEntry(): string | undefined {
+  if (ownEntry !== undefined) return ownEntry.path;
+  let path: string | undefined;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    let pkg: { name?: unknown; exports?: { '.'?: { import?: unknown } } } | undefined;
+    try {
+      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof pkg;
+    } catch {
+      pkg = undefined; // none here, or not ours
+    }
+    if (pkg?.name === 'ammsim') {
+      const rel = pkg.exports?.['.']?.import;
+      const file = resolve(dir, typeof rel === 'string' ? rel : join('dist', 'index.js'));
+      path = existsSync(file) ? file : undefined;
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  ownEntry = { path };
+  return path;
+}
+
 /**
  * Compiles a user's TypeScript module with esbuild (already installed: the build uses it, and tsx depends on it)
  * into one ESM file: the module and the files it imports by relative path (TypeScript or JavaScript) are bundled;
  * packages and Node built-ins stay imports, each package resolved from the importing file's folder (Node's
  * conditions: `import`, `node`, `default`; `main`, never `module`) to an absolute URL, so the compiled file can
- * live anywhere. ESM semantics: the module is ESM whatever package.json says, as under tsx. `undefined` when
+ * live anywhere; `'ammsim'` where that folder has none is the running ammsim's library ({@link ownLibraryEntry}). ESM semantics: the module is ESM whatever package.json says, as under tsx. `undefined` when
  * esbuild is not installed.
  */
 async function compileTypeScript(file: string): Promise<CompiledModule | undefined> {
@@ -81,7 +157,12 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
             if (args.kind === 'entry-point' || args.pluginData === RESOLVING || spec.startsWith('.') || isAbsolute(spec)) return undefined;
             if (spec.startsWith('node:') || builtins.has(spec) || /^[a-z][a-z0-9+.-]+:/i.test(spec)) return { path: spec, external: true };
             const r = await b.resolve(spec, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: RESOLVING });
-            if (r.errors.length > 0) return { errors: r.errors };
+            if (r.errors.length > 0) {
+              // `import … from 'ammsim'` in a module outside any project that installs ammsim (ammsim installed
+              // globally, or run from a checkout): this ammsim's own library, as the module's folder would give
+              const own = spec === 'ammsim' ? ownLibraryEntry() : undefined;
+              return own === undefined ? { errors: r.errors } : { path: pathToFileURL(own).href, external: true };
+            }
             return { path: pathToFileURL(r.path).href, external: true };
           });
           b.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
@@ -137,7 +218,10 @@ interface CacheEntry {
   readonly inputs: readonly FileIdentity[];
 }
 
-/** What makes a compiled file differ besides its sources: this loader, esbuild's version, Node's major. */
+/**
+ * What makes a compiled file differ besides its sources: this loader, esbuild's version, Node's major, and which
+ * ammsim compiled it (an `import 'ammsim'` that the module's folder does not resolve is that ammsim's library).
+ */
 const CACHE_FORMAT = 2;
 
 function fileIdentity(path: string): FileIdentity | undefined {
@@ -293,7 +377,7 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
   if (esbuildVersion === undefined) return undefined;
   const dir = cacheDir();
   const source = realSource(file);
-  const key = sha256(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], source])).slice(0, 32);
+  const key = sha256(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], source, ownLibraryEntry() ?? null])).slice(0, 32);
   const cached = dir === undefined ? undefined : cachedCompile(dir, key, source);
   if (cached !== undefined) {
     try {
@@ -315,7 +399,8 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
 /**
  * Imports a user's module. A `.ts`/`.mts` file is compiled by esbuild ({@link importTypeScript}: ~60 ms the first
  * time, a few stats once cached) or, where that does not apply, through tsx's scoped `tsImport` (no global loader;
- * ~150 ms, mostly its loader thread).
+ * ~150 ms, mostly its loader thread). A `.js`/`.mjs` file is imported by Node, or compiled by esbuild as well when
+ * it imports `'ammsim'` and Node finds no ammsim from its folder.
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
   if (/\.m?ts$/.test(url)) {
@@ -327,6 +412,13 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (err) {
+    // An ES module importing 'ammsim' where Node finds no ammsim (beside the module, or up its folders): the import
+    // fails while linking, before any of the module runs; compiled by esbuild instead, 'ammsim' is this ammsim.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /^Cannot find package 'ammsim' /.test((err as Error).message)) {
+      const compiled = await importTypeScript(fileURLToPath(url));
+      if (compiled !== undefined) return compiled;
+      throw err;
+    }
     if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
     const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
@@ -375,7 +467,7 @@ function factoryOf(mod: Record<string, unknown>, file: string): LpStrategyFactor
 /** {@link loadStrategyFactory} with the label messages use (`name (file)` for a module). */
 export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> {
   const factory = await loadStrategyFactory(nameOrPath);
-  return { factory, label: BUILTIN_STRATEGIES.has(nameOrPath) ? nameOrPath : `${factory.name} (${nameOrPath})` };
+  return { factory, label: BUILTINS.has(nameOrPath) ? nameOrPath : `${factory.name} (${nameOrPath})` };
 }
 
 /**
@@ -383,11 +475,11 @@ export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> 
  * A module must `export default defineStrategy({...})` (see README "Writing a strategy").
  */
 export async function loadStrategyFactory(nameOrPath: string): Promise<LpStrategyFactory<Record<string, unknown>>> {
-  const builtin = BUILTIN_STRATEGIES.get(nameOrPath);
+  const builtin = BUILTINS.get(nameOrPath);
   if (builtin !== undefined) return builtin;
   const looksLikePath = /[\\/]/.test(nameOrPath) || /\.(m?[jt]s)$/.test(nameOrPath);
   if (!looksLikePath) {
-    throw new ConfigError('--strategy', `unknown strategy "${nameOrPath}"; built-ins are ${[...BUILTIN_STRATEGIES.keys()].join(', ')}, or give a path to a module`);
+    throw new ConfigError('--strategy', `unknown strategy "${nameOrPath}"; built-ins are ${[...BUILTINS.keys()].join(', ')}, or give a path to a module`);
   }
   const abs = resolve(nameOrPath);
   if (!existsSync(abs)) throw new ConfigError('--strategy', `no such strategy module: ${nameOrPath}`);

@@ -2,7 +2,7 @@
  * A price series in SharedArrayBuffer-backed columns: copied once from the loaded series, then handed to every
  * worker thread without a copy (structured clone shares the buffers). Workers only read them.
  */
-import type { PriceSeries, SeriesProvenance } from '../../sim/core/series.ts';
+import { makeSeries, type PriceSeries, type SeriesProvenance } from '../../sim/core/series.ts';
 
 export interface SharedSeries {
   readonly timestampMs: Float64Array;
@@ -28,5 +28,6 @@ export function shareSeries(s: PriceSeries): SharedSeries {
 
 /** The series a worker runs on: views of the shared columns, same provenance. */
 export function seriesFromShared(s: SharedSeries): PriceSeries {
-  return { timestampMs: s.timestampMs, price: s.price, extra: new Map(s.extra), length: s.price.length, provenance: s.provenance };
+  // through makeSeries: checked once per worker, so its runs need not check it again (checkSeries)
+  return makeSeries(s.timestampMs, s.price, new Map(s.extra), s.provenance);
 }

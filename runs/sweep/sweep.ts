@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
-import { ConfigError } from '../../sim/core/errors.ts';
-import type { PriceSeries } from '../../sim/core/series.ts';
+import { AmmsimError, ConfigError } from '../../sim/core/errors.ts';
+import { checkSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { loadSeries } from '../../data/loadSeries.ts';
 import type { SeriesCache } from '../../data/io/seriesCache.ts';
 import { seriesOptions } from '../backtest.ts';
@@ -137,9 +137,13 @@ export interface RunSweepOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Aborting stops handing out configurations; the batches already running finish and are journaled; then the
-   * call rejects with {@link SweepInterrupted}.
+   * call rejects with {@link SweepInterrupted}. An `AbortController`'s signal; typed by the members the sweep reads,
+   * so the declarations need neither the DOM nor Node's types.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: {
+    readonly aborted: boolean;
+    addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
+  };
 }
 
 export interface SweepOutcome extends SweepIdentity {
@@ -151,12 +155,12 @@ export interface SweepOutcome extends SweepIdentity {
   readonly failed: number;
 }
 
-/** Thrown when a sweep is stopped by its signal; the journal keeps every finished row. */
-export class SweepInterrupted extends Error {
+/** Thrown when a sweep is stopped by its signal (code `INTERRUPTED`); the journal keeps every finished row. */
+export class SweepInterrupted extends AmmsimError {
   readonly done: number;
   readonly total: number;
   constructor(done: number, total: number, where: string | undefined) {
-    super(`interrupted: ${done} of ${total} configurations finished${where === undefined ? '' : `, saved in ${where}; run the same command again to resume`}`);
+    super('INTERRUPTED', `interrupted: ${done} of ${total} configurations finished${where === undefined ? '' : `, saved in ${where}; run the same command again to resume`}`);
     this.name = 'SweepInterrupted';
     this.done = done;
     this.total = total;
@@ -187,6 +191,7 @@ function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof read
  * others go on). When the run completes the journal is rewritten in grid order.
  */
 export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSeries, options: RunSweepOptions = {}): Promise<SweepOutcome> {
+  checkSeries(series);
   const identity = sweepIdentity(base, grid, series);
   const header = makeHeader(identity.hash, grid, options.shard, sweepMetrics(base));
   const file = options.dir === undefined ? undefined : join(options.dir, JOURNAL_FILE);
@@ -236,7 +241,7 @@ function workerDied(err: unknown): boolean {
  * Hands out the pending configurations in batches (see batchSize), keeping two batches per worker in flight;
  * `onRows` sees each batch as it finishes (in completion order, which varies; the caller orders the rows).
  */
-async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[], workers: number, onRows: (rows: readonly JournalRow[]) => void, signal: AbortSignal | undefined): Promise<void> {
+async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[], workers: number, onRows: (rows: readonly JournalRow[]) => void, signal: RunSweepOptions['signal']): Promise<void> {
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
   let next = 0;
