@@ -363,6 +363,19 @@ describe('a series put together by hand (not through makeSeries)', () => {
   });
 });
 
+describe('gas beyond the capital, and absurd magnitudes', () => {
+  it('warning: gas that costs more than the capital says the wallet paid it on credit', async () => {
+    const r = await runBacktest(resolveBacktestConfig({ strategy: 'hold', capital: 10, gasPrice: 50 }), seriesOf([2000, 2010, 1990]));
+    expect(r.summary.finalValue).toBeLessThan(0);
+    expect(r.summary.warnings).toContainEqual(expect.stringMatching(/^gas cost 11\.00 more than the capital 10: the wallet paid it on credit, so values below 0 are a debt \(--gas-price is in gwei\)$/));
+    expect((await runBacktest(resolveBacktestConfig({ gasPrice: 20 }), seriesOf([2000, 2010, 1990]))).summary.warnings).toEqual([]);
+  });
+  it('error: a gas price in wei, and a capital past 1e15, are refused', () => {
+    expect(() => resolveBacktestConfig({ gasPrice: 2e10 })).toThrow('--gas-price: must be in [0, 1,000,000] gwei (a price in wei is 10^9 times too large); was 20000000000');
+    expect(() => resolveBacktestConfig({ capital: 1e300 })).toThrow('--capital: must be > 0 and ≤ 1e15 (quote units); was 1e+300');
+  });
+});
+
 describe('IL, hold and the entry gas', () => {
   it('behavior: at a flat price IL is 0 with gas too, and LP − hold is all the gas: a holder pays none', async () => {
     const flat = seriesOf([2000, 2000, 2000]);
@@ -424,7 +437,7 @@ describe('config', () => {
   });
   it('error: invalid values name the flag and the value', () => {
     expect(() => resolveBacktestConfig({ fee: 1.5 })).toThrowError('--fee: must be a fraction in [0, 1) (0.003 = 0.30 %); was 1.5');
-    expect(() => resolveBacktestConfig({ capital: -1 })).toThrowError('--capital: must be > 0 (quote units); was -1');
+    expect(() => resolveBacktestConfig({ capital: -1 })).toThrowError('--capital: must be > 0 and ≤ 1e15 (quote units); was -1');
     expect(() => resolveBacktestConfig({ pool: 'v4' })).toThrowError('--pool: must be v2 or v3; was "v4"');
   });
   it('flags win over the config file, which wins over defaults', () => {

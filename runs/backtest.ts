@@ -252,11 +252,13 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const weiWarning = config.exact ? exactPrecisionWarning(Math.min(out.initialPoolBalances.base, out.holdBase > 0 ? out.holdBase : Infinity)) : [];
   const metricInput = metricInputOf(out, series.timestampMs, config.capital, config.seed);
   const metrics = computeSummaryMetrics(metricInput);
+  // gas beyond the capital is paid on credit: the figures stand (a negative value is a debt), and the run says so
+  const gasWarning = metrics.gasCost > config.capital ? [`gas cost ${metrics.gasCost.toPrecision(4)} more than the capital ${config.capital}: the wallet paid it on credit, so values below 0 are a debt (--gas-price is in gwei)`] : [];
   const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
   let summary: Summary = {
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
-    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...seedWarning, ...weiWarning],
+    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...gasWarning, ...seedWarning, ...weiWarning],
     // the parameters the strategy ran with (defaults included, typed), not the strings given
     config: { ...configForOutput(config), params: { ...params } },
     data: series.provenance,

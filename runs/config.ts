@@ -270,7 +270,8 @@ export function resolveBacktestConfig(
   if (c.pool !== 'v2' && c.pool !== 'v3') bad('pool', `must be v2 or v3; was ${was(c.pool)}`);
   num('fee', (v) => v >= 0 && v < 1, 'must be a fraction in [0, 1) (0.003 = 0.30 %)');
   if (c.width !== undefined) num('width', (v) => v > 0, 'must be > 0 (0.1 = a range of P0/1.1 .. P0·1.1)');
-  num('capital', (v) => v > 0, 'must be > 0 (quote units)');
+  // an upper bound keeps the pool's default depth (20,000 × capital) and every amount finite
+  num('capital', (v) => v > 0 && v <= 1e15, 'must be > 0 and ≤ 1e15 (quote units)');
   // Left undefined when not given: the depth then follows the capital (poolDepthOf), also when capital is swept.
   if (c.poolLiquidity !== undefined) num('poolLiquidity', (v) => v > 0, 'must be > 0 (quote units): the LP\'s capital is split through the pool, which needs other liquidity');
   if (c.gasBefore !== 'fill' && c.gasBefore !== 'error') bad('gasBefore', `must be fill or error; was ${was(c.gasBefore)}`);
@@ -301,7 +302,8 @@ export function resolveBacktestConfig(
   }
   if (c.noiseSize !== BACKTEST_DEFAULTS.noiseSize && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
   num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');
-  num('gasPrice', (v) => v >= 0, 'must be ≥ 0 (gwei)');
+  // gas prices are in gwei: above a million (10^15 wei) the value was most likely given in wei
+  num('gasPrice', (v) => v >= 0 && v <= 1e6, 'must be in [0, 1,000,000] gwei (a price in wei is 10^9 times too large)');
   num('noiseRate', (v) => v >= 0 && v <= 1000, 'must be in [0, 1000] trades per step');
   num('noiseSize', (v) => v > 0, 'must be > 0 (quote units)');
   num('noiseVolumeShare', (v) => v >= 0 && v <= 1, 'must be a fraction in [0, 1]');

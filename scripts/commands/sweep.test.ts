@@ -89,7 +89,7 @@ describe('ammsim sweep', () => {
     const rows = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
     expect(rows[0]!.startsWith('params.stop,capital,finalValue,')).toBe(true);
     expect(rows[0]!.endsWith(',warnings,error')).toBe(true);
-    expect(rows[1]).toBe(`0.05,0,${','.repeat(SWEEP_METRICS.length + 1)}params.stop=0.05 capital=0: --capital: must be > 0 (quote units); was 0`);
+    expect(rows[1]).toBe(`0.05,0,${','.repeat(SWEEP_METRICS.length + 1)}params.stop=0.05 capital=0: --capital: must be > 0 and ≤ 1e15 (quote units); was 0`);
     expect(rows[2]).toMatch(/^0\.05,5000,\d/);
     expect(rows[2]!.endsWith(',')).toBe(true); // no error
     const meta = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as Record<string, unknown>;
