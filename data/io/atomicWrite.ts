@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { close, mkdirSync, readdirSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { close, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
+import { ConfigError } from '../../sim/core/errors.ts';
 
 /**
  * Every temporary file this process has created and not yet renamed or removed (absolute paths). On Ctrl-C,
@@ -177,6 +178,14 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
     throw err;
   }
   renameAll(dir, staged, last, obsolete.filter((n) => !staged.some((s) => basename(s.final) === n)));
+}
+
+/**
+ * A folder another command's run owns (its marker file, e.g. a sweep's sweep.json) is refused as --out: this run's
+ * files beside its would read as one folder of neither (and `ammsim report` would take it for the other kind).
+ */
+export function refuseOtherCommandsFolder(dir: string, marker: string, what: string): void {
+  if (existsSync(join(dir, marker))) throw new ConfigError('--out', `${dir} holds ${what} (${marker}); give another folder`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { removeOutputs, StagedOutput } from '../../data/io/atomicWrite.ts';
+import { refuseOtherCommandsFolder, removeOutputs, StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
 import { timeseriesToCsv } from '../../reports/timeseriesCsv.ts';
 import { buildReportBytesFromRun } from '../../reports/html.ts';
@@ -39,7 +39,8 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
     await out.abort();
     throw err;
   }
-  await out.commit('summary.json', ['timeseries.csv']); // an earlier run's CSV is not this one's
+  // an earlier run's CSV is not this one's, nor a compare's values.csv left in the same folder
+  await out.commit('summary.json', ['timeseries.csv', 'values.csv']);
   timer?.mark('write');
 }
 
@@ -94,6 +95,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
       .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. ' + CACHE_HELP),
   handler: async (argv) => {
     const timer = phaseTimer();
+    refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
     let result: BacktestResult;
     let config: BacktestConfig;
     try {

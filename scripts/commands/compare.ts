@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { removeOutputs, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { refuseOtherCommandsFolder, removeOutputs, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
@@ -131,6 +131,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking')
       .epilog(CACHE_HELP),
   handler: async (argv) => {
+    refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
     try {
       await compareHandler(argv);
     } catch (err) {
@@ -160,7 +161,8 @@ async function compareHandler(argv: Record<string, unknown>): Promise<void> {
   const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
   if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
   files.push(['summary.json', json]);
-  writeFilesAtomic(String(argv.out), files, 'summary.json', ['values.csv']); // an earlier run's CSV is not this one's
+  // an earlier run's CSV is not this one's, nor a backtest's files left in the same folder
+  writeFilesAtomic(String(argv.out), files, 'summary.json', ['values.csv', 'timeseries.arrow', 'events.json', 'timeseries.csv']);
   if (argv.json === true) {
     process.stdout.write(json);
     return;

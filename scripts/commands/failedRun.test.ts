@@ -44,3 +44,24 @@ describe('a failed run leaves none of an earlier run\'s outputs in --out', () =>
     expect(readdirSync(out)).toEqual([]);
   });
 });
+
+describe('a folder another command wrote', () => {
+  it('behavior: backtest and compare refuse a sweep\'s folder; a backtest then a compare into one folder leave only the compare\'s files', () => {
+    const sw = join(tmp, 'sw');
+    expect(ammsim('sweep', '--prices', good, '--fee', '0.001,0.003', '--workers', '1', '--out', sw).status).toBe(0);
+    const before = readdirSync(sw).sort();
+    for (const cmd of ['backtest', 'compare']) {
+      const r = ammsim(cmd, '--prices', good, '--out', sw);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^error: --out: .*sw holds a sweep \\(sweep\\.json\\); give another folder`));
+      expect(readdirSync(sw).sort()).toEqual(before);
+    }
+    const both = join(tmp, 'both');
+    expect(ammsim('backtest', '--prices', good, '--csv', '--out', both).status).toBe(0);
+    expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--out', both).status).toBe(0);
+    expect(readdirSync(both).sort()).toEqual(['report.html', 'summary.json']);
+    expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--csv', '--out', both).status).toBe(0);
+    expect(ammsim('backtest', '--prices', good, '--out', both).status).toBe(0);
+    expect(readdirSync(both).sort()).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow']);
+  });
+});
