@@ -94,7 +94,7 @@ export function formatApy(r: ApyResult): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [head, '', line(header), ...rows.map(line)];
-  if (r.rows.some((x) => x.compoundsPerYear === 0)) out.push('', 'never: simple interest after the fee, rewards claimed once at the end (no harvest gas counted).');
+  if (r.rows.some((x) => x.compoundsPerYear === 0)) out.push('', 'never: simple interest after the fee, the rewards claimed once at the end (one harvest\'s gas).');
   if (r.optimal !== null) {
     const o = r.optimal;
     const why =

@@ -33,8 +33,10 @@ describe('aprToApy: published figures and the harvest-by-harvest reference', () 
     // over part of a year: 30 daily harvests
     expect(compoundedReturn(0.3, 365, 30 / 365, { gasPerHarvest: 3, capital: 2000 })).toBeCloseTo(simulate(0.3, 365, 30, 0, 3, 2000), 13);
   });
-  it('behavior: never compounding (n = 0) is simple interest after the fee, no harvest paid', () => {
-    expect(aprToApy(0.3, 0, { performanceFee: 0.1, gasPerHarvest: 5, capital: 100 })).toBeCloseTo(0.27, 15);
+  it('behavior: never compounding (n = 0) is simple interest after the fee, claimed once at the end: one harvest\'s gas, as a yearly harvest', () => {
+    expect(aprToApy(0.3, 0, { performanceFee: 0.1, gasPerHarvest: 5, capital: 100 })).toBeCloseTo(0.27 - 0.05, 15);
+    expect(aprToApy(0.3, 0, { performanceFee: 0.1, gasPerHarvest: 5, capital: 100 })).toBeCloseTo(aprToApy(0.3, 1, { performanceFee: 0.1, gasPerHarvest: 5, capital: 100 }), 15);
+    expect(aprToApy(0.3, 0, { gasPerHarvest: 3000, capital: 10 })).toBe(-1); // gas cannot take more than the capital
     expect(apyToApr(0.27, 0, { performanceFee: 0.1 })).toBeCloseTo(0.3, 15);
   });
   it('behavior: --every 1d is 365 a year, 7d is 365/7', () => {

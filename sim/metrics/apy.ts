@@ -10,7 +10,8 @@
  *   V_m/C − 1 = (a^m − 1)·(1 − g·n/R)            (R ≠ 0; −g·m when R = 0).
  * Over c years m = n·c. APY is c = 1; without fee and gas it is (1 + r/n)^n − 1, which rises with n towards the
  * continuous limit e^r − 1. m need not be whole (n = 365/7 for a weekly harvest): the closed form is then the smooth
- * interpolation between whole harvests. n = 0 means "never compounds": simple interest (1 − f)·r·c, no harvest paid.
+ * interpolation between whole harvests. n = 0 means "never compounds": simple interest (1 − f)·r·c, the rewards claimed
+ * once at the end, paying one harvest's gas: (1 − f)·r·c − g (the same as one harvest at the end when c = 1).
  * Gas cannot take more than the capital: when V would fall to 0 or below the return is −1 (−100 %).
  * All powers go through log1p/expm1, so rates near 0 keep full relative precision.
  */
@@ -77,7 +78,7 @@ export function compoundedReturn(apr: number, compoundsPerYear: number, years: n
 
 /** The model's return, inputs already checked. R = (1 − f)·r. */
 function netReturn(R: number, n: number, years: number, g: number): number {
-  if (n === 0) return R * years;
+  if (n === 0) return Math.max(-1, R * years - g);
   const s = R / n; // the re-invested share of each harvest
   if (!(s > -1)) throw new ConfigError('apr', `${R} a year compounded ${n} times would lose more than everything at each harvest (needs APR > −n/(1 − fee))`);
   const m = n * years;
