@@ -189,11 +189,29 @@ export function refuseOtherCommandsFolder(dir: string, marker: string, what: str
 }
 
 /**
+ * Runs a command's work; should it fail, its output files (`paths`; undefined entries skipped) are removed, so an
+ * earlier run's files do not pass for this failed run's result. The error is rethrown.
+ */
+export async function removingOutputsOnError<T>(paths: ReadonlyArray<string | undefined>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    for (const p of paths) if (p !== undefined && p !== '') removeFile(p);
+    throw err;
+  }
+}
+
+/**
  * Removes a failed run's outputs from `dir` (`names`, the marker — summary.json — first): an earlier run's files must
  * not pass for the result of the run that just failed into the same folder. Missing files are fine.
  */
 export function removeOutputs(dir: string, names: readonly string[]): void {
-  for (const name of names) rmSync(join(dir, name), { force: true });
+  for (const name of names) removeFile(join(dir, name));
+}
+
+/** Removes `path` when it is a file (a folder of that name, or nothing there, is left as it is). */
+function removeFile(path: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isFile() === true) rmSync(path, { force: true });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +63,37 @@ describe('a folder another command wrote', () => {
     expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--csv', '--out', both).status).toBe(0);
     expect(ammsim('backtest', '--prices', good, '--out', both).status).toBe(0);
     expect(readdirSync(both).sort()).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow']);
+  });
+});
+
+describe('a failed il, report, validate, replay-real or data fetch leaves no earlier --out', () => {
+  const EVENTS = join(process.cwd(), 'sim/replay/validate/fixtures/usdc_weth_005_0x88e6_2024-01-05_lives_subset.pool_events.csv');
+  const cases: Array<[string, string, string[], string[]]> = [
+    ['il', 'il.html', ['il', '--price', '2000'], ['il', '--price', '0']],
+    ['report', 'r.html', ['report', '--run', '@bt'], ['report', '--run', join(tmp, 'nope')]],
+    ['validate', 'v.json', ['validate', '--events', EVENTS, '--all'], ['validate', '--events', EVENTS, '--position', 'foo']],
+    ['replay-real', 'rr.json', ['replay-real', '--events', EVENTS, '--reanchor'], ['replay-real', '--events', EVENTS, '--fee', 'abc']],
+  ];
+  for (const [name, file, ok, failing] of cases) {
+    it(`behavior: ${name}`, () => {
+      const bt = join(tmp, `bt-${name}`);
+      expect(ammsim('backtest', '--prices', good, '--out', bt).status).toBe(0);
+      const out = join(tmp, file);
+      const args = (a: string[]): string[] => a.map((x) => (x === '@bt' ? bt : x));
+      const first = ammsim(...args(ok), '--out', out);
+      expect(first.status, first.stderr).toBe(0);
+      expect(existsSync(out)).toBe(true);
+      const r = ammsim(...args(failing), '--out', out);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/^error: /);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+  it('behavior: data fetch (a bad --interval after an earlier fetch wrote --out)', () => {
+    const out = join(tmp, 'candles.arrow');
+    writeFileSync(out, 'an earlier fetch');
+    const r = ammsim('data', 'fetch', 'binance', '--symbol', 'ETHUSDT', '--interval', '7x', '--start', '2024-01-01', '--end', '2024-01-02', '--out', out);
+    expect(r.status).not.toBe(0);
+    expect(existsSync(out)).toBe(false);
   });
 });

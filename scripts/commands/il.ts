@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
+import { removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ilCurveChart } from '../../reports/charts/ilCurveChart.ts';
 import { escapeHtml, renderPage } from '../../reports/html.ts';
 import type { PriceRange } from '../../reports/ilCurve.ts';
@@ -92,12 +92,14 @@ export const ilCommand: CommandModule<object, Record<string, unknown>> = {
       .example('$0 il --price 2000 --range 1800:2200 --out il.html', 'a ±10 % range: IL amplified about 20× near P0')
       .epilog('IL is LP value / hold value − 1 before fees. P0 may lie outside --range: the position then holds one token and has no IL until the price enters the range.'),
   handler: async (argv) => {
-    const text = await runIl({
-      price: String(argv.price),
-      ...(argv.range === undefined ? {} : { range: String(argv.range) }),
-      ...(argv.ratios === undefined ? {} : { ratios: String(argv.ratios) }),
-      ...(argv.out === undefined ? {} : { out: String(argv.out) }),
-    });
+    const text = await removingOutputsOnError([argv.out === undefined ? undefined : String(argv.out)], () =>
+      runIl({
+        price: String(argv.price),
+        ...(argv.range === undefined ? {} : { range: String(argv.range) }),
+        ...(argv.ratios === undefined ? {} : { ratios: String(argv.ratios) }),
+        ...(argv.out === undefined ? {} : { out: String(argv.out) }),
+      }),
+    );
     process.stdout.write(text);
     if (argv.out !== undefined) process.stdout.write(`wrote ${String(argv.out)}\n`);
   },

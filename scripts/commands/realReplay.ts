@@ -114,21 +114,21 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
       if (err instanceof ConfigError) throw err;
       throw new ConfigError('--events', `cannot read ${events}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
     }
+    const out = String(argv.out);
+    if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
+    const csvName = out.replace(/\.json$/i, '') + '.csv';
+    // No stale output: a previous run's files must not pass for this run's result should this one fail (a flag as
+    // much as the data) or be interrupted (Ctrl-C kills it outright while no temporary file is open). The new ones are
+    // renamed into place.
+    for (const f of argv.csv === true ? [out, csvName] : [out]) if (statSync(f, { throwIfNoEntry: false })?.isFile() === true) rmSync(f);
     const fee = feePipsOf(argv.fee ?? 500);
     const ts = argv['tick-spacing'];
     if (ts !== undefined && !(Number.isInteger(ts) && ts >= 1 && ts < 16384)) throw new ConfigError('--tick-spacing', `must be an integer in [1, 16383]; was ${ts}`);
-    const out = String(argv.out);
-    if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
     const fromSec = argv.from === undefined ? undefined : parseTimestampArg('--from', argv.from);
     const toSec = argv.to === undefined ? undefined : parseTimestampArg('--to', argv.to);
     if (fromSec !== undefined && toSec !== undefined && !(toSec >= fromSec)) throw new ConfigError('--to', `must not be before --from (${String(argv.from)}); was ${String(argv.to)}`);
-    const csvName = out.replace(/\.json$/i, '') + '.csv';
     // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
     if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });
-    // No stale output: a previous run's files must not pass for this run's result should this one fail or be
-    // interrupted (Ctrl-C kills it outright while no temporary file is open). The new ones are renamed into place.
-    rmSync(out, { force: true });
-    if (argv.csv === true) rmSync(csvName, { force: true });
     try {
       const rows = await readPoolEvents(events);
       const spacing = ts ?? defaultTickSpacingOfFeePips(fee);

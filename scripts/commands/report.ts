@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { reportCharts } from '../../reports/charts/index.ts';
 import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../reports/html.ts';
 import type { ReportRun } from '../../reports/model.ts';
@@ -116,7 +116,7 @@ export const reportCommand: CommandModule<object, Record<string, unknown>> = {
         'Rules: at least one --run; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
       ),
   handler: async (argv) => {
-    const written = await runReport({
+    const written = await removingOutputsOnError([argv.out === undefined ? undefined : String(argv.out)], () => runReport({
       run: (argv.run as string[] | undefined) ?? [],
       ...(argv.out === undefined ? {} : { out: String(argv.out) }),
       ...(argv.svg === undefined ? {} : { svg: String(argv.svg) }),
@@ -125,7 +125,7 @@ export const reportCommand: CommandModule<object, Record<string, unknown>> = {
       ...(argv.metric === undefined ? {} : { metric: String(argv.metric) }),
       ...(argv.heatmap === undefined ? {} : { heatmap: String(argv.heatmap) }),
       ...(argv.top === undefined ? {} : { top: Number(argv.top) }),
-    });
+    }));
     process.stdout.write(`wrote ${written.join(', ')}\n`);
   },
 };

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
+import { removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { parsePositionArg } from '../../sim/replay/validate/positions.ts';
 import { validate, type ValidatedPosition, type ValidateResult } from '../../runs/validate.ts';
@@ -83,19 +82,20 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .example('$0 validate --events FILE.csv --position 0x51c72848c68a965f66fa7a88855f9f7784502a7f:199060:199070@18937605.36-18937605.45', 'one just-in-time position, named by its mint and burn rows')
       .example('$0 validate --positions mine.json --tol 1e-4', 'the positions (and events file) listed in mine.json'),
   handler: async (argv) => {
-    const fee = argv.fee === undefined ? undefined : feePipsOf(argv.fee);
-    const tol = argv.tol;
-    if (tol !== undefined && !(Number.isFinite(tol) && tol >= 0)) throw new ConfigError('--tol', `must be a relative error ≥ 0 (1e-3 = 0.1 %); was ${tol}`);
     if (argv.events !== undefined && argv.events === '') throw new ConfigError('--events', 'must be a file path');
     const out = argv.out;
     if (out !== undefined) {
       if (out === '') throw new ConfigError('--out', 'must be a file path');
       if (argv.events !== undefined && resolve(out) === resolve(argv.events)) throw new ConfigError('--out', `must differ from --events (both are ${out})`);
     }
-    const specs = (argv.position ?? []).map((p) => parsePositionArg(String(p)));
-    let r: ValidateResult;
-    try {
-      r = await validate({
+    // No stale output: a previous run's OUT must not pass for this failed run's result (as in replay, replay-real),
+    // whether the flags or the data fail.
+    const r: ValidateResult = await removingOutputsOnError([out], async () => {
+      const fee = argv.fee === undefined ? undefined : feePipsOf(argv.fee);
+      const tol = argv.tol;
+      if (tol !== undefined && !(Number.isFinite(tol) && tol >= 0)) throw new ConfigError('--tol', `must be a relative error ≥ 0 (1e-3 = 0.1 %); was ${tol}`);
+      const specs = (argv.position ?? []).map((p) => parsePositionArg(String(p)));
+      return validate({
         ...(argv.events === undefined ? {} : { events: argv.events }),
         ...(fee === undefined ? {} : { fee }),
         ...(tol === undefined ? {} : { tol }),
@@ -103,11 +103,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
         ...(specs.length > 0 ? { positions: specs } : {}),
         ...(argv.positions === undefined ? {} : { positionsFile: argv.positions }),
       });
-    } catch (err) {
-      // No stale output: a previous run's OUT must not pass for this failed run's result (as in replay, replay-real).
-      if (out !== undefined) rmSync(out, { force: true });
-      throw err;
-    }
+    });
     const body = toJson(r);
     if (out !== undefined) writeFileAtomic(out, body);
     process.stdout.write(argv.json === true ? body : formatValidate(r));
