@@ -117,6 +117,9 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     const out = String(argv.out);
     if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
     const csvName = out.replace(/\.json$/i, '') + '.csv';
+    // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
+    // (its probe file comes and goes before the old outputs are removed, so a Ctrl-C after that leaves no probe)
+    if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });
     // No stale output: a previous run's files must not pass for this run's result should this one fail (a flag as
     // much as the data) or be interrupted (Ctrl-C kills it outright while no temporary file is open). The new ones are
     // renamed into place.
@@ -127,8 +130,6 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     const fromSec = argv.from === undefined ? undefined : parseTimestampArg('--from', argv.from);
     const toSec = argv.to === undefined ? undefined : parseTimestampArg('--to', argv.to);
     if (fromSec !== undefined && toSec !== undefined && !(toSec >= fromSec)) throw new ConfigError('--to', `must not be before --from (${String(argv.from)}); was ${String(argv.to)}`);
-    // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
-    if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });
     try {
       const rows = await readPoolEvents(events);
       const spacing = ts ?? defaultTickSpacingOfFeePips(fee);
