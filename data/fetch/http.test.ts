@@ -57,6 +57,16 @@ describe('requestWithRetry', () => {
     expect(deps.sleeps).toHaveLength(2);
   });
 
+  it('error: a network error that quotes the URL (its key in the path) is masked like the rest of the message', async () => {
+    const s = await serve([ok]);
+    const secret = 'AbCdEf0123456789xyzXYZ';
+    const deps = { ...testHttpDeps(s), fetch: async (url: string | URL | Request) => Promise.reject(new TypeError(`Request cannot be constructed from ${String(url)}`)) };
+    const err = await requestWithRetry({ method: 'GET', url: `${s.url}/v2/${secret}` }, parseJsonBody, deps, { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchError);
+    expect((err as FetchError).message).not.toContain(secret);
+    expect((err as FetchError).message).toContain('network error: Request cannot be constructed from');
+  });
+
   it('error: a Retry-After beyond maxRetryAfterMs fails at once instead of waiting', async () => {
     const s = await serve([{ kind: 'text', status: 418, headers: { 'retry-after': '7200' }, body: 'banned' }]);
     const deps = testHttpDeps(s);

@@ -1,6 +1,6 @@
 import type { Rng } from '../../sim/core/rng.ts';
 import { AmmsimError } from '../../sim/core/errors.ts';
-import { FetchError } from './errors.ts';
+import { FetchError, redactUrl } from './errors.ts';
 
 /**
  * What an HTTP client needs from the outside world. Everything time-related is injected so that tests
@@ -202,10 +202,16 @@ async function attemptOnce(req: HttpRequest, deps: HttpDeps, policy: RetryPolicy
 
 /** Node's fetch wraps the socket error in `cause`; show both ("fetch failed: ECONNRESET", "terminated: other side closed"). */
 function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+  if (!(err instanceof Error)) return redactUrlsIn(String(err));
   const cause = err.cause;
   const inner = cause instanceof Error ? ((cause as Error & { code?: string }).code ?? cause.message) : undefined;
-  return inner !== undefined && inner !== err.message ? `${err.message}: ${inner}` : err.message;
+  // the runtime's messages may quote the URL whole (key in its path or user:password@ included): masked as ours are
+  return redactUrlsIn(inner !== undefined && inner !== err.message ? `${err.message}: ${inner}` : err.message);
+}
+
+/** Every http(s) URL in `text` through {@link redactUrl}. */
+function redactUrlsIn(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>]+/g, (u) => redactUrl(u));
 }
 
 /** First 200 characters of a body, on one line, for error messages. */

@@ -318,3 +318,13 @@ describe('decoding', () => {
     expect(classifyRpcError('eth_getBlockByNumber', -32000, 'header not found')).toBe('transient');
   });
 });
+
+describe('--rpc with user:password@', () => {
+  it('error: refused before any request (fetch cannot send such a URL, and its error printed them), masked', async () => {
+    const { checkPoolEventsQuery } = await import('./uniswapLogs.ts');
+    const q = { rpcUrl: 'http://user:secretkey@127.0.0.1:9/v2/abcdef0123456789abcdef', pool: '0x88e6a0c2ddd26feeb64f039a2c41296fcb3f5640', version: 'v3' as const, fromBlock: 10, toBlock: 20, invert: false };
+    expect(() => checkPoolEventsQuery(q)).toThrow(ConfigError);
+    expect(() => checkPoolEventsQuery(q)).toThrow(/^--rpc: must not carry user:password@/);
+    expect(() => checkPoolEventsQuery(q)).not.toThrow(/secretkey/);
+  });
+});

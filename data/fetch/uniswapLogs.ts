@@ -156,6 +156,8 @@ export interface PoolEventsOptions {
 /** Validates the query's flags; throws ConfigError naming the flag. */
 export function checkPoolEventsQuery(q: PoolEventsQuery): void {
   if (!/^https?:\/\//.test(q.rpcUrl)) throw new ConfigError('--rpc', `must be an http(s) JSON-RPC URL; was "${redactUrl(q.rpcUrl)}"`);
+  // fetch refuses a URL with user:password@ (and its error would print them): providers take the key in the path
+  if (/^https?:\/\/[^/?#]*@/.test(q.rpcUrl)) throw new ConfigError('--rpc', `must not carry user:password@ (a request cannot be made from such a URL); put the key in the path or query as providers do; was "${redactUrl(q.rpcUrl)}"`);
   if (!/^0x[0-9a-fA-F]{40}$/.test(q.pool)) throw new ConfigError('--pool', `must be a 0x-prefixed 20-byte address; was "${q.pool}"`);
   if (q.version !== 'v2' && q.version !== 'v3') throw new ConfigError('--version', `must be v2 or v3; was "${String(q.version)}"`);
   if (!Number.isSafeInteger(q.fromBlock) || q.fromBlock < 0) throw new ConfigError('--from-block', `must be a block number (integer >= 0); was ${q.fromBlock}`);
