@@ -65,5 +65,9 @@ describe('validate (runs/)', () => {
     expect(() => parsePositionsFile('{"positions": []}', 'p.json')).toThrow('p.json: positions: must be a non-empty array');
     expect(() => parsePositionsFile(JSON.stringify({ positions: [{ owner: OWNER_A, tickLower: 1, tickUpper: 2, liquidity: 5 }] }), 'p.json')).toThrow('p.json: positions[0].liquidity: must be a decimal string (raw uint128); was 5');
     expect(() => parsePositionsFile(JSON.stringify({ positions: [{ owner: OWNER_A, tickLower: 1, tickUpper: 2, mint: { block: 1, logIndex: 2 } }] }), 'p.json')).toThrow('p.json: positions[0].burn: give both mint and burn, or neither');
+    // a key outside the vocabulary is refused (a typo was ignored, and the life chosen without it)
+    expect(() => parsePositionsFile(JSON.stringify({ positions: [{ owner: OWNER_A, tickLower: 1, tickUpper: 2, liqudity: '5' }] }), 'p.json')).toThrow('p.json: positions[0].liqudity: is not a key here (keys: id, owner, tickLower, tickUpper, liquidity, mint, burn); did you mean "liquidity"?');
+    expect(() => parsePositionsFile(JSON.stringify({ tol: 0, positions: [{ owner: OWNER_A, tickLower: 1, tickUpper: 2 }] }), 'p.json')).toThrow('p.json: tol: is not a key here (keys: events, fee, positions)');
+    expect(() => parsePositionsFile(JSON.stringify({ positions: [{ owner: OWNER_A, tickLower: 1, tickUpper: 2, mint: { block: 1, logIndex: 2, tx: 'x' }, burn: { block: 2, logIndex: 1 } }] }), 'p.json')).toThrow('p.json: positions[0].mint.tx: is not a key here (keys: block, logIndex)');
   });
 });

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, InputError } from '../sim/core/errors.ts';
+import { ConfigError, didYouMean, InputError } from '../sim/core/errors.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
 import { checkTicksOnSpacing, defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
 import { replayLogOrder, type LogOrderReplayStats } from '../sim/replay/validate/logOrderReplay.ts';
@@ -100,6 +100,11 @@ export function parsePositionsFile(text: string, file: string): PositionsFile {
   };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) bad('(root)', 'must be an object {"events", "fee", "positions": […]}');
   const d = doc as Record<string, unknown>;
+  // a key outside the vocabulary (a typo such as "liqudity") would be ignored, and the position chosen without it
+  const unknownKeys = (o: Record<string, unknown>, known: readonly string[], where: (k: string) => string): void => {
+    for (const k of Object.keys(o)) if (!known.includes(k)) bad(where(k), `is not a key here (keys: ${known.join(', ')})${didYouMean(k, known)}`);
+  };
+  unknownKeys(d, ['events', 'fee', 'positions'], (k) => k);
   if (d.events !== undefined && typeof d.events !== 'string') bad('events', 'must be a file path string');
   if (d.fee !== undefined && !(typeof d.fee === 'number' && Number.isInteger(d.fee) && d.fee >= 0 && d.fee < 1_000_000)) bad('fee', `must be an integer in hundredths of a bip (500); was ${JSON.stringify(d.fee)}`);
   if (!Array.isArray(d.positions) || d.positions.length === 0) bad('positions', 'must be a non-empty array');
@@ -109,12 +114,14 @@ export function parsePositionsFile(text: string, file: string): PositionsFile {
     if (typeof v !== 'object' || v === null || !Number.isInteger(o.block) || !Number.isInteger(o.logIndex) || (o.block as number) < 0 || (o.logIndex as number) < 0) {
       return bad(field, `must be {"block": N, "logIndex": N}; was ${JSON.stringify(v)}`);
     }
+    unknownKeys(o, ['block', 'logIndex'], (k) => `${field}.${k}`);
     return { block: o.block as number, logIndex: o.logIndex as number };
   };
   const specs = (d.positions as unknown[]).map((p, i): PositionSpec => {
     const f = (k: string): string => `positions[${i}].${k}`;
     if (typeof p !== 'object' || p === null) return bad(`positions[${i}]`, 'must be an object');
     const o = p as Record<string, unknown>;
+    unknownKeys(o, ['id', 'owner', 'tickLower', 'tickUpper', 'liquidity', 'mint', 'burn'], f);
     if (typeof o.owner !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(o.owner)) bad(f('owner'), `must be a 0x address; was ${JSON.stringify(o.owner)}`);
     for (const k of ['tickLower', 'tickUpper']) if (!Number.isInteger(o[k])) bad(f(k), `must be an integer tick; was ${JSON.stringify(o[k])}`);
     if ((o.tickLower as number) >= (o.tickUpper as number)) bad(f('tickLower'), `must be below tickUpper; was ${String(o.tickLower)} ≥ ${String(o.tickUpper)}`);
