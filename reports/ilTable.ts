@@ -16,9 +16,12 @@ export function ilTableRows(entryPrice: number, range: PriceRange | undefined, r
   const all = [...ratios];
   if (range !== undefined) all.push(range.lower / entryPrice, range.upper / entryPrice);
   const sorted = [...new Set(all)].sort((a, b) => a - b);
+  // P0 · (edge / P0) can land an ulp past the edge: within a relative 1e-12 of an edge is at it (in range)
+  const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-12 * Math.abs(b);
   return sorted.map((ratio) => {
     const price = entryPrice * ratio;
-    const where = range === undefined ? 'full range' : price < range.lower ? 'below range' : price > range.upper ? 'above range' : 'in range';
+    const where =
+      range === undefined ? 'full range' : price < range.lower && !near(price, range.lower) ? 'below range' : price > range.upper && !near(price, range.upper) ? 'above range' : 'in range';
     return { ratio, price, il: positionIl(ratio, entryPrice, range), where };
   });
 }

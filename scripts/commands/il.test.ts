@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseIlArgs, runIl } from './il.ts';
+import { ilTableRows } from '../../reports/ilTable.ts';
 import { runCliInProcess } from '../testing/runCliInProcess.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ammsim-il-'));
@@ -17,6 +18,14 @@ describe('ammsim il', () => {
       .filter((l) => / %/.test(l))
       .map((l) => Number(/(-?\d+\.\d+) %/.exec(l)![1]));
     expect(ils.map((x) => Math.round(x * 10) / 10)).toEqual([-0.6, -2.0, -5.7, -13.4, -25.5]);
+  });
+
+  it('regression: a range edge is in range, though P0 · (edge / P0) lands an ulp past it', () => {
+    const rows = ilTableRows(3295.42, { lower: 6731.99, upper: 15301.06 }, [1]);
+    expect(rows.find((r) => r.ratio === 6731.99 / 3295.42)!.where).toBe('in range');
+    const up = ilTableRows(6286.52, { lower: 410.84, upper: 7062.96 }, [1]);
+    expect(up.find((r) => r.ratio === 7062.96 / 6286.52)!.where).toBe('in range');
+    expect(ilTableRows(2000, { lower: 1800, upper: 2200 }, [0.5, 2]).map((r) => r.where)).toEqual(['below range', 'in range', 'in range', 'above range']);
   });
 
   it('behavior: a range adds its edges and says where the price is', async () => {
