@@ -28,6 +28,10 @@ describe('ammsim il', () => {
     expect(ilTableRows(2000, { lower: 1800, upper: 2200 }, [0.5, 2]).map((r) => r.where)).toEqual(['below range', 'in range', 'in range', 'above range']);
   });
 
+  it('error: a ratio that takes the price past the largest double is refused (it printed Infinity)', () => {
+    expect(() => parseIlArgs({ price: '1e300', ratios: '1e10' })).toThrow('--ratios: 10000000000 × --price 1e+300 is past the largest number a price can be');
+  });
+
   it('behavior: a range adds its edges and says where the price is', async () => {
     const text = await runIl({ price: '1', range: '0.25:4', ratios: '2,9' });
     // Hand computation from the whitepaper amounts (see reports/ilCurve.test.ts): −11.44 % at 2×, −70 % at 9×.

@@ -51,6 +51,8 @@ export function parseIlArgs(a: IlArgs): ParsedIlArgs {
     const items = String(a.ratios).split(',').filter((s) => s.trim() !== '');
     if (items.length === 0 || items.length > 200) throw new ConfigError('--ratios', `must list 1 to 200 ratios, e.g. 0.5,2; was ${JSON.stringify(a.ratios)}`);
     ratios = items.map((s) => positive('--ratios', s, 'each ratio'));
+    // a price past the double range would print as Infinity
+    for (const r of ratios) if (!Number.isFinite(price * r)) throw new ConfigError('--ratios', `${r} × --price ${price} is past the largest number a price can be; was ${JSON.stringify(a.ratios)}`);
   }
   let out: ParsedIlArgs['out'];
   if (a.out !== undefined) {

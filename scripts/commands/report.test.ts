@@ -86,6 +86,7 @@ describe('report flags', () => {
   it('error: one --label per --run', () => {
     const r = syntheticRun({ steps: 10 });
     expect(() => labelRuns(['a', 'b'], [r, r], ['x'])).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --label: give one label per --run (2); got 1]`);
+    expect(() => labelRuns(['a', 'b'], [r, r], ['x', ' '])).toThrow("--label: must not be empty (it names the run's column and lines)");
   });
   it('error: --out or --svg given twice is refused naming the flag (never written to a file named "a,b")', async () => {
     const a = join(root, 'twice-a.html');

@@ -31,6 +31,7 @@ export function labelRuns(dirs: readonly string[], results: readonly BacktestRes
   if (given !== undefined && given.length > 0) {
     if (given.length !== dirs.length) throw new ConfigError('--label', `give one label per --run (${dirs.length}); got ${given.length}`);
     if (new Set(given).size !== given.length) throw new ConfigError('--label', `labels must be unique; were ${given.join(', ')}`);
+    if (given.some((l) => l.trim() === '')) throw new ConfigError('--label', 'must not be empty (it names the run\'s column and lines)');
     return [...given];
   }
   let labels = results.map((r) => defaultRunLabel(r.summary));
