@@ -79,6 +79,9 @@ describe('loadSeries', () => {
     await expect(loadSeries(long, { pair: 'BTC/USD', divideByPair: 'ETH/USD' })).rejects.toThrow('--divide-by-pair: selects the pair of the --divide-by file; give --divide-by FILE');
     const eth = put('eth2.csv', 'timestamp,price\n2024-01-01T00:00:00Z,2000\n2024-01-01T01:00:00Z,2100\n');
     await expect(loadSeries(eth, { divideBy: eth })).rejects.toThrow('divides the series by itself (the same file)');
+    // --pair selects the numerator's rows; a denominator without a pair column is read whole
+    const d = await loadSeries(long, { pair: 'BTC/USD', divideBy: eth });
+    expect([...d.price]).toEqual([20, 20]);
   });
 
   it('error: bad options are ConfigErrors naming the flag', async () => {

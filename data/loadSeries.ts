@@ -116,6 +116,13 @@ async function parseOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: 
   }
 }
 
+/** Whether a price file has a `pair` column (a long-format CSV: CryptoCompare's, or a CSV headed so). */
+async function hasPairColumn(file: string, format: Exclude<SeriesFormat, 'auto'>): Promise<boolean> {
+  if (format === 'cryptocompare') return true;
+  if (format !== 'csv') return false;
+  return (await firstLine(file)).replace(/^\uFEFF/, '').split(',').some((s) => s.trim().replace(/^"(.*)"$/, '$1') === 'pair');
+}
+
 /** Whether two paths name the same file (after symlinks; a path that cannot be resolved is compared as given). */
 function sameFile(a: string, b: string): boolean {
   const real = (p: string): string => {
@@ -165,12 +172,14 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
   if (options.divideBy !== undefined) {
     const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;
     if (options.divideByPair !== undefined && fmt2 !== 'csv' && fmt2 !== 'cryptocompare') throw new ConfigError('--divide-by-pair', `selects a pair of a long-format CSV (csv, cryptocompare); the --divide-by file is a ${fmt2} file`);
-    const pair = options.divideByPair ?? options.pair;
+    // --pair selects the denominator's rows too only where it has pairs to select (a long-format file)
+    const pair = options.divideByPair ?? (options.pair !== undefined && (await hasPairColumn(options.divideBy, fmt2)) ? options.pair : undefined);
     // the same file and pair on both sides would divide the series by itself: a constant 1 that looks like a run
     if (pair === options.pair && sameFile(file, options.divideBy)) {
       throw new ConfigError('--divide-by', `divides the series by itself (the same file${pair === undefined ? '' : ` and pair ${pair}`}): every price would be 1; give the denominator's pair with --divide-by-pair (e.g. ETH/USD to derive ${pair ?? 'BTC/USD'} ÷ ETH/USD)`);
     }
-    series = derivePair(series, await loadOne(options.divideBy, fmt2, { ...options, ...(pair === undefined ? {} : { pair }) }));
+    const { pair: _numeratorPair, ...rest } = options;
+    series = derivePair(series, await loadOne(options.divideBy, fmt2, { ...rest, ...(pair === undefined ? {} : { pair }) }));
   }
   // The window comes before the gap check: a gap outside it does not refuse the run.
   series = windowSeries(series, options.fromMs, options.toMs);

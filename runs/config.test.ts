@@ -75,21 +75,6 @@ describe('--tick-spacing', () => {
   });
 });
 
-describe('--reward-pool-liquidity', () => {
-  const mining = { incentives: ['program.json'], rewardPoolLiquidity: 5000 };
-  it('error: found by an audit: with a built-in policy that sells nothing (never; interval or threshold holding) it is refused', () => {
-    expect(() => resolveBacktestConfig({ ...mining })).toThrowError('--reward-pool-liquidity: sizes the pool claimed rewards are sold through, and this run sells none: --harvest never does not claim;');
-    expect(() => resolveBacktestConfig({ ...mining, harvest: 'interval' })).toThrowError('this run sells none: --harvest interval holds what it claims (then=hold)');
-    expect(() => resolveBacktestConfig({ ...mining, harvest: 'threshold', harvestParams: { value: 5, then: 'hold' } })).toThrowError('this run sells none: --harvest threshold holds what it claims (then=hold)');
-  });
-
-  it('behavior: a policy that sells or compounds, or a user module (which can sell), takes it; so do the vault fees with never', () => {
-    for (const then of ['sell', 'compound']) expect(resolveBacktestConfig({ ...mining, harvest: 'interval', harvestParams: { then } }).rewardPoolLiquidity).toBe(5000);
-    expect(resolveBacktestConfig({ ...mining, harvest: './myHarvest.mjs' }).rewardPoolLiquidity).toBe(5000);
-    expect(resolveBacktestConfig({ incentives: ['program.json'], performanceFee: 0.1, callerFee: 0.01 }).performanceFee).toBe(0.1);
-  });
-});
-
 describe('--divide-by-pair', () => {
   it('error: without --divide-by it selects nothing, and is refused', () => {
     expect(() => resolveBacktestConfig({ divideByPair: 'ETH/USD' })).toThrow('--divide-by-pair: selects the pair of the --divide-by file; give --divide-by FILE');

@@ -1,6 +1,5 @@
 import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
-import { BUILTIN_HARVEST_POLICIES } from '../strategies/harvest/builtins.ts';
 
 /** Default background depth per unit of capital (see `poolLiquidity`). */
 export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
@@ -355,15 +354,7 @@ function validateIncentiveKeys(c: BacktestConfig, num: (key: keyof BacktestConfi
     if (c.rewardPoolLiquidity !== undefined) refuse('rewardPoolLiquidity', 'sizes the pool rewards are sold through');
     if (c.performanceFee !== 0) refuse('performanceFee', 'is taken from claimed rewards');
     if (c.callerFee !== 0) refuse('callerFee', 'is taken from claimed rewards');
-  } else if (c.rewardPoolLiquidity !== undefined) {
-    // A built-in policy sells only when it claims with then=sell or compound (a strategy's own claims hold); a user
-    // policy can sell, so it is left to act.
-    const builtin = BUILTIN_HARVEST_POLICIES.get(c.harvest);
-    const then = c.harvestParams.then ?? (builtin?.defaults as { then?: unknown } | undefined)?.then;
-    if (builtin !== undefined && (then === undefined || then === 'hold')) {
-      const why = then === undefined ? `--harvest ${c.harvest} does not claim` : `--harvest ${c.harvest} holds what it claims (then=hold)`;
-      throw new ConfigError('--reward-pool-liquidity', `sizes the pool claimed rewards are sold through, and this run sells none: ${why}; give --harvest interval or threshold with --harvest-param then=sell (or compound), or leave it out`);
-    }
+
   }
 }
 

@@ -278,14 +278,6 @@ describe('loadCsvPrices: errors (whole message pinned)', () => {
     ['seconds then milliseconds', 'timestamp,price\n1704067200,1\n1704070800000,1\n', `prices.csv:3: timestamp: must be unix seconds (below 100000000000) like the first data row (line 2); was "1704070800000"`],
     ['microseconds', 'timestamp,price\n1704067200000000,1\n', `prices.csv:2: timestamp: must be unix seconds or unix milliseconds (below 1e14), or an ISO-8601 date-time; was "1704067200000000"`],
     ['text in a numeric extra column', 'timestamp,price,volume\n1704067200,1,5\n1704070800,1,lots\n', `prices.csv:3: volume: must be a number or empty (the column is numeric from line 2); was "lots"`],
-    ['NaN in a numeric extra column, on a later row', 'timestamp,price,volume\n1704067200,1,5\n1704070800,1,NaN\n', `prices.csv:3: volume: must be a number or empty (the column is numeric from line 2); was "NaN"`],
-    // the same on the first row: not a text column dropped without a word
-    ['NaN in a numeric extra column, on the first row', 'timestamp,price,volume\n1704067200,1,NaN\n1704070800,1,5\n', `prices.csv:2: volume: must be a number or empty (the column is numeric from line 3); was "NaN"`],
-    ...['nan', 'NA', 'null', 'N/A', '-nan', '<NA>', 'None'].map((na): [string, string, string] => [
-      `${na} on the first rows of a numeric extra column`,
-      `timestamp,price,volume\n1704067200,1,\n1704070800,1,${na}\n1704074400,1,${na}\n1704078000,1,7\n`,
-      `prices.csv:3: volume: must be a number or empty (the column is numeric from line 5); was "${na}"`,
-    ]),
     ['a .csv.gz (binary) header: its bytes escaped, not echoed', Buffer.from([0x1f, 0x8b, 0x08, 0x08, 0xc3, 0x00, 0x7f, 0x41, 0x2c, 0x9b, 0x42, 0x0a, 0x00]),
       'prices.csv:1: timestamp: must have a timestamp column ("timestamp", "time", "date" or "datetime"); header has: "\\u001f\\ufffd\\b\\b\\ufffd\\u0000\\u007fA", "\\ufffdB" (characters that do not print, escaped: is the file compressed or binary? it must be CSV text)'],
     ['a header with a zero-width space', 'time\u200b,price\n1,1\n', 'prices.csv:1: timestamp: must have a timestamp column ("timestamp", "time", "date" or "datetime"); header has: "time\\u200b", price (characters that do not print, escaped: is the file compressed or binary? it must be CSV text)'],
@@ -294,6 +286,16 @@ describe('loadCsvPrices: errors (whole message pinned)', () => {
     const err = await load('prices.csv', text).catch((e: unknown) => e);
     expect((err as Error).name).toBe('InputError');
     expect((err as Error).message).toBe(message);
+  });
+
+  it('behavior: a missing number spelled out (NaN, NA, null, N/A, None…) in an extra column reads as an empty cell (NaN), on any row, and decides nothing', async () => {
+    for (const na of ['NaN', 'nan', '-nan', 'NA', 'N/A', '#N/A', '<NA>', 'null', 'None']) {
+      const s = await load(`na-${na.replace(/[^a-z]/gi, '')}.csv`, `timestamp,price,volume\n1704067200,1,${na}\n1704070800,1,5\n1704074400,1,${na}\n`);
+      expect([...s.extra.get('volume')!], na).toEqual([NaN, 5, NaN]);
+    }
+    // a column of nothing but missing values is one of empty cells: no column
+    const only = await load('na-only.csv', 'timestamp,price,volume\n1704067200,1,NaN\n1704070800,1,NA\n');
+    expect(only.extra.has('volume')).toBe(false);
   });
 
   it('error: missing file is an InputError without a line', async () => {

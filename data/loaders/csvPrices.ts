@@ -96,16 +96,12 @@ interface ExtraColumn {
   readonly required: boolean;
   state: ExtraState;
   firstLine: number;
-  /** The first line, while the column is undecided, whose value spells a missing number (`NaN`, `NA`, `null`…; {@link MISSING}), and that value. */
-  missingLine: number;
-  missingRaw: string;
   readonly values: Float64Builder;
 }
 
 /**
- * Spellings of a missing number (pandas' and R's): they do not decide a column's type, so a `volume` column whose
- * first value is `NaN` is still numeric when its later rows are numbers (and that value is then an error, as on any
- * later row), not dropped as text.
+ * Spellings of a missing number (pandas' and R's): read as an empty cell is (NaN) on any row, so they never decide a
+ * column's type: a `volume` column whose first value is `NaN` is still numeric when its later rows are numbers.
  */
 const MISSING = /^(?:[+-]?nan|na|n\/a|#n\/a|<na>|null|none)$/i;
 
@@ -343,12 +339,12 @@ export class CsvPriceRowReader {
       for (const name of this.opts.extraColumns) {
         const i = seen.get(name);
         if (i === undefined) this.fail(line, name, `column is required (listed in extraColumns); header has: ${list}`);
-        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, missingLine: 0, missingRaw: '', values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: true, state: UNDECIDED, firstLine: 0, values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
       }
     } else {
       names.forEach((name, i) => {
         if (taken.has(i)) return;
-        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, missingLine: 0, missingRaw: '', values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
+        this.extras.push({ index: i, name, outName: rename[name] ?? name, required: false, state: UNDECIDED, firstLine: 0, values: new Float64Builder(Math.max(1 << 14, this.expectedRows)) });
       });
     }
   }
@@ -441,22 +437,16 @@ export class CsvPriceRowReader {
     for (const x of this.extras) {
       const raw = f[x.index]!;
       let val = Number.NaN;
-      if (raw !== '') {
+      // a missing number spelled out (NaN, NA, null…) reads as an empty cell does: NaN, deciding nothing
+      if (raw !== '' && !MISSING.test(raw)) {
         val = parseDecimal(raw);
         if (Number.isNaN(val)) {
           if (x.state === NUMERIC || x.required) {
             const since = x.state === NUMERIC ? ` (the column is numeric from line ${x.firstLine})` : '';
             this.fail(line, x.name, `must be a number or empty${since}; was ${quoteForMessage(raw)}`);
           }
-          if (x.state === UNDECIDED && MISSING.test(raw)) {
-            // not text: the next value that is neither empty nor missing decides
-            if (x.missingLine === 0) {
-              x.missingLine = line;
-              x.missingRaw = raw;
-            }
-          } else x.state = TEXT;
+          x.state = TEXT;
         } else if (x.state === UNDECIDED) {
-          if (x.missingLine > 0) this.fail(x.missingLine, x.name, `must be a number or empty (the column is numeric from line ${line}); was ${quoteForMessage(x.missingRaw)}`);
           x.state = NUMERIC;
           x.firstLine = line;
         }

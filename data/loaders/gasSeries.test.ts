@@ -13,6 +13,9 @@ function file(text: string): string {
 }
 
 describe('loadGasPriceSeries', () => {
+  it('error: a column in wei (values past 1,000,000 gwei) is refused, as --gas-price is', async () => {
+    await expect(loadGasPriceSeries(file('timestamp,gwei\n1704412800,21.5\n1704416400,2e10\n'))).rejects.toThrow(/gwei: must be gwei, at most 1,000,000 \(a price in wei is 10\^9 times too large\); was 20000000000 at 2024-01-05T01:00:00\.000Z$/);
+  });
   it('behavior: reads timestamp,gwei (unix seconds and ISO) into a series whose price is gwei', async () => {
     const s = await loadGasPriceSeries(file('timestamp,gwei\n1704412800,21.5\n1704416400,35\n'));
     expect(Array.from(s.timestampMs)).toEqual([1704412800000, 1704416400000]);

@@ -175,3 +175,18 @@ describe('a program outside the run', () => {
     expect(r2.summary.warnings).toEqual([expect.stringContaining('gone.json: the program runs 2023-10-01T00:00:00Z … 2023-12-10T00:00:00Z (with its top-ups), before the run')]);
   });
 });
+
+describe('--reward-pool-liquidity where nothing is sold', () => {
+  const prog = () => file('rpl.json', { kind: 'staking-rewards', token: 'RWD', total: 2400, start: '2024-01-01T00:00:00Z', end: '2024-01-02T00:00:00Z', otherStakedValue: 0 });
+  const prices = () => file('rpl.csv', ['timestamp,price', ...Array.from({ length: 25 }, (_, h) => `${new Date(Date.UTC(2024, 0, 1, h)).toISOString()},100`)].join('\n') + '\n');
+  it('error: with a built-in policy that sells nothing (never; interval or threshold holding) the run is refused', async () => {
+    const run = (over: Record<string, unknown>) => backtest({ prices: prices(), incentives: [prog()], rewardPoolLiquidity: 5000, ...over });
+    await expect(run({})).rejects.toThrow('--reward-pool-liquidity: sizes the pool claimed rewards are sold through, and this run sells none: --harvest never does not claim;');
+    await expect(run({ harvest: 'interval' })).rejects.toThrow('this run sells none: --harvest interval holds what it claims (then=hold)');
+    await expect(run({ harvest: 'threshold', harvestParams: { value: 5, then: 'hold' } })).rejects.toThrow('this run sells none: --harvest threshold holds what it claims (then=hold)');
+  });
+  it('behavior: a policy that sells or compounds takes it; the vault fees work with never', async () => {
+    for (const then of ['sell', 'compound']) expect((await backtest({ prices: prices(), incentives: [prog()], rewardPoolLiquidity: 5000, harvest: 'interval', harvestParams: { then } })).summary.config.rewardPoolLiquidity).toBe(5000);
+    expect((await backtest({ prices: prices(), incentives: [prog()], performanceFee: 0.1 })).summary.performanceFees).toBeGreaterThan(0);
+  });
+});

@@ -11,6 +11,7 @@ import type { PriceSeries } from '../../sim/core/series.ts';
 import { createProgram, type HarvestPolicyFactory, type IncentivesInput, type RewardTotals } from '../../sim/engine/incentives.ts';
 import { rewardBreakevenInputOf, type BreakevenRewardPriceInput } from '../../sim/metrics/breakevenRewardPrice.ts';
 import { loadHarvestPolicy } from './harvestRegistry.ts';
+import { BUILTIN_HARVEST_POLICIES } from '../../strategies/harvest/builtins.ts';
 import type { BacktestConfig } from '../config.ts';
 import { programConfigs, programSpec, type ProgramConfig } from './programFile.ts';
 
@@ -37,6 +38,19 @@ export function resolveHarvestParams(f: HarvestPolicyFactory<Record<string, unkn
   return out;
 }
 
+/**
+ * --reward-pool-liquidity sizes the pool claimed rewards are sold through: with a built-in policy that never sells
+ * (never, or then=hold) it could not act, and is refused. Checked per run, with the policy's parameters resolved, so
+ * a sweep over then=hold,sell refuses only its hold rows. A user policy (or a strategy's claims) may sell: left alone.
+ */
+function refuseIdleRewardPool(c: BacktestConfig, harvestParams: Readonly<Record<string, unknown>>): void {
+  if (c.rewardPoolLiquidity === undefined || !BUILTIN_HARVEST_POLICIES.has(c.harvest)) return;
+  const then = harvestParams.then;
+  if (then !== undefined && then !== 'hold') return;
+  const why = then === undefined ? `--harvest ${c.harvest} does not claim` : `--harvest ${c.harvest} holds what it claims (then=hold)`;
+  throw new ConfigError('--reward-pool-liquidity', `sizes the pool claimed rewards are sold through, and this run sells none: ${why}; give --harvest interval or threshold with --harvest-param then=sell (or compound), or leave it out`);
+}
+
 export interface RunIncentives {
   readonly input: IncentivesInput;
   readonly programs: readonly ProgramConfig[];
@@ -53,7 +67,9 @@ export async function buildIncentives(c: BacktestConfig, series: PriceSeries, po
   const tokens = [...new Set(programs.map((p) => p.token))];
   if (tokens.length > 1) throw new ConfigError('--incentive', `the programs pay different tokens (${tokens.join(', ')}); one reward token (one --reward-price) per run`);
   const { factory, label } = await loadHarvestPolicy(c.harvest);
-  const policy = factory.create(resolveHarvestParams(factory, c.harvestParams));
+  const harvestParams = resolveHarvestParams(factory, c.harvestParams);
+  refuseIdleRewardPool(c, harvestParams);
+  const policy = factory.create(harvestParams);
   const spec = parseRewardPrice(c.rewardPrice ?? 1);
   if (c.rewardPriceStart !== undefined && (spec.kind === 'constant' || spec.kind === 'file')) throw new ConfigError('--reward-price-start', `starts a gbm, decay or crash path; --reward-price ${spec.kind === 'constant' ? 'is a constant' : 'is a file'}`);
   const file = spec.kind === 'file' ? await loadSeries(spec.file, { gaps: 'skip' }) : undefined; // read as of each step: gaps outside the run do not matter

@@ -1,11 +1,10 @@
 import { dirname, join } from 'node:path';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
 import { BINANCE_DEFAULTS, checkBinanceQuery, fetchBinanceKlines, parseTimeFlag, type BinanceProgress } from '../../data/fetch/binance.ts';
 import { DEFAULT_RETRY_POLICY, realHttpDeps, type HttpDeps, type RetryPolicy } from '../../data/fetch/http.ts';
-import { checkOutPath, csvPathFor, writeFetchOutput, type FetchResult } from '../../data/fetch/output.ts';
-import { removingOutputsOnError } from '../../data/io/atomicWrite.ts';
+import { checkOutPath, writeFetchOutput, type FetchResult } from '../../data/fetch/output.ts';
 import { checkPoolEventsQuery, fetchPoolEvents, POOL_EVENTS_DEFAULTS, type PoolEventsProgress, type PoolVersion } from '../../data/fetch/uniswapLogs.ts';
 
 /**
@@ -135,7 +134,7 @@ function binanceCommand(deps: DataCommandDeps): CommandModule {
       )
         .example('$0 data fetch binance --symbol ETHUSDT --interval 1h --start 2024-01-01 --end 2024-02-01 --out data/ETHUSDT-1h.arrow --csv', 'one month of hourly ETH/USDT candles')
         .example('$0 backtest --prices data/ETHUSDT-1h.arrow --pool v3 --strategy range --width 0.1', 'use them as the price series'),
-    handler: removingFetchOutputsOnError(async (argv) => {
+    handler: async (argv) => {
       const a = argv as unknown as BinanceArgs;
       const common = commonSettings(a);
       const query = {
@@ -156,7 +155,7 @@ function binanceCommand(deps: DataCommandDeps): CommandModule {
       const result = await fetchBinanceKlines(query, { cacheRoot: common.cacheRoot, deps: deps.httpDeps(common.seed), policy: common.policy, onProgress });
       if (result.rows.length === 0) deps.stderr(`warning: no closed candles for ${query.symbol} in this range (not listed yet, or the range is in the future)`);
       deps.stderr(summaryLine(writeFetchOutput(a.out, result, a.csv === true), result));
-    }),
+    },
   };
 }
 
@@ -187,7 +186,7 @@ function poolEventsCommand(deps: DataCommandDeps): CommandModule {
           'about a day of the USDC/WETH 0.05 % pool; price in USDC per WETH',
         )
         .example('$0 data fetch pool-events --version v2 --rpc "$RPC_URL" --pool 0xb4e16d0168e52d35cacd2c6185b44281ec28c9dc --from-block 18937000 --to-block 18944000 --invert --out pair.arrow', 'the USDC/WETH v2 pair (price from Sync reserves)'),
-    handler: removingFetchOutputsOnError(async (argv) => {
+    handler: async (argv) => {
       const a = argv as unknown as PoolEventsArgs;
       const common = commonSettings(a);
       const version = (a.version ?? DATA_FETCH_DEFAULTS.version) as PoolVersion;
@@ -221,18 +220,7 @@ function poolEventsCommand(deps: DataCommandDeps): CommandModule {
       }
       deps.stderr(`  ${result.metadata.get('ammsim.price') ?? ''}`);
       deps.stderr(summaryLine(writeFetchOutput(a.out, result, a.csv === true), result));
-    }),
-  };
-}
-
-/**
- * A fetch handler that, should it fail, removes the outputs an earlier fetch wrote to --out (and, with --csv, its CSV): they must
- * not pass for this failed run's result. The download cache stays, so a re-run resumes.
- */
-function removingFetchOutputsOnError(handler: (argv: ArgumentsCamelCase) => Promise<void>): (argv: ArgumentsCamelCase) => Promise<void> {
-  return (argv) => {
-    const out = typeof argv.out === 'string' && argv.out !== '' ? argv.out : undefined;
-    return removingOutputsOnError([out, out === undefined || argv.csv !== true ? undefined : csvPathFor(out)], () => handler(argv));
+    },
   };
 }
 

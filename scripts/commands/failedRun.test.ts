@@ -89,11 +89,18 @@ describe('a failed il, report, validate, replay-real or data fetch leaves no ear
       expect(existsSync(out)).toBe(false);
     });
   }
-  it('behavior: data fetch (a bad --interval after an earlier fetch wrote --out)', () => {
+  it('behavior: a failed data fetch keeps an earlier download (a dataset, not a result: a typo must not delete it)', () => {
     const out = join(tmp, 'candles.arrow');
     writeFileSync(out, 'an earlier fetch');
     const r = ammsim('data', 'fetch', 'binance', '--symbol', 'ETHUSDT', '--interval', '7x', '--start', '2024-01-01', '--end', '2024-01-02', '--out', out);
     expect(r.status).not.toBe(0);
-    expect(existsSync(out)).toBe(false);
+    expect(existsSync(out)).toBe(true);
+  });
+  it('behavior: a failed report rebuild into its --run folder keeps that run\'s own report.html', () => {
+    const bt = join(tmp, 'bt-own');
+    expect(ammsim('backtest', '--prices', good, '--out', bt).status).toBe(0);
+    const r = ammsim('report', '--run', bt, '--out', join(bt, 'report.html'), '--max-points', '5');
+    expect(r.status).not.toBe(0);
+    expect(existsSync(join(bt, 'report.html'))).toBe(true);
   });
 });

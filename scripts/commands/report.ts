@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { reportCharts } from '../../reports/charts/index.ts';
@@ -117,7 +117,11 @@ export const reportCommand: CommandModule<object, Record<string, unknown>> = {
         'Rules: at least one --run; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
       ),
   handler: async (argv) => {
-    const written = await removingOutputsOnError([argv.out === undefined ? undefined : String(argv.out)], () => runReport({
+    // a failed rebuild leaves no earlier --out of its own behind; one inside a --run folder is that run's (its report.html)
+    const runs = ((argv.run as string[] | undefined) ?? []).map((d) => resolve(String(d)) + sep);
+    const out = argv.out === undefined ? undefined : String(argv.out);
+    const own = out !== undefined && !runs.some((d) => resolve(out).startsWith(d)) ? out : undefined;
+    const written = await removingOutputsOnError([own], () => runReport({
       run: (argv.run as string[] | undefined) ?? [],
       ...(argv.out === undefined ? {} : { out: String(argv.out) }),
       ...(argv.svg === undefined ? {} : { svg: String(argv.svg) }),

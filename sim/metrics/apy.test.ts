@@ -38,6 +38,10 @@ describe('aprToApy: published figures and the harvest-by-harvest reference', () 
     expect(aprToApy(0.3, 0, { performanceFee: 0.1, gasPerHarvest: 5, capital: 100 })).toBeCloseTo(aprToApy(0.3, 1, { performanceFee: 0.1, gasPerHarvest: 5, capital: 100 }), 15);
     expect(aprToApy(0.3, 0, { gasPerHarvest: 3000, capital: 10 })).toBe(-1); // gas cannot take more than the capital
     expect(apyToApr(0.27, 0, { performanceFee: 0.1 })).toBeCloseTo(0.3, 15);
+    // and back: the APR a never-compounding harvest needs pays that one claim's gas too
+    const costs = { performanceFee: 0.1, gasPerHarvest: 440, capital: 10_000 };
+    expect(aprToApy(apyToApr(0.3, 0, costs), 0, costs)).toBeCloseTo(0.3, 14);
+    expect(apyToApr(0.3, 0, costs)).toBeCloseTo(apyToApr(0.3, 1, costs), 12);
   });
   it('behavior: --every 1d is 365 a year, 7d is 365/7', () => {
     expect(compoundsPerYearOf(86_400_000)).toBe(365);

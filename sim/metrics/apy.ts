@@ -116,7 +116,8 @@ export function continuousApy(apr: number, years = 1): number {
  * The APR that compounds to `apy` (net of fee and gas) with `compoundsPerYear` harvests a year: the inverse of
  * {@link aprToApy}. Without gas it is closed form, r = n·((1 + y)^(1/n) − 1)/(1 − f); with gas the net APY is
  * increasing in r wherever it is above −100 % (every V_k stays positive), so the unique root is found by bisection
- * from the gas-free root (gas only lowers the APY, so that root is a lower bound). `compoundsPerYear` = 0: y/(1 − f).
+ * from the gas-free root (gas only lowers the APY, so that root is a lower bound). `compoundsPerYear` = 0: (y + g)/(1 − f)
+ * (one claim's gas at the end).
  */
 export function apyToApr(apy: number, compoundsPerYear: number, costs: HarvestCosts = {}): number {
   finite('apy', apy);
@@ -125,7 +126,8 @@ export function apyToApr(apy: number, compoundsPerYear: number, costs: HarvestCo
   const { fee, gasShare } = resolveCosts(costs);
   const n = compoundsPerYear;
   const gross = n === 0 ? apy : n * Math.expm1(Math.log1p(apy) / n); // R without gas
-  if (gasShare === 0 || n === 0) return gross / (1 - fee);
+  if (n === 0) return (apy + gasShare) / (1 - fee);
+  if (gasShare === 0) return gross / (1 - fee);
   const f = (R: number): number => netReturn(R, n, 1, gasShare);
   let lo = gross;
   let step = Math.max(1, Math.abs(gross));

@@ -195,7 +195,7 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
     compute: (x) => x.rewards.compoundsPerYear,
   },
   { key: 'harvests', label: 'Harvests', unit: 'count', format: 'count', terminal: true, description: 'reward claims over the run', compute: (x) => x.rewards.harvests },
-  quote('harvestGas', 'Harvest gas', 'gas paid for the claims (part of gasCost)', (x) => x.rewards.harvestGas, true),
+  quote('harvestGas', 'Harvest gas', 'gas paid for the claims (one per program with something to pay) and the reward sales (part of gasCost)', (x) => x.rewards.harvestGas, true),
   quote('rewardSlippage', 'Reward sale slippage', 'value lost selling rewards through the reward pool vs the reward price, pool fee included', (x) => x.rewards.rewardSlippage, false, 'Reward slippage'),
   quote('performanceFees', 'Performance fees', 'the vault’s performance fee taken from each claim (valued at the claim’s reward price) and due on the rewards still pending at the end (at the end price)', (x) => x.rewards.performanceFees),
   quote('callerFees', 'Caller fees', 'the harvest caller’s fee taken from each claim (valued at the claim’s reward price) and due on the rewards still pending at the end (at the end price)', (x) => x.rewards.callerFees),
