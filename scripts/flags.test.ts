@@ -226,6 +226,17 @@ const withoutProgram = (flag: string): Check => refused(new RegExp(`^error: --${
 const MINING_REFUSALS: Record<string, readonly Check[]> = {
   'reward-pool-liquidity': [refused(/^error: --reward-pool-liquidity: sizes the pool claimed rewards are sold through, and this run sells none: --harvest interval holds what it claims \(then=hold\)/, ...HARVEST, '--reward-pool-liquidity', '5000')],
 };
+/** In a sweep the reward pool is refused per configuration: over then=hold,sell the hold row fails, the sell row runs. */
+const SWEEP_IDLE_REWARD_POOL: Check = {
+  kind: 'custom',
+  run: async () => {
+    const out = outDir();
+    const r = await spawnAmmsim(['sweep', ...withBase(['--prices', PRICES, '--workers', '1'], [...INC, '--harvest', 'interval', '--harvest-param', 'then=hold,sell', '--reward-pool-liquidity', '5000']), '--out', out]);
+    expect(r.stdout).toMatch(/1 of 2 configurations failed .*harvestParams\.then=hold: --reward-pool-liquidity: sizes the pool claimed rewards are sold through, and this run sells none/);
+    const rows = csvRows(readFileSync(join(out, 'sweep.csv'), 'utf8'));
+    expect(rows.map((row) => row.error === '')).toEqual([false, true]);
+  },
+};
 const miningFlags = (): Record<string, readonly Check[]> =>
   Object.fromEntries(Object.entries(MINING_CHECKS).map(([flag, c]) => [flag, [changesFrom([...c.from], ...c.from, ...c.args), ...(flag === 'incentive' ? [] : [withoutProgram(flag)]), ...(MINING_REFUSALS[flag] ?? [])]]));
 
@@ -415,7 +426,7 @@ const PLANS: Record<string, CommandPlan> = {
       ...Object.fromEntries(Object.keys(runFlags('sweep')).map((flag) => [flag, [sweepSameAsBacktest(flag)]])),
       // refused before any configuration runs (a value or an axis), not a failed row per configuration
       'noise-volume-share': [sweepSameAsBacktest('noise-volume-share'), refused(/^error: --noise-volume-share: trades a share of the series' volume column; .*gap\.csv has none/, '--prices', PRICES_GAP, '--gaps', 'ffill', '--noise-volume-share', '0,0.1')],
-      ...Object.fromEntries(Object.keys(MINING_CHECKS).map((flag) => [flag, [sweepSameAsBacktest(flag), ...(flag === 'incentive' ? [] : [withoutProgram(flag)]), ...(MINING_REFUSALS[flag] ?? [])]])),
+      ...Object.fromEntries(Object.keys(MINING_CHECKS).map((flag) => [flag, [sweepSameAsBacktest(flag), ...(flag === 'incentive' ? [] : [withoutProgram(flag)]), ...(flag === 'reward-pool-liquidity' ? [SWEEP_IDLE_REWARD_POOL] : (MINING_REFUSALS[flag] ?? []))]])),
       gaps: [sweepSameAsBacktest('gaps'), GAPS_ON_EVENT_STEPS],
       grid: [{ kind: 'custom', run: async () => {
         const rows = csvRows(await sweepCsv(['--grid', GRID]));
