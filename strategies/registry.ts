@@ -161,7 +161,10 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
               // `import … from 'ammsim'` in a module outside any project that installs ammsim (ammsim installed
               // globally, or run from a checkout): this ammsim's own library, as the module's folder would give
               const own = spec === 'ammsim' ? ownLibraryEntry() : undefined;
-              return own === undefined ? { errors: r.errors } : { path: pathToFileURL(own).href, external: true };
+              if (own !== undefined) return { path: pathToFileURL(own).href, external: true };
+              // a checkout whose library was never built (dist/index.js): say how to build it
+              if (spec === 'ammsim') return { errors: r.errors.map((e) => ({ ...e, text: `${e.text} (no ammsim installed beside the module, and this ammsim's library, dist/index.js, is not built: run npm run build)` })) };
+              return { errors: r.errors };
             }
             return { path: pathToFileURL(r.path).href, external: true };
           });
