@@ -7,6 +7,14 @@ const text = (a: ApyArgs) => formatApy(run(a));
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
 describe('ammsim apy', () => {
+  it('behavior: a huge APY reads in exponent form with its % sign, and gas below a cent keeps its digits', async () => {
+    const { formatApy } = await import('./apy.ts');
+    const { runApy } = await import('../../runs/apy.ts');
+    const big = formatApy(runApy({ from: { kind: 'apr', value: 500 } }));
+    expect(big).toMatch(/monthly +30\.42 d +12 +3\.640e\+21 %/);
+    expect(big).not.toMatch(/\d{22}/);
+    expect(formatApy(runApy({ from: { kind: 'apr', value: 0.3 }, gasPerHarvest: 0.0001, capital: 1e9 }))).toContain('gas 0.0001 per harvest on capital 1,000,000,000.00 (quote)');
+  });
   it('behavior: --apr alone prints the standard table, each APY (1 + r/n)^n − 1 and the continuous e^r − 1', () => {
     const t = text({ apr: '0.3' });
     expect(t).toContain('365-day year');

@@ -50,8 +50,10 @@ export function parseApyArgs(a: ApyArgs): ApyOptions {
   };
 }
 
-const pct = (x: number): string => `${groupThousands((x * 100).toFixed(2)).replace(/^-0\.00$/, '0.00')} %`;
-const amount = (x: number): string => groupThousands(x.toFixed(2));
+// toFixed switches to exponent form from 1e21: such a percentage is shown in exponent form on purpose, 4 digits
+const pct = (x: number): string => (Math.abs(x * 100) >= 1e15 ? `${(x * 100).toExponential(3)} %` : `${groupThousands((x * 100).toFixed(2)).replace(/^-0\.00$/, '0.00')} %`);
+// an amount below a cent keeps 3 significant digits (gas 0.0001 is not "0.00")
+const amount = (x: number): string => (x !== 0 && Math.abs(x) < 0.01 ? String(Number(x.toPrecision(3))) : groupThousands(x.toFixed(2)));
 
 /** Days as the largest unit that reads well: `7 d`, `30.42 d`, `1 h`, `15 min`. */
 export function formatInterval(days: number): string {
