@@ -73,18 +73,23 @@ async function firstLine(file: string): Promise<string> {
   }
 }
 
+/** The column names of a CSV file's header line (a quoted header names the same columns). */
+async function headerColumns(file: string): Promise<Set<string>> {
+  return new Set(
+    (await firstLine(file))
+      .replace(/^\uFEFF/, '')
+      .split(',')
+      .map((s) => s.trim().replace(/^"(.*)"$/, '$1')),
+  );
+}
+
 /** The format of `file` by extension, then by its CSV header. */
 export async function detectFormat(file: string): Promise<Exclude<SeriesFormat, 'auto'>> {
   const ext = extname(file).toLowerCase();
   if (ext === '.arrow' || ext === '.feather' || ext === '.ipc') return 'arrow';
   if (ext === '.json') return 'freqtrade';
   await checkReadableFile(file);
-  const header = new Set(
-    (await firstLine(file))
-      .replace(/^\uFEFF/, '')
-      .split(',')
-      .map((s) => s.trim().replace(/^"(.*)"$/, '$1')), // a quoted header names the same columns
-  );
+  const header = await headerColumns(file);
   if (header.has('sqrtPriceX96') && header.has('tx_type')) return 'uniswap-events';
   if (header.has('closeTick')) return 'uniswap-minute';
   if (header.has('pair') && header.has('unix_s')) return 'cryptocompare';
@@ -120,7 +125,7 @@ async function parseOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: 
 async function hasPairColumn(file: string, format: Exclude<SeriesFormat, 'auto'>): Promise<boolean> {
   if (format === 'cryptocompare') return true;
   if (format !== 'csv') return false;
-  return (await firstLine(file)).replace(/^\uFEFF/, '').split(',').some((s) => s.trim().replace(/^"(.*)"$/, '$1') === 'pair');
+  return (await headerColumns(file)).has('pair');
 }
 
 /** Whether two paths name the same file (after symlinks; a path that cannot be resolved is compared as given). */
@@ -178,8 +183,7 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
     if (pair === options.pair && sameFile(file, options.divideBy)) {
       throw new ConfigError('--divide-by', `divides the series by itself (the same file${pair === undefined ? '' : ` and pair ${pair}`}): every price would be 1; give the denominator's pair with --divide-by-pair (e.g. ETH/USD to derive ${pair ?? 'BTC/USD'} ÷ ETH/USD)`);
     }
-    const { pair: _numeratorPair, ...rest } = options;
-    series = derivePair(series, await loadOne(options.divideBy, fmt2, { ...rest, ...(pair === undefined ? {} : { pair }) }));
+    series = derivePair(series, await loadOne(options.divideBy, fmt2, { ...options, pair }));
   }
   // The window comes before the gap check: a gap outside it does not refuse the run.
   series = windowSeries(series, options.fromMs, options.toMs);

@@ -1,5 +1,6 @@
 import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
+import { MAX_GAS_PRICE_GWEI } from '../data/loaders/gasSeries.ts';
 
 /** Default background depth per unit of capital (see `poolLiquidity`). */
 export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
@@ -301,8 +302,7 @@ export function resolveBacktestConfig(
   }
   if (c.noiseSize !== BACKTEST_DEFAULTS.noiseSize && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
   num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');
-  // gas prices are in gwei: above a million (10^15 wei) the value was most likely given in wei
-  num('gasPrice', (v) => v >= 0 && v <= 1e6, 'must be in [0, 1,000,000] gwei (a price in wei is 10^9 times too large)');
+  num('gasPrice', (v) => v >= 0 && v <= MAX_GAS_PRICE_GWEI, `must be in [0, ${MAX_GAS_PRICE_GWEI.toLocaleString('en-US')}] gwei (a price in wei is 10^9 times too large)`);
   num('noiseRate', (v) => v >= 0 && v <= 1000, 'must be in [0, 1000] trades per step');
   num('noiseSize', (v) => v > 0, 'must be > 0 (quote units)');
   num('noiseVolumeShare', (v) => v >= 0 && v <= 1, 'must be a fraction in [0, 1]');

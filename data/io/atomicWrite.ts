@@ -201,14 +201,6 @@ export async function removingOutputsOnError<T>(paths: ReadonlyArray<string | un
   }
 }
 
-/**
- * Removes a failed run's outputs from `dir` (`names`, the marker — summary.json — first): an earlier run's files must
- * not pass for the result of the run that just failed into the same folder. Missing files are fine.
- */
-export function removeOutputs(dir: string, names: readonly string[]): void {
-  for (const name of names) removeFile(join(dir, name));
-}
-
 /** Removes `path` when it is a file (a folder of that name, or nothing there, is left as it is). */
 function removeFile(path: string): void {
   if (statSync(path, { throwIfNoEntry: false })?.isFile() === true) rmSync(path, { force: true });

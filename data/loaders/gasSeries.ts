@@ -41,13 +41,13 @@ export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
   // gwei, as --gas-price: above a million (10^15 wei) the column was most likely written in wei
   const p = s.price;
   for (let i = 0; i < p.length; i++) {
-    if (p[i]! > MAX_GWEI) throw new InputError(file, undefined, col, `must be gwei, at most ${MAX_GWEI.toLocaleString('en-US')} (a price in wei is 10^9 times too large); was ${p[i]} at ${iso(s.timestampMs[i]!)}`);
+    if (p[i]! > MAX_GAS_PRICE_GWEI) throw new InputError(file, undefined, col, `must be gwei, at most ${MAX_GAS_PRICE_GWEI.toLocaleString('en-US')} (a price in wei is 10^9 times too large); was ${p[i]} at ${iso(s.timestampMs[i]!)}`);
   }
   return s;
 }
 
-/** The largest gas price accepted, gwei (as --gas-price): 10^15 wei. */
-const MAX_GWEI = 1e6;
+/** The largest gas price accepted, gwei (a series' and --gas-price's alike): 10^15 wei; above it the value was most likely in wei. */
+export const MAX_GAS_PRICE_GWEI = 1e6;
 
 /** What to do when a gas (or native-price) series starts after the run: use its first value before it, or refuse. */
 export type GasBefore = 'fill' | 'error';

@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, didYouMean, InputError } from '../../sim/core/errors.ts';
 import { daysInMonth } from '../../sim/core/time.ts';
+import { secondsLookLikeMilliseconds } from '../../data/loaders/window.ts';
 import { tokensToRaw, type ProgramKind, type ProgramSpec } from '../../sim/engine/incentives.ts';
 import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 
@@ -40,14 +41,12 @@ export interface ProgramConfig {
 
 type Fail = (field: string, problem: string) => never;
 
-/** Unix seconds from here on are past the year 5000: such a number is a time in milliseconds. */
-const SECONDS_LIMIT = 1e11;
-
 function timeSec(v: unknown, field: string, fail: Fail): number {
   if (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v.trim()))) {
     const n = Number(v);
     if (!Number.isSafeInteger(n) || n < 0) fail(field, `must be unix seconds (an integer ≥ 0) or ISO-8601; was ${JSON.stringify(v)}`);
-    if (n >= SECONDS_LIMIT) fail(field, `must be unix seconds (or ISO-8601); ${JSON.stringify(v)} reads as a time after the year 5000: milliseconds? (${Math.floor(n / 1000)} in seconds)`);
+    const ms = secondsLookLikeMilliseconds(String(n));
+    if (ms !== undefined) fail(field, `must be unix seconds (or ISO-8601); ${ms}`);
     return n;
   }
   if (typeof v !== 'string' || v.trim() === '') fail(field, `must be ISO-8601 (2020-09-18T00:00:00Z) or unix seconds; was ${JSON.stringify(v)}`);

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { refuseOtherCommandsFolder, removeOutputs, StagedOutput } from '../../data/io/atomicWrite.ts';
+import { join } from 'node:path';
+import { refuseOtherCommandsFolder, removingOutputsOnError, StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
 import { timeseriesToCsv } from '../../reports/timeseriesCsv.ts';
 import { buildReportBytesFromRun } from '../../reports/html.ts';
@@ -96,16 +97,12 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
   handler: async (argv) => {
     const timer = phaseTimer();
     refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
-    let result: BacktestResult;
-    let config: BacktestConfig;
-    try {
-      config = configFromArgv(argv, {}, true);
-      result = await runConfiguredBacktest(config, timer);
+    const { config, result } = await removingOutputsOnError(BACKTEST_OUTPUTS.map((name) => join(String(argv.out), name)), async () => {
+      const config = configFromArgv(argv, {}, true);
+      const result = await runConfiguredBacktest(config, timer);
       await writeBacktestOutputs(String(argv.out), result, config.csv, timer);
-    } catch (err) {
-      removeOutputs(String(argv.out), BACKTEST_OUTPUTS);
-      throw err;
-    }
+      return { config, result };
+    });
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));
     else {
       const fm = (result.summary as unknown as { feeModels?: Record<string, unknown> }).feeModels;

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { refuseOtherCommandsFolder, removeOutputs, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
 import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
@@ -132,13 +133,8 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
       .epilog(CACHE_HELP),
   handler: async (argv) => {
     refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
-    try {
-      await compareHandler(argv);
-    } catch (err) {
-      // an earlier run's files must not pass for this failed run's result
-      removeOutputs(String(argv.out), ['summary.json', 'report.html', 'values.csv']);
-      throw err;
-    }
+    // an earlier run's files must not pass for this failed run's result
+    await removingOutputsOnError(['summary.json', 'report.html', 'values.csv'].map((name) => join(String(argv.out), name)), () => compareHandler(argv));
   },
 };
 

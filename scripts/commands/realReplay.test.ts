@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { interruptWhenRemoved } from '../testing/interruptWhenRemoved.ts';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -153,18 +154,7 @@ describe.skipIf(!existsSync(F88E6))('replay-real interrupted — skipped: ../sha
     writeFileSync(out, '{"stale": true}\n');
     writeFileSync(csv, 'stale\n');
     // the signal is sent once the old OUT is gone, while the day's 6,045 swaps replay
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay-real', '--events', F88E6, '--out', out, '--csv'], { stdio: 'ignore' });
-    let sawRemoved = false;
-    const poll = setInterval(() => {
-      if (sawRemoved || existsSync(out)) return;
-      sawRemoved = true;
-      child.kill('SIGINT');
-    }, 2);
-    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (_code, sig) => resolve(sig));
-    });
-    clearInterval(poll);
+    const { sawRemoved, signal } = await interruptWhenRemoved(['replay-real', '--events', F88E6, '--out', out, '--csv'], out);
     expect(sawRemoved, 'the previous OUT stayed while the replay ran').toBe(true);
     expect(signal).toBe('SIGINT');
     expect([existsSync(out), existsSync(csv)]).toEqual([false, false]);

@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { interruptWhenRemoved } from '../testing/interruptWhenRemoved.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -173,18 +174,7 @@ describe('ammsim replay interrupted', () => {
     writeFileSync(events, lines.join('\n') + '\n');
     const outFile = path.join(dir, 'long-out.jsonl');
     writeFileSync(outFile, 'stale output of an earlier run\n');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'replay', '--pool', 'v2', '--events', events, '--out', outFile], { stdio: 'ignore' });
-    let sawRemoved = false;
-    const poll = setInterval(() => {
-      if (sawRemoved || existsSync(outFile)) return;
-      sawRemoved = true;
-      child.kill('SIGINT');
-    }, 2);
-    const signal = await new Promise<NodeJS.Signals | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (_code, sig) => resolve(sig));
-    });
-    clearInterval(poll);
+    const { sawRemoved, signal } = await interruptWhenRemoved(['replay', '--pool', 'v2', '--events', events, '--out', outFile], outFile);
     expect(sawRemoved, 'the previous OUT stayed while the replay ran').toBe(true);
     expect(signal).toBe('SIGINT');
     expect(existsSync(outFile)).toBe(false);
