@@ -5,6 +5,7 @@
  */
 import type { Summary } from '../sim/metrics/record.ts';
 import { OPTIONAL_METRICS, REWARD_METRICS, SUMMARY_METRICS, type MetricFormat, type MetricInfo } from '../sim/metrics/index.ts';
+import { groupThousands } from '../sim/core/format.ts';
 
 export type { MetricFormat, MetricInfo } from '../sim/metrics/index.ts';
 
@@ -58,14 +59,6 @@ export function optionalMetricsFor(summaries: ReadonlyArray<Readonly<Record<stri
   return OPTIONAL_METRICS.filter((m) => !reward.has(m.key));
 }
 
-/** Groups digits in threes with commas (locale-independent, so output is the same on every machine). */
-export function groupThousands(s: string): string {
-  const [int, frac] = s.split('.');
-  const neg = int!.startsWith('-');
-  const digits = neg ? int!.slice(1) : int!;
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (neg ? '-' : '') + grouped + (frac === undefined ? '' : `.${frac}`);
-}
 
 /**
  * A metric value for people: quote amounts with 2 decimals and thousands separators, fractions as % with 2

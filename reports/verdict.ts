@@ -5,7 +5,7 @@
  */
 import type { Summary } from '../sim/metrics/record.ts';
 import { mostCommonStep } from '../sim/core/time.ts';
-import { groupThousands } from './metrics.ts';
+import { groupThousands } from '../sim/core/format.ts';
 
 const MINUS = '−';
 

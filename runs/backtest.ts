@@ -32,6 +32,7 @@ import type { PoolTokens } from './feeModels/position.ts';
 import { volumeFeeSource } from './feeModels/volumeFees.ts';
 import { buildIncentives, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
 import type { BreakevenRewardPriceInput } from '../sim/metrics/breakevenRewardPrice.ts';
+import { groupThousands } from '../sim/core/format.ts';
 
 /** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
 export interface RunInputs {
@@ -289,7 +290,7 @@ function exactPrecisionWarning(baseTokens: number): string[] {
   if (!(baseTokens < EXACT_MIN_BASE)) return [];
   const wei = baseTokens * 1e18;
   const pct = wei < 1 ? 100 : Math.min(100, 100 / wei);
-  const amount = wei < 1 ? '< 1' : Math.round(wei).toLocaleString('en-US');
+  const amount = wei < 1 ? '< 1' : groupThousands(String(Math.round(wei)));
   return [`--exact: the pool's or the LP's base amounts are ~${amount} wei (18 decimals) at these prices, so whole-wei rounding moves them by up to ~${pct >= 1 ? Math.round(pct) : Number(pct.toPrecision(1))} % per action; rescale the prices (e.g. --divide-by) or drop --exact`];
 }
 

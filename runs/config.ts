@@ -1,6 +1,7 @@
 import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { MAX_GAS_PRICE_GWEI } from '../data/loaders/gasSeries.ts';
+import { groupThousands } from '../sim/core/format.ts';
 
 /** Default background depth per unit of capital (see `poolLiquidity`). */
 export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
@@ -302,7 +303,7 @@ export function resolveBacktestConfig(
   }
   if (c.noiseSize !== BACKTEST_DEFAULTS.noiseSize && c.noiseRate === 0) throw new ConfigError('--noise-size', 'sizes noise trades; it needs --noise-rate > 0');
   num('seed', (v) => Number.isSafeInteger(v), 'must be an integer');
-  num('gasPrice', (v) => v >= 0 && v <= MAX_GAS_PRICE_GWEI, `must be in [0, ${MAX_GAS_PRICE_GWEI.toLocaleString('en-US')}] gwei (a price in wei is 10^9 times too large)`);
+  num('gasPrice', (v) => v >= 0 && v <= MAX_GAS_PRICE_GWEI, `must be in [0, ${groupThousands(String(MAX_GAS_PRICE_GWEI))}] gwei (a price in wei is 10^9 times too large)`);
   num('noiseRate', (v) => v >= 0 && v <= 1000, 'must be in [0, 1000] trades per step');
   num('noiseSize', (v) => v > 0, 'must be > 0 (quote units)');
   num('noiseVolumeShare', (v) => v >= 0 && v <= 1, 'must be a fraction in [0, 1]');

@@ -1,3 +1,5 @@
+import { groupThousands } from '../sim/core/format.ts';
+
 /**
  * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in pipes, CI logs or
  * tests), at most ~10 times a second of work. Returns the callback and a `done` that clears the line.
@@ -22,7 +24,7 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
           rate = ` · ${perSec >= 100 ? perSec.toFixed(0) : perSec.toFixed(1)} ${unit}/s · ETA ${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
         }
       }
-      stream.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${unit}${rate}${options.rate === true ? '\x1b[K' : ''}`);
+      stream.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${groupThousands(String(done))}/${groupThousands(String(total))} ${unit}${rate}${options.rate === true ? '\x1b[K' : ''}`);
     },
     done() {
       if (lastPct >= 0) stream.write('\r\x1b[2K');

@@ -9,6 +9,7 @@ import { InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
 import { checkReadableFile, headerForMessage, loadCsvPrices } from './csvPrices.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 
 /** Accepted names of the gwei column, in order of preference. */
 export const GWEI_COLUMNS = ['gwei', 'gas_price_gwei', 'gasPrice'] as const;
@@ -41,7 +42,7 @@ export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
   // gwei, as --gas-price: above a million (10^15 wei) the column was most likely written in wei
   const p = s.price;
   for (let i = 0; i < p.length; i++) {
-    if (p[i]! > MAX_GAS_PRICE_GWEI) throw new InputError(file, undefined, col, `must be gwei, at most ${MAX_GAS_PRICE_GWEI.toLocaleString('en-US')} (a price in wei is 10^9 times too large); was ${p[i]} at ${iso(s.timestampMs[i]!)}`);
+    if (p[i]! > MAX_GAS_PRICE_GWEI) throw new InputError(file, undefined, col, `must be gwei, at most ${groupThousands(String(MAX_GAS_PRICE_GWEI))} (a price in wei is 10^9 times too large); was ${p[i]} at ${iso(s.timestampMs[i]!)}`);
   }
   return s;
 }

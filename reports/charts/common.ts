@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { chartNumber, minMaxIndices } from '../downsample.ts';
-import { groupThousands } from '../metrics.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 import { DEFAULT_MAX_POINTS, type ChartOptions, type ReportRun } from '../model.ts';
 
 export const VEGA_LITE_SCHEMA_URL = 'https://vega.github.io/schema/vega-lite/v6.json';

@@ -14,6 +14,7 @@ import { escapeHtml, renderPage, sortedJson } from '../html.ts';
 import { readSweepArrow, type SweepTable, type SweepValue } from './sweepFile.ts';
 import { betterOf, metricInfoOf, type MetricFormat } from '../../sim/metrics/index.ts';
 import { formatMetric } from '../metrics.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 
 /** The parts of sweep.json the report reads. */
 export interface SweepMeta {
@@ -36,7 +37,7 @@ function fmt(v: number | null | undefined, format?: MetricFormat): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
   if (format !== undefined) return formatMetric(v, format).replace(/^-/, '−');
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return groupThousands(String(v));
   const a = Math.abs(v);
   const s = a >= 1000 ? v.toFixed(2) : a >= 1 ? v.toFixed(4) : v.toPrecision(4);
   return s.replace(/^-/, '−');
@@ -238,7 +239,7 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
   const sampled = meta.grid.samples === null ? '' : ` (a random sample of ${meta.grid.samples} from the grid, seed ${meta.grid.sampleSeed})`;
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
-    `<p class="lead">${meta.rows.toLocaleString('en-US')} configuration${meta.rows === 1 ? '' : 's'}${escapeHtml(sampled)}, ${meta.failed.toLocaleString('en-US')} failed, ${(meta.warned ?? 0).toLocaleString('en-US')} with warnings. Axes: ${axisSummary(meta) || 'none'}.</p>`,
+    `<p class="lead">${groupThousands(String(meta.rows))} configuration${meta.rows === 1 ? '' : 's'}${escapeHtml(sampled)}, ${groupThousands(String(meta.failed))} failed, ${groupThousands(String(meta.warned ?? 0))} with warnings. Axes: ${axisSummary(meta) || 'none'}.</p>`,
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
     charts.length === 0

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, InputError, didYouMean } from '../../sim/core/errors.ts';
 import { Rng } from '../../sim/core/rng.ts';
 import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 
 export type AxisValue = number | string | boolean;
 export type AxisKind = 'number' | 'string' | 'boolean';
@@ -154,7 +155,7 @@ export function decimalRange(spec: string, where: string): number[] {
   if (step <= 0n) throw new ConfigError(where, `the step of a range must be > 0; was ${JSON.stringify(spec)}`);
   if (stop < start) throw new ConfigError(where, `a range's stop must be ≥ its start; was ${JSON.stringify(spec)}`);
   const count = (stop - start) / step + 1n;
-  if (count > BigInt(MAX_CONFIGURATIONS)) throw new ConfigError(where, `range ${JSON.stringify(spec)} has ${count} values; at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')}`);
+  if (count > BigInt(MAX_CONFIGURATIONS)) throw new ConfigError(where, `range ${JSON.stringify(spec)} has ${count} values; at most ${groupThousands(String(MAX_CONFIGURATIONS))}`);
   const out: number[] = [];
   for (let k = 0n; k < count; k++) {
     const v = Number(decimalToString({ mant: start + k * step, exp }));
@@ -293,14 +294,14 @@ export class Grid {
     for (const a of axes) size *= a.values.length;
     this.fullSize = size;
     if (samples === undefined) {
-      if (size > MAX_CONFIGURATIONS) throw new ConfigError(axes.map((a) => axisFlag(a.name)).join(' × '), `${size.toLocaleString('en-US')} configurations; at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')} (use --samples N for a random search)`);
+      if (size > MAX_CONFIGURATIONS) throw new ConfigError(axes.map((a) => axisFlag(a.name)).join(' × '), `${groupThousands(String(size))} configurations; at most ${groupThousands(String(MAX_CONFIGURATIONS))} (use --samples N for a random search)`);
       this.picked = undefined;
       this.samples = undefined;
       this.sampleSeed = undefined;
       return;
     }
     if (!Number.isSafeInteger(samples) || samples < 1) throw new ConfigError('--samples', `must be an integer ≥ 1; was ${samples}`);
-    if (samples > MAX_CONFIGURATIONS) throw new ConfigError('--samples', `at most ${MAX_CONFIGURATIONS.toLocaleString('en-US')}; was ${samples}`);
+    if (samples > MAX_CONFIGURATIONS) throw new ConfigError('--samples', `at most ${groupThousands(String(MAX_CONFIGURATIONS))}; was ${samples}`);
     if (!Number.isSafeInteger(size)) throw new ConfigError('--samples', 'the grid has more than 2^53 combinations; use fewer values per axis');
     if (samples >= size) throw new ConfigError('--samples', `${samples} samples of a grid of ${size} configurations: drop --samples to run the whole grid`);
     const seed = sampleSeed ?? 0;

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './run.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 
 const TIME = '/usr/bin/time';
 
@@ -73,7 +74,7 @@ export async function sweepBenches(opts: { readonly want: (name: string) => bool
     const shardSecs: number[] = [];
     for (let p = 0; p < pairs; p++) {
       for (const workers of p % 2 === 0 ? [1, 2] : [2, 1]) {
-        opts.log(`sweep: ${n.toLocaleString('en-US')} v3 range configurations × 8,760 steps, ${workers} worker${workers > 1 ? 's' : ''} (pair ${p + 1} of ${pairs})`);
+        opts.log(`sweep: ${groupThousands(String(n))} v3 range configurations × 8,760 steps, ${workers} worker${workers > 1 ? 's' : ''} (pair ${p + 1} of ${pairs})`);
         runs[workers]!.push(sweepOnce(workers, n, join(dir, `w${workers}`)));
         loads.push(loadavg()[0]!);
       }
@@ -99,7 +100,7 @@ export async function sweepBenches(opts: { readonly want: (name: string) => bool
         best: best1,
         median: med(secs(1)),
         target: '(reference)',
-        note: `\`ammsim sweep --pool v3 --strategy range --width 0.0001:${n / 10_000}:0.0001 --workers 1\`, whole process: ${n.toLocaleString('en-US')} configurations over 8,760 hourly steps (${(n / best1).toFixed(0)} runs/s; CPU ${med(cpu(1)).toFixed(1)} s, ${((med(cpu(1)) / n) * 1000).toFixed(2)} ms a run); ${pairs} runs interleaved with the 2-worker ones; ${machine}`,
+        note: `\`ammsim sweep --pool v3 --strategy range --width 0.0001:${n / 10_000}:0.0001 --workers 1\`, whole process: ${groupThousands(String(n))} configurations over 8,760 hourly steps (${(n / best1).toFixed(0)} runs/s; CPU ${med(cpu(1)).toFixed(1)} s, ${((med(cpu(1)) / n) * 1000).toFixed(2)} ms a run); ${pairs} runs interleaved with the 2-worker ones; ${machine}`,
       },
       {
         name: 'sweep-2-workers',

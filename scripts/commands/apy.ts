@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { groupThousands } from '../../reports/metrics.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 import { compoundsOfInterval, parseInterval, runApy, type ApyOptions, type ApyResult, type ApyRow } from '../../runs/apy.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 

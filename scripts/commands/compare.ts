@@ -10,6 +10,7 @@ import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolve
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
 import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
@@ -95,7 +96,7 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
 }
 
 function quote(x: unknown): string {
-  return typeof x === 'number' && Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 }) : '—';
+  return typeof x === 'number' && Number.isFinite(x) ? groupThousands(x.toFixed(2)) : '—';
 }
 
 /** values.csv: timestamp (ISO UTC), price, one value column per alternative (each LP, hold, staking, hold-staked). */

@@ -22,6 +22,11 @@ describe('mostCommonStep', () => {
     expect(mostCommonStep([0, 2 * H, 3 * H, 5 * H])).toBe(2 * H); // 2h, 1h, 2h
     expect(mostCommonStep([0, 2 * H, 3 * H, 5 * H, 6 * H])).toBe(H); // 2h ×2, 1h ×2: the shorter
     expect(mostCommonStep(new Float64Array([0, 60_000, 120_000, 300_000, 360_000]))).toBe(60_000);
+    // a majority step with gaps before, between and after it (the vote's candidate changes along the way)
+    expect(mostCommonStep([0, 5 * H, 10 * H, 11 * H, 12 * H, 13 * H, 20 * H])).toBe(H);
+    expect(mostCommonStep([0, H, 2 * H, 9 * H, 9.5 * H, 10 * H, 10.5 * H, 11 * H])).toBe(H / 2);
+    // exactly half is no majority: the tie goes to the shorter step
+    expect(mostCommonStep([0, 2 * H, 4 * H, 5 * H, 6 * H])).toBe(H);
   });
 
   it('property: equals the plain count on increasing timestamps (few distinct steps, many, fractional)', () => {

@@ -14,8 +14,9 @@ export const MS_PER_YEAR = MS_PER_DAY * DAYS_PER_YEAR;
 
 /**
  * The most common step between consecutive timestamps (ties: the shortest); undefined for fewer than 2 rows. An
- * evenly spaced column is recognised in one pass; otherwise the steps are sorted (a typed array's native sort)
- * and the longest run of equal steps wins, the first, so the shortest, among equals.
+ * evenly spaced column is recognised in one pass, and a step more than half the rows take in two more; otherwise
+ * the steps are sorted (a typed array's native sort) and the longest run of equal steps wins, the first, so the
+ * shortest, among equals.
  */
 export function mostCommonStep(timestampMs: ArrayLike<number>): number | undefined {
   const n = timestampMs.length;
@@ -24,6 +25,20 @@ export function mostCommonStep(timestampMs: ArrayLike<number>): number | undefin
   let even = true;
   for (let i = 2; i < n && even; i++) even = timestampMs[i]! - timestampMs[i - 1]! === first;
   if (even) return first;
+  // A step taken by more than half the rows (a minute file with gaps) is the most common one: found by a
+  // majority vote and one count, no sort (a run's load and its report each ask).
+  let candidate = first;
+  let votes = 0;
+  for (let i = 1; i < n; i++) {
+    const d = timestampMs[i]! - timestampMs[i - 1]!;
+    if (votes === 0) {
+      candidate = d;
+      votes = 1;
+    } else votes += d === candidate ? 1 : -1;
+  }
+  let count = 0;
+  for (let i = 1; i < n; i++) if (timestampMs[i]! - timestampMs[i - 1]! === candidate) count++;
+  if (2 * count > n - 1) return candidate;
   const steps = new Float64Array(n - 1);
   for (let i = 1; i < n; i++) steps[i - 1] = timestampMs[i]! - timestampMs[i - 1]!;
   steps.sort();
