@@ -5,7 +5,7 @@
  * none) and `error` (Utf8, null when the configuration ran). The same
  * table always gives the same bytes.
  */
-import { Bool, Float64, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
+import { Bool, Float64, makeData, makeVector, Table, tableFromIPC, tableToIPC, Utf8, vectorFromArray, type Vector } from 'apache-arrow';
 import { InputError } from '../../sim/core/errors.ts';
 
 export type SweepValue = number | string | boolean;
@@ -19,17 +19,39 @@ export interface SweepTable {
 
 export function writeSweepArrow(t: SweepTable): Uint8Array {
   const columns: Record<string, Vector> = {};
+  const n = t.rows.length;
   t.axes.forEach((name, a) => {
     const vals = t.rows.map((r) => r.values[a]!);
     const kind = typeof vals[0];
-    columns[name] = kind === 'number' ? vectorFromArray(vals as number[], new Float64()) : kind === 'boolean' ? vectorFromArray(vals as boolean[], new Bool()) : vectorFromArray(vals.map(String), new Utf8());
+    columns[name] = kind === 'number' ? float64Column(n, (i) => vals[i] as number) : kind === 'boolean' ? vectorFromArray(vals as boolean[], new Bool()) : vectorFromArray(vals.map(String), new Utf8());
   });
   t.metrics.forEach((name, m) => {
-    columns[name] = vectorFromArray(t.rows.map((r) => (r.metrics === null ? null : r.metrics[m]!)), new Float64());
+    columns[name] = float64Column(n, (i) => (t.rows[i]!.metrics === null ? null : t.rows[i]!.metrics![m]!));
   });
   columns.warnings = vectorFromArray(t.rows.map((r) => r.warnings), new Utf8());
   columns.error = vectorFromArray(t.rows.map((r) => r.error), new Utf8());
   return tableToIPC(new Table(columns), 'file');
+}
+
+/**
+ * A Float64 column from its values (null = missing), filled straight into its buffers: apache-arrow's builder
+ * (`vectorFromArray`) took ~10 µs a value, most of a 10,000-row sweep's Arrow file. Written to the same bytes (the
+ * IPC writer keeps a validity bitmap only for a column with nulls, and writes it whole).
+ */
+function float64Column(n: number, valueAt: (i: number) => number | null): Vector<Float64> {
+  const values = new Float64Array(n);
+  // a bit per value, set where it is not null; in whole 64-byte blocks, trailing bits 0, as the builder makes it
+  const valid = new Uint8Array(Math.ceil(n / 512) * 64);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = valueAt(i);
+    if (v === null) nulls++;
+    else {
+      values[i] = v;
+      valid[i >> 3]! |= 1 << (i & 7);
+    }
+  }
+  return makeVector(makeData({ type: new Float64(), length: n, nullCount: nulls, data: values, ...(nulls === 0 ? {} : { nullBitmap: valid }) }));
 }
 
 /** Reads sweep.arrow back; `axes` and `metrics` (from sweep.json) name its columns in order. */

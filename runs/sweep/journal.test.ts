@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJournal, journalLine, JournalWriter, readJournal, roundTrip, type JournalHeader } from './journal.ts';
+import { canonicalJournal, journalLine, JournalWriter, readJournal, roundTrip, rowLine, type JournalHeader, type JournalRow } from './journal.ts';
+import { metricsCsv } from './outputs.ts';
+import { finishRow } from './worker.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-journal-'));
 const header: JournalHeader = { gridHash: 'h1', configurations: 10, shard: null, metrics: ['a', 'b'] };
@@ -81,5 +84,27 @@ describe('results journal', () => {
     const file = fresh();
     writeFileSync(file, a);
     expect([...readJournal(file)!.rows.keys()]).toEqual([0, 1, 2]);
+  });
+
+  it("property: a row's texts made by its worker (journal line, csv fields) are the ones made from it as it reads back", () => {
+    // the main thread keeps rows as they read back from the journal (roundTrip) and the texts the workers made
+    // from the rows they ran: outputs are the same bytes as from rows read back (a resumed or merged sweep)
+    const metric = fc.oneof(fc.double(), fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 5e-324, 1e21, 0.1));
+    const row: fc.Arbitrary<JournalRow> = fc.oneof(
+      fc.record({ k: fc.nat(9), metrics: fc.array(metric, { minLength: 2, maxLength: 2 }), warnings: fc.option(fc.array(fc.string(), { maxLength: 2 }), { nil: undefined }) }, { requiredKeys: ['k', 'metrics'] }),
+      fc.record({ k: fc.nat(9), error: fc.string() }),
+    );
+    fc.assert(
+      fc.property(row, (r) => {
+        const f = finishRow(r, 2);
+        const back = roundTrip(r);
+        expect(f.line).toBe(rowLine(back));
+        expect(f.metricsCsv).toBe(metricsCsv(back.metrics, 2));
+        const file = fresh();
+        writeFileSync(file, journalLine(header) + f.line);
+        expect(canonicalJournal(header, [readJournal(file)!.rows.get(r.k)!])).toBe(canonicalJournal(header, [back], new Map([[r.k, f.line]])));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -62,6 +62,11 @@ export function journalLine(value: unknown): string {
   return `${checksum(json)} ${json}\n`;
 }
 
+/** A row's journal line (`<checksum> <json>\n`); the same text for the row and for its {@link roundTrip}. */
+export function rowLine(r: JournalRow): string {
+  return journalLine(rowJson(r));
+}
+
 function rowJson(r: JournalRow): unknown {
   if (r.error !== undefined) return { k: r.k, error: r.error };
   return { k: r.k, m: (r.metrics ?? []).map(encodeMetric), ...(r.warnings !== undefined && r.warnings.length > 0 ? { w: r.warnings } : {}) };
@@ -163,9 +168,14 @@ export class JournalWriter {
    * if the last sync is older than SYNC_INTERVAL_MS.
    */
   append(rows: readonly JournalRow[]): void {
-    if (rows.length === 0) return;
     let text = '';
-    for (const r of rows) text += journalLine(rowJson(r));
+    for (const r of rows) text += rowLine(r);
+    this.appendLines(text);
+  }
+
+  /** {@link append} for rows whose lines ({@link rowLine}) are already made, e.g. by the worker that ran them. */
+  appendLines(text: string): void {
+    if (text === '') return;
     writeSync(this.fd, text);
     this.dirty = true;
     const t = this.now();
@@ -187,7 +197,10 @@ export class JournalWriter {
   }
 }
 
-/** The journal's bytes with every row in index order (written atomically once a sweep completes). */
-export function canonicalJournal(header: JournalHeader, rows: readonly JournalRow[]): string {
-  return journalLine(header) + [...rows].sort((a, b) => a.k - b.k).map((r) => journalLine(rowJson(r))).join('');
+/**
+ * The journal's bytes with every row in index order (written atomically once a sweep completes). `lines`: rows'
+ * lines already made ({@link rowLine}, by configuration index); the others are made here.
+ */
+export function canonicalJournal(header: JournalHeader, rows: readonly JournalRow[], lines?: ReadonlyMap<number, string>): string {
+  return journalLine(header) + [...rows].sort((a, b) => a.k - b.k).map((r) => lines?.get(r.k) ?? rowLine(r)).join('');
 }

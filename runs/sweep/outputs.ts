@@ -34,15 +34,29 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** sweep.csv: numbers in JS's shortest round-trip form; NaN and ±Infinity (and a failed row's metrics) empty. */
-export function sweepCsv(axisNames: readonly string[], metricNames: readonly string[], rows: readonly SweepTableRow[]): string {
+/**
+ * A row's metric fields of sweep.csv, comma-separated: numbers in JS's shortest round-trip form; NaN and ±Infinity
+ * (and every metric of a failed row) empty. The same text for a row and for its journal round trip (-0 reads "0").
+ */
+export function metricsCsv(metrics: readonly number[] | null | undefined, count: number): string {
+  let text = '';
+  for (let i = 0; i < count; i++) {
+    const v = metrics?.[i];
+    text += (i === 0 ? '' : ',') + (v !== undefined && Number.isFinite(v) ? String(v) : '');
+  }
+  return text;
+}
+
+/**
+ * sweep.csv: see {@link metricsCsv} for the numbers. `metricsText`: rows' metric fields already made (by
+ * configuration index), e.g. by the worker threads that ran them; the others are made here.
+ */
+export function sweepCsv(axisNames: readonly string[], metricNames: readonly string[], rows: readonly SweepTableRow[], metricsText?: ReadonlyMap<number, string>): string {
   const lines = [[...axisNames, ...metricNames, 'warnings', 'error'].map(csvField).join(',')];
+  const n = metricNames.length;
   for (const r of rows) {
-    const metrics = metricNames.map((_, i) => {
-      const v = r.metrics?.[i];
-      return v !== undefined && Number.isFinite(v) ? String(v) : '';
-    });
-    lines.push([...r.values.map((v) => csvField(String(v))), ...metrics, csvField(r.warnings ?? ''), csvField(r.error ?? '')].join(','));
+    const metrics = metricsText?.get(r.k) ?? metricsCsv(r.metrics, n);
+    lines.push([...r.values.map((v) => csvField(String(v))), ...(n === 0 ? [] : [metrics]), csvField(r.warnings ?? ''), csvField(r.error ?? '')].join(','));
   }
   return lines.join('\n') + '\n';
 }

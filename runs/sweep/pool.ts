@@ -7,11 +7,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { JournalRow } from './journal.ts';
-import type { WorkerData, WorkerTask } from './worker.ts';
+import type { FinishedRow, WorkerData, WorkerTask } from './worker.ts';
 
 export interface WorkerPool {
-  run(task: WorkerTask): Promise<JournalRow[]>;
+  run(task: WorkerTask): Promise<FinishedRow[]>;
   close(): Promise<void>;
 }
 
@@ -42,7 +41,7 @@ export function createWorkerPool(workers: number, data: WorkerData): WorkerPool 
     idleTimeout: 60_000,
   });
   return {
-    run: (task) => pool.run(task) as Promise<JournalRow[]>,
+    run: (task) => pool.run(task) as Promise<FinishedRow[]>,
     close: () => pool.destroy(),
   };
 }

@@ -20,7 +20,7 @@ import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHe
 import { sweepMetrics } from './metrics.ts';
 import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts';
 import { shareSeries } from './sharedSeries.ts';
-import { describeValues, type WorkerData } from './worker.ts';
+import { describeValues, finishRow, type FinishedRow, type WorkerData } from './worker.ts';
 
 export const JOURNAL_FILE = 'results.jsonl';
 
@@ -153,6 +153,11 @@ export interface SweepOutcome extends SweepIdentity {
   /** Rows taken from an earlier, interrupted run. */
   readonly resumed: number;
   readonly failed: number;
+  /**
+   * sweep.csv's metric fields of the rows this call ran, by configuration index, as the worker threads made them
+   * (the same text {@link metricsCsv} gives; rows resumed from the journal have none).
+   */
+  readonly metricsCsv?: ReadonlyMap<number, string>;
 }
 
 /** Thrown when a sweep is stopped by its signal (code `INTERRUPTED`); the journal keeps every finished row. */
@@ -207,6 +212,9 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
   const resumed = rows.size;
   const total = resumed + pending.length;
   options.onProgress?.(resumed, total);
+  // the texts of the rows run now, made by the workers (see FinishedRow)
+  const lines = new Map<number, string>();
+  const csv = new Map<number, string>();
 
   if (pending.length > 0) {
     const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
@@ -215,9 +223,15 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
     let pool: WorkerPool | undefined;
     try {
       pool = createWorkerPool(workers, data);
-      await dispatch(pool, grid, pending, workers, (batch) => {
-        journal?.append(batch);
-        for (const r of batch) rows.set(r.k, roundTrip(r));
+      await dispatch(pool, grid, pending, workers, header.metrics.length, (batch) => {
+        let text = '';
+        for (const f of batch) {
+          rows.set(f.row.k, roundTrip(f.row));
+          lines.set(f.row.k, f.line);
+          csv.set(f.row.k, f.metricsCsv);
+          text += f.line;
+        }
+        journal?.appendLines(text);
         options.onProgress?.(rows.size, total);
       }, options.signal);
     } finally {
@@ -228,8 +242,8 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
   }
 
   const ordered = [...rows.values()].sort((a, b) => a.k - b.k);
-  if (file !== undefined) writeFileAtomic(file, canonicalJournal(header, ordered));
-  return { ...identity, header, rows: ordered, resumed, failed: ordered.filter((r) => r.error !== undefined).length };
+  if (file !== undefined) writeFileAtomic(file, canonicalJournal(header, ordered, lines));
+  return { ...identity, header, rows: ordered, resumed, failed: ordered.filter((r) => r.error !== undefined).length, metricsCsv: csv };
 }
 
 /** Whether a task failed because its worker thread ended (exited, or ran out of memory), not with an answer. */
@@ -241,7 +255,7 @@ function workerDied(err: unknown): boolean {
  * Hands out the pending configurations in batches (see batchSize), keeping two batches per worker in flight;
  * `onRows` sees each batch as it finishes (in completion order, which varies; the caller orders the rows).
  */
-async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[], workers: number, onRows: (rows: readonly JournalRow[]) => void, signal: RunSweepOptions['signal']): Promise<void> {
+async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[], workers: number, metricCount: number, onRows: (rows: readonly FinishedRow[]) => void, signal: RunSweepOptions['signal']): Promise<void> {
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
   let next = 0;
@@ -266,7 +280,7 @@ async function dispatch(pool: WorkerPool, grid: Grid, pending: readonly number[]
         (err: unknown) => {
           if (!workerDied(err)) failure ??= err;
           else if (items.length > 1) alone.push(...ks);
-          else onRows([{ k: ks[0]!, error: `${describeValues(grid.axes, items[0]!.values)}: the worker thread running it stopped (${(err as Error).message})` }]);
+          else onRows([finishRow({ k: ks[0]!, error: `${describeValues(grid.axes, items[0]!.values)}: the worker thread running it stopped (${(err as Error).message})` }, metricCount)]);
         },
       ).finally(() => {
         inflight.delete(job);

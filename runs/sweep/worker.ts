@@ -9,8 +9,9 @@ import type { Timeseries } from '../../sim/metrics/record.ts';
 import { loadRunInputs, runBacktest, type RunInputs } from '../backtest.ts';
 import { resolveBacktestConfig, type BacktestConfig } from '../config.ts';
 import { configOverrides, type Axis, type AxisValue } from './grid.ts';
-import type { JournalRow } from './journal.ts';
+import { rowLine, type JournalRow } from './journal.ts';
 import { metricsOf } from './metrics.ts';
+import { metricsCsv } from './outputs.ts';
 import { seriesFromShared, type SharedSeries } from './sharedSeries.ts';
 
 export interface WorkerData {
@@ -25,6 +26,23 @@ export interface WorkerTask {
   readonly items: ReadonlyArray<{ readonly k: number; readonly values: readonly AxisValue[] }>;
 }
 
+/**
+ * A finished configuration with the texts its outputs need: its journal line and its sweep.csv metric fields,
+ * made by the worker thread that ran it, so that the main thread (which shares the cores with the workers, and
+ * writes the files alone once the runs are done) only copies them.
+ */
+export interface FinishedRow {
+  readonly row: JournalRow;
+  /** {@link rowLine} of the row. */
+  readonly line: string;
+  /** {@link metricsCsv} of the row. */
+  readonly metricsCsv: string;
+}
+
+export function finishRow(row: JournalRow, metricCount: number): FinishedRow {
+  return { row, line: rowLine(row), metricsCsv: metricsCsv(row.metrics, metricCount) };
+}
+
 /** `width=0.05 fee=0.003` */
 export function describeValues(axes: readonly Axis[], values: readonly AxisValue[]): string {
   return axes.length === 0 ? '(the base config)' : axes.map((a, i) => `${a.name}=${String(values[i])}`).join(' ');
@@ -37,13 +55,14 @@ export function failureMessage(axes: readonly Axis[], values: readonly AxisValue
 }
 
 /** Runs configurations one after another in this thread; the arrays of each run are reused by the next. */
-export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<JournalRow[]> {
+export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<FinishedRow[]> {
   const series = seriesFromShared(data.series);
   // gas series and pool events are loaded once per worker for every configuration naming the same files
   const inputsCache = new Map<string, Promise<RunInputs>>();
   let columns: Timeseries | undefined;
   return async (task) => {
-    const out: JournalRow[] = [];
+    const out: FinishedRow[] = [];
+    const finish = (row: JournalRow): void => void out.push(finishRow(row, data.metrics.length));
     for (const { k, values } of task.items) {
       try {
         const config = resolveBacktestConfig({ ...data.base, ...configOverrides(data.axes, values, data.base as unknown as Record<string, unknown>) });
@@ -58,19 +77,19 @@ export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<Jo
         const result = await runBacktest(config, series, { ...inputs, ...(columns === undefined ? {} : { columns }) });
         columns = result.timeseries;
         const warnings = (result.summary as { warnings?: unknown }).warnings;
-        out.push({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>, data.metrics), ...(Array.isArray(warnings) && warnings.length > 0 ? { warnings: warnings.map(String) } : {}) });
+        finish({ k, metrics: metricsOf(result.summary as unknown as Record<string, unknown>, data.metrics), ...(Array.isArray(warnings) && warnings.length > 0 ? { warnings: warnings.map(String) } : {}) });
       } catch (err) {
-        out.push({ k, error: failureMessage(data.axes, values, err) });
+        finish({ k, error: failureMessage(data.axes, values, err) });
       }
     }
     return out;
   };
 }
 
-let runner: ((task: WorkerTask) => Promise<JournalRow[]>) | undefined;
+let runner: ((task: WorkerTask) => Promise<FinishedRow[]>) | undefined;
 
 /** piscina's task function. */
-export default function runTask(task: WorkerTask): Promise<JournalRow[]> {
+export default function runTask(task: WorkerTask): Promise<FinishedRow[]> {
   runner ??= createRunner(workerData as WorkerData);
   return runner(task);
 }

@@ -173,7 +173,7 @@ export function writeSweepDir(out: string, outcome: SweepOutcome, shard: Shard |
   const arrow = writeSweepArrow({ axes: names, metrics, rows });
   // the report is drawn from the files as written, exactly as `ammsim report --run DIR` reads them back
   const html = renderSweepReport(JSON.parse(json) as SweepMeta, readSweepArrow(arrow, names, metrics));
-  writeFilesAtomic(out, [...journal, ['sweep.csv', sweepCsv(names, metrics, rows)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
+  writeFilesAtomic(out, [...journal, ['sweep.csv', sweepCsv(names, metrics, rows, outcome.metricsCsv)], ['sweep.arrow', arrow], ['report.html', html], ['sweep.json', json]], 'sweep.json');
 }
 
 function closingLines(outcome: SweepOutcome, out: string, shard: Shard | undefined, report: SweepReportSettings): string {
