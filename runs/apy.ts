@@ -20,11 +20,22 @@ export interface ApyOptions {
   readonly capital?: number;
   /** Also find the harvest frequency that maximises the net APY (needs an APR, gas and capital). */
   readonly optimal?: boolean;
+  /**
+   * The text each flag was given as (`'--performance-fee'` → `'100%'`), when it came from the command line: an error
+   * quotes what was typed rather than the number it was read as (a percentage is a fraction here).
+   */
+  readonly typed?: Readonly<Partial<Record<ApyFlag, string>>>;
 }
+
+/** The flags of `ammsim apy` that carry a number. */
+export type ApyFlag = '--apr' | '--apy' | '--compounds' | '--performance-fee' | '--gas' | '--capital';
 
 /** One harvest frequency: the APR and the APY it gives (APR given) or needs (APY given). */
 export interface ApyRow {
-  /** `never`, `yearly`, `monthly`, `weekly`, `daily`, `hourly`, `continuous`, or `custom`. */
+  /**
+   * `never`, `yearly`, `monthly`, `weekly`, `daily`, `hourly`, `continuous`, or `custom`: a frequency given by
+   * --compounds or --every has its standard name when it is one of the table's (0 is `never`, 365 `daily`).
+   */
   readonly name: string;
   /** Harvests per 365-day year; `continuous` for the limit. */
   readonly compoundsPerYear: number | 'continuous';
@@ -59,10 +70,29 @@ export const STANDARD_FREQUENCIES: ReadonlyArray<readonly [name: string, compoun
   ['hourly', APY_YEAR_DAYS * 24],
 ];
 
+/**
+ * The table's name of a frequency (`never` for 0, `daily` for 365, …), or `custom`: a given frequency is labelled as
+ * the table labels it. Equal to 1e-12 relative, so `--every 7d` (365·86,400,000 / 604,800,000) is `weekly`.
+ */
+export function frequencyName(compoundsPerYear: number): string {
+  const hit = STANDARD_FREQUENCIES.find(([, k]) => Math.abs(k - compoundsPerYear) <= 1e-12 * Math.max(1, k));
+  return hit === undefined ? 'custom' : hit[0];
+}
+
+/**
+ * A value as the user gave it, for an error message: the number when it reads the same (`-1`), else the text
+ * quoted (`"100%"`, `"1e6"`); the number itself without text (a library caller).
+ */
+function shown(typed: string | undefined, value: number): string {
+  if (typed === undefined) return String(value);
+  return typed.trim() === String(value) ? String(value) : JSON.stringify(typed);
+}
+
 /** Checks the options together (one ConfigError naming the flag) and computes the rows. */
 export function runApy(o: ApyOptions): ApyResult {
+  const was = (flag: ApyFlag, value: number): string => shown(o.typed?.[flag], value);
   const fee = o.performanceFee ?? 0;
-  if (!(Number.isFinite(fee) && fee >= 0 && fee < 1)) throw new ConfigError('--performance-fee', `must be a fraction in [0, 1) (0.1 = 10 % of each harvest); was ${fee}`);
+  if (!(Number.isFinite(fee) && fee >= 0 && fee < 1)) throw new ConfigError('--performance-fee', `must be a fraction in [0, 1) (0.1 = 10 % of each harvest); was ${was('--performance-fee', fee)}`);
   const hasGas = o.gasPerHarvest !== undefined;
   if (hasGas !== (o.capital !== undefined)) {
     throw hasGas
@@ -70,14 +100,14 @@ export function runApy(o: ApyOptions): ApyResult {
       : new ConfigError('--capital', 'only matters with --gas (the gas paid per harvest, in quote)');
   }
   const gas = o.gasPerHarvest ?? 0;
-  if (hasGas && !(Number.isFinite(gas) && gas >= 0)) throw new ConfigError('--gas', `must be ≥ 0 (quote per harvest); was ${gas}`);
-  if (o.capital !== undefined && !(Number.isFinite(o.capital) && o.capital > 0)) throw new ConfigError('--capital', `must be > 0 (quote); was ${o.capital}`);
+  if (hasGas && !(Number.isFinite(gas) && gas >= 0)) throw new ConfigError('--gas', `must be ≥ 0 (quote per harvest); was ${was('--gas', gas)}`);
+  if (o.capital !== undefined && !(Number.isFinite(o.capital) && o.capital > 0)) throw new ConfigError('--capital', `must be > 0 (quote); was ${was('--capital', o.capital)}`);
   const { kind, value } = o.from;
-  if (!Number.isFinite(value)) throw new ConfigError(`--${kind}`, `must be a finite number; was ${value}`);
-  if (!(value > -1)) throw new ConfigError(`--${kind}`, `must be above −1 (−100 % a year); was ${value}`);
+  if (!Number.isFinite(value)) throw new ConfigError(`--${kind}`, `must be a finite number; was ${was(`--${kind}`, value)}`);
+  if (!(value > -1)) throw new ConfigError(`--${kind}`, `must be above −1 (−100 % a year); was ${was(`--${kind}`, value)}`);
   const n = o.compoundsPerYear;
   if (n !== undefined && !(Number.isFinite(n) && (n === 0 || n >= 1))) {
-    throw new ConfigError(o.everyMs === undefined ? '--compounds' : '--every', `must be 0 (never) or at least 1 harvest a year; was ${n}`);
+    throw new ConfigError(o.everyMs === undefined ? '--compounds' : '--every', `must be 0 (never) or at least 1 harvest a year; was ${o.everyMs === undefined ? was('--compounds', n) : n}`);
   }
   if (o.optimal === true) {
     if (kind !== 'apr') throw new ConfigError('--optimal', 'needs --apr (the best harvest interval for a given APR)');
@@ -97,7 +127,7 @@ export function runApy(o: ApyOptions): ApyResult {
   };
   const rows: ApyRow[] =
     n !== undefined
-      ? [row('custom', n)]
+      ? [row(frequencyName(n), n)]
       : [...STANDARD_FREQUENCIES.map(([name, k]) => row(name, k)), ...(gas > 0 ? [] : [row('continuous', 'continuous')])];
   const optimal = o.optimal === true ? { ...optimalHarvest(value, costs), apr: value } : null;
   // A rate so large that a result overflows would print as Infinity % / NaN % (null in JSON): refused instead.
@@ -110,7 +140,7 @@ export function runApy(o: ApyOptions): ApyResult {
         return optimal !== null && (overflows(optimal.netApy) || overflows(optimal.whole.netApy)) ? 'the optimal APY' : undefined;
       })();
   if (overflowed !== undefined) {
-    throw new ConfigError(`--${kind}`, `too large: ${overflowed} overflows (in percent, beyond the largest number); give a smaller rate or fewer harvests (--compounds, --every); was ${value}`);
+    throw new ConfigError(`--${kind}`, `too large: ${overflowed} overflows (in percent, beyond the largest number); give a smaller rate or fewer harvests (--compounds, --every); was ${was(`--${kind}`, value)}`);
   }
   return { yearDays: APY_YEAR_DAYS, from: o.from, performanceFee: fee, gasPerHarvest: gas, capital: o.capital ?? null, rows, optimal };
 }

@@ -22,6 +22,8 @@ export interface ValidateOptions {
   readonly events?: string;
   /** Fee in hundredths of a bip; default the positions file's, else 500. */
   readonly fee?: number;
+  /** `fee` as the user typed it (`0.003` for 3000), when it came from --fee: messages name the flag as given. */
+  readonly feeText?: string;
   readonly tickSpacing?: number;
   /** Exactly one way of choosing positions. */
   readonly all?: boolean;
@@ -234,7 +236,8 @@ export async function validate(o: ValidateOptions): Promise<ValidateResult> {
   if (!(Number.isFinite(tol) && tol >= 0)) throw new ConfigError('--tol', `must be a relative error ≥ 0 (1e-3 = 0.1 %); was ${tol}`);
   const rows = await readPoolEvents(events);
   // A logged MINT/BURN is always on the pool's spacing (the contract requires it): one off it means a wrong fee tier.
-  const feeFrom = o.fee !== undefined ? `--fee ${fee}` : file?.fee !== undefined ? `the fee ${fee} of ${o.positionsFile} (--fee overrides it)` : `the default --fee ${fee}`;
+  const feeGiven = o.feeText === undefined || o.feeText.trim() === String(fee) ? String(fee) : `${o.feeText.trim()} (${fee})`;
+  const feeFrom = o.fee !== undefined ? `--fee ${feeGiven}` : file?.fee !== undefined ? `the fee ${fee} of ${o.positionsFile} (--fee overrides it)` : `the default --fee ${fee}`;
   checkTicksOnSpacing(rows, tickSpacing, events, `is ${feeFrom} the pool's fee tier?`);
   let lives: PositionLife[];
   if (o.all === true) lives = findAllPositions(rows);

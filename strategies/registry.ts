@@ -89,34 +89,94 @@ function buildErrorText(err: unknown): string {
 
 const RESOLVING = { ammsimResolving: true };
 
-let ownEntry: { readonly path: string | undefined } | undefined;
+let ownEntry: { readonly root: string | undefined; readonly path: string | undefined } | undefined;
+
+/** A folder's package.json, `undefined` when it has none (or not one that parses). */
+function packageJsonIn(dir: string): { name?: unknown; exports?: { '.'?: { import?: unknown } } } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as ReturnType<typeof packageJsonIn>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The library entry of the ammsim package in `root` (its package.json `exports` "." `import`, dist/index.js), built or not. */
+function libraryEntryIn(root: string): string {
+  const rel = packageJsonIn(root)?.exports?.['.']?.import;
+  return resolve(root, typeof rel === 'string' ? rel : join('dist', 'index.js'));
+}
 
 /**
- * The library entry of the ammsim that is running (its package.json `exports` "." `import`, dist/index.js), found by
- * walking up from this file to the folder whose package.json is ammsim's: this file is strategies/registry.ts in a
- * checkout, a chunk of the CLI bundle (dist/chunk-….js) or the library bundle (dist/index.js), in a checkout or an
- * installed package alike. `undefined` when that file is not there (a checkout that was never built).
+ * The running ammsim's package folder and its library entry (package.json `exports` "." `import`, dist/index.js),
+ * found by walking up from this file to the folder whose package.json is ammsim's: this file is
+ * strategies/registry.ts in a checkout, a chunk of the CLI bundle (dist/chunk-….js) or the library bundle
+ * (dist/index.js), in a checkout or an installed package alike. `path` is `undefined` when that file is not there (a
+ * checkout where the library was never built: `node scripts/build.mjs` builds the CLI alone).
  */
-function ownLibraryEntry(): string | undefined {
-  if (ownEntry !== undefined) return ownEntry.path;
-  let path: string | undefined;
+function ownPackage(): { readonly root: string | undefined; readonly path: string | undefined } {
+  if (ownEntry !== undefined) return ownEntry;
+  let root: string | undefined;
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    let pkg: { name?: unknown; exports?: { '.'?: { import?: unknown } } } | undefined;
-    try {
-      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof pkg;
-    } catch {
-      pkg = undefined; // none here, or not ours
-    }
-    if (pkg?.name === 'ammsim') {
-      const rel = pkg.exports?.['.']?.import;
-      const file = resolve(dir, typeof rel === 'string' ? rel : join('dist', 'index.js'));
-      path = existsSync(file) ? file : undefined;
+    if (packageJsonIn(dir)?.name === 'ammsim') {
+      root = dir;
       break;
     }
     if (dirname(dir) === dir) break;
   }
-  ownEntry = { path };
-  return path;
+  const file = root === undefined ? undefined : libraryEntryIn(root);
+  ownEntry = { root, path: file !== undefined && existsSync(file) ? file : undefined };
+  return ownEntry;
+}
+
+/** The library entry of the ammsim that is running ({@link ownPackage}), `undefined` when it is not built. */
+function ownLibraryEntry(): string | undefined {
+  return ownPackage().path;
+}
+
+/**
+ * The ammsim package folder that `import 'ammsim'` from `dir` reaches as Node looks: the package `dir` is in, when it
+ * is ammsim (a module inside a checkout), else `node_modules/ammsim` up the folders (`npm install <checkout>` links
+ * one). `undefined` when there is none.
+ */
+function ammsimBeside(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    const pkg = packageJsonIn(d);
+    if (pkg !== undefined) {
+      if (pkg.name === 'ammsim') return d;
+      break; // the module's own package is another: its name is not ammsim's
+    }
+    if (dirname(d) === d) break;
+  }
+  for (let d = dir; ; d = dirname(d)) {
+    if (basename(d) !== 'node_modules' && existsSync(join(d, 'node_modules', 'ammsim', 'package.json'))) return join(d, 'node_modules', 'ammsim');
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+const realOrSame = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+};
+
+/**
+ * Why `import 'ammsim'` from a module in `dir` finds no library, and what to run, when that is because a library is
+ * not built (the running ammsim's, when no ammsim is beside the module, or the one beside it): `undefined` otherwise.
+ * Only called when the running ammsim's own library is not built either (else the module gets that one).
+ */
+function unbuiltAmmsimHint(dir: string): string | undefined {
+  const own = ownPackage().root;
+  const ownEntryText = own === undefined ? 'dist/index.js' : relative(own, libraryEntryIn(own));
+  const runIn = (root: string | undefined): string => `run npm run build${root === undefined ? '' : ` in ${root}`}`;
+  const beside = ammsimBeside(dir);
+  if (beside === undefined) return `no ammsim installed beside the module, and this ammsim's library, ${ownEntryText}, is not built: ${runIn(own)}`;
+  const entry = libraryEntryIn(beside);
+  if (existsSync(entry)) return undefined; // built: some other reason
+  const real = realOrSame(beside);
+  if (own !== undefined && real === realOrSame(own)) return `this ammsim's library, ${ownEntryText}, is not built: ${runIn(real)}`;
+  return `the ammsim beside the module, ${beside}${real === beside ? '' : ` (${real})`}, is not built: its library, ${relative(beside, entry)}, is missing, as is this ammsim's: ${runIn(real)}`;
 }
 
 /**
@@ -162,8 +222,10 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
               // globally, or run from a checkout): this ammsim's own library, as the module's folder would give
               const own = spec === 'ammsim' ? ownLibraryEntry() : undefined;
               if (own !== undefined) return { path: pathToFileURL(own).href, external: true };
-              // a checkout whose library was never built (dist/index.js): say how to build it
-              if (spec === 'ammsim') return { errors: r.errors.map((e) => ({ ...e, text: `${e.text} (no ammsim installed beside the module, and this ammsim's library, dist/index.js, is not built: run npm run build)` })) };
+              // a library never built (dist/index.js: `node scripts/build.mjs` builds the CLI alone), this ammsim's or
+              // the one beside the module: say which, and how to build it
+              const hint = spec === 'ammsim' ? unbuiltAmmsimHint(args.resolveDir) : undefined;
+              if (hint !== undefined) return { errors: r.errors.map((e) => ({ ...e, text: `${e.text} (${hint})` })) };
               return { errors: r.errors };
             }
             return { path: pathToFileURL(r.path).href, external: true };
@@ -415,16 +477,35 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (err) {
-    // An ES module importing 'ammsim' where Node finds no ammsim (beside the module, or up its folders): the import
-    // fails while linking, before any of the module runs; compiled by esbuild instead, 'ammsim' is this ammsim.
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /^Cannot find package 'ammsim' /.test((err as Error).message)) {
+    // An ES module importing 'ammsim' where Node finds no ammsim (beside the module, or up its folders), or one whose
+    // library is not built (a checkout where `node scripts/build.mjs` alone ran, the module inside it or in a project
+    // linking it): the import fails while linking, before any of the module runs; compiled by esbuild instead,
+    // 'ammsim' is this ammsim, or the error says what to build.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (/^Cannot find package 'ammsim' /.test((err as Error).message) || isUnbuiltAmmsimEntry(err as Error))) {
       const compiled = await importTypeScript(fileURLToPath(url));
       if (compiled !== undefined) return compiled;
+      const hint = isUnbuiltAmmsimEntry(err as Error) ? unbuiltAmmsimHint(dirname(fileURLToPath(url))) : undefined;
+      if (hint !== undefined) throw new Error(`${(err as Error).message} (${hint})`, { cause: err });
       throw err;
     }
     if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
     const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+}
+
+/**
+ * Node's "Cannot find module '<ammsim>/dist/index.js'": the module's `import 'ammsim'` reached an ammsim package (its
+ * package.json's name) whose library entry is not there.
+ */
+function isUnbuiltAmmsimEntry(err: Error): boolean {
+  const m = /^Cannot find module '(.+)' imported from /.exec(err.message);
+  if (m === null) return false;
+  const missing = resolve(m[1]!);
+  for (let d = dirname(missing); ; d = dirname(d)) {
+    const pkg = packageJsonIn(d);
+    if (pkg !== undefined) return pkg.name === 'ammsim' && libraryEntryIn(d) === missing;
+    if (dirname(d) === d) return false;
   }
 }
 

@@ -65,6 +65,42 @@ describe('ammsim apy', () => {
     expect(formatApy(r)).toMatch(new RegExp(`best whole number a year: ${best} \\(every ${formatInterval(365 / best).replace('.', '\\.')}\\) → ${pct(net(best))}`));
   });
 
+  it('behavior: a frequency given by --compounds or --every is labelled as the table labels it (0 is never, 365 daily), else custom', () => {
+    const name = (a: ApyArgs) => run(a).rows.map((r) => r.name);
+    expect(name({ apr: '0.3', compounds: '0' })).toEqual(['never']);
+    expect(text({ apr: '0.3', compounds: '0' })).toMatch(/^never +— +0 +30\.00 %$/m);
+    expect(name({ apr: '0.3', compounds: '1' })).toEqual(['yearly']);
+    expect(name({ apr: '0.3', compounds: '12' })).toEqual(['monthly']);
+    expect(name({ apr: '0.3', every: '7d' })).toEqual(['weekly']);
+    expect(name({ apr: '0.3', every: '1w' })).toEqual(['weekly']);
+    expect(name({ apr: '0.3', compounds: '365' })).toEqual(['daily']);
+    expect(name({ apr: '0.3', every: '1h' })).toEqual(['hourly']);
+    expect(name({ apy: '0.35', compounds: '0', gas: '5', capital: '10000' })).toEqual(['never']);
+    expect(name({ apr: '0.3', compounds: '52' })).toEqual(['custom']);
+    expect(name({ apr: '0.3', every: '2d' })).toEqual(['custom']);
+  });
+
+  it('behavior: --optimal at the search bound says which bound and what it means, never "gas and compounding balance"', () => {
+    // gas negligible at this capital: the upper bound, every minute
+    const top = text({ apr: '0.3', gas: '1e-9', capital: '10000', optimal: true });
+    expect(top).toContain('optimal: harvest every 1 min (525,600.00 a year) → net APY 34.99 % (at the search\'s upper bound, every 1 min: gas is negligible at this capital);');
+    expect(top).toContain('\n  more often is better all the way to the bound: harvest as often as you can (the continuous limit is 34.99 %).\n');
+    expect(top).not.toContain('balance');
+    // gas too large to compound: the lower bound, once a year (the same as never)
+    const bottom = text({ apr: '0.3', gas: '363', capital: '10000', optimal: true });
+    expect(bottom).toContain('optimal: harvest every 365 d (1.00 a year) → net APY 26.37 % (at the search\'s lower bound, once a year: gas per harvest costs at least what compounding adds);');
+    expect(bottom).toMatch(/\n {2}compounding does not pay for its gas: claim the rewards once a year, the same net APY as never compounding\.\n$/);
+    expect(bottom).toMatch(/^never +— +0 +30\.00 % +26\.37 %$/m);
+    expect(bottom).not.toContain('balance');
+    // and when even the one claim costs more than the year's rewards, it says so
+    expect(text({ apr: '0.3', gas: '5000', capital: '10000', optimal: true })).toMatch(
+      /net APY -20\.00 % \(at the search's lower bound, once a year: [\s\S]*never compounding; even that loses money: one claim's gas is more than a year of rewards after the fee\.\n$/,
+    );
+    // an interior optimum reads as before, with no third line
+    const mid = text({ apr: '0.3', gas: '5', capital: '10000', optimal: true });
+    expect(mid).toMatch(/\(gas and compounding balance\);\n {2}best whole number a year: [^\n]*\n$/);
+  });
+
   it('behavior: --json is the result object', async () => {
     const writes: string[] = [];
     const orig = process.stdout.write.bind(process.stdout);
@@ -116,6 +152,15 @@ describe('apy flags: one-line errors, flags that cannot apply refused', () => {
     expect(err({ apr: '0.1', performanceFee: '1' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --performance-fee: must be a fraction in [0, 1) (0.1 = 10 % of each harvest); was 1]`);
     expect(err({ apr: '0.1', gas: '-1', capital: '10' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --gas: must be ≥ 0 (quote per harvest); was -1]`);
     expect(err({ apr: '0.1', gas: '1', capital: '0' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --capital: must be > 0 (quote); was 0]`);
+  });
+  it('error: a value given as a percentage (or other text than the number it reads as) is quoted as typed, not as the fraction', () => {
+    expect(err({ apr: '0.1', performanceFee: '100%' })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --performance-fee: must be a fraction in [0, 1) (0.1 = 10 % of each harvest); was "100%"]`);
+    expect(err({ apr: '0.1', performanceFee: '1e0' })).toThrow(/; was "1e0"$/);
+    expect(err({ apr: '0.1', gas: '-1e1', capital: '10' })).toThrow(/^--gas: must be ≥ 0 \(quote per harvest\); was "-1e1"$/);
+    expect(err({ apr: '0.1', gas: '1', capital: '0.0e5' })).toThrow(/^--capital: must be > 0 \(quote\); was "0\.0e5"$/);
+    expect(err({ apy: '-150%' })).toThrow(/^--apy: must be above −1 \(−100 % a year\); was "-150%"$/);
+    expect(err({ apr: '0.1', compounds: '5e-1' })).toThrow(/^--compounds: must be 0 \(never\) or at least 1 harvest a year; was "5e-1"$/);
+    expect(err({ apr: '100000%' })).toThrow(/^--apr: too large: the hourly APY overflows .*; was "100000%"$/);
   });
   it('error: a rate whose result overflows (printed as Infinity % or NaN %, null in --json) is refused by name', () => {
     expect(err({ apr: '1000' })).toThrow('--apr: too large: the hourly APY overflows (in percent, beyond the largest number); give a smaller rate or fewer harvests (--compounds, --every); was 1000');

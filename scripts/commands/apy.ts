@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { groupThousands } from '../../sim/core/format.ts';
 import { compoundsOfInterval, parseInterval, runApy, type ApyOptions, type ApyResult, type ApyRow } from '../../runs/apy.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
+import { APY_YEAR_DAYS, MAX_COMPOUNDS_PER_YEAR } from '../../sim/metrics/apy.ts';
 
 export interface ApyArgs {
   readonly apr?: string;
@@ -47,6 +48,13 @@ export function parseApyArgs(a: ApyArgs): ApyOptions {
     ...(a.gas === undefined ? {} : { gasPerHarvest: numberFlag('--gas', String(a.gas), false) }),
     ...(a.capital === undefined ? {} : { capital: numberFlag('--capital', String(a.capital), false) }),
     ...(a.optimal === true ? { optimal: true } : {}),
+    typed: {
+      [`--${kind}` as const]: String(a.apr ?? a.apy),
+      ...(a.compounds === undefined ? {} : { '--compounds': String(a.compounds) }),
+      ...(a.performanceFee === undefined ? {} : { '--performance-fee': String(a.performanceFee) }),
+      ...(a.gas === undefined ? {} : { '--gas': String(a.gas) }),
+      ...(a.capital === undefined ? {} : { '--capital': String(a.capital) }),
+    },
   };
 }
 
@@ -69,6 +77,28 @@ export function formatInterval(days: number): string {
 function perYear(r: ApyRow): string {
   if (r.compoundsPerYear === 'continuous') return '∞';
   return Number.isInteger(r.compoundsPerYear) ? groupThousands(String(r.compoundsPerYear)) : groupThousands(r.compoundsPerYear.toFixed(2));
+}
+
+/**
+ * Why the optimum is where it is, and, at a bound of the search, what that means for the user: between the bounds gas
+ * and compounding balance; at the upper bound (every minute) gas is negligible, so more often still pays (up to the
+ * continuous limit, e^((1 − fee)·APR) − 1); at the lower bound (once a year) compounding does not pay for its gas, so
+ * the rewards are best claimed once, as never compounding (and that may still lose money).
+ */
+function optimumReason(o: NonNullable<ApyResult['optimal']>, performanceFee: number): { why: string; meaning?: string } {
+  if (o.kind === 'interior') return { why: 'gas and compounding balance' };
+  if (o.kind === 'max') {
+    return {
+      why: `at the search's upper bound, every ${formatInterval(APY_YEAR_DAYS / MAX_COMPOUNDS_PER_YEAR)}: gas is negligible at this capital`,
+      meaning: `more often is better all the way to the bound: harvest as often as you can (the continuous limit is ${pct(Math.expm1(o.apr * (1 - performanceFee)))}).`,
+    };
+  }
+  return {
+    why: "at the search's lower bound, once a year: gas per harvest costs at least what compounding adds",
+    meaning:
+      'compounding does not pay for its gas: claim the rewards once a year, the same net APY as never compounding' +
+      (o.netApy < 0 ? "; even that loses money: one claim's gas is more than a year of rewards after the fee." : '.'),
+  };
 }
 
 /** The text `ammsim apy` prints: what was assumed, then a table, then the optimum when asked. */
@@ -99,16 +129,12 @@ export function formatApy(r: ApyResult): string {
   if (r.rows.some((x) => x.compoundsPerYear === 0)) out.push('', 'never: simple interest after the fee, the rewards claimed once at the end (one harvest\'s gas).');
   if (r.optimal !== null) {
     const o = r.optimal;
-    const why =
-      o.kind === 'once'
-        ? 'gas per harvest costs at least what compounding adds: claim once a year'
-        : o.kind === 'max'
-          ? 'the search bound (every minute): gas is negligible at this capital'
-          : 'gas and compounding balance';
+    const { why, meaning } = optimumReason(o, r.performanceFee);
     out.push(
       '',
       `optimal: harvest every ${formatInterval(o.intervalDays)} (${groupThousands(o.compoundsPerYear.toFixed(2))} a year) → net APY ${pct(o.netApy)} (${why});`,
       `  best whole number a year: ${groupThousands(String(o.whole.compoundsPerYear))} (every ${formatInterval(r.yearDays / o.whole.compoundsPerYear)}) → ${pct(o.whole.netApy)}.`,
+      ...(meaning === undefined ? [] : [`  ${meaning}`]),
     );
   }
   return out.join('\n') + '\n';

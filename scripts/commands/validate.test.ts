@@ -56,6 +56,41 @@ describe('ammsim validate', () => {
   });
 });
 
+describe('ammsim validate: a numeric flag is reported as typed', () => {
+  const stderr = async (...args: string[]) => (await cli(['validate', '--events', FIXTURE, '--all', ...args])).stderr;
+  const FEE = 'error: --fee: must be the fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005); was';
+  const TOL = 'error: --tol: must be a relative error ≥ 0 (1e-3 = 0.1 %); was';
+  it('error: text that is not a number is quoted (never "was NaN")', async () => {
+    expect(await stderr('--fee', 'abc')).toBe(`${FEE} "abc"\n`);
+    expect(await stderr('--fee', '500abc')).toBe(`${FEE} "500abc"\n`);
+    expect(await stderr('--tol', 'abc')).toBe(`${TOL} "abc"\n`);
+    expect(await stderr('--tol', '1e-3x')).toBe(`${TOL} "1e-3x"\n`);
+    expect(await stderr('--tol', 'Infinity')).toBe(`${TOL} "Infinity"\n`);
+  });
+  it('error: an empty value or a flag without one is refused, not read as 0 (every fee wrong) or dropped (the default used)', async () => {
+    expect(await stderr('--fee=')).toBe(`${FEE} ""\n`);
+    expect(await stderr('--tol=')).toBe(`${TOL} ""\n`);
+    expect(await stderr('--fee')).toBe(`${FEE} ""\n`);
+    expect(await stderr('--tol')).toBe(`${TOL} ""\n`);
+  });
+  it('behavior: numbers still read as before, and a number out of range is shown as the number', async () => {
+    for (const fee of ['500', '0.0005', '5e2']) {
+      const r = await cli(['validate', '--events', FIXTURE, '--all', '--fee', fee, '--tol', '1e-3']);
+      expect([r.code, r.stderr, r.stdout.trimEnd().split('\n').at(-1)]).toEqual([0, '', '3/3 within 0.1 %; 3 exact; median error 0, worst 0']);
+    }
+    expect(await stderr('--fee', '-5')).toBe(`${FEE} -5\n`);
+    expect(await stderr('--tol', '-1')).toBe(`${TOL} -1\n`);
+  });
+  it('error: an empty --positions or a bare --position is refused by name (not "cannot read : no such file", not "choose the positions one way")', async () => {
+    expect((await cli(['validate', '--events', FIXTURE, '--positions', ''])).stderr).toBe('error: --positions: must be a file path\n');
+    expect((await cli(['validate', '--events', FIXTURE, '--position'])).stderr).toBe('error: --position: needs a value: OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG]\n');
+  });
+  it('error: a wrong tier given as a fraction names the fee as typed, and in hundredths of a bip', async () => {
+    expect(await stderr('--fee', '0.003')).toMatch(/tick spacing 60; is --fee 0\.003 \(3000\) the pool's fee tier\?\n$/);
+    expect(await stderr('--fee', '3000')).toMatch(/tick spacing 60; is --fee 3000 the pool's fee tier\?\n$/);
+  });
+});
+
 describe('ammsim validate: wrong tier, repeated flags, failed runs', () => {
   it('error: a --fee whose tick spacing the MINT/BURN rows are off names file, line and field, and removes a stale --out', async () => {
     const out = path.join(dir, 'stale-validate.json');

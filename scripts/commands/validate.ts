@@ -8,11 +8,12 @@ import { feePipsOf } from './realReplay.ts';
 
 export interface ValidateArgs {
   events?: string;
-  fee?: number;
+  /** As typed: parsed by {@link numberArg}, so an error quotes the text (`was "abc"`), never the NaN it reads as. */
+  fee?: string;
   position?: string[];
   positions?: string;
   all?: boolean;
-  tol?: number;
+  tol?: string;
   out?: string;
   json?: boolean;
 }
@@ -48,6 +49,24 @@ export function formatValidate(r: ValidateResult): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A numeric flag as typed: a decimal number (`500`, `0.0005`, `1e-3`), or a ConfigError naming the flag with `need`
+ * and quoting the text (`was "abc"`; a flag given without a value, `was ""`), where yargs' number type would read
+ * NaN, `--fee=` 0 and a bare `--fee` nothing at all.
+ */
+export function numberArg(flag: string, text: string, need: string): number {
+  const t = text.trim();
+  const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN;
+  if (!Number.isFinite(v)) throw new ConfigError(flag, `${need}; was ${JSON.stringify(text)}`);
+  return v;
+}
+
+/** A value as typed, for a message: the number when it reads the same (`-1`), else the text quoted (`"1e-3x"`). */
+const typedText = (text: string, v: number): string => (text.trim() === String(v) ? String(v) : JSON.stringify(text));
+
+const FEE_NEED = 'must be the fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005)';
+const TOL_NEED = 'must be a relative error ≥ 0 (1e-3 = 0.1 %)';
+
 /** JSON with bigints as decimal strings. */
 function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 2) + '\n';
@@ -71,11 +90,11 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
           'stdout: a line per position and a summary; exit status 1 when a position with known actual fees is off by more than --tol (per token, relative).',
       )
       .option('events', { type: 'string', describe: 'demeter-fetch pool-events CSV (block_number, …, tx_type, log_index, sender, amount0, amount1, total_liquidity, sqrtPriceX96, current_tick, tick_lower, tick_upper, liquidity)' })
-      .option('fee', { type: 'number', describe: 'pool fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005) [default: the --positions file\'s, else 500]' })
+      .option('fee', { type: 'string', describe: 'pool fee tier in hundredths of a bip (500 = 0.05 %) or a fraction (0.0005) [default: the --positions file\'s, else 500]' })
       .option('position', { type: 'string', array: true, describe: 'OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG]; repeatable. Without @…, the lives of this owner and ticks are found (ambiguity is reported)' })
       .option('positions', { type: 'string', describe: 'JSON {"events", "fee", "positions": [{"id", "owner", "tickLower", "tickUpper", "liquidity" (decimal string), "mint": {"block", "logIndex"}, "burn": {…}}]}; liquidity, mint and burn optional; a relative events path is relative to the JSON file' })
       .option('all', { type: 'boolean', describe: 'every position minted, burned to zero and collected inside the file' })
-      .option('tol', { type: 'number', describe: 'relative error allowed per token, |sim − actual| / max(actual, 1) [default: 1e-3]' })
+      .option('tol', { type: 'string', describe: 'relative error allowed per token, |sim − actual| / max(actual, 1) [default: 1e-3]' })
       .option('out', { type: 'string', describe: 'write the per-position result JSON here (atomically): simulated and actual fees per token (raw integers as strings), errors, swaps in range, mapUncertainSwaps, notes' })
       .option('json', { type: 'boolean', describe: 'print the result JSON to stdout instead of the table' })
       .example('$0 validate --events ../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv --all --out out/validate.json', 'every clean position of a day of USDC/WETH 0.05 %')
@@ -91,13 +110,18 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
     // No stale output: a previous run's OUT must not pass for this failed run's result (as in replay, replay-real),
     // whether the flags or the data fail.
     const r: ValidateResult = await removingOutputsOnError([out], async () => {
-      const fee = argv.fee === undefined ? undefined : feePipsOf(argv.fee);
-      const tol = argv.tol;
-      if (tol !== undefined && !(Number.isFinite(tol) && tol >= 0)) throw new ConfigError('--tol', `must be a relative error ≥ 0 (1e-3 = 0.1 %); was ${tol}`);
+      // an empty value would read "cannot read : no such file"; a bare --position, as if none were given
+      if (argv.positions !== undefined && argv.positions === '') throw new ConfigError('--positions', 'must be a file path');
+      if (argv.position !== undefined && argv.position.length === 0) throw new ConfigError('--position', 'needs a value: OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG]');
+      const feeText = argv.fee === undefined ? undefined : String(argv.fee);
+      const fee = feeText === undefined ? undefined : feePipsOf(numberArg('--fee', feeText, FEE_NEED));
+      const tolText = argv.tol === undefined ? undefined : String(argv.tol);
+      const tol = tolText === undefined ? undefined : numberArg('--tol', tolText, TOL_NEED);
+      if (tol !== undefined && !(tol >= 0)) throw new ConfigError('--tol', `${TOL_NEED}; was ${typedText(tolText!, tol)}`);
       const specs = (argv.position ?? []).map((p) => parsePositionArg(String(p)));
       return validate({
         ...(argv.events === undefined ? {} : { events: argv.events }),
-        ...(fee === undefined ? {} : { fee }),
+        ...(fee === undefined ? {} : { fee, feeText: feeText! }),
         ...(tol === undefined ? {} : { tol }),
         ...(argv.all === true ? { all: true } : {}),
         ...(specs.length > 0 ? { positions: specs } : {}),

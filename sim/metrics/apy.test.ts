@@ -143,6 +143,26 @@ describe('optimalHarvest', () => {
     expect(once.compoundsPerYear).toBe(1);
     expect(once.netApy).toBeCloseTo(0.1 - 0.2, 15);
   });
+  it('behavior: an optimum the search converges onto at a bound is that bound, not "interior" (gas tiny: every minute; gas large: once a year)', () => {
+    // gas 1e-9 (and 1.6e-9) on 10,000 at 30 %: the search ended at 525,599.9999999997 (and 525,599.9988), called interior
+    for (const gas of [1e-9, 1.6e-9]) {
+      const top = optimalHarvest(0.3, { gasPerHarvest: gas, capital: 10_000 });
+      expect(top.kind).toBe('max');
+      expect(top.compoundsPerYear).toBe(MAX_COMPOUNDS_PER_YEAR);
+      expect(top.netApy).toBe(aprToApy(0.3, MAX_COMPOUNDS_PER_YEAR, { gasPerHarvest: gas, capital: 10_000 }));
+    }
+    // gas 363 on 10,000: the search ended at 1.000000000000311, called interior; a yearly claim is as good
+    const bottom = optimalHarvest(0.3, { gasPerHarvest: 363, capital: 10_000 });
+    expect(bottom.kind).toBe('once');
+    expect(bottom.compoundsPerYear).toBe(1);
+    expect(bottom.netApy).toBeCloseTo(0.3 - 0.0363, 15);
+    // a real interior optimum close to each bound stays interior
+    const nearTop = optimalHarvest(0.3, { gasPerHarvest: 1.9e-9, capital: 10_000 });
+    expect([nearTop.kind, nearTop.compoundsPerYear < MAX_COMPOUNDS_PER_YEAR]).toEqual(['interior', true]);
+    const nearBottom = optimalHarvest(0.3, { gasPerHarvest: 361, capital: 10_000 });
+    expect([nearBottom.kind, nearBottom.compoundsPerYear > 1.0001]).toEqual(['interior', true]);
+    expect(nearBottom.netApy).toBeGreaterThan(aprToApy(0.3, 1, { gasPerHarvest: 361, capital: 10_000 }));
+  });
   it('behavior: deterministic', () => {
     const c = { performanceFee: 0.045, gasPerHarvest: 12.5, capital: 25_000 };
     expect(optimalHarvest(0.8, c)).toEqual(optimalHarvest(0.8, c));

@@ -160,8 +160,9 @@ export interface OptimalHarvest {
   /** The best whole number of harvests a year (the closed form is exact for whole n), and its net APY. */
   readonly whole: { readonly compoundsPerYear: number; readonly netApy: number };
   /**
-   * Why the optimum is where it is: `interior` (gas and compounding balance), `max` (no gas: more often is always
-   * better, so the search bound), `once` (one harvest a year is best: the gas is at least the growth it buys).
+   * Why the optimum is where it is: `interior` (gas and compounding balance between the bounds), `max` (the upper
+   * search bound, `maxCompounds`: more often is better all the way to it, as without gas or with gas negligible at
+   * this capital), `once` (the lower bound, one harvest a year: the gas is at least the growth it buys).
    */
   readonly kind: 'interior' | 'max' | 'once';
 }
@@ -170,7 +171,8 @@ export interface OptimalHarvest {
  * The harvest frequency n ∈ [1, maxCompounds] that maximises the net APY (a^n − 1)·(1 − g·n/R) for a capital, and the
  * value there. Deterministic 1-D search: the net APY on a grid of 512 log-spaced frequencies, then golden-section
  * search in log n between the best point's neighbours (to 1e-12 relative), compared against the grid's best. With
- * R > 0 the net APY is positive only for n < R/g, so the search stops there. Without gas the answer is the bound.
+ * R > 0 the net APY is positive only for n < R/g, so the search stops there. Without gas the answer is the bound; an
+ * optimum the search finds within 1e-9 (relative) of a bound, or no better than the bound, is that bound (`kind`).
  */
 export function optimalHarvest(apr: number, costs: HarvestCosts, maxCompounds = MAX_COMPOUNDS_PER_YEAR): OptimalHarvest {
   finite('apr', apr);
@@ -224,8 +226,12 @@ export function optimalHarvest(apr: number, costs: HarvestCosts, maxCompounds = 
   }
   const nStar = Math.exp((a + b) / 2);
   const n = h(nStar) >= bestV ? nStar : Math.exp(at(best));
-  if (n <= 1) return done(1, 'once');
-  if (n >= maxCompounds) return done(maxCompounds, 'max');
+  // The search converges onto a bound when the optimum is there (n = 1 + 5e-13, or 525,599.9997 for the bound
+  // 525,600): that is the bound, not a balance of gas and compounding, when the bound is as good (to the search's
+  // tolerance in n, or in value).
+  const near = (x: number, bound: number): boolean => Math.abs(Math.log(x / bound)) <= 1e-9;
+  if (n <= 1 || near(n, 1) || h(1) >= h(n)) return done(1, 'once');
+  if (hi === maxCompounds && (n >= maxCompounds || near(n, maxCompounds) || h(maxCompounds) >= h(n))) return done(maxCompounds, 'max');
   return done(n, 'interior');
 }
 
