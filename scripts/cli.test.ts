@@ -147,6 +147,33 @@ describe('a flag given twice is refused by name in every command (scripts/cli.ts
   });
 });
 
+describe('a number flag given without a number is refused by name in every command (scripts/cli.ts)', () => {
+  const d = join(tmp, 'nonumber');
+  it.each([
+    // yargs read --seed= as 0 (the default is 42) and a bare --capital as not given (the default ran)
+    [['backtest', '--seed=', '--out', d], 'error: --seed: must be a number; was ""\n'],
+    [['backtest', '--capital', '--out', d], 'error: --capital: needs a value (a number)\n'],
+    [['backtest', '--gas-price', '--pool', 'v3', '--out', d], 'error: --gas-price: needs a value (a number)\n'],
+    [['backtest', '--gasPrice=x', '--out', d], 'error: --gasPrice: must be a number; was "x"\n'],
+    [['compare', '--capital', '--out', d], 'error: --capital: needs a value (a number)\n'],
+    [['sweep', '--width', '0.1,0.2', '--strategy', 'range', '--pool', 'v3', '--workers', '--out', d], 'error: --workers: needs a value (a number)\n'],
+    [['sweep', '--width', '0.1,0.2', '--strategy', 'range', '--pool', 'v3', '--top', 'abc', '--out', d], 'error: --top: must be a number; was "abc"\n'],
+    [['replay-real', '--events', 'a.csv', '--fee', 'abc'], 'error: --fee: must be a number; was "abc"\n'],
+  ])('%j', async (args, message) => {
+    const r = await runCliInProcess(args);
+    expect([r.code, r.stderr]).toEqual([1, message]);
+    expect(existsSync(d)).toBe(false);
+  });
+
+  it('behavior: negative numbers, lists declared as strings (compare --width) and values after = still read', async () => {
+    const neg = await runCliInProcess(['backtest', '--gas-price', '-5', '--out', d]);
+    expect(neg.stderr).toMatch(/^error: --gas-price: must be in \[0, 1,000,000\] gwei .*; was -5\n$/);
+    const list = await runCliInProcess(['compare', '--pool', 'v3', '--strategy', 'range', '--width', '0.05,0.1', '--capital=5000', '--out', d]);
+    expect([list.code, list.stderr]).toEqual([0, '']);
+    rmSync(d, { recursive: true, force: true });
+  });
+});
+
 describe('Ctrl-C and SIGTERM leave no temporary file', () => {
   const prices = join(tmp, 'minutes.csv');
   minuteCsv(prices, 150_000);

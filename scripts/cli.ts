@@ -33,7 +33,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   // A flag given twice is refused before anything else looks at it; output paths are checked before any work:
   // a bad --out costs one line at once, not a trace after the run.
   const root = cli;
-  cli = cli.middleware((argv) => refuseRepeatedFlags(argv, root)).middleware(checkOutputFlags);
+  cli = cli.middleware((argv) => refuseRepeatedFlags(argv, root)).middleware(() => refuseNumberFlagsWithoutNumber(argv, root)).middleware(checkOutputFlags);
   // Load only the command being run; the others are listed by name and description.
   for (const c of COMMANDS) {
     cli = c.name === invoked ? cli.command(await c.load()) : cli.command(c.name, c.describe, () => {}, () => {});
@@ -55,6 +55,30 @@ function refuseRepeatedFlags(argv: { [flag: string]: unknown }, y: Argv): void {
     if (Array.isArray(v) && !options.array.includes(flag)) {
       throw new ConfigError(`--${flag}`, `given ${v.length} times (${v.map((x) => JSON.stringify(String(x))).join(', ')}); give it once`);
     }
+  }
+}
+
+/**
+ * yargs middleware: a number flag given without a number is refused by name, quoting what was typed. yargs reads
+ * `--seed=` as 0 (the default is 42), a bare `--capital` (the next word another flag, or none) as not given, so the
+ * default ran, and `--top abc` as NaN, which a range check then reported as "was NaN". A value that starts with
+ * `-` is taken as a negative number when it reads as one (as yargs does), else as the next flag.
+ */
+function refuseNumberFlagsWithoutNumber(args: readonly string[], y: Argv): void {
+  const options = (y as unknown as { getOptions(): { number: string[]; string: string[] } }).getOptions();
+  // a flag a command declares again as a string (compare's --width list over backtest's number) is in both lists
+  const numeric = new Set(options.number.filter((f) => !options.string.includes(f)));
+  const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') break;
+    const m = /^--([^=]+)(?:=([\s\S]*))?$/.exec(token);
+    if (m === null || !(numeric.has(m[1]!) || numeric.has(kebab(m[1]!)))) continue;
+    const flag = `--${m[1]}`;
+    const next = args[i + 1];
+    const text = m[2] ?? (next !== undefined && (!next.startsWith('-') || /^-\.?\d/.test(next)) ? next : undefined);
+    if (text === undefined) throw new ConfigError(flag, 'needs a value (a number)');
+    if (text.trim() === '' || Number.isNaN(Number(text))) throw new ConfigError(flag, `must be a number; was ${JSON.stringify(text)}`);
   }
 }
 
