@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakevenSentence, breakevenUndefinedReason, compareBreakevenLines, compareMetricsTable, compareReportHtml, compareSectionHtml, compareVerdicts, requiredFeeSentence, type CompareReportInput } from './compare.ts';
+import { breakevenSentence, breakevenUndefinedReason, compareBreakevenLines, compareHoldNote, compareMetricsTable, compareReportHtml, compareSectionHtml, compareVerdicts, lpHoldsDiffer, requiredFeeSentence, type CompareReportInput } from './compare.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 
 const run = syntheticRun({ steps: 300, width: 0.1, rebalanceAt: 150 });
@@ -110,6 +110,35 @@ describe('compare report', () => {
     expect(html).toContain(`<p class="verdict" id="verdict">${v}.</p>`);
     expect(html).toContain('breakeven staking APR');
     expect(html).not.toMatch(/beats it above/);
+  });
+  it('behavior: with LPs whose holds differ, LP − hold is labelled as against each LP\'s own hold and a note says what hold is; one LP reads as before', async () => {
+    const base = comparison();
+    expect(lpHoldsDiffer(base)).toBe(false);
+    expect(compareHoldNote(base)).toBeUndefined();
+    expect(compareSectionHtml(base)).toContain('<th>LP − hold</th>');
+    expect(compareSectionHtml(base)).not.toContain('id="hold-basis"');
+    expect(compareMetricsTable(base)).toContain('<td>Final value − hold <span class="note">(differences.minusHold)</span>');
+    // a second LP that deposited another split: its own hold is 300 above the hold alternative's (the first LP's)
+    const lp = base.summary.lp as Record<string, number>;
+    const lp2 = { ...lp, finalValue: lp.finalValue! + 100, holdValue: lp.holdValue! + 300, vsHold: lp.finalValue! + 100 - (lp.holdValue! + 300) };
+    const diff = base.summary.differences as Record<string, Record<string, number>>;
+    const two: CompareReportInput = {
+      ...base,
+      summary: { ...base.summary, alternatives: ['lp:a', 'lp:b', 'hold', 'staking'], 'lp:a': lp, 'lp:b': lp2, differences: { ...diff, 'lp:a': diff.lp!, 'lp:b': { minusStaking: lp2.finalValue - 10_500, minusHold: lp2.vsHold } } },
+      alternatives: [{ id: 'lp:a' }, { id: 'lp:b' }],
+      runs: [run, run],
+    };
+    expect(lpHoldsDiffer(two)).toBe(true);
+    expect(compareHoldNote(two)).toBe("hold is the tokens lp:a deposited, held; each LP alternative's PnL vs hold (vsHold) and LP − hold (differences.minusHold) are against the tokens it deposited itself, held (its hold value), as the split deposited depends on the strategy and width");
+    const section = compareSectionHtml(two);
+    expect(section).toContain('<th>LP − its own hold</th>');
+    expect(section).toContain('<p class="note" id="hold-basis">Hold is the tokens lp:a deposited, held; ');
+    // the LP − hold column is each LP's minusHold, which is its own vsHold
+    const { formatMetric } = await import('./metrics.ts');
+    expect(section).toContain(`<tr data-alternative="lp:b"><td>lp:b</td><td class="num">${formatMetric(lp2.finalValue - 10_500, 'quote')}</td><td class="num">${formatMetric(lp2.vsHold, 'quote')}</td>`);
+    const table = compareMetricsTable(two);
+    expect(table).toContain('<td>Final value − hold (an LP: its own hold value) <span class="note">(differences.minusHold)</span>');
+    expect(table).toMatch(new RegExp(`<tr data-key="differences.minusHold">.*data-exact="${lp2.vsHold}"`));
   });
   it('behavior: byte-identical for the same input', () => {
     expect(compareReportHtml(comparison())).toBe(html);

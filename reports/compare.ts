@@ -68,6 +68,28 @@ export function requiredFeeSentence(b: Obj): string {
   return `it needs a fee APR of ${pct2(req)} to match staking (it earned ${pct2(fee)})`;
 }
 
+/**
+ * Whether some LP alternative's own hold (the tokens it deposited, held: its `holdValue`) differs from the `hold`
+ * alternative's (the first LP's): ranges of different widths, or different strategies, deposit different splits.
+ */
+export function lpHoldsDiffer(r: CompareReportInput): boolean {
+  const hold = obj(r.summary.hold).finalValue;
+  return r.alternatives.some((a) => {
+    const own = obj(r.summary[a.id]).holdValue;
+    return finite(own) && own !== hold;
+  });
+}
+
+/**
+ * When the LPs' holds differ: what `hold` is and what each LP's hold figures are against, in words (for the terminal
+ * and the report); undefined otherwise (one LP, or LPs that deposited the same split).
+ */
+export function compareHoldNote(r: CompareReportInput): string | undefined {
+  if (!lpHoldsDiffer(r)) return undefined;
+  const first = r.alternatives[0]?.id ?? 'lp';
+  return `hold is the tokens ${first} deposited, held; each LP alternative's PnL vs hold (vsHold) and LP − hold (differences.minusHold) are against the tokens it deposited itself, held (its hold value), as the split deposited depends on the strategy and width`;
+}
+
 /** One terminal line per LP alternative: LP − staking, the breakeven wording and the fee APR needed. */
 export function compareBreakevenLines(r: CompareReportInput): string[] {
   const s = r.summary;
@@ -148,7 +170,8 @@ export function compareMetricsTable(r: CompareReportInput): string {
   const rows = [...known.filter((m) => has(m.key)), ...extra].map((m) => row(m.key, m, entries.map((e) => e[m.key])));
   const diffRows: Array<[string, string]> = [
     ['minusStaking', 'Final value − staking'],
-    ['minusHold', 'Final value − hold'],
+    // an LP's is against its own hold (holdValue); staking's and hold-staked's against the hold column
+    ['minusHold', lpHoldsDiffer(r) ? 'Final value − hold (an LP: its own hold value)' : 'Final value − hold'],
   ];
   for (const [k, label] of diffRows) {
     const values = ids.map((id) => obj(diff[id])[k]);
@@ -172,6 +195,7 @@ export function compareSectionHtml(r: CompareReportInput): string {
   const be = obj(s.breakeven);
   const diff = obj(s.differences);
   const staking = obj(s.staking);
+  const holdNote = compareHoldNote(r);
   const q = (x: unknown): string => (finite(x) ? formatMetric(x, 'quote') : '—');
   const rows = r.alternatives
     .map((a) => {
@@ -184,11 +208,12 @@ export function compareSectionHtml(r: CompareReportInput): string {
   const parts = [
     '<h2 id="staking">Staking vs LP</h2>',
     `<p>Staking: all capital in base at the first price; ${escapeHtml(stakingSettingsText(s))}. Final value ${q(staking.finalValue)} (APR ${pct2(staking.apr)}, reward APR in base ${pct2(staking.rewardApr)}, max drawdown ${pct2(staking.maxDrawdown)}). Its value line is <i>staking</i> in the charts.</p>`,
-    '<table class="metrics" id="breakeven-table"><thead><tr><th>LP alternative</th><th>LP − staking</th><th>LP − hold</th><th>breakeven staking APR</th><th>fees to match staking</th><th>volume to match</th></tr></thead><tbody>',
+    `<table class="metrics" id="breakeven-table"><thead><tr><th>LP alternative</th><th>LP − staking</th><th>${holdNote === undefined ? 'LP − hold' : 'LP − its own hold'}</th><th>breakeven staking APR</th><th>fees to match staking</th><th>volume to match</th></tr></thead><tbody>`,
     rows,
     '</tbody></table>',
     '<p class="note">Breakeven staking APR: the fixed APR (same compounding, commission, unbonding, LST) at which staking ends level with this LP run. Fees / volume to match staking: first-order (each extra unit of fees adds one unit to the LP’s final value; fees scale with volume).</p>',
   ];
+  if (holdNote !== undefined) parts.push(`<p class="note" id="hold-basis">${escapeHtml(holdNote.charAt(0).toUpperCase() + holdNote.slice(1))}.</p>`);
   const mining = compareRewardsHtml(r);
   if (mining !== '') parts.push(mining);
   const w = s.whatIf as { method: string; paths: number; lpMinusStaking: Record<string, Record<string, number>> } | null | undefined;

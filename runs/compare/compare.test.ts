@@ -41,6 +41,9 @@ function cfg(over: { backtest?: Partial<BacktestConfig>; strategies?: string[]; 
 
 type Entry = { finalValue: number; apr: number; maxDrawdown: number };
 
+/** The backtest config of {@link cfg} on v3. */
+const c0 = (): BacktestConfig => resolveBacktestConfig({ pool: 'v3' });
+
 describe('quantileSorted / distributionOf', () => {
   it('behavior: linear interpolation between order statistics (hand-computed)', () => {
     const s = Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
@@ -139,6 +142,39 @@ describe('runCompare on a synthetic series', () => {
       expect((r.summary[`lp:width=${w}`] as Entry).finalValue).toBe(direct.summary.finalValue);
     }
     expect((r.summary['lp:width=0.05'] as Entry).finalValue).not.toBe((r.summary['lp:width=0.2'] as Entry).finalValue);
+  });
+
+  it('behavior: with several LPs each LP − hold (differences.minusHold) is against its own hold, as its vsHold; staking − hold against the hold alternative', async () => {
+    // ranges of different widths on v3 deposit different splits, so their holds differ (the first LP's is `hold`)
+    const r = await runCompare(cfg({ strategies: ['range', 'full-range'], widths: [0.05, 0.2], backtest: { pool: 'v3' }, options: { stakingApr: 0.04 } }), series);
+    const ids = ['lp:range,width=0.05', 'lp:range,width=0.2', 'lp:full-range'];
+    const s = r.summary as Record<string, unknown>;
+    const entry = (id: string): Entry & { holdValue: number; vsHold: number } => s[id] as Entry & { holdValue: number; vsHold: number };
+    const hold = s.hold as Entry & { basis: string };
+    expect(hold.finalValue).toBe(entry(ids[0]!).holdValue);
+    expect(new Set(ids.map((id) => entry(id).holdValue)).size).toBe(3); // three different holds
+    const diff = s.differences as Record<string, Record<string, number>>;
+    for (const [i, id] of ids.entries()) {
+      const direct = await runBacktest({ ...c0(), strategy: i < 2 ? 'range' : 'full-range', width: i === 0 ? 0.05 : i === 1 ? 0.2 : undefined }, series);
+      expect(entry(id).holdValue).toBe(direct.summary.holdValue);
+      expect(diff[id]!.minusHold, id).toBe(entry(id).finalValue - entry(id).holdValue);
+      expect(diff[id]!.minusHold, id).toBe(entry(id).vsHold);
+    }
+    expect(diff.staking!.minusHold).toBe((s.staking as Entry).finalValue - hold.finalValue);
+    expect(diff['hold-staked']!.minusHold).toBe((s['hold-staked'] as Entry).finalValue - hold.finalValue);
+    expect(hold.basis).toBe("the tokens lp:range,width=0.05 deposited at the start, held; each LP alternative's vsHold and differences.minusHold are against the tokens it deposited itself, held (its holdValue)");
+    // one LP: its hold is the hold alternative, and the basis says only that
+    const one = await runCompare(cfg({ strategies: ['range'], widths: [0.05], backtest: { pool: 'v3' } }), series);
+    expect((one.summary.hold as { basis: string }).basis).toBe('the tokens lp deposited at the start, held');
+    expect((one.summary.differences as Record<string, Record<string, number>>).lp!.minusHold).toBe((one.summary.lp as { vsHold: number }).vsHold);
+  });
+
+  it('behavior: the config records the widths run: as given, else each strategy\'s own', async () => {
+    const given = await runCompare(cfg({ strategies: ['range'], widths: [0.05, 0.2], backtest: { pool: 'v3' } }), series);
+    expect((given.summary.config as Record<string, unknown>).widths).toEqual([0.05, 0.2]);
+    const c = { ...cfg({ strategies: ['range', 'full-range'], backtest: { pool: 'v3' } }), widths: undefined };
+    expect(((await runCompare(c, series)).summary.config as Record<string, unknown>).widths).toEqual([0.1]);
+    expect(((await runCompare({ ...c, strategies: ['full-range'] }, series)).summary.config as Record<string, unknown>).widths).toEqual([]);
   });
 
   it('behavior: a width list gives one alternative per width for width strategies, one for the others', async () => {

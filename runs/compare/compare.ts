@@ -20,13 +20,14 @@ import { realizedVolatility, scenarioPath, type ScenarioParams } from './scenari
  *
  * - `lp` (or `lp:<label>` for each of several LP alternatives): a backtest run per strategy × width.
  * - `hold`: the tokens the first LP alternative deposited, held (its `holdValue` line; each LP entry also carries
- *   its own `holdValue` and `vsHold`).
+ *   its own `holdValue` and `vsHold`: the split deposited depends on the strategy and width).
  * - `staking`: all capital converted into base at P0 and staked (strategies/staking/staking.ts).
  * - `hold-staked`: the beta-matched benchmark, always included: half the capital held as quote, the other half
  *   converted into base at P0 and staked with the same staking settings (APR or series, compounding, commission,
  *   unbonding, LST). A full-range LP starts 50/50 too, so this is holding the LP's exposure with the base earning
  *   the staking yield — what an LP position has to beat when the base can be staked instead.
- * Differences are LP − staking, LP − hold and staking − hold (quote units, final values). Breakeven, per LP
+ * Differences are LP − staking, LP − hold (each LP against its own deposit held: its `vsHold`), LP − hold-staked,
+ * staking − hold and hold-staked − staking / hold (the `hold` alternative; quote units, final values). Breakeven, per LP
  * alternative: the fixed staking APR at which staking ends level with the LP (same compounding, commission,
  * unbonding and LST), and the fee APR / volume multiple the LP needed to end level with staking (first-order, see
  * sim/metrics/breakeven.ts). With `paths` > 0, the what-if sweep re-runs every alternative on N seeded price
@@ -267,9 +268,12 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   alts.forEach((alt, i) => {
     summary[alt.id] = lpEntry(alt, runs[i]!, staking.finalValue);
   });
+  // Each LP deposits its own split (a range's ratio depends on its width), so its hold is its own: an LP's vsHold and
+  // differences.minusHold are against that. The `hold` alternative is the first LP's; when another LP's differs, says so.
+  const holdsDiffer = runs.some((r) => r.timeseries.holdValue[last] !== holdFinal);
   summary.hold = {
     kind: 'hold',
-    basis: `the tokens ${alts[0]!.id} deposited at the start, held`,
+    basis: `the tokens ${alts[0]!.id} deposited at the start, held${holdsDiffer ? "; each LP alternative's vsHold and differences.minusHold are against the tokens it deposited itself, held (its holdValue)" : ''}`,
     initialValue: capital,
     finalValue: holdFinal,
     netPnl: holdFinal - capital,
@@ -315,7 +319,8 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   const breakeven: Record<string, unknown> = {};
   alts.forEach((alt, i) => {
     const s = runs[i]!.summary;
-    differences[alt.id] = { minusStaking: s.finalValue - staking.finalValue, minusHold: s.finalValue - holdFinal, minusHoldStaked: s.finalValue - hsFinal };
+    // against its own hold: the tokens this LP deposited (its holdValue, as its vsHold), not the first LP's
+    differences[alt.id] = { minusStaking: s.finalValue - staking.finalValue, minusHold: s.finalValue - runs[i]!.timeseries.holdValue[last]!, minusHoldStaked: s.finalValue - hsFinal };
     const apr = breakevenStakingApr({
       lpFinalValue: s.finalValue,
       baseInitial: staking.baseInitial,
@@ -375,14 +380,16 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   summary.steps = series.length;
   summary.years = years;
   summary.seed = config.backtest.seed;
+  const ownWidths = [...new Set(alts.flatMap((a) => (a.width === undefined ? [] : [a.width])))];
   const bt = configForOutput(config.backtest);
   delete bt.strategy;
   delete bt.width;
   summary.config = {
     ...bt,
     strategies: [...config.strategies],
-    // the widths run: as given, else each strategy's own (none for strategies without a width)
-    widths: config.widths !== undefined ? [...config.widths] : [...new Set(alts.flatMap((a) => (a.width === undefined ? [] : [a.width])))],
+    // the widths run: as given, else each strategy's own (none for strategies without a width); null (not given) when
+    // the strategies' own widths differ, as a list given back as --config would run every strategy at every width
+    widths: config.widths !== undefined ? [...config.widths] : ownWidths.length > 1 ? null : ownWidths,
     staking: {
       apr: config.aprSeries === undefined ? stakingParams.apr : null,
       aprSeries: config.aprSeries === undefined ? null : { file: config.aprSeries.file, kind: config.aprSeries.kind, rows: config.aprSeries.length },

@@ -143,6 +143,50 @@ describe('ammsim compare', () => {
     expect((read(f).config as Record<string, unknown>).widths).toEqual([]);
   });
 
+  it('behavior: several ranges: each LP − hold (summary.json, report, terminal) is against its own hold, its PnL vs hold; the terminal says what hold is', () => {
+    const out = join(tmp, 'own-holds');
+    const r = ammsim('compare', '--prices', pricesCsv, '--pool', 'v3', '--strategy', 'range', '--width', '0.02,0.3', '--out', out);
+    expect(errorLines(r.stderr)).toEqual([]);
+    const s = read(out);
+    const diff = s.differences as Record<string, Record<string, number>>;
+    const lps = ['lp:width=0.02', 'lp:width=0.3'].map((id) => [id, s[id] as Record<string, number>] as const);
+    expect(lps[0]![1].holdValue).not.toBe(lps[1]![1].holdValue);
+    for (const [id, e] of lps) expect(diff[id]!.minusHold, id).toBe(e.vsHold);
+    expect(r.stdout).toContain("\nnote: hold is the tokens lp:width=0.02 deposited, held; each LP alternative's PnL vs hold (vsHold) and LP − hold (differences.minusHold) are against the tokens it deposited itself");
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<th>LP − its own hold</th>');
+  });
+
+  it('behavior: summary.json\'s resolved config given back as --config reruns the same comparison, byte for byte (strategies, widths, staking and whatIf read as their flags)', () => {
+    const apr = file('rerun-apr.csv', 'timestamp,apr\n2023-12-31,0.04\n2024-01-05,0.06\n');
+    const lst = file('rerun-lst.csv', 'timestamp,pair,price\n' + Array.from({ length: 12 }, (_, d) => `${T0S + 86_400 * d},STETH/ETH,${0.99 - 0.001 * d}`).join('\n') + '\n');
+    const wide = file('rerun-wide.mjs', "export default { name: 'wide', description: 'fixed range, default width 0.3', defaults: { width: 0.3 }, create: (p) => ({ onStart: (ctx) => [{ kind: 'mint', range: { lower: ctx.poolPrice / (1 + p.width), upper: ctx.poolPrice * (1 + p.width) } }], onStep: () => [] }) };\n");
+    const cases: Array<[string, string[]]> = [
+      ['default', []],
+      ['lists', ['--pool', 'v3', '--strategy', 'range,full-range', '--width', '0.05,0.2', '--staking-series', apr, '--commission', '0.1', '--compounding', 'continuous', '--unbonding-days', '1', '--paths', '3', '--paths-method', 'bootstrap', '--block-steps', '5', '--csv']],
+      ['lst', ['--pool', 'v3', '--strategy', 'range', '--param', 'width=0.03', '--lst-series', lst, '--lst-entry', 'market', '--paths', '2', '--paths-volatility', '0.5', '--from', '2024-01-02']],
+      // each strategy at its own default width (0.1 and 0.3): written as null, since [0.1, 0.3] would run both at both
+      ['own-widths', ['--pool', 'v3', '--strategy', `range,${wide}`]],
+    ];
+    for (const [name, flags] of cases) {
+      const a = join(tmp, `rerun-${name}-a`);
+      const b = join(tmp, `rerun-${name}-b`);
+      expect(errorLines(ammsim('compare', '--prices', pricesCsv, ...flags, '--out', a).stderr), name).toEqual([]);
+      const cfg = file(`rerun-${name}.json`, JSON.stringify(read(a).config, null, 2));
+      const r = ammsim('compare', '--config', cfg, '--out', b);
+      expect(errorLines(r.stderr), name).toEqual([]);
+      expect(r.status, name).toBe(0);
+      for (const f of ['summary.json', 'report.html', ...(flags.includes('--csv') ? ['values.csv'] : [])]) {
+        expect(readFileSync(join(b, f), 'utf8'), `${name}: ${f}`).toBe(readFileSync(join(a, f), 'utf8'));
+      }
+    }
+    expect((read(join(tmp, 'rerun-own-widths-a')).config as Record<string, unknown>).widths).toBeNull();
+    expect(read(join(tmp, 'rerun-own-widths-a')).alternatives).toEqual(['lp:range', `lp:${wide}`, 'hold', 'staking', 'hold-staked']);
+    // flags win over the file's: a --paths replaces whatIf.paths, a --staking-apr the file's staking series
+    const c = join(tmp, 'rerun-flags');
+    expect(errorLines(ammsim('compare', '--config', join(tmp, 'rerun-lists.json'), '--paths', '2', '--staking-apr', '0.05', '--out', c).stderr)).toEqual([]);
+    expect(read(c).config).toMatchObject({ staking: { apr: 0.05, aprSeries: null, commission: 0.1 }, whatIf: { paths: 2, method: 'bootstrap', blockSteps: 5 } });
+  });
+
   const EVENTS = '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv';
   it.skipIf(!existsSync(EVENTS))('behavior: --fee-model replay on a pool-events file steps through the events as backtest does: the LP is the backtest', () => {
     const flags = ['--prices', EVENTS, '--pool', 'v3', '--fee', '0.0005', '--fee-model', 'replay', '--strategy', 'range', '--width', '0.01', '--to', '2024-01-05T02:00:00Z'];
@@ -173,6 +217,12 @@ describe('ammsim compare', () => {
     [['--paths', '2', '--block-steps', '5'], /^error: --block-steps: applies to --paths-method bootstrap$/],
     [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
     [['--config', file('twice.json', JSON.stringify({ 'staking-apr': 0.04, stakingApr: 0.05 }))], /^error: .*twice\.json: "staking-apr" and "stakingApr" are the same key; give it once$/],
+    [['--config', file('nested.json', '{"capital": 5000,\n "staking": {\n  "compounding": "weekly"}}')], /^error: .*nested\.json:3: staking\.compounding: must be one of none, daily, continuous; was "weekly"$/],
+    [['--config', file('flat.json', '{"capital": 5000,\n "commission": 1}')], /^error: .*flat\.json:2: commission: must be a fraction in \[0, 1\)/],
+    [['--config', file('both.json', '{"strategy": "full-range",\n "strategies": ["full-range"]}')], /^error: .*both\.json:2: strategies: sets what "strategy" sets; give one of them$/],
+    [['--config', file('inner.json', '{"whatIf": {"pathz": 3}}')], /^error: .*inner\.json:1: whatIf: unknown key "pathz"; did you mean "paths"\?$/],
+    [['--config', file('shape.json', '{"widths": 0.1}')], /^error: .*shape\.json:1: widths: must be a list of range widths > 0/],
+    [['--config', file('listitem.json', '{\n"width": "0.1,x"}')], /^error: .*listitem\.json:2: width: must be a number or a comma-separated list of numbers; found "x"$/],
     [['--noise-size', '1000'], /^error: --noise-size: sizes noise trades; it needs --noise-rate > 0$/],
     [['--pool', 'v3', '--fee-model', 'replay', '--paths', '2'], /^error: --paths: what-if paths move the price away from the logged swaps that --fee-model replay credits fees from/],
     [['--paths', '2', '--paths-drift', '1e6'], /^error: --paths-drift: what-if path 0 leaves the prices a series may hold \(finite, > 0\)/],

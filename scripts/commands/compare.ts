@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { Argv, CommandModule } from 'yargs';
 import { refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
+import { lineAt, stripBom } from '../../data/loaders/jsonText.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
-import { compareBreakevenLines, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
+import { compareBreakevenLines, compareHoldNote, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
 import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
-import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, resolveCompareOptions } from '../../runs/compare/config.ts';
+import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, RESOLVED_COMPARE_KEYS, resolveCompareOptions, unfoldResolvedCompareConfig } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
 import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
@@ -48,26 +51,38 @@ export interface ResolvedCompare {
 
 /**
  * Resolves a compare run from parsed argv: defaults < --config file < flags, for both the backtest keys
- * (resolveBacktestConfig) and the compare keys (resolveCompareOptions). `strategy` and `width` may be lists.
+ * (resolveBacktestConfig) and the compare keys (resolveCompareOptions). `strategy` and `width` may be lists. A
+ * comparison's summary.json `config` given back as the --config file reruns it: its `strategies`, `widths`, `staking`
+ * and `whatIf` read as the flags they came from (runs/compare/config.ts unfoldResolvedCompareConfig), `null` as not given.
  */
 export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): ResolvedCompare {
   const fileName = typeof argv.config === 'string' ? argv.config : '--config';
   const read = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : undefined;
-  const file = read !== undefined ? configFileKeys(read.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS], fileName) : {};
+  // summary.json's resolved config given back: its strategies, widths, staking and whatIf read as the flags they came from
+  const unfolded = read !== undefined ? unfoldResolvedCompareConfig(read.values, configKeyPlace(fileName)) : { values: {}, places: new Map<string, string>() };
+  const file = read !== undefined ? configFileKeys(unfolded.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS, ...RESOLVED_COMPARE_KEYS], fileName) : {};
+  // where the file gives each compare key (`cfg.json:3: commission`, `cfg.json:41: staking.commission`), for its errors
+  const places = new Map(unfolded.places);
+  for (const [raw, line] of read?.lines ?? []) {
+    const k = raw.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    if (!places.has(k)) places.set(k, `${fileName}:${line}: ${raw}`);
+  }
   const compareFile: Record<string, unknown> = {};
   const backtestFile: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(file)) {
     if ((COMPARE_KEYS as string[]).includes(k)) compareFile[k] = v;
     else if (k !== 'strategy' && k !== 'width') backtestFile[k] = v;
   }
-  const strategies = parseList('--strategy', argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
+  // a list from the file is named where the file gives it, one from the command line by its flag
+  const listPlace = (key: string, flag: string, fromFlag: boolean): string => (fromFlag ? flag : (places.get(key) ?? flag));
+  const strategies = parseList(listPlace('strategy', '--strategy', argv.strategy !== undefined || file.strategy === undefined), argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
   const params = parseParams(argv.param as string[] | undefined);
   // With no --width, a numeric --param width=W (or a config params.width) is the width the LP runs and is labelled with.
   const paramWidth = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params }.width;
   const numericParamWidth = typeof paramWidth === 'number' || (typeof paramWidth === 'string' && paramWidth.trim() !== '' && Number.isFinite(Number(paramWidth)));
   // With none of them, each strategy runs at its own default width (undefined), as in backtest.
   const widthText = argv.width ?? file.width ?? (numericParamWidth ? paramWidth : undefined);
-  const widths = widthText === undefined ? undefined : parseList('--width', widthText, true);
+  const widths = widthText === undefined ? undefined : parseList(listPlace('width', '--width', argv.width !== undefined || file.width === undefined), widthText, true);
 
   // yargs gives every dashed flag also in camelCase, which is the config key.
   const flags: Record<string, unknown> = {};
@@ -91,7 +106,32 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
     backtest,
     strategies,
     widths,
-    options: resolveCompareOptions(compareFlags, compareFile),
+    options: resolveCompareOptions(compareFlags, compareFile, places),
+  };
+}
+
+/**
+ * `file:line: key` of a key path of a config file as written (`cfg.json:41: staking.apr`): the line of the innermost
+ * key found. The file has been read and parsed already (readConfigFileWithLines); this reads it again for its text.
+ */
+function configKeyPlace(fileName: string): (path: readonly string[]) => string {
+  let root: JsonNode | undefined;
+  let text: string | undefined;
+  return (path) => {
+    if (text === undefined) {
+      try {
+        text = stripBom(readFileSync(fileName, 'utf8'));
+        root = parseTree(text);
+      } catch {
+        text = '';
+      }
+    }
+    let line: number | undefined;
+    for (let n = path.length; n > 0 && line === undefined && root !== undefined; n--) {
+      const property = findNodeAtLocation(root, [...path.slice(0, n)])?.parent;
+      if (property?.type === 'property') line = lineAt(text, property.offset);
+    }
+    return `${fileName}${line === undefined ? '' : `:${line}`}: ${path.join('.')}`;
   };
 }
 
@@ -170,6 +210,8 @@ async function compareHandler(argv: Record<string, unknown>): Promise<void> {
   const lines = compareBreakevenLines(result);
   const w = result.summary.whatIf as { paths: number; method: string; lpMinusStaking: Record<string, { p5: number; median: number; p95: number }> } | null;
   if (w !== null) for (const a of result.alternatives) lines.push(`${a.id}: over ${w.paths} ${w.method} paths, LP − staking median ${quote(w.lpMinusStaking[a.id]!.median)} (5–95 %: ${quote(w.lpMinusStaking[a.id]!.p5)} … ${quote(w.lpMinusStaking[a.id]!.p95)})`);
+  const holdNote = compareHoldNote(result);
+  if (holdNote !== undefined) lines.push(`note: ${holdNote}`);
   for (const n of result.summary.notes as string[]) lines.push(`note: ${n}`);
   const verdicts = compareVerdicts(result).flatMap((v) => wrapWords(`${v}.`, 80));
   process.stdout.write(verdicts.join('\n') + '\n' + formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
