@@ -2,7 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AmmsimError, ConfigError } from '../sim/core/errors.ts';
-import { guardTempFiles } from '../data/io/atomicWrite.ts';
+import { guardTempFiles, removeOutputFiles } from '../data/io/atomicWrite.ts';
 import { checkOutputPath, OUTPUT_FLAGS } from '../data/io/outputPath.ts';
 import { COMMANDS } from './commands/index.ts';
 import { VERSION } from './version.ts';
@@ -33,10 +33,24 @@ export async function main(argv: readonly string[]): Promise<void> {
   // A flag given twice is refused before anything else looks at it; output paths are checked before any work:
   // a bad --out costs one line at once, not a trace after the run.
   const root = cli;
-  cli = cli.middleware((argv) => refuseRepeatedFlags(argv, root)).middleware(() => refuseNumberFlagsWithoutNumber(argv, root)).middleware(checkOutputFlags);
   // Load only the command being run; the others are listed by name and description.
+  const entry = COMMANDS.find((c) => c.name === invoked);
+  const command = entry === undefined ? undefined : await entry.load();
+  // a flag refused here fails the run as the handler's own checks do: the command's earlier outputs are removed
+  const refusing = (argv: Record<string, unknown>, check: () => void): void => {
+    try {
+      check();
+    } catch (err) {
+      removeOutputFiles(command?.outputsOnFailure?.(argv) ?? []);
+      throw err;
+    }
+  };
+  cli = cli
+    .middleware((argv) => refusing(argv, () => refuseRepeatedFlags(argv, root)))
+    .middleware((parsed) => refusing(parsed, () => refuseNumberFlagsWithoutNumber(argv, root)))
+    .middleware(checkOutputFlags);
   for (const c of COMMANDS) {
-    cli = c.name === invoked ? cli.command(await c.load()) : cli.command(c.name, c.describe, () => {}, () => {});
+    cli = c === entry ? cli.command(command!) : cli.command(c.name, c.describe, () => {}, () => {});
   }
   await cli.help().alias('help', 'h').parseAsync();
 }

@@ -196,9 +196,14 @@ export async function removingOutputsOnError<T>(paths: ReadonlyArray<string | un
   try {
     return await work();
   } catch (err) {
-    for (const p of paths) if (p !== undefined && p !== '') removeFile(p);
+    removeOutputFiles(paths);
     throw err;
   }
+}
+
+/** Removes each of `paths` that is a file (undefined and empty entries skipped; folders left as they are). */
+export function removeOutputFiles(paths: ReadonlyArray<string | undefined>): void {
+  for (const p of paths) if (p !== undefined && p !== '') removeFile(p);
 }
 
 /** Removes `path` when it is a file (a folder of that name, or nothing there, is left as it is). */

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
 import { join } from 'node:path';
 import { refuseOtherCommandsFolder, removingOutputsOnError, StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
@@ -77,7 +79,15 @@ export function formatFeeModels(f: Readonly<Record<string, unknown>>): string {
   return lines.join('\n') + '\n';
 }
 
-export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
+/** The files a failed backtest removes from its --out: its outputs, none in a sweep's folder (which it refuses). */
+export function backtestOutputsOnFailure(argv: Readonly<Record<string, unknown>>): string[] {
+  const out = argv.out;
+  if (typeof out !== 'string' || existsSync(join(out, 'sweep.json'))) return [];
+  return BACKTEST_OUTPUTS.map((name) => join(out, name));
+}
+
+export const backtestCommand: AmmsimCommand<object, Record<string, unknown>> = {
+  outputsOnFailure: backtestOutputsOnFailure,
   command: 'backtest',
   describe: 'run one LP strategy over a price series; write summary.json, timeseries.arrow, report.html',
   builder: (y: Argv) =>
@@ -97,7 +107,7 @@ export const backtestCommand: CommandModule<object, Record<string, unknown>> = {
   handler: async (argv) => {
     const timer = phaseTimer();
     refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
-    const { config, result } = await removingOutputsOnError(BACKTEST_OUTPUTS.map((name) => join(String(argv.out), name)), async () => {
+    const { config, result } = await removingOutputsOnError(backtestOutputsOnFailure(argv), async () => {
       const config = configFromArgv(argv, {}, true);
       const result = await runConfiguredBacktest(config, timer);
       await writeBacktestOutputs(String(argv.out), result, config.csv, timer);

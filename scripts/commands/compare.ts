@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { Argv, CommandModule } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
 import { refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { lineAt, stripBom } from '../../data/loaders/jsonText.ts';
@@ -153,7 +154,15 @@ export function compareValuesCsv(r: CompareResult): string {
   return lines.join('\n') + '\n';
 }
 
-export const compareCommand: CommandModule<object, Record<string, unknown>> = {
+/** The files a failed compare removes from its --out: its outputs, none in a sweep's folder (which it refuses). */
+export function compareOutputsOnFailure(argv: Readonly<Record<string, unknown>>): string[] {
+  const out = argv.out;
+  if (typeof out !== 'string' || existsSync(join(out, 'sweep.json'))) return [];
+  return ['summary.json', 'report.html', 'values.csv'].map((name) => join(out, name));
+}
+
+export const compareCommand: AmmsimCommand<object, Record<string, unknown>> = {
+  outputsOnFailure: compareOutputsOnFailure,
   command: 'compare',
   describe: 'LP strategy vs hold vs staking on the same capital and series; write summary.json, report.html',
   builder: (y: Argv) =>
@@ -175,7 +184,7 @@ export const compareCommand: CommandModule<object, Record<string, unknown>> = {
   handler: async (argv) => {
     refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
     // an earlier run's files must not pass for this failed run's result
-    await removingOutputsOnError(['summary.json', 'report.html', 'values.csv'].map((name) => join(String(argv.out), name)), () => compareHandler(argv));
+    await removingOutputsOnError(compareOutputsOnFailure(argv), () => compareHandler(argv));
   },
 };
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +102,35 @@ describe('a failed il, report, validate, replay-real or data fetch leaves no ear
     const r = ammsim('report', '--run', bt, '--out', join(bt, 'report.html'), '--max-points', '5');
     expect(r.status).not.toBe(0);
     expect(existsSync(join(bt, 'report.html'))).toBe(true);
+  });
+});
+
+describe('a flag refused before the command runs (scripts/cli.ts) removes the earlier --out as the command would', () => {
+  const EVENTS = join(process.cwd(), 'sim/replay/validate/fixtures/usdc_weth_005_0x88e6_2024-01-05_lives_subset.pool_events.csv');
+  it.each([
+    ['backtest: a number flag without a number', ['backtest', '--prices', good, '--seed=']],
+    ['backtest: a flag given twice', ['backtest', '--prices', good, '--fee', '0.003', '--fee', '0.01']],
+    ['compare: a bare number flag', ['compare', '--prices', good, '--capital']],
+  ])('behavior: %s', (_, failing) => {
+    const out = join(tmp, `flag-${failing[0]}-${failing.length}`);
+    expect(ammsim(failing[0]!, '--prices', good, '--out', out).status).toBe(0);
+    const r = ammsim(...failing, '--out', out);
+    expect([r.status, r.stderr]).toEqual([1, expect.stringMatching(/^error: --(seed|fee|capital): /)]);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('behavior: replay-real and validate remove their --out, never the events file; a sweep folder is left alone', () => {
+    const rr = join(tmp, 'flag-rr.json');
+    expect(ammsim('replay-real', '--events', EVENTS, '--out', rr).status).toBe(0);
+    expect(ammsim('replay-real', '--events', EVENTS, '--fee', 'abc', '--out', rr).status).toBe(1);
+    expect(existsSync(rr)).toBe(false);
+    const copy = file('events-copy.csv', readFileSync(EVENTS, 'utf8'));
+    expect(ammsim('validate', '--events', copy, '--tol', '--out', copy).status).toBe(1);
+    expect(existsSync(copy)).toBe(true);
+    const sw = join(tmp, 'flag-sw');
+    expect(ammsim('sweep', '--prices', good, '--fee', '0.001,0.003', '--workers', '1', '--out', sw).status).toBe(0);
+    const before = readdirSync(sw).sort();
+    expect(ammsim('backtest', '--prices', good, '--seed=', '--out', sw).status).toBe(1);
+    expect(readdirSync(sw).sort()).toEqual(before);
   });
 });

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
 import { removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ilCurveChart } from '../../reports/charts/ilCurveChart.ts';
 import { escapeHtml, renderPage } from '../../reports/html.ts';
@@ -79,7 +80,8 @@ export async function runIl(a: IlArgs): Promise<string> {
   return text;
 }
 
-export const ilCommand: CommandModule<object, Record<string, unknown>> = {
+export const ilCommand: AmmsimCommand<object, Record<string, unknown>> = {
+  outputsOnFailure: (argv) => [typeof argv.out === 'string' ? argv.out : undefined],
   command: 'il',
   describe: 'impermanent loss of a position vs price ratio (full range or a price range), as a table or chart',
   builder: (y: Argv) =>

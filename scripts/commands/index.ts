@@ -9,8 +9,18 @@ export interface CommandEntry {
   readonly name: string;
   readonly describe: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  load(): Promise<CommandModule<any, any>>;
+  load(): Promise<AmmsimCommand<any, any>>;
 }
+
+/**
+ * A command module; `outputsOnFailure`: the files a failed run of the command removes (an earlier run's must not
+ * pass for its result), from its flags as parsed. The handler removes them when its work fails; scripts/cli.ts
+ * when a flag is refused before the handler runs (a flag given twice, a number flag without a number).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AmmsimCommand<T = any, U = any> = CommandModule<T, U> & {
+  readonly outputsOnFailure?: (argv: Readonly<Record<string, unknown>>) => ReadonlyArray<string | undefined>;
+};
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'backtest', describe: 'run one LP strategy over a price series; write summary.json, timeseries.arrow, report.html', load: async () => (await import('./backtest.ts')).backtestCommand },

@@ -1,7 +1,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import type { AmmsimCommand } from './index.ts';
+import { removeOutputFiles, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { checkOutputPath } from '../../data/io/outputPath.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
@@ -83,7 +84,15 @@ function toJson(v: unknown): string {
  * `ammsim replay-real`: replays a real Uniswap v3 swap stream (demeter pool-events CSV) through the exact pool
  * and writes how far the simulation drifts from the logged state (sim/realReplay/replayEvents.ts).
  */
-export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
+/** The files a failed replay-real removes: --out and, with --csv, OUT.csv; never the events file (refused as --out). */
+function realReplayOutputs(argv: Readonly<Record<string, unknown>>): string[] {
+  const out = typeof argv.out === 'string' ? argv.out : undefined;
+  if (out === undefined || (typeof argv.events === 'string' && resolve(out) === resolve(argv.events))) return [];
+  return argv.csv === true ? [out, out.replace(/\.json$/i, '') + '.csv'] : [out];
+}
+
+export const realReplayCommand: AmmsimCommand<object, RealReplayArgs> = {
+  outputsOnFailure: realReplayOutputs,
   command: 'replay-real',
   describe: 'replay a real Uniswap v3 swap stream (pool-events CSV) through the exact pool; write the divergence from the logged state',
   builder: (y: Argv<object>) =>
@@ -116,14 +125,14 @@ export const realReplayCommand: CommandModule<object, RealReplayArgs> = {
     }
     const out = String(argv.out);
     if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
-    const csvName = out.replace(/\.json$/i, '') + '.csv';
+    const csvName = out.replace(/\.json$/i, '') + '.csv'; // as realReplayOutputs names it
     // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
     // (its probe file comes and goes before the old outputs are removed, so a Ctrl-C after that leaves no probe)
     if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });
     // No stale output: a previous run's files must not pass for this run's result should this one fail (a flag as
     // much as the data) or be interrupted (Ctrl-C kills it outright while no temporary file is open). The new ones are
     // renamed into place.
-    for (const f of argv.csv === true ? [out, csvName] : [out]) if (statSync(f, { throwIfNoEntry: false })?.isFile() === true) rmSync(f);
+    removeOutputFiles(realReplayOutputs(argv as unknown as Record<string, unknown>));
     const fee = feePipsOf(argv.fee ?? 500);
     const ts = argv['tick-spacing'];
     if (ts !== undefined && !(Number.isInteger(ts) && ts >= 1 && ts < 16384)) throw new ConfigError('--tick-spacing', `must be an integer in [1, 16383]; was ${ts}`);

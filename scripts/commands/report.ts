@@ -1,5 +1,6 @@
 import { basename, join, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
 import { removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { reportCharts } from '../../reports/charts/index.ts';
 import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../reports/html.ts';
@@ -95,7 +96,15 @@ export async function runReport(a: ReportArgs): Promise<string[]> {
   return written;
 }
 
-export const reportCommand: CommandModule<object, Record<string, unknown>> = {
+/** The file a failed report removes: its --out, unless inside a --run folder (that run's own report.html). */
+function reportOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
+  const runs = (Array.isArray(argv.run) ? argv.run : []).map((d) => resolve(String(d)) + sep);
+  const out = typeof argv.out === 'string' ? argv.out : undefined;
+  return [out !== undefined && !runs.some((d) => resolve(out).startsWith(d)) ? out : undefined];
+}
+
+export const reportCommand: AmmsimCommand<object, Record<string, unknown>> = {
+  outputsOnFailure: reportOutputsOnFailure,
   command: 'report',
   describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders, or a sweep folder\'s report',
   builder: (y: Argv) =>
@@ -118,10 +127,7 @@ export const reportCommand: CommandModule<object, Record<string, unknown>> = {
       ),
   handler: async (argv) => {
     // a failed rebuild leaves no earlier --out of its own behind; one inside a --run folder is that run's (its report.html)
-    const runs = ((argv.run as string[] | undefined) ?? []).map((d) => resolve(String(d)) + sep);
-    const out = argv.out === undefined ? undefined : String(argv.out);
-    const own = out !== undefined && !runs.some((d) => resolve(out).startsWith(d)) ? out : undefined;
-    const written = await removingOutputsOnError([own], () => runReport({
+    const written = await removingOutputsOnError(reportOutputsOnFailure(argv), () => runReport({
       run: (argv.run as string[] | undefined) ?? [],
       ...(argv.out === undefined ? {} : { out: String(argv.out) }),
       ...(argv.svg === undefined ? {} : { svg: String(argv.svg) }),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
 import { removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { parsePositionArg } from '../../sim/replay/validate/positions.ts';
@@ -76,7 +77,9 @@ function toJson(v: unknown): string {
  * `ammsim validate`: replays a pool-events file in log order with real positions' own mint and burn and
  * compares the fees per token with what the chain paid them (runs/validate.ts).
  */
-export const validateCommand: CommandModule<object, ValidateArgs> = {
+export const validateCommand: AmmsimCommand<object, ValidateArgs> = {
+  // its --out, never the events file itself (refused as --out)
+  outputsOnFailure: (argv) => [typeof argv.out === 'string' && !(typeof argv.events === 'string' && resolve(argv.out) === resolve(argv.events)) ? argv.out : undefined],
   command: 'validate',
   describe: 'check simulated fees of real positions against the chain: replay a pool-events CSV in log order with their own mint and burn',
   builder: (y: Argv<object>) =>
