@@ -152,3 +152,17 @@ describe('sweep report', () => {
     expect(charts).toContain('<p class="note">No axes (a single configuration): nothing to chart; its figures are in the table below.</p>');
   });
 });
+
+describe('sweep report: the ranking note', () => {
+  /** The top table's heading and the note under it. */
+  const ranking = (html: string): string[] => [/<h2 id="top">[^<]*<\/h2>/.exec(html)![0], /<\/table>\n(<p class="note">[^<]*<\/p>)\n<h2 id="failures">/.exec(html)![1]!];
+  it('regression: found by review: for a lower-is-better metric (maxDrawdown) the note under the top table says lowest first, as its heading does (it read "Highest first")', () => {
+    const dd: SweepTable = { axes: ['width'], metrics: ['maxDrawdown', 'rebalances'], rows: [0.3, 0.1, 0.2].map((v, i) => ({ values: [i], metrics: [v, i], warnings: null, error: null })) };
+    const m = (metric: string): SweepMeta => ({ ...meta(null), grid: { axes: [{ name: 'width', values: [0, 1, 2] }], samples: null, sampleSeed: null, configurations: 3 }, metrics: dd.metrics, rows: 3, failed: 0, warned: 0, report: { metric, heatmap: null, top: 3 } });
+    expect(rankRows(dd, 'maxDrawdown')).toEqual([1, 2, 0]);
+    expect(ranking(renderSweepReport(m('maxDrawdown'), dd))).toEqual(['<h2 id="top">Top 3 by maxDrawdown (lowest first)</h2>', '<p class="note">Lowest first; ties in grid order. Hover a value for the exact number.</p>']);
+    // higher is better, and a metric that is neither: highest first, as before
+    expect(ranking(renderSweepReport(meta(null), table))).toEqual(['<h2 id="top">Top 4 by vsHold</h2>', '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>']);
+    expect(ranking(renderSweepReport(m('rebalances'), dd))).toEqual(['<h2 id="top">Top 3 by rebalances (highest first)</h2>', '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>']);
+  });
+});

@@ -247,7 +247,7 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
       : charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
     `<h2 id="top">Top ${Math.min(top, t.rows.length)} by ${escapeHtml(metric)}${betterOf(metric) === 'lower' ? ' (lowest first)' : betterOf(metric) === undefined ? ' (highest first)' : ''}</h2>`,
     topTable(t, metric, top),
-    '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>',
+    `<p class="note">${rankSign(metric) === -1 ? 'Lowest' : 'Highest'} first; ties in grid order. Hover a value for the exact number.</p>`,
     '<h2 id="failures">Failed configurations</h2>',
     rowsWith(t, 'error', 'None: every configuration ran.'),
     '<h2 id="warnings">Configurations with warnings</h2>',

@@ -3,12 +3,12 @@
  * of the whole grid, after checking that they are of one grid (same hash), that every shard 0..n-1 is there
  * exactly once, and that each is complete. The result is what the unsharded sweep gives, row for row.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, InputError } from '../../sim/core/errors.ts';
-import { Grid, gridHash, type Axis } from './grid.ts';
+import { AmmsimError, ConfigError, InputError } from '../../sim/core/errors.ts';
+import { Grid, type Axis } from './grid.ts';
 import { readJournal, type JournalRow } from './journal.ts';
-import { inShard, JOURNAL_FILE, makeHeader, type SweepOutcome } from './sweep.ts';
+import { inShard, JOURNAL_FILE, makeHeader, sweepHash, type SweepOutcome } from './sweep.ts';
 import type { SweepReportSettings } from './outputs.ts';
 
 interface ShardMeta {
@@ -19,6 +19,18 @@ interface ShardMeta {
   readonly report: SweepReportSettings;
   readonly base: Record<string, unknown>;
   readonly data: Record<string, unknown>;
+  /** Absent when the sweep names no input file besides its series (see SweepIdentity.inputFiles). */
+  readonly inputFiles?: unknown;
+}
+
+/** sweep.json's `inputFiles` ([{path, sha256}]) as the [path, sha256] pairs of the hash; refuses another shape. */
+function inputFilesOf(meta: ShardMeta, file: string): Array<[string, string]> {
+  if (meta.inputFiles === undefined) return [];
+  const list = meta.inputFiles;
+  if (!Array.isArray(list) || !list.every((f: unknown) => typeof f === 'object' && f !== null && typeof (f as { path?: unknown }).path === 'string' && typeof (f as { sha256?: unknown }).sha256 === 'string')) {
+    throw new InputError(file, undefined, 'inputFiles', 'must be a list of {"path", "sha256"} (was the file edited?)');
+  }
+  return (list as Array<{ path: string; sha256: string }>).map((f) => [f.path, f.sha256]);
 }
 
 function readShardMeta(dir: string): ShardMeta {
@@ -65,8 +77,12 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
   if (missing.length > 0) throw new ConfigError('merge', `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (got ${dirs.length} of ${count})`);
 
   const grid = new Grid(first.grid.axes, first.grid.samples ?? undefined, first.grid.sampleSeed ?? undefined);
-  const hash = gridHash(grid, first.base, first.data);
-  if (hash !== first.gridHash || grid.size !== first.grid.configurations) throw new InputError(join(dirs[0]!, 'sweep.json'), undefined, 'gridHash', 'does not match its grid, base config and data (was the file edited?)');
+  const firstFile = join(dirs[0]!, 'sweep.json');
+  // the hash covers the digests of the input files the config names (a gas series, a strategy module…), which
+  // sweep.json records: the merge checks them as recorded (the files need not be on this machine)
+  const inputFiles = inputFilesOf(first, firstFile);
+  const hash = sweepHash(grid, first.base, first.data, inputFiles);
+  if (hash !== first.gridHash || grid.size !== first.grid.configurations) throw new InputError(firstFile, undefined, 'gridHash', 'does not match its grid, base config, data and input files (was the file edited? running its shard\'s command again rewrites it)');
 
   const rows: JournalRow[] = [];
   metas.forEach((m, i) => {
@@ -90,6 +106,7 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
     grid,
     base: first.base,
     data: first.data,
+    ...(inputFiles.length === 0 ? {} : { inputFiles }),
     hash,
     header: makeHeader(hash, grid, undefined, first.metrics),
     rows,
@@ -97,4 +114,58 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
     failed: rows.filter((r) => r.error !== undefined).length,
     report: first.report,
   };
+}
+
+/** A folder's real path (symlinks and `..` resolved), or undefined when it does not exist. */
+function realDir(dir: string): string | undefined {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses a merge's `--out` that would destroy results (as `sweep` refuses a folder of another grid): one of the
+ * shard folders being merged (`dirs`), a shard folder of any sharding, or a folder holding another sweep, finished
+ * (sweep.json) or in progress (results.jsonl), than the one of grid hash `hash`. A folder holding this very sweep,
+ * whole (an earlier merge, or the unsharded run), is fine: the merge writes the same rows.
+ */
+export function checkMergeOut(out: string, dirs: readonly string[], hash: string): void {
+  const real = realDir(out);
+  if (real === undefined) return;
+  const merged = dirs.findIndex((d) => realDir(d) === real);
+  const refuse = (what: string): never => {
+    throw new ConfigError('--out', `${out} ${what}`);
+  };
+  if (merged >= 0) {
+    const s = readShardMeta(dirs[merged]!).shard!; // mergeShards took it as a shard
+    refuse(`is the folder of shard ${s.index}/${s.count} given to merge: merging into it would replace that shard's results; use another --out`);
+  }
+  const holding = (file: string, h: { gridHash: string; shard: { index: number; count: number } | null }, state: string): void => {
+    if (h.gridHash !== hash) refuse(`holds another sweep (${file}: grid hash ${h.gridHash.slice(0, 12)}…; this merge's ${hash.slice(0, 12)}…)${state}: use another --out`);
+    if (h.shard !== null) refuse(`holds shard ${h.shard.index}/${h.shard.count} of this sweep (${file}): merging into it would replace that shard's results; use another --out`);
+  };
+  const json = join(out, 'sweep.json');
+  if (existsSync(json)) {
+    let meta: { gridHash?: unknown; shard?: unknown };
+    try {
+      meta = JSON.parse(readFileSync(json, 'utf8')) as typeof meta;
+    } catch {
+      meta = {};
+    }
+    const shard = meta?.shard;
+    const shardOk = shard === null || (typeof shard === 'object' && shard !== undefined && typeof (shard as { index?: unknown }).index === 'number' && typeof (shard as { count?: unknown }).count === 'number');
+    if (typeof meta?.gridHash !== 'string' || !shardOk) refuse(`holds a sweep.json that is not the one of a sweep (${json}): use another --out`);
+    holding(json, meta as { gridHash: string; shard: { index: number; count: number } | null }, '');
+  }
+  const journalFile = join(out, JOURNAL_FILE);
+  let journal: ReturnType<typeof readJournal>;
+  try {
+    journal = readJournal(journalFile);
+  } catch (err) {
+    if (!(err instanceof AmmsimError)) throw err;
+    refuse(`holds a ${JOURNAL_FILE} that is not a readable sweep results journal (${(err as Error).message}): use another --out`);
+  }
+  if (journal !== undefined) holding(journalFile, journal.header, ', finished or in progress');
 }

@@ -1,7 +1,7 @@
 /**
  * What a finished sweep writes besides its journal: sweep.csv (one row per configuration in grid order: every
  * axis, then every metric, then the run's warnings and the error of a failed configuration) and sweep.json (the grid, its hash, the
- * base config, the data's provenance, the counts and the report's settings).
+ * base config, the data's provenance, the digests of the other input files it names, the counts and the report's settings).
  */
 import type { AxisValue, Grid } from './grid.ts';
 import type { JournalRow } from './journal.ts';
@@ -61,7 +61,10 @@ export function sweepCsv(axisNames: readonly string[], metricNames: readonly str
   return lines.join('\n') + '\n';
 }
 
-/** sweep.json (2-space JSON, keys in a fixed order). */
+/**
+ * sweep.json (2-space JSON, keys in a fixed order). `inputFiles` ([{path, sha256}], sorted by path: the files the
+ * config names besides the series, which are in the grid hash) comes last, and only when there are any.
+ */
 export function sweepJson(identity: SweepIdentity, metrics: readonly string[], shard: Shard | undefined, rows: readonly JournalRow[], report: SweepReportSettings): string {
   const failures = rows.filter((r) => r.error !== undefined);
   return (
@@ -80,6 +83,8 @@ export function sweepJson(identity: SweepIdentity, metrics: readonly string[], s
         report: { metric: report.metric, heatmap: report.heatmap, top: report.top },
         base: identity.base,
         data: identity.data,
+        // only when the config names input files besides the series, so that other sweeps' sweep.json is as before
+        ...(identity.inputFiles === undefined || identity.inputFiles.length === 0 ? {} : { inputFiles: identity.inputFiles.map(([path, sha256]) => ({ path, sha256 })) }),
       },
       null,
       2,

@@ -110,3 +110,32 @@ describe('runSweep', () => {
     expect(() => mergeShards(dirs)).toThrowError(`merge: shard 2/3 in ${dirs[2]} is incomplete: 1 of 4 configurations (run it again to resume)`);
   });
 });
+
+describe('mergeShards: input files', () => {
+  it('regression: found by review: shards of a sweep naming an input file (a gas series) merge into the unsharded sweep.json, byte for byte; sweep.json records the files\' digests; an edited digest is refused', async () => {
+    const gas = join(tmp, 'gas.csv');
+    writeFileSync(gas, 'timestamp,gwei\n2023-12-01,30\n2024-01-05,60\n');
+    const withGas = resolveBacktestConfig({ pool: 'v3', strategy: 'range', gasPriceSeries: gas });
+    const g = new Grid([{ name: 'width', values: [0.05, 0.1, 0.2] }]);
+    const dirs = [dir(), dir()];
+    const [whole, ...shards] = await Promise.all([
+      runSweep(withGas, g, series, { workers: 1 }),
+      ...dirs.map((d, i) => runSweep(withGas, g, series, { workers: 1, dir: d, shard: parseShard(`${i}/2`) })),
+    ]);
+    shards.forEach((o, i) => writeFileSync(join(dirs[i]!, 'sweep.json'), sweepJson(o!, o!.header.metrics, parseShard(`${i}/2`), o!.rows, report)));
+    const wholeJson = sweepJson(whole!, whole!.header.metrics, undefined, whole!.rows, report);
+    expect((JSON.parse(wholeJson) as { inputFiles: unknown }).inputFiles).toEqual([{ path: gas, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const merged = mergeShards(dirs);
+    expect(merged.hash).toBe(whole!.hash);
+    expect(merged.rows).toEqual(whole!.rows);
+    expect(sweepJson(merged, merged.header.metrics, undefined, merged.rows, merged.report)).toBe(wholeJson);
+
+    // without input files sweep.json has no inputFiles key (its bytes as before)
+    const plain = await runSweep(base, g, series, { workers: 1 });
+    expect(Object.keys(JSON.parse(sweepJson(plain, plain.header.metrics, undefined, plain.rows, report)) as object)).not.toContain('inputFiles');
+
+    const file = join(dirs[0]!, 'sweep.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"sha256": "[0-9a-f]{64}"\n/, `"sha256": "${'0'.repeat(64)}"\n`));
+    expect(() => mergeShards(dirs)).toThrowError(`${file}: gridHash: does not match its grid, base config, data and input files (was the file edited? running its shard's command again rewrites it)`);
+  });
+});

@@ -87,7 +87,18 @@ export interface SweepIdentity {
   readonly base: Record<string, unknown>;
   /** The series' provenance as written to sweep.json. */
   readonly data: Record<string, unknown>;
+  /**
+   * [path, sha256] of the other input files the config names (a gas series, a strategy module, a program…), sorted
+   * by path; in the hash, and in sweep.json's `inputFiles` (so that `sweep merge` recomputes the hash) when any.
+   * Absent or empty: none.
+   */
+  readonly inputFiles?: ReadonlyArray<readonly [string, string]>;
   readonly hash: string;
+}
+
+/** The grid hash of a sweep: its grid, base config and data, and the digests of its other input files when any. */
+export function sweepHash(grid: Grid, base: Readonly<Record<string, unknown>>, data: Readonly<Record<string, unknown>>, inputFiles: ReadonlyArray<readonly [string, string]> = []): string {
+  return gridHash(grid, base, inputFiles.length === 0 ? data : { ...data, inputFiles: inputFiles.map(([p, h]) => [p, h]) });
 }
 
 export function sweepIdentity(base: BacktestConfig, grid: Grid, series: PriceSeries): SweepIdentity {
@@ -96,7 +107,7 @@ export function sweepIdentity(base: BacktestConfig, grid: Grid, series: PriceSer
   // the config names its other input files by path only: their contents go into the hash, so that a resume or a
   // merge over a file changed since (a gas series, a strategy module, a program) is refused like a changed grid
   const files = inputFileDigests(base, grid.axes);
-  return { grid, base: baseJson, data, hash: gridHash(grid, baseJson, files.length === 0 ? data : { ...data, inputFiles: files }) };
+  return { grid, base: baseJson, data, ...(files.length === 0 ? {} : { inputFiles: files }), hash: sweepHash(grid, baseJson, data, files) };
 }
 
 /** Config keys whose value may name a file (besides the price series, whose sha256 is in its provenance). */

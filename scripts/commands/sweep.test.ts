@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -295,5 +295,62 @@ describe('ammsim sweep', () => {
     writeFileSync(gridFile, JSON.stringify({ resample: ['1h', '1d'] }));
     const data = ammsim('sweep', '--prices', SAMPLE, '--grid', gridFile, '--out', join(tmp, 'g'));
     expect(data.stderr).toBe(`error: ${gridFile}:1: resample: --resample describes the data, which is loaded once per sweep; it cannot be an axis\n`);
+  });
+});
+
+describe('ammsim sweep merge: input files and --out', () => {
+  const dirOf = (name: string): string => join(tmp, `merge-in-${name}`);
+  const gas = join(tmp, 'merge-gas.csv');
+  writeFileSync(gas, 'timestamp,gwei\n2023-12-01,50\n2024-01-03,80\n2024-01-05,40\n');
+  const C = ['sweep', '--prices', SAMPLE, '--pool', 'v3', '--strategy', 'rebalance', '--width', '0.01:0.1:0.01', '--gas-price-series', gas, '--workers', '1'];
+  const shards = [0, 1].map((i) => dirOf(`s${i}`));
+  let sharded = false;
+  const runShards = (): void => {
+    if (sharded) return;
+    shards.forEach((d, i) => ok(ammsim(...C, '--shard', `${i}/2`, '--out', d)));
+    sharded = true;
+  };
+  const snapshot = (d: string): Record<string, string> => Object.fromEntries(readdirSync(d).sort().map((f) => [f, readFileSync(join(d, f), 'latin1')]));
+
+  it('regression: found by review: shards of a sweep naming an input file (--gas-price-series) merge into the unsharded run, byte for byte (they were refused: "gridHash: does not match")', () => {
+    runShards();
+    const whole = dirOf('whole');
+    ok(ammsim(...C, '--out', whole));
+    expect((JSON.parse(readFileSync(join(whole, 'sweep.json'), 'utf8')) as { inputFiles: unknown }).inputFiles).toEqual([{ path: gas, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    const merged = dirOf('merged');
+    const m = ammsim('sweep', 'merge', shards[1]!, shards[0]!, '--out', merged);
+    expect([m.status, m.stderr]).toEqual([0, '']);
+    expectSameOutputs(merged, whole);
+    // merging again into its own earlier output works, the same bytes
+    ok(ammsim('sweep', 'merge', ...shards, '--out', merged));
+    expectSameOutputs(merged, whole);
+  });
+
+  it('error: found by review: merge --out refuses a shard folder given to it, and a folder holding another sweep (finished, or an in-progress results.jsonl); nothing is written', () => {
+    runShards();
+    const refused = (out: string, message: RegExp): void => {
+      const before = existsSync(out) ? snapshot(out) : undefined;
+      const r = ammsim('sweep', 'merge', ...shards, '--out', out);
+      expect([r.status, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n').filter((l) => l !== '').length).toBe(1);
+      if (before !== undefined) expect(snapshot(out)).toEqual(before);
+    };
+    const esc = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    refused(shards[0]!, new RegExp(`^error: --out: ${esc(shards[0]!)} is the folder of shard 0/2 given to merge: merging into it would replace that shard's results; use another --out\\n$`));
+    refused(`${shards[1]!}/`, new RegExp(`^error: --out: ${esc(shards[1]!)}/ is the folder of shard 1/2 given to merge: `));
+
+    // a finished sweep of another grid (without the gas series)
+    const other = dirOf('other');
+    ok(ammsim(...C.filter((a, i) => a !== '--gas-price-series' && C[i - 1] !== '--gas-price-series'), '--out', other));
+    refused(other, new RegExp(`^error: --out: ${esc(other)} holds another sweep \\(${esc(join(other, 'sweep.json'))}: grid hash [0-9a-f]{12}…; this merge's [0-9a-f]{12}…\\): use another --out\\n$`));
+    // ... and its journal alone, as a sweep in progress leaves it
+    for (const f of ['sweep.json', 'sweep.csv', 'sweep.arrow', 'report.html']) rmSync(join(other, f));
+    refused(other, new RegExp(`^error: --out: ${esc(other)} holds another sweep \\(${esc(join(other, 'results.jsonl'))}: grid hash [0-9a-f]{12}…; this merge's [0-9a-f]{12}…\\), finished or in progress: use another --out\\n$`));
+
+    // a shard of this very grid from another sharding (not given to merge) is a shard folder too
+    const third = dirOf('third');
+    ok(ammsim(...C, '--shard', '0/3', '--out', third));
+    refused(third, new RegExp(`^error: --out: ${esc(third)} holds shard 0/3 of this sweep \\(${esc(join(third, 'sweep.json'))}\\): merging into it would replace that shard's results; use another --out\\n$`));
   });
 });

@@ -7,7 +7,7 @@ import { ConfigError } from '../../sim/core/errors.ts';
 import { axisFlag, axisName, AXIS_KINDS, Grid, PARAM_GROUPS, paramAxis, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
 import { BACKTEST_DEFAULTS, type BacktestConfig } from '../../runs/config.ts';
 import { canonicalJournal } from '../../runs/sweep/journal.ts';
-import { mergeShards } from '../../runs/sweep/merge.ts';
+import { checkMergeOut, mergeShards } from '../../runs/sweep/merge.ts';
 import { sweepMetrics } from '../../runs/sweep/metrics.ts';
 import { formatMetric } from '../../reports/metrics.ts';
 import { metricInfoOf } from '../../sim/metrics/index.ts';
@@ -18,7 +18,8 @@ import { bestWord, rankSign, renderSweepReport, type SweepMeta } from '../../rep
 import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
 import { BACKTEST_FLAGS, configFromArgv, INCENTIVE_FLAGS, readConfigFileWithLines } from './backtestFlags.ts';
-import { refuseGapsOnEventSteps, refuseNoiseVolumeWithoutVolume } from '../../runs/backtest.ts';
+import { refuseGapsOnEventSteps, refuseNoiseVolumeWithoutVolume, refuseWhatEveryRunFails } from '../../runs/backtest.ts';
+import type { SweepBase } from '../../runs/sweep/worker.ts';
 import { reportSettings, SWEEP_REPORT_FLAGS } from './sweepReportFlags.ts';
 import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
@@ -107,15 +108,18 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
   return { axes, fixed };
 }
 
-/** Rows tried by {@link sweepBase} for one that satisfies the rules between flags. */
+/** Rows tried by {@link sweepBase} for one that satisfies the rules between flags (see {@link probeRows}). */
 const BASE_PROBE_ROWS = 1000;
+/** An axis with more values than this is probed at a few of them (see {@link probeValues}). */
+const PROBE_ALL_VALUES = 8;
 
 /**
  * The sweep's base config: the fixed flags, every axis at its default (each row sets it). A rule between a fixed
  * flag and an axis (`--noise-size 5000` needs `--noise-rate` > 0; `--tick-spacing` needs `--pool v3`) cannot
  * hold for the base alone when the axis supplies the value it needs (`--noise-rate 1,2`, `--pool v2,v3`): then
- * the rows decide, a row that breaks the rule getting an error row like any failed configuration, and the base is
- * refused only when none of the grid's first {@link BASE_PROBE_ROWS} rows satisfies the rules.
+ * the rows decide, a row that breaks the rule getting an error row like any failed configuration, and the sweep is
+ * refused when no probed row ({@link probeRows}: every value of a short axis, whatever the order the axes are given
+ * in) satisfies the rules, with the base's own error, else the first probed row's.
  */
 export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
   const base = sweepBaseOf(fixed, axes);
@@ -129,29 +133,72 @@ export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readon
 }
 
 function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
+  // `--noise-size` needs `--noise-rate` > 0 (as in backtest): in the base unless an axis gives the rate, in every row
+  const rateAxis = axes.some((a) => a.name === 'noiseRate');
+  let base: BacktestConfig | undefined;
+  let baseError: unknown;
   try {
-    return configFromArgv(fixed);
+    base = configFromArgv(fixed, {}, !rateAxis);
   } catch (err) {
-    const plain = axes.filter((a) => paramAxis(a.name) === undefined);
-    if (!(err instanceof ConfigError) || plain.length === 0) throw err;
-    const grid = new Grid(axes, undefined, 0);
-    for (let k = 0; k < Math.min(grid.size, BASE_PROBE_ROWS); k++) {
-      const values = grid.values(k);
-      const overrides: Record<string, unknown> = {};
-      axes.forEach((a, i) => {
-        if (paramAxis(a.name) === undefined) overrides[a.name] = values[i];
-      });
-      let row: BacktestConfig;
-      try {
-        row = configFromArgv(fixed, overrides);
-      } catch {
-        continue;
-      }
-      const base: Record<string, unknown> = { ...row };
-      for (const a of plain) base[a.name] = (BACKTEST_DEFAULTS as unknown as Record<string, unknown>)[a.name];
-      return base as unknown as BacktestConfig;
+    if (!(err instanceof ConfigError)) throw err;
+    baseError = err;
+  }
+  const plain = axes.filter((a) => paramAxis(a.name) === undefined);
+  if (plain.length === 0) {
+    if (base === undefined) throw baseError;
+    return base;
+  }
+  let firstError: unknown;
+  for (const overrides of probeRows(plain)) {
+    let row: BacktestConfig;
+    try {
+      row = configFromArgv(fixed, overrides, true);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      firstError ??= err;
+      continue;
     }
-    throw err;
+    if (base !== undefined) return base;
+    const fromRow: Record<string, unknown> = { ...row };
+    for (const a of plain) fromRow[a.name] = (BACKTEST_DEFAULTS as unknown as Record<string, unknown>)[a.name];
+    return fromRow as unknown as BacktestConfig;
+  }
+  throw baseError ?? firstError;
+}
+
+/**
+ * The values of an axis {@link sweepBaseOf} tries: all of a short one; of a long one (a numeric range) its two first,
+ * middle and two last values, and 0 and false when it holds them (where the rules between flags change: a rate of 0
+ * trades nothing, a gas price of 0 costs nothing).
+ */
+function probeValues(values: readonly AxisValue[]): AxisValue[] {
+  const n = values.length;
+  if (n <= PROBE_ALL_VALUES) return [...values];
+  const at = new Set([0, 1, Math.floor(n / 2), n - 2, n - 1]);
+  for (const special of [0, false] as const) if (values.indexOf(special) >= 0) at.add(values.indexOf(special));
+  return [...at].sort((a, b) => a - b).map((i) => values[i]!);
+}
+
+/**
+ * The rows {@link sweepBaseOf} tries, as config overrides: the product of every axis's {@link probeValues}, the axes
+ * with the fewest probed values varying fastest (ties by name), at most {@link BASE_PROBE_ROWS}. The order the axes
+ * are given in changes neither the rows tried nor the decision (`--pool v2,v3 --fee 0.0001:0.1001:0.0001` tries both
+ * pools, as `--fee … --pool v2,v3` does).
+ */
+function* probeRows(axes: readonly Axis[]): Generator<Record<string, unknown>> {
+  const probed = axes.map((a) => ({ name: a.name, values: probeValues(a.values) }));
+  probed.sort((a, b) => b.values.length - a.values.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let total = 1;
+  for (const a of probed) total *= a.values.length;
+  for (let k = 0; k < Math.min(total, BASE_PROBE_ROWS); k++) {
+    const row: Record<string, unknown> = {};
+    let rest = k;
+    for (let i = probed.length - 1; i >= 0; i--) {
+      const a = probed[i]!;
+      row[a.name] = a.values[rest % a.values.length];
+      rest = Math.floor(rest / a.values.length);
+    }
+    yield row;
   }
 }
 
@@ -215,7 +262,9 @@ const mergeCommand: CommandModule<object, Record<string, unknown>> = {
   handler: (argv) => {
     const out = String(argv.out);
     checkOut(out);
-    const merged = mergeShards(((argv.dirs as unknown[] | undefined) ?? []).map(String));
+    const dirs = ((argv.dirs as unknown[] | undefined) ?? []).map(String);
+    const merged = mergeShards(dirs);
+    checkMergeOut(out, dirs, merged.hash); // not a shard folder, nor one of another sweep
     const report = reportSettings(argv, merged.grid.axes, merged.header.metrics, merged.report);
     writeSweepDir(out, merged, undefined, report);
     process.stdout.write(closingLines(merged, out, undefined, report));
@@ -259,7 +308,9 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       throw new ConfigError('--sample-seed', `must be an integer; was ${String(argv['sample-seed'])}`);
     }
     if (base.feeModel === 'all' || axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
-      throw new ConfigError('--fee-model', 'all puts the three models side by side in one backtest\'s summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume,replay as an axis instead');
+      // (arbitrage,volume,replay as one axis cannot run: the replay rows need --fee-events, which the others refuse,
+      // and on a pool-events --prices file replay steps through another series than they do)
+      throw new ConfigError('--fee-model', "all puts the three models side by side in one backtest's summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume as an axis over a Uniswap minute file, and --fee-model replay (with --fee-events FILE, or --prices FILE.pool_events.csv) in a sweep of its own");
     }
     const grid = new Grid(axes, samples, argv['sample-seed'] === undefined ? base.seed : Number(argv['sample-seed']));
     const report = reportSettings(argv, axes, sweepMetrics(base));
@@ -272,6 +323,12 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     const series = await loadSweepSeries(base, axes, cliSeriesCache());
     const shares = axes.find((a) => a.name === 'noiseVolumeShare')?.values ?? [];
     refuseNoiseVolumeWithoutVolume(Math.max(base.noiseVolumeShare, ...shares.map(Number)), series);
+    // what every configuration would fail on (the base's own files and settings, no axis's value) is refused here,
+    // as backtest refuses it, not written as a folder of error rows
+    const varying = new Set(axes.map((a) => paramAxis(a.name)?.[0] ?? a.name));
+    await refuseWhatEveryRunFails(base, series, (key) => varying.has(key));
+    // --noise-size given (at any size) with a --noise-rate axis: each row of rate 0 is refused as backtest refuses it
+    const runBase: SweepBase = varying.has('noiseRate') && (fixed['noise-size'] !== undefined || varying.has('noiseSize')) ? { ...base, noiseSizeGiven: true } : base;
     // --restart discards the folder's earlier sweep: its journal and its outputs (sweep.json first: it marks them done)
     if (argv.restart === true) for (const f of ['sweep.json', 'report.html', 'sweep.csv', 'sweep.arrow', JOURNAL_FILE]) rmSync(join(out, f), { force: true });
     timer.mark('load');
@@ -291,7 +348,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     process.on('SIGTERM', onSignal);
     let outcome: SweepOutcome;
     try {
-      outcome = await runSweep(base, grid, series, { workers, dir: out, signal: abort.signal, ...(shard === undefined ? {} : { shard }), ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
+      outcome = await runSweep(runBase, grid, series, { workers, dir: out, signal: abort.signal, ...(shard === undefined ? {} : { shard }), ...(bar.onProgress === undefined ? {} : { onProgress: bar.onProgress }) });
     } catch (err) {
       bar.done();
       if (err instanceof SweepInterrupted) {
