@@ -12,7 +12,7 @@ import { TIMESERIES_COLUMNS } from '../sim/metrics/record.ts';
 import { runEngine } from '../sim/engine/engine.ts';
 import { constantGas } from '../sim/engine/gas.ts';
 import { NO_ACTIONS } from '../sim/engine/strategy.ts';
-import { loadConfiguredSeries, runBacktest } from './backtest.ts';
+import { loadConfiguredSeries, loadRunInputs, runBacktest } from './backtest.ts';
 import { BACKTEST_DEFAULTS, resolveBacktestConfig, type BacktestConfig } from './config.ts';
 import { gbmPath, seriesOf } from '../sim/engine/testing/engineTesting.ts';
 
@@ -373,6 +373,19 @@ describe('gas beyond the capital, and absurd magnitudes', () => {
   it('error: a gas price in wei, and a capital past 1e15, are refused', () => {
     expect(() => resolveBacktestConfig({ gasPrice: 2e10 })).toThrow('--gas-price: must be in [0, 1,000,000] gwei (a price in wei is 10^9 times too large); was 20000000000');
     expect(() => resolveBacktestConfig({ capital: 1e300 })).toThrow('--capital: must be > 0 and ≤ 1e15 (quote units); was 1e+300');
+  });
+});
+
+describe('one gas model whichever way a run gets it', () => {
+  it('regression: runBacktest without inputs (compare, a sweep row, the library) gives the numbers of runBacktest with loadRunInputs (backtest) to the bit at --gas-price > 0 (gasCost was 54.17023200000001 vs 54.170232: u·(g·1e−9)·p vs u·g·1e−9·p)', async () => {
+    const series = seriesOf(gbmPath(24 * 30, 0.8, 1 / 8760, 2000.5, 3));
+    for (const over of [{ strategy: 'range', width: 0.05, pool: 'v3' }, { strategy: 'rebalance', width: 0.02, pool: 'v3' }, { strategy: 'full-range', pool: 'v2' }] as const) {
+      const config = cfg({ ...over, gasPrice: 30 });
+      const plain = await runBacktest(config, series);
+      const loaded = await runBacktest(config, series, await loadRunInputs(config, series));
+      expect(plain.summary.gasCost).toBeGreaterThan(0);
+      expect(plain.summary).toEqual(loaded.summary);
+    }
   });
 });
 

@@ -7,6 +7,10 @@ import path from 'node:path';
 import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
 import type { SeriesCache } from '../data/io/seriesCache.ts';
 import { loadGasModelForRun } from './gas.ts';
+import { loadGasSeriesFiles } from '../data/loaders/gasSeries.ts';
+import { parseRewardPrice } from '../data/synthetic/rewardPrice.ts';
+import { defaultTickSpacing, loadLiquidityFile } from '../sim/pools/v3/v3Liquidity.ts';
+import { loadHarvestPolicy } from './incentives/harvestRegistry.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';
@@ -30,13 +34,17 @@ import { computeFeeModels } from './feeModels/feeModels.ts';
 import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
 import type { PoolTokens } from './feeModels/position.ts';
 import { volumeFeeSource } from './feeModels/volumeFees.ts';
-import { buildIncentives, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
+import { buildIncentives, programConfigs, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
 import type { BreakevenRewardPriceInput } from '../sim/metrics/breakevenRewardPrice.ts';
 import { groupThousands } from '../sim/core/format.ts';
 
 /** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
 export interface RunInputs {
-  /** The gas model (default: constant `gasPrice`, or loaded from `gasPriceSeries`/`nativePriceSeries`). */
+  /**
+   * The gas model (default: constant `gasPrice` through sim/engine/gas.ts constantGas, or loaded from
+   * `gasPriceSeries`/`nativePriceSeries`); either way its costs are gasCostOf's, so a run without inputs gives the
+   * numbers of a run with {@link loadRunInputs}'s.
+   */
   readonly gas?: GasModel;
   /** The pool's events for the `replay` fee model. */
   readonly poolEvents?: readonly PoolEventRow[];
@@ -130,6 +138,60 @@ export async function loadRunInputs(c: BacktestConfig, series: PriceSeries): Pro
   return { gas, ...(eventsFile === undefined ? {} : { poolEvents: await readPoolEvents(eventsFile), poolEventsFile: eventsFile }), warnings };
 }
 
+function replayNeedsEvents(): ConfigError {
+  return new ConfigError('--fee-events', 'the replay fee model needs the pool-events CSV (--fee-events FILE, or --prices FILE.pool_events.csv)');
+}
+
+/** The replay fee model's events are on the run's tick spacing (a logged MINT/BURN off it means a wrong fee tier). */
+function checkReplayTicks(c: BacktestConfig, events: readonly PoolEventRow[], file: string | undefined): void {
+  const hint = c.tickSpacing === undefined ? `is --fee ${c.fee} the pool's fee tier (--tick-spacing sets the spacing)?` : `is --tick-spacing ${c.tickSpacing} the pool's?`;
+  checkTicksOnSpacing(events, c.tickSpacing ?? defaultTickSpacingOfFeePips(Math.round(c.fee * 1e6)), file ?? c.feeEvents ?? c.prices ?? 'the pool events', hint);
+}
+
+/**
+ * What every configuration of a sweep would fail on, refused before any run (as `backtest` refuses it): the checks of
+ * a run's preparation ({@link runBacktest}'s, through the same loaders, so with the same errors) that read only
+ * settings no axis changes. `varies(key)`: whether an axis sets that config key (`params` / `harvestParams` for a
+ * parameter axis). A stage (the strategy, the gas model, the replay events, the liquidity-mining programs, the
+ * background liquidity, the noise flow) is checked whole when none of the keys it reads varies; a file that no axis
+ * names is still read (it exists and parses) when another key of its stage varies, and a flag the fixed strategy has
+ * no parameter for is refused whatever value an axis gives it. What depends on an axis's value is left to the rows.
+ */
+export async function refuseWhatEveryRunFails(c: BacktestConfig, series: PriceSeries, varies: (key: keyof BacktestConfig) => boolean): Promise<void> {
+  const fixed = (...keys: Array<keyof BacktestConfig>): boolean => keys.every((k) => !varies(k));
+  if (fixed('strategy')) {
+    const s = await loadStrategy(c.strategy);
+    const defaults = s.factory.defaults as Record<string, unknown>;
+    if (fixed('width', 'rebalanceDelay', 'params')) strategyOf(c, s);
+    else {
+      if ((c.width !== undefined || varies('width')) && !('width' in defaults)) throw strategyLacks('--width', 'range width', s.label, defaults);
+      if (fixed('rebalanceDelay') && c.rebalanceDelay !== 0 && !('delay' in defaults)) throw strategyLacks('--rebalance-delay', 're-centring delay', s.label, defaults);
+    }
+  }
+  const n = series.length;
+  if (fixed('gasPriceSeries', 'nativePriceSeries', 'gasBefore')) await loadGasModelForRun(c, { startMs: series.timestampMs[0]!, endMs: series.timestampMs[n - 1]! });
+  else await loadGasSeriesFiles({ gasPriceSeries: fixed('gasPriceSeries') ? c.gasPriceSeries : undefined, nativePriceSeries: fixed('nativePriceSeries') ? c.nativePriceSeries : undefined });
+  if (fixed('feeModel', 'feeEvents') && c.feeModel === 'replay') {
+    const file = await feeEventsFile(c);
+    if (file === undefined) throw replayNeedsEvents();
+    const events = await readPoolEvents(file);
+    if (fixed('fee', 'tickSpacing')) checkReplayTicks(c, events, file);
+  } else if (fixed('feeEvents') && c.feeEvents !== undefined) await readPoolEvents(c.feeEvents);
+  if (fixed('feeModel') && c.feeModel === 'volume') volumeFeeSource(series, c.fee, 1, poolTokensOf(c)); // the series' volume columns
+  const mining = ['incentives', 'harvest', 'harvestParams', 'rewardPrice', 'rewardPriceStart', 'rewardPoolLiquidity', 'performanceFee', 'callerFee', 'pool'] as const;
+  if (fixed(...mining)) await buildIncentives(c, series, c.pool);
+  else {
+    if (fixed('incentives') && c.incentives !== undefined) programConfigs(c.incentives);
+    if (fixed('harvest') && ((c.incentives?.length ?? 0) > 0 || varies('incentives'))) await loadHarvestPolicy(c.harvest);
+    if (fixed('rewardPrice') && c.rewardPrice !== undefined) {
+      const spec = parseRewardPrice(c.rewardPrice);
+      if (spec.kind === 'file') await loadSeries(spec.file, { gaps: 'skip' });
+    }
+  }
+  if (fixed('poolLiquidityFile', 'fee', 'tickSpacing') && c.poolLiquidityFile !== undefined) loadLiquidityFile(c.poolLiquidityFile, c.tickSpacing ?? defaultTickSpacing(c.fee));
+  if (fixed('noiseRate', 'noiseVolumeShare')) refuseNoiseRateUnderVolume(c.noiseRate, c.noiseVolumeShare, series);
+}
+
 /** The real pool's tokens as the fee models see them (USDC/WETH unless the config says otherwise). */
 export function poolTokensOf(c: BacktestConfig): PoolTokens {
   return { decimals0: c.decimals0 ?? 6, decimals1: c.decimals1 ?? 18, priceOf: (c.priceOf as 'token0' | 'token1' | undefined) ?? 'token1' };
@@ -181,6 +243,30 @@ export function metricInputOf(out: EngineOutput, timestampMs: ArrayLike<number>,
   };
 }
 
+/** `--width` (or `--rebalance-delay`) for a strategy without that parameter: refused, never ignored. */
+function strategyLacks(flag: '--width' | '--rebalance-delay', what: string, label: string, defaults: Readonly<Record<string, unknown>>): ConfigError {
+  return new ConfigError(flag, `strategy ${label} has no ${what} (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
+}
+
+/** The strategy of a run: its parameters (`--param`s, with `--width` and `--rebalance-delay` fed in) and its instance. */
+function strategyOf(config: BacktestConfig, { factory, label }: LoadedStrategy): { params: Record<string, unknown>; strategy: ReturnType<LoadedStrategy['factory']['create']> } {
+  const given: Record<string, unknown> = { ...config.params };
+  const defaults = factory.defaults as Record<string, unknown>;
+  // Shared CLI flags feed the strategy's parameters of the same meaning unless given explicitly.
+  // The same parameter given both ways with different values is refused: one of them would be silently ignored.
+  if (config.width !== undefined) {
+    if (!('width' in defaults)) throw strategyLacks('--width', 'range width', label, defaults);
+    if (given.width === undefined) given.width = config.width;
+    else if (Number(given.width) !== config.width) throw new ConfigError('--width', `${config.width} and --param width=${String(given.width)} both set the range width; give one of them`);
+  }
+  if ('delay' in defaults) {
+    if (given.delay === undefined) given.delay = config.rebalanceDelay;
+    else if (config.rebalanceDelay !== 0 && Number(given.delay) !== config.rebalanceDelay) throw new ConfigError('--rebalance-delay', `${config.rebalanceDelay} and --param delay=${String(given.delay)} both set the re-centring delay; give one of them`);
+  } else if (config.rebalanceDelay !== 0) throw strategyLacks('--rebalance-delay', 're-centring delay', label, defaults);
+  const params = resolveParams(factory, given);
+  return { params, strategy: factory.create(params) };
+}
+
 /**
  * Runs one backtest of `config` over `series` and computes every summary metric. Deterministic: the result
  * depends only on the config (seed included), the series and the files it names.
@@ -188,37 +274,18 @@ export function metricInputOf(out: EngineOutput, timestampMs: ArrayLike<number>,
 export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<RunResult> {
   checkSeries(series);
   const { factory, label } = options.strategy === undefined ? await loadStrategy(config.strategy) : loaded(options.strategy);
-  const given: Record<string, unknown> = { ...config.params };
-  const defaults = factory.defaults as Record<string, unknown>;
-  // Shared CLI flags feed the strategy's parameters of the same meaning unless given explicitly.
-  // The same parameter given both ways with different values is refused: one of them would be silently ignored.
-  if (config.width !== undefined) {
-    if (!('width' in defaults)) throw new ConfigError('--width', `strategy ${label} has no range width (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
-    if (given.width === undefined) given.width = config.width;
-    else if (Number(given.width) !== config.width) throw new ConfigError('--width', `${config.width} and --param width=${String(given.width)} both set the range width; give one of them`);
-  }
-  if ('delay' in defaults) {
-    if (given.delay === undefined) given.delay = config.rebalanceDelay;
-    else if (config.rebalanceDelay !== 0 && Number(given.delay) !== config.rebalanceDelay) throw new ConfigError('--rebalance-delay', `${config.rebalanceDelay} and --param delay=${String(given.delay)} both set the re-centring delay; give one of them`);
-  } else if (config.rebalanceDelay !== 0) throw new ConfigError('--rebalance-delay', `strategy ${label} has no re-centring delay (its parameters: ${Object.keys(defaults).join(', ') || 'none'})`);
-  const params = resolveParams(factory, given);
-  const strategy = factory.create(params);
+  const { params, strategy } = strategyOf(config, { factory, label });
 
   const inputs = options.gas === undefined && (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all')
     ? { ...options, ...(await loadRunInputs(config, series)) }
     : options;
   const feePips = Math.round(config.fee * 1e6);
   const tickSpacing = config.tickSpacing ?? defaultTickSpacingOfFeePips(feePips);
-  if (config.feeModel === 'replay' && inputs.poolEvents === undefined) {
-    throw new ConfigError('--fee-events', 'the replay fee model needs the pool-events CSV (--fee-events FILE, or --prices FILE.pool_events.csv)');
-  }
+  if (config.feeModel === 'replay' && inputs.poolEvents === undefined) throw replayNeedsEvents();
   // A logged MINT/BURN is always on the pool's spacing (the contract requires it): one off it means a wrong fee tier,
   // said with the file's row and the flag to check rather than as the replayed pool's revert. (`all` runs on and
   // reports its replay column unavailable.)
-  if (config.feeModel === 'replay') {
-    const hint = config.tickSpacing === undefined ? `is --fee ${config.fee} the pool's fee tier (--tick-spacing sets the spacing)?` : `is --tick-spacing ${config.tickSpacing} the pool's?`;
-    checkTicksOnSpacing(inputs.poolEvents!, tickSpacing, inputs.poolEventsFile ?? config.feeEvents ?? config.prices ?? 'the pool events', hint);
-  }
+  if (config.feeModel === 'replay') checkReplayTicks(config, inputs.poolEvents!, inputs.poolEventsFile);
   const replaySource = config.feeModel === 'replay' ? replayFeeSource(inputs.poolEvents!, series, { feePips, tickSpacing, tokens: poolTokensOf(config), engineTickSpacing: tickSpacing, ...(inputs.poolEventsFile === undefined ? {} : { eventsFile: inputs.poolEventsFile }) }) : undefined;
   const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : replaySource;
 

@@ -7,15 +7,23 @@ import { workerData } from 'node:worker_threads';
 import { AmmsimError } from '../../sim/core/errors.ts';
 import type { Timeseries } from '../../sim/metrics/record.ts';
 import { loadRunInputs, runBacktest, type RunInputs } from '../backtest.ts';
-import { resolveBacktestConfig, type BacktestConfig } from '../config.ts';
+import { refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../config.ts';
 import { configOverrides, type Axis, type AxisValue } from './grid.ts';
 import { rowLine, type JournalRow } from './journal.ts';
 import { metricsOf } from './metrics.ts';
 import { metricsCsv } from './outputs.ts';
 import { seriesFromShared, type SharedSeries } from './sharedSeries.ts';
 
+/**
+ * A sweep's base config, with what the rows' configs cannot tell by themselves: `noiseSizeGiven`, `--noise-size` given
+ * (at any size, the default included) beside a `--noise-rate` axis, so that a row of rate 0 is refused as `backtest
+ * --noise-rate 0 --noise-size N` is (resolveBacktestConfig refuses only a size other than the default). Not a config
+ * key: not in sweep.json, nor in the grid hash.
+ */
+export type SweepBase = BacktestConfig & { readonly noiseSizeGiven?: boolean };
+
 export interface WorkerData {
-  readonly base: BacktestConfig;
+  readonly base: SweepBase;
   readonly axes: readonly Axis[];
   /** The summary keys to tabulate, in column order. */
   readonly metrics: readonly string[];
@@ -66,6 +74,7 @@ export function createRunner(data: WorkerData): (task: WorkerTask) => Promise<Fi
     for (const { k, values } of task.items) {
       try {
         const config = resolveBacktestConfig({ ...data.base, ...configOverrides(data.axes, values, data.base as unknown as Record<string, unknown>) });
+        if (data.base.noiseSizeGiven === true) refuseNoiseSizeWithoutRate({ noiseSize: config.noiseSize }, {}, config);
         let inputs: RunInputs = {};
         if (config.gasPriceSeries !== undefined || config.nativePriceSeries !== undefined || config.feeModel === 'replay' || config.feeModel === 'all') {
           const c = config as unknown as Record<string, unknown>;

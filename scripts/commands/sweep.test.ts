@@ -354,3 +354,115 @@ describe('ammsim sweep merge: input files and --out', () => {
     refused(third, new RegExp(`^error: --out: ${esc(third)} holds shard 0/3 of this sweep \\(${esc(join(third, 'sweep.json'))}\\): merging into it would replace that shard's results; use another --out\\n$`));
   });
 });
+
+describe('ammsim sweep: a row is the backtest\'s, with gas too', () => {
+  /** The first row of a sweep folder's sweep.csv as column → text. */
+  const firstRow = (dir: string): Record<string, string> => {
+    const [head, row] = readFileSync(join(dir, 'sweep.csv'), 'utf8').trim().split('\n');
+    const values = row!.split(',');
+    return Object.fromEntries(head!.split(',').map((c, i) => [c, values[i]!]));
+  };
+  const program = join(tmp, 'gas-row-program.json');
+  writeFileSync(program, JSON.stringify({ kind: 'staking-rewards', token: 'UNI', total: 10_000, start: '2024-01-01T00:00:00Z', end: '2024-01-07T23:00:00Z', otherStakedValue: 100_000 }));
+  const mining = ['--incentive', program, '--harvest', 'interval', '--harvest-param', 'every=1d', '--harvest-param', 'then=sell', '--reward-price', '2'];
+
+  // widths whose runs hit prices where u·(g·1e−9)·p and u·g·1e−9·p round apart (0.01 without programs, 0.005 with)
+  it.each([['without', []], ['with', mining]] as const)('regression: a 1-configuration sweep row equals backtest\'s summary.json to the bit at --gas-price 30, %s --incentive (gasCost was 911.0306237329943 in the sweep, 911.0306237329941 in backtest: two gas formulas)', (_, extra) => {
+    for (const width of ['0.01', '0.005']) {
+      const flags = ['--prices', SAMPLE, '--pool', 'v3', '--strategy', 'rebalance', '--width', width, '--gas-price', '30', ...extra];
+      const name = `gas-row-${extra.length === 0 ? 'plain' : 'mining'}-${width}`;
+      ok(ammsim('backtest', ...flags, '--out', join(tmp, `${name}-bt`)));
+      ok(ammsim('sweep', ...flags, '--workers', '1', '--out', join(tmp, `${name}-sw`)));
+      const summary = JSON.parse(readFileSync(join(tmp, `${name}-bt`, 'summary.json'), 'utf8')) as Record<string, unknown>;
+      const row = firstRow(join(tmp, `${name}-sw`));
+      expect(Number(row.gasCost)).toBeGreaterThan(0);
+      if (extra.length > 0) expect(Number(row.harvestGas)).toBeGreaterThan(0);
+      const metrics = Object.keys(row).filter((c) => c !== 'warnings' && c !== 'error');
+      expect(metrics.length).toBeGreaterThan(20);
+      for (const m of metrics) expect([width, m, row[m]]).toEqual([width, m, typeof summary[m] === 'number' ? String(summary[m]) : '']);
+    }
+  });
+});
+
+describe('ammsim sweep: what every configuration would fail on is refused before any run', () => {
+  const flat = join(tmp, 'refuse-flat.csv');
+  writeFileSync(flat, 'timestamp,price\n2024-01-01T00:00:00Z,2000\n2024-01-01T01:00:00Z,2000\n2024-01-01T02:00:00Z,2000\n');
+  /** exit 1, one `error:` line on stderr (returned), nothing on stdout, no output folder. */
+  const refused = (out: string, ...args: string[]): string => {
+    const r = ammsim('sweep', '--prices', flat, ...args, '--workers', '1', '--out', out);
+    expect([r.status, r.stdout, existsSync(out)]).toEqual([1, '', false]);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    return lines[0]!;
+  };
+
+  it('regression: a missing --gas-price-series, --strategy module or --incentive file, and --width for a strategy without one, are one error line, exit 1, no folder (they were a folder of error rows, exit 2, stderr empty)', () => {
+    const fee = ['--fee', '0.001,0.003'];
+    expect(refused(join(tmp, 'refuse-gas'), ...fee, '--gas-price-series', '/nonexistent.csv')).toBe('error: /nonexistent.csv: must be a readable file; no such file (ENOENT)');
+    expect(refused(join(tmp, 'refuse-strategy'), ...fee, '--strategy', 'x.ts')).toBe('error: --strategy: no such strategy module: x.ts');
+    expect(refused(join(tmp, 'refuse-incentive'), ...fee, '--incentive', join(tmp, 'no-such-program.json'))).toMatch(/^error: .*no-such-program\.json: cannot read the incentive file/);
+    expect(refused(join(tmp, 'refuse-width'), ...fee, '--strategy', 'full-range', '--width', '0.1')).toBe('error: --width: strategy full-range has no range width (its parameters: none)');
+    // a width axis fails every row of a strategy without a width just as well
+    expect(refused(join(tmp, 'refuse-width-axis'), '--strategy', 'full-range', '--width', '0.1,0.2')).toBe('error: --width: strategy full-range has no range width (its parameters: none)');
+    // --gas-before error with a series that starts after the run; --fee-model replay with no pool events
+    const late = join(tmp, 'refuse-late-gas.csv');
+    writeFileSync(late, 'timestamp,gwei\n2024-01-02,20\n');
+    expect(refused(join(tmp, 'refuse-gas-before'), ...fee, '--gas-price-series', late, '--gas-before', 'error')).toMatch(/^error: .*refuse-late-gas\.csv: timestamp: the gas-price series starts at 2024-01-02T00:00:00\.000Z, after the run starts/);
+    expect(refused(join(tmp, 'refuse-replay'), ...fee, '--pool', 'v3', '--fee-model', 'replay')).toBe('error: --fee-events: the replay fee model needs the pool-events CSV (--fee-events FILE, or --prices FILE.pool_events.csv)');
+  });
+
+  it('behavior: the same problem in one value of an axis is that row\'s error; the others run (exit 2)', () => {
+    const gas = join(tmp, 'refuse-ok-gas.csv');
+    writeFileSync(gas, 'timestamp,gwei\n2024-01-01,20\n');
+    const g = ammsim('sweep', '--prices', flat, '--gas-price-series', `${gas},/nonexistent.csv`, '--workers', '1', '--out', join(tmp, 'refuse-gas-axis'));
+    expect([g.status, g.stderr]).toEqual([2, '']);
+    expect(g.stdout).toContain('1 of 2 configurations failed (their rows hold the error); first: gasPriceSeries=/nonexistent.csv: /nonexistent.csv: must be a readable file');
+    const s = ammsim('sweep', '--prices', flat, '--strategy', 'hold,x.ts', '--workers', '1', '--out', join(tmp, 'refuse-strategy-axis'));
+    expect([s.status, s.stderr]).toEqual([2, '']);
+    expect(s.stdout).toContain('first: strategy=x.ts: --strategy: no such strategy module: x.ts');
+  });
+
+  it('regression: the decision does not depend on the order of the axes (--pool v2,v3 before a 1,001-value --fee axis with --tick-spacing was refused: only v2 rows were probed)', () => {
+    const fees = ['--fee', '0.0001:0.1001:0.0001'];
+    const pools = ['--pool', 'v2,v3'];
+    for (const [name, axes] of [['pool-first', [...pools, ...fees]], ['fee-first', [...fees, ...pools]]] as const) {
+      const r = ammsim('sweep', '--prices', SAMPLE, ...axes, '--tick-spacing', '10', '--samples', '6', '--sample-seed', '3', '--workers', '1', '--out', join(tmp, `order-${name}`));
+      expect([name, r.status, r.stderr]).toEqual([name, 2, '']);
+      expect(r.stdout).toMatch(/configurations failed \(their rows hold the error\); first: .*pool=v2.*: --tick-spacing: is a v3 setting; it needs --pool v3/);
+    }
+    // a tick-spacing axis on a fixed v2 pool fails every row: refused in either order
+    const spacings = ['--tick-spacing', '10,60'];
+    for (const axes of [[...spacings, ...fees], [...fees, ...spacings]]) {
+      const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v2', ...axes, '--samples', '6', '--out', join(tmp, 'order-never'));
+      expect([r.status, r.stderr]).toEqual([1, 'error: --tick-spacing: is a v3 setting; it needs --pool v3\n']);
+    }
+  });
+
+  it('regression: --noise-size without --noise-rate is refused as backtest refuses it (sweep accepted it); beside a --noise-rate axis each rate-0 row is an error row', () => {
+    const want = 'error: --noise-size: sizes noise trades; it needs --noise-rate > 0';
+    const bt = ammsim('backtest', '--prices', SAMPLE, '--noise-size', '1000', '--out', join(tmp, 'noise-bt'));
+    expect([bt.status, bt.stderr]).toEqual([1, `${want}\n`]);
+    expect(refused(join(tmp, 'noise-alone'), '--noise-size', '1000')).toBe(want);
+    expect(refused(join(tmp, 'noise-fee'), '--noise-size', '1000', '--fee', '0.001,0.003')).toBe(want);
+    expect(refused(join(tmp, 'noise-size-axis'), '--noise-size', '1000,2000')).toBe(want);
+    const out = join(tmp, 'noise-rows');
+    const r = ammsim('sweep', '--prices', SAMPLE, '--noise-rate', '0,2', '--noise-size', '1000', '--workers', '1', '--out', out);
+    expect([r.status, r.stderr]).toEqual([2, '']);
+    const rows = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    expect(rows[1]!.endsWith(',noiseRate=0: --noise-size: sizes noise trades; it needs --noise-rate > 0')).toBe(true);
+    expect(rows[2]!.endsWith(',,')).toBe(true); // rate 2 ran, no warnings, no error
+    ok(ammsim('sweep', '--prices', SAMPLE, '--noise-rate', '0,2', '--workers', '1', '--out', join(tmp, 'noise-no-size')));
+  });
+});
+
+const UNI = '../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05';
+describe.skipIf(!existsSync(`${UNI}.minute.csv`) || !existsSync(`${UNI}.pool_events.csv`))('ammsim sweep --fee-model all', () => {
+  it('regression: the refusal suggests sweeps that run (it suggested --fee-model arbitrage,volume,replay, which no input can run)', () => {
+    const flags = ['--pool', 'v3', '--fee', '0.0005', '--strategy', 'range', '--width', '0.01', '--workers', '1'];
+    const all = ammsim('sweep', '--prices', `${UNI}.minute.csv`, ...flags, '--fee-model', 'all', '--out', join(tmp, 'fm-all'));
+    expect([all.status, all.stderr]).toEqual([1, "error: --fee-model: all puts the three models side by side in one backtest's summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume as an axis over a Uniswap minute file, and --fee-model replay (with --fee-events FILE, or --prices FILE.pool_events.csv) in a sweep of its own\n"]);
+    ok(ammsim('sweep', '--prices', `${UNI}.minute.csv`, ...flags, '--fee-model', 'arbitrage,volume', '--out', join(tmp, 'fm-av')));
+    ok(ammsim('sweep', '--prices', `${UNI}.pool_events.csv`, ...flags, '--fee-model', 'replay', '--out', join(tmp, 'fm-replay')));
+    ok(ammsim('sweep', '--prices', `${UNI}.minute.csv`, ...flags, '--fee-model', 'replay', '--fee-events', `${UNI}.pool_events.csv`, '--out', join(tmp, 'fm-replay-events')));
+  });
+});

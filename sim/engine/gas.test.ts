@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeries } from '../core/series.ts';
-import { asOfIndex, constantGas, GAS_UNITS, seriesGas } from './gas.ts';
+import { asOfIndex, constantGas, GAS_UNITS, gasCostOf, seriesGas } from './gas.ts';
 
 function series(ts: number[], px: number[]) {
   return makeSeries(Float64Array.from(ts), Float64Array.from(px), new Map(), { kind: 'test', sha256: '' });
@@ -53,5 +53,26 @@ describe('seriesGas', () => {
   it('error: rejects negative units and negative gwei', () => {
     expect(() => seriesGas({ pool: 'v3', units: { swap: -1 } })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: gas units of swap: must be a number ≥ 0; was -1]`);
     expect(() => seriesGas({ pool: 'v3', gasPriceGwei: -1 })).toThrowErrorMatchingInlineSnapshot(`[ConfigError: --gas-price: must be ≥ 0 (gwei); was -1]`);
+  });
+});
+
+describe('one gas formula for every model', () => {
+  it('regression: constantGas, seriesGas at a constant gwei and seriesGas over a one-row gwei series cost the same to the bit (constantGas computed u·(g·1e−9)·p: 22.205550000000006 for a v3 mint at 30 gwei and 2,000.5, the others 22.205550000000002)', () => {
+    const oneRow = series([0], [30]);
+    for (const pool of ['v2', 'v3'] as const) {
+      for (const p of [2000.5, 1234.567, 2750.11, 1e-7, 3e9]) {
+        for (const a of ['mint', 'burn', 'collect', 'swap'] as const) {
+          const want = gasCostOf(GAS_UNITS[pool][a], 30, p);
+          expect([pool, a, p, constantGas(pool, 30).cost(a, 5, p)]).toEqual([pool, a, p, want]);
+          expect(seriesGas({ pool, gasPriceGwei: 30 }).cost(a, 5, p)).toBe(want);
+          expect(seriesGas({ pool, gasPriceSeries: oneRow }).cost(a, 5, p)).toBe(want);
+        }
+      }
+    }
+    expect(constantGas('v3', 30).cost('mint', 0, 2000.5)).toBe(22.205550000000002);
+  });
+  it('behavior: 0 gwei is one shared free model, from constantGas and from seriesGas alike (the fast path of the default)', () => {
+    expect(constantGas('v3', 0)).toBe(seriesGas({ pool: 'v2', gasPriceGwei: 0 }));
+    expect(constantGas('v2', 0)).toBe(constantGas('v3', 0));
   });
 });

@@ -42,12 +42,22 @@ export interface GasModel {
  */
 const FREE_GAS: GasModel = Object.freeze({ cost: (): number => 0 });
 
-/** Constant gas price in gwei. A price of 0 makes every action free. */
+/**
+ * The cost in quote of `units` of gas at `gwei` when the native token trades at `nativePrice`: units × gwei × 1e−9 ×
+ * native, multiplied in that order. The one formula of every gas model ({@link constantGas} and {@link seriesGas}), so
+ * that a run prices its gas to the same bit whichever way its model was made (a sweep row is the backtest's).
+ */
+export function gasCostOf(units: number, gwei: number, nativePrice: number): number {
+  return units * gwei * 1e-9 * nativePrice;
+}
+
+/**
+ * Constant gas price in gwei: {@link seriesGas} without series (the same model as `backtest`'s for `--gas-price`). A
+ * price of 0 makes every action free ({@link FREE_GAS}).
+ */
 export function constantGas(pool: 'v2' | 'v3', gasPriceGwei: number, units: Partial<Record<GasAction, number>> = {}): GasModel {
   if (gasPriceGwei === 0) return FREE_GAS;
-  const u = { ...GAS_UNITS[pool], ...units };
-  const perUnitNative = gasPriceGwei * 1e-9;
-  return { cost: (action, _t, basePrice) => u[action] * perUnitNative * basePrice };
+  return seriesGas({ pool, gasPriceGwei, units });
 }
 
 export { asOfIndex } from '../core/series.ts';
@@ -81,13 +91,13 @@ export function seriesGas(p: SeriesGasParams): GasModel {
   const ns = p.nativePriceSeries;
   if (gs === undefined && !(Number.isFinite(gwei) && gwei >= 0)) throw new ConfigError('--gas-price', `must be ≥ 0 (gwei); was ${gwei}`);
   if (gs === undefined && gwei === 0) return FREE_GAS; // every cost is 0, whatever the native price
+  if (gs === undefined && ns === undefined) return { cost: (action, _t, basePrice) => gasCostOf(u[action], gwei, basePrice) };
   const at = (s: PriceSeries, t: number): number => s.price[Math.max(0, asOfIndex(s.timestampMs, t))]!;
   return {
     cost: (action, t, basePrice) => {
       const g = gs === undefined ? gwei : at(gs, t);
       if (g === 0) return 0;
-      const native = ns === undefined ? basePrice : at(ns, t);
-      return u[action] * g * 1e-9 * native;
+      return gasCostOf(u[action], g, ns === undefined ? basePrice : at(ns, t));
     },
   };
 }
