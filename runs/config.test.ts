@@ -81,3 +81,25 @@ describe('--divide-by-pair', () => {
     expect(() => resolveBacktestConfig({ divideByPair: 5, divideBy: 'x.csv', prices: 'y.csv' })).toThrow('--divide-by-pair: must be a pair name such as ETH/USD; was 5');
   });
 });
+
+describe('config file keys: an unknown key at its line, and a flag of the command said to be one', () => {
+  const lines = new Map([['capital', 2], ['samples', 3], ['capitol', 4], ['param', 5], ['out', 6]]);
+  const ctx = { lines, commandLineFlags: ['samples', 'sample-seed', 'workers', 'param', 'out', 'prices'] };
+
+  it('error: with the lines, the key is named at its line as the field (as other config errors are)', () => {
+    expect(() => configFileKeys({ capital: 1, capitol: 1 }, KEYS, 'cfg.json', { lines })).toThrowError(/^cfg\.json:4: capitol: unknown key; did you mean "capital"\?$/);
+    expect(() => configFileKeys({ out: 'x' }, KEYS, 'cfg.json', { lines })).toThrowError(/^cfg\.json:6: out: is a command-line flag only, not a config key; give --out DIR$/);
+    // a key the lines do not hold (a library caller's object): as before, in the sentence
+    expect(() => configFileKeys({ foo: 1 }, KEYS, 'cfg.json', { lines })).toThrowError(/^cfg\.json: unknown key "foo"$/);
+  });
+
+  it('error: a flag of the command that is no config key is said to be one, not matched to a look-alike key (samples → resample)', () => {
+    const known = [...KEYS, 'resample'];
+    expect(() => configFileKeys({ samples: 3 }, known, 'cfg.json', ctx)).toThrowError(/^cfg\.json:3: samples: is a command-line flag only, not a config key; give --samples on the command line$/);
+    expect(() => configFileKeys({ sampleSeed: 3 }, known, 'cfg.json', ctx)).toThrowError(/^cfg\.json: "sampleSeed" is a command-line flag only; give --sample-seed on the command line$/);
+    // not a flag of this command (backtest has no --samples): the hint as before
+    expect(() => configFileKeys({ samples: 3 }, known, 'cfg.json', { lines })).toThrowError(/^cfg\.json:3: samples: unknown key; did you mean "resample"\?$/);
+    // a flag whose config key is another word points at that key
+    expect(() => configFileKeys({ param: ['a=1'] }, [...known, 'params'], 'cfg.json', ctx)).toThrowError(/^cfg\.json:5: param: unknown key; --param's config key is "params"$/);
+  });
+});

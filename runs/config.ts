@@ -239,7 +239,7 @@ export function resolveBacktestConfig(
   fileName = '--config',
   keyLines?: ReadonlyMap<string, number>,
 ): BacktestConfig {
-  file = withoutOverriddenAlternatives(configFileKeys(file, KEYS, fileName), flags, [['gasPrice', 'gasPriceSeries']]);
+  file = withoutOverriddenAlternatives(configFileKeys(file, KEYS, fileName, keyLines === undefined ? {} : { lines: keyLines }), flags, [['gasPrice', 'gasPriceSeries']]);
   const merged: Record<string, unknown> = { ...BACKTEST_DEFAULTS };
   for (const layer of [file, flags]) {
     for (const k of KEYS) if (layer[k] !== undefined) merged[k] = layer[k];
@@ -365,19 +365,40 @@ const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
   json: 'give --json (backtest, compare)',
 };
 
+/** Flags whose config key is another word: `--param k=v` (repeatable) is the key `params` (an object), … */
+const KEY_OF_FLAG: Readonly<Record<string, string>> = { param: 'params', harvestParam: 'harvestParams', incentive: 'incentives' };
+
+/** Where a config file's key is, for {@link configFileKeys}' messages. */
+export interface ConfigFileContext {
+  /** The line of each of the file's keys as written (data/loaders/jsonText.ts topLevelKeyLines). */
+  readonly lines?: ReadonlyMap<string, number>;
+  /** The flags of the command reading the file (kebab-case, as declared): such a key is said to be one. */
+  readonly commandLineFlags?: readonly string[];
+}
+
 /**
  * A config file's top-level keys in camelCase: they are the flags' names, spelled as a config key (gasPrice) or as
  * on the command line (gas-price). An unknown key is refused with a "did you mean" hint, a key spelled both ways
- * too. Used by every command that reads a --config file.
+ * too; with `context`, at its line (`cfg.json:3: samples: …`), and a flag of the command that is no config key
+ * (sweep's --samples) is said to be one rather than matched to a key it only looks like (resample). Used by every
+ * command that reads a --config file.
  */
-export function configFileKeys(file: Readonly<Record<string, unknown>>, known: readonly string[], fileName: string): Record<string, unknown> {
+export function configFileKeys(file: Readonly<Record<string, unknown>>, known: readonly string[], fileName: string, context: ConfigFileContext = {}): Record<string, unknown> {
   const camel: Record<string, unknown> = {};
   const spelled = new Map<string, string>();
   for (const [raw, v] of Object.entries(file)) {
     const k = camelKey(raw);
     if (!known.includes(k)) {
-      const flagOnly = COMMAND_LINE_ONLY[k];
-      throw new ConfigError(fileName, flagOnly === undefined ? `unknown key "${raw}"${didYouMean(k, known)}` : `"${raw}" is a command-line flag only; ${flagOnly}`);
+      const line = context.lines?.get(raw);
+      // with its line, the key is the field (`cfg.json:3: samples: …`); else it is named in the sentence
+      const refuse = (problem: string, sentence: string): never => {
+        throw new ConfigError(line === undefined ? fileName : `${fileName}:${line}: ${raw}`, line === undefined ? sentence : problem);
+      };
+      const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const flagOnly = COMMAND_LINE_ONLY[k] ?? (KEY_OF_FLAG[k] === undefined && context.commandLineFlags?.includes(flag) === true ? `give --${flag} on the command line` : undefined);
+      if (flagOnly !== undefined) refuse(`is a command-line flag only, not a config key; ${flagOnly}`, `"${raw}" is a command-line flag only; ${flagOnly}`);
+      const renamed = KEY_OF_FLAG[k] !== undefined && known.includes(KEY_OF_FLAG[k]) ? `; --${flag}'s config key is "${KEY_OF_FLAG[k]}"` : undefined;
+      refuse(`unknown key${renamed ?? didYouMean(k, known)}`, `unknown key "${raw}"${renamed ?? didYouMean(k, known)}`);
     }
     if (spelled.has(k)) throw new ConfigError(fileName, `"${spelled.get(k)!}" and "${raw}" are the same key; give it once`);
     spelled.set(k, raw);

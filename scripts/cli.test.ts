@@ -255,3 +255,123 @@ describe('describeError: what reaches the user as one line', () => {
     expect(describeError(new TypeError('x is undefined'))).toBeUndefined();
   });
 });
+
+describe('a value that starts with "-" is the value of the flag before it, in every command (scripts/cli.ts joinDashValues)', () => {
+  const prices = join(tmp, 'dash-prices.csv');
+  const rows = ['timestamp,price'];
+  for (let i = 0; i < 300; i++) rows.push(`${1704067200 + 3600 * i},${(2000 * Math.exp(0.05 * Math.sin(i / 10))).toFixed(4)}`);
+  writeFileSync(prices, rows.join('\n') + '\n');
+  const column = (dir: string): string[] => readFileSync(join(dir, 'sweep.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]!);
+
+  it('unit: --flag -1,1 becomes --flag=-1,1 for a flag that takes a value; booleans, counts, other words and words after -- are left', async () => {
+    const { joinDashValues } = await import('./cli.ts');
+    const args = ['sweep', '--seed', '-1,1', '--exact', '-1', '--v', '-2', '--gasPrice', '-5', '--fee=-0.1', '--shard', '-x', '--width', '-.5', '--', '--seed', '-2'];
+    joinDashValues(args, { key: { seed: true, exact: true, v: true, 'gas-price': true, fee: true, shard: true, width: true }, boolean: ['exact'], count: ['v'] });
+    expect(args).toEqual(['sweep', '--seed=-1,1', '--exact', '-1', '--v', '-2', '--gasPrice=-5', '--fee=-0.1', '--shard', '-x', '--width=-.5', '--', '--seed', '-2']);
+  });
+
+  it.each([
+    [['--seed', '-1,1'], ['-1', '1'], 0],
+    [['--seed', '-3:3:1'], ['-3', '-2', '-1', '0', '1', '2', '3'], 0],
+    // the negative fee is refused in its row (exit 2), not as "Unknown argument: 1"
+    [['--fee', '-0.1:0.1:0.1'], ['-0.1', '0', '0.1'], 2],
+  ] as const)('behavior: sweep %j (it was "error: Unknown argument: 1")', (flags, values, status) => {
+    const out = join(tmp, `dash-${flags.join('')}`);
+    const r = ammsim(['sweep', '--prices', prices, ...flags, '--workers', '1', '--out', out]);
+    expect([r.status, r.stderr.includes('Unknown argument')]).toEqual([status, false]);
+    expect(column(out)).toEqual(values);
+  });
+
+  it('error: --shard -1/2 and backtest --seed -1,1 are refused by their own checks; --gas-price -5 still reads as a number', async () => {
+    const d = join(tmp, 'dash-refused');
+    const shard = await runCliInProcess(['sweep', '--fee', '0.003,0.01', '--shard', '-1/2', '--out', d]);
+    expect([shard.code, shard.stderr]).toEqual([1, 'error: --shard: must be i/n with 0 ≤ i < n (e.g. 0/3 for the first of three); was "-1/2"\n']);
+    const seed = await runCliInProcess(['backtest', '--seed', '-1,1', '--out', d]);
+    expect([seed.code, seed.stderr]).toEqual([1, 'error: --seed: must be a number; was "-1,1"\n']);
+    const gas = await runCliInProcess(['backtest', '--gas-price', '-5', '--out', d]);
+    expect(gas.stderr).toMatch(/^error: --gas-price: must be in \[0, 1,000,000\] gwei .*; was -5\n$/);
+    // a boolean takes no value: the word stays a word (and is refused as one)
+    const exact = await runCliInProcess(['backtest', '--exact', '-1', '--out', d]);
+    expect([exact.code, exact.stderr]).toEqual([1, 'error: Unknown argument: -1\n']);
+    expect(existsSync(d)).toBe(false);
+  });
+
+  it('behavior: words after -- are not flags (joined or not): the run ignores them as before', () => {
+    const out = join(tmp, 'dash-after');
+    const r = ammsim(['backtest', '--prices', prices, '--out', out, '--', '--seed', '-1,1']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect((JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { seed: number }).seed).toBe(42);
+  });
+
+  it('behavior: a subcommand\'s flags too (sweep merge --top -3,1 reaches its number check)', async () => {
+    const r = await runCliInProcess(['sweep', 'merge', join(tmp, 'nothing'), '--out', join(tmp, 'dash-merged'), '--top', '-3,1']);
+    expect([r.code, r.stderr]).toEqual([1, 'error: --top: must be a number; was "-3,1"\n']);
+  });
+});
+
+describe('sweep: a range of more than ~110,000 values (runs/sweep/grid.ts; it overflowed the stack)', () => {
+  it('behavior: --width 0:1:0.000008 --samples 2 runs two of its 125,001 configurations; sweep.json lists the whole axis', () => {
+    const prices = join(tmp, 'long-prices.csv');
+    const rows = ['timestamp,price'];
+    for (let i = 0; i < 200; i++) rows.push(`${1704067200 + 3600 * i},${(2000 + 10 * Math.sin(i / 7)).toFixed(4)}`);
+    writeFileSync(prices, rows.join('\n') + '\n');
+    const out = join(tmp, 'long-range');
+    const r = ammsim(['sweep', '--prices', prices, '--pool', 'v3', '--strategy', 'range', '--width', '0:1:0.000008', '--samples', '2', '--workers', '1', '--out', out]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^2 runs → /);
+    const meta = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { grid: { axes: Array<{ values: number[] }>; configurations: number } };
+    expect(meta.grid.configurations).toBe(2);
+    expect(meta.grid.axes[0]!.values).toHaveLength(125_001);
+    expect(meta.grid.axes[0]!.values.slice(0, 3)).toEqual([0, 0.000008, 0.000016]);
+  });
+});
+
+describe('sweep --reward-price: a list of gbm specs keeps each spec\'s own commas (runs/sweep/grid.ts)', () => {
+  const E = join(process.cwd(), '..', 'shared', 'data', 'eth_usd', 'binance_spot_ETHUSDT_1h.csv');
+  const program = join(tmp, 'inc.json');
+  writeFileSync(program, JSON.stringify({ kind: 'staking-rewards', token: 'UNI', total: 1000000, start: '2022-01-03T00:00:00Z', end: '2022-01-28T00:00:00Z', otherStakedValue: 500000000 }));
+  const common = ['--prices', E, '--from', '2022-01-01', '--to', '2022-01-31', '--incentive', program, '--harvest', 'interval', '--harvest-param', 'then=sell'];
+  const column = (dir: string): string[] => readFileSync(join(dir, 'sweep.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.match(/^("[^"]*"|[^,]*)/)![1]!.replace(/^"|"$/g, ''));
+
+  it.skipIf(!existsSync(E))('behavior: 1,gbm:sigma=0.9,rho=0.6 is two rows, the gbm row the backtest of that spec (rho 0.6 applied); two gbm specs are two rows', () => {
+    const out = join(tmp, 'gbm-list');
+    const r = ammsim(['sweep', ...common, '--reward-price', '1,gbm:sigma=0.9,rho=0.6', '--workers', '1', '--out', out]);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const meta = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { grid: { axes: Array<{ name: string; values: unknown[] }> }; failed: number };
+    expect(meta.grid.axes).toEqual([{ name: 'rewardPrice', values: ['1', 'gbm:sigma=0.9,rho=0.6'] }]);
+    expect(meta.failed).toBe(0);
+    const csv = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n');
+    const vsHold = csv[0]!.split(',').indexOf('vsHold');
+    const gbmRow = csv[2]!.match(/^"gbm:sigma=0\.9,rho=0\.6",(.*)$/)![1]!.split(',');
+    const one = join(tmp, 'gbm-one');
+    const b = ammsim(['backtest', ...common, '--reward-price', 'gbm:sigma=0.9,rho=0.6', '--out', one]);
+    expect(b.status, b.stderr).toBe(0);
+    expect(Number(gbmRow[vsHold - 1])).toBe((JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8')) as { vsHold: number }).vsHold);
+    const two = join(tmp, 'gbm-two');
+    const r2 = ammsim(['sweep', ...common, '--reward-price', 'gbm:sigma=0.5,gbm:sigma=0.9', '--workers', '1', '--out', two]);
+    expect([r2.status, r2.stderr]).toEqual([0, '']);
+    expect(column(two)).toEqual(['gbm:sigma=0.5', 'gbm:sigma=0.9']);
+    expect(column(out)).toEqual(['1', 'gbm:sigma=0.9,rho=0.6']);
+  }, 120_000);
+});
+
+describe('--config: an unknown key is named at its line; a flag of the command is said to be one (runs/config.ts configFileKeys)', () => {
+  const cfg = join(tmp, 'flag-key.json');
+  writeFileSync(cfg, '{\n  "capital": 5000,\n  "samples": 3\n}\n');
+  const typo = join(tmp, 'typo-key.json');
+  writeFileSync(typo, '{\n  "fee": 0.003,\n  "capitol": 5000\n}\n');
+  const d = join(tmp, 'cfg-out');
+
+  it.each([
+    // sweep --samples is a flag, not a config key (it was: unknown key "samples"; did you mean "resample"?, no line)
+    [['sweep', '--config', cfg], `error: ${cfg}:3: samples: is a command-line flag only, not a config key; give --samples on the command line\n`],
+    // backtest has no --samples: the hint as before, at the line
+    [['backtest', '--config', cfg], `error: ${cfg}:3: samples: unknown key; did you mean "resample"?\n`],
+    [['sweep', '--config', typo], `error: ${typo}:3: capitol: unknown key; did you mean "capital"?\n`],
+    [['backtest', '--config', typo], `error: ${typo}:3: capitol: unknown key; did you mean "capital"?\n`],
+  ])('error: %j', async (args, message) => {
+    const r = await runCliInProcess([...args, '--out', d]);
+    expect([r.code, r.stderr]).toEqual([1, message]);
+    expect(existsSync(d)).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AmmsimError, ConfigError } from '../sim/core/errors.ts';
 import { guardTempFiles, removeOutputFiles } from '../data/io/atomicWrite.ts';
@@ -13,7 +13,9 @@ import { VERSION } from './version.ts';
  */
 export async function main(argv: readonly string[]): Promise<void> {
   const invoked = argv.find((a) => !a.startsWith('-'));
-  let cli = yargs(argv)
+  // yargs re-reads this array when it parses a command's flags: joinDashValues edits it in place before that
+  const args = [...argv];
+  let cli = yargs(args)
     .scriptName('ammsim')
     .usage('$0 <command> [flags]\n\nDeterministic AMM simulator and backtester (Uniswap v2/v3, exact pool maths).')
     .version(VERSION)
@@ -47,10 +49,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   cli = cli
     .middleware((argv) => refusing(argv, () => refuseRepeatedFlags(argv, root)))
-    .middleware((parsed) => refusing(parsed, () => refuseNumberFlagsWithoutNumber(argv, root)))
-    .middleware(checkOutputFlags);
+    .middleware((parsed) => refusing(parsed, () => refuseNumberFlagsWithoutNumber(args, root)))
+    .middleware(checkOutputFlags)
+    .middleware((parsed) => markCommandFlags(parsed, root));
   for (const c of COMMANDS) {
-    cli = c === entry ? cli.command(command!) : cli.command(c.name, c.describe, () => {}, () => {});
+    cli = c === entry ? cli.command(joiningDashValues(command!, args)) : cli.command(c.name, c.describe, () => {}, () => {});
   }
   await cli.help().alias('help', 'h').parseAsync();
 }
@@ -94,6 +97,76 @@ function refuseNumberFlagsWithoutNumber(args: readonly string[], y: Argv): void 
     if (text === undefined) throw new ConfigError(flag, 'needs a value (a number)');
     if (text.trim() === '' || Number.isNaN(Number(text))) throw new ConfigError(flag, `must be a number; was ${JSON.stringify(text)}`);
   }
+}
+
+/**
+ * yargs reads the word after `--flag` as the flag's value only when it does not start with `-`, or is a plain negative
+ * number: `--seed -1,1`, `--seed -3:3:1`, `--fee -0.1:0.1:0.1` or `--shard -1/2` were read as short options
+ * ("Unknown argument: 1"), though `--seed=-1,1` worked. So a `--flag` that the command declares to take a value (not
+ * a boolean or a count) followed by a word that starts with `-` and a digit or `.` is joined into `--flag=word` in
+ * `args`, in place. Words after `--` are left alone.
+ */
+export function joinDashValues(args: string[], options: { key: Readonly<Record<string, unknown>>; boolean: readonly string[]; count?: readonly string[]; alias?: Readonly<Record<string, readonly string[]>> }): void {
+  const declared = new Set(Object.keys(options.key));
+  const noValue = new Set([...options.boolean, ...(options.count ?? [])]);
+  for (const [k, aliases] of Object.entries(options.alias ?? {})) {
+    for (const a of aliases) {
+      if (declared.has(k)) declared.add(a);
+      if (noValue.has(k)) noValue.add(a);
+    }
+  }
+  const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+  for (let i = 0; i + 1 < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') return;
+    const m = /^--([^=]+)$/.exec(token);
+    if (m === null || !/^-[\d.]/.test(args[i + 1]!)) continue;
+    const name = [m[1]!, kebab(m[1]!)].find((n) => declared.has(n));
+    if (name === undefined || noValue.has(name)) continue;
+    args.splice(i, 2, `${token}=${args[i + 1]!}`);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyCommand = CommandModule<any, any>;
+
+/**
+ * The command module with a builder that, once the command has declared its flags, joins their values that start
+ * with `-` ({@link joinDashValues}) before yargs parses them; a subcommand it declares (`sweep merge`, `data fetch
+ * binance`) gets the same treatment.
+ */
+function joiningDashValues<T extends AnyCommand>(mod: T, args: string[]): T {
+  const builder = mod.builder;
+  return {
+    ...mod,
+    builder: (y: Argv) => {
+      type Commands = { command: (...a: unknown[]) => Argv };
+      const own = Object.hasOwn(y, 'command');
+      const command = (y as unknown as Commands).command.bind(y);
+      (y as unknown as Commands).command = (...a: unknown[]) => command(...(a.length === 1 && isCommandModule(a[0]) ? [joiningDashValues(a[0], args)] : a));
+      let out: unknown;
+      try {
+        out = typeof builder === 'function' ? builder(y) : y.options(builder ?? {});
+      } finally {
+        if (!own) delete (y as unknown as Partial<Commands>).command;
+      }
+      joinDashValues(args, (y as unknown as { getOptions(): Parameters<typeof joinDashValues>[1] }).getOptions());
+      return out as Argv;
+    },
+  };
+}
+
+function isCommandModule(x: unknown): x is AnyCommand {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && 'command' in x && 'handler' in x;
+}
+
+/**
+ * yargs middleware: the flags the command declares, on argv under `Symbol.for('ammsim.commandFlags')` (COMMAND_FLAGS
+ * of scripts/commands/backtestFlags.ts), so that a --config key that is one of them is named as a flag.
+ */
+function markCommandFlags(argv: Record<string | symbol, unknown>, y: Argv): void {
+  const options = (y as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+  argv[Symbol.for('ammsim.commandFlags')] = Object.keys(options.key);
 }
 
 /** yargs middleware: {@link checkOutputPath} on each output flag of the command being run (OUTPUT_FLAGS). */

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { axisName, configOverrides, decimalRange, Grid, gridHash, parseAxisText, readGridFile } from './grid.ts';
+import { createHash } from 'node:crypto';
+import { axisName, canonicalJson, configOverrides, decimalRange, Grid, gridHash, parseAxisText, readGridFile } from './grid.ts';
+import { parseRewardPrice } from '../../data/synthetic/rewardPrice.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-grid-'));
 
@@ -177,5 +179,99 @@ describe('grid', () => {
 
   it('error: an axis given twice', () => {
     expect(() => new Grid([axes[0]!, axes[0]!])).toThrowError('--fee: is given as an axis twice (flag and grid file?)');
+  });
+});
+
+describe('long ranges (up to the 10,000,000-value cap)', () => {
+  it('behavior: a range of 125,001 values, in a list, in --param and in a grid file (it overflowed the stack: RangeError)', () => {
+    const vs = parseAxisText('width', '0:1:0.000008');
+    expect(vs).toHaveLength(125_001);
+    expect([vs[0], vs[1], vs[62_500], vs[125_000]]).toEqual([0, 0.000008, 0.5, 1]);
+    expect(parseAxisText('width', '2,0:1:0.000008,3')).toHaveLength(125_003);
+    expect(parseAxisText('params.k', '0:1:0.000008')).toHaveLength(125_001);
+    const file = join(tmp, 'long.json');
+    writeFileSync(file, JSON.stringify({ 'param.k': '0:1:0.000008' }));
+    expect(readGridFile(file)[0]!.values).toHaveLength(125_001);
+  });
+
+  it('behavior: a range of 10,000,000 values parses in seconds, each value the double of its decimal text', () => {
+    const t0 = performance.now();
+    const vs = parseAxisText('width', '0.0000001:1:0.0000001');
+    const ms = performance.now() - t0;
+    expect(vs).toHaveLength(10_000_000);
+    for (const k of [0, 1, 6, 1_234_566, 4_999_999, 9_999_998, 9_999_999]) expect(vs[k]).toBe(Number(decimalText(k + 1, 7)));
+    expect(ms).toBeLessThan(20_000); // ~0.5 s alone; a bigint per value took ~3 s, a Set for duplicates ~12 s more
+  }, 60_000);
+
+  it('property: past the fast path (mantissas beyond 2^52, more than 22 decimals) values are still the doubles of their text', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n }), fc.bigInt({ min: 1n, max: 2n ** 58n }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: -30, max: 30 }), (a, step, n, exp) => {
+        const text = (m: bigint): string => `${m}e${exp}`;
+        const vs = decimalRange(`${text(a)}:${text(a + step * BigInt(n))}:${text(step)}`, 'x');
+        expect(vs).toHaveLength(n + 1);
+        vs.forEach((v, k) => expect(v).toBe(Number(text(a + step * BigInt(k)))));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('error: a repeated value in a long list is found and named as before (the first repeat in list order)', () => {
+    expect(() => parseAxisText('fee', '0:0.2:0.00001,0.1')).toThrowError('--fee: value 0.1 appears twice');
+    expect(() => parseAxisText('fee', '0.5,0:0.2:0.00001,0.3,0.1,0.5')).toThrowError('--fee: value 0.1 appears twice');
+    // steps finer than the doubles near 1e17 (16 apart) give equal doubles: refused, not run twice
+    expect(() => parseAxisText('poolLiquidity', '100000000000000000:100000000000002000:1')).toThrowError('--pool-liquidity: value 100000000000000000 appears twice');
+  });
+
+  it('behavior: the grid hash is sha256 of the canonical JSON of the grid, base and data, fed in pieces', () => {
+    const axes = [
+      { name: 'width', values: parseAxisText('width', '0.00001:2:0.00001') },
+      { name: 'strategy', values: ['range', 'rebalance'] },
+    ];
+    const base = { fee: 0.003, params: { b: 1, a: [1, 2] }, nothing: undefined };
+    const data = { sha256: 'ab', rows: 3 };
+    for (const grid of [new Grid(axes), new Grid(axes, 5, 3)]) {
+      const { axes: a, samples, sampleSeed } = grid.toJson();
+      const whole = createHash('sha256').update(canonicalJson({ version: 1, axes: a, samples, sampleSeed, base, data })).digest('hex');
+      expect(gridHash(grid, base, data)).toBe(whole);
+    }
+  });
+});
+
+describe('--reward-price lists keep the commas of a gbm spec', () => {
+  it('behavior: a gbm spec keeps its key=value parts; numbers, files, decay and crash specs are items of their own', () => {
+    expect(parseAxisText('rewardPrice', '1,gbm:sigma=0.9,rho=0.6')).toEqual(['1', 'gbm:sigma=0.9,rho=0.6']);
+    expect(parseAxisText('rewardPrice', 'gbm:sigma=0.5,gbm:sigma=0.9')).toEqual(['gbm:sigma=0.5', 'gbm:sigma=0.9']);
+    expect(parseAxisText('rewardPrice', 'gbm:sigma=0.9, rho=0.6 ,mu=0.1,decay:linear:0.2,crash:0.5@2021-05-19,uni.csv,gbm')).toEqual(['gbm:sigma=0.9, rho=0.6 ,mu=0.1', 'decay:linear:0.2', 'crash:0.5@2021-05-19', 'uni.csv', 'gbm']);
+    // each item reads as the single --reward-price it is
+    expect(parseAxisText('rewardPrice', '1,gbm:sigma=0.9,rho=0.6').map((v) => parseRewardPrice(v as string))).toEqual([
+      { kind: 'constant', price: 1 },
+      { kind: 'gbm', sigma: 0.9, rho: 0.6, mu: 0 },
+    ]);
+  });
+
+  it('behavior: one gbm spec is one value as before, its empty parts and a typo kept for its own parser to judge', () => {
+    expect(parseAxisText('rewardPrice', 'gbm:sigma=0.9,rho=0.6')).toEqual(['gbm:sigma=0.9,rho=0.6']);
+    expect(parseAxisText('rewardPrice', 'gbm:sigma=0.9,,rho=0.6,')).toEqual(['gbm:sigma=0.9,,rho=0.6,']);
+    expect(parseAxisText('rewardPrice', '2,gbm:sigma=0.9,rhoo=0.6')).toEqual(['2', 'gbm:sigma=0.9,rhoo=0.6']);
+    expect(() => parseRewardPrice('gbm:sigma=0.9,rhoo=0.6')).toThrowError('--reward-price: gbm takes sigma, rho and mu (gbm:sigma=0.9,rho=0.6,mu=0); got "rhoo"');
+  });
+
+  it('error: an empty item between two values, and a spec given twice', () => {
+    expect(() => parseAxisText('rewardPrice', 'gbm:sigma=0.5,,gbm:sigma=0.9')).toThrowError('--reward-price: empty value in "gbm:sigma=0.5,,gbm:sigma=0.9"');
+    expect(() => parseAxisText('rewardPrice', 'gbm:sigma=0.5,1,gbm:sigma=0.5')).toThrowError('--reward-price: value "gbm:sigma=0.5" appears twice');
+  });
+});
+
+describe('grid file values JSON cannot hold', () => {
+  it('error: a number beyond the doubles (1e999, read as Infinity) is quoted as written, not as null', () => {
+    const file = join(tmp, 'inf.json');
+    writeFileSync(file, '{\n  "fee": [0.003],\n  "seed": [1, -1E+999 ]\n}');
+    expect(() => readGridFile(file)).toThrowError(`${file}:3: seed: values must be numbers; was -1E+999, beyond the range of doubles (±1.8e308)`);
+    writeFileSync(file, '{"width": 1e999}');
+    expect(() => readGridFile(file)).toThrowError(`${file}:1: width: values must be numbers; was 1e999, beyond the range of doubles (±1.8e308)`);
+    writeFileSync(file, '{"params.k": [1e999]}');
+    expect(() => readGridFile(file)).toThrowError(`${file}:1: params.k: values must be numbers, strings or booleans; was 1e999, beyond the range of doubles (±1.8e308)`);
+    writeFileSync(file, '{"fee": [null]}');
+    expect(() => readGridFile(file)).toThrowError(`${file}:1: fee: values must be numbers; was null`);
   });
 });

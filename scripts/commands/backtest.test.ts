@@ -157,7 +157,7 @@ describe('ammsim backtest: outputs', () => {
     writeFileSync(cfg, '{ "fee": 0.01,\n  "capitol": 5 }');
     const r = ammsim('backtest', '--config', cfg, '--out', join(tmp, 'x'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: .*bad\.json: unknown key "capitol"; did you mean "capital"\?/);
+    expect(r.stderr).toMatch(/^error: .*bad\.json:2: capitol: unknown key; did you mean "capital"\?/);
   });
 
   it('error: found by an audit: a --config value of the wrong type, a key given twice, or an output flag is one line naming the file (and line); a byte-order mark is read', () => {
@@ -168,7 +168,7 @@ describe('ammsim backtest: outputs', () => {
       ['seed.json', '{"capital": 5000,\n "seed": 1.5}', /^error: .*seed\.json:2: seed: must be an integer; was 1\.5\n$/],
       ['twice.json', '{"fee": 0.003,\n "capital": 5000,\n "fee": 0.01}', /^error: .*twice\.json:3: fee: is given twice \(also on line 1\); give each key once\n$/],
       ['syntax.json', '{"fee": 0.003,\n "capital": }', /^error: .*syntax\.json:2: not valid JSON: /],
-      ['out.json', '{"out": "elsewhere"}', /^error: .*out\.json: "out" is a command-line flag only; give --out DIR\n$/],
+      ['out.json', '{"out": "elsewhere"}', /^error: .*out\.json:1: out: is a command-line flag only, not a config key; give --out DIR\n$/],
     ];
     for (const [name, text, pattern] of cases) {
       const cfg = join(tmp, name);

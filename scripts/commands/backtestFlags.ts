@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import { BACKTEST_DEFAULTS, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
 import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
@@ -117,8 +117,16 @@ export function readConfigFileWithLines(file: string): { values: Record<string, 
 }
 
 /**
+ * The flags the running command declares (kebab-case), which scripts/cli.ts sets on argv under this key: a symbol, so
+ * that `{ ...argv }` keeps it and Object.keys(argv) does not list it. A --config key that is one of them but no config
+ * key (sweep's `samples`) is refused as a command-line flag rather than matched to a key it looks like (resample).
+ */
+export const COMMAND_FLAGS = Symbol.for('ammsim.commandFlags');
+
+/**
  * Resolves the backtest config from parsed argv: defaults < --config file < flags. `oneRun`: the config of a whole
- * run (backtest), not a sweep's base (which lacks its axes), so a --noise-size given without noise trades is refused.
+ * run (a backtest; a sweep's probed row, or its base when no axis gives --noise-rate), so a --noise-size given without
+ * noise trades is refused; not a sweep's base beside a --noise-rate axis (which gives the rate row by row).
  */
 export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}, oneRun = false): BacktestConfig {
   const flags: Record<string, unknown> = {};
@@ -126,6 +134,9 @@ export function configFromArgv(argv: Readonly<Record<string, unknown>>, override
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k] = v;
   const params = parseParams(argv.param as string[] | undefined);
   const { values: file, lines } = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : { values: {} as Record<string, unknown>, lines: undefined };
+  // an unknown key is refused at its line, and named as the command's flag when it is one
+  const commandFlags = (argv as Readonly<Record<symbol, unknown>>)[COMMAND_FLAGS];
+  if (typeof argv.config === 'string') configFileKeys(file, Object.keys(BACKTEST_DEFAULTS), argv.config, { ...(lines === undefined ? {} : { lines }), ...(Array.isArray(commandFlags) ? { commandLineFlags: commandFlags.map(String) } : {}) });
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
   const harvestParams = parseParams(argv['harvest-param'] as string[] | undefined, '--harvest-param');
   if (Object.keys(harvestParams).length > 0) flags.harvestParams = { ...((file.harvestParams as Record<string, unknown> | undefined) ?? {}), ...harvestParams };

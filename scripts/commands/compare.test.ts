@@ -215,7 +215,7 @@ describe('ammsim compare', () => {
     [['--paths-volatility', '0.5'], /^error: --paths-volatility: applies to the what-if paths; give --paths N/],
     [['--paths', '2', '--paths-method', 'bootstrap', '--paths-drift', '0.1'], /^error: --paths-drift: applies to --paths-method gbm/],
     [['--paths', '2', '--block-steps', '5'], /^error: --block-steps: applies to --paths-method bootstrap$/],
-    [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json: unknown key "stakingApy"; did you mean "stakingApr"\?$/],
+    [['--config', file('typo.json', JSON.stringify({ stakingApy: 0.04 }))], /^error: .*typo\.json:1: stakingApy: unknown key; did you mean "stakingApr"\?$/],
     [['--config', file('twice.json', JSON.stringify({ 'staking-apr': 0.04, stakingApr: 0.05 }))], /^error: .*twice\.json: "staking-apr" and "stakingApr" are the same key; give it once$/],
     [['--config', file('nested.json', '{"capital": 5000,\n "staking": {\n  "compounding": "weekly"}}')], /^error: .*nested\.json:3: staking\.compounding: must be one of none, daily, continuous; was "weekly"$/],
     [['--config', file('flat.json', '{"capital": 5000,\n "commission": 1}')], /^error: .*flat\.json:2: commission: must be a fraction in \[0, 1\)/],

@@ -19,7 +19,7 @@ import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
 import { LST_ENTRIES } from '../../strategies/staking/liquidStaking.ts';
 import { progressBar } from '../progress.ts';
 import { loadConfiguredSeries } from '../../runs/backtest.ts';
-import { BACKTEST_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFileWithLines } from './backtestFlags.ts';
+import { BACKTEST_FLAGS, COMMAND_FLAGS, INCENTIVE_FLAGS, parseParams, readConfigFileWithLines } from './backtestFlags.ts';
 import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 const c = COMPARE_DEFAULTS;
@@ -61,7 +61,10 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   const read = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : undefined;
   // summary.json's resolved config given back: its strategies, widths, staking and whatIf read as the flags they came from
   const unfolded = read !== undefined ? unfoldResolvedCompareConfig(read.values, configKeyPlace(fileName)) : { values: {}, places: new Map<string, string>() };
-  const file = read !== undefined ? configFileKeys(unfolded.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS, ...RESOLVED_COMPARE_KEYS], fileName) : {};
+  // an unknown key is refused at its line, and named as the command's flag when it is one
+  const commandFlags = (argv as Readonly<Record<symbol, unknown>>)[COMMAND_FLAGS];
+  const context = { ...(read === undefined ? {} : { lines: read.lines }), ...(Array.isArray(commandFlags) ? { commandLineFlags: commandFlags.map(String) } : {}) };
+  const file = read !== undefined ? configFileKeys(unfolded.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS, ...RESOLVED_COMPARE_KEYS], fileName, context) : {};
   // where the file gives each compare key (`cfg.json:3: commission`, `cfg.json:41: staking.commission`), for its errors
   const places = new Map(unfolded.places);
   for (const [raw, line] of read?.lines ?? []) {
