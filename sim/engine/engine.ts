@@ -189,9 +189,12 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     return acts;
   };
 
+  // each trader's account and totals by its index (the maps' own objects: one lookup per run, not per step)
+  const accountAt = inp.traders.map((t) => traderAccounts.get(t.id)!);
+  const totalsAt = inp.traders.map((t) => traderTotals.get(t.id)!);
   const applyTrader = (t: TraderStrategy, intents: readonly SwapIntent[]): void => {
-    const acct = traderAccounts.get(t.id)!;
-    const tot = traderTotals.get(t.id)!;
+    const acct = accountAt[traderIdx]!;
+    const tot = totalsAt[traderIdx]!;
     for (const it of intents) {
       let f: SwapFill;
       try {

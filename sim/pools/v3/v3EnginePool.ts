@@ -239,7 +239,10 @@ export class V3EnginePool<P, C extends V3Core<P> = V3Core<P>> implements EngineP
     const p = this.get(positionId);
     if (!(fraction > 0 && fraction <= 1)) throw new ConfigError('fraction', `must be in (0, 1]; was ${fraction}`);
     const fill = this.core.burn(p.core, fraction);
-    if (fraction === 1) this.positions.delete(positionId);
+    if (fraction === 1) {
+      this.positions.delete(positionId);
+      this.lastPosition = undefined;
+    }
     return fill;
   }
 
@@ -300,10 +303,16 @@ export class V3EnginePool<P, C extends V3Core<P> = V3Core<P>> implements EngineP
   }
 
   private get(positionId: number): V3EnginePosition<P> {
+    // the same position is asked for several times a step (the recorder, the trader's checks): the last one is kept
+    if (this.lastPosition?.id === positionId) return this.lastPosition.p;
     const p = this.positions.get(positionId);
     if (p === undefined) throw new PoolError('', `no open position ${positionId}`);
+    this.lastPosition = { id: positionId, p };
     return p;
   }
+
+  /** The position {@link get} found last (cleared when a position is closed). */
+  private lastPosition: { readonly id: number; readonly p: V3EnginePosition<P> } | undefined;
 
   // ------------------------------------------------------------------ time
 
