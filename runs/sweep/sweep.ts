@@ -230,7 +230,9 @@ export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSe
   if (pending.length > 0) {
     const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), pending.length));
     const journal = file === undefined ? undefined : JournalWriter.open(file, header, existing);
-    const data: WorkerData = { base, axes: grid.axes, metrics: header.metrics, series: shareSeries(series) };
+    // the workers read the axes' names only (each task carries its configurations' values): a 10M-value range is
+    // not copied into every worker
+    const data: WorkerData = { base, axes: grid.axes.map(({ name }) => ({ name, values: [] })), metrics: header.metrics, series: shareSeries(series) };
     let pool: WorkerPool | undefined;
     try {
       pool = createWorkerPool(workers, data);

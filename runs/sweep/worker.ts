@@ -24,6 +24,7 @@ export type SweepBase = BacktestConfig & { readonly noiseSizeGiven?: boolean };
 
 export interface WorkerData {
   readonly base: SweepBase;
+  /** The grid's axes by name, in order (their values are not sent: each task carries its configurations' values). */
   readonly axes: readonly Axis[];
   /** The summary keys to tabulate, in column order. */
   readonly metrics: readonly string[];
