@@ -7,6 +7,11 @@ const text = (a: ApyArgs) => formatApy(run(a));
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
 describe('ammsim apy', () => {
+  it('behavior: --compounds 0 alone is said to never compound in the heading (it said "compounded at each harvest")', () => {
+    expect(text({ apr: '0.3', compounds: '0' }).split('\n')[0]).toBe('APR 30.00 % (simple) never compounded (the rewards claimed once, at the end); 365-day year, no performance fee.');
+    expect(text({ apr: '0.3', compounds: '12' }).split('\n')[0]).toContain('compounded at each harvest;');
+  });
+
   it('behavior: a huge APY reads in exponent form with its % sign, and gas below a cent keeps its digits', async () => {
     const { formatApy } = await import('./apy.ts');
     const { runApy } = await import('../../runs/apy.ts');

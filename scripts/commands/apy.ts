@@ -111,7 +111,7 @@ export function formatApy(r: ApyResult): string {
   ];
   const head =
     r.from.kind === 'apr'
-      ? `APR ${pct(r.from.value)} (simple) compounded at each harvest; ${assumptions.join(', ')}.`
+      ? `APR ${pct(r.from.value)} (simple) ${r.rows.every((x) => x.compoundsPerYear === 0) ? 'never compounded (the rewards claimed once, at the end)' : 'compounded at each harvest'}; ${assumptions.join(', ')}.`
       : `The APR that compounds to a net APY of ${pct(r.from.value)}; ${assumptions.join(', ')}.`;
   const aprColumn = r.from.kind === 'apy';
   const header = ['harvest', 'every', 'per year', ...(aprColumn ? ['APR needed'] : []), costs ? 'APY before costs' : 'APY', ...(costs ? ['net APY'] : [])];
