@@ -11,9 +11,9 @@
  *   `error`, except `skip` for Uniswap event files, whose rows are irregular by nature).
  * Provenance carries the sha256 of the file bytes (of the generator parameters for synthetic series).
  */
-import { realpathSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { extname } from 'node:path';
+import { sameFile } from './io/atomicWrite.ts';
 import { ConfigError } from '../sim/core/errors.ts';
 import type { PriceSeries } from '../sim/core/series.ts';
 import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
@@ -128,17 +128,6 @@ async function hasPairColumn(file: string, format: Exclude<SeriesFormat, 'auto'>
   return (await headerColumns(file)).has('pair');
 }
 
-/** Whether two paths name the same file (after symlinks; a path that cannot be resolved is compared as given). */
-function sameFile(a: string, b: string): boolean {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return real(a) === real(b);
-}
 
 /** Options of one format given for a file of another are refused (a flag is never accepted and then ignored). */
 function refuseUnusedOptions(o: LoadSeriesOptions, format: Exclude<SeriesFormat, 'auto'> | 'synthetic'): void {

@@ -166,6 +166,9 @@ describe('a number flag given without a number is refused by name in every comma
   });
 
   it('behavior: negative numbers, lists declared as strings (compare --width) and values after = still read', async () => {
+    // -Infinity is a value too (it read as the short flags -I -n -f …: "Unknown arguments: I, n, f, i, t, y")
+    const inf = await runCliInProcess(['backtest', '--capital', '-Infinity', '--out', d]);
+    expect(inf.stderr).toBe('error: --capital: must be > 0 and ≤ 1e15 (quote units); was -Infinity\n');
     const neg = await runCliInProcess(['backtest', '--gas-price', '-5', '--out', d]);
     expect(neg.stderr).toMatch(/^error: --gas-price: must be in \[0, 1,000,000\] gwei .*; was -5\n$/);
     const list = await runCliInProcess(['compare', '--pool', 'v3', '--strategy', 'range', '--width', '0.05,0.1', '--capital=5000', '--out', d]);

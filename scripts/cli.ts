@@ -93,7 +93,7 @@ function refuseNumberFlagsWithoutNumber(args: readonly string[], y: Argv): void 
     if (m === null || !(numeric.has(m[1]!) || numeric.has(kebab(m[1]!)))) continue;
     const flag = `--${m[1]}`;
     const next = args[i + 1];
-    const text = m[2] ?? (next !== undefined && (!next.startsWith('-') || /^-\.?\d/.test(next)) ? next : undefined);
+    const text = m[2] ?? (next !== undefined && (!next.startsWith('-') || NEGATIVE_VALUE.test(next)) ? next : undefined);
     if (text === undefined) throw new ConfigError(flag, 'needs a value (a number)');
     if (text.trim() === '' || Number.isNaN(Number(text))) throw new ConfigError(flag, `must be a number; was ${JSON.stringify(text)}`);
   }
@@ -106,6 +106,9 @@ function refuseNumberFlagsWithoutNumber(args: readonly string[], y: Argv): void 
  * a boolean or a count) followed by a word that starts with `-` and a digit or `.` is joined into `--flag=word` in
  * `args`, in place. Words after `--` are left alone.
  */
+/** A word after a flag that is its value although it starts with `-`: a negative number (or list, range) or -Infinity. */
+const NEGATIVE_VALUE = /^-(\.?\d|Infinity\b)/;
+
 export function joinDashValues(args: string[], options: { key: Readonly<Record<string, unknown>>; boolean: readonly string[]; count?: readonly string[]; alias?: Readonly<Record<string, readonly string[]>> }): void {
   const declared = new Set(Object.keys(options.key));
   const noValue = new Set([...options.boolean, ...(options.count ?? [])]);
@@ -120,7 +123,7 @@ export function joinDashValues(args: string[], options: { key: Readonly<Record<s
     const token = args[i]!;
     if (token === '--') return;
     const m = /^--([^=]+)$/.exec(token);
-    if (m === null || !/^-[\d.]/.test(args[i + 1]!)) continue;
+    if (m === null || !NEGATIVE_VALUE.test(args[i + 1]!)) continue;
     const name = [m[1]!, kebab(m[1]!)].find((n) => declared.has(n));
     if (name === undefined || noValue.has(name)) continue;
     args.splice(i, 2, `${token}=${args[i + 1]!}`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { close, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { close, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { ConfigError } from '../../sim/core/errors.ts';
 
@@ -199,6 +199,26 @@ export async function removingOutputsOnError<T>(paths: ReadonlyArray<string | un
     removeOutputFiles(paths);
     throw err;
   }
+}
+
+/** Whether two paths name the same file (after symlinks; a path that cannot be resolved is compared as given). */
+export function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/**
+ * The outputs a failed run may remove: `paths` less any that is one of `inputs` (a run never deletes what it reads,
+ * whatever its --out says) or that lies in a sweep's folder (sweep.json beside it: that sweep's files).
+ */
+export function outputsNotInputs(paths: ReadonlyArray<string | undefined>, inputs: ReadonlyArray<string | undefined>): Array<string | undefined> {
+  return paths.map((p) => (p === undefined || inputs.some((i) => i !== undefined && i !== '' && sameFile(p, i)) || existsSync(join(dirname(p), 'sweep.json')) ? undefined : p));
 }
 
 /** Removes each of `paths` that is a file (undefined and empty entries skipped; folders left as they are). */

@@ -227,13 +227,21 @@ describe('long ranges (up to the 10,000,000-value cap)', () => {
       { name: 'width', values: parseAxisText('width', '0.00001:2:0.00001') },
       { name: 'strategy', values: ['range', 'rebalance'] },
     ];
-    const base = { fee: 0.003, params: { b: 1, a: [1, 2] }, nothing: undefined };
+    // integer-like keys (a module's parameters may be named so) sort as an object holds them: numerically, first
+    const base = { fee: 0.003, params: { b: 1, a: [1, 2], '10': 2, '9': 3 }, nothing: undefined };
     const data = { sha256: 'ab', rows: 3 };
     for (const grid of [new Grid(axes), new Grid(axes, 5, 3)]) {
       const { axes: a, samples, sampleSeed } = grid.toJson();
       const whole = createHash('sha256').update(canonicalJson({ version: 1, axes: a, samples, sampleSeed, base, data })).digest('hex');
       expect(gridHash(grid, base, data)).toBe(whole);
     }
+  });
+});
+
+describe('decimal ranges: a step beyond the span', () => {
+  it('behavior: gives the start alone, even beyond the doubles (0:0.5:1e309); the fast path took it to NaN', () => {
+    expect(decimalRange('0:0.5:1e309', '--fee')).toEqual([0]);
+    expect(decimalRange('0.1:0.5:99999999999999999999', '--fee')).toEqual([0.1]);
   });
 });
 

@@ -192,7 +192,8 @@ export function decimalRange(spec: string, where: string): number[] {
   // value once, to the same double as reading its decimal text. Ten million values take ~0.1 s instead of ~3 s.
   const bound = 2n ** 52n;
   const abs = (x: bigint): bigint => (x < 0n ? -x : x);
-  if (abs(start) <= bound && abs(stop) <= bound && Math.abs(exp) <= 22) {
+  // (the step too: a step beyond the span, even beyond the doubles, 0:0.5:1e309, gives the start alone)
+  if (abs(start) <= bound && abs(stop) <= bound && step <= 2n * bound && Math.abs(exp) <= 22) {
     const s0 = Number(start);
     const st = Number(step);
     const pow = Number(`1e${Math.abs(exp)}`);
@@ -489,7 +490,8 @@ function emitCanonicalJson(value: unknown, emit: (text: string) => void): void {
     const o = value as Record<string, unknown>;
     emit('{');
     let first = true;
-    for (const k of Object.keys(o).sort()) {
+    // canonicalJson's order: the sorted keys as an object holds them (integer-like keys first, in numeric order)
+    for (const k of Object.keys(Object.fromEntries(Object.keys(o).sort().map((key) => [key, 0])))) {
       const v = o[k];
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue; // as JSON.stringify skips them
       emit(`${first ? '' : ','}${JSON.stringify(k)}:`);

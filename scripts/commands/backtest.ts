@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import type { AmmsimCommand } from './index.ts';
+import { inputsNamedBy, type AmmsimCommand } from './index.ts';
 import { join } from 'node:path';
-import { refuseOtherCommandsFolder, removingOutputsOnError, StagedOutput } from '../../data/io/atomicWrite.ts';
+import { outputsNotInputs, refuseOtherCommandsFolder, removingOutputsOnError, StagedOutput } from '../../data/io/atomicWrite.ts';
 import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
 import { timeseriesToCsv } from '../../reports/timeseriesCsv.ts';
 import { buildReportBytesFromRun } from '../../reports/html.ts';
@@ -80,10 +80,10 @@ export function formatFeeModels(f: Readonly<Record<string, unknown>>): string {
 }
 
 /** The files a failed backtest removes from its --out: its outputs, none in a sweep's folder (which it refuses). */
-export function backtestOutputsOnFailure(argv: Readonly<Record<string, unknown>>): string[] {
+export function backtestOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
   const out = argv.out;
   if (typeof out !== 'string' || existsSync(join(out, 'sweep.json'))) return [];
-  return BACKTEST_OUTPUTS.map((name) => join(out, name));
+  return outputsNotInputs(BACKTEST_OUTPUTS.map((name) => join(out, name)), inputsNamedBy(argv));
 }
 
 export const backtestCommand: AmmsimCommand<object, Record<string, unknown>> = {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { Argv, CommandModule } from 'yargs';
-import type { AmmsimCommand } from './index.ts';
-import { refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { inputsNamedBy, type AmmsimCommand } from './index.ts';
+import { outputsNotInputs, refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { lineAt, stripBom } from '../../data/loaders/jsonText.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
@@ -158,10 +158,10 @@ export function compareValuesCsv(r: CompareResult): string {
 }
 
 /** The files a failed compare removes from its --out: its outputs, none in a sweep's folder (which it refuses). */
-export function compareOutputsOnFailure(argv: Readonly<Record<string, unknown>>): string[] {
+export function compareOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
   const out = argv.out;
   if (typeof out !== 'string' || existsSync(join(out, 'sweep.json'))) return [];
-  return ['summary.json', 'report.html', 'values.csv'].map((name) => join(out, name));
+  return outputsNotInputs(['summary.json', 'report.html', 'values.csv'].map((name) => join(out, name)), inputsNamedBy(argv));
 }
 
 export const compareCommand: AmmsimCommand<object, Record<string, unknown>> = {

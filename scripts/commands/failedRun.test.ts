@@ -134,3 +134,53 @@ describe('a flag refused before the command runs (scripts/cli.ts) removes the ea
     expect(readdirSync(sw).sort()).toEqual(before);
   });
 });
+
+describe('a failed run never removes a file it reads, nor another command\'s (found by review)', () => {
+  const EVENTS = join(process.cwd(), 'sim/replay/validate/fixtures/usdc_weth_005_0x88e6_2024-01-05_lives_subset.pool_events.csv');
+  const copy = (name: string): string => file(name, readFileSync(EVENTS, 'utf8'));
+
+  it('behavior: replay-real --csv whose OUT.csv is the --events file is refused; the events file stays', () => {
+    const ev = copy('rr-ev.csv');
+    const r = ammsim('replay-real', '--events', ev, '--out', join(tmp, 'rr-ev.json'), '--csv');
+    expect([r.status, r.stderr]).toEqual([1, expect.stringMatching(/^error: --csv: would write .*rr-ev\.csv, which is the --events file/)]);
+    expect(existsSync(ev)).toBe(true);
+    expect(ammsim('replay-real', '--events', ev, '--out', join(tmp, 'rr-ev.json'), '--csv', '--fee', 'abc').status).toBe(1);
+    expect(existsSync(ev)).toBe(true);
+  });
+
+  it('behavior: il and report keep a mistyped --out that is no report of theirs (prices.csv)', () => {
+    const prices = file('typo-prices.csv', 'timestamp,price\n1704067200,2000\n');
+    expect(ammsim('il', '--price', '2000', '--out', prices).status).toBe(1);
+    expect(existsSync(prices)).toBe(true);
+    const bt = join(tmp, 'bt-typo');
+    expect(ammsim('backtest', '--prices', good, '--out', bt).status).toBe(0);
+    expect(ammsim('report', '--run', bt, '--out', prices).status).toBe(1);
+    expect(existsSync(prices)).toBe(true);
+  });
+
+  it("behavior: validate keeps its --positions file and the events file it names; a report into a sweep's folder keeps the sweep's report", () => {
+    const ev = copy('val-ev.csv');
+    const pos = file('val-pos.json', JSON.stringify({ events: 'val-ev.csv', positions: [] }));
+    for (const out of [pos, ev]) {
+      const r = ammsim('validate', '--positions', pos, '--out', out, '--tol', 'abc');
+      expect(r.status).toBe(1);
+      expect(existsSync(pos) && existsSync(ev)).toBe(true);
+    }
+    const sw = join(tmp, 'sw-keep');
+    expect(ammsim('sweep', '--prices', good, '--fee', '0.001,0.003', '--workers', '1', '--out', sw).status).toBe(0);
+    const bt = join(tmp, 'bt-keep');
+    expect(ammsim('backtest', '--prices', good, '--out', bt).status).toBe(0);
+    expect(ammsim('report', '--run', bt, '--out', join(sw, 'report.html'), '--max-points', '5').status).toBe(1);
+    expect(existsSync(join(sw, 'report.html'))).toBe(true);
+  });
+
+  it('behavior: a backtest given its own summary.json as --config, failing into that folder, keeps the config file', () => {
+    const out = join(tmp, 'bt-self');
+    expect(ammsim('backtest', '--prices', good, '--out', out).status).toBe(0);
+    const cfg = join(out, 'summary.json');
+    const r = ammsim('backtest', '--config', cfg, '--fee', '2', '--out', out);
+    expect(r.status).toBe(1);
+    expect(existsSync(cfg)).toBe(true);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+  });
+});

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { AmmsimCommand } from './index.ts';
-import { removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
+import { inputsNamedBy, type AmmsimCommand } from './index.ts';
+import { outputsNotInputs, removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ilCurveChart } from '../../reports/charts/ilCurveChart.ts';
 import { escapeHtml, renderPage } from '../../reports/html.ts';
 import type { PriceRange } from '../../reports/ilCurve.ts';
@@ -80,8 +80,13 @@ export async function runIl(a: IlArgs): Promise<string> {
   return text;
 }
 
+/** Only a file il could have written (.html or .svg): a mistyped --out (prices.csv) is refused, not deleted. */
+function ilOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
+  return outputsNotInputs([typeof argv.out === 'string' && /\.(html|svg)$/i.test(argv.out) ? argv.out : undefined], inputsNamedBy(argv));
+}
+
 export const ilCommand: AmmsimCommand<object, Record<string, unknown>> = {
-  outputsOnFailure: (argv) => [typeof argv.out === 'string' ? argv.out : undefined],
+  outputsOnFailure: ilOutputsOnFailure,
   command: 'il',
   describe: 'impermanent loss of a position vs price ratio (full range or a price range), as a table or chart',
   builder: (y: Argv) =>
@@ -96,7 +101,7 @@ export const ilCommand: AmmsimCommand<object, Record<string, unknown>> = {
       .example('$0 il --price 2000 --range 1800:2200 --out il.html', 'a ±10 % range: IL amplified about 20× near P0')
       .epilog('IL is LP value / hold value − 1 before fees. P0 may lie outside --range: the position then holds one token and has no IL until the price enters the range.'),
   handler: async (argv) => {
-    const text = await removingOutputsOnError([argv.out === undefined ? undefined : String(argv.out)], () =>
+    const text = await removingOutputsOnError(ilOutputsOnFailure(argv), () =>
       runIl({
         price: String(argv.price),
         ...(argv.range === undefined ? {} : { range: String(argv.range) }),

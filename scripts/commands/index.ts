@@ -17,6 +17,19 @@ export interface CommandEntry {
  * pass for its result), from its flags as parsed. The handler removes them when its work fails; scripts/cli.ts
  * when a flag is refused before the handler runs (a flag given twice, a number flag without a number).
  */
+/**
+ * Every path-like value the command line gives besides --out (strings and lists of strings: --prices, --config,
+ * --events, --gas-price-series …): a run never removes one of them as its own failed output.
+ */
+export function inputsNamedBy(argv: Readonly<Record<string, unknown>>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(argv)) {
+    if (k === 'out' || k === '_' || k === '$0') continue;
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string' && x !== '') out.push(x);
+  }
+  return out;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AmmsimCommand<T = any, U = any> = CommandModule<T, U> & {
   readonly outputsOnFailure?: (argv: Readonly<Record<string, unknown>>) => ReadonlyArray<string | undefined>;

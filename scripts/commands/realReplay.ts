@@ -1,8 +1,8 @@
 import { rmSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { AmmsimCommand } from './index.ts';
-import { removeOutputFiles, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { inputsNamedBy, type AmmsimCommand } from './index.ts';
+import { outputsNotInputs, removeOutputFiles, sameFile, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { checkOutputPath } from '../../data/io/outputPath.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { readPoolEvents } from '../../sim/replay/real/poolEvents.ts';
@@ -85,11 +85,14 @@ function toJson(v: unknown): string {
  * and writes how far the simulation drifts from the logged state (sim/realReplay/replayEvents.ts).
  */
 /** The files a failed replay-real removes: --out and, with --csv, OUT.csv; never the events file (refused as --out). */
-function realReplayOutputs(argv: Readonly<Record<string, unknown>>): string[] {
+function realReplayOutputs(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
   const out = typeof argv.out === 'string' ? argv.out : undefined;
-  if (out === undefined || (typeof argv.events === 'string' && resolve(out) === resolve(argv.events))) return [];
-  return argv.csv === true ? [out, out.replace(/\.json$/i, '') + '.csv'] : [out];
+  if (out === undefined) return [];
+  return outputsNotInputs(argv.csv === true ? [out, csvPathOf(out)] : [out], inputsNamedBy(argv));
 }
+
+/** Where --csv writes the per-swap divergence: OUT less .json, plus .csv. */
+const csvPathOf = (out: string): string => out.replace(/\.json$/i, '') + '.csv';
 
 export const realReplayCommand: AmmsimCommand<object, RealReplayArgs> = {
   outputsOnFailure: realReplayOutputs,
@@ -125,7 +128,8 @@ export const realReplayCommand: AmmsimCommand<object, RealReplayArgs> = {
     }
     const out = String(argv.out);
     if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
-    const csvName = out.replace(/\.json$/i, '') + '.csv'; // as realReplayOutputs names it
+    const csvName = csvPathOf(out);
+    if (argv.csv === true && sameFile(csvName, events)) throw new ConfigError('--csv', `would write ${csvName}, which is the --events file; give another --out`);
     // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written
     // (its probe file comes and goes before the old outputs are removed, so a Ctrl-C after that leaves no probe)
     if (argv.csv === true) checkOutputPath(csvName, { kind: 'file', flag: '--csv' });

@@ -1,7 +1,8 @@
-import { basename, join, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { AmmsimCommand } from './index.ts';
-import { removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { inputsNamedBy, type AmmsimCommand } from './index.ts';
+import { outputsNotInputs, removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { reportCharts } from '../../reports/charts/index.ts';
 import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../reports/html.ts';
 import type { ReportRun } from '../../reports/model.ts';
@@ -96,11 +97,22 @@ export async function runReport(a: ReportArgs): Promise<string[]> {
   return written;
 }
 
-/** The file a failed report removes: its --out, unless inside a --run folder (that run's own report.html). */
+/**
+ * The file a failed report removes: its --out when it is a report it could have written (.html), unless inside a
+ * --run folder (that run's own report.html, symlinks followed) or a sweep's folder (that sweep's report).
+ */
 function reportOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
-  const runs = (Array.isArray(argv.run) ? argv.run : []).map((d) => resolve(String(d)) + sep);
-  const out = typeof argv.out === 'string' ? argv.out : undefined;
-  return [out !== undefined && !runs.some((d) => resolve(out).startsWith(d)) ? out : undefined];
+  const out = typeof argv.out === 'string' && /\.html$/i.test(argv.out) ? argv.out : undefined;
+  if (out === undefined) return [];
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const runs = (Array.isArray(argv.run) ? argv.run : []).map((d) => real(String(d)) + sep);
+  return outputsNotInputs([runs.some((d) => (real(dirname(out)) + sep).startsWith(d)) ? undefined : out], inputsNamedBy(argv));
 }
 
 export const reportCommand: AmmsimCommand<object, Record<string, unknown>> = {

@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { AmmsimCommand } from './index.ts';
-import { removingOutputsOnError, writeFileAtomic } from '../../data/io/atomicWrite.ts';
+import { inputsNamedBy, type AmmsimCommand } from './index.ts';
+import { outputsNotInputs, removingOutputsOnError, sameFile, writeFileAtomic } from '../../data/io/atomicWrite.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { parsePositionArg } from '../../sim/replay/validate/positions.ts';
 import { validate, type ValidatedPosition, type ValidateResult } from '../../runs/validate.ts';
@@ -77,9 +78,25 @@ function toJson(v: unknown): string {
  * `ammsim validate`: replays a pool-events file in log order with real positions' own mint and burn and
  * compares the fees per token with what the chain paid them (runs/validate.ts).
  */
+/**
+ * The files validate reads: --events, --positions and the events file --positions names (relative to it). Never
+ * removed as a failed run's output, and refused as --out.
+ */
+function validateInputs(argv: Readonly<Record<string, unknown>>): string[] {
+  const inputs = inputsNamedBy(argv);
+  if (typeof argv.positions === 'string' && argv.positions !== '') {
+    try {
+      const named = (JSON.parse(readFileSync(argv.positions, 'utf8')) as { events?: unknown }).events;
+      if (typeof named === 'string' && named !== '') inputs.push(resolve(dirname(argv.positions), named));
+    } catch {
+      // unreadable or not JSON: the run says so; nothing more it names
+    }
+  }
+  return inputs;
+}
+
 export const validateCommand: AmmsimCommand<object, ValidateArgs> = {
-  // its --out, never the events file itself (refused as --out)
-  outputsOnFailure: (argv) => [typeof argv.out === 'string' && !(typeof argv.events === 'string' && resolve(argv.out) === resolve(argv.events)) ? argv.out : undefined],
+  outputsOnFailure: (argv) => outputsNotInputs([typeof argv.out === 'string' ? argv.out : undefined], validateInputs(argv)),
   command: 'validate',
   describe: 'check simulated fees of real positions against the chain: replay a pool-events CSV in log order with their own mint and burn',
   builder: (y: Argv<object>) =>
@@ -109,10 +126,12 @@ export const validateCommand: AmmsimCommand<object, ValidateArgs> = {
     if (out !== undefined) {
       if (out === '') throw new ConfigError('--out', 'must be a file path');
       if (argv.events !== undefined && resolve(out) === resolve(argv.events)) throw new ConfigError('--out', `must differ from --events (both are ${out})`);
+      const input = validateInputs(argv as unknown as Record<string, unknown>).find((f) => sameFile(f, out));
+      if (input !== undefined) throw new ConfigError('--out', `is ${input}, a file this run reads; give another --out`);
     }
     // No stale output: a previous run's OUT must not pass for this failed run's result (as in replay, replay-real),
     // whether the flags or the data fail.
-    const r: ValidateResult = await removingOutputsOnError([out], async () => {
+    const r: ValidateResult = await removingOutputsOnError(outputsNotInputs([out], validateInputs(argv as unknown as Record<string, unknown>)), async () => {
       // an empty value would read "cannot read : no such file"; a bare --position, as if none were given
       if (argv.positions !== undefined && argv.positions === '') throw new ConfigError('--positions', 'must be a file path');
       if (argv.position !== undefined && argv.position.length === 0) throw new ConfigError('--position', 'needs a value: OWNER:TICKLOWER:TICKUPPER[@MINTBLOCK.LOG-BURNBLOCK.LOG]');
