@@ -188,7 +188,12 @@ export async function refuseWhatEveryRunFails(c: BacktestConfig, series: PriceSe
       if (spec.kind === 'file') await loadSeries(spec.file, { gaps: 'skip' });
     }
   }
-  if (fixed('poolLiquidityFile', 'fee', 'tickSpacing') && c.poolLiquidityFile !== undefined) loadLiquidityFile(c.poolLiquidityFile, c.tickSpacing ?? defaultTickSpacing(c.fee));
+  if (fixed('poolLiquidityFile') && c.poolLiquidityFile !== undefined) {
+    // read and parsed whatever the fee and tick spacing; its ticks on the rows' spacing when that is fixed, else on
+    // spacing 1 (a tick off it, or outside its range, is off every spacing's), the rest of that check left to the rows
+    const spacing = fixed('tickSpacing') && c.tickSpacing !== undefined ? c.tickSpacing : fixed('fee', 'tickSpacing') ? defaultTickSpacing(c.fee) : 1;
+    loadLiquidityFile(c.poolLiquidityFile, spacing);
+  }
   if (fixed('noiseRate', 'noiseVolumeShare')) refuseNoiseRateUnderVolume(c.noiseRate, c.noiseVolumeShare, series);
 }
 

@@ -466,3 +466,104 @@ describe.skipIf(!existsSync(`${UNI}.minute.csv`) || !existsSync(`${UNI}.pool_eve
     ok(ammsim('sweep', '--prices', `${UNI}.minute.csv`, ...flags, '--fee-model', 'replay', '--fee-events', `${UNI}.pool_events.csv`, '--out', join(tmp, 'fm-replay-events')));
   });
 });
+
+describe('ammsim sweep: the base config is refused only when no configuration of the grid can run', () => {
+  // a StakingRewards program over the sample's week (2024-01-01 .. 2024-01-07)
+  const prog = join(tmp, 'probe-prog.json');
+  writeFileSync(prog, '{"kind": "staking-rewards", "token": "UNI", "total": 200000, "start": "2024-01-01T00:00:00Z", "end": "2024-01-08T00:00:00Z", "otherStakedValue": 5000000}');
+  const mining = ['--incentive', prog, '--harvest', 'interval', '--harvest-param', 'every=1d', '--harvest-param', 'then=sell'];
+  /** Nine fees of which only 0.1 and 0.2 (the 3rd and 4th) leave the LP a part beside a 0.5 fee. */
+  const NINE = '0.6,0.7,0.1,0.2,0.8,0.9,0.65,0.75,0.85';
+  /** Exit 2, stderr empty; the CSV rows' error column (the last), '' for a row that ran. */
+  const errorsOf = (r: { status: number | null; stderr: string }, out: string): string[] => {
+    expect([r.status, r.stderr]).toEqual([2, '']);
+    return readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
+  };
+  const together = (sum: string): string => `--caller-fee: with --performance-fee must leave the LP part of each claim; together ${sum}`;
+
+  it('regression: found by review: a base config that resolves runs the sweep whatever the order of an axis\'s values (--performance-fee 0.5 --caller-fee with 9 values was refused: "together 1.1", only 5 of them probed; 0.6,0.1 ran)', () => {
+    for (const [name, fees] of [['given', NINE], ['reversed', NINE.split(',').reverse().join(',')], ['two', '0.6,0.1']] as const) {
+      const out = join(tmp, `probe-cf-${name}`);
+      const r = ammsim('sweep', '--prices', SAMPLE, ...mining, '--performance-fee', '0.5', '--caller-fee', fees, '--workers', '1', '--out', out);
+      const errors = errorsOf(r, out);
+      expect([name, errors.length, errors.filter((e) => e === '').length]).toEqual([name, fees.split(',').length, fees.split(',').filter((f) => Number(f) < 0.5).length]);
+      expect(errors.find((e) => e !== '')).toMatch(/^callerFee=0\.[6-9]\d*: --caller-fee: with --performance-fee must leave the LP part of each claim; together 1\.\d+$/);
+    }
+  });
+
+  it('regression: found by review: a base config that fails (--tick-spacing 10 with --pool v2,v3) runs when some row can, even only at values a long axis had not probed (it was refused with the base\'s "--tick-spacing: is a v3 setting")', () => {
+    const out = join(tmp, 'probe-base-fails');
+    const r = ammsim('sweep', '--prices', SAMPLE, ...mining, '--pool', 'v2,v3', '--strategy', 'range', '--width', '0.1', '--tick-spacing', '10', '--caller-fee', '0.5', '--performance-fee', NINE, '--workers', '1', '--out', out);
+    const errors = errorsOf(r, out);
+    expect(errors).toHaveLength(18);
+    // the v3 rows at 0.1 and 0.2 ran; every v2 row failed on the spacing, every other v3 row on the fees
+    const kind = (e: string): string =>
+      e === '' ? 'ran' : /^pool=v2 performanceFee=[\d.]+: --tick-spacing: is a v3 setting; it needs --pool v3$/.test(e) ? 'spacing' : /^pool=v3 performanceFee=[\d.]+: --caller-fee: .* together 1(\.\d+)?$/.test(e) ? 'fees' : e;
+    expect(errors.map(kind)).toEqual([...Array<string>(9).fill('spacing'), 'fees', 'fees', 'ran', 'ran', ...Array<string>(5).fill('fees')]);
+  });
+
+  it('behavior: refused when every configuration fails, quoting the one error they share, or naming the first row that fails on another besides; never for the rows probed of a grid too large to probe whole', () => {
+    const refused = (out: string, ...args: string[]): string => {
+      const r = ammsim('sweep', '--prices', SAMPLE, ...args, '--workers', '1', '--out', out);
+      expect([r.status, r.stdout, existsSync(out)]).toEqual([1, '', false]);
+      return r.stderr;
+    };
+    expect(refused(join(tmp, 'probe-all-fail'), ...mining, '--performance-fee', '0.5,0.6', '--caller-fee', '0.5')).toBe(`error: ${together('1')} (performanceFee=0.5); no configuration of the sweep runs (all 2 tried), 1 of them on another error, first performanceFee=0.6: ${together('1.1')}\n`);
+    expect(refused(join(tmp, 'probe-base-and-rows'), '--pool', 'v2', '--tick-spacing', '10', '--fee', '0.001,0.003')).toBe('error: --tick-spacing: is a v3 setting; it needs --pool v3\n');
+    // 2 × 50,001 configurations, more than are probed: the rows decide (every one fails here, each an error row)
+    const out = join(tmp, 'probe-too-large');
+    const r = ammsim('sweep', '--prices', SAMPLE, '--pool', 'v2', '--tick-spacing', '10,60', '--fee', '0:0.5:0.00001', '--samples', '2', '--workers', '1', '--out', out);
+    expect(errorsOf(r, out).map((e) => e.replace(/^tickSpacing=\d+ fee=[\d.e-]+: /, ''))).toEqual(Array<string>(2).fill('--tick-spacing: is a v3 setting; it needs --pool v3'));
+  });
+});
+
+const ETH_1D = '../shared/data/eth_usd/binance_spot_ETHUSDT_1d.csv';
+describe.skipIf(!existsSync(ETH_1D))('ammsim sweep: the review\'s --caller-fee case on real prices', () => {
+  it('regression: found by review: 9 caller fees beside --performance-fee 0.5 over 2018 run 9 rows, 2 of them complete (it was refused: "--caller-fee: … together 1.1")', () => {
+    const prog = join(tmp, 'probe-prog-2018.json');
+    writeFileSync(prog, '{"kind": "staking-rewards", "token": "UNI", "total": 200000, "start": "2018-01-01T00:00:00Z", "end": "2019-01-01T00:00:00Z", "otherStakedValue": 5000000}');
+    const out = join(tmp, 'probe-cf-2018');
+    const r = ammsim('sweep', '--prices', ETH_1D, '--from', '2018-01-01', '--to', '2019-01-01', '--incentive', prog, '--harvest', 'interval', '--harvest-param', 'every=7d', '--harvest-param', 'then=sell', '--performance-fee', '0.5', '--caller-fee', '0.6,0.7,0.1,0.2,0.8,0.9,0.65,0.75,0.85', '--workers', '1', '--out', out);
+    expect([r.status, r.stderr]).toEqual([2, '']);
+    expect(r.stdout).toContain('7 of 9 configurations failed (their rows hold the error); first: callerFee=0.6: --caller-fee: with --performance-fee must leave the LP part of each claim; together 1.1');
+  });
+});
+
+describe('ammsim sweep: a --pool-liquidity-file no axis names is read before any run', () => {
+  const liq = (name: string, text: string): string => {
+    const f = join(tmp, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const v3 = ['--pool', 'v3', '--strategy', 'range', '--workers', '1'];
+  /** exit 1, one `error:` line on stderr (returned), nothing on stdout, no output folder. */
+  const refused = (out: string, ...args: string[]): string => {
+    const r = ammsim('sweep', '--prices', SAMPLE, ...v3, ...args, '--out', out);
+    expect([r.status, r.stdout, existsSync(out)]).toEqual([1, '', false]);
+    const lines = r.stderr.split('\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(1);
+    return lines[0]!;
+  };
+
+  it('regression: found by review: a missing or malformed file beside a --fee or --tick-spacing axis is one error line, exit 1, no folder (it was a folder of error rows: read only with the fee and tick spacing fixed)', () => {
+    const missing = "error: /nonexistent.json: cannot read the liquidity file: ENOENT: no such file or directory, open '/nonexistent.json'";
+    expect(refused(join(tmp, 'liq-missing-fee'), '--pool-liquidity-file', '/nonexistent.json', '--width', '0.1', '--fee', '0.0005,0.003')).toBe(missing);
+    expect(refused(join(tmp, 'liq-missing-spacing'), '--pool-liquidity-file', '/nonexistent.json', '--width', '0.1', '--tick-spacing', '10,60')).toBe(missing);
+    expect(refused(join(tmp, 'liq-missing-width'), '--pool-liquidity-file', '/nonexistent.json', '--width', '0.1,0.2')).toBe(missing); // as before
+    const bad = liq('liq-bad.json', '{"positions": []}');
+    expect(refused(join(tmp, 'liq-bad-fee'), '--pool-liquidity-file', bad, '--width', '0.1', '--fee', '0.0005,0.003')).toBe(`error: ${bad}: positions: must be a non-empty array of positions; was []`);
+  });
+
+  it('behavior: ticks on one fee tier\'s spacing and off another\'s fail only that tier\'s rows; on a fixed --tick-spacing (or fee) they are checked up front', () => {
+    const ten = liq('liq-ten.json', '{"positions": [{"tickLower": -887270, "tickUpper": 887270, "valueQuote": 1000000}]}');
+    const out = join(tmp, 'liq-ten-fee');
+    const r = ammsim('sweep', '--prices', SAMPLE, ...v3, '--pool-liquidity-file', ten, '--width', '0.1', '--fee', '0.0005,0.003', '--out', out);
+    expect([r.status, r.stderr]).toEqual([2, '']);
+    const rows = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows[0]!.endsWith(',,')).toBe(true); // 0.05 %: spacing 10
+    expect(rows[1]).toContain(`fee=0.003: ${ten}: positions[0].tickLower: must be an integer multiple of the tick spacing 60`);
+    const off = `error: ${ten}: positions[0].tickLower: must be an integer multiple of the tick spacing 60 in [-887220, 887220]; was -887270`;
+    expect(refused(join(tmp, 'liq-ten-spacing'), '--pool-liquidity-file', ten, '--width', '0.1', '--tick-spacing', '60', '--fee', '0.0005,0.003')).toBe(off);
+    expect(refused(join(tmp, 'liq-ten-fixed-fee'), '--pool-liquidity-file', ten, '--fee', '0.003', '--width', '0.1,0.2')).toBe(off);
+  });
+});

@@ -10,6 +10,7 @@ import { canonicalJournal } from '../../runs/sweep/journal.ts';
 import { checkMergeOut, mergeShards } from '../../runs/sweep/merge.ts';
 import { sweepMetrics } from '../../runs/sweep/metrics.ts';
 import { formatMetric } from '../../reports/metrics.ts';
+import { groupThousands } from '../../sim/core/format.ts';
 import { metricInfoOf } from '../../sim/metrics/index.ts';
 import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
 import { defaultWorkers } from '../../runs/sweep/pool.ts';
@@ -108,18 +109,15 @@ export function axesFromArgv(argv: Readonly<Record<string, unknown>>): { axes: A
   return { axes, fixed };
 }
 
-/** Rows tried by {@link sweepBase} for one that satisfies the rules between flags (see {@link probeRows}). */
-const BASE_PROBE_ROWS = 1000;
-/** An axis with more values than this is probed at a few of them (see {@link probeValues}). */
-const PROBE_ALL_VALUES = 8;
+/** Rows {@link sweepBaseOf} tries at most (see {@link probeRows}): the whole of a smaller grid, the first rows of a larger one. */
+const BASE_PROBE_ROWS = 100_000;
 
 /**
  * The sweep's base config: the fixed flags, every axis at its default (each row sets it). A rule between a fixed
  * flag and an axis (`--noise-size 5000` needs `--noise-rate` > 0; `--tick-spacing` needs `--pool v3`) cannot
  * hold for the base alone when the axis supplies the value it needs (`--noise-rate 1,2`, `--pool v2,v3`): then
  * the rows decide, a row that breaks the rule getting an error row like any failed configuration, and the sweep is
- * refused when no probed row ({@link probeRows}: every value of a short axis, whatever the order the axes are given
- * in) satisfies the rules, with the base's own error, else the first probed row's.
+ * refused only when no configuration of the grid resolves (see {@link sweepBaseOf}).
  */
 export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
   const base = sweepBaseOf(fixed, axes);
@@ -132,11 +130,19 @@ export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readon
   return base;
 }
 
+/**
+ * {@link sweepBase} before its `csv` check. The base config when it resolves; else one from a row that does (the
+ * axes back at their defaults). Refused only when no configuration of the grid resolves: every row of
+ * {@link probeRows} tried (the whole grid, whatever the order of the axes and of their values) and failed, with the
+ * base's error, else the first row's, and the first row that fails on another error besides. A grid larger than
+ * {@link BASE_PROBE_ROWS} is tried in part: its untried rows may run, so it is never refused for the rows tried,
+ * unless the base fails too (there is then nothing to run the rows from), with a message that says so.
+ */
 function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Axis[]): BacktestConfig {
   // `--noise-size` needs `--noise-rate` > 0 (as in backtest): in the base unless an axis gives the rate, in every row
   const rateAxis = axes.some((a) => a.name === 'noiseRate');
   let base: BacktestConfig | undefined;
-  let baseError: unknown;
+  let baseError: ConfigError | undefined;
   try {
     base = configFromArgv(fixed, {}, !rateAxis);
   } catch (err) {
@@ -145,17 +151,27 @@ function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Ax
   }
   const plain = axes.filter((a) => paramAxis(a.name) === undefined);
   if (plain.length === 0) {
-    if (base === undefined) throw baseError;
+    if (base === undefined) throw baseError!;
     return base;
   }
-  let firstError: unknown;
+  const rowOf = (overrides: Readonly<Record<string, unknown>>): string => plain.map((a) => `${a.name}=${String(overrides[a.name])}`).join(' ');
+  // the error a refusal quotes (the base's, else the first row's), and the rows that fail on another
+  let first: { row: string; error: ConfigError } | undefined;
+  let otherwise: { row: string; error: ConfigError } | undefined;
+  let otherwiseCount = 0;
+  let tried = 0;
   for (const overrides of probeRows(plain)) {
+    tried++;
     let row: BacktestConfig;
     try {
       row = configFromArgv(fixed, overrides, true);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      firstError ??= err;
+      first ??= { row: rowOf(overrides), error: err };
+      if (err.message !== (baseError ?? first.error).message) {
+        otherwiseCount++;
+        otherwise ??= { row: rowOf(overrides), error: err };
+      }
       continue;
     }
     if (base !== undefined) return base;
@@ -163,40 +179,56 @@ function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Ax
     for (const a of plain) fromRow[a.name] = (BACKTEST_DEFAULTS as unknown as Record<string, unknown>)[a.name];
     return fromRow as unknown as BacktestConfig;
   }
-  throw baseError ?? firstError;
+  const quoted = baseError ?? first!.error;
+  const problem = quoted.message.slice(quoted.flag.length + 2);
+  const total = plain.reduce((n, a) => n * a.values.length, 1);
+  if (tried < total) {
+    // some configurations were not tried: they decide (a row that breaks a rule gets an error row)
+    if (base !== undefined) return base;
+    // …but with no configuration that resolves there is no base to run them from
+    throw new ConfigError(quoted.flag, `${problem}; nor does any of the first ${groupThousands(String(tried))} of the sweep's ${groupThousands(String(total))} configurations resolve, and the others were not tried (they may): sweep fewer values, or flags that resolve with every axis at its default`);
+  }
+  // every configuration was tried and fails: the same error for all of them is the sweep's
+  if (otherwise === undefined) throw quoted;
+  const where = baseError === undefined ? ` (${first!.row})` : '';
+  throw new ConfigError(quoted.flag, `${problem}${where}; no configuration of the sweep runs (all ${groupThousands(String(total))} tried), ${groupThousands(String(otherwiseCount))} of them on another error, first ${otherwise.row}: ${otherwise.error.message}`);
 }
 
 /**
- * The values of an axis {@link sweepBaseOf} tries: all of a short one; of a long one (a numeric range) its two first,
+ * The values of an axis in the order {@link probeRows} tries them, at most `limit` of them: first its first two,
  * middle and two last values, and 0 and false when it holds them (where the rules between flags change: a rate of 0
- * trades nothing, a gas price of 0 costs nothing).
+ * trades nothing, a gas price of 0 costs nothing), then the others in order. Every value, so a long axis is probed
+ * whole when the grid is small enough.
  */
-function probeValues(values: readonly AxisValue[]): AxisValue[] {
+function probeValues(values: readonly AxisValue[], limit: number): AxisValue[] {
   const n = values.length;
-  if (n <= PROBE_ALL_VALUES) return [...values];
-  const at = new Set([0, 1, Math.floor(n / 2), n - 2, n - 1]);
+  const at = new Set([0, 1, Math.floor(n / 2), n - 2, n - 1].filter((i) => i >= 0 && i < n));
   for (const special of [0, false] as const) if (values.indexOf(special) >= 0) at.add(values.indexOf(special));
-  return [...at].sort((a, b) => a - b).map((i) => values[i]!);
+  const order = [...at].sort((a, b) => a - b);
+  for (let i = 0; i < n && order.length < limit; i++) if (!at.has(i)) order.push(i);
+  return order.slice(0, limit).map((i) => values[i]!);
 }
 
 /**
- * The rows {@link sweepBaseOf} tries, as config overrides: the product of every axis's {@link probeValues}, the axes
- * with the fewest probed values varying fastest (ties by name), at most {@link BASE_PROBE_ROWS}. The order the axes
- * are given in changes neither the rows tried nor the decision (`--pool v2,v3 --fee 0.0001:0.1001:0.0001` tries both
- * pools, as `--fee … --pool v2,v3` does).
+ * The rows {@link sweepBaseOf} tries, as config overrides: the whole grid (every value of every axis, in the order of
+ * {@link probeValues}), the axes with the fewest values varying fastest (ties by name), the first
+ * {@link BASE_PROBE_ROWS} rows of a larger one. The order the axes are given in changes neither the rows tried nor
+ * the decision (`--pool v2,v3 --fee 0.0001:0.1001:0.0001` tries both pools with every fee, as `--fee … --pool v2,v3`
+ * does).
  */
 function* probeRows(axes: readonly Axis[]): Generator<Record<string, unknown>> {
-  const probed = axes.map((a) => ({ name: a.name, values: probeValues(a.values) }));
-  probed.sort((a, b) => b.values.length - a.values.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...axes].sort((a, b) => b.values.length - a.values.length || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // a row k < BASE_PROBE_ROWS never reaches an axis's value BASE_PROBE_ROWS or later
+  const probed = sorted.map((a) => ({ name: a.name, n: a.values.length, values: probeValues(a.values, BASE_PROBE_ROWS) }));
   let total = 1;
-  for (const a of probed) total *= a.values.length;
+  for (const a of probed) total *= a.n;
   for (let k = 0; k < Math.min(total, BASE_PROBE_ROWS); k++) {
     const row: Record<string, unknown> = {};
     let rest = k;
     for (let i = probed.length - 1; i >= 0; i--) {
       const a = probed[i]!;
-      row[a.name] = a.values[rest % a.values.length];
-      rest = Math.floor(rest / a.values.length);
+      row[a.name] = a.values[rest % a.n];
+      rest = Math.floor(rest / a.n);
     }
     yield row;
   }
