@@ -85,7 +85,6 @@ function refuseNumberFlagsWithoutNumber(args: readonly string[], y: Argv): void 
   const options = (y as unknown as { getOptions(): { number: string[]; string: string[] } }).getOptions();
   // a flag a command declares again as a string (compare's --width list over backtest's number) is in both lists
   const numeric = new Set(options.number.filter((f) => !options.string.includes(f)));
-  const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
   for (let i = 0; i < args.length; i++) {
     const token = args[i]!;
     if (token === '--') break;
@@ -106,6 +105,9 @@ function refuseNumberFlagsWithoutNumber(args: readonly string[], y: Argv): void 
  * a boolean or a count) followed by a word that starts with `-` and a digit or `.` is joined into `--flag=word` in
  * `args`, in place. Words after `--` are left alone.
  */
+/** A flag's kebab-case name (`gasPrice` → `gas-price`), as the commands declare them. */
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+
 /** A word after a flag that is its value although it starts with `-`: a negative number (or list, range) or -Infinity. */
 const NEGATIVE_VALUE = /^-(\.?\d|Infinity\b)/;
 
@@ -118,7 +120,6 @@ export function joinDashValues(args: string[], options: { key: Readonly<Record<s
       if (noValue.has(k)) noValue.add(a);
     }
   }
-  const kebab = (name: string): string => name.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
   for (let i = 0; i + 1 < args.length; i++) {
     const token = args[i]!;
     if (token === '--') return;

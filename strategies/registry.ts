@@ -153,13 +153,6 @@ function ammsimBeside(dir: string): string | undefined {
   }
 }
 
-const realOrSame = (path: string): string => {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-};
 
 /**
  * Why `import 'ammsim'` from a module in `dir` finds no library, and what to run, when that is because a library is
@@ -174,8 +167,8 @@ function unbuiltAmmsimHint(dir: string): string | undefined {
   if (beside === undefined) return `no ammsim installed beside the module, and this ammsim's library, ${ownEntryText}, is not built: ${runIn(own)}`;
   const entry = libraryEntryIn(beside);
   if (existsSync(entry)) return undefined; // built: some other reason
-  const real = realOrSame(beside);
-  if (own !== undefined && real === realOrSame(own)) return `this ammsim's library, ${ownEntryText}, is not built: ${runIn(real)}`;
+  const real = realSource(beside);
+  if (own !== undefined && real === realSource(own)) return `this ammsim's library, ${ownEntryText}, is not built: ${runIn(real)}`;
   return `the ammsim beside the module, ${beside}${real === beside ? '' : ` (${real})`}, is not built: its library, ${relative(beside, entry)}, is missing, as is this ammsim's: ${runIn(real)}`;
 }
 

@@ -201,16 +201,18 @@ export async function removingOutputsOnError<T>(paths: ReadonlyArray<string | un
   }
 }
 
+/** A path with its symlinks resolved; one that cannot be resolved (not there yet) as given, made absolute. */
+export function realPathOrResolved(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return resolve(p);
+  }
+}
+
 /** Whether two paths name the same file (after symlinks; a path that cannot be resolved is compared as given). */
 export function sameFile(a: string, b: string): boolean {
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  return real(a) === real(b);
+  return realPathOrResolved(a) === realPathOrResolved(b);
 }
 
 /**

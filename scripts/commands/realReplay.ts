@@ -127,7 +127,7 @@ export const realReplayCommand: AmmsimCommand<object, RealReplayArgs> = {
       throw new ConfigError('--events', `cannot read ${events}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
     }
     const out = String(argv.out);
-    if (resolve(out) === resolve(events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
+    if (sameFile(out, events)) throw new ConfigError('--out', `must differ from --events (both are ${events})`);
     const csvName = csvPathOf(out);
     if (argv.csv === true && sameFile(csvName, events)) throw new ConfigError('--csv', `would write ${csvName}, which is the --events file; give another --out`);
     // checked before the replay like --out (scripts/cli.ts): a folder there failed only when the files were written

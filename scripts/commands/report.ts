@@ -1,8 +1,7 @@
-import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { inputsNamedBy, type AmmsimCommand } from './index.ts';
-import { outputsNotInputs, removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { outputsNotInputs, realPathOrResolved, removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
 import { reportCharts } from '../../reports/charts/index.ts';
 import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../reports/html.ts';
 import type { ReportRun } from '../../reports/model.ts';
@@ -104,15 +103,8 @@ export async function runReport(a: ReportArgs): Promise<string[]> {
 function reportOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
   const out = typeof argv.out === 'string' && /\.html$/i.test(argv.out) ? argv.out : undefined;
   if (out === undefined) return [];
-  const real = (p: string): string => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return resolve(p);
-    }
-  };
-  const runs = (Array.isArray(argv.run) ? argv.run : []).map((d) => real(String(d)) + sep);
-  return outputsNotInputs([runs.some((d) => (real(dirname(out)) + sep).startsWith(d)) ? undefined : out], inputsNamedBy(argv));
+  const runs = (Array.isArray(argv.run) ? argv.run : []).map((d) => realPathOrResolved(String(d)) + sep);
+  return outputsNotInputs([runs.some((d) => (realPathOrResolved(dirname(out)) + sep).startsWith(d)) ? undefined : out], inputsNamedBy(argv));
 }
 
 export const reportCommand: AmmsimCommand<object, Record<string, unknown>> = {

@@ -125,9 +125,8 @@ export const validateCommand: AmmsimCommand<object, ValidateArgs> = {
     const out = argv.out;
     if (out !== undefined) {
       if (out === '') throw new ConfigError('--out', 'must be a file path');
-      if (argv.events !== undefined && resolve(out) === resolve(argv.events)) throw new ConfigError('--out', `must differ from --events (both are ${out})`);
       const input = validateInputs(argv as unknown as Record<string, unknown>).find((f) => sameFile(f, out));
-      if (input !== undefined) throw new ConfigError('--out', `is ${input}, a file this run reads; give another --out`);
+      if (input !== undefined) throw new ConfigError('--out', `must differ from the files this run reads: it is ${input}; give another --out`);
     }
     // No stale output: a previous run's OUT must not pass for this failed run's result (as in replay, replay-real),
     // whether the flags or the data fail.
