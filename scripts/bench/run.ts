@@ -2,12 +2,14 @@
  * `npm run bench`: the performance figures quoted in the README. Wall-clock timings of warmed-up runs on
  * this machine (best and median of N); nothing here is asserted by the test suite.
  *
- *   npx tsx scripts/bench/run.ts [--quick] [--only name,name]
+ *   npx tsx scripts/bench/run.ts [--quick] [--only name,name]   (--help lists the names)
  *
  * Writes a Markdown table to stdout and out/bench/results.json.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
+import { benchArgs } from './args.ts';
 import { GBM_MINUTE, generateGbm, writeSeriesCsv } from '../../data/synthetic/gbm.ts';
 import { runEngine } from '../../sim/engine/engine.ts';
 import type { Timeseries } from '../../sim/metrics/record.ts';
@@ -44,10 +46,7 @@ export function timeIt(reps: number, fn: () => void): number[] {
 
 export const median = (xs: readonly number[]): number => xs[Math.floor(xs.length / 2)]!;
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const onlyIdx = args.indexOf('--only');
-const only = onlyIdx >= 0 ? new Set((args[onlyIdx + 1] ?? '').split(',')) : undefined;
+const { quick, only } = benchArgs(process.argv.slice(2));
 const want = (name: string): boolean => only === undefined || only.has(name);
 const reps = quick ? 3 : 7;
 const outDir = 'out/bench';
@@ -94,4 +93,4 @@ const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixe
 const lines = ['| benchmark | best | median | unit | target | what |', '|---|---:|---:|---|---|---|'];
 for (const r of results) lines.push(`| ${r.name} | ${fmt(r.best)} | ${fmt(r.median)} | ${r.unit} | ${r.target} | ${r.note} |`);
 process.stdout.write(lines.join('\n') + '\n');
-writeFileSync(join(outDir, 'results.json'), JSON.stringify({ node: process.version, results }, null, 2) + '\n');
+writeFileAtomic(join(outDir, 'results.json'), JSON.stringify({ node: process.version, results }, null, 2) + '\n');

@@ -125,8 +125,18 @@ export async function sweepBenches(opts: { readonly want: (name: string) => bool
 }
 
 if (process.argv[1] !== undefined && /[\\/]bench[\\/]sweep\.ts$/.test(process.argv[1])) {
-  const n = Number(process.argv[2] ?? 10_000);
-  const pairs = Number(process.argv[3] ?? 3);
+  // npx tsx scripts/bench/sweep.ts [CONFIGURATIONS=10000] [PAIRS=3]
+  const whole = (i: number, fallback: number, what: string): number => {
+    const text = process.argv[i];
+    const n = text === undefined ? fallback : Number(text);
+    if (!Number.isInteger(n) || n < 1 || process.argv.length > 4) {
+      process.stderr.write(`bench/sweep.ts: ${what} must be a positive whole number; was ${text}\nUsage: npx tsx scripts/bench/sweep.ts [CONFIGURATIONS=10000] [PAIRS=3]\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const n = whole(2, 10_000, 'CONFIGURATIONS');
+  const pairs = whole(3, 3, 'PAIRS');
   for (const r of await sweepBenches({ want: () => true, log: (s) => void process.stderr.write(s + '\n'), configurations: n, pairs })) {
     process.stdout.write(`${r.name}: best ${r.best.toFixed(2)} ${r.unit}, median ${r.median.toFixed(2)} — ${r.note}\n`);
   }
