@@ -8,17 +8,18 @@
  *   Uniswap per-minute pool file; `pair` and `unix_s` → CryptoCompare long format; any other CSV → generic.
  * - Then, in order: pair derivation (`divideBy`: a second file of the same kind, the result is file ÷ divideBy
  *   on matching timestamps), resampling (`resample`: `1h`, `1d`, …), and the gap policy (`gaps`, default
- *   `error`, except `skip` for Uniswap event files, whose rows are irregular by nature).
+ *   `error`, except `skip` for Uniswap event files, whose rows are irregular by nature). A gap refused names the line
+ *   of the row after it in the file ({@link locateGap}: the file is read again on that error's path only).
  * Provenance carries the sha256 of the file bytes (of the generator parameters for synthetic series).
  */
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { sameFile } from './io/atomicWrite.ts';
-import { ConfigError } from '../sim/core/errors.ts';
+import { ConfigError, InputError, RowInputError } from '../sim/core/errors.ts';
 import type { PriceSeries } from '../sim/core/series.ts';
-import { checkReadableFile, loadCsvPrices } from './loaders/csvPrices.ts';
-import { loadCryptoCompareCsv, loadFreqtradeJson, loadUniswapEvents, loadUniswapMinute, type UniswapPriceOptions } from './loaders/realFormats.ts';
-import { applyGapPolicy, GAP_POLICIES, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
+import { checkReadableFile, loadCsvPrices, locateCsvRow, type CsvPricesOptions } from './loaders/csvPrices.ts';
+import { cryptoCompareCsvOptions, loadFreqtradeJson, uniswapEventsCsvOptions, uniswapMinuteCsvOptions, type UniswapPriceOptions } from './loaders/realFormats.ts';
+import { applyGapPolicy, GAP_POLICIES, GapError, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
 import { generateGbm, type GbmParams } from './synthetic/gbm.ts';
 import { windowSeries } from './loaders/window.ts';
 import { loadThroughCache, type SeriesCache } from './io/seriesCache.ts';
@@ -103,22 +104,85 @@ function loadOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: LoadSer
 }
 
 async function parseOne(file: string, format: Exclude<SeriesFormat, 'auto'>, o: LoadSeriesOptions): Promise<PriceSeries> {
-  const cols = { ...(o.timestampColumn === undefined ? {} : { timestampColumn: o.timestampColumn }), ...(o.priceColumn === undefined ? {} : { priceColumn: o.priceColumn }) };
+  const csv = csvOptionsFor(format, o);
+  if (csv !== undefined) return loadCsvPrices(file, csv);
+  if (format === 'arrow') {
+    // apache-arrow (~0.5 MB of code) is loaded only for Arrow input: CSV runs and sweep workers never compile it
+    return (await import('./loaders/arrowPrices.ts')).loadArrowPrices(file, columnOptions(o));
+  }
+  return loadFreqtradeJson(file);
+}
+
+function columnOptions(o: LoadSeriesOptions): { timestampColumn?: string; priceColumn?: string } {
+  return { ...(o.timestampColumn === undefined ? {} : { timestampColumn: o.timestampColumn }), ...(o.priceColumn === undefined ? {} : { priceColumn: o.priceColumn }) };
+}
+
+/** The CSV loader's options for a format read as CSV (undefined for Arrow and freqtrade JSON): the parse's and {@link locateGap}'s. */
+function csvOptionsFor(format: Exclude<SeriesFormat, 'auto'>, o: LoadSeriesOptions): CsvPricesOptions | undefined {
   switch (format) {
     case 'csv':
-      return loadCsvPrices(file, { ...cols, ...(o.pair === undefined ? {} : { pair: o.pair }) });
-    case 'arrow':
-      // apache-arrow (~0.5 MB of code) is loaded only for Arrow input: CSV runs and sweep workers never compile it
-      return (await import('./loaders/arrowPrices.ts')).loadArrowPrices(file, cols);
-    case 'freqtrade':
-      return loadFreqtradeJson(file);
+      return { ...columnOptions(o), ...(o.pair === undefined ? {} : { pair: o.pair }) };
     case 'cryptocompare':
-      return loadCryptoCompareCsv(file, o.pair === undefined ? {} : { pair: o.pair });
+      return cryptoCompareCsvOptions(o.pair === undefined ? {} : { pair: o.pair });
     case 'uniswap-minute':
-      return loadUniswapMinute(file, o.uniswap ?? {});
+      return uniswapMinuteCsvOptions(o.uniswap ?? {});
     case 'uniswap-events':
-      return loadUniswapEvents(file, o.uniswap ?? {});
+      return uniswapEventsCsvOptions(o.uniswap ?? {});
+    case 'arrow':
+    case 'freqtrade':
+      return undefined;
   }
+}
+
+/** A file as loaded, before windows, resampling and division: what {@link locateGap} looks a row up in. */
+interface LoadedFile {
+  readonly file: string;
+  readonly format: Exclude<SeriesFormat, 'auto'>;
+  readonly options: LoadSeriesOptions;
+  readonly series: PriceSeries;
+}
+
+/** The index of the first row at or after `t` (binary search; `ts.length` when none). */
+function firstAtOrAfter(ts: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ts[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The gap error located: `<file>:<line>: <time column>: …` (`<file>: row <n>: …` for Arrow and freqtrade JSON, as
+ * their other errors), the line of the first row at or after the step's end (with `bucketMs`, after resampling, the
+ * first row of that bucket), in the file that has the gap (of a `--divide-by` pair, the one with no row in it; the
+ * denominator when both have rows there that do not match). A CSV file is read again for its line ({@link locateCsvRow}):
+ * the loaded columns know none (after a cache hit, or --pair's rows only, or blank and multi-line rows). Returns
+ * the error as it was when the row cannot be found (the file changed since it loaded).
+ */
+function locateGap(e: GapError, files: readonly LoadedFile[], bucketMs: number | undefined): InputError {
+  const span = bucketMs ?? 1; // rows in [toMs, toMs + span) belong to the row after the step
+  // the file whose rows are missing: no row from one bucket (ms) after the step's start to its end
+  const empty = (f: LoadedFile): boolean => {
+    const ts = f.series.timestampMs;
+    const i = firstAtOrAfter(ts, e.fromMs + span);
+    return i >= ts.length || ts[i]! >= e.toMs;
+  };
+  const f = files.find(empty) ?? files[files.length - 1]!;
+  const csv = csvOptionsFor(f.format, f.options);
+  if (csv !== undefined) {
+    const at = locateCsvRow(f.file, csv, e.toMs);
+    if (at === undefined || at.timestampMs >= e.toMs + span) return e;
+    return new InputError(f.file, at.line, at.field, e.problem);
+  }
+  // Arrow and freqtrade rows are the series' rows, one for one
+  const ts = f.series.timestampMs;
+  const i = firstAtOrAfter(ts, e.toMs);
+  if (i >= ts.length || ts[i]! >= e.toMs + span) return e;
+  const column = f.format === 'arrow' ? f.series.provenance.params?.['timestampColumn'] : undefined;
+  return new RowInputError(f.file, i + 1, typeof column === 'string' ? column : 'timestamp', e.problem);
 }
 
 /** Whether a price file has a `pair` column (a long-format CSV: CryptoCompare's, or a CSV headed so). */
@@ -162,6 +226,7 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
   const format = options.format === undefined || options.format === 'auto' ? await detectFormat(file) : options.format;
   refuseUnusedOptions(options, format);
   let series = await loadOne(file, format, options);
+  const loaded: LoadedFile[] = [{ file, format, options, series }];
   if (options.divideByPair !== undefined && options.divideBy === undefined) throw new ConfigError('--divide-by-pair', 'selects the pair of the --divide-by file; give --divide-by FILE');
   if (options.divideBy !== undefined) {
     const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;
@@ -172,11 +237,19 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
     if (pair === options.pair && sameFile(file, options.divideBy)) {
       throw new ConfigError('--divide-by', `divides the series by itself (the same file${pair === undefined ? '' : ` and pair ${pair}`}): every price would be 1; give the denominator's pair with --divide-by-pair (e.g. ETH/USD to derive ${pair ?? 'BTC/USD'} ÷ ETH/USD)`);
     }
-    series = derivePair(series, await loadOne(options.divideBy, fmt2, { ...options, pair }));
+    const o2 = { ...options, pair };
+    const denominator = await loadOne(options.divideBy, fmt2, o2);
+    loaded.push({ file: options.divideBy, format: fmt2, options: o2, series: denominator });
+    series = derivePair(series, denominator);
   }
   // The window comes before the gap check: a gap outside it does not refuse the run.
   series = windowSeries(series, options.fromMs, options.toMs);
-  if (options.resample !== undefined) series = resampleSeries(series, parseInterval(options.resample));
+  const bucketMs = options.resample === undefined ? undefined : parseInterval(options.resample);
+  if (bucketMs !== undefined) series = resampleSeries(series, bucketMs);
   const gaps = options.gaps ?? (format === 'uniswap-events' && options.resample === undefined ? 'skip' : 'error');
-  return applyGapPolicy(series, gaps, { file: series.provenance.file ?? file, ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
+  try {
+    return applyGapPolicy(series, gaps, { file: series.provenance.file ?? file, ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }) });
+  } catch (e) {
+    throw e instanceof GapError ? locateGap(e, loaded, bucketMs) : e;
+  }
 }

@@ -21,6 +21,7 @@
  * lines counts them all. The file is streamed through papaparse in chunks into
  * growable Float64Arrays, so its text is never held whole; its sha256 is computed from the same bytes.
  */
+import { readFileSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -120,15 +121,15 @@ export class CsvPriceRowReader {
   private priceIndex = -1;
   private pairIndex = -1;
   private filterIndex = -1;
-  private tsName = '';
+  protected tsName = '';
   private priceName = '';
   private extras: ExtraColumn[] = [];
   private tsFormat: UnixUnit | 'iso' | undefined;
   private firstDataLine = 0;
   private firstPair: string | undefined;
   private readonly pairsSeen = new Set<string>();
-  private lastT = Number.NEGATIVE_INFINITY;
-  private lastLine = 0;
+  protected lastT = Number.NEGATIVE_INFINITY;
+  protected lastLine = 0;
   private lastRaw = '';
   /**
    * Where the last row's timestamp text is when {@link rowBytes} read it, `buf[lastRawA, lastRawB)` (its string
@@ -906,4 +907,103 @@ export function parseCsvPricesText(text: string, file: string, options: CsvPrice
     reader.row(row);
   });
   return reader.finish(createHash('sha256').update(text, 'utf8').digest('hex'));
+}
+
+/** Where {@link locateCsvRow} found a row: its line (physical, the header's is 1), the timestamp column's name, and its time. */
+export interface CsvRowLocation {
+  readonly line: number;
+  readonly field: string;
+  readonly timestampMs: number;
+}
+
+/** What a {@link RowLocator} throws to stop reading once it has found its row. */
+const FOUND = Symbol('found');
+
+/** Any raw price in: 1 out (the locator reads times only; a file that loaded has every price the loader wants). */
+const ANY_PRICE: PriceTransform = { describe: 'any', apply: () => 1 };
+
+/**
+ * The reader {@link loadCsvPrices} uses, watching the rows it keeps: the first whose time is at or after
+ * `atOrAfterMs` is the one sought, and reading stops there. The line is the reader's own, so it counts blank lines,
+ * quoted fields that span lines and rows another pair's or filtered out exactly as the load's messages do.
+ */
+class RowLocator extends CsvPriceRowReader {
+  found: CsvRowLocation | undefined;
+
+  constructor(
+    file: string,
+    options: CsvPricesOptions,
+    private readonly atOrAfterMs: number,
+  ) {
+    super(file, options);
+  }
+
+  override row(fields: readonly string[]): void {
+    super.row(fields);
+    this.check();
+  }
+
+  override rowBytes(buf: Buffer, start: number, end: number, delimiter: number): void {
+    super.rowBytes(buf, start, end, delimiter);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.found === undefined && this.lastT >= this.atOrAfterMs) {
+      this.found = { line: this.lastLine, field: this.tsName, timestampMs: this.lastT };
+      throw FOUND;
+    }
+  }
+}
+
+/**
+ * The line of the first row of a CSV price file, read with `options` (those its load used: the same columns, pair and
+ * row filter), whose time is at or after `atOrAfterMs`; undefined when there is none, or when the file cannot be read
+ * or no longer loads. For an error about a series already loaded (a gap found after a cache hit, a window or
+ * resampling; a gas price out of range), whose columns keep no lines: the file is read again, on that error's path
+ * only (synchronously: the 35-day minute file in ~0.1 s), so loading costs nothing per row for it. Prices and extra
+ * columns are not read.
+ */
+export function locateCsvRow(file: string, options: CsvPricesOptions, atOrAfterMs: number): CsvRowLocation | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const locator = new RowLocator(file, { ...options, extraColumns: [], priceTransform: ANY_PRICE }, atOrAfterMs);
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const delimiter = options.delimiter ?? ',';
+  const d = delimiter.charCodeAt(0);
+  try {
+    if (body.indexOf(0x22) < 0 && delimiter.length === 1 && d < 0x80 && d !== 0x0a && d !== 0x0d) {
+      const newlines = new LfNormalizer();
+      const lines = new LineSplitter(locator, d);
+      lines.push(newlines.push(body));
+      lines.push(newlines.end());
+      lines.end();
+    } else {
+      locator.sawQuote();
+      const text = body.toString('utf8');
+      let stopped: unknown;
+      Papa.parse<string[]>(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, {
+        delimiter,
+        newline: '\n',
+        header: false,
+        skipEmptyLines: false,
+        step(results, parser) {
+          if (stopped !== undefined) return;
+          try {
+            locator.row(results.data);
+          } catch (err) {
+            stopped = err;
+            parser.abort();
+          }
+        },
+      });
+    }
+  } catch (err) {
+    if (err !== FOUND) return undefined; // the file changed since it loaded: no line rather than a wrong one
+  }
+  return locator.found;
 }

@@ -14,7 +14,12 @@ function file(text: string): string {
 
 describe('loadGasPriceSeries', () => {
   it('error: a column in wei (values past 1,000,000 gwei) is refused, as --gas-price is', async () => {
-    await expect(loadGasPriceSeries(file('timestamp,gwei\n1704412800,21.5\n1704416400,2e10\n'))).rejects.toThrow(/gwei: must be gwei, at most 1,000,000 \(a price in wei is 10\^9 times too large\); was 20000000000 at 2024-01-05T01:00:00\.000Z$/);
+    const p = file('timestamp,gwei\n1704412800,21.5\n1704416400,2e10\n');
+    await expect(loadGasPriceSeries(p)).rejects.toThrow(`${p}:3: gwei: must be gwei, at most 1,000,000 (a price in wei is 10^9 times too large); was 20000000000 at 2024-01-05T01:00:00.000Z`);
+  });
+  it('error: the line of a value in wei counts CRLF line endings, blank lines (before the header too) and a quoted field spanning lines', async () => {
+    const p = file('\r\ntimestamp,gwei,note\r\n1704412800,21.5,"a\r\nb"\r\n\r\n1704416400,"30",c\r\n\r\n1704420000,35000000000,d\r\n');
+    await expect(loadGasPriceSeries(p)).rejects.toThrow(`${p}:8: gwei: must be gwei, at most 1,000,000 (a price in wei is 10^9 times too large); was 35000000000 at 2024-01-05T02:00:00.000Z`);
   });
   it('behavior: reads timestamp,gwei (unix seconds and ISO) into a series whose price is gwei', async () => {
     const s = await loadGasPriceSeries(file('timestamp,gwei\n1704412800,21.5\n1704416400,35\n'));

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import { InputError } from '../../sim/core/errors.ts';
 import { loadSeries } from '../loadSeries.ts';
 import type { PriceSeries } from '../../sim/core/series.ts';
-import { checkReadableFile, headerForMessage, loadCsvPrices } from './csvPrices.ts';
+import { checkReadableFile, headerForMessage, loadCsvPrices, locateCsvRow } from './csvPrices.ts';
 import { groupThousands } from '../../sim/core/format.ts';
 
 /** Accepted names of the gwei column, in order of preference. */
@@ -38,11 +38,16 @@ export async function loadGasPriceSeries(file: string): Promise<PriceSeries> {
   if (col === undefined) {
     throw new InputError(file, header.line, 'header', `must have a gas-price column in gwei (${GWEI_COLUMNS.join(', ')}); found ${headerForMessage(header.fields)}`);
   }
-  const s = await loadCsvPrices(file, { priceColumn: col, extraColumns: [], kind: 'gas-price' });
+  const options = { priceColumn: col, extraColumns: [], kind: 'gas-price' } as const;
+  const s = await loadCsvPrices(file, options);
   // gwei, as --gas-price: above a million (10^15 wei) the column was most likely written in wei
   const p = s.price;
   for (let i = 0; i < p.length; i++) {
-    if (p[i]! > MAX_GAS_PRICE_GWEI) throw new InputError(file, undefined, col, `must be gwei, at most ${groupThousands(String(MAX_GAS_PRICE_GWEI))} (a price in wei is 10^9 times too large); was ${p[i]} at ${iso(s.timestampMs[i]!)}`);
+    if (p[i]! > MAX_GAS_PRICE_GWEI) {
+      const t = s.timestampMs[i]!;
+      const at = locateCsvRow(file, options, t); // the row's line, read again on this error's path only
+      throw new InputError(file, at?.timestampMs === t ? at.line : undefined, col, `must be gwei, at most ${groupThousands(String(MAX_GAS_PRICE_GWEI))} (a price in wei is 10^9 times too large); was ${p[i]} at ${iso(t)}`);
+    }
   }
   return s;
 }

@@ -4,7 +4,8 @@
  * keys. {@link scanJson} walks the text once to give both: the offset of the first syntax error and the keys of
  * the top-level object with their lines.
  */
-import { visit } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, visit } from 'jsonc-parser';
+import { InputError, RowInputError } from '../../sim/core/errors.ts';
 
 /** The text without a leading UTF-8 byte-order mark (RFC 8259 §8.1 lets a parser ignore one; JSON.parse does not). */
 export function stripBom(text: string): string {
@@ -80,4 +81,34 @@ export function topLevelKeyLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   for (const { key, line } of scanJson(text).keys) if (!lines.has(key)) lines.set(key, line);
   return lines;
+}
+
+/**
+ * The 1-based line of the value a field path names in JSON text (`positions[2].upper`, `positions[0]`, `positions`):
+ * the line of its key for an object member, of its first character for an array element. A path that is not in the
+ * text (a key that is missing) falls back to the nearest enclosing value (`positions[2]` for a missing
+ * `positions[2].upper`); undefined when the text is not JSON or the path is not a field path.
+ */
+export function jsonFieldLine(text: string, field: string): number | undefined {
+  if (!/^[^.[\]]+(?:\.[^.[\]]+|\[\d+\])*$/.test(field)) return undefined;
+  const path: Array<string | number> = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) path.push(m[2] === undefined ? m[1]! : Number(m[2]));
+  const root = parseTree(text, [], { disallowComments: true, allowTrailingComma: false });
+  if (root === undefined) return undefined;
+  for (let n = path.length; n > 0; n--) {
+    const node = findNodeAtLocation(root, path.slice(0, n));
+    if (node !== undefined) return lineAt(text, node.parent?.type === 'property' ? node.parent.offset : node.offset);
+  }
+  return undefined;
+}
+
+/**
+ * `err` with the line of its field in the JSON `text` it was raised about ({@link jsonFieldLine}), when it is an
+ * InputError naming a field but no line (a validator of parsed JSON knows the path, not the line); else `err` itself.
+ * For the error's path only: the text is parsed again for its positions.
+ */
+export function withJsonFieldLine(err: unknown, text: string): unknown {
+  if (!(err instanceof InputError) || err instanceof RowInputError || err.line !== undefined || err.field === undefined) return err;
+  const line = jsonFieldLine(text, err.field);
+  return line === undefined ? err : new InputError(err.file, line, err.field, err.problem, err.cause === undefined ? {} : { cause: err.cause });
 }

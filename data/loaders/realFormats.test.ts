@@ -42,7 +42,7 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
   it('error: the spot file has gaps, so the default gap policy names the first one; ffill makes it hourly', async () => {
     const file = f('eth_usd/binance_spot_ETHUSDT_1h.csv');
     await expect(loadSeries(file)).rejects.toThrow(
-      `${file}: timestamp: rows must be evenly spaced every 1h (the series' most common step; --gaps skip accepts gaps, --gaps ffill fills them); was a step of 8h from 2017-09-06T15:00:00.000Z to 2017-09-06T23:00:00.000Z, 7 missing rows`,
+      `${file}:494: date: rows must be evenly spaced every 1h (the series' most common step; --gaps skip accepts gaps, --gaps ffill fills them); was a step of 8h from 2017-09-06T15:00:00.000Z to 2017-09-06T23:00:00.000Z, 7 missing rows`,
     );
     const s = await loadSeries(file, { gaps: 'ffill' });
     expect(s.length).toBe((utc('2026-05-01T23:00:00Z') - utc('2017-08-17T04:00:00Z')) / H + 1);
@@ -188,7 +188,7 @@ describe.skipIf(!HAVE_DATA)('real data formats in ../shared/data (skipped when t
   it('error: Polygon 2022 minute file has day-boundary gaps (README); ffill gives 35 full days', async () => {
     const file = f('uniswap_v3/polygon_usdc_weth_005_0x45dd_minute_2022-07-19_2022-08-22.csv');
     await expect(loadSeries(file)).rejects.toThrow(
-      `${file}: timestamp: rows must be evenly spaced every 1m (the series' most common step; --gaps skip accepts gaps, --gaps ffill fills them); was a step of 2m from 2022-07-23T23:59:00.000Z to 2022-07-24T00:01:00.000Z, 1 missing row`,
+      `${file}:7202: timestamp: rows must be evenly spaced every 1m (the series' most common step; --gaps skip accepts gaps, --gaps ffill fills them); was a step of 2m from 2022-07-23T23:59:00.000Z to 2022-07-24T00:01:00.000Z, 1 missing row`,
     );
     const s = await loadSeries(file, { gaps: 'ffill' });
     expect(s.length).toBe(35 * 1440);

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, InputError, RowInputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { priceFromSqrtPriceX96, priceFromTick, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
-import { checkReadableFile, loadCsvPrices, type PriceTransform } from './csvPrices.ts';
+import { checkReadableFile, loadCsvPrices, type CsvPricesOptions, type PriceTransform } from './csvPrices.ts';
 import { isoForMessage, unixToMs, unixUnitOf } from './timestamps.ts';
 import { jsonErrorLine, stripBom } from './jsonText.ts';
 
@@ -48,10 +48,15 @@ function tickRule(o: UniswapPriceOptions): string {
  * extras in raw units (amounts in raw token units, ticks as numbers).
  */
 export async function loadUniswapMinute(file: string, options: Partial<UniswapPriceOptions> = {}): Promise<PriceSeries> {
+  return loadCsvPrices(file, uniswapMinuteCsvOptions(options));
+}
+
+/** The CSV loader's options for {@link loadUniswapMinute} (also those a row of the file is found again with). */
+export function uniswapMinuteCsvOptions(options: Partial<UniswapPriceOptions> = {}): CsvPricesOptions {
   const o: UniswapPriceOptions = { ...USDC_WETH, ...options };
   checkUniswapOptions(o);
   const transform: PriceTransform = { describe: tickRule(o), apply: (tick) => priceFromTick(tick, o) };
-  return loadCsvPrices(file, { timestampColumn: 'timestamp', priceColumn: 'closeTick', priceTransform: transform, kind: 'uniswap-minute' });
+  return { timestampColumn: 'timestamp', priceColumn: 'closeTick', priceTransform: transform, kind: 'uniswap-minute' };
 }
 
 /**
@@ -62,10 +67,15 @@ export async function loadUniswapMinute(file: string, options: Partial<UniswapPr
  * The rows are not evenly spaced: use gap policy `skip`, or resample and `ffill`.
  */
 export async function loadUniswapEvents(file: string, options: Partial<UniswapPriceOptions> = {}): Promise<PriceSeries> {
+  return loadCsvPrices(file, uniswapEventsCsvOptions(options));
+}
+
+/** The CSV loader's options for {@link loadUniswapEvents}. */
+export function uniswapEventsCsvOptions(options: Partial<UniswapPriceOptions> = {}): CsvPricesOptions {
   const o: UniswapPriceOptions = { ...USDC_WETH, ...options };
   checkUniswapOptions(o);
   const rule = o.priceOf === 'token0' ? `(sqrtPriceX96/2^96)^2 * 1e${o.decimals0 - o.decimals1}` : `1e${o.decimals1 - o.decimals0} / (sqrtPriceX96/2^96)^2`;
-  return loadCsvPrices(file, {
+  return {
     timestampColumn: 'block_timestamp',
     priceColumn: 'sqrtPriceX96',
     priceTransform: { describe: rule, apply: (x) => priceFromSqrtPriceX96(x, o) },
@@ -74,12 +84,17 @@ export async function loadUniswapEvents(file: string, options: Partial<UniswapPr
     renameExtras: { total_liquidity: 'liquidity', current_tick: 'tick' },
     duplicateTimestamps: 'last',
     kind: 'uniswap-events',
-  });
+  };
 }
 
 /** CryptoCompare long-format CSV: `unix_s` is the clock, `close` the price, one `pair` selected (required when the file holds several). */
 export async function loadCryptoCompareCsv(file: string, options: { pair?: string } = {}): Promise<PriceSeries> {
-  return loadCsvPrices(file, { timestampColumn: 'unix_s', priceColumn: 'close', ...(options.pair === undefined ? {} : { pair: options.pair }), kind: 'cryptocompare' });
+  return loadCsvPrices(file, cryptoCompareCsvOptions(options));
+}
+
+/** The CSV loader's options for {@link loadCryptoCompareCsv}. */
+export function cryptoCompareCsvOptions(options: { pair?: string } = {}): CsvPricesOptions {
+  return { timestampColumn: 'unix_s', priceColumn: 'close', ...(options.pair === undefined ? {} : { pair: options.pair }), kind: 'cryptocompare' };
 }
 
 /**

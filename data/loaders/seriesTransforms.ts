@@ -51,8 +51,25 @@ function isVolumeLike(name: string): boolean {
 }
 
 /**
+ * The step refused by the gap policy `error`: `<file>: timestamp: rows must be evenly spaced …; was a step of … from
+ * <fromMs> to <toMs>`. The series' rows know no lines (an index into it, after a cache hit, --from/--to, resampling or
+ * a --pair's rows only, is no line of the file): {@link loadSeries} finds the line of the row at `toMs` in the file
+ * and throws this error's problem again as `<file>:<line>: <time column>: …` (data/loadSeries.ts `locateGap`).
+ */
+export class GapError extends InputError {
+  /** The times of the two rows either side of the step (unix ms). */
+  readonly fromMs: number;
+  readonly toMs: number;
+  constructor(file: string, problem: string, fromMs: number, toMs: number) {
+    super(file, undefined, 'timestamp', problem);
+    this.fromMs = fromMs;
+    this.toMs = toMs;
+  }
+}
+
+/**
  * Applies the gap policy with the series' interval (given, else {@link inferIntervalMs}):
- * - `error`: the first step that is not exactly one interval is an InputError naming its start, end and length;
+ * - `error`: the first step that is not exactly one interval is a {@link GapError} naming its start, end and length;
  * - `skip`: the series is returned as it is (gaps stay gaps);
  * - `ffill`: each gap is filled with rows every interval after its start (while before its end): price and
  *   any other column carried forward from the row before the gap, except `open`/`high`/`low`/`close`, which
@@ -69,13 +86,12 @@ export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: 
       const d = t[i]! - t[i - 1]!;
       if (d !== interval) {
         const missing = d > interval && d % interval === 0 ? `, ${d / interval - 1} missing row${d / interval - 1 === 1 ? '' : 's'}` : '';
-        throw new InputError(
+        throw new GapError(
           file,
-          undefined,
-          'timestamp',
           `rows must be evenly spaced every ${formatDuration(interval)} (the series' ${options.intervalMs === undefined ? 'most common ' : ''}step; --gaps skip accepts gaps, --gaps ffill fills them); ` +
-            // the times locate the rows: an index into the series (after --from/--to, a --pair's rows only) is no line of the file
             `was a step of ${formatDuration(d)} from ${isoForMessage(t[i - 1]!)} to ${isoForMessage(t[i]!)}${missing}`,
+          t[i - 1]!,
+          t[i]!,
         );
       }
     }

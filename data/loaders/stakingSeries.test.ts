@@ -117,6 +117,37 @@ describe('line endings: CRLF, CR and mixed read like LF, line numbers physical',
   });
 });
 
+describe('staking files: every error names file, line and field, the lines a text editor shows', () => {
+  it('error: blank lines before the header are skipped (as the price and gas loaders skip them) and counted', () => {
+    expect([...parseAprCsv('\r\n\r\ntimestamp,apr\r\n2021-01-01,0.05\r\n', 'a.csv').apr]).toEqual([0.05]);
+    expect(inputErrorOf(() => parseAprCsv('\n\ntimestamp,apr\n2021-01-01,0.05\n2021-01-02,x\n', 'a.csv')).message).toBe('a.csv:5: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "x"');
+    expect(inputErrorOf(() => parseAprCsv('\n\ntimestamp,rate\n2021-01-01,0.05\n', 'a.csv')).message).toBe('a.csv:3: apr: no "apr" column in the header; found "timestamp", "rate"');
+    expect(inputErrorOf(() => parseLstPriceCsv('\ntimestamp,price\n2021-01-01,"1\n', 'l.csv')).message).toMatch(/^l\.csv:3: price: has a quote/);
+  });
+  it('error: an empty file, blank lines only, or a header alone name the header or the rows', () => {
+    expect(inputErrorOf(() => parseAprCsv('', 'a.csv')).message).toBe('a.csv:1: header: the file is empty; expected a header row');
+    expect(inputErrorOf(() => parseAprCsv('\r\n\r\n', 'a.csv')).message).toBe('a.csv:1: header: the file is empty; expected a header row');
+    expect(inputErrorOf(() => parseAprCsv('timestamp,apr\n', 'a.csv')).message).toBe('a.csv:2: rows: no data rows after the header');
+    expect(inputErrorOf(() => parseAprCsv('\ntimestamp,apr\n\n', 'a.csv')).message).toBe('a.csv:3: rows: no data rows after the header');
+    expect(inputErrorOf(() => parseLstPriceCsv('timestamp,price\r\n', 'l.csv')).message).toBe('l.csv:2: rows: no data rows after the header');
+    expect(inputErrorOf(() => parseAprCsv('"timestamp,apr\n2021-01-01,0.05\n', 'a.csv')).message).toMatch(/^a\.csv:1: header: has a quote/);
+  });
+  it('error: CRLF, blank lines and a quoted field spanning lines, in APR and LST files: order, duplicates, bad values', () => {
+    const rows = (last: string): string => `timestamp,apr,note\r\n\r\n2021-01-01,0.05,"two\r\nlines"\r\n\r\n"2021-01-02",0.06,b\r\n${last}\r\n`;
+    expect(inputErrorOf(() => parseAprCsv(rows('2021-01-02,0.07,c'), 'a.csv')).message).toBe('a.csv:7: timestamp: rows must be strictly increasing in time; "2021-01-02" is not after the previous row');
+    expect(inputErrorOf(() => parseAprCsv(rows('2020-12-31,0.07,c'), 'a.csv')).message).toBe('a.csv:7: timestamp: rows must be strictly increasing in time; "2020-12-31" is not after the previous row');
+    expect(inputErrorOf(() => parseAprCsv(rows('2021-01-03,-1,c'), 'a.csv')).message).toBe('a.csv:7: apr: must be a finite fraction > -1 (0.05 = 5 % a year); found "-1"');
+    expect(inputErrorOf(() => parseAprCsv(rows('later,0.07,c'), 'a.csv')).message).toBe('a.csv:7: timestamp: not a time (unix s/ms or ISO-8601); found "later"');
+    const lst = 'timestamp,pair,price\r\n2021-01-01,STETH/ETH,"0.99"\r\n2021-01-01,OTHER/ETH,"1\r\n"\r\n\r\n2021-01-02,STETH/ETH,-0.5\r\n';
+    expect(inputErrorOf(() => parseLstPriceCsv(lst, 'l.csv', 'STETH/ETH')).message).toBe('l.csv:6: price: must be a finite price > 0 (base per one LST); found "-0.5"');
+  });
+  it('error: ETH.STORE JSON with CR-only line endings names the element\'s line', () => {
+    const json = '[\r  {"dayTime": "2021-01-01T12:00:00Z", "apr": "0.05"},\r\r  {"dayTime": "2021-01-02T12:00:00Z", "apr": "x"}\r]\r';
+    expect(inputErrorOf(() => parseEthStoreJson(json, 'e.json')).message).toBe('e.json:4: apr: must be a finite fraction > -1; found "x"');
+    expect(inputErrorOf(() => parseEthStoreJson(json.replace(/\r/g, '\r\n'), 'e.json')).message).toBe('e.json:4: apr: must be a finite fraction > -1; found "x"');
+  });
+});
+
 describe('parseEthStoreJson', () => {
   const text = `[
 \t{

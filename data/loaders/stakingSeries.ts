@@ -50,7 +50,9 @@ export function lstPriceAt(series: LstPriceSeries, tMs: number): number | undefi
 
 interface CsvTable {
   readonly header: readonly string[];
-  /** Data rows with their 1-based line number in the file (the header is line 1). */
+  /** The header's 1-based line: the first line that is not blank (blank lines before it are skipped, as the price loader skips them). */
+  readonly headerLine: number;
+  /** Data rows with their 1-based line number in the file (physical lines: blank ones and those a quoted field spans counted). */
   readonly rows: ReadonlyArray<{ readonly line: number; readonly cells: readonly string[] }>;
 }
 
@@ -58,10 +60,10 @@ function readCsv(text: string, file: string): CsvTable {
   // CRLF, CR and mixed line endings read as LF (papaparse takes one ending per file, guessed from its start)
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { newline: '\n', skipEmptyLines: false });
   const all = parsed.data;
-  const headerRow = all[0];
-  if (headerRow === undefined || headerRow.every((c) => c.trim() === '')) throw new InputError(file, 1, undefined, 'the file is empty; expected a header row');
-  const header = headerRow.map((h) => h.trim().toLowerCase());
+  const blank = (cells: readonly string[]): boolean => cells.length === 1 && cells[0]!.trim() === '';
   const rows: Array<{ line: number; cells: string[] }> = [];
+  let header: string[] | undefined;
+  let headerLine = 1;
   // Without skipEmptyLines, each row of papaparse's output starts one line after the previous row ends (a quoted
   // field may span lines: they are counted, so lines stay physical).
   const unclosed = parsed.errors.find((e) => e.code === 'MissingQuotes')?.row ?? -1;
@@ -70,13 +72,19 @@ function readCsv(text: string, file: string): CsvTable {
     const cells = all[k]!;
     if (k === unclosed) {
       const i = cells.length - 1;
-      throw new InputError(file, line, k === 0 ? undefined : (header[i] ?? `column ${i + 1}`), `has a quote (") that is never closed, so the rest of the file would be read as this one field; it starts ${quoteForMessage(`"${cells[i] ?? ''}`)}`);
+      throw new InputError(file, line, header === undefined ? 'header' : (header[i] ?? `column ${i + 1}`), `has a quote (") that is never closed, so the rest of the file would be read as this one field; it starts ${quoteForMessage(`"${cells[i] ?? ''}`)}`);
     }
-    if (k > 0 && !(cells.length === 1 && cells[0]!.trim() === '')) rows.push({ line, cells });
+    if (header === undefined) {
+      if (!blank(cells)) {
+        header = cells.map((h) => h.trim().toLowerCase());
+        headerLine = line;
+      }
+    } else if (!blank(cells)) rows.push({ line, cells });
     line += 1;
     for (const c of cells) for (let at = c.indexOf('\n'); at >= 0; at = c.indexOf('\n', at + 1)) line++;
   }
-  return { header, rows };
+  if (header === undefined) throw new InputError(file, 1, 'header', 'the file is empty; expected a header row');
+  return { header, headerLine, rows };
 }
 
 function pickColumn(table: CsvTable, file: string, names: readonly string[], what: string): number {
@@ -84,7 +92,7 @@ function pickColumn(table: CsvTable, file: string, names: readonly string[], wha
     const i = table.header.indexOf(n);
     if (i >= 0) return i;
   }
-  throw new InputError(file, 1, what, `no ${names.map((n) => `"${n}"`).join(' / ')} column in the header; found ${table.header.map((h) => `"${h}"`).join(', ')}`);
+  throw new InputError(file, table.headerLine, what, `no ${names.map((n) => `"${n}"`).join(' / ')} column in the header; found ${table.header.map((h) => `"${h}"`).join(', ')}`);
 }
 
 function cell(row: { line: number; cells: readonly string[] }, i: number, file: string, field: string): string {
@@ -119,11 +127,11 @@ export function parseAprCsv(text: string, file: string): AprSeries {
     ts[i] = t;
     apr[i] = a;
   });
-  if (table.rows.length === 0) throw new InputError(file, 2, undefined, 'no data rows after the header');
+  if (table.rows.length === 0) throw new InputError(file, table.headerLine + 1, 'rows', 'no data rows after the header');
   return { timestampMs: ts, apr, length: ts.length, file, kind: 'csv' };
 }
 
-/** 1-based line on which each top-level array element starts (string-aware), for error messages. */
+/** 1-based line on which each top-level array element starts (string-aware; LF, CRLF or CR line ends), for error messages. */
 function elementLines(text: string): number[] {
   const lines: number[] = [];
   let line = 1;
@@ -132,7 +140,7 @@ function elementLines(text: string): number[] {
   let next = false; // an element starts at the next character that is not white space
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (ch === '\n') line++;
+    if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) line++;
     if (inString) {
       if (ch === '\\') i++;
       else if (ch === '"') inString = false;
@@ -235,7 +243,7 @@ export function parseLstPriceCsv(text: string, file: string, pair?: string): Lst
   } else if (pair !== undefined) {
     throw new ConfigError('--lst-pair', `${file} has no "pair" column; leave --lst-pair out for a plain timestamp,price file`);
   }
-  if (rows.length === 0) throw new InputError(file, 2, undefined, 'no data rows after the header');
+  if (rows.length === 0) throw new InputError(file, table.headerLine + 1, 'rows', 'no data rows after the header');
   const ts = new Float64Array(rows.length);
   const price = new Float64Array(rows.length);
   const tName = table.header[tCol]!;

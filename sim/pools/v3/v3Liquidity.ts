@@ -3,6 +3,7 @@ import { usableTicks } from '../../math/v3/usableTicks.ts';
 import { readFileSync } from 'node:fs';
 import type { PriceRange } from '../enginePool.ts';
 import { ConfigError, didYouMean, InputError } from '../../core/errors.ts';
+import { withJsonFieldLine } from '../../../data/loaders/jsonText.ts';
 import {
   getAmountsForLiquidityAtTickFloat,
   getAmountsForLiquidityFloat,
@@ -142,7 +143,11 @@ export function loadLiquidityFile(file: string, tickSpacing: number): Background
   } catch (e) {
     throw new InputError(file, undefined, undefined, `cannot read the liquidity file: ${(e as Error).message}`, { cause: e });
   }
-  return parseLiquidityFile(text, file, tickSpacing);
+  try {
+    return parseLiquidityFile(text, file, tickSpacing);
+  } catch (e) {
+    throw withJsonFieldLine(e, text); // `positions[2].upper` found again in the text: the line of its key
+  }
 }
 
 const ENTRY_KEYS = ['lower', 'upper', 'tickLower', 'tickUpper', 'fullRange', 'valueQuote', 'liquidity'] as const;
