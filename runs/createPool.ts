@@ -5,7 +5,8 @@ import { V2ExactEnginePool } from '../sim/pools/v2/v2ExactEnginePool.ts';
 import { V2FloatPool } from '../sim/pools/v2/v2FloatPool.ts';
 import { V3ExactEnginePool } from '../sim/pools/v3/v3ExactEnginePool.ts';
 import { V3FloatPool } from '../sim/pools/v3/v3FloatPool.ts';
-import { backgroundLiquidity, defaultTickSpacing, seedBackgroundLiquidity } from '../sim/pools/v3/v3Liquidity.ts';
+import { defaultTickSpacing, seedBackgroundLiquidity } from '../sim/pools/v3/v3Liquidity.ts';
+import { backgroundLiquidity } from './poolLiquidityFile.ts';
 
 /**
  * Builds the pool a backtest runs on, seeded at the first market price with the background liquidity

@@ -30,6 +30,8 @@ import Papa from 'papaparse';
 import { InputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { Float64Builder } from './columnBuilder.ts';
+import type { CsvPricesOptions, PriceTransform } from './csvOptions.ts';
+export type { CsvPricesOptions, PriceTransform } from './csvOptions.ts';
 import { ISO_DECLINED, isoBytesToMs, isoForMessage, parseDecimal, parseIsoUtcMs, quoteForMessage, unixToMs, unixUnitOf, UNIX_SECONDS_LIMIT, type UnixUnit } from './timestamps.ts';
 
 /** Candidate names of the timestamp column, in order of preference. */
@@ -55,35 +57,6 @@ export function headerForMessage(names: readonly string[]): string {
   return `${escaped.join(', ')} (characters that do not print, escaped: is the file compressed or binary? it must be CSV text)`;
 }
 
-/** Turns the raw number in the price column into the price (e.g. a Uniswap tick into USDC per ETH). */
-export interface PriceTransform {
-  /** For messages and provenance, e.g. `1e12 / 1.0001^tick`. */
-  readonly describe: string;
-  readonly apply: (raw: number) => number;
-}
-
-export interface CsvPricesOptions {
-  /** Name of the timestamp column (default: the first of {@link TIMESTAMP_COLUMNS} present). */
-  readonly timestampColumn?: string;
-  /** Name of the price column (default: `price`, else `close`). */
-  readonly priceColumn?: string;
-  /** Keep only rows whose `pair` column equals this (e.g. `ETH/USD`). */
-  readonly pair?: string;
-  /** Keep only rows whose `column` equals `equals` exactly (e.g. `tx_type` = `SWAP`). */
-  readonly rowFilter?: { readonly column: string; readonly equals: string };
-  /** Only these columns become extras (each must exist and be numeric). Default: every numeric column. */
-  readonly extraColumns?: readonly string[];
-  /** Extra columns renamed on the way in (`{ closeTick: 'tick' }`). */
-  readonly renameExtras?: Readonly<Record<string, string>>;
-  /** Applied to the price column's number; its result must be finite and > 0. */
-  readonly priceTransform?: PriceTransform;
-  /** Rows with the same timestamp: `error` (default) or `last` (the later row replaces the earlier one). */
-  readonly duplicateTimestamps?: 'error' | 'last';
-  /** Field delimiter (default `,`). */
-  readonly delimiter?: string;
-  /** Provenance kind (default `csv`). */
-  readonly kind?: string;
-}
 
 type ExtraState = 0 | 1 | 2; // undecided | numeric | text
 const UNDECIDED: ExtraState = 0;
@@ -519,8 +492,12 @@ export class CsvPriceRowReader {
   }
 }
 
-/** The row of a papaparse result whose quoted field is never closed (its `MissingQuotes` error), or -1. */
-export function unclosedQuoteRow(errors: readonly Papa.ParseError[]): number {
+/**
+ * The row of a papaparse result whose quoted field is never closed (its `MissingQuotes` error), or -1. The errors'
+ * type is papaparse's ParseError by shape, not by name: the library's declarations reach this file (through
+ * realFormats' CSV options) and must not need @types/papaparse, which needs DOM types.
+ */
+export function unclosedQuoteRow(errors: ReadonlyArray<{ readonly code: string; readonly row?: number | undefined }>): number {
   for (const e of errors) if (e.code === 'MissingQuotes' && e.row !== undefined) return e.row;
   return -1;
 }

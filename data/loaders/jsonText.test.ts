@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonErrorLine, jsonFieldLine, lineAt, repeatedTopLevelKey, scanJson, stripBom, withJsonFieldLine } from './jsonText.ts';
 import { InputError, RowInputError } from '../../sim/core/errors.ts';
-import { loadLiquidityFile } from '../../sim/pools/v3/v3Liquidity.ts';
+import { loadLiquidityFile } from '../../runs/poolLiquidityFile.ts';
 
 const parses = (text: string): boolean => {
   try {

@@ -20,7 +20,8 @@ import { createHash } from 'node:crypto';
 import { ConfigError, InputError, RowInputError } from '../../sim/core/errors.ts';
 import { makeSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { priceFromSqrtPriceX96, priceFromTick, type PriceOrientation } from '../../sim/math/v3/priceConversions.ts';
-import { checkReadableFile, loadCsvPrices, type CsvPricesOptions, type PriceTransform } from './csvPrices.ts';
+import { checkReadableFile, loadCsvPrices } from './csvPrices.ts';
+import type { CsvPricesOptions, PriceTransform } from './csvOptions.ts';
 import { isoForMessage, unixToMs, unixUnitOf } from './timestamps.ts';
 import { jsonErrorLine, stripBom } from './jsonText.ts';
 

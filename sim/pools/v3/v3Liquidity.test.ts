@@ -5,11 +5,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { V3ExactEnginePool } from './v3ExactEnginePool.ts';
 import { V3FloatPool } from './v3FloatPool.ts';
+import { backgroundLiquidity, loadLiquidityFile } from '../../../runs/poolLiquidityFile.ts';
 import {
-  backgroundLiquidity,
   baseValueShareAt,
   defaultTickSpacing,
-  loadLiquidityFile,
   parseLiquidityFile,
   planBackgroundLiquidity,
   rangeToTicks,

@@ -1,9 +1,7 @@
 import { tickSpacingOfFee } from '../../math/v3/feeTiers.ts';
 import { usableTicks } from '../../math/v3/usableTicks.ts';
-import { readFileSync } from 'node:fs';
 import type { PriceRange } from '../enginePool.ts';
 import { ConfigError, didYouMean, InputError } from '../../core/errors.ts';
-import { withJsonFieldLine } from '../../../data/loaders/jsonText.ts';
 import {
   getAmountsForLiquidityAtTickFloat,
   getAmountsForLiquidityFloat,
@@ -35,7 +33,7 @@ import {
  *   Any other key, a missing or non-positive number, or a bad range is an InputError naming the file and the
  *   field (e.g. `positions[2].upper`).
  *
- * Everything here is pure apart from {@link loadLiquidityFile}, which reads the file.
+ * Everything here is pure: the file is read by runs/poolLiquidityFile.ts, which hands its text to {@link parseLiquidityFile}.
  */
 
 /** Owner name of the background positions in both v3 engine pools. */
@@ -114,40 +112,15 @@ export function planBackgroundLiquidity(specs: readonly BackgroundSpec[], firstP
   });
 }
 
-/**
- * The background of a backtest: the file's distribution when `poolLiquidityFile` is set, else one full-range
- * position worth `poolLiquidity` quote at `firstPrice`.
- */
-export function backgroundLiquidity(
-  config: { readonly poolLiquidity: number; readonly poolLiquidityFile: string | undefined },
-  firstPrice: number,
-  tickSpacing: number,
-): BackgroundPosition[] {
-  if (config.poolLiquidityFile !== undefined) {
-    return planBackgroundLiquidity(loadLiquidityFile(config.poolLiquidityFile, tickSpacing), firstPrice, tickSpacing);
-  }
-  if (!(config.poolLiquidity > 0)) throw new ConfigError('--pool-liquidity', `must be > 0; was ${config.poolLiquidity}`);
-  return planBackgroundLiquidity([{ range: null, valueQuote: config.poolLiquidity }], firstPrice, tickSpacing);
+/** The default background: one full-range position worth `poolLiquidity` quote at `firstPrice`. */
+export function fullRangeBackground(poolLiquidity: number, firstPrice: number, tickSpacing: number): BackgroundPosition[] {
+  if (!(poolLiquidity > 0)) throw new ConfigError('--pool-liquidity', `must be > 0; was ${poolLiquidity}`);
+  return planBackgroundLiquidity([{ range: null, valueQuote: poolLiquidity }], firstPrice, tickSpacing);
 }
 
 /** Mints every planned position into `pool` as {@link BACKGROUND_OWNER}; returns their position ids. */
 export function seedBackgroundLiquidity(pool: BackgroundLiquidityTarget, plan: readonly BackgroundPosition[]): number[] {
   return plan.map((p) => pool.mintLiquidity(BACKGROUND_OWNER, p.tickLower, p.tickUpper, p.liquidity, p.fullRange));
-}
-
-/** Reads and validates a distribution file (format in the module doc). */
-export function loadLiquidityFile(file: string, tickSpacing: number): BackgroundSpec[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, undefined, undefined, `cannot read the liquidity file: ${(e as Error).message}`, { cause: e });
-  }
-  try {
-    return parseLiquidityFile(text, file, tickSpacing);
-  } catch (e) {
-    throw withJsonFieldLine(e, text); // `positions[2].upper` found again in the text: the line of its key
-  }
 }
 
 const ENTRY_KEYS = ['lower', 'upper', 'tickLower', 'tickUpper', 'fullRange', 'valueQuote', 'liquidity'] as const;
