@@ -359,6 +359,25 @@ function validateIncentiveKeys(c: BacktestConfig, num: (key: keyof BacktestConfi
   }
 }
 
+/** The ammsim summary.json files a --config file may be: a backtest's and a comparison's (their `config` is read). */
+export type SummaryKind = 'backtest' | 'compare';
+
+/**
+ * Which ammsim summary.json a parsed --config file is, if any: an object with a `config` object beside the summary's
+ * own keys, `initialValue` and `steps` (numbers) and either `finalValue` (a number: a backtest's, runs/backtest.ts) or
+ * `alternatives` (a list of ids: a comparison's, runs/compare/compare.ts). None of these is a config key, so no
+ * config file is taken for a summary: a file with a `config` key and not these is a config file (and `config` in it
+ * is refused as a command-line flag).
+ */
+export function summaryKindOf(file: Readonly<Record<string, unknown>>): SummaryKind | undefined {
+  const c = file.config;
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return undefined;
+  if (typeof file.initialValue !== 'number' || typeof file.steps !== 'number') return undefined;
+  if (Array.isArray(file.alternatives)) return 'compare';
+  if (typeof file.finalValue === 'number') return 'backtest';
+  return undefined;
+}
+
 /** Output flags a config file might name: they say where and how a command writes, so they stay on its command line. */
 const COMMAND_LINE_ONLY: Readonly<Record<string, string>> = {
   out: 'give --out DIR',
@@ -417,6 +436,31 @@ export function withoutOverriddenAlternatives(file: Readonly<Record<string, unkn
   const out = { ...file };
   for (const g of groups) if (g.some((k) => flags[k] !== undefined)) for (const k of g) delete out[k];
   return out;
+}
+
+/** The strategy parameters a config key feeds when the strategy has them (runs/backtest.ts): width, and delay from rebalanceDelay. */
+const FED_PARAMS: ReadonlyArray<readonly [keyof BacktestConfig, string]> = [['width', 'width'], ['rebalanceDelay', 'delay']];
+
+/**
+ * A config file's keys (camelCase, as {@link configFileKeys} gives them) with `params` less each strategy parameter
+ * that `width` or `rebalanceDelay` feeds (`params.width`, `params.delay`) when
+ * - the file gives that key the same value: the parameter is what the key fed, as a backtest's summary.json writes
+ *   its config (`params` are the parameters the strategy ran with), so the key alone says it; or
+ * - `given(key)`: a flag (a --width list, a sweep's axis) sets the key, which wins over the file's parameter as it
+ *   wins over the file's key.
+ * A parameter of another value with no such flag is kept (and refused beside the key as both setting the width).
+ */
+export function withoutFedParams(file: Readonly<Record<string, unknown>>, given: (key: keyof BacktestConfig) => boolean): Record<string, unknown> {
+  const params = file.params;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return { ...file };
+  let kept: Record<string, unknown> | undefined;
+  for (const [key, name] of FED_PARAMS) {
+    const v = (params as Record<string, unknown>)[name];
+    if (v === undefined || !(given(key) || (typeof v === 'number' && v === file[key]))) continue;
+    kept ??= { ...(params as Record<string, unknown>) };
+    delete kept[name];
+  }
+  return kept === undefined ? { ...file } : { ...file, params: kept };
 }
 
 /** The resolved config as a plain object with a stable key order (for summary.json). */

@@ -21,6 +21,8 @@ interface ShardMeta {
   readonly data: Record<string, unknown>;
   /** Absent when the sweep names no input file besides its series (see SweepIdentity.inputFiles). */
   readonly inputFiles?: unknown;
+  /** `true`, or absent when the base has not the mark (see SweepIdentity.noiseSizeGiven). */
+  readonly noiseSizeGiven?: unknown;
 }
 
 /** sweep.json's `inputFiles` ([{path, sha256}]) as the [path, sha256] pairs of the hash; refuses another shape. */
@@ -31,6 +33,13 @@ function inputFilesOf(meta: ShardMeta, file: string): Array<[string, string]> {
     throw new InputError(file, undefined, 'inputFiles', 'must be a list of {"path", "sha256"} (was the file edited?)');
   }
   return (list as Array<{ path: string; sha256: string }>).map((f) => [f.path, f.sha256]);
+}
+
+/** sweep.json's `noiseSizeGiven` (true, or absent); refuses another value. */
+function noiseSizeGivenOf(meta: ShardMeta, file: string): boolean {
+  if (meta.noiseSizeGiven === undefined) return false;
+  if (meta.noiseSizeGiven !== true) throw new InputError(file, undefined, 'noiseSizeGiven', `must be true when present; was ${JSON.stringify(meta.noiseSizeGiven)} (was the file edited?)`);
+  return true;
 }
 
 function readShardMeta(dir: string): ShardMeta {
@@ -81,7 +90,8 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
   // the hash covers the digests of the input files the config names (a gas series, a strategy module…), which
   // sweep.json records: the merge checks them as recorded (the files need not be on this machine)
   const inputFiles = inputFilesOf(first, firstFile);
-  const hash = sweepHash(grid, first.base, first.data, inputFiles);
+  const noiseSizeGiven = noiseSizeGivenOf(first, firstFile);
+  const hash = sweepHash(grid, first.base, first.data, { inputFiles, noiseSizeGiven });
   if (hash !== first.gridHash || grid.size !== first.grid.configurations) throw new InputError(firstFile, undefined, 'gridHash', 'does not match its grid, base config, data and input files (was the file edited? running its shard\'s command again rewrites it)');
 
   const rows: JournalRow[] = [];
@@ -107,6 +117,7 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
     base: first.base,
     data: first.data,
     ...(inputFiles.length === 0 ? {} : { inputFiles }),
+    ...(noiseSizeGiven ? { noiseSizeGiven: true as const } : {}),
     hash,
     header: makeHeader(hash, grid, undefined, first.metrics),
     rows,

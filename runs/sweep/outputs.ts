@@ -62,7 +62,8 @@ export function sweepCsv(axisNames: readonly string[], metricNames: readonly str
 }
 
 /**
- * sweep.json (2-space JSON, keys in a fixed order). `inputFiles` ([{path, sha256}], sorted by path: the files the
+ * sweep.json (2-space JSON, keys in a fixed order). `noiseSizeGiven: true` follows `base` when the base has that mark
+ * (worker.ts SweepBase; in the grid hash), and only then. `inputFiles` ([{path, sha256}], sorted by path: the files the
  * config names besides the series, which are in the grid hash) comes last, and only when there are any.
  */
 export function sweepJson(identity: SweepIdentity, metrics: readonly string[], shard: Shard | undefined, rows: readonly JournalRow[], report: SweepReportSettings): string {
@@ -82,6 +83,8 @@ export function sweepJson(identity: SweepIdentity, metrics: readonly string[], s
         warned: rows.filter((r) => r.warnings !== undefined && r.warnings.length > 0).length,
         report: { metric: report.metric, heatmap: report.heatmap, top: report.top },
         base: identity.base,
+        // only when the base has the mark (--noise-size beside a --noise-rate axis), so that other sweeps' sweep.json is as before
+        ...(identity.noiseSizeGiven === true ? { noiseSizeGiven: true } : {}),
         data: identity.data,
         // only when the config names input files besides the series, so that other sweeps' sweep.json is as before
         ...(identity.inputFiles === undefined || identity.inputFiles.length === 0 ? {} : { inputFiles: identity.inputFiles.map(([path, sha256]) => ({ path, sha256 })) }),

@@ -20,7 +20,7 @@ import { canonicalJournal, JournalWriter, readJournal, roundTrip, type JournalHe
 import { sweepMetrics } from './metrics.ts';
 import { createWorkerPool, defaultWorkers, type WorkerPool } from './pool.ts';
 import { shareSeries } from './sharedSeries.ts';
-import { describeValues, finishRow, type FinishedRow, type WorkerData } from './worker.ts';
+import { describeValues, finishRow, type FinishedRow, type SweepBase, type WorkerData } from './worker.ts';
 
 export const JOURNAL_FILE = 'results.jsonl';
 
@@ -93,21 +93,47 @@ export interface SweepIdentity {
    * Absent or empty: none.
    */
   readonly inputFiles?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * The base's mark `noiseSizeGiven` (worker.ts SweepBase: --noise-size given beside a --noise-rate axis, which
+   * refuses the rows of rate 0): in the hash, and in sweep.json (so that `sweep merge` recomputes the hash), when set.
+   * Absent when not set: such a sweep's hash and sweep.json are those it had before the mark was in them.
+   */
+  readonly noiseSizeGiven?: true;
   readonly hash: string;
 }
 
-/** The grid hash of a sweep: its grid, base config and data, and the digests of its other input files when any. */
-export function sweepHash(grid: Grid, base: Readonly<Record<string, unknown>>, data: Readonly<Record<string, unknown>>, inputFiles: ReadonlyArray<readonly [string, string]> = []): string {
-  return gridHash(grid, base, inputFiles.length === 0 ? data : { ...data, inputFiles: inputFiles.map(([p, h]) => [p, h]) });
+/** What the hash of a sweep covers besides its grid, base config and data, when any (see {@link SweepIdentity}). */
+export interface SweepHashExtras {
+  readonly inputFiles?: ReadonlyArray<readonly [string, string]>;
+  readonly noiseSizeGiven?: boolean;
 }
 
-export function sweepIdentity(base: BacktestConfig, grid: Grid, series: PriceSeries): SweepIdentity {
+/**
+ * The grid hash of a sweep: its grid, base config and data, the digests of its other input files when any, and the
+ * base's mark `noiseSizeGiven` when set (hashed as a key of the base, which no config key is). Without extras, the
+ * hash of the grid, base and data alone: a sweep without them keeps the hash it had before they were hashed.
+ */
+export function sweepHash(grid: Grid, base: Readonly<Record<string, unknown>>, data: Readonly<Record<string, unknown>>, extras: SweepHashExtras = {}): string {
+  const files = extras.inputFiles ?? [];
+  return gridHash(grid, extras.noiseSizeGiven === true ? { ...base, noiseSizeGiven: true } : base, files.length === 0 ? data : { ...data, inputFiles: files.map(([p, h]) => [p, h]) });
+}
+
+export function sweepIdentity(base: SweepBase, grid: Grid, series: PriceSeries): SweepIdentity {
   const baseJson = jsonClone(configForOutput(base));
   const data = jsonClone(series.provenance) as unknown as Record<string, unknown>;
   // the config names its other input files by path only: their contents go into the hash, so that a resume or a
   // merge over a file changed since (a gas series, a strategy module, a program) is refused like a changed grid
   const files = inputFileDigests(base, grid.axes);
-  return { grid, base: baseJson, data, ...(files.length === 0 ? {} : { inputFiles: files }), hash: sweepHash(grid, baseJson, data, files) };
+  // the mark changes how the rows are checked, so results without it are not this sweep's (nor the reverse)
+  const marked = base.noiseSizeGiven === true;
+  return {
+    grid,
+    base: baseJson,
+    data,
+    ...(files.length === 0 ? {} : { inputFiles: files }),
+    ...(marked ? { noiseSizeGiven: true as const } : {}),
+    hash: sweepHash(grid, baseJson, data, { inputFiles: files, noiseSizeGiven: marked }),
+  };
 }
 
 /** Config keys whose value may name a file (besides the price series, whose sha256 is in its provenance). */
@@ -183,13 +209,23 @@ export class SweepInterrupted extends AmmsimError {
   }
 }
 
-/** Reads the rows a folder already holds for this sweep; refuses a journal of another grid, series or shard. */
-function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof readJournal> {
+/**
+ * Reads the rows a folder already holds for this sweep; refuses a journal of another grid, series or shard. `identity`
+ * (this sweep's) says, when the journal's sweep differs from this one by the mark `noiseSizeGiven` alone, so.
+ */
+function resumeFrom(file: string, header: JournalHeader, identity: SweepIdentity): ReturnType<typeof readJournal> {
   const existing = readJournal(file);
   if (existing === undefined) return undefined;
   const h = existing.header;
   if (h.gridHash !== header.gridHash) {
-    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config, the series or another input file changed. Use another --out, or --restart to discard them`);
+    const marked = identity.noiseSizeGiven === true;
+    const flipped = sweepHash(identity.grid, identity.base, identity.data, { ...(identity.inputFiles === undefined ? {} : { inputFiles: identity.inputFiles }), noiseSizeGiven: !marked });
+    const only = h.gridHash !== flipped
+      ? ''
+      : marked
+        ? ' (only in --noise-size: this sweep gives it beside its --noise-rate axis, which refuses the rows of rate 0; that one did not, or was run by an ammsim that did not record it)'
+        : ' (only in --noise-size: that sweep gave it beside its --noise-rate axis, which refused the rows of rate 0, and this one does not)';
+    throw new ConfigError('--out', `${file} holds results of another sweep (grid hash ${h.gridHash.slice(0, 12)}…, this one ${header.gridHash.slice(0, 12)}…): the axes, the base config, the series or another input file changed${only}. Use another --out, or --restart to discard them`);
   }
   const shardText = (s: JournalHeader['shard']): string => (s === null ? 'the whole grid' : `shard ${s.index}/${s.count}`);
   if (JSON.stringify(h.shard) !== JSON.stringify(header.shard)) {
@@ -206,12 +242,12 @@ function resumeFrom(file: string, header: JournalHeader): ReturnType<typeof read
  * `options.workers` threads. Each configuration's row holds its metrics, or the error that stopped it (the
  * others go on). When the run completes the journal is rewritten in grid order.
  */
-export async function runSweep(base: BacktestConfig, grid: Grid, series: PriceSeries, options: RunSweepOptions = {}): Promise<SweepOutcome> {
+export async function runSweep(base: SweepBase, grid: Grid, series: PriceSeries, options: RunSweepOptions = {}): Promise<SweepOutcome> {
   checkSeries(series);
   const identity = sweepIdentity(base, grid, series);
   const header = makeHeader(identity.hash, grid, options.shard, sweepMetrics(base));
   const file = options.dir === undefined ? undefined : join(options.dir, JOURNAL_FILE);
-  const existing = file === undefined ? undefined : resumeFrom(file, header);
+  const existing = file === undefined ? undefined : resumeFrom(file, header, identity);
   const rows = new Map<number, JournalRow>();
   const pending: number[] = [];
   for (let k = 0; k < grid.size; k++) {

@@ -18,7 +18,8 @@ import { seriesFromShared, type SharedSeries } from './sharedSeries.ts';
  * A sweep's base config, with what the rows' configs cannot tell by themselves: `noiseSizeGiven`, `--noise-size` given
  * (at any size, the default included) beside a `--noise-rate` axis, so that a row of rate 0 is refused as `backtest
  * --noise-rate 0 --noise-size N` is (resolveBacktestConfig refuses only a size other than the default). Not a config
- * key: not in sweep.json, nor in the grid hash.
+ * key: not in sweep.json's `base`; when set, in the grid hash and beside `base` in sweep.json (sweep.ts SweepIdentity),
+ * so that a sweep resumed or merged with it is one run with it.
  */
 export type SweepBase = BacktestConfig & { readonly noiseSizeGiven?: boolean };
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Options } from 'yargs';
-import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, summaryKindOf, withoutFedParams, type BacktestConfig, type SummaryKind } from '../../runs/config.ts';
 import { ConfigError, InputError } from '../../sim/core/errors.ts';
-import { jsonErrorLine, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { jsonErrorLine, lineAt, repeatedTopLevelKey, stripBom, topLevelKeyLines } from '../../data/loaders/jsonText.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/registry.ts';
 
 const d = BACKTEST_DEFAULTS;
@@ -47,7 +48,7 @@ export const BACKTEST_FLAGS: Readonly<Record<string, Options>> = {
   'fee-model': { type: 'string', group: 'Fees:', describe: "LP fees from: arbitrage (ammsim's simulated traders), volume (the series' observed pool volume × fee × L share), replay (real swap events through the exact v3 pool), all (side by side)", defaultDescription: d.feeModel },
   'fee-events': { type: 'string', group: 'Fees:', describe: 'pool-events CSV for --fee-model replay/all', defaultDescription: '--prices when it is a pool-events file' },
   seed: { type: 'number', group: 'Run:', describe: 'random seed (noise traders, synthetic data)', defaultDescription: String(d.seed) },
-  config: { type: 'string', group: 'Run:', describe: 'JSON file with the same keys as the flags (camelCase); flags win' },
+  config: { type: 'string', group: 'Run:', describe: "JSON file with the same keys as the flags (camelCase), or a backtest's summary.json (its config: reruns the run); flags win" },
 };
 
 /**
@@ -88,16 +89,38 @@ export function parseParams(list: readonly string[] | undefined, flag = '--param
   return out;
 }
 
-/** Reads a --config JSON file: an object with BacktestConfig keys. */
+/** Reads a --config JSON file: an object with BacktestConfig keys (or a backtest's summary.json: its `config`). */
 export function readConfigFile(file: string): Record<string, unknown> {
   return readConfigFileWithLines(file).values;
 }
 
+/** A --config file as read: its config keys and where each is. */
+export interface ConfigFileRead {
+  /** The config's keys as written (the file's, or its `config` object's when it is a summary.json). */
+  readonly values: Record<string, unknown>;
+  /** The line of each of those keys in the file. */
+  readonly lines: Map<string, number>;
+  /** The key path of the config object in the file: [] for a config file, ['config'] for a summary.json. */
+  readonly path: readonly string[];
+  /** The summary.json the file is, when it is one (runs/config.ts summaryKindOf). */
+  readonly summary?: SummaryKind;
+}
+
+/** What a command that cannot rerun a summary.json of this kind says of it (`file`: its name): which commands do. */
+const RERUN_BY: Readonly<Record<SummaryKind, (file: string) => string>> = {
+  backtest: (file) => `is a backtest's summary.json (ammsim backtest): its config reruns the backtest with ammsim backtest --config ${file}, or is a sweep's base with ammsim sweep --config ${file}`,
+  compare: (file) => `is a comparison's summary.json (ammsim compare): its config reruns the comparison with ammsim compare --config ${file}; backtest and sweep read a config file or a backtest's summary.json`,
+};
+
 /**
  * Reads a --config JSON file (a leading byte-order mark allowed) and the line of each of its keys, for errors about a
  * value (`cfg.json:3: seed: must be an integer`). A key given twice is refused: JSON.parse would keep the last.
+ * The file may also be an ammsim summary.json of a kind in `summaries` (by default a backtest's, which backtest and
+ * sweep read): then its `config` object is the config, its keys at their lines in the file (`summary.json:41: fee: …`),
+ * so a run's summary.json given back reruns it. A summary.json of another kind is refused, naming the command that
+ * reruns it, rather than read as a config file (every one of its keys unknown, or its config's own keys ignored).
  */
-export function readConfigFileWithLines(file: string): { values: Record<string, unknown>; lines: Map<string, number> } {
+export function readConfigFileWithLines(file: string, summaries: readonly SummaryKind[] = ['backtest']): ConfigFileRead {
   let text: string;
   try {
     text = stripBom(readFileSync(file, 'utf8'));
@@ -113,7 +136,30 @@ export function readConfigFileWithLines(file: string): { values: Record<string, 
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(file, 1, undefined, 'must be a JSON object of config keys');
   const again = repeatedTopLevelKey(text);
   if (again !== undefined) throw new InputError(file, again.line, again.key, `is given twice (also on line ${again.firstLine}); give each key once`);
-  return { values: obj as Record<string, unknown>, lines: topLevelKeyLines(text) };
+  const top = topLevelKeyLines(text);
+  const summary = summaryKindOf(obj as Record<string, unknown>);
+  if (summary === undefined) return { values: obj as Record<string, unknown>, lines: top, path: [] };
+  if (!summaries.includes(summary)) throw new InputError(file, undefined, undefined, RERUN_BY[summary](file));
+  return { values: (obj as { config: Record<string, unknown> }).config, lines: objectKeyLines(text, 'config', file), path: ['config'], summary };
+}
+
+/**
+ * The line of each key of the object under the top-level key `key` of `text` (valid JSON, its top-level keys each
+ * given once), refusing a key given twice in it as {@link readConfigFileWithLines} refuses one at the top level.
+ */
+function objectKeyLines(text: string, key: string, file: string): Map<string, number> {
+  const root = parseTree(text);
+  const node = root === undefined ? undefined : findNodeAtLocation(root, [key]);
+  const lines = new Map<string, number>();
+  for (const property of node?.children ?? []) {
+    const name = property.children?.[0];
+    if (name === undefined || typeof name.value !== 'string') continue;
+    const line = lineAt(text, name.offset);
+    const first = lines.get(name.value);
+    if (first !== undefined) throw new InputError(file, line, name.value, `is given twice (also on line ${first}); give each key once`);
+    lines.set(name.value, line);
+  }
+  return lines;
 }
 
 /**
@@ -126,17 +172,25 @@ export const COMMAND_FLAGS = Symbol.for('ammsim.commandFlags');
 /**
  * Resolves the backtest config from parsed argv: defaults < --config file < flags. `oneRun`: the config of a whole
  * run (a backtest; a sweep's probed row, or its base when no axis gives --noise-rate), so a --noise-size given without
- * noise trades is refused; not a sweep's base beside a --noise-rate axis (which gives the rate row by row).
+ * noise trades is refused; not a sweep's base beside a --noise-rate axis (which gives the rate row by row). `rowKeys`:
+ * the config keys a sweep's axes set row by row (for its base), which win over the file as flags do.
  */
-export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}, oneRun = false): BacktestConfig {
+export function configFromArgv(argv: Readonly<Record<string, unknown>>, overrides: Partial<Record<keyof BacktestConfig, unknown>> = {}, oneRun = false, rowKeys: readonly string[] = []): BacktestConfig {
   const flags: Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) if (argv[flag] !== undefined) flags[key] = argv[flag];
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) flags[k] = v;
   const params = parseParams(argv.param as string[] | undefined);
-  const { values: file, lines } = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : { values: {} as Record<string, unknown>, lines: undefined };
-  // an unknown key is refused at its line, and named as the command's flag when it is one
-  const commandFlags = (argv as Readonly<Record<symbol, unknown>>)[COMMAND_FLAGS];
-  if (typeof argv.config === 'string') configFileKeys(file, Object.keys(BACKTEST_DEFAULTS), argv.config, { ...(lines === undefined ? {} : { lines }), ...(Array.isArray(commandFlags) ? { commandLineFlags: commandFlags.map(String) } : {}) });
+  const read = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : undefined;
+  const lines = read?.lines;
+  let file: Record<string, unknown> = {};
+  if (read !== undefined) {
+    // an unknown key is refused at its line, and named as the command's flag when it is one
+    const commandFlags = (argv as Readonly<Record<symbol, unknown>>)[COMMAND_FLAGS];
+    const keys = configFileKeys(read.values, Object.keys(BACKTEST_DEFAULTS), String(argv.config), { ...(lines === undefined ? {} : { lines }), ...(Array.isArray(commandFlags) ? { commandLineFlags: commandFlags.map(String) } : {}) });
+    // params.width / params.delay that the file's own width / rebalanceDelay fed (a summary's config), or that a
+    // --width / --rebalance-delay flag or axis replaces, are not the file's strategy parameters
+    file = withoutFedParams(keys, (k) => flags[k] !== undefined || rowKeys.includes(k));
+  }
   if (Object.keys(params).length > 0) flags.params = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params };
   const harvestParams = parseParams(argv['harvest-param'] as string[] | undefined, '--harvest-param');
   if (Object.keys(harvestParams).length > 0) flags.harvestParams = { ...((file.harvestParams as Record<string, unknown> | undefined) ?? {}), ...harvestParams };

@@ -12,7 +12,7 @@ import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, RESOLVED_COMPARE_KEYS, resolveCompareOptions, unfoldResolvedCompareConfig } from '../../runs/compare/config.ts';
 import { SCENARIO_METHODS } from '../../runs/compare/scenarios.ts';
-import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, type BacktestConfig } from '../../runs/config.ts';
+import { BACKTEST_DEFAULTS, configFileKeys, refuseGasBeforeWithoutSeries, refuseNoiseSizeWithoutRate, resolveBacktestConfig, withoutFedParams, type BacktestConfig } from '../../runs/config.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { groupThousands } from '../../sim/core/format.ts';
 import { COMPOUNDING_MODES } from '../../strategies/staking/compounding.ts';
@@ -53,18 +53,24 @@ export interface ResolvedCompare {
 /**
  * Resolves a compare run from parsed argv: defaults < --config file < flags, for both the backtest keys
  * (resolveBacktestConfig) and the compare keys (resolveCompareOptions). `strategy` and `width` may be lists. A
- * comparison's summary.json `config` given back as the --config file reruns it: its `strategies`, `widths`, `staking`
- * and `whatIf` read as the flags they came from (runs/compare/config.ts unfoldResolvedCompareConfig), `null` as not given.
+ * comparison's summary.json, or its `config` alone, given back as the --config file reruns it: its `strategies`,
+ * `widths`, `staking` and `whatIf` read as the flags they came from (runs/compare/config.ts
+ * unfoldResolvedCompareConfig), `null` as not given. A backtest's summary.json is read too: its config's keys are
+ * the backtest flags compare shares (its LP against hold and staking at their defaults).
  */
 export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): ResolvedCompare {
   const fileName = typeof argv.config === 'string' ? argv.config : '--config';
-  const read = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config) : undefined;
+  // a config file, or a comparison's or a backtest's summary.json (its `config`: the keys are the same)
+  const read = typeof argv.config === 'string' ? readConfigFileWithLines(argv.config, ['compare', 'backtest']) : undefined;
   // summary.json's resolved config given back: its strategies, widths, staking and whatIf read as the flags they came from
-  const unfolded = read !== undefined ? unfoldResolvedCompareConfig(read.values, configKeyPlace(fileName)) : { values: {}, places: new Map<string, string>() };
+  const unfolded = read !== undefined ? unfoldResolvedCompareConfig(read.values, configKeyPlace(fileName, read.path)) : { values: {}, places: new Map<string, string>() };
   // an unknown key is refused at its line, and named as the command's flag when it is one
   const commandFlags = (argv as Readonly<Record<symbol, unknown>>)[COMMAND_FLAGS];
   const context = { ...(read === undefined ? {} : { lines: read.lines }), ...(Array.isArray(commandFlags) ? { commandLineFlags: commandFlags.map(String) } : {}) };
-  const file = read !== undefined ? configFileKeys(unfolded.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS, ...RESOLVED_COMPARE_KEYS], fileName, context) : {};
+  const keys = read !== undefined ? configFileKeys(unfolded.values, [...Object.keys(BACKTEST_DEFAULTS), ...COMPARE_KEYS, ...RESOLVED_COMPARE_KEYS], fileName, context) : {};
+  // params.width / params.delay that the file's own width / rebalanceDelay fed (a backtest summary's config), or that
+  // a --width (list) / --rebalance-delay flag replaces, are not the file's strategy parameters
+  const file = withoutFedParams(keys, (k) => argv[k] !== undefined);
   // where the file gives each compare key (`cfg.json:3: commission`, `cfg.json:41: staking.commission`), for its errors
   const places = new Map(unfolded.places);
   for (const [raw, line] of read?.lines ?? []) {
@@ -116,9 +122,11 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
 
 /**
  * `file:line: key` of a key path of a config file as written (`cfg.json:41: staking.apr`): the line of the innermost
- * key found. The file has been read and parsed already (readConfigFileWithLines); this reads it again for its text.
+ * key found. `at`: the path of the config object in the file (['config'] in a summary.json), which the key path is
+ * under and does not name. The file has been read and parsed already (readConfigFileWithLines); this reads it again
+ * for its text.
  */
-function configKeyPlace(fileName: string): (path: readonly string[]) => string {
+function configKeyPlace(fileName: string, at: readonly string[] = []): (path: readonly string[]) => string {
   let root: JsonNode | undefined;
   let text: string | undefined;
   return (path) => {
@@ -132,7 +140,7 @@ function configKeyPlace(fileName: string): (path: readonly string[]) => string {
     }
     let line: number | undefined;
     for (let n = path.length; n > 0 && line === undefined && root !== undefined; n--) {
-      const property = findNodeAtLocation(root, [...path.slice(0, n)])?.parent;
+      const property = findNodeAtLocation(root, [...at, ...path.slice(0, n)])?.parent;
       if (property?.type === 'property') line = lineAt(text, property.offset);
     }
     return `${fileName}${line === undefined ? '' : `:${line}`}: ${path.join('.')}`;
@@ -174,6 +182,7 @@ export const compareCommand: AmmsimCommand<object, Record<string, unknown>> = {
       .options(INCENTIVE_FLAGS)
       .options(COMPARE_FLAGS as unknown as Record<string, import('yargs').Options>)
       .options({
+        config: { ...BACKTEST_FLAGS.config, describe: "JSON file with the same keys as the flags (camelCase), or a comparison's or a backtest's summary.json (its config: reruns the comparison, or compares the backtest's LP); flags win" },
         out: { type: 'string', group: 'Output:', describe: 'output folder', default: 'out/compare' },
         csv: { type: 'boolean', group: 'Output:', describe: 'also write values.csv (every alternative’s value per step)' },
         json: { type: 'boolean', group: 'Output:', describe: 'print summary.json to stdout instead of the table' },

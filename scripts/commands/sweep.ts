@@ -124,8 +124,11 @@ export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readon
   // `csv` (a --config key only: sweep has no --csv) asks for a backtest's timeseries.csv, which a sweep never writes
   if (base.csv) {
     const file = String(fixed.config);
-    const line = readConfigFileWithLines(file).lines.get('csv');
-    throw new ConfigError(line === undefined ? file : `${file}:${line}: csv`, "writes a backtest's timeseries.csv (compare's values.csv); a sweep writes sweep.csv and sweep.arrow whatever it says: leave it out");
+    const read = readConfigFileWithLines(file);
+    const line = read.lines.get('csv');
+    // a backtest's summary.json says what that backtest wrote: its config is edited, not left out
+    const fix = read.summary === undefined ? 'leave it out' : "set it to false in the summary's config";
+    throw new ConfigError(line === undefined ? file : `${file}:${line}: csv`, `writes a backtest's timeseries.csv (compare's values.csv); a sweep writes sweep.csv and sweep.arrow whatever it says: ${fix}`);
   }
   return base;
 }
@@ -144,7 +147,8 @@ function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Ax
   let base: BacktestConfig | undefined;
   let baseError: ConfigError | undefined;
   try {
-    base = configFromArgv(fixed, {}, !rateAxis);
+    // the axes' keys win over the --config file as flags do (a --width axis over its params.width)
+    base = configFromArgv(fixed, {}, !rateAxis, axes.map((a) => a.name));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     baseError = err;
@@ -315,6 +319,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
       flags[f] = { ...ALL_FLAGS[f], type: 'string', choices: undefined, describe: `${d} (list: a,b,c${numeric ? '; range: start:stop:step' : ''})` };
     }
     flags.param = { ...BACKTEST_FLAGS.param, describe: 'strategy parameter key=value (repeatable); key=v1,v2 or key=start:stop:step makes it an axis' };
+    flags.config = { ...BACKTEST_FLAGS.config, describe: "JSON file with the same keys as the flags (camelCase), or a backtest's summary.json (its config); the base config of every row: flags and axes win" };
     // not global: `sweep merge` takes its own few flags, and a sweep flag given to it is refused as unknown
     const local = (o: Record<string, object>): Record<string, object> => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { ...v, global: false }]));
     return y
