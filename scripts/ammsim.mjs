@@ -4,7 +4,9 @@
 // instead of compiling the TypeScript sources through tsx on every call. In a checkout (a .git folder beside
 // package.json) the bundle is rebuilt first when a source file is newer than it, so an edit is never run stale.
 // tsx is loaded only when there is no bundle at all (user .ts strategy modules are compiled by esbuild; see
-// strategies/registry.ts).
+// strategies/registry.ts). The library (dist/index.js), which a user strategy module gets for `import 'ammsim'`, is
+// not checked here: strategies/registry.ts makes it current (scripts/buildLib.mjs --js) when a module imports it, so
+// a run without one stats none of its sources.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -6,7 +6,8 @@
 // dist/ is never emptied: the bundle is built into a temporary folder, then each file is renamed into dist/
 // (entries last), so a CLI started meanwhile, by another terminal or a parallel test, never finds its chunks
 // gone; files of the build before last are removed (a process still running loads its chunks well within one
-// build's time). Other files in dist/ (the library build, dist/index.js and dist/types) are left alone.
+// build's time). Other files in dist/ (the library build: dist/index.js, its record dist/.lib-build.json and
+// dist/types, scripts/buildLib.mjs) are left alone.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

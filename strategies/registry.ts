@@ -72,6 +72,8 @@ function isFactory(x: unknown): x is LpStrategyFactory<Record<string, unknown>> 
 interface CompiledModule {
   readonly code: Uint8Array;
   readonly importMetaIn: string | undefined;
+  /** Whether it imports the running ammsim's library ({@link ammsimIsOwn}), which {@link makeLibraryCurrent} keeps current. */
+  readonly ownLibrary: boolean;
   /** The files compiled in (absolute paths): the cache entry is valid while none of them changes. */
   readonly inputs: readonly string[];
 }
@@ -173,6 +175,89 @@ function unbuiltAmmsimHint(dir: string): string | undefined {
 }
 
 /**
+ * Whether `import 'ammsim'` from a module in `dir` is the running ammsim's library: the ammsim beside the module (the
+ * module inside the checkout, or in a project linking it) is this one, or, with `orNone`, there is none (the fallback
+ * of a compiled module, {@link ownLibraryEntry}; Node itself then finds no 'ammsim' at all).
+ */
+function ammsimIsOwn(dir: string, orNone: boolean): boolean {
+  const own = ownPackage().root;
+  if (own === undefined) return false;
+  const beside = ammsimBeside(dir);
+  return beside === undefined ? orNone : realSource(beside) === realSource(own);
+}
+
+let rebuildable: { readonly root: string | undefined } | undefined;
+
+/**
+ * The running ammsim's package folder when its library may be rebuilt here: a checkout (a .git folder beside
+ * package.json) with esbuild installed, as scripts/ammsim.mjs judges for the CLI bundle, and this code not the
+ * library bundle itself (a program running dist/index.js shares that one instance with the modules it loads, which a
+ * rebuild would not change). `undefined` otherwise: an installed package is never rebuilt.
+ */
+function rebuildableRoot(): string | undefined {
+  if (rebuildable === undefined) {
+    const root = ownPackage().root;
+    const ok = root !== undefined && existsSync(join(root, '.git')) && existsSync(join(root, 'node_modules', 'esbuild')) && fileURLToPath(import.meta.url) !== join(root, 'dist', 'index.js');
+    rebuildable = { root: ok ? root : undefined };
+  }
+  return rebuildable.root;
+}
+
+/**
+ * Whether `root`'s library, dist/index.js, is older than its sources, judged from the record its build left
+ * (dist/.lib-build.json, scripts/buildLib.mjs): a source saved after the build started, or gone; a dist/index.js that
+ * is not the file the build wrote (inode, size, modification time: another build's, or one written by hand); no
+ * record, or a torn one. One small read and a stat per source (~125 files, ~2 ms).
+ */
+function libraryIsStale(root: string): boolean {
+  let record: { startedAtMs?: unknown; output?: { ino?: unknown; size?: unknown; mtimeNs?: unknown } | null; inputs?: unknown } | null;
+  try {
+    record = JSON.parse(readFileSync(join(root, 'dist', '.lib-build.json'), 'utf8')) as typeof record;
+  } catch {
+    return true;
+  }
+  if (typeof record !== 'object' || record === null) return true;
+  const { startedAtMs, output, inputs } = record;
+  if (typeof startedAtMs !== 'number' || typeof output !== 'object' || output === null || !Array.isArray(inputs) || inputs.length === 0) return true;
+  const st = statSync(join(root, 'dist', 'index.js'), { bigint: true, throwIfNoEntry: false });
+  if (st === undefined || String(st.ino) !== output.ino || String(st.size) !== output.size || String(st.mtimeNs) !== output.mtimeNs) return true;
+  for (const f of inputs) {
+    if (typeof f !== 'string') return true;
+    const source = statSync(join(root, f), { throwIfNoEntry: false });
+    if (source === undefined || source.mtimeMs > startedAtMs) return true;
+  }
+  return false;
+}
+
+let libraryCurrent: Promise<void> | undefined;
+
+/**
+ * Makes the running ammsim's library current before a user module links to it. In a checkout ({@link rebuildableRoot})
+ * a library older than its sources ({@link libraryIsStale}), or none, is rebuilt: `scripts/buildLib.mjs --js`, the
+ * JavaScript alone (~0.4 s; the declarations in dist/types are `npm run build`'s), built aside and renamed into place,
+ * so a run importing it meanwhile never sees part of a file. scripts/ammsim.mjs rebuilds only the CLI bundle, and
+ * without this a module's `import 'ammsim'` would get the library as the last `npm run build` left it while the CLI
+ * runs the edited sources. Called only where a module imports this ammsim's library, so a run without one pays
+ * nothing; once a process. Rejects, saying why, when the build fails (a source that does not compile, say).
+ */
+function makeLibraryCurrent(): Promise<void> {
+  libraryCurrent ??= (async () => {
+    const root = rebuildableRoot();
+    if (root === undefined || !libraryIsStale(root)) return;
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    try {
+      await promisify(execFile)(process.execPath, [join(root, 'scripts', 'buildLib.mjs'), '--js'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+    } catch (err) {
+      const said = String((err as { stderr?: unknown }).stderr ?? '').trim().replace(/\n/g, '; ');
+      throw new Error(`ammsim's library, ${join(root, 'dist', 'index.js')}, could not be rebuilt from its sources: ${said === '' ? (err as Error).message : said}`, { cause: err });
+    }
+    ownEntry = undefined; // found again: it may not have been built before
+  })();
+  return libraryCurrent;
+}
+
+/**
  * Compiles a user's TypeScript module with esbuild (already installed: the build uses it, and tsx depends on it)
  * into one ESM file: the module and the files it imports by relative path (TypeScript or JavaScript) are bundled;
  * packages and Node built-ins stay imports, each package resolved from the importing file's folder (Node's
@@ -188,6 +273,7 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
     return undefined;
   }
   let importMetaIn: string | undefined;
+  let ownLibrary = false;
   const builtins = new Set(builtinModules);
   const result = await esbuild.build({
     entryPoints: [file],
@@ -209,6 +295,15 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
             const spec = args.path;
             if (args.kind === 'entry-point' || args.pluginData === RESOLVING || spec.startsWith('.') || isAbsolute(spec)) return undefined;
             if (spec.startsWith('node:') || builtins.has(spec) || /^[a-z][a-z0-9+.-]+:/i.test(spec)) return { path: spec, external: true };
+            if (spec === 'ammsim' && ammsimIsOwn(args.resolveDir, true)) {
+              // this ammsim's library: rebuilt first when older than its sources (in a checkout), or not built
+              ownLibrary = true;
+              try {
+                await makeLibraryCurrent();
+              } catch (err) {
+                return { errors: [{ text: (err as Error).message }] };
+              }
+            }
             const r = await b.resolve(spec, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: RESOLVING });
             if (r.errors.length > 0) {
               // `import … from 'ammsim'` in a module outside any project that installs ammsim (ammsim installed
@@ -233,7 +328,7 @@ async function compileTypeScript(file: string): Promise<CompiledModule | undefin
   }).catch((err: unknown) => {
     throw new Error(buildErrorText(err), { cause: err });
   });
-  return { code: withAbsoluteSources(result.outputFiles[0]!.contents), importMetaIn, inputs: Object.keys(result.metafile.inputs).map((f) => resolve(f)) };
+  return { code: withAbsoluteSources(result.outputFiles[0]!.contents), importMetaIn, ownLibrary, inputs: Object.keys(result.metafile.inputs).map((f) => resolve(f)) };
 }
 
 /**
@@ -274,13 +369,15 @@ interface CacheEntry {
   /** sha256 (hex) of the compiled file: a torn or altered file is a miss. */
   readonly codeHash: string;
   readonly inputs: readonly FileIdentity[];
+  /** Whether the module imports the running ammsim's library: a run that imports the kept file makes it current first. */
+  readonly ownLibrary: boolean;
 }
 
 /**
  * What makes a compiled file differ besides its sources: this loader, esbuild's version, Node's major, and which
  * ammsim compiled it (an `import 'ammsim'` that the module's folder does not resolve is that ammsim's library).
  */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 function fileIdentity(path: string): FileIdentity | undefined {
   const st = statSync(path, { bigint: true, throwIfNoEntry: false });
@@ -309,7 +406,7 @@ interface CompiledFile {
  * changed since (one stat each) and the compiled file is whole (its hash), else `undefined`: a torn, stale or foreign
  * entry is a miss, never an error.
  */
-function cachedCompile(dir: string, key: string, source: string): CompiledFile | undefined {
+function cachedCompile(dir: string, key: string, source: string): (CompiledFile & { readonly ownLibrary: boolean }) | undefined {
   let entry: Partial<CacheEntry> | null;
   try {
     entry = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as Partial<CacheEntry> | null;
@@ -317,8 +414,8 @@ function cachedCompile(dir: string, key: string, source: string): CompiledFile |
     return undefined; // none yet, or torn
   }
   if (typeof entry !== 'object' || entry === null || entry.source !== source) return undefined;
-  const { code, codeHash, inputs } = entry;
-  if (typeof code !== 'string' || !/^[^/\\]+\.mjs$/.test(code) || typeof codeHash !== 'string' || !Array.isArray(inputs)) return undefined;
+  const { code, codeHash, inputs, ownLibrary } = entry;
+  if (typeof code !== 'string' || !/^[^/\\]+\.mjs$/.test(code) || typeof codeHash !== 'string' || !Array.isArray(inputs) || typeof ownLibrary !== 'boolean') return undefined;
   if (!inputs.some((input) => Array.isArray(input) && input[0] === source)) return undefined;
   for (const input of inputs) {
     if (!Array.isArray(input) || typeof input[0] !== 'string') return undefined;
@@ -326,7 +423,7 @@ function cachedCompile(dir: string, key: string, source: string): CompiledFile |
     if (now === undefined || now.length !== input.length || now.some((x, i) => x !== input[i])) return undefined;
   }
   const path = join(dir, code);
-  return fileHash(path) === codeHash ? { path, hash: codeHash } : undefined;
+  return fileHash(path) === codeHash ? { path, hash: codeHash, ownLibrary } : undefined;
 }
 
 /**
@@ -364,7 +461,7 @@ function realSource(file: string): string {
  * path is `source`, when its files had settled and it is that module's compile (a link retargeted while esbuild read
  * it is not). `undefined` when the fast path does not apply (see {@link importTypeScript}).
  */
-async function compileAndKeep(file: string, source: string, dir: string | undefined, key: string): Promise<(CompiledFile & { readonly scratch?: string }) | undefined> {
+async function compileAndKeep(file: string, source: string, dir: string | undefined, keyOf: () => string): Promise<(CompiledFile & { readonly scratch?: string }) | undefined> {
   const startedAtMs = Date.now();
   const compiled = await compileTypeScript(file);
   if (compiled === undefined || compiled.importMetaIn !== undefined) return undefined;
@@ -380,7 +477,8 @@ async function compileAndKeep(file: string, source: string, dir: string | undefi
     const path = join(dir, name);
     if (fileHash(path) !== hash) writeAtomic(path, compiled.code); // none yet, or torn
     if (settled && compiled.inputs.includes(source)) {
-      const entryFile = join(dir, `${key}.json`);
+      // the key after the compile: one that built the library (none before) is found under the key of the next run
+      const entryFile = join(dir, `${keyOf()}.json`);
       const before = (() => {
         try {
           return JSON.parse(readFileSync(entryFile, 'utf8')) as Partial<CacheEntry> | null;
@@ -388,7 +486,7 @@ async function compileAndKeep(file: string, source: string, dir: string | undefi
           return undefined;
         }
       })();
-      writeAtomic(entryFile, JSON.stringify({ source, code: name, codeHash: hash, inputs: inputs as FileIdentity[] } satisfies CacheEntry));
+      writeAtomic(entryFile, JSON.stringify({ source, code: name, codeHash: hash, inputs: inputs as FileIdentity[], ownLibrary: compiled.ownLibrary } satisfies CacheEntry));
       // the compile it replaces (this module's only: a foreign entry names another module's file)
       const old = typeof before === 'object' && before !== null && before.source === source ? before.code : undefined;
       if (typeof old === 'string' && old !== name && /^[^/\\]+\.mjs$/.test(old)) rmSync(join(dir, old), { force: true });
@@ -435,13 +533,15 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
   if (esbuildVersion === undefined) return undefined;
   const dir = cacheDir();
   const source = realSource(file);
-  const key = sha256(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], source, ownLibraryEntry() ?? null])).slice(0, 32);
-  const cached = dir === undefined ? undefined : cachedCompile(dir, key, source);
+  const keyOf = (): string => sha256(JSON.stringify([CACHE_FORMAT, esbuildVersion, process.versions.node.split('.')[0], source, ownLibraryEntry() ?? null])).slice(0, 32);
+  const cached = dir === undefined ? undefined : cachedCompile(dir, keyOf(), source);
   if (cached !== undefined) {
+    // imported without esbuild, so without its resolving 'ammsim': the library is made current here
+    if (cached.ownLibrary) await makeLibraryCurrent();
     try {
       return await importCompiled(cached);
     } catch (err) {
-      const fresh = await compileAndKeep(file, source, dir, key);
+      const fresh = await compileAndKeep(file, source, dir, keyOf);
       if (fresh === undefined) return undefined;
       if (fresh.hash === cached.hash) {
         if (fresh.scratch !== undefined) rmSync(fresh.scratch, { recursive: true, force: true });
@@ -450,7 +550,7 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
       return await importCompiled(fresh);
     }
   }
-  const fresh = await compileAndKeep(file, source, dir, key);
+  const fresh = await compileAndKeep(file, source, dir, keyOf);
   return fresh === undefined ? undefined : await importCompiled(fresh);
 }
 
@@ -458,7 +558,8 @@ async function importTypeScript(file: string): Promise<Record<string, unknown> |
  * Imports a user's module. A `.ts`/`.mts` file is compiled by esbuild ({@link importTypeScript}: ~60 ms the first
  * time, a few stats once cached) or, where that does not apply, through tsx's scoped `tsImport` (no global loader;
  * ~150 ms, mostly its loader thread). A `.js`/`.mjs` file is imported by Node, or compiled by esbuild as well when
- * it imports `'ammsim'` and Node finds no ammsim from its folder.
+ * it imports `'ammsim'` and Node finds no ammsim from its folder. Either way, a module importing the running ammsim's
+ * library gets one built from the current sources in a checkout ({@link makeLibraryCurrent}).
  */
 async function importModule(url: string): Promise<Record<string, unknown>> {
   if (/\.m?ts$/.test(url)) {
@@ -467,6 +568,10 @@ async function importModule(url: string): Promise<Record<string, unknown>> {
     const { tsImport } = await import('tsx/esm/api');
     return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   }
+  // Node links the module's `import 'ammsim'` to the ammsim beside it: when that is this one, in a checkout, its library
+  // is made current first. Only for a module that can reach it (inside the checkout, or in a project linking it); one
+  // that Node finds no 'ammsim' for is compiled below, which does the same.
+  if (rebuildableRoot() !== undefined && ammsimIsOwn(dirname(fileURLToPath(url)), false)) await makeLibraryCurrent();
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (err) {
