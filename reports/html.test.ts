@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { runVerdict } from './verdict.ts';
-import { buildReportBytesFromRun, buildReportFromRun, escapeHtml, escapeInlineScript, escapeInlineScriptBytes, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
+import type { LpEvent } from '../sim/metrics/record.ts';
+import { EVENT_ROWS, buildReportBytesFromRun, buildReportFromRun, escapeHtml, escapeInlineScript, escapeInlineScriptBytes, jsonForScript, loadBrowserLibraries, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
 import { syntheticRun } from './testing/syntheticRun.ts';
 import { NON_METRIC_KEYS } from './metrics.ts';
 
@@ -109,6 +110,53 @@ describe('renderReportHtml', () => {
     expect(bytes).toBeLessThan(2_500_000);
     const libs = loadBrowserLibraries().reduce((s, l) => s + l.code.length, 0);
     expect(bytes - libs).toBeLessThan(1_500_000);
+  });
+});
+
+describe('LP events table', () => {
+  const at = (page: string): string => page.slice(page.indexOf('<h2 id="events">'), page.indexOf('<h2 id="config">'));
+  const ev = (over: Partial<LpEvent>): LpEvent => ({ step: 3, timestampMs: Date.UTC(2024, 0, 1, 3), kind: 'mint', price: 2000, rangeLower: 1900, rangeUpper: 2100, ...over });
+  const withEvents = (events: LpEvent[]) => buildReportFromRun({ ...run, events });
+  const html = buildReportFromRun(run);
+
+  it('behavior: a collapsed section after the charts counts the events by kind; an older events.json (no amounts) still lists them', () => {
+    const section = at(html);
+    expect(html.indexOf('<h2 id="events">')).toBeGreaterThan(html.indexOf('id="chart-time-in-range"'));
+    expect(section).toContain('<details class="events"><summary>2 events (1 mint, 1 rebalance)</summary>');
+    expect(section.match(/<tr data-kind=/g)).toHaveLength(2);
+    expect(section).toContain('<tr data-kind="mint"><td class="num">0</td><td class="num">2024-01-01T00:00:00Z</td><td>mint</td><td class="num">2,000.00</td><td></td><td class="num"></td></tr>');
+  });
+
+  it('behavior: shows what each event moved in one line: amounts, fees, a swap\'s direction, fee and prices, gas', () => {
+    const page = at(
+      withEvents([
+        ev({ kind: 'split', baseIn: false, amountIn: 5063.7, amountOut: 2.524128, fee: 15.19, priceBefore: 2000, priceAfter: 2000.2, gas: 4.6, walletBase: 2.524128, walletQuote: 4931.7 }),
+        ev({ kind: 'mint', positionId: 2, base: 2.521776, quote: 4931.7, liquidity: 4186.85, gas: 14.8, walletBase: 0.002, walletQuote: -14.8 }),
+        ev({ kind: 'burn', positionId: 2, fraction: 0.5, base: 5.05407, quote: 0, feesBase: 0.00762, feesQuote: 1.5, liquidity: 2093.4, gas: 5.98 }),
+        ev({ kind: 'swap', baseIn: true, amountIn: 2.558174, amountOut: 4781.6, fee: 0.007675, priceBefore: 1874.86, priceAfter: 1874.68, gas: 4.3, rangeLower: NaN, rangeUpper: NaN }),
+        ev({ kind: 'rebalance', positionId: 3, base: 2.485144, quote: 4756.52, liquidity: 4081.8, outBase: 5.05407, outQuote: 0, feesBase: 0.00762, feesQuote: 0, swapBase: -2.558174, swapQuote: 4781.6, gas: 24.11 }),
+        ev({ kind: 'harvest', then: 'sell', rewardTokens: 12.5, rewardFeeTokens: 1.25, soldTokens: 11.25, soldQuote: 22.4, rewardPrice: 2, gas: 1.2, rangeLower: NaN, rangeUpper: NaN }),
+      ]),
+    );
+    expect(page).toContain('<td>buy: 5,063.70 quote → 2.524128 base, fee 15.190000 quote; pool 2,000.00 → 2,000.20</td><td class="num">4.60</td>');
+    expect(page).toContain('<td>in 2.521776 base, 4,931.70 quote → #2; L 4,186.85</td><td class="num">14.80</td>');
+    expect(page).toContain('<td>out 5.054070 base, 0 quote ← #2 (50.00 %); fees 0.007620 base, 1.500000 quote</td>');
+    expect(page).toContain('<td>sell: 2.558174 base → 4,781.60 quote, fee 0.007675 base; pool 1,874.86 → 1,874.68</td>');
+    expect(page).toContain('<td>out 5.054070 base, 0 quote; swaps -2.558174 base, 4,781.60 quote; in 2.485144 base, 4,756.52 quote; fees 0.007620 base, 0 quote</td><td class="num">24.11</td>');
+    expect(page).toContain('<td>claimed 12.500000 reward (fees 1.250000) at 2.000000; sold 11.250000 for 22.400000 quote</td>');
+  });
+
+  it(`behavior: at most ${EVENT_ROWS} rows per run, the first and last halves, the rest said to be in events.json`, () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ev({ step: i, kind: i % 2 === 0 ? 'split' : 'mint' }));
+    const page = at(withEvents(many));
+    expect(page).toContain(`1,000 events (500 split, 500 mint); the first and last ${EVENT_ROWS / 2} below</summary>`);
+    expect(page.match(/<tr data-kind=/g)).toHaveLength(EVENT_ROWS);
+    expect(page).toContain('<tr><td colspan="6" class="note">… 800 more in events.json …</td></tr>');
+    expect(page).toContain('<td class="num">999</td>');
+  });
+
+  it('behavior: no section when no run has events', () => {
+    expect(withEvents([])).not.toContain('id="events"');
   });
 });
 

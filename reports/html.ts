@@ -186,6 +186,8 @@ td.neg { color: #b3261e; }
 td.hash { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; font-size: 12px; }
 pre { background: #f5f5f7; padding: 10px 12px; overflow-x: auto; font-size: 12px; }
 figure.chart { margin: 18px 0 6px; min-height: 300px; }
+details.events { margin: 6px 0; }
+details.events summary { cursor: pointer; }
 .note { color: #777; font-size: 12px; }
 `;
 
@@ -264,6 +266,78 @@ function provenanceTable(runs: readonly ReportRun[]): string {
   return `<table id="provenance-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
+/** At most this many events per run in the report's table: the first and the last half (events.json has them all). */
+export const EVENT_ROWS = 200;
+
+/** An event's number in the table (undefined or null, as a JSON round trip leaves NaN: nothing). */
+function eventNumber(x: unknown, format: 'tokens' | 'quote' = 'tokens'): string {
+  return typeof x === 'number' ? (x === 0 ? '0' : formatMetric(x, format)) : '';
+}
+
+/** What an event moved, in one line (the keys an older events.json lacks are left out). */
+function eventMoved(e: LpEvent): string {
+  const n = (x: unknown): string => eventNumber(x);
+  const pair = (b: unknown, q: unknown): string => `${n(b)} base, ${n(q)} quote`;
+  const has = (x: unknown): boolean => typeof x === 'number';
+  const fees = has(e.feesBase) ? `; fees ${pair(e.feesBase, e.feesQuote)}` : '';
+  switch (e.kind) {
+    case 'mint':
+      return has(e.base) ? `in ${pair(e.base, e.quote)} → #${String(e.positionId)}; L ${n(e.liquidity)}` : '';
+    case 'burn':
+      return has(e.base) ? `out ${pair(e.base, e.quote)} ← #${String(e.positionId)}${e.fraction === 1 ? '' : ` (${formatMetric(e.fraction, 'fraction')})`}${fees}` : '';
+    case 'collect':
+      return has(e.feesBase) ? `fees ${pair(e.feesBase, e.feesQuote)} ← #${String(e.positionId)}` : '';
+    case 'swap':
+    case 'split': {
+      if (!has(e.amountIn)) return '';
+      const [inTok, outTok] = e.baseIn ? ['base', 'quote'] : ['quote', 'base'];
+      return `${e.baseIn ? 'sell' : 'buy'}: ${n(e.amountIn)} ${inTok} → ${n(e.amountOut)} ${outTok}, fee ${n(e.fee)} ${inTok}; pool ${n(e.priceBefore)} → ${n(e.priceAfter)}`;
+    }
+    case 'rebalance':
+      return has(e.outBase) ? `out ${pair(e.outBase, e.outQuote)}; swaps ${pair(e.swapBase, e.swapQuote)}; in ${pair(e.base, e.quote)}${fees}` : '';
+    case 'harvest':
+      if (!has(e.rewardTokens)) return '';
+      return `claimed ${n(e.rewardTokens)} reward${has(e.rewardFeeTokens) && e.rewardFeeTokens !== 0 ? ` (fees ${n(e.rewardFeeTokens)})` : ''} at ${n(e.rewardPrice)}; ${e.then === 'hold' ? 'held' : `sold ${n(e.soldTokens)} for ${n(e.soldQuote)} quote${e.then === 'compound' ? ', compounded' : ''}`}`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * The LP events of each run with any, collapsed: a count by kind, then a table (step, time, kind, market price, what
+ * moved, gas) of at most {@link EVENT_ROWS} events; '' when no run has events.
+ */
+function eventsSection(runs: readonly ReportRun[]): string {
+  const withEvents = runs.filter((r) => r.result.events.length > 0);
+  if (withEvents.length === 0) return '';
+  const blocks = withEvents.map((r) => {
+    const ev = r.result.events;
+    const counts = new Map<string, number>();
+    for (const e of ev) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1);
+    const byKind = [...counts].map(([k, c]) => `${formatMetric(c, 'count')} ${k}`).join(', ');
+    const half = EVENT_ROWS / 2;
+    const shown = ev.length <= EVENT_ROWS ? ev.map((e, i) => [i, e] as const) : [...ev.slice(0, half).map((e, i) => [i, e] as const), ...ev.slice(ev.length - half).map((e, i) => [ev.length - half + i, e] as const)];
+    const rows: string[] = [];
+    shown.forEach(([i, e], k) => {
+      if (k > 0 && i !== shown[k - 1]![0] + 1) rows.push(`<tr><td colspan="6" class="note">… ${formatMetric(i - shown[k - 1]![0] - 1, 'count')} more in events.json …</td></tr>`);
+      rows.push(
+        `<tr data-kind="${escapeHtml(String(e.kind))}"><td class="num">${escapeHtml(String(e.step))}</td><td class="num">${escapeHtml(isoUtc(e.timestampMs))}</td><td>${escapeHtml(String(e.kind))}</td>` +
+          `<td class="num">${escapeHtml(eventNumber(e.price))}</td><td>${escapeHtml(eventMoved(e))}</td><td class="num">${escapeHtml(eventNumber(e.gas, 'quote'))}</td></tr>`,
+      );
+    });
+    const label = runs.length > 1 ? `<b>${escapeHtml(r.label)}</b>: ` : '';
+    return (
+      `<details class="events"><summary>${label}${escapeHtml(formatMetric(ev.length, 'count'))} events (${escapeHtml(byKind)})${ev.length > EVENT_ROWS ? `; the first and last ${half} below` : ''}</summary>\n` +
+      `<table class="events">\n<thead><tr><th>step</th><th>time (UTC)</th><th>kind</th><th>price</th><th>what moved (whole tokens; L: liquidity)</th><th>gas</th></tr></thead>\n<tbody>\n${rows.join('\n')}\n</tbody>\n</table>\n</details>`
+    );
+  });
+  return [
+    '<h2 id="events">LP events</h2>',
+    '<p class="note">The LP’s actions, as in a backtest’s events.json (which has every event and the exact numbers): mints, burns, collects, swaps (<i>split</i>: the swap to a range’s ratio before a mint), rebalances (the step’s totals) and harvests; gas in quote.</p>',
+    ...blocks,
+  ].join('\n');
+}
+
 function configSection(runs: readonly ReportRun[]): string {
   return runs
     .map(
@@ -328,6 +402,7 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
     return d === undefined ? [] : [runs.length > 1 ? `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(d)}` : escapeHtml(d)];
   });
   const objects = summaryObjectsHtml(runs);
+  const events = eventsSection(runs);
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     ...verdicts.map((v, i) => `<p class="verdict"${i === 0 ? ' id="verdict"' : ''}>${escapeHtml(v)}.</p>`),
@@ -345,6 +420,7 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
     '<h2 id="charts">Charts</h2>',
     '<noscript><p>The charts need JavaScript (inlined in this file; no network access is used).</p></noscript>',
     charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
+    ...(events === '' ? [] : [events]),
     ...(options.extraSectionsHtml === undefined ? [] : [options.extraSectionsHtml]),
     '<h2 id="config">Resolved config</h2>',
     options.configHtml ?? configSection(runs),

@@ -40,6 +40,13 @@ export function readRunDir(dir: string): BacktestResult {
   if (existsSync(eventsFile)) {
     const parsed = readJson(eventsFile, 'events.json');
     if (!Array.isArray(parsed)) throw new InputError(eventsFile, undefined, undefined, 'must be a JSON array of LP events');
+    // each event an object with the keys every kind has (its amounts are optional: an older events.json has none)
+    parsed.forEach((e: unknown, i) => {
+      const o = e as Record<string, unknown> | null;
+      if (o === null || typeof o !== 'object' || Array.isArray(o) || typeof o.step !== 'number' || typeof o.timestampMs !== 'number' || typeof o.kind !== 'string') {
+        throw new InputError(eventsFile, undefined, `[${i}]`, `must be an LP event object with a numeric step and timestampMs and a string kind; was ${JSON.stringify(e)?.slice(0, 80) ?? String(e)}`);
+      }
+    });
     events = parsed as LpEvent[];
   }
   const steps = (summary as Summary).steps;

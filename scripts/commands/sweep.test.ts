@@ -551,7 +551,7 @@ describe('ammsim sweep: a --pool-liquidity-file no axis names is read before any
     expect(refused(join(tmp, 'liq-missing-spacing'), '--pool-liquidity-file', '/nonexistent.json', '--width', '0.1', '--tick-spacing', '10,60')).toBe(missing);
     expect(refused(join(tmp, 'liq-missing-width'), '--pool-liquidity-file', '/nonexistent.json', '--width', '0.1,0.2')).toBe(missing); // as before
     const bad = liq('liq-bad.json', '{"positions": []}');
-    expect(refused(join(tmp, 'liq-bad-fee'), '--pool-liquidity-file', bad, '--width', '0.1', '--fee', '0.0005,0.003')).toBe(`error: ${bad}: positions: must be a non-empty array of positions; was []`);
+    expect(refused(join(tmp, 'liq-bad-fee'), '--pool-liquidity-file', bad, '--width', '0.1', '--fee', '0.0005,0.003')).toBe(`error: ${bad}:1: positions: must be a non-empty array of positions; was []`);
   });
 
   it('behavior: ticks on one fee tier\'s spacing and off another\'s fail only that tier\'s rows; on a fixed --tick-spacing (or fee) they are checked up front', () => {
@@ -561,8 +561,8 @@ describe('ammsim sweep: a --pool-liquidity-file no axis names is read before any
     expect([r.status, r.stderr]).toEqual([2, '']);
     const rows = readFileSync(join(out, 'sweep.csv'), 'utf8').trim().split('\n').slice(1);
     expect(rows[0]!.endsWith(',,')).toBe(true); // 0.05 %: spacing 10
-    expect(rows[1]).toContain(`fee=0.003: ${ten}: positions[0].tickLower: must be an integer multiple of the tick spacing 60`);
-    const off = `error: ${ten}: positions[0].tickLower: must be an integer multiple of the tick spacing 60 in [-887220, 887220]; was -887270`;
+    expect(rows[1]).toContain(`fee=0.003: ${ten}:1: positions[0].tickLower: must be an integer multiple of the tick spacing 60`);
+    const off = `error: ${ten}:1: positions[0].tickLower: must be an integer multiple of the tick spacing 60 in [-887220, 887220]; was -887270`;
     expect(refused(join(tmp, 'liq-ten-spacing'), '--pool-liquidity-file', ten, '--width', '0.1', '--tick-spacing', '60', '--fee', '0.0005,0.003')).toBe(off);
     expect(refused(join(tmp, 'liq-ten-fixed-fee'), '--pool-liquidity-file', ten, '--fee', '0.003', '--width', '0.1,0.2')).toBe(off);
   });

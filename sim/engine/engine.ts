@@ -246,11 +246,11 @@ export function runEngine(inp: EngineInputs): EngineOutput {
       ledger.accrueExternal();
       const acts = call('onStep');
       if (acts.length > 0) {
+        const first = events.length;
         ledger.apply(acts);
         if (ledger.mintedThisStep) {
           rebalances++;
-          const last = events[events.length - 1]!;
-          events.push({ ...last, kind: 'rebalance' });
+          ledger.recordRebalance(first);
         }
       }
     }

@@ -972,7 +972,6 @@ export class IncentiveBook {
     this.harvests++;
     this.lastHarvestMs = this.clock.timestampMs;
     this.rewake();
-    this.ledger.events.push({ step: this.clock.step, timestampMs: this.clock.timestampMs, kind: 'harvest', price: this.clock.price, rangeLower: NaN, rangeUpper: NaN });
     const tokens = rawToTokens(raw);
     const price = this.inp.rewardPrice[this.clock.step]!;
     this.claimedTokens += tokens;
@@ -983,11 +982,30 @@ export class IncentiveBook {
     this.callerFees += caller * price;
     const net = tokens - perf - caller;
     this.pendingNow = this.pending();
+    // the sale (no event of its own) before the harvest's event, which says what it returned; a compound's burn and
+    // mint events follow it
+    const gasBeforeSale = this.harvestGas;
+    const q = then === 'hold' ? 0 : this.sell(net);
+    const c = this.clock;
+    this.ledger.events.push({
+      step: c.step,
+      timestampMs: c.timestampMs,
+      kind: 'harvest',
+      price: c.price,
+      rangeLower: NaN,
+      rangeUpper: NaN,
+      then,
+      rewardTokens: tokens,
+      rewardFeeTokens: perf + caller,
+      soldTokens: then !== 'hold' && net > 0 ? net : 0,
+      soldQuote: q,
+      rewardPrice: price,
+      gas: gas + (this.harvestGas - gasBeforeSale),
+    });
     if (then === 'hold') {
       this.held += net;
       return;
     }
-    const q = this.sell(net);
     if (then === 'sell') {
       this.rewardQuote += q;
       return;

@@ -1,5 +1,5 @@
 import { PoolError, StrategyError } from '../core/errors.ts';
-import type { EnginePool, PriceRange } from '../pools/enginePool.ts';
+import type { EnginePool, PriceRange, SwapFill } from '../pools/enginePool.ts';
 import { getPriceAtTickFloat } from '../math/v3/float.ts';
 import type { LpEvent } from '../metrics/record.ts';
 import type { ExternalFees, FeeTokens } from './externalFees.ts';
@@ -72,32 +72,180 @@ export class LpLedger {
     }
   }
 
-  /** Swaps the wallet (what it holds, debts aside) to `range`'s ratio through the pool, paying the swap's gas. */
+  /**
+   * Swaps the wallet (what it holds, debts aside) to `range`'s ratio through the pool, paying the swap's gas; recorded
+   * as a `split` event (before the mint it is for).
+   */
   private swapToRatio(range: PriceRange | null): void {
     const w = this.wallet;
     const s = rangeSplitSwap(this.pool, { base: Math.max(0, w.base), quote: Math.max(0, w.quote) }, range);
     if (s === undefined) return;
+    const before = this.pool.price();
     const f = this.pool.swapExactIn(s.baseIn, s.amountIn);
     w.base -= f.baseDelta;
     w.quote -= f.quoteDelta;
-    this.payGas('swap');
+    this.recordSwap('split', s.baseIn, f, before, this.payGas('swap'), range);
   }
 
-  private payGas(action: GasAction): void {
+  /** Pays an action's gas from the wallet; returns what was paid. */
+  private payGas(action: GasAction): number {
     const c = this.gasCost(action);
     if (c > 0) {
       this.wallet.quote -= c;
       this.gasPaid += c;
+      return c;
     }
+    return 0;
   }
 
   private fail(problem: string, cause?: unknown): never {
     throw new StrategyError(this.label, this.clock.step, this.clock.timestampMs, problem, cause === undefined ? {} : { cause });
   }
 
-  private record(kind: LpEvent['kind'], r: PriceRange | null): void {
+  /*
+   * Event records (events.json): one object literal per kind, so each kind's keys keep one order. Called once per
+   * action (never per step); the wallet is read after the action and its gas.
+   */
+
+  /** A mint's event: tokens into position `id`, the liquidity they bought, the mint's gas. */
+  private recordMint(id: number, r: PriceRange | null, base: number, quote: number, gas: number): void {
     const c = this.clock;
-    this.events.push({ step: c.step, timestampMs: c.timestampMs, kind, price: c.price, rangeLower: r?.lower ?? NaN, rangeUpper: r?.upper ?? NaN });
+    const w = this.wallet;
+    const liquidity = this.pool.livePosition(id).liquidity;
+    this.events.push({ step: c.step, timestampMs: c.timestampMs, kind: 'mint', price: c.price, rangeLower: r?.lower ?? NaN, rangeUpper: r?.upper ?? NaN, positionId: id, base, quote, liquidity, gas, walletBase: w.base, walletQuote: w.quote });
+  }
+
+  /** A burn's event: `fraction` of position `id` (of `liquidity` before), its principal and the fees collected with it. */
+  private recordBurn(id: number, r: PriceRange | null, fraction: number, liquidity: number, base: number, quote: number, fees: FeeTokens, gas: number): void {
+    const c = this.clock;
+    const w = this.wallet;
+    this.events.push({
+      step: c.step,
+      timestampMs: c.timestampMs,
+      kind: 'burn',
+      price: c.price,
+      rangeLower: r?.lower ?? NaN,
+      rangeUpper: r?.upper ?? NaN,
+      positionId: id,
+      fraction,
+      base,
+      quote,
+      feesBase: fees.base,
+      feesQuote: fees.quote,
+      liquidity: fraction === 1 ? liquidity : liquidity * fraction,
+      gas,
+      walletBase: w.base,
+      walletQuote: w.quote,
+    });
+  }
+
+  private recordCollect(id: number, r: PriceRange | null, fees: FeeTokens, gas: number): void {
+    const c = this.clock;
+    const w = this.wallet;
+    this.events.push({ step: c.step, timestampMs: c.timestampMs, kind: 'collect', price: c.price, rangeLower: r?.lower ?? NaN, rangeUpper: r?.upper ?? NaN, positionId: id, feesBase: fees.base, feesQuote: fees.quote, gas, walletBase: w.base, walletQuote: w.quote });
+  }
+
+  /** A swap's event (`swap`: the strategy's; `split`: to `r`'s ratio before a mint): direction, amounts, fee, prices. */
+  private recordSwap(kind: 'swap' | 'split', baseIn: boolean, f: SwapFill, priceBefore: number, gas: number, r: PriceRange | null): void {
+    const c = this.clock;
+    const w = this.wallet;
+    this.events.push({
+      step: c.step,
+      timestampMs: c.timestampMs,
+      kind,
+      price: c.price,
+      rangeLower: r?.lower ?? NaN,
+      rangeUpper: r?.upper ?? NaN,
+      baseIn,
+      // + 0 turns a zero fill's -0 into 0
+      amountIn: (baseIn ? f.baseDelta : f.quoteDelta) + 0,
+      amountOut: -(baseIn ? f.quoteDelta : f.baseDelta) + 0,
+      fee: f.feeAmount,
+      priceBefore,
+      priceAfter: f.priceAfter,
+      gas,
+      walletBase: w.base,
+      walletQuote: w.quote,
+    });
+  }
+
+  /**
+   * The `rebalance` event of a step whose LP actions minted after the start (the engine calls it after the actions;
+   * `first` is the index of the step's first event): the step's totals — tokens into the new position(s), principal out
+   * of the burned ones, fees collected, the swaps' net tokens, all gas — with the range and id of the (last) new
+   * position. Token conservation: outBase + swapBase − base = the wallet's change in base over the step, and the same
+   * in quote less gas (a `useFees` action, which has no event, adds the fees it moves).
+   */
+  recordRebalance(first: number): void {
+    const ev = this.events;
+    let base = 0;
+    let quote = 0;
+    let liquidity = 0;
+    let outBase = 0;
+    let outQuote = 0;
+    let feesBase = 0;
+    let feesQuote = 0;
+    let swapBase = 0;
+    let swapQuote = 0;
+    let gas = 0;
+    let mint: LpEvent | undefined;
+    for (let i = first; i < ev.length; i++) {
+      const e = ev[i]!;
+      gas += e.gas ?? 0;
+      switch (e.kind) {
+        case 'mint':
+          base += e.base!;
+          quote += e.quote!;
+          liquidity += e.liquidity!;
+          mint = e;
+          break;
+        case 'burn':
+          outBase += e.base!;
+          outQuote += e.quote!;
+          feesBase += e.feesBase!;
+          feesQuote += e.feesQuote!;
+          break;
+        case 'collect':
+          feesBase += e.feesBase!;
+          feesQuote += e.feesQuote!;
+          break;
+        case 'swap':
+        case 'split':
+          if (e.baseIn) {
+            swapBase -= e.amountIn!;
+            swapQuote += e.amountOut!;
+          } else {
+            swapQuote -= e.amountIn!;
+            swapBase += e.amountOut!;
+          }
+          break;
+        default:
+      }
+    }
+    const m = mint ?? ev[ev.length - 1]!;
+    const c = this.clock;
+    const w = this.wallet;
+    ev.push({
+      step: c.step,
+      timestampMs: c.timestampMs,
+      kind: 'rebalance',
+      price: c.price,
+      rangeLower: m.rangeLower,
+      rangeUpper: m.rangeUpper,
+      ...(m.positionId === undefined ? {} : { positionId: m.positionId }),
+      base,
+      quote,
+      liquidity,
+      outBase,
+      outQuote,
+      feesBase,
+      feesQuote,
+      swapBase,
+      swapQuote,
+      gas,
+      walletBase: w.base,
+      walletQuote: w.quote,
+    });
   }
 
   private swap(baseIn: boolean, amountIn: number): void {
@@ -108,10 +256,11 @@ export class LpLedger {
     if (amountIn > have * (1 + 1e-12)) {
       this.fail(`swap of ${amountIn} ${baseIn ? 'base' : 'quote'} exceeds the wallet's ${have}`);
     }
+    const before = this.pool.price();
     const f = this.pool.swapExactIn(baseIn, Math.min(amountIn, have));
     w.base -= f.baseDelta;
     w.quote -= f.quoteDelta;
-    this.payGas('swap');
+    this.recordSwap('swap', baseIn, f, before, this.payGas('swap'), null);
   }
 
   private indexOf(id: number): number {
@@ -125,14 +274,16 @@ export class LpLedger {
     return this.owed?.get(id);
   }
 
-  /** Moves a position's owed external fees to the collected pile. */
-  private collectOwed(id: number): void {
+  /** Moves a position's owed external fees to the collected pile; returns what it moved. */
+  private collectOwed(id: number): FeeTokens {
     const o = this.owed?.get(id);
-    if (o === undefined) return;
+    if (o === undefined) return { base: 0, quote: 0 };
+    const moved = { base: o.base, quote: o.quote };
     this.collected.base += o.base;
     this.collected.quote += o.quote;
     o.base = 0;
     o.quote = 0;
+    return moved;
   }
 
   /** The external model's fees for this step, for every open position. */
@@ -174,12 +325,13 @@ export class LpLedger {
       case 'collect': {
         this.indexOf(a.positionId);
         const f = this.pool.collect(a.positionId);
+        let fees: FeeTokens;
         if (this.owed === undefined) {
           this.collected.base += f.feesBase;
           this.collected.quote += f.feesQuote;
-        } else this.collectOwed(a.positionId);
-        this.payGas('collect');
-        this.record('collect', this.pool.position(a.positionId).range);
+          fees = { base: f.feesBase, quote: f.feesQuote };
+        } else fees = this.collectOwed(a.positionId);
+        this.recordCollect(a.positionId, this.pool.position(a.positionId).range, fees, this.payGas('collect'));
         break;
       }
       case 'useFees': {
@@ -194,7 +346,6 @@ export class LpLedger {
       }
       case 'swap':
         this.swap(a.baseIn, a.amountIn);
-        this.record('swap', null);
         break;
       case 'stake':
       case 'unstake':
@@ -254,8 +405,7 @@ export class LpLedger {
       this.external.open(f.positionId, f.range, f.base, f.quote, pool.price(), this.clock.step);
       this.owed!.set(f.positionId, { base: 0, quote: 0 });
     }
-    this.payGas('mint');
-    this.record('mint', f.range);
+    this.recordMint(f.positionId, f.range, f.base, f.quote, this.payGas('mint'));
     this.mintedThisStep = true;
   }
 
@@ -300,8 +450,7 @@ export class LpLedger {
       this.external.open(f.positionId, f.range, f.base, f.quote, pool.price(), this.clock.step, raw);
       this.owed!.set(f.positionId, { base: 0, quote: 0 });
     }
-    this.payGas('mint');
-    this.record('mint', f.range);
+    this.recordMint(f.positionId, f.range, f.base, f.quote, this.payGas('mint'));
     this.mintedThisStep = true;
   }
 
@@ -315,23 +464,24 @@ export class LpLedger {
     this.rewards?.burned(id, fraction, f.base, f.quote);
     this.wallet.base += f.base;
     this.wallet.quote += f.quote;
+    let fees: FeeTokens;
     if (this.owed === undefined) {
       this.collected.base += f.feesBase;
       this.collected.quote += f.feesQuote;
+      fees = { base: f.feesBase, quote: f.feesQuote };
       if (f.feesEarnedBase !== undefined && f.feesEarnedQuote !== undefined) {
         this.earnedLessCollected.base += f.feesEarnedBase - f.feesBase;
         this.earnedLessCollected.quote += f.feesEarnedQuote - f.feesQuote;
       }
     } else {
-      this.collectOwed(id);
+      fees = this.collectOwed(id);
       if (fraction === 1) {
         this.owed.delete(id);
         this.external!.close(id);
       } else this.external!.resize(id, 1 - fraction);
     }
     if (fraction === 1) this.positionIds.splice(idx, 1);
-    this.payGas('burn');
-    this.record('burn', view.range);
+    this.recordBurn(id, view.range, fraction, view.liquidity, f.base, f.quote, fees, this.payGas('burn'));
   }
 
   /** Warnings for the run's summary: a strategy that could no longer act, and why. */

@@ -102,14 +102,68 @@ export interface Summary {
   data: SeriesProvenance;
 }
 
-/** A discrete LP event for charts (mint, burn, rebalance), in step order. */
+/** The kinds of {@link LpEvent}. `split` is the swap the engine makes before a mint to split the wallet to the range's ratio. */
+export type LpEventKind = 'mint' | 'burn' | 'collect' | 'swap' | 'split' | 'rebalance' | 'harvest';
+
+/**
+ * A discrete LP event (events.json), in the order it happened: step order, and within a step the order of the
+ * actions (a mint's `split` swap comes right before the mint; a `rebalance` after the step's LP actions; a harvest
+ * policy's `harvest` after them, before a compound's burn and mint). Every event has the first six keys; what moved
+ * is in the optional keys its kind has (README "events.json"). Token amounts are in whole tokens (base, quote), gas
+ * and values in quote, liquidity in the pool's units (as `PositionView.liquidity`), prices in quote per base.
+ */
 export interface LpEvent {
   readonly step: number;
   readonly timestampMs: number;
-  readonly kind: 'mint' | 'burn' | 'collect' | 'swap' | 'rebalance' | 'harvest';
+  readonly kind: LpEventKind;
+  /** Market price at the step. */
   readonly price: number;
+  /** The position's range (rebalance: the new position's; split: the range it splits for); NaN for full range, a swap or a harvest. */
   readonly rangeLower: number;
   readonly rangeUpper: number;
+  /** mint, burn, collect: the position; rebalance: the (last) position minted. */
+  readonly positionId?: number;
+  /** burn: the fraction of the position burned. */
+  readonly fraction?: number;
+  /** mint: tokens into the position; burn: principal out of it; rebalance: into the positions minted in the step. */
+  readonly base?: number;
+  readonly quote?: number;
+  /** mint: liquidity added; burn: removed; rebalance: added in the step. */
+  readonly liquidity?: number;
+  /** burn, collect: fees collected (set aside); rebalance: collected in the step. */
+  readonly feesBase?: number;
+  readonly feesQuote?: number;
+  /** rebalance: principal out of the positions burned in the step. */
+  readonly outBase?: number;
+  readonly outQuote?: number;
+  /** rebalance: net tokens the step's swaps (split and strategy) gave the wallet (negative: paid). */
+  readonly swapBase?: number;
+  readonly swapQuote?: number;
+  /** swap, split: true when the LP sold base for quote, false when it bought base with quote. */
+  readonly baseIn?: boolean;
+  /** swap, split: tokens paid in (the fee included) and received. */
+  readonly amountIn?: number;
+  readonly amountOut?: number;
+  /** swap, split: the pool fee paid, in the input token (part of amountIn). */
+  readonly fee?: number;
+  /** swap, split: pool mid price before and after. */
+  readonly priceBefore?: number;
+  readonly priceAfter?: number;
+  /** harvest: what the claim's tokens were for (`hold`, `sell`, `compound`). */
+  readonly then?: string;
+  /** harvest: reward tokens claimed (gross), the performance and caller fees taken from them, and those sold. */
+  readonly rewardTokens?: number;
+  readonly rewardFeeTokens?: number;
+  readonly soldTokens?: number;
+  /** harvest: quote the sale returned (sell, compound). */
+  readonly soldQuote?: number;
+  /** harvest: the reward token's price (quote). */
+  readonly rewardPrice?: number;
+  /** Gas paid for this action (quote); rebalance: for the step's LP actions; harvest: the claim's and the sale's. */
+  readonly gas?: number;
+  /** The LP's idle wallet after the event (collected fees are set aside, not in it). */
+  readonly walletBase?: number;
+  readonly walletQuote?: number;
 }
 
 export interface BacktestResult {

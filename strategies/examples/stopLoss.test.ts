@@ -19,7 +19,8 @@ describe('README worked example: strategies/examples/stopLoss.ts', () => {
     const res = await runBacktest(resolveBacktestConfig({ fee: 0, params: { stop: 0.2 } }), seriesOf(prices), { strategy: factory });
     const kinds = res.events.map((e) => `${e.step}:${e.kind}`);
     // Mint at start; 700 < 1000·0.8 → burn at step 3; 1100 > 1000 → mint again at step 6 (counted as a rebalance).
-    expect(kinds).toEqual(['0:mint', '3:burn', '6:mint', '6:rebalance']);
+    // Each mint's swap to its range's ratio is a `split` event right before it.
+    expect(kinds).toEqual(['0:split', '0:mint', '3:burn', '6:split', '6:mint', '6:rebalance']);
     // Out of the pool between steps 3 and 5: the LP holds the wallet tokens, so value tracks the tokens held.
     expect(res.timeseries.inRange[4]).toBe(0);
     expect(res.summary.rebalances).toBe(1);
