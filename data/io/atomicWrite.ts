@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { close, existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
+import { close, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writev, writeFileSync, openSync, closeSync, fsyncSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { ConfigError } from '../../sim/core/errors.ts';
 
@@ -180,12 +180,80 @@ export function writeFilesAtomic(dir: string, files: ReadonlyArray<readonly [nam
   renameAll(dir, staged, last, obsolete.filter((n) => !staged.some((s) => basename(s.final) === n)));
 }
 
+/** The commands whose --out is a folder of their own outputs, each recognised by its marker file ({@link outputFolderOwner}). */
+export type FolderCommand = 'backtest' | 'compare' | 'sweep';
+
+/** Which command's outputs a folder holds: the command, the marker file that says so, and what to call them. */
+export interface FolderOwner {
+  readonly command: FolderCommand;
+  readonly marker: string;
+  readonly what: string;
+}
+
 /**
- * A folder another command's run owns (its marker file, e.g. a sweep's sweep.json) is refused as --out: this run's
- * files beside its would read as one folder of neither (and `ammsim report` would take it for the other kind).
+ * Which command's outputs `dir` holds, by its marker: sweep.json (a finished sweep or shard), else results.jsonl (a
+ * sweep's journal: one in progress, or interrupted), else summary.json, a comparison's (an `alternatives` list) or a
+ * backtest's (a `finalValue`), told apart by the shapes runs/config.ts summaryKindOf reads. undefined when it holds none
+ * of them (no folder, an empty one, or a summary.json of neither shape: not JSON, or someone else's).
  */
-export function refuseOtherCommandsFolder(dir: string, marker: string, what: string): void {
-  if (existsSync(join(dir, marker))) throw new ConfigError('--out', `${dir} holds ${what} (${marker}); give another folder`);
+export function outputFolderOwner(dir: string): FolderOwner | undefined {
+  if (existsSync(join(dir, 'sweep.json'))) return { command: 'sweep', marker: 'sweep.json', what: 'a sweep' };
+  if (existsSync(join(dir, 'results.jsonl'))) return { command: 'sweep', marker: 'results.jsonl', what: 'a sweep in progress' };
+  let summary: unknown;
+  try {
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    return undefined; // none, a folder of that name, or not JSON: no run's marker
+  }
+  if (typeof summary !== 'object' || summary === null || Array.isArray(summary)) return undefined;
+  const s = summary as Record<string, unknown>;
+  if (typeof s.config !== 'object' || s.config === null || Array.isArray(s.config) || typeof s.initialValue !== 'number' || typeof s.steps !== 'number') return undefined;
+  if (Array.isArray(s.alternatives)) return { command: 'compare', marker: 'summary.json', what: 'a comparison' };
+  if (typeof s.finalValue === 'number') return { command: 'backtest', marker: 'summary.json', what: 'a backtest' };
+  return undefined;
+}
+
+/**
+ * A folder another command's run owns ({@link outputFolderOwner}: a sweep's sweep.json or results.jsonl, a backtest's or
+ * a comparison's summary.json) is refused as the --out of `own`: this run's files beside its would read as one folder of
+ * neither (and `ammsim report` would take it for the other kind), and a failure would remove some of its files.
+ */
+export function refuseOtherCommandsFolder(dir: string, own: FolderCommand): void {
+  const owner = outputFolderOwner(dir);
+  if (owner !== undefined && owner.command !== own) throw new ConfigError('--out', `${dir} holds ${owner.what} (${owner.marker}); give another folder`);
+}
+
+/** A file a run reads, named for an error: the flag or config key it came from (`--prices`, `prices in cfg.json`), and its path. */
+export type NamedInput = readonly [label: string, path: string];
+
+/**
+ * Refuses an --out folder `dir` in which the run would write over (`writes`) or remove (`removes`: earlier outputs this
+ * run does not write) one of the files it reads (`inputs`; symlinks resolved), naming that file: the run would destroy
+ * its own input, and a failure could not clear the folder without removing it.
+ */
+export function refuseInputsAmongOutputs(dir: string, writes: readonly string[], removes: readonly string[], inputs: ReadonlyArray<NamedInput>): void {
+  const outputs = [...writes.map((n) => [n, 'replace it'] as const), ...removes.map((n) => [n, 'remove it (an earlier output this run does not write)'] as const)].map(([n, verb]) => ({ path: join(dir, n), real: realPathOrResolved(join(dir, n)), verb }));
+  for (const [label, p] of inputs) {
+    if (p === '') continue;
+    const real = realPathOrResolved(p);
+    const hit = outputs.find((o) => o.real === real);
+    if (hit !== undefined) throw new ConfigError('--out', `${hit.path} is a file this run reads (${label}), and writing into ${dir} would ${hit.verb}; give another --out`);
+  }
+}
+
+/**
+ * The files a failed run of `own` removes from its --out folder `dir`, of its outputs `names`: none when the folder
+ * holds another command's outputs (refused as --out, never cleared), nor when one of them is a file the run reads
+ * (`inputs`: a run never removes what it reads, and removing the others would leave a broken folder, e.g. a
+ * summary.json without its report); else all of them.
+ */
+export function outputsOnFailureIn(dir: string, own: FolderCommand, names: readonly string[], inputs: ReadonlyArray<string | undefined>): string[] {
+  const owner = outputFolderOwner(dir);
+  if (owner !== undefined && owner.command !== own) return [];
+  const paths = names.map((n) => join(dir, n));
+  const reals = new Set(paths.map(realPathOrResolved));
+  if (inputs.some((i) => i !== undefined && i !== '' && reals.has(realPathOrResolved(i)))) return [];
+  return paths;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmmsimError, ConfigError, InputError } from '../../sim/core/errors.ts';
+import { refuseOtherCommandsFolder } from '../../data/io/atomicWrite.ts';
 import { Grid, type Axis } from './grid.ts';
 import { readJournal, type JournalRow } from './journal.ts';
 import { inShard, JOURNAL_FILE, makeHeader, sweepHash, type SweepOutcome } from './sweep.ts';
@@ -140,11 +141,13 @@ function realDir(dir: string): string | undefined {
  * Refuses a merge's `--out` that would destroy results (as `sweep` refuses a folder of another grid): one of the
  * shard folders being merged (`dirs`), a shard folder of any sharding, or a folder holding another sweep, finished
  * (sweep.json) or in progress (results.jsonl), than the one of grid hash `hash`. A folder holding this very sweep,
- * whole (an earlier merge, or the unsharded run), is fine: the merge writes the same rows.
+ * whole (an earlier merge, or the unsharded run), is fine: the merge writes the same rows. A folder of a backtest's or a
+ * comparison's outputs (summary.json) is refused too: the sweep's files would be mixed with them.
  */
 export function checkMergeOut(out: string, dirs: readonly string[], hash: string): void {
   const real = realDir(out);
   if (real === undefined) return;
+  refuseOtherCommandsFolder(out, 'sweep');
   const merged = dirs.findIndex((d) => realDir(d) === real);
   const refuse = (what: string): never => {
     throw new ConfigError('--out', `${out} ${what}`);

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import type { Argv, CommandModule } from 'yargs';
-import { inputsNamedBy, type AmmsimCommand } from './index.ts';
-import { join } from 'node:path';
-import { outputsNotInputs, refuseOtherCommandsFolder, removingOutputsOnError, StagedOutput } from '../../data/io/atomicWrite.ts';
+import type { Argv } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
+import { refuseOtherCommandsFolder, removingOutputsOnError, StagedOutput } from '../../data/io/atomicWrite.ts';
+import { filesRead, outputsOnFailure, refuseReadingOwnOutputs } from './outputFolder.ts';
 import { timeseriesArrowChunks } from '../../reports/timeseriesFile.ts';
 import { timeseriesToCsv } from '../../reports/timeseriesCsv.ts';
 import { buildReportBytesFromRun } from '../../reports/html.ts';
@@ -17,6 +16,16 @@ import { CACHE_HELP, cliSeriesCache } from '../seriesCache.ts';
 
 /** The files a backtest writes into --out, its marker (summary.json) first: a failed run removes them. */
 export const BACKTEST_OUTPUTS: readonly string[] = ['summary.json', 'report.html', 'timeseries.arrow', 'events.json', 'timeseries.csv'];
+
+/** The files a backtest writes into --out (`csv`: with timeseries.csv). */
+export function backtestWrites(csv: boolean): string[] {
+  return BACKTEST_OUTPUTS.filter((n) => csv || n !== 'timeseries.csv');
+}
+
+/** The files a backtest removes from --out as obsolete: an earlier run's CSV is not this one's (nor a compare's values.csv). */
+export function backtestRemoves(csv: boolean): string[] {
+  return ['timeseries.csv', 'values.csv'].filter((n) => !backtestWrites(csv).includes(n));
+}
 
 /** Serialises a summary with a stable key order (construction order) and 2-space indentation. */
 export function summaryJson(summary: unknown): string {
@@ -43,7 +52,7 @@ export async function writeBacktestOutputs(dir: string, result: BacktestResult, 
     throw err;
   }
   // an earlier run's CSV is not this one's, nor a compare's values.csv left in the same folder
-  await out.commit('summary.json', ['timeseries.csv', 'values.csv']);
+  await out.commit('summary.json', backtestRemoves(csv));
   timer?.mark('write');
 }
 
@@ -79,11 +88,12 @@ export function formatFeeModels(f: Readonly<Record<string, unknown>>): string {
   return lines.join('\n') + '\n';
 }
 
-/** The files a failed backtest removes from its --out: its outputs, none in a sweep's folder (which it refuses). */
-export function backtestOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
-  const out = argv.out;
-  if (typeof out !== 'string' || existsSync(join(out, 'sweep.json'))) return [];
-  return outputsNotInputs(BACKTEST_OUTPUTS.map((name) => join(out, name)), inputsNamedBy(argv));
+/**
+ * The files a failed backtest removes from its --out: its outputs, none in another command's folder (which it refuses),
+ * none when one of them is a file it reads (scripts/commands/outputFolder.ts).
+ */
+export function backtestOutputsOnFailure(argv: Readonly<Record<string, unknown>>): string[] {
+  return outputsOnFailure(argv, 'backtest', BACKTEST_OUTPUTS);
 }
 
 export const backtestCommand: AmmsimCommand<object, Record<string, unknown>> = {
@@ -100,18 +110,23 @@ export const backtestCommand: AmmsimCommand<object, Record<string, unknown>> = {
         json: { type: 'boolean', group: 'Output:', describe: 'print summary.json to stdout instead of the table' },
       })
       .example('$0 backtest', 'full-range v2 LP on the built-in synthetic series → out/backtest/')
-      .example('$0 backtest --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --fee 0.003 --out out/eth', 'a real ETH/USDT hourly series')
+      .example('$0 backtest --prices ../shared/data/eth_usd/binance_spot_ETHUSDT_1h.csv --gaps skip --fee 0.003 --out out/eth', 'a real ETH/USDT hourly series (it has gaps: --gaps skip accepts them)')
       .example('$0 backtest --pool v3 --strategy rebalance --width 0.05 --gas-price 20', 'a re-centred ±5 % v3 range paying 20 gwei gas')
       .example('$0 backtest --strategy ./my-strategy.ts --param threshold=0.02', 'your own strategy module')
       .epilog('Environment: AMMSIM_TIMING=1 prints where the run\'s time went (load, run, arrow, report, write) on stderr; NO_COLOR=1 turns colour off. ' + CACHE_HELP),
   handler: async (argv) => {
     const timer = phaseTimer();
-    refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
-    const { config, result } = await removingOutputsOnError(backtestOutputsOnFailure(argv), async () => {
-      const config = configFromArgv(argv, {}, true);
+    const out = String(argv.out);
+    // a compare's or a sweep's folder is refused, and never cleared
+    refuseOtherCommandsFolder(out, 'backtest');
+    const onFailure = backtestOutputsOnFailure(argv);
+    const config = await removingOutputsOnError(onFailure, async () => configFromArgv(argv, {}, true));
+    // before any work: a file the run reads (named by a flag or the config) that it would write over or remove
+    refuseReadingOwnOutputs(out, 'backtest', backtestWrites(config.csv), backtestRemoves(config.csv), filesRead(argv, Object.entries(config)));
+    const result = await removingOutputsOnError(onFailure, async () => {
       const result = await runConfiguredBacktest(config, timer);
-      await writeBacktestOutputs(String(argv.out), result, config.csv, timer);
-      return { config, result };
+      await writeBacktestOutputs(out, result, config.csv, timer);
+      return result;
     });
     if (argv.json === true) process.stdout.write(summaryJson(result.summary));
     else {

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
-import type { Argv, CommandModule } from 'yargs';
-import { inputsNamedBy, type AmmsimCommand } from './index.ts';
-import { outputsNotInputs, refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import type { Argv } from 'yargs';
+import type { AmmsimCommand } from './index.ts';
+import { refuseOtherCommandsFolder, removingOutputsOnError, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { filesRead, outputsOnFailure, refuseReadingOwnOutputs } from './outputFolder.ts';
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { lineAt, stripBom } from '../../data/loaders/jsonText.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
@@ -85,14 +85,14 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
   }
   // a list from the file is named where the file gives it, one from the command line by its flag
   const listPlace = (key: string, flag: string, fromFlag: boolean): string => (fromFlag ? flag : (places.get(key) ?? flag));
-  const strategies = parseList(listPlace('strategy', '--strategy', argv.strategy !== undefined || file.strategy === undefined), argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
+  const strategies = parseDistinctList(listPlace('strategy', '--strategy', argv.strategy !== undefined || file.strategy === undefined), argv.strategy ?? file.strategy ?? BACKTEST_DEFAULTS.strategy, false);
   const params = parseParams(argv.param as string[] | undefined);
   // With no --width, a numeric --param width=W (or a config params.width) is the width the LP runs and is labelled with.
   const paramWidth = { ...((file.params as Record<string, unknown> | undefined) ?? {}), ...params }.width;
   const numericParamWidth = typeof paramWidth === 'number' || (typeof paramWidth === 'string' && paramWidth.trim() !== '' && Number.isFinite(Number(paramWidth)));
   // With none of them, each strategy runs at its own default width (undefined), as in backtest.
   const widthText = argv.width ?? file.width ?? (numericParamWidth ? paramWidth : undefined);
-  const widths = widthText === undefined ? undefined : parseList(listPlace('width', '--width', argv.width !== undefined || file.width === undefined), widthText, true);
+  const widths = widthText === undefined ? undefined : parseDistinctList(listPlace('width', '--width', argv.width !== undefined || file.width === undefined), widthText, true);
 
   // yargs gives every dashed flag also in camelCase, which is the config key.
   const flags: Record<string, unknown> = {};
@@ -118,6 +118,27 @@ export function resolveCompareArgv(argv: Readonly<Record<string, unknown>>): Res
     widths,
     options: resolveCompareOptions(compareFlags, compareFile, places),
   };
+}
+
+/**
+ * parseList (runs/compare/config.ts), refusing a value given twice (`--strategy full-range,full-range`, `--width
+ * 0.1,0.10`), as sweep refuses one in an axis: parseList keeps the first and drops the others, so the comparison had
+ * one alternative fewer than the list without a word. `place`: the flag, or where the --config file gives the list.
+ */
+function parseDistinctList(place: string, raw: unknown, numeric: true): number[];
+function parseDistinctList(place: string, raw: unknown, numeric: false): string[];
+function parseDistinctList(place: string, raw: unknown, numeric: boolean): Array<number | string> {
+  const values: Array<number | string> = numeric ? parseList(place, raw, true) : parseList(place, raw, false);
+  // the items as parseList splits them: each parses alone (parseList has checked them all)
+  const items: unknown[] = Array.isArray(raw) ? raw.flatMap((x) => (typeof x === 'string' ? x.split(',') : [x])) : typeof raw === 'string' ? raw.split(',') : [raw];
+  if (items.length === values.length) return values;
+  const seen = new Set<number | string>();
+  for (const item of items) {
+    const v = numeric ? parseList(place, item, true)[0]! : parseList(place, item, false)[0]!;
+    if (seen.has(v)) throw new ConfigError(place, `value ${JSON.stringify(v)} appears twice`);
+    seen.add(v);
+  }
+  return values;
 }
 
 /**
@@ -165,11 +186,28 @@ export function compareValuesCsv(r: CompareResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** The files a failed compare removes from its --out: its outputs, none in a sweep's folder (which it refuses). */
-export function compareOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
-  const out = argv.out;
-  if (typeof out !== 'string' || existsSync(join(out, 'sweep.json'))) return [];
-  return outputsNotInputs(['summary.json', 'report.html', 'values.csv'].map((name) => join(out, name)), inputsNamedBy(argv));
+/** The files a comparison writes into --out, its marker (summary.json) first: a failed run removes them. */
+export const COMPARE_OUTPUTS: readonly string[] = ['summary.json', 'report.html', 'values.csv'];
+
+/** The files a comparison writes into --out (`csv`: with values.csv). */
+function compareWrites(csv: boolean): string[] {
+  return COMPARE_OUTPUTS.filter((n) => csv || n !== 'values.csv');
+}
+
+/**
+ * The files a comparison removes from --out as obsolete: an earlier run's values.csv is not this one's, nor are files a
+ * backtest left without its summary.json (an interrupted one; a backtest's whole folder is refused).
+ */
+function compareRemoves(csv: boolean): string[] {
+  return ['values.csv', 'timeseries.arrow', 'events.json', 'timeseries.csv'].filter((n) => !compareWrites(csv).includes(n));
+}
+
+/**
+ * The files a failed compare removes from its --out: its outputs, none in another command's folder (which it refuses),
+ * none when one of them is a file it reads (scripts/commands/outputFolder.ts).
+ */
+export function compareOutputsOnFailure(argv: Readonly<Record<string, unknown>>): string[] {
+  return outputsOnFailure(argv, 'compare', COMPARE_OUTPUTS);
 }
 
 export const compareCommand: AmmsimCommand<object, Record<string, unknown>> = {
@@ -194,14 +232,20 @@ export const compareCommand: AmmsimCommand<object, Record<string, unknown>> = {
       .example('$0 compare --lst-series prices.csv --lst-pair STETH/ETH --commission 0.1', 'stETH (market price, 10 % fee) instead of native staking')
       .epilog(CACHE_HELP),
   handler: async (argv) => {
-    refuseOtherCommandsFolder(String(argv.out), 'sweep.json', 'a sweep');
+    const out = String(argv.out);
+    // a backtest's or a sweep's folder is refused, and never cleared
+    refuseOtherCommandsFolder(out, 'compare');
     // an earlier run's files must not pass for this failed run's result
-    await removingOutputsOnError(compareOutputsOnFailure(argv), () => compareHandler(argv));
+    const onFailure = compareOutputsOnFailure(argv);
+    const r = await removingOutputsOnError(onFailure, async () => resolveCompareArgv(argv));
+    // before any work: a file the run reads (named by a flag or the config) that it would write over or remove
+    const named: Array<readonly [string, unknown]> = [...Object.entries(r.backtest), ['strategy', r.strategies], ['stakingSeries', r.options.stakingSeries], ['lstSeries', r.options.lstSeries]];
+    refuseReadingOwnOutputs(out, 'compare', compareWrites(r.backtest.csv), compareRemoves(r.backtest.csv), filesRead(argv, named));
+    await removingOutputsOnError(onFailure, () => compareHandler(argv, r));
   },
 };
 
-async function compareHandler(argv: Record<string, unknown>): Promise<void> {
-  const r = resolveCompareArgv(argv);
+async function compareHandler(argv: Record<string, unknown>, r: ResolvedCompare): Promise<void> {
   const aprSeries = r.options.stakingSeries === undefined ? undefined : loadAprSeries(r.options.stakingSeries);
   const lstSeries = r.options.lstSeries === undefined ? undefined : loadLstPriceSeries(r.options.lstSeries, r.options.lstPair);
   // --from/--to are the backtest's (runs/config.ts, data/loaders/window.ts): applied by the loader before the gap check;
@@ -219,8 +263,8 @@ async function compareHandler(argv: Record<string, unknown>): Promise<void> {
   const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
   if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
   files.push(['summary.json', json]);
-  // an earlier run's CSV is not this one's, nor a backtest's files left in the same folder
-  writeFilesAtomic(String(argv.out), files, 'summary.json', ['values.csv', 'timeseries.arrow', 'events.json', 'timeseries.csv']);
+  // an earlier run's CSV is not this one's, nor files an interrupted backtest left without its summary.json
+  writeFilesAtomic(String(argv.out), files, 'summary.json', compareRemoves(r.backtest.csv));
   if (argv.json === true) {
     process.stdout.write(json);
     return;

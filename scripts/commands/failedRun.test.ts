@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// CONTRACT: no output file is left stale from a failed run. A run that fails into a folder an earlier run wrote
-// removes that run's files: they must not pass for this run's result.
+// CONTRACT: no output file is left stale from a failed run. A run that fails into a folder an earlier run of the same
+// command wrote removes that run's files: they must not pass for this run's result. Another command's folder is refused
+// as --out before any work, and nothing in it is removed (scripts/commands/outputFolder.ts).
 
 const tmp = mkdtempSync(join(tmpdir(), 'ammsim-failed-'));
 
@@ -46,7 +47,7 @@ describe('a failed run leaves none of an earlier run\'s outputs in --out', () =>
 });
 
 describe('a folder another command wrote', () => {
-  it('behavior: backtest and compare refuse a sweep\'s folder; a backtest then a compare into one folder leave only the compare\'s files', () => {
+  it('behavior: backtest and compare refuse a sweep\'s folder, compare a backtest\'s, backtest a comparison\'s, leaving it whole', () => {
     const sw = join(tmp, 'sw');
     expect(ammsim('sweep', '--prices', good, '--fee', '0.001,0.003', '--workers', '1', '--out', sw).status).toBe(0);
     const before = readdirSync(sw).sort();
@@ -56,13 +57,20 @@ describe('a folder another command wrote', () => {
       expect(r.stderr).toMatch(new RegExp(`^error: --out: .*sw holds a sweep \\(sweep\\.json\\); give another folder`));
       expect(readdirSync(sw).sort()).toEqual(before);
     }
-    const both = join(tmp, 'both');
-    expect(ammsim('backtest', '--prices', good, '--csv', '--out', both).status).toBe(0);
-    expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--out', both).status).toBe(0);
-    expect(readdirSync(both).sort()).toEqual(['report.html', 'summary.json']);
-    expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--csv', '--out', both).status).toBe(0);
-    expect(ammsim('backtest', '--prices', good, '--out', both).status).toBe(0);
-    expect(readdirSync(both).sort()).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow']);
+    const bt = join(tmp, 'both-bt');
+    expect(ammsim('backtest', '--prices', good, '--csv', '--out', bt).status).toBe(0);
+    for (const failing of [[], ['--fee', '2']]) {
+      const r = ammsim('compare', '--prices', good, '--staking-apr', '0.04', ...failing, '--out', bt);
+      expect([r.status, r.stderr]).toEqual([1, `error: --out: ${bt} holds a backtest (summary.json); give another folder\n`]);
+      expect(readdirSync(bt).sort()).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow', 'timeseries.csv']);
+    }
+    const cmp = join(tmp, 'both-cmp');
+    expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--csv', '--out', cmp).status).toBe(0);
+    for (const failing of [[], ['--fee', '2']]) {
+      const r = ammsim('backtest', '--prices', good, ...failing, '--out', cmp);
+      expect([r.status, r.stderr]).toEqual([1, `error: --out: ${cmp} holds a comparison (summary.json); give another folder\n`]);
+      expect(readdirSync(cmp).sort()).toEqual(['report.html', 'summary.json', 'values.csv']);
+    }
   });
 });
 
@@ -174,13 +182,12 @@ describe('a failed run never removes a file it reads, nor another command\'s (fo
     expect(existsSync(join(sw, 'report.html'))).toBe(true);
   });
 
-  it('behavior: a backtest given its own summary.json as --config, failing into that folder, keeps the config file', () => {
+  it('behavior: a backtest given its own summary.json as --config, failing into that folder, keeps the config file and the files beside it (no summary.json without its report)', () => {
     const out = join(tmp, 'bt-self');
     expect(ammsim('backtest', '--prices', good, '--out', out).status).toBe(0);
     const cfg = join(out, 'summary.json');
     const r = ammsim('backtest', '--config', cfg, '--fee', '2', '--out', out);
     expect(r.status).toBe(1);
-    expect(existsSync(cfg)).toBe(true);
-    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(['events.json', 'report.html', 'summary.json', 'timeseries.arrow']);
   });
 });

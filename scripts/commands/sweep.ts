@@ -2,7 +2,8 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { phaseTimer } from '../timing.ts';
-import { writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { refuseOtherCommandsFolder, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
+import { filesRead, refuseReadingOwnOutputs } from './outputFolder.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 import { axisFlag, axisName, AXIS_KINDS, Grid, PARAM_GROUPS, paramAxis, parseAxisText, readGridFile, type Axis, type AxisValue } from '../../runs/sweep/grid.ts';
 import { BACKTEST_DEFAULTS, type BacktestConfig } from '../../runs/config.ts';
@@ -42,10 +43,14 @@ const SWEEP_FLAGS = {
   out: { type: 'string', group: 'Output:', describe: 'output folder: results.jsonl (resume journal), sweep.csv, sweep.arrow, sweep.json, report.html', default: 'out/sweep' },
 } as const;
 
-/** --out must be a folder (or not exist yet). */
+/** --out must be a folder (or not exist yet), and not one holding a backtest's or a comparison's outputs (summary.json). */
 function checkOut(out: string): void {
   if (existsSync(out) && !statSync(out).isDirectory()) throw new ConfigError('--out', `${out} exists and is not a folder`);
+  refuseOtherCommandsFolder(out, 'sweep');
 }
+
+/** The files a sweep (or a merge) writes into --out: every one of them for a whole grid, the journal and sweep.json for a shard. */
+const SWEEP_OUTPUTS: readonly string[] = ['sweep.json', 'report.html', 'sweep.csv', 'sweep.arrow', JOURNAL_FILE];
 
 /**
  * The axes in the order their flags are given (yargs keeps the command line's order in argv's keys; every
@@ -339,6 +344,8 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     checkOut(out);
     const { axes, fixed } = axesFromArgv(argv);
     const base = sweepBase(fixed, axes);
+    // a file the sweep reads (named by a flag, the grid file, the config or an axis) that it would write over
+    refuseReadingOwnOutputs(out, 'sweep', SWEEP_OUTPUTS, [], filesRead(argv, [...Object.entries(base), ...axes.map((a) => [a.name, a.values] as const)]));
     const samples = argv.samples === undefined ? undefined : Number(argv.samples);
     if (argv['sample-seed'] !== undefined && samples === undefined) throw new ConfigError('--sample-seed', 'seeds --samples (random search); give --samples N too, or leave it out');
     if (argv['sample-seed'] !== undefined && !(typeof argv['sample-seed'] === 'number' && Number.isSafeInteger(argv['sample-seed']))) {
@@ -367,7 +374,7 @@ export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
     // --noise-size given (at any size) with a --noise-rate axis: each row of rate 0 is refused as backtest refuses it
     const runBase: SweepBase = varying.has('noiseRate') && (fixed['noise-size'] !== undefined || varying.has('noiseSize')) ? { ...base, noiseSizeGiven: true } : base;
     // --restart discards the folder's earlier sweep: its journal and its outputs (sweep.json first: it marks them done)
-    if (argv.restart === true) for (const f of ['sweep.json', 'report.html', 'sweep.csv', 'sweep.arrow', JOURNAL_FILE]) rmSync(join(out, f), { force: true });
+    if (argv.restart === true) for (const f of SWEEP_OUTPUTS) rmSync(join(out, f), { force: true });
     timer.mark('load');
 
     const bar = progressBar('sweep', process.stderr, 'runs', { rate: true });
