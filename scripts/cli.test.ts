@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -295,7 +295,7 @@ describe('a value that starts with "-" is the value of the flag before it, in ev
     expect(gas.stderr).toMatch(/^error: --gas-price: must be in \[0, 1,000,000\] gwei .*; was -5\n$/);
     // a boolean takes no value: the word stays a word (and is refused as one)
     const exact = await runCliInProcess(['backtest', '--exact', '-1', '--out', d]);
-    expect([exact.code, exact.stderr]).toEqual([1, 'error: Unknown argument: -1\n']);
+    expect([exact.code, exact.stderr]).toEqual([1, 'error: -1: unknown argument; ammsim backtest takes no positional arguments, and --exact is on or off, with no value (--exact, --no-exact)\n']);
     expect(existsSync(d)).toBe(false);
   });
 
@@ -376,5 +376,205 @@ describe('--config: an unknown key is named at its line; a flag of the command i
     const r = await runCliInProcess([...args, '--out', d]);
     expect([r.code, r.stderr]).toEqual([1, message]);
     expect(existsSync(d)).toBe(false);
+  });
+});
+
+describe('a switch given twice, or on and off, is refused by name in every command (scripts/cli.ts refuseRepeatedSwitches)', () => {
+  // yargs builds no array for a boolean: the last one silently won (--exact --no-exact ran without --exact)
+  const d = join(tmp, 'switch-twice');
+  const twice = (flag: string, ...typed: string[]): string => `error: --${flag}: given ${typed.length} times (${typed.join(', ')}); give it once\n`;
+  it.each([
+    [['backtest', '--exact', '--no-exact', '--out', d], twice('exact', '--exact', '--no-exact')],
+    [['backtest', '--no-exact', '--exact', '--out', d], twice('exact', '--no-exact', '--exact')],
+    [['backtest', '--no-arbitrage', '--arbitrage', '--out', d], twice('arbitrage', '--no-arbitrage', '--arbitrage')],
+    [['backtest', '--csv', '--out', d, '--csv'], twice('csv', '--csv', '--csv')],
+    [['backtest', '--exact=false', '--exact', '--out', d], twice('exact', '--exact=false', '--exact')],
+    [['backtest', '--exact', 'true', '--no-exact', '--out', d], twice('exact', '--exact true', '--no-exact')],
+    [['backtest', '--json', '--json', '--out', d], twice('json', '--json', '--json')],
+    [['compare', '--exact', '--no-exact', '--out', d], twice('exact', '--exact', '--no-exact')],
+    [['compare', '--csv', '--csv', '--out', d], twice('csv', '--csv', '--csv')],
+    [['sweep', '--fee', '0.003,0.01', '--restart', '--restart', '--out', d], twice('restart', '--restart', '--restart')],
+    [['replay', '--events', 'a.jsonl', '--check', '--check'], twice('check', '--check', '--check')],
+    [['replay-real', '--events', 'a.csv', '--reanchor', '--no-reanchor'], twice('reanchor', '--reanchor', '--no-reanchor')],
+    [['validate', '--events', 'a.csv', '--all', '--all'], twice('all', '--all', '--all')],
+    [['apy', '--apr', '0.3', '--optimal', '--no-optimal'], twice('optimal', '--optimal', '--no-optimal')],
+    [['data', 'fetch', 'binance', '--symbol', 'ETHUSDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', `${d}/e.arrow`, '--csv', '--csv'], twice('csv', '--csv', '--csv')],
+    [['data', 'fetch', 'pool-events', '--rpc', 'http://127.0.0.1:9/', '--pool', '0x1', '--from-block', '1', '--to-block', '2', '--out', `${d}/p.arrow`, '--invert', '--invert'], twice('invert', '--invert', '--invert')],
+    // yargs read any value but "true" as false
+    [['backtest', '--exact=maybe', '--out', d], 'error: --exact: is on or off: give --exact or --no-exact (or --exact=true, =false); was "maybe"\n'],
+    [['backtest', '--csv=1', '--out', d], 'error: --csv: is on or off: give --csv or --no-csv (or --csv=true, =false); was "1"\n'],
+  ])('%j', async (args, message) => {
+    const r = await runCliInProcess(args);
+    expect([r.code, r.stderr]).toEqual([1, message]);
+    expect(existsSync(d)).toBe(false);
+  });
+
+  it('unit: read as typed, up to --; a value of another flag (--param=--exact, --out=--csv) is no use of it; aliases, camelCase and counts', async () => {
+    const { refuseRepeatedSwitches, scanArgs } = await import('./cli.ts');
+    const options = { key: { exact: true, csv: true, out: true, param: true, 'noise-rate': true, help: true, v: true }, boolean: ['exact', 'csv', 'help'], count: ['v'], array: ['param'], alias: { help: ['h'] } };
+    const ok = (args: string[]): void => expect(() => refuseRepeatedSwitches(args, options), args.join(' ')).not.toThrow();
+    const refused = (args: string[], message: string): void => expect(() => refuseRepeatedSwitches(args, options), args.join(' ')).toThrow(message);
+    ok(['backtest', '--exact', '--param=--exact', '--out=--exact']);
+    ok(['backtest', '--exact', '--', '--exact', '--no-exact']);
+    ok(['backtest', '--param', 'a=1', 'b=2', '--exact', '--csv=true']);
+    ok(['backtest', '-h', '-h', '--help', '-vv', '-v']);
+    ok(['backtest', '--noise-rate', '-1', '--exact']);
+    refused(['backtest', '--param', 'a=1', '--exact', '--csv', 'false', '--exact'], '--exact: given 2 times (--exact, --exact); give it once');
+    refused(['backtest', '--noiseRate', '1', '--csv', '--no-csv'], '--csv: given 2 times (--csv, --no-csv)');
+    // a flag's value is its value, whatever it looks like; the word after a switch is its value only when true/false
+    expect(scanArgs(['x', '--out', '-', '--exact', 'false', '--csv', 'yes', '--param', 'a', 'b', '--out=--csv', '--', '--exact'], options).map((it) => (it.kind === 'flag' ? `${it.key ?? '?'}:${it.text}` : `_${it.text}`))).toEqual(
+      ['_x', 'out:--out', '_-', 'exact:--exact false', 'csv:--csv', '_yes', 'param:--param a b', 'out:--out=--csv', '_--exact'],
+    );
+  });
+
+  it('behavior: given once, each form still runs (--no-exact, --exact=true, --exact false)', async () => {
+    for (const flag of [['--no-exact'], ['--exact=true'], ['--exact', 'false']]) {
+      const r = await runCliInProcess(['il', '--price', '2000', ...flag]);
+      // il has no --exact: refused as unknown, not as given twice (one use)
+      expect(r.stderr, flag.join(' ')).toMatch(/^error: --(no-)?exact: unknown flag/);
+    }
+    const once = await runCliInProcess(['apy', '--apr', '0.3', '--json=false', '--optimal', 'false']);
+    expect([once.code, once.stderr]).toEqual([0, '']);
+  });
+});
+
+describe("yargs' own failures are one line in ammsim's form, in every command (scripts/cli.ts describeYargsFailure)", () => {
+  const d = join(tmp, 'yargs-fail');
+  it.each([
+    // a `choices` flag: it was "error: Invalid values:\n  Argument: compounding, Given: …"
+    [['compare', '--compounding', 'weekly', '--out', d], 'error: --compounding: must be one of none, daily, continuous; was "weekly"\n'],
+    [['compare', '--lst-entry', 'mint', '--out', d], 'error: --lst-entry: must be one of par, market; was "mint"\n'],
+    [['compare', '--paths-method', 'mc', '--out', d], 'error: --paths-method: must be one of gbm, bootstrap; was "mc"\n'],
+    // unknown flags (with yargs' one-letter groups and --no-), and the did-you-mean of other keys
+    [['backtest', '--bogus', '--out', d], 'error: --bogus: unknown flag (ammsim backtest --help lists the flags)\n'],
+    [['backtest', '--noise-rte', '1', '--out', d], 'error: --noise-rte: unknown flag; did you mean "--noise-rate"? (ammsim backtest --help lists the flags)\n'],
+    [['backtest', '--no-exct', '--out', d], 'error: --no-exct: unknown flag (ammsim backtest --help lists the flags)\n'],
+    [['backtest', '-x', '--out', d], 'error: -x: unknown flag (ammsim backtest --help lists the flags)\n'],
+    [['apy', '--apr', '0.3', '--compounding', 'daily'], 'error: --compounding: unknown flag; did you mean "--compounds"? (ammsim apy --help lists the flags)\n'],
+    [['sweep', 'merge', 'a', '--out', d, '--workers', '2'], 'error: --workers: unknown flag (ammsim sweep merge --help lists the flags)\n'],
+    // positional words: none is taken
+    [['backtest', 'bogus', '--out', d], 'error: bogus: unknown argument; ammsim backtest takes no positional arguments (ammsim backtest --help lists the flags)\n'],
+    [['il', '--price', '2000', 'extra'], 'error: extra: unknown argument; ammsim il takes no positional arguments, and --price takes one value (--price 2000; quote a value that has spaces)\n'],
+    [['data', 'fetch', 'binance', 'x', '--symbol', 'A', '--start', '1', '--end', '2', '--out', `${d}/a.arrow`], 'error: x: unknown argument; ammsim data fetch binance takes no positional arguments (ammsim data fetch binance --help lists the flags)\n'],
+    // "-" as a file: it was "error: Unknown argument: -"
+    [['replay', '--events', 'a.jsonl', '--out', '-'], 'error: --out: needs a file name; was "-" (ammsim writes no standard output through "-"); without --out, replay writes its results to standard output\n'],
+    [['backtest', '--out', '-'], 'error: --out: needs a folder name; was "-" (ammsim writes no standard output through "-"); --json prints summary.json to standard output\n'],
+    [['replay-real', '--events', '-'], 'error: --events: needs a value; was "-" (ammsim reads no standard input through "-")\n'],
+    // required flags and positional words
+    [['report', '--out', `${d}/r.html`], 'error: --run: is required; was not given\n'],
+    [['replay'], 'error: --events: give the input file: --events IN.jsonl\n'],
+    [['data', 'fetch', 'binance'], 'error: --symbol: is required; was not given (nor were --start, --end, --out)\n'],
+    [['sweep', 'merge', '--out', d], 'error: sweep merge: needs at least 1 argument (ammsim sweep merge --help); got 0\n'],
+    // a subcommand's did-you-mean names the subcommand, not the command ("unknown command "sweep"; did you mean merge?")
+    [['sweep', 'mrge', 'a', '--out', d], 'error: unknown command "sweep mrge"; did you mean sweep merge?\n'],
+    [['data', 'fech', 'binance'], 'error: unknown command "data fech"; did you mean data fetch?\n'],
+    [['bactest'], 'error: unknown command "bactest"; did you mean backtest?\n'],
+  ])('%j', async (args, message) => {
+    const r = await runCliInProcess(args);
+    expect([r.code, r.stderr]).toEqual([1, message]);
+    expect(existsSync(d)).toBe(false);
+  });
+
+  it('unit: several invalid values, conflicts, implications and anything else yargs may say: one line', async () => {
+    const { describeYargsFailure } = await import('./cli.ts');
+    const options = { key: { a: true, b: true }, boolean: [], array: [] };
+    expect(describeYargsFailure('Invalid values:\n  Argument: a, Given: "x", Choices: "p", "q"\n  Argument: b, Given: 3, Choices: 1, 2', [], options)).toBe('--a: must be one of p, q; was "x"');
+    expect(describeYargsFailure('Arguments a and b are mutually exclusive', [], options)).toBe('--a: cannot be given with --b');
+    expect(describeYargsFailure('Missing dependent arguments:\n a -> b', [], options)).toBe('--a: needs --b');
+    expect(describeYargsFailure('Not enough arguments following: a', [], options)).toBe('--a: needs a value');
+    expect(describeYargsFailure('Something new:\n  first\n  second', [], options)).toBe('Something new:; first; second');
+  });
+
+  it('behavior: English and one line whatever the locale (yargs translated its messages by LANG)', () => {
+    const r = ammsim(['compare', '--compounding', 'weekly'], 60_000, { LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LANGUAGE: 'de' });
+    expect([r.status, r.stderr]).toEqual([1, 'error: --compounding: must be one of none, daily, continuous; was "weekly"\n']);
+  });
+});
+
+describe('report: the same run folder twice is refused (scripts/commands/report.ts checkReportArgs)', () => {
+  const run = join(tmp, 'report-run');
+  mkdirSync(run);
+  const link = join(tmp, 'report-run-link');
+  symlinkSync(run, link);
+  const out = join(tmp, 'report-twice.html');
+  it.each([
+    [[run, run], `error: --run: ${run} is given twice; give each run folder once\n`],
+    [[run, `${run}/`], `error: --run: ${run} and ${run}/ are the same folder; give each run folder once\n`],
+    [[run, join(tmp, '.', 'report-run')], `error: --run: ${run} is given twice; give each run folder once\n`],
+    [[link, run], `error: --run: ${link} and ${run} are the same folder; give each run folder once\n`],
+  ])('error: --run %j', async (runs, message) => {
+    const r = await runCliInProcess(['report', ...runs.flatMap((x) => ['--run', x]), '--out', out]);
+    expect([r.code, r.stderr]).toEqual([1, message]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('a closed pipe on stdout or stderr ends the run quietly with status 141, as SIGPIPE ends a Unix tool (scripts/cli.ts stopOnClosedPipe)', () => {
+  /** Spawns the CLI with its stdout (or stderr) a pipe whose reading end is closed at once: every write to it is EPIPE. */
+  function closedPipe(args: string[], which: 'stdout' | 'stderr'): Promise<{ status: number | null; stderr: string; stdout: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['scripts/ammsim.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      let stdout = '';
+      child[which].destroy();
+      if (which === 'stdout') child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      else child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.on('error', reject);
+      child.on('exit', (code, sig) => resolve({ status: shellStatus(code, sig), stderr, stdout }));
+    });
+  }
+  const EVENTS = join(process.cwd(), '..', 'shared', 'data', 'uniswap_v3', 'ethereum_usdc_weth_030_0x8ad5_2024-01-05.pool_events.csv');
+
+  it.skipIf(!existsSync(EVENTS))('behavior: replay-real | head -1 (it was "Error: write EPIPE … Unhandled \'error\' event", a stack, exit 1): quiet, 141, its files complete', async () => {
+    const dir = join(tmp, 'epipe-real');
+    const r = await closedPipe(['replay-real', '--events', EVENTS, '--fee', '3000', '--reanchor', '--out', join(dir, 'r.json'), '--csv'], 'stdout');
+    expect([r.status, r.stderr]).toEqual([141, '']);
+    // written before the table: complete, and no temporary file beside them
+    expect((JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { summary: { swaps: number } }).summary.swaps).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'r.csv'), 'utf8').endsWith('\n')).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['r.csv', 'r.json']);
+  });
+
+  it('behavior: backtest, il and a refused flag with stdout or stderr closed: no stack trace, status 141', async () => {
+    const dir = join(tmp, 'epipe-backtest');
+    const bt = await closedPipe(['backtest', '--out', dir], 'stdout');
+    expect([bt.status, bt.stderr]).toEqual([141, '']);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toHaveProperty('finalValue');
+    const il = await closedPipe(['il', '--price', '2000'], 'stdout');
+    expect([il.status, il.stderr]).toEqual([141, '']);
+    const bad = await closedPipe(['backtest', '--bogus'], 'stderr');
+    expect([bad.status, bad.stdout]).toEqual([141, '']);
+  });
+
+  it('behavior: a run stopped by EPIPE while writing its outputs leaves no temporary file and no partial set', async () => {
+    const dir = join(tmp, 'epipe-staged');
+    const script = join(tmp, 'epipe-staged.mts');
+    const repo = process.cwd();
+    writeFileSync(
+      script,
+      [
+        `import { stopOnClosedPipe } from ${JSON.stringify(join(repo, 'scripts', 'cli.ts'))};`,
+        `import { guardTempFiles, liveTempFiles, StagedOutput } from ${JSON.stringify(join(repo, 'data', 'io', 'atomicWrite.ts'))};`,
+        'guardTempFiles();',
+        'stopOnClosedPipe();',
+        `const out = new StagedOutput(${JSON.stringify(dir)});`,
+        "out.add('a.bin', new Uint8Array(1 << 20));",
+        "out.add('summary.json', '{}');",
+        "process.stderr.write(`temps ${liveTempFiles().length}\\n`);",
+        "process.stdout.write('a table line\\n');", // EPIPE: the reader is gone
+        "setTimeout(() => void out.commit().then(() => process.stderr.write('committed\\n')), 2000);",
+      ].join('\n'),
+    );
+    const r = await new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.on('error', reject);
+      child.on('exit', (code, sig) => resolve({ status: shellStatus(code, sig), stderr }));
+    });
+    expect([r.status, r.stderr]).toEqual([141, 'temps 2\n']);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

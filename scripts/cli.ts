@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { AmmsimError, ConfigError } from '../sim/core/errors.ts';
+import { AmmsimError, ConfigError, didYouMean } from '../sim/core/errors.ts';
 import { guardTempFiles, removeOutputFiles } from '../data/io/atomicWrite.ts';
 import { checkOutputPath, OUTPUT_FLAGS } from '../data/io/outputPath.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -19,17 +19,17 @@ export async function main(argv: readonly string[]): Promise<void> {
     .scriptName('ammsim')
     .usage('$0 <command> [flags]\n\nDeterministic AMM simulator and backtester (Uniswap v2/v3, exact pool maths).')
     .version(VERSION)
+    // yargs' messages, which describeYargsFailure rewrites, in English whatever LANG says (ammsim's own are English)
+    .locale('en')
     .strict()
     .recommendCommands()
     .demandCommand(1, `error: a command is required: ${COMMANDS.map((c) => c.name).join(', ')} (ammsim --help describes them)`)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
       if (err) throw err;
-      // yargs' recommendation alone ("Did you mean backtest?") does not say what was wrong
-      if (/^Did you mean /.test(msg) && invoked !== undefined) throw new UsageError(`unknown command ${JSON.stringify(invoked)}; did you mean ${msg.slice('Did you mean '.length)}`);
       const known = COMMANDS.some((c) => c.name === invoked);
       if (!known && invoked !== undefined && msg === `Unknown argument: ${invoked}`) throw new UsageError(`unknown command ${JSON.stringify(invoked)}; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
-      throw new UsageError(msg);
+      throw new UsageError(describeYargsFailure(msg, args, optionsOf(cli)));
     });
   skipHelpCache(cli);
   // A flag given twice is refused before anything else looks at it; output paths are checked before any work:
@@ -48,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
   };
   cli = cli
+    .middleware((argv) => refusing(argv, () => refuseRepeatedSwitches(args, optionsOf(root))))
     .middleware((argv) => refusing(argv, () => refuseRepeatedFlags(argv, root)))
     .middleware((parsed) => refusing(parsed, () => refuseNumberFlagsWithoutNumber(args, root)))
     .middleware(checkOutputFlags)
@@ -74,6 +75,228 @@ function refuseRepeatedFlags(argv: { [flag: string]: unknown }, y: Argv): void {
     }
   }
 }
+
+/** What the flag scans below need of yargs' options for the command being parsed (its getOptions()). */
+export interface ParsedOptions {
+  readonly key: Readonly<Record<string, unknown>>;
+  readonly boolean: readonly string[];
+  readonly count?: readonly string[];
+  readonly array: readonly string[];
+  readonly alias?: Readonly<Record<string, readonly string[]>>;
+}
+
+function optionsOf(y: unknown): ParsedOptions {
+  return (y as { getOptions(): ParsedOptions }).getOptions();
+}
+
+/** One word (or two: a switch and its `true`/`false`, a flag and its values) of the command line, as yargs reads it. */
+export type ArgItem =
+  | { readonly kind: 'flag'; readonly name: string; readonly key: string | undefined; readonly at: number; readonly text: string; readonly negated: boolean; readonly inline: string | undefined; readonly values: number }
+  | { readonly kind: 'positional'; readonly text: string; readonly at: number };
+
+/** yargs-parser's negative number: a word after a flag that is its value although it starts with `-`. */
+const YARGS_NEGATIVE = /^-([0-9]+(\.[0-9]+)?|\.[0-9]+)$/;
+
+/**
+ * The command line cut into flags (each with the words yargs takes as its value) and positional words, the way
+ * yargs-parser reads it: a switch (boolean or count) takes a following `true`/`false` only; a flag that takes one
+ * value the next word unless it starts with `-` (a negative number aside); an array flag every word up to the next
+ * that starts with `-`; `--flag=value` carries its value, whatever it looks like; `--no-x` is x negated; `-abc` is
+ * -a -b -c; after `--` nothing is a flag. `key`: the declared flag (aliases and camelCase spellings resolved), or
+ * undefined for one the command does not declare.
+ */
+export function scanArgs(args: readonly string[], options: ParsedOptions): ArgItem[] {
+  const primary = new Map<string, string>();
+  for (const k of Object.keys(options.key)) primary.set(k, k);
+  for (const [k, aliases] of Object.entries(options.alias ?? {})) {
+    const main = [k, ...aliases].find((n) => Object.hasOwn(options.key, n)) ?? k;
+    for (const n of [k, ...aliases]) primary.set(n, main);
+  }
+  const keyOf = (name: string): string | undefined => primary.get(name) ?? primary.get(kebab(name));
+  const switches = new Set([...options.boolean, ...(options.count ?? [])]);
+  const arrays = new Set(options.array);
+  const items: ArgItem[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') {
+      for (let j = i + 1; j < args.length; j++) items.push({ kind: 'positional', text: args[j]!, at: j });
+      break;
+    }
+    if (!token.startsWith('-') || token === '-' || YARGS_NEGATIVE.test(token) || /^---+(=|$)/.test(token)) {
+      items.push({ kind: 'positional', text: token, at: i });
+      continue;
+    }
+    let names: string[];
+    let inline: string | undefined;
+    let negated = false;
+    const long = /^--([^=]+)(?:=([\s\S]*))?$/.exec(token);
+    if (long !== null) {
+      inline = long[2];
+      const neg = inline === undefined ? /^no-(.+)$/.exec(long[1]!) : null;
+      negated = neg !== null && keyOf(long[1]!) === undefined;
+      names = [negated ? neg![1]! : long[1]!];
+    } else {
+      // -abc: -a -b -c (the last may take a value); -a=1
+      const eq = token.indexOf('=');
+      names = [...(eq < 0 ? token.slice(1) : token.slice(1, eq))];
+      inline = eq < 0 ? undefined : token.slice(eq + 1);
+    }
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n]!;
+      const key = keyOf(name);
+      const last = n === names.length - 1;
+      let values = 0;
+      if (last && inline === undefined && !negated) {
+        const next = args[i + 1];
+        const isValue = (w: string | undefined): boolean => w !== undefined && w !== '--' && (!w.startsWith('-') || YARGS_NEGATIVE.test(w));
+        if (key !== undefined && switches.has(key)) values = next !== undefined && /^(true|false)$/.test(next) ? 1 : 0;
+        else if (key !== undefined && arrays.has(key)) while (isValue(args[i + 1 + values])) values++;
+        else values = isValue(next) ? 1 : 0;
+      }
+      const text = [n === 0 ? token : `-${name}`, ...args.slice(i + 1, i + 1 + values)].join(' ');
+      items.push({ kind: 'flag', name, key, at: i, text, negated, inline: last ? inline : undefined, values });
+      if (last) i += values;
+    }
+  }
+  return items;
+}
+
+/**
+ * yargs middleware: a switch (a boolean flag) given twice is refused by name, as {@link refuseRepeatedFlags}
+ * refuses a flag given twice. yargs builds no array for them: the last one silently won (`--exact --no-exact` ran
+ * without --exact, `--csv --csv` passed). Read from the command line as typed (`--x`, `--x=true`, `--x false`, `--no-x`,
+ * an alias), up to `--`; a word that is another flag's value is none. A switch's value other than true or false
+ * is refused too (yargs read `--exact=yes` as false).
+ */
+export function refuseRepeatedSwitches(args: readonly string[], options: ParsedOptions): void {
+  // not --help, --version (they run nothing), nor a count (made to be repeated: -vv)
+  const switches = new Set(options.boolean.filter((k) => k !== 'help' && k !== 'version'));
+  const uses = new Map<string, string[]>();
+  for (const item of scanArgs(args, options)) {
+    if (item.kind !== 'flag' || item.key === undefined || !switches.has(item.key)) continue;
+    if (item.inline !== undefined && !/^(true|false)$/.test(item.inline)) {
+      throw new ConfigError(`--${item.key}`, `is on or off: give --${item.key} or --no-${item.key} (or --${item.key}=true, =false); was ${JSON.stringify(item.inline)}`);
+    }
+    const seen = uses.get(item.key) ?? [];
+    seen.push(item.text);
+    uses.set(item.key, seen);
+  }
+  for (const [key, texts] of uses) {
+    if (texts.length > 1) throw new ConfigError(`--${key}`, `given ${texts.length} times (${texts.join(', ')}); give it once`);
+  }
+}
+
+/**
+ * One `error:` line for a failure yargs reports (`msg`, its own English text; several lines for some), in ammsim's form
+ * `<flag>: <what is wrong>; <what was found>`: a value outside a flag's choices, an unknown flag (with a did-you-mean)
+ * or a word that no flag takes, a missing required flag, too few or too many positional words. `args`: the command
+ * line (to tell a flag from a positional word); `options`: the command's (yargs getOptions()).
+ */
+export function describeYargsFailure(msg: string, args: readonly string[], options: ParsedOptions): string {
+  const lines = msg.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const first = lines[0] ?? '';
+  const items = scanArgs(args, options);
+  const path = commandPath(items);
+  // yargs' recommendation alone ("Did you mean merge?") does not say what was wrong, nor of which command
+  const mean = /^Did you mean (.+)\?$/.exec(first);
+  if (mean !== null) {
+    const known = path === 'ammsim' ? [] : path.split(' ');
+    const typed = items.filter((it) => it.kind === 'positional')[known.length]?.text;
+    if (typed !== undefined) return `unknown command ${JSON.stringify([...known, typed].join(' '))}; did you mean ${[...known, mean[1]!].join(' ')}?`;
+  }
+  const invalid = /^Argument: (.+?), Given: (.+), Choices: (.+)$/.exec(lines[1] ?? '');
+  if (first === 'Invalid values:' && invalid !== null) {
+    let choices: string;
+    try {
+      choices = (JSON.parse(`[${invalid[3]}]`) as unknown[]).map(String).join(', ');
+    } catch {
+      choices = invalid[3]!;
+    }
+    return `--${invalid[1]}: must be one of ${choices}; was ${invalid[2]}`;
+  }
+  const unknown = /^Unknown arguments?: (.+)$/.exec(first);
+  if (unknown !== null) return describeUnknown(unknown[1]!.split(', '), items, options, path);
+  const missing = /^Missing required arguments?: (.+)$/.exec(first);
+  if (missing !== null) {
+    const [flag, ...others] = missing[1]!.split(', ').map((n) => `--${n}`);
+    // demandOption's own text (replay's "give the input file: --events IN.jsonl") says what to give
+    if (lines.length > 1) return `${flag}: ${lines.slice(1).join('; ')}`;
+    return `${flag}: is required; was not given${others.length > 0 ? ` (nor were ${others.join(', ')})` : ''}`;
+  }
+  const few = /^Not enough non-option arguments: got (\d+), need at least (\d+)$/.exec(first);
+  if (few !== null) return `${path}: needs at least ${few[2]} argument${few[2] === '1' ? '' : 's'} (ammsim ${path} --help); got ${few[1]}`;
+  const many = /^Too many non-option arguments: got (\d+), maximum of (\d+)$/.exec(first);
+  if (many !== null) return `${path}: takes at most ${many[2]} argument${many[2] === '1' ? '' : 's'} (ammsim ${path} --help); got ${many[1]}`;
+  const following = /^Not enough arguments following: (.+)$/.exec(first);
+  if (following !== null) return `--${following[1]}: needs a value`;
+  const exclusive = /^Arguments (.+) and (.+) are mutually exclusive$/.exec(first);
+  if (exclusive !== null) return `--${exclusive[1]}: cannot be given with --${exclusive[2]}`;
+  const implied = first === 'Missing dependent arguments:' ? /^(.+?) -> (.+)$/.exec(lines[1] ?? '') : null;
+  if (implied !== null) return `--${implied[1]}: needs --${implied[2]}`;
+  return lines.join('; ');
+}
+
+/** The command and subcommands being run (`sweep merge`): the leading positional words that name them, as typed. */
+function commandPath(items: readonly ArgItem[]): string {
+  const words: string[] = [];
+  for (const item of items) {
+    if (item.kind !== 'positional') continue;
+    const known = words.length === 0 ? COMMANDS.some((c) => c.name === item.text) : (SUBCOMMANDS[words.join(' ')] ?? []).includes(item.text);
+    if (!known) break;
+    words.push(item.text);
+  }
+  return words.join(' ') || 'ammsim';
+}
+
+/** The subcommands of each command that has some (scripts/commands/sweep.ts, data.ts), told apart from stray words. */
+const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { sweep: ['merge'], data: ['fetch'], 'data fetch': ['binance', 'pool-events'] };
+
+/** Commands that print to standard output what a file flag would write: what to use instead of `--out -`. */
+const STDOUT_INSTEAD: Readonly<Record<string, string>> = {
+  replay: 'without --out, replay writes its results to standard output',
+  validate: '--json prints the result JSON to standard output',
+  backtest: '--json prints summary.json to standard output',
+  compare: '--json prints summary.json to standard output',
+};
+
+/**
+ * `Unknown argument(s): a, b` made one line about the first: a flag the command does not have (did you mean one it
+ * has?), a lone `-` after a flag (read as standard input/output elsewhere, as no value here), or a positional word.
+ */
+function describeUnknown(names: readonly string[], items: readonly ArgItem[], options: ParsedOptions, path: string): string {
+  // yargs names an unknown --bogus-flag twice: bogus-flag, bogusFlag
+  const name = names.find((n) => !names.some((m) => m !== n && m.includes('-') && camel(m) === n)) ?? names[0]!;
+  const flags = Object.keys(options.key).filter((k) => k !== 'version');
+  const flag = items.find((it) => it.kind === 'flag' && it.key === undefined && (it.name === name || (it.negated && `no-${it.name}` === name) || camel(it.name) === name));
+  const help = path === 'ammsim' ? 'ammsim --help' : `ammsim ${path} --help`;
+  if (flag !== undefined && flag.kind === 'flag') {
+    const dashes = flag.text.startsWith('--') ? '--' : '-';
+    const bare = `${flag.negated ? 'no-' : ''}${flag.name}`;
+    const hint = didYouMean(bare, flags).replace(/"(.*)"/, (_, k: string) => `"--${k}"`);
+    return `${dashes}${bare}: unknown flag${hint} (${help} lists the flags)`;
+  }
+  const i = items.findIndex((it) => it.kind === 'positional' && it.text === name);
+  const before = i > 0 ? items[i - 1] : undefined;
+  if (name === '-' && before?.kind === 'flag' && before.values === 0 && before.inline === undefined && before.key !== undefined) {
+    const kind = OUTPUT_FLAGS[path.split(' ')[0]!]?.[before.key];
+    if (kind === undefined) return `--${before.key}: needs a value; was "-" (ammsim reads no standard input through "-")`;
+    const instead = STDOUT_INSTEAD[path] === undefined ? '' : `; ${STDOUT_INSTEAD[path]}`;
+    return `--${before.key}: needs a ${kind === 'dir' ? 'folder' : 'file'} name; was "-" (ammsim writes no standard output through "-")${instead}`;
+  }
+  const word = name === '' || /\s/.test(name) ? JSON.stringify(name) : name;
+  // the word after a flag's value: a second value, or a value with spaces that the shell split
+  if (before?.kind === 'flag' && before.values > 0 && before.key !== undefined && !options.array.includes(before.key)) {
+    return `${word}: unknown argument; ammsim ${path} takes no positional arguments, and --${before.key} takes one value (${before.text}; quote a value that has spaces)`;
+  }
+  // the word after a switch: `--exact -1`, `--csv yes` (a switch takes true or false only)
+  if (before?.kind === 'flag' && before.values === 0 && before.inline === undefined && before.key !== undefined && options.boolean.includes(before.key)) {
+    return `${word}: unknown argument; ammsim ${path} takes no positional arguments, and --${before.key} is on or off, with no value (--${before.key}, --no-${before.key})`;
+  }
+  return `${word}: unknown argument; ammsim ${path} takes no positional arguments (${help} lists the flags)`;
+}
+
+/** A flag's camelCase name (`gas-price` → `gasPrice`), as yargs also knows it. */
+const camel = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * yargs middleware: a number flag given without a number is refused by name, quoting what was typed. yargs reads
@@ -206,12 +429,41 @@ export function describeError(err: unknown): string | undefined {
 }
 
 /**
+ * Exit status of a run stopped because the reader of its standard output or error went away: 128 + 13 (SIGPIPE), the
+ * status a shell shows for `cat`, `grep` or `yes` stopped the same way in `… | head -1`. Not 0: the run did not finish
+ * (its later output, and the files of a run still working, were not written), which a script with `set -o pipefail`
+ * must be able to tell; a shell without pipefail reports the status of the pipeline's last command only.
+ */
+export const EXIT_CLOSED_PIPE = 141;
+let pipesGuarded = false;
+
+/**
+ * Makes a closed pipe on stdout or stderr (`ammsim … | head -1`: EPIPE, which Node reports as an unhandled 'error'
+ * event with a stack trace, since it ignores SIGPIPE) end the run quietly, as SIGPIPE ends a Unix tool: nothing more is
+ * written, and the process exits with {@link EXIT_CLOSED_PIPE}. The exit handler of {@link guardTempFiles} removes the
+ * temporary files of outputs still being written; those renamed into place are complete (renames are synchronous, and
+ * the 'error' event runs between them, never amid a set). Any other stream error is thrown as before.
+ */
+export function stopOnClosedPipe(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(EXIT_CLOSED_PIPE);
+    });
+  }
+}
+
+/**
  * Runs the CLI, mapping ammsim and usage errors to one `error:` line and exit status 1. Temporary output files
  * never outlive the process: Ctrl-C / SIGTERM / SIGHUP while writing remove them and end it with that signal
- * (exit status 130 / 143 / 129), and an uncaught error removes them at exit (data/io/atomicWrite.ts).
+ * (exit status 130 / 143 / 129), and an uncaught error removes them at exit (data/io/atomicWrite.ts). A closed pipe on
+ * stdout or stderr ends the run quietly with status 141 ({@link stopOnClosedPipe}).
  */
 export async function run(argv: readonly string[]): Promise<void> {
   guardTempFiles();
+  stopOnClosedPipe();
   try {
     await main(argv);
   } catch (err: unknown) {

@@ -592,6 +592,8 @@ const PLANS: Record<string, CommandPlan> = {
 interface Walked {
   readonly name: string;
   flags: string[];
+  /** The flags declared boolean (switches: --x, --no-x). */
+  switches: string[];
 }
 
 function optionsOf(builder: CommandModule['builder']): Argv {
@@ -604,12 +606,12 @@ function optionsOf(builder: CommandModule['builder']): Argv {
 async function walkCommands(): Promise<Walked[]> {
   const out: Walked[] = [];
   const visit = (name: string, builder: CommandModule['builder']): void => {
-    const y = optionsOf(builder) as Argv & { getOptions(): { key: Record<string, unknown> }; getInternalMethods(): { getCommandInstance(): { getCommandHandlers(): Record<string, { builder: CommandModule['builder'] }> } } };
+    const y = optionsOf(builder) as Argv & { getOptions(): { key: Record<string, unknown>; boolean: string[] }; getInternalMethods(): { getCommandInstance(): { getCommandHandlers(): Record<string, { builder: CommandModule['builder'] }> } } };
     // yargs' own help and version come first; a command that declares its own --version (data fetch pool-events)
     // switches the global one off, so its flag comes later in the list
     const all = Object.keys(y.getOptions().key).filter((k) => !/[A-Z]/.test(k));
     const keys = all.filter((k, i) => k !== 'help' && !(k === 'version' && all[i - 1] === 'help' && i === 1));
-    out.push({ name, flags: keys });
+    out.push({ name, flags: keys, switches: keys.filter((k) => y.getOptions().boolean.includes(k) && k !== 'version') });
     for (const [sub, h] of Object.entries(y.getInternalMethods().getCommandInstance().getCommandHandlers())) visit(`${name} ${sub}`, h.builder);
   };
   for (const c of COMMANDS) {
@@ -702,6 +704,37 @@ describe('every command flag acts (issue #11)', () => {
       });
     }
   }
+});
+
+/** Required flags of the commands whose plan runs nothing (network), so that yargs gets past them to the switch check. */
+const REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  'data fetch binance': ['--symbol', 'ETHUSDT', '--start', '2024-01-01', '--end', '2024-02-01', '--out', join(tmp, 'switch-b.arrow')],
+  'data fetch pool-events': ['--rpc', 'http://127.0.0.1:9/', '--pool', '0x1', '--from-block', '1', '--to-block', '2', '--out', join(tmp, 'switch-p.arrow')],
+};
+
+describe('every switch of every command is refused given on and off, or twice (scripts/cli.ts refuseRepeatedSwitches)', () => {
+  it('behavior: the walk finds switches in the commands that have them', () => {
+    const having = walked.filter((w) => w.switches.length > 0).map((w) => w.name);
+    expect(having).toEqual(expect.arrayContaining(['backtest', 'compare', 'sweep', 'replay', 'replay-real', 'validate', 'apy', 'data fetch binance', 'data fetch pool-events']));
+  });
+
+  it('error: --x --no-x and --x --x, for each switch of each command: one line naming it (yargs let the last one win)', async () => {
+    const wrong: string[] = [];
+    for (const w of walked) {
+      const plan = PLANS[w.name];
+      if (plan === undefined) continue;
+      for (const flag of w.switches) {
+        for (const [a, b] of [[`--${flag}`, `--no-${flag}`], [`--${flag}`, `--${flag}`]] as const) {
+          const out = outDir();
+          const r = await ammsim([...w.name.split(' '), ...(REQUIRED[w.name] ?? plan.base), a, b, ...(plan.outFlag ? ['--out', out] : [])]);
+          const expected = `error: --${flag}: given 2 times (${a}, ${b}); give it once\n`;
+          if (r.status !== 1 || r.stderr !== expected) wrong.push(`${w.name} ${a} ${b}: status ${r.status}, ${JSON.stringify(r.stderr)}`);
+          if (existsSync(out)) wrong.push(`${w.name} ${a} ${b}: wrote ${out}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
 });
 
 afterAll(() => {

@@ -68,6 +68,39 @@ export class GapError extends InputError {
 }
 
 /**
+ * What would make the series `t` evenly spaced every `interval`, for the gap error about its step `at` (the first that is
+ * not one interval). `--gaps ffill` adds rows only inside a step that is a whole number of intervals: when every step
+ * is one, it makes the series regular; when one is not (rows off the grid, e.g. hourly candles at :28 after ones at
+ * :00), it leaves that step, and --resample to the interval (buckets aligned to the epoch) puts every row on the grid,
+ * with --gaps ffill when that leaves empty buckets.
+ */
+function gapHint(t: Float64Array, interval: number, at: number): string {
+  let off = -1;
+  let minStep = Infinity;
+  for (let i = 1; i < t.length; i++) {
+    const d = t[i]! - t[i - 1]!;
+    minStep = Math.min(minStep, d);
+    if (off < 0 && (d <= 0 || d % interval !== 0)) off = i;
+  }
+  if (off < 0) return '--gaps skip accepts gaps, --gaps ffill fills them';
+  const step = off === at ? 'this step' : `the step of ${formatDuration(t[off]! - t[off - 1]!)} from ${isoForMessage(t[off - 1]!)} to ${isoForMessage(t[off]!)}`;
+  const leaves = `--gaps ffill fills whole missing steps only, and would leave ${step} (no whole number of ${formatDuration(interval)})`;
+  // --resample cannot make rows finer than the series' shortest step (seriesTransforms resampleSeries)
+  if (!(interval >= minStep)) return `--gaps skip accepts gaps; ${leaves}`;
+  let empty = false;
+  for (let i = 1; i < t.length && !empty; i++) empty = Math.floor(t[i]! / interval) - Math.floor(t[i - 1]! / interval) > 1;
+  return `--gaps skip accepts gaps; ${leaves}: --resample ${intervalFlag(interval)}${empty ? ' --gaps ffill' : ''} puts the rows on an even ${formatDuration(interval)} grid`;
+}
+
+/** An interval as --resample reads it, in its largest whole unit: 3600000 → `1h`, 5400000 → `90m`. */
+function intervalFlag(ms: number): string {
+  for (const [unit, size] of [['w', 604_800_000], ['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/**
  * Applies the gap policy with the series' interval (given, else {@link inferIntervalMs}):
  * - `error`: the first step that is not exactly one interval is a {@link GapError} naming its start, end and length;
  * - `skip`: the series is returned as it is (gaps stay gaps);
@@ -88,7 +121,7 @@ export function applyGapPolicy(series: PriceSeries, policy: GapPolicy, options: 
         const missing = d > interval && d % interval === 0 ? `, ${d / interval - 1} missing row${d / interval - 1 === 1 ? '' : 's'}` : '';
         throw new GapError(
           file,
-          `rows must be evenly spaced every ${formatDuration(interval)} (the series' ${options.intervalMs === undefined ? 'most common ' : ''}step; --gaps skip accepts gaps, --gaps ffill fills them); ` +
+          `rows must be evenly spaced every ${formatDuration(interval)} (the series' ${options.intervalMs === undefined ? 'most common ' : ''}step; ${gapHint(t, interval, i)}); ` +
             `was a step of ${formatDuration(d)} from ${isoForMessage(t[i - 1]!)} to ${isoForMessage(t[i]!)}${missing}`,
           t[i - 1]!,
           t[i]!,

@@ -88,7 +88,7 @@ describe('ammsim backtest: bad input is one clear error line, exit 1, no outputs
     expect(typo.status).toBe(1);
     expect(typo.stderr.trim()).toBe('error: unknown command "bactest"; did you mean backtest?');
     expect(ammsim('nonsense').stderr.trim()).toBe('error: unknown command "nonsense"; the commands are backtest, compare, sweep, replay, replay-real, validate, report, il, apy, data');
-    expect(ammsim('backtest', 'extra').stderr.trim()).toBe('error: Unknown argument: extra');
+    expect(ammsim('backtest', 'extra').stderr.trim()).toBe('error: extra: unknown argument; ammsim backtest takes no positional arguments (ammsim backtest --help lists the flags)');
   });
 });
 

@@ -48,6 +48,14 @@ export function labelRuns(dirs: readonly string[], results: readonly BacktestRes
 /** Validates the flags of `ammsim report` (see --help for the rules). */
 export function checkReportArgs(a: ReportArgs): void {
   if (a.run.length === 0) throw new ConfigError('--run', 'give at least one run folder (written by `ammsim backtest --out DIR`)');
+  // the same folder twice (as typed, or by another path to it: out/wide/, ./out/wide, a symlink) would draw one run as two
+  const seen = new Map<string, string>();
+  for (const dir of a.run) {
+    const real = realPathOrResolved(dir);
+    const first = seen.get(real);
+    if (first !== undefined) throw new ConfigError('--run', `${first === dir ? `${dir} is given twice` : `${first} and ${dir} are the same folder`}; give each run folder once`);
+    seen.set(real, dir);
+  }
   if (a.out === undefined && a.svg === undefined) throw new ConfigError('--out', 'give --out FILE.html and/or --svg DIR');
   if (a.out !== undefined && !/\.html?$/i.test(a.out)) throw new ConfigError('--out', `must name an .html file; was ${JSON.stringify(a.out)}`);
   if (a.maxPoints !== undefined && !(Number.isInteger(a.maxPoints) && a.maxPoints >= 100 && a.maxPoints <= 1_000_000)) {
@@ -127,7 +135,7 @@ export const reportCommand: AmmsimCommand<object, Record<string, unknown>> = {
       .example('$0 report --run out/wide --run out/narrow --out out/both.html --svg out/svg', 'two runs side by side, plus SVG charts')
       .example('$0 report --run out/sweep --out out/apr.html --metric apr --heatmap width,fee', "a finished sweep's report for another metric, without re-running it")
       .epilog(
-        'Rules: at least one --run; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
+        'Rules: at least one --run, each folder once; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
       ),
   handler: async (argv) => {
     // a failed rebuild leaves no earlier --out of its own behind; one inside a --run folder is that run's (its report.html)

@@ -235,7 +235,7 @@ describe('ammsim sweep', () => {
     const shards = [0, 1].map((i) => join(tmp, `am${i}`));
     shards.forEach((d, i) => ok(ammsim('sweep', '--prices', SAMPLE, '--fee', '0.0005,0.003', '--shard', `${i}/2`, '--out', d, '--workers', '1')));
     const merge = ammsim('sweep', 'merge', ...shards, '--out', join(tmp, 'am'), '--workers', '2');
-    expect([merge.status, merge.stderr]).toEqual([1, 'error: Unknown argument: workers\n']);
+    expect([merge.status, merge.stderr]).toEqual([1, 'error: --workers: unknown flag (ammsim sweep merge --help lists the flags)\n']);
   });
 
   it('behavior: --restart discards the old outputs with the journal; report --run refuses a sweep.arrow that is not Arrow; a changed input file (gas series) is refused on resume', () => {
