@@ -22,6 +22,7 @@ import { cryptoCompareCsvOptions, loadFreqtradeJson, uniswapEventsCsvOptions, un
 import { applyGapPolicy, GAP_POLICIES, GapError, parseInterval, resampleSeries, derivePair, type GapPolicy } from './loaders/seriesTransforms.ts';
 import { generateGbm, type GbmParams } from './synthetic/gbm.ts';
 import { windowSeries } from './loaders/window.ts';
+import { withUnmatchedRows } from './loaders/divideBy.ts';
 import { loadThroughCache, type SeriesCache } from './io/seriesCache.ts';
 
 export const SERIES_FORMATS = ['auto', 'csv', 'arrow', 'freqtrade', 'cryptocompare', 'uniswap-minute', 'uniswap-events'] as const;
@@ -240,7 +241,8 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
     const o2 = { ...options, pair };
     const denominator = await loadOne(options.divideBy, fmt2, o2);
     loaded.push({ file: options.divideBy, format: fmt2, options: o2, series: denominator });
-    series = derivePair(series, denominator);
+    // rows of either file with no match in the window are counted (provenance) and warned about (runs/inputWarnings.ts)
+    series = withUnmatchedRows(derivePair(series, denominator), series, denominator, options.fromMs, options.toMs);
   }
   // The window comes before the gap check: a gap outside it does not refuse the run.
   series = windowSeries(series, options.fromMs, options.toMs);
@@ -252,4 +254,53 @@ export async function loadSeries(file: string | undefined, options: LoadSeriesOp
   } catch (e) {
     throw e instanceof GapError ? locateGap(e, loaded, bucketMs) : e;
   }
+}
+
+/** A row of a price file that a step of a loaded series carries the price of ({@link locateSeriesRow}). */
+export interface SeriesRowLocation {
+  readonly file: string;
+  /** The CSV line (1-based, the header is line 1), or undefined for a row-numbered format (Arrow, freqtrade JSON). */
+  readonly line?: number;
+  /** The data row (1-based) of an Arrow or freqtrade JSON file. */
+  readonly row?: number;
+  /** The file's price column (`price`, `close`, `sqrtPriceX96`, …). */
+  readonly field: string;
+  /** The row's price as loaded (before a --divide-by division). */
+  readonly price: number;
+}
+
+/**
+ * The rows of the files a series was loaded from (`loadSeries(file, options)`) whose price its step at `timestampMs`
+ * carries: the last row at or before the step (with `resample`, the last of its bucket; of a row `--gaps ffill` made,
+ * the row it repeats); with `divideBy`, the numerator's row, then the denominator's. A CSV row by its line (the file
+ * is read again, {@link locateCsvRow}), an Arrow or freqtrade JSON row by its number. For an error about a price of a
+ * loaded series (the columns keep no lines): the files are parsed again (through `options.cache` when given), on that
+ * error's path only. A file that no longer has the row is left out.
+ */
+export async function locateSeriesRow(file: string, options: LoadSeriesOptions, timestampMs: number): Promise<SeriesRowLocation[]> {
+  const format = options.format === undefined || options.format === 'auto' ? await detectFormat(file) : options.format;
+  const files: Array<{ file: string; format: Exclude<SeriesFormat, 'auto'>; options: LoadSeriesOptions }> = [{ file, format, options }];
+  if (options.divideBy !== undefined) {
+    const fmt2 = options.format === undefined || options.format === 'auto' ? await detectFormat(options.divideBy) : options.format;
+    // the denominator's pair as loadSeries selects it
+    const pair = options.divideByPair ?? (options.pair !== undefined && (await hasPairColumn(options.divideBy, fmt2)) ? options.pair : undefined);
+    files.push({ file: options.divideBy, format: fmt2, options: { ...options, pair } });
+  }
+  const end = timestampMs + (options.resample === undefined ? 1 : parseInterval(options.resample));
+  const out: SeriesRowLocation[] = [];
+  for (const f of files) {
+    const s = await loadOne(f.file, f.format, f.options);
+    const i = firstAtOrAfter(s.timestampMs, end) - 1;
+    if (i < 0) continue;
+    const column = s.provenance.params?.['priceColumn'];
+    const field = typeof column === 'string' ? column : 'price';
+    const csv = csvOptionsFor(f.format, f.options);
+    if (csv === undefined) {
+      out.push({ file: f.file, row: i + 1, field, price: s.price[i]! });
+      continue;
+    }
+    const at = locateCsvRow(f.file, csv, s.timestampMs[i]!);
+    if (at !== undefined && at.timestampMs === s.timestampMs[i]) out.push({ file: f.file, line: at.line, field, price: s.price[i]! });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
  * engine's output into summary.json. The CLI command is parse → {@link backtest} → atomic write.
  */
 import path from 'node:path';
-import { loadSeries, detectFormat, type LoadSeriesOptions } from '../data/loadSeries.ts';
+import { loadSeries, detectFormat, locateSeriesRow, type LoadSeriesOptions, type SeriesRowLocation } from '../data/loadSeries.ts';
 import type { SeriesCache } from '../data/io/seriesCache.ts';
 import { loadGasModelForRun } from './gas.ts';
 import { loadGasSeriesFiles } from '../data/loaders/gasSeries.ts';
@@ -13,7 +13,7 @@ import { defaultTickSpacing } from '../sim/pools/v3/v3Liquidity.ts';
 import { loadLiquidityFile } from './poolLiquidityFile.ts';
 import { loadHarvestPolicy } from './incentives/harvestRegistry.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
-import { ConfigError } from '../sim/core/errors.ts';
+import { AmmsimError, ConfigError, InputError, RowInputError } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';
 import { checkSeries, type PriceSeries } from '../sim/core/series.ts';
 import { runEngine, type EngineOutput } from '../sim/engine/engine.ts';
@@ -30,7 +30,9 @@ import { loadStrategy, type LoadedStrategy } from '../strategies/registry.ts';
 import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../strategies/trader/noise.ts';
 import { BACKTEST_DEFAULTS, configForOutput, resolveBacktestConfig, type BacktestConfig } from './config.ts';
-import { createEnginePool } from './createPool.ts';
+import { createEnginePool, priceThePoolCannotHold, refuseDepthThePoolCannotHold } from './createPool.ts';
+import { describeViolation, fmt } from '../sim/pools/priceRange.ts';
+import { firstNonFiniteMetric, firstNonFiniteStep } from '../sim/metrics/finite.ts';
 import { computeFeeModels } from './feeModels/feeModels.ts';
 import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
 import type { PoolTokens } from './feeModels/position.ts';
@@ -38,6 +40,7 @@ import { volumeFeeSource } from './feeModels/volumeFees.ts';
 import { buildIncentives, programConfigs, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
 import type { BreakevenRewardPriceInput } from '../sim/metrics/breakevenRewardPrice.ts';
 import { groupThousands } from '../sim/core/format.ts';
+import { inputWarnings } from './inputWarnings.ts';
 
 /** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
 export interface RunInputs {
@@ -196,6 +199,67 @@ export async function refuseWhatEveryRunFails(c: BacktestConfig, series: PriceSe
     loadLiquidityFile(c.poolLiquidityFile, spacing);
   }
   if (fixed('noiseRate', 'noiseVolumeShare')) refuseNoiseRateUnderVolume(c.noiseRate, c.noiseVolumeShare, series);
+  // the pool's depth and the prices it can hold (a v3 pool's range is its tick range whatever the depth)
+  if (fixed('pool', 'exact', 'capital', 'poolLiquidity') || (fixed('pool') && c.pool === 'v3')) await refusePricesThePoolCannotHold(c, series);
+}
+
+/**
+ * A depth or a price the configured pool cannot hold, refused before the run (runs/createPool.ts,
+ * sim/pools/priceRange.ts): the depth naming its flags, a price naming the row of the file it came from,
+ * `<file>:<line>: price: must be within … for a v3 pool (…); was 1e-300`. One pass over the price column.
+ */
+export async function refusePricesThePoolCannotHold(c: BacktestConfig, series: PriceSeries): Promise<void> {
+  refuseDepthThePoolCannotHold(c);
+  const bad = priceThePoolCannotHold(c, series);
+  if (bad === undefined) return;
+  // the built-in series' first price is not the user's: the depth flags are what to change
+  if (bad.violation.kind === 'first' && series.provenance.kind === 'synthetic') throw new ConfigError(c.poolLiquidity === undefined ? '--capital' : '--pool-liquidity', `the pool's depth does not fit the synthetic series' first price: ${describeViolation(bad.violation, bad.bounds)}`);
+  throw await priceRowError(c, series, bad.violation.index, describeViolation(bad.violation, bad.bounds));
+}
+
+/** Located rows by series and step: a sweep's rows over one series that fail on the same row read its file once. */
+const locatedRows = new WeakMap<PriceSeries, Map<number, Promise<SeriesRowLocation[]>>>();
+
+/**
+ * An InputError about the price of step `index`: `<file>:<line>: <price column>: <problem>` at the row of the price
+ * file the step's price came from (the file read again: the series keeps no lines; of a derived pair, the
+ * numerator's row, with both prices), else `<series>: row <n>: price: …` (a series made in code, the synthetic one,
+ * or a file that changed since it loaded).
+ */
+export async function priceRowError(c: BacktestConfig, series: PriceSeries, index: number, problem: string): Promise<InputError> {
+  const prov = series.provenance;
+  if (c.prices !== undefined && (prov.file === c.prices || prov.kind === 'derived')) {
+    let byStep = locatedRows.get(series);
+    if (byStep === undefined) locatedRows.set(series, (byStep = new Map()));
+    let located = byStep.get(index);
+    if (located === undefined) byStep.set(index, (located = locateSeriesRow(c.prices, seriesOptions(c), series.timestampMs[index]!).catch(() => [])));
+    const rows = await located;
+    const at = rows[0];
+    if (at !== undefined) {
+      const den = rows[1];
+      const where = (r: SeriesRowLocation): string => (r.line === undefined ? `${r.file}: row ${r.row}` : `${r.file}:${r.line}`);
+      const text = den === undefined ? problem : `${problem} (the derived pair: ${at.price} here ÷ ${den.price} at ${where(den)})`;
+      return at.line === undefined ? new RowInputError(at.file, at.row!, at.field, text) : new InputError(at.file, at.line, at.field, text);
+    }
+  }
+  return new RowInputError(prov.file ?? `${prov.kind} series`, index + 1, 'price', problem);
+}
+
+/**
+ * Summary metrics must be finite: JSON writes ±Infinity and NaN as null, and a run exiting 0 with them would look
+ * like a result. The priced-in checks (the pool's depth and price range) leave only arithmetic the inputs still break;
+ * refused naming the first step whose record went wrong (and its price file row), else the metric.
+ */
+async function refuseNonFiniteMetrics(c: BacktestConfig, series: PriceSeries, metrics: Readonly<Record<string, number>>, ts: Timeseries): Promise<void> {
+  const bad = firstNonFiniteMetric(metrics);
+  if (bad === undefined) return;
+  const step = firstNonFiniteStep(ts);
+  const what = `summary ${bad.key} came out ${bad.value}, not a number summary.json can hold`;
+  if (step === undefined || step.index >= series.length) {
+    throw new AmmsimError('RESULT', `${what}; the run's inputs (prices, --capital, --pool-liquidity) are beyond what the ${c.exact ? 'exact' : 'float'} ${c.pool} pool's arithmetic holds`);
+  }
+  const column = step.column === 'poolPrice' ? `the pool's price became ${step.value}` : `the run's ${step.column} became ${step.value}`;
+  throw await priceRowError(c, series, step.index, `at this row (${new Date(series.timestampMs[step.index]!).toISOString()}, price ${fmt(series.price[step.index]!)}) ${column}, so ${what}: the ${c.exact ? 'exact' : 'float'} ${c.pool} pool cannot follow this price with --capital ${fmt(c.capital)}${c.poolLiquidity === undefined ? '' : ` and --pool-liquidity ${fmt(c.poolLiquidity)}`}; check the row${c.exact ? '' : ', or try --exact'}`);
 }
 
 /** The real pool's tokens as the fee models see them (USDC/WETH unless the config says otherwise). */
@@ -296,6 +360,7 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const externalFees: ExternalFees | undefined = config.feeModel === 'volume' ? volumeFeeSource(series, config.fee, tickSpacing, poolTokensOf(config)) : replaySource;
 
   const rng = new Rng(config.seed);
+  await refusePricesThePoolCannotHold(config, series);
   const pool = createEnginePool(config, series.price[0]!);
   const traders: TraderStrategy[] = [];
   refuseNoiseVolumeWithoutVolume(config.noiseVolumeShare, series);
@@ -326,13 +391,14 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   const weiWarning = config.exact ? exactPrecisionWarning(Math.min(out.initialPoolBalances.base, out.holdBase > 0 ? out.holdBase : Infinity)) : [];
   const metricInput = metricInputOf(out, series.timestampMs, config.capital, config.seed);
   const metrics = computeSummaryMetrics(metricInput);
+  await refuseNonFiniteMetrics(config, series, metrics, ts);
   // gas beyond the capital is paid on credit: the figures stand (a negative value is a debt), and the run says so
   const gasWarning = metrics.gasCost > config.capital ? [`gas cost ${metrics.gasCost.toPrecision(4)} more than the capital ${config.capital}: the wallet paid it on credit, so values below 0 are a debt (--gas-price is in gwei)`] : [];
   const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
   let summary: Summary = {
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
-    warnings: [...(inputs.warnings ?? []), ...(mining?.warnings ?? []), ...out.warnings, ...gasWarning, ...seedWarning, ...weiWarning],
+    warnings: [...(inputs.warnings ?? []), ...inputWarnings(config, series, inputs, metrics), ...(mining?.warnings ?? []), ...out.warnings, ...gasWarning, ...seedWarning, ...weiWarning],
     // the parameters the strategy ran with (defaults included, typed), not the strings given
     config: { ...configForOutput(config), params: { ...params } },
     data: series.provenance,

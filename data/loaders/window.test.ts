@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeries } from '../../sim/core/series.ts';
-import { windowBoundMs, windowSeries } from './window.ts';
+import { windowBoundMs, windowCoverageWarnings, windowSeries } from './window.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
 
 const s = makeSeries(Float64Array.of(1000, 2000, 3000, 4000, 5000), Float64Array.of(1, 2, 3, 4, 5), new Map([['volume', Float64Array.of(10, 20, 30, 40, 50)]]), { kind: 'csv', file: 'x.csv', sha256: 'abc' });
@@ -38,5 +38,38 @@ describe('windowBoundMs', () => {
     expect(() => windowBoundMs(1640995200000, 'from')).toThrow('--from: 1640995200000 reads as a time after the year 5000: milliseconds? (1640995200 in seconds)');
     expect(() => windowBoundMs('1640995200123.5', 'from')).toThrow('--from: 1640995200123.5 reads as a time after the year 5000: milliseconds? (1640995200 in seconds)');
     expect(windowBoundMs('99999999999', 'to')).toBe(99_999_999_999_000); // the last second below the limit (the year 5138)
+  });
+});
+
+describe('windowCoverageWarnings (a window wider than the data)', () => {
+  const H = 3_600_000;
+  const hourly = (n: number, start: number) => makeSeries(Float64Array.from({ length: n }, (_, i) => start + i * H), Float64Array.from({ length: n }, () => 1), new Map(), { kind: 'csv', file: 'x.csv', sha256: 'abc' });
+  const T = Date.UTC(2024, 0, 1);
+
+  it('behavior: the data starting or ending inside the window by more than two steps and 1 % of it: one line each, the window as read', () => {
+    const w = windowSeries(hourly(24 * 30, T), T - 10 * 24 * H, T + 40 * 24 * H);
+    expect(windowCoverageWarnings(w)).toEqual([
+      'the data starts at 2024-01-01T00:00:00Z, 10 days after --from 2023-12-22T00:00:00Z: the run starts there',
+      'the data ends at 2024-01-30T23:00:00Z, 10 days before --to 2024-02-10T00:00:00Z: the run ends there',
+    ]);
+  });
+
+  it('behavior: inside the data, two steps short, or under 1 % of the window: nothing; no window: nothing', () => {
+    const s = hourly(24 * 30, T);
+    expect(windowCoverageWarnings(windowSeries(s, T + H, T + 10 * H))).toEqual([]);
+    expect(windowCoverageWarnings(windowSeries(s, T - 2 * H, undefined))).toEqual([]);
+    // 5 hours short of a 30-day window: more than two steps, under 1 % of it (7.2 h)
+    expect(windowCoverageWarnings(windowSeries(s, T - 5 * H, undefined))).toEqual([]);
+    expect(windowCoverageWarnings(windowSeries(s, T - 8 * H, undefined))).toEqual(['the data starts at 2024-01-01T00:00:00Z, 8 hours after --from 2023-12-31T16:00:00Z: the run starts there']);
+    expect(windowCoverageWarnings(s)).toEqual([]);
+  });
+});
+
+describe('windowBoundMs: a bare year', () => {
+  it('error: a four-digit number is refused as ambiguous, with the date to give for each bound; longer numbers are unix seconds', () => {
+    expect(() => windowBoundMs('2024', 'from')).toThrow(new ConfigError('--from', '2024 is ambiguous: a year or 2024 unix seconds (1970-01-01T00:33:44Z)? give a date, e.g. 2024-01-01, or unix seconds with more digits'));
+    expect(() => windowBoundMs(2025, 'to')).toThrow('--to: 2025 is ambiguous: a year or 2025 unix seconds (1970-01-01T00:33:45Z)? give a date, e.g. 2025-12-31 (a bare date as --to is the whole day), or unix seconds with more digits');
+    expect(windowBoundMs('20240', 'from')).toBe(20_240_000);
+    expect(windowBoundMs('0', 'from')).toBe(0);
   });
 });

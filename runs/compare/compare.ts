@@ -14,6 +14,7 @@ import { maxDrawdown } from '../../sim/metrics/drawdown.ts';
 import { simpleApr, yearsBetween } from '../../sim/metrics/returns.ts';
 import { DEFAULT_STAKING_APR, type CompareOptions } from './config.ts';
 import { realizedVolatility, scenarioPath, type ScenarioParams } from './scenarios.ts';
+import { fractionRateWarning } from '../inputWarnings.ts';
 
 /**
  * `ammsim compare`: LP strategies vs. holding vs. staking, on the same capital, price series and horizon.
@@ -230,6 +231,30 @@ function iso(ms: number): string {
 }
 
 /**
+ * A staking rate that reads as 100 % a year or more, probably a percentage given as a fraction: `--staking-apr 4`
+ * (400 %; runs/inputWarnings.ts fractionRateWarning), or a `--staking-series` whose APRs reach 1 (its largest said,
+ * with its share of the rows). Valid, so warned about, not refused.
+ */
+export function stakingRateWarnings(config: Pick<CompareConfig, 'options' | 'aprSeries'>): string[] {
+  const s = config.aprSeries;
+  if (s === undefined) {
+    const w = config.options.stakingApr === undefined ? undefined : fractionRateWarning('--staking-apr', config.options.stakingApr);
+    return w === undefined ? [] : [w];
+  }
+  let max = -Infinity;
+  let atLeastOne = 0;
+  for (let i = 0; i < s.length; i++) {
+    const a = s.apr[i]!;
+    if (a > max) max = a;
+    if (a >= 1) atLeastOne++;
+  }
+  if (atLeastOne === 0) return [];
+  return [
+    `the staking series ${s.file} has APRs of 1 or more (${atLeastOne} of ${s.length} rows, up to ${max} = ${Number((max * 100).toPrecision(6))} % a year): its APRs are fractions (0.04 = 4 %); a column in percent must be divided by 100`,
+  ];
+}
+
+/**
  * Runs the comparison. Deterministic in (config, series): each LP alternative is a backtest with the same seed, the
  * what-if paths draw from `Rng(backtest.seed).fork('what-if:' + i)`.
  */
@@ -403,7 +428,8 @@ export async function runCompare(config: CompareConfig, series: PriceSeries, opt
   };
   summary.data = series.provenance;
   summary.notes = [...staking.notes];
-  // The LP runs' warnings (a strategy that could no longer act, a back-filled gas series…), each naming its run.
-  summary.warnings = alts.flatMap((alt, i) => (runs[i]!.summary.warnings ?? []).map((w) => `${alt.id}: ${w}`));
+  // The staking rate's (read as a fraction), then the LP runs' warnings (a strategy that could no longer act, a
+  // back-filled gas series…), each naming its run.
+  summary.warnings = [...stakingRateWarnings(config), ...alts.flatMap((alt, i) => (runs[i]!.summary.warnings ?? []).map((w) => `${alt.id}: ${w}`))];
   return { summary, alternatives: alts, runs, staking, holdStaked, whatIf };
 }

@@ -184,6 +184,91 @@ export function checkSeriesPricesPool(rows: readonly PoolEventRow[], series: Pri
   );
 }
 
+/** How far apart (a fraction, at the median over the overlap) the pool's logged prices and the series' may be before a warning. */
+const PRICE_WARN_FRACTION = 0.05;
+/** The most SWAP rows compared with the series for that median (evenly spread over the overlap). */
+const PRICE_SAMPLES = 1001;
+
+const isoSec = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** The share `x` (0..1) as a percentage for a message: `0.27 %`, `27 %`, `99.5 %`. */
+function share(x: number): string {
+  const p = x * 100;
+  return `${p >= 10 ? Number(p.toFixed(1)) : Number(p.toPrecision(2))} %`;
+}
+
+/** The index of the last step at or before `ms` (-1 when none). */
+function stepAsOf(t: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  if (t.length === 0 || t[0]! > ms) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (t[mid]! <= ms) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * What the replay model's events leave out of a run over `series`, as warnings (cheap: one pass over the rows, a
+ * sample of at most {@link PRICE_SAMPLES} swaps priced): the events cover less of the run than its span — the replay
+ * credits fees only while there are logged swaps, so a day of events under a year-long run earns a day of fees —
+ * by more than two of the series' steps and 1 % of the run (said with the events' span and the share of the run
+ * they cover); and over the overlap the pool's logged prices are a median more than 5 % away from the series' as of
+ * each swap (positions are placed at the series' price, so their ranges can sit where the logged swaps do not pass;
+ * more than ×2 at the first swap is refused by {@link checkSeriesPricesPool}). Empty when neither.
+ */
+export function replayCoverageWarnings(rows: readonly PoolEventRow[], series: PriceSeries, tokens: PoolTokens, eventsFile = 'the fee events'): string[] {
+  const t = series.timestampMs;
+  const n = t.length;
+  if (n < 2 || rows.length === 0) return [];
+  const out: string[] = [];
+  const s0 = t[0]!;
+  const s1 = t[n - 1]!;
+  const e0 = rows[0]!.timestampSec * 1000;
+  const e1 = rows[rows.length - 1]!.timestampSec * 1000;
+  const a = Math.max(s0, e0);
+  const b = Math.min(s1, e1);
+  const covered = Math.max(0, b - a);
+  const m = Math.min(n - 1, 1000);
+  const steps = new Float64Array(m);
+  for (let i = 0; i < m; i++) steps[i] = t[i + 1]! - t[i]!;
+  steps.sort();
+  const tolerance = Math.max(2 * steps[(m - 1) >> 1]!, (s1 - s0) / 100);
+  const span = `the fee events ${eventsFile} span ${isoSec(e0)} … ${isoSec(e1)}`;
+  const run = `the run (${isoSec(s0)} … ${isoSec(s1)})`;
+  if (b < a) out.push(`${span}, outside ${run}: the replay credits no fees`);
+  else if (s1 - s0 - covered > tolerance) out.push(`${span}, ${share(covered / (s1 - s0))} of ${run}: the replay credits fees only there`);
+  if (b < a) return out;
+  let swaps = 0;
+  for (const r of rows) if (r.kind === 'SWAP' && r.timestampSec * 1000 >= a && r.timestampSec * 1000 <= b) swaps++;
+  if (swaps === 0) return out;
+  const stride = Math.ceil(swaps / PRICE_SAMPLES);
+  const sample: Array<{ ratio: number; pool: number; ours: number; line: number }> = [];
+  let k = 0;
+  for (const r of rows) {
+    const ms = r.timestampSec * 1000;
+    if (r.kind !== 'SWAP' || ms < a || ms > b) continue;
+    if (k++ % stride !== 0) continue;
+    const i = stepAsOf(t, ms);
+    if (i < 0) continue;
+    const pool = priceFromSqrtPriceX96(Number(r.sqrtPriceX96), tokens);
+    const ours = series.price[i]!;
+    if (pool > 0 && ours > 0) sample.push({ ratio: pool / ours, pool, ours, line: r.line });
+  }
+  if (sample.length === 0) return out;
+  sample.sort((x, y) => x.ratio - y.ratio);
+  const mid = sample[(sample.length - 1) >> 1]!;
+  if (mid.ratio > 1 + PRICE_WARN_FRACTION || mid.ratio < 1 / (1 + PRICE_WARN_FRACTION)) {
+    const off = mid.ratio >= 1 ? `${share(mid.ratio - 1)} above` : `${share(1 - mid.ratio)} below`;
+    out.push(
+      `where they overlap the run, the pool's logged prices are a median ${off} the series' (${mid.pool.toPrecision(6)} vs ${mid.ours.toPrecision(6)} at ${eventsFile}:${mid.line}): positions are placed at the series' price, so their ranges may miss the logged swaps`,
+    );
+  }
+  return out;
+}
+
 /** log_1.0001(10): the ticks of a factor of 10 in price. */
 const LOG_10_BASE = getTickOfPriceFloat(10);
 

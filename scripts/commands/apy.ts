@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { groupThousands } from '../../sim/core/format.ts';
 import { compoundsOfInterval, parseInterval, runApy, type ApyOptions, type ApyResult, type ApyRow } from '../../runs/apy.ts';
 import { ConfigError } from '../../sim/core/errors.ts';
+import { fractionRateWarning } from '../../runs/inputWarnings.ts';
 import { APY_YEAR_DAYS, MAX_COMPOUNDS_PER_YEAR } from '../../sim/metrics/apy.ts';
 
 export interface ApyArgs {
@@ -56,6 +57,20 @@ export function parseApyArgs(a: ApyArgs): ApyOptions {
       ...(a.capital === undefined ? {} : { '--capital': String(a.capital) }),
     },
   };
+}
+
+/**
+ * `--apr 30` (or `--apy 35`) is 3,000 % a year: a rate given as a fraction (no `%`) of 1 or more is probably a
+ * percentage; the warnings (printed on stderr, the result unchanged), empty otherwise.
+ */
+export function apyWarnings(a: Pick<ApyArgs, 'apr' | 'apy'>): string[] {
+  const out: string[] = [];
+  for (const [flag, text] of [['--apr', a.apr], ['--apy', a.apy]] as const) {
+    if (text === undefined || String(text).trim().endsWith('%')) continue;
+    const w = fractionRateWarning(flag, numberFlag(flag, String(text), true), true);
+    if (w !== undefined) out.push(w);
+  }
+  return out;
 }
 
 // toFixed switches to exponent form from 1e21: such a percentage is shown in exponent form on purpose, 4 digits
@@ -170,6 +185,7 @@ export const apyCommand: CommandModule<object, Record<string, unknown>> = {
       (['apr', 'apy', 'compounds', 'every', 'performanceFee', 'gas', 'capital'] as const).flatMap((k) => (str(k) === undefined ? [] : [[k, str(k)]])),
     );
     const r = runApy(parseApyArgs({ ...args, ...(argv.optimal === true ? { optimal: true } : {}) }));
+    for (const w of apyWarnings(args)) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(argv.json === true ? `${JSON.stringify(r, null, 2)}\n` : formatApy(r));
   },
 };

@@ -53,11 +53,18 @@ export class V2ExactEnginePool implements EnginePool {
     return { base: toHuman(this.pair.reserve0), quote: toHuman(this.pair.reserve1) };
   }
 
+  /**
+   * The input moving the pair's price to `target` (float sizing). An input past the doubles (a target ~1e-250 of the
+   * price or beyond) is more than any uint112 balance: the pair would revert OVERFLOW on it, and does so here rather
+   * than turn NaN into a BigInt. (Runs refuse such prices before they start: sim/pools/priceRange.ts.)
+   */
   private sizeToPrice(target: number): { baseIn: boolean; raw: bigint } {
     const r0 = Number(this.pair.reserve0);
     const r1 = Number(this.pair.reserve1);
-    if (target > r1 / r0) return { baseIn: false, raw: BigInt(Math.floor(amountInToPrice(r1, r0, 1 / target, this.fee))) };
-    return { baseIn: true, raw: BigInt(Math.floor(amountInToPrice(r0, r1, target, this.fee))) };
+    const baseIn = !(target > r1 / r0);
+    const x = baseIn ? amountInToPrice(r0, r1, target, this.fee) : amountInToPrice(r1, r0, 1 / target, this.fee);
+    if (!(x < Infinity)) throw new PoolError('UniswapV2: OVERFLOW', `reverted: UniswapV2: OVERFLOW (moving the price from ${r1 / r0} to ${target} takes more ${baseIn ? 'base' : 'quote'} than a uint112 reserve holds)`);
+    return { baseIn, raw: BigInt(Math.floor(x)) };
   }
 
   private fill(baseIn: boolean, amountIn: bigint, amountOut: bigint, r0After: bigint, r1After: bigint): SwapFill {

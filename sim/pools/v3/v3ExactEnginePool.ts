@@ -9,6 +9,7 @@ import { rawPriceFromSqrtPriceX96, sqrtPriceX96FromPrice } from '../../math/v3/p
 import { getSqrtRatioAtTick, MAX_SQRT_RATIO, MIN_SQRT_RATIO } from '../../math/v3/tickMath.ts';
 import { V3EnginePool, type V3Core, type V3CorePositionAmounts } from './v3EnginePool.ts';
 import { V3Pool, type V3SwapQuote } from './v3Pool.ts';
+import { describeViolation, inV3PriceRange, V3_PRICE_BOUNDS } from '../priceRange.ts';
 
 /** Both tokens of ammsim's simulated exact pools have 18 decimals: raw = human · 10^18. */
 export const V3_EXACT_DECIMALS = 18;
@@ -108,6 +109,8 @@ export class V3ExactCore implements V3Core<V3ExactPosition> {
       throw new ConfigError('--fee', `the exact v3 pool needs a fee in whole hundredths of a bip in [0, 1) (0.003 = 3000 pips); was ${fee}`);
     }
     if (!(price > 0 && Number.isFinite(price))) throw new ConfigError('price', `must be finite and > 0; was ${price}`);
+    // as the float pool: a first price outside the tick range is refused, not clamped to MIN/MAX_SQRT_RATIO
+    if (!inV3PriceRange(price)) throw new ConfigError('price', describeViolation({ index: 0, price, kind: 'range' }, V3_PRICE_BOUNDS));
     this.fee = fee;
     this.tickSpacing = tickSpacing;
     this.pool = new V3Pool({ fee: pips, tickSpacing });

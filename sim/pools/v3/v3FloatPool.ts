@@ -14,6 +14,7 @@ import {
 import { feesOwedFloat } from '../../math/v3/position.ts';
 import { V3EnginePool, type V3Core, type V3CorePositionAmounts } from './v3EnginePool.ts';
 import { usableTicks } from './v3Liquidity.ts';
+import { describeViolation, V3_PRICE_BOUNDS } from '../priceRange.ts';
 
 // Module-local bindings of the imported per-step maths: under tsx and vitest an import compiles to a CommonJS getter
 // read on every call (measurable in the engine's per-step position views); a local const is read directly.
@@ -146,7 +147,8 @@ export class V3FloatCore implements V3Core<V3FloatPosition> {
     this.minUsableTick = usable.minTick;
     this.maxUsableTick = usable.maxTick;
     const s = Math.sqrt(price);
-    if (!(s > this.sqrtMin && s < this.sqrtMax)) throw new ConfigError('price', `must be within the v3 price range (1.0001^±887272); was ${price}`);
+    // the same test and words as a run's up-front check of its series (sim/pools/priceRange.ts), which names the row
+    if (!(s > this.sqrtMin && s < this.sqrtMax)) throw new ConfigError('price', describeViolation({ index: 0, price, kind: 'range' }, V3_PRICE_BOUNDS));
     this.sqrtP = s;
     this.tick = clampTick(getTickAtSqrtRatioFloat(s));
     if (!(time >= 0 && time < Infinity)) throw new ConfigError('time', `must be finite and ≥ 0; was ${time}`);
