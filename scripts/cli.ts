@@ -49,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   cli = cli
     .middleware((argv) => refusing(argv, () => refuseRepeatedSwitches(args, optionsOf(root))))
+    .middleware((argv) => refusing(argv, () => refuseNegatedValueFlags(args, optionsOf(root), command?.negatable ?? [])))
     .middleware((argv) => refusing(argv, () => refuseRepeatedFlags(argv, root)))
     .middleware((parsed) => refusing(parsed, () => refuseNumberFlagsWithoutNumber(args, root)))
     .middleware(checkOutputFlags)
@@ -183,6 +184,19 @@ export function refuseRepeatedSwitches(args: readonly string[], options: ParsedO
   }
   for (const [key, texts] of uses) {
     if (texts.length > 1) throw new ConfigError(`--${key}`, `given ${texts.length} times (${texts.join(', ')}); give it once`);
+  }
+}
+
+/**
+ * yargs middleware: `--no-x` for a flag that takes a value is refused. yargs reads it as x = false, so `--no-out` wrote
+ * into a folder named `false` and `--no-seed` ran seed 0. `negatable`: the command's value flags that have an off form
+ * (a sweep's on/off axes, `--no-arbitrage`, declared as strings to take lists).
+ */
+export function refuseNegatedValueFlags(args: readonly string[], options: ParsedOptions, negatable: readonly string[]): void {
+  const switches = new Set([...options.boolean, ...(options.count ?? [])]);
+  for (const item of scanArgs(args, options)) {
+    if (item.kind !== 'flag' || !item.negated || item.key === undefined || switches.has(item.key) || negatable.includes(item.key)) continue;
+    throw new ConfigError(`--no-${item.name}`, `--${item.key} takes a value and has no off form; give --${item.key} VALUE, or leave it out for its default`);
   }
 }
 

@@ -737,6 +737,39 @@ describe('every switch of every command is refused given on and off, or twice (s
   });
 });
 
+describe('--no-x of a flag that takes a value is refused (scripts/cli.ts refuseNegatedValueFlags)', () => {
+  it('error: --no-<flag> for each value flag of each command: one line naming it, nothing written (yargs read it as false: --no-out wrote into ./false, --no-seed ran seed 0)', async () => {
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const w of walked) {
+      const plan = PLANS[w.name];
+      if (plan === undefined) continue;
+      const command = COMMANDS.find((c) => c.name === w.name.split(' ')[0]);
+      const negatable = w.name === 'sweep' ? (((await command!.load()) as { negatable?: readonly string[] }).negatable ?? []) : [];
+      for (const flag of w.flags) {
+        if (w.switches.includes(flag) || negatable.includes(flag) || flag === 'version' || (w.name === 'sweep merge' && flag === 'dirs')) continue;
+        tried++;
+        const out = outDir();
+        // yargs checks positionals and choices first: merge gets a (missing) shard folder, and a flag with choices is
+        // refused by them (`--compounding: must be one of …; was false`), one line naming it as well
+        const base = w.name === 'sweep merge' ? [join(tmp, 'no-such-shard'), ...(flag === 'out' ? [] : ['--out', out])] : (REQUIRED[w.name] ?? plan.base);
+        const r = await ammsim([...w.name.split(' '), ...base, `--no-${flag}`, ...(plan.outFlag && flag !== 'out' ? ['--out', out] : [])]);
+        const expected = `error: --no-${flag}: --${flag} takes a value and has no off form; give --${flag} VALUE, or leave it out for its default\n`;
+        const byChoices = new RegExp(`^error: --${flag}: must be one of [^\n]*; was false\n$`);
+        if (r.status !== 1 || (r.stderr !== expected && !byChoices.test(r.stderr))) wrong.push(`${w.name} --no-${flag}: status ${r.status}, ${JSON.stringify(r.stderr)}`);
+        if (existsSync(out)) wrong.push(`${w.name} --no-${flag}: wrote ${out}`);
+      }
+    }
+    expect(tried).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
+  });
+
+  it("behavior: a sweep's on/off axes keep their off form (--no-arbitrage, --no-exact)", async () => {
+    const sweep = (await COMMANDS.find((c) => c.name === 'sweep')!.load()) as { negatable?: readonly string[] };
+    expect([...(sweep.negatable ?? [])].sort()).toEqual(['arbitrage', 'exact']);
+  });
+});
+
 afterAll(() => {
   process.exitCode = undefined;
 });

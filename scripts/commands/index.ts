@@ -33,6 +33,8 @@ export function inputsNamedBy(argv: Readonly<Record<string, unknown>>): string[]
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AmmsimCommand<T = any, U = any> = CommandModule<T, U> & {
   readonly outputsOnFailure?: (argv: Readonly<Record<string, unknown>>) => ReadonlyArray<string | undefined>;
+  /** Flags that take a value and also have an off form, `--no-x` (scripts/cli.ts refuses `--no-x` for any other). */
+  readonly negatable?: readonly string[];
 };
 
 export const COMMANDS: readonly CommandEntry[] = [

@@ -1,3 +1,4 @@
+import type { AmmsimCommand } from './index.ts';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
@@ -313,8 +314,10 @@ const mergeCommand: CommandModule<object, Record<string, unknown>> = {
   },
 };
 
-export const sweepCommand: CommandModule<object, Record<string, unknown>> = {
+export const sweepCommand: AmmsimCommand<object, Record<string, unknown>> = {
   command: 'sweep',
+  // the on/off axes take lists (--exact true,false) and an off form (--no-exact)
+  negatable: Object.keys(AXIS_KINDS).filter((k) => AXIS_KINDS[k] === 'boolean').map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)),
   describe: 'run a grid of backtests (lists, ranges or random samples of any flag) on all cores; resumable, shardable (sweep merge); sweep.csv/.arrow/.json, report.html',
   builder: (y: Argv) => {
     const flags: Record<string, object> = { ...ALL_FLAGS };
