@@ -84,11 +84,15 @@ function toJson(v: unknown): string {
  * `ammsim replay-real`: replays a real Uniswap v3 swap stream (demeter pool-events CSV) through the exact pool
  * and writes how far the simulation drifts from the logged state (sim/realReplay/replayEvents.ts).
  */
-/** The files a failed replay-real removes: --out and, with --csv, OUT.csv; never the events file (refused as --out). */
+/**
+ * The files a replay-real removes before it runs and when it fails: --out and OUT.csv, with or without --csv (without
+ * it, an earlier run's OUT.csv would otherwise lie beside this run's OUT.json as if it were this run's); never a file
+ * the run reads (the events file may be named OUT.csv when --csv is not given).
+ */
 function realReplayOutputs(argv: Readonly<Record<string, unknown>>): Array<string | undefined> {
   const out = typeof argv.out === 'string' ? argv.out : undefined;
   if (out === undefined) return [];
-  return outputsNotInputs(argv.csv === true ? [out, csvPathOf(out)] : [out], inputsNamedBy(argv));
+  return outputsNotInputs([out, csvPathOf(out)], inputsNamedBy(argv));
 }
 
 /** Where --csv writes the per-swap divergence: OUT less .json, plus .csv. */
@@ -115,7 +119,7 @@ export const realReplayCommand: AmmsimCommand<object, RealReplayArgs> = {
       .option('from', { type: 'string', describe: 'only events at or after this time (ISO-8601 UTC or unix seconds)' })
       .option('to', { type: 'string', describe: 'only events at or before this time' })
       .option('out', { type: 'string', describe: 'divergence summary JSON', default: 'out/replay-real.json' })
-      .option('csv', { type: 'boolean', describe: 'also write the per-swap divergence as CSV beside --out (OUT.csv)' })
+      .option('csv', { type: 'boolean', describe: "also write the per-swap divergence as CSV beside --out (OUT.csv); without --csv, an earlier run's OUT.csv is removed" })
       .example('$0 replay-real --events ../shared/data/uniswap_v3/ethereum_usdc_weth_005_0x88e6_2024-01-05.pool_events.csv --fee 500 --reanchor --out out/r.json --csv', 'USDC/WETH 0.05 %, one day, re-anchored'),
   handler: async (argv) => {
     const events = argv.events;
@@ -155,6 +159,7 @@ export const realReplayCommand: AmmsimCommand<object, RealReplayArgs> = {
       }
       const r = replayRealEvents(rows, {
         fee,
+        file: events,
         reanchor: argv.reanchor === true,
         ...(ts === undefined ? {} : { tickSpacing: ts }),
         ...(fromSec === undefined ? {} : { fromSec }),

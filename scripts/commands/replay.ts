@@ -103,19 +103,26 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     // the event being replayed, and its line: what the --pool hint below looks at
     let event: Readonly<Record<string, unknown>> | undefined;
     let eventLine = 0;
+    // whether the error came from the replayer (an event it refused), not from reading the JSONL line itself
+    let refusedByReplayer = false;
     try {
       const replayer = createReplayer(pool, events);
       const watched: Replayer = {
         apply: (e, line) => {
           event = e;
           eventLine = line;
-          return replayer.apply(e, line);
+          try {
+            return replayer.apply(e, line);
+          } catch (err) {
+            refusedByReplayer = true;
+            throw err;
+          }
         },
       };
       summary = await replayJsonl(watched, events, { file: events, onResult: (json) => lines.push(json) });
     } catch (err) {
-      // ('event'/'expect' errors are about the JSONL line itself, which no --pool would fix)
-      if (err instanceof InputError && argv.pool === undefined && err.field !== 'event' && err.field !== 'expect' && looksLikeV2(err, err.line === eventLine ? event : undefined)) {
+      // (errors about the JSONL line itself, a bad "event"/"expect" or a stray key, are not the replayer's: no --pool fixes them)
+      if (err instanceof InputError && argv.pool === undefined && refusedByReplayer && looksLikeV2(err, err.line === eventLine ? event : undefined)) {
         // The likeliest cause of such a rejected event without --pool: v2 events replayed as v3 (the default).
         throw new AmmsimError(err.code, err.message, { cause: err, details: [`hint: --pool defaults to ${REPLAY_DEFAULTS.pool}; for v2 events pass --pool v2`] });
       }

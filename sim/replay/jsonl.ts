@@ -49,6 +49,11 @@ export function parseJsonlLine(text: string, file: string, line: number): JsonlC
   }
   if (!isPlainObject(value)) throw new InputError(file, line, 'event', `each line must be a JSON object (an event, or {"event": …, "expect": …}); was ${describeJson(value)}`);
   if (!('event' in value)) return { line, event: value };
+  // a case line is {event, expect} and nothing else: a stray key (a misplaced field, a typo of "expect") is refused,
+  // as unknown keys inside an event are, rather than silently ignored
+  for (const key in value) {
+    if (key !== 'event' && key !== 'expect') throw new InputError(file, line, key, `unknown key; a case line has "event" and "expect"; was ${describeJson(value[key])}`);
+  }
   const event = value['event'];
   if (!isPlainObject(event)) throw new InputError(file, line, 'event', `must be an object with a "type"; was ${describeJson(event)}`);
   const expect = value['expect'];
@@ -61,13 +66,14 @@ export function parseJsonlLine(text: string, file: string, line: number): JsonlC
  * Streams the cases of a JSONL file in order, without loading it whole. `file` names it in errors
  * (default: the path). A UTF-8 byte-order mark is ignored; `\r\n` line ends are accepted.
  */
-export async function* readJsonlCases(path: string, file: string = path): AsyncGenerator<JsonlCase> {
+export async function* readJsonlCases(path: string, file: string = path, onLine?: (lineNo: number) => void): AsyncGenerator<JsonlCase> {
   const input = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   try {
     for await (const raw of lines) {
       lineNo++;
+      onLine?.(lineNo);
       const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       const c = parseJsonlLine(text, file, lineNo);
       if (c !== undefined) yield c;
@@ -173,7 +179,8 @@ export async function replayJsonl(replayer: Replayer, path: string, options: Rep
   let cases = 0;
   let mismatches = 0;
   let first: Mismatch | undefined;
-  for await (const c of readJsonlCases(path, file)) {
+  let lines = 0;
+  for await (const c of readJsonlCases(path, file, (n) => (lines = n))) {
     events++;
     let result: Record<string, unknown>;
     try {
@@ -194,5 +201,8 @@ export async function replayJsonl(replayer: Replayer, path: string, options: Rep
       }
     }
   }
+  // an empty file is no replay (nothing ran, nothing compared): refused like an events CSV without rows
+  const blank = lines;
+  if (events === 0) throw new InputError(file, undefined, undefined, `must hold at least one event line; was ${blank === 0 ? 'empty' : `${blank} blank line${blank === 1 ? '' : 's'}`}`);
   return { events, cases, mismatches, firstMismatch: first };
 }

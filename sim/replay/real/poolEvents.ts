@@ -49,7 +49,28 @@ const REQUIRED = ['block_number', 'block_timestamp', 'tx_type', 'log_index', 'am
 const INT_RE = /^-?\d+$/;
 const TICK_RE = /^-?\d+(\.0+)?$/;
 
-/** Parses the CSV text of a pool-events file (see the module comment). `file` names the file in errors. */
+const U128 = 1n << 128n;
+const I128 = 1n << 127n;
+const U256 = 1n << 256n;
+const I256 = 1n << 255n;
+const NEG_I256 = -I256;
+const SAFE_LIMIT = BigInt(Number.MAX_SAFE_INTEGER) + 1n;
+/** The pool's price range (TickMath): every sqrtPriceX96 a pool can hold lies in [MIN_SQRT_RATIO, MAX_SQRT_RATIO). */
+const MIN_SQRT_RATIO = 4295128739n;
+const MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342n;
+const MIN_TICK = -887272;
+const MAX_TICK = 887272;
+
+/**
+ * Parses the CSV text of a pool-events file (see the module comment). `file` names the file in errors.
+ *
+ * Each column is checked against the type of the Uniswap v3 event field it holds, so that a corrupt value is refused
+ * naming file, line and column instead of replaying into a wrong result or failing deep in the pool:
+ * `block_number` and `log_index` safe integers ≥ 0; SWAP `amount0`/`amount1` int256 (signed); MINT/BURN amounts
+ * uint256 and COLLECT amounts uint128 (unsigned); `total_liquidity` uint128 and MINT/BURN `liquidity` a uint128 below 2^127 (the pool's int128 delta);
+ * `sqrtPriceX96` a pool price (MIN_SQRT_RATIO ≤ x < MAX_SQRT_RATIO, so a uint160 above 0); ticks int24 in
+ * [MIN_TICK, MAX_TICK], and a MINT/BURN's `tick_lower` below its `tick_upper`.
+ */
 export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = (lines[0] ?? '').split(',').map((s) => s.trim());
@@ -61,32 +82,45 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
   const iSender = idx('sender');
   const iHash = idx('transaction_hash');
   const rows: PoolEventRow[] = [];
+  // the row being parsed: the helpers below read it (made once, not per row: the parse is on the replay's hot path)
+  let f: string[] = [];
+  let line = 0;
+  const get = (name: string): string => (f[idx(name)] ?? '').trim();
+  const int = (name: string): bigint => {
+    const v = get(name);
+    if (!INT_RE.test(v)) throw new InputError(file, line, name, `must be an integer; was ${JSON.stringify(v)}`);
+    return BigInt(v);
+  };
+  /** An integer in [0, limit); `what` names the type in the message. */
+  const uint = (name: string, limit: bigint, what: string): bigint => {
+    const x = int(name);
+    if (x < 0n || x >= limit) throw new InputError(file, line, name, `${what}; was ${x}`);
+    return x;
+  };
+  /** A block number or log index: a safe integer ≥ 0 (one beyond 2^53 would lose precision as a number). */
+  const index = (name: string): number => Number(uint(name, SAFE_LIMIT, 'must be an integer ≥ 0 and at most 2^53 − 1 (9007199254740991)'));
+  const tick = (name: string, opt: boolean): number => {
+    const v = get(name);
+    if (v === '' && opt) return 0;
+    if (!TICK_RE.test(v)) throw new InputError(file, line, name, `must be an integer tick (e.g. 199045 or 199045.0); was ${JSON.stringify(v)}`);
+    const t = Number.parseInt(v, 10);
+    if (!(t >= MIN_TICK && t <= MAX_TICK)) throw new InputError(file, line, name, `must be a tick (int24) in [${MIN_TICK}, ${MAX_TICK}]; was ${v}`);
+    return t;
+  };
   for (let li = 1; li < lines.length; li++) {
     const raw = lines[li]!;
     if (raw.trim() === '') continue;
-    const line = li + 1;
-    const f = raw.split(',');
+    line = li + 1;
+    f = raw.split(',');
     if (f.length !== header.length) {
       if (f.length < header.length) throw new InputError(file, line, header[f.length]!, `must be present (the header has ${header.length} fields); the row has ${f.length}`);
       throw new InputError(file, line, 'row', `must have ${header.length} fields like the header; has ${f.length}`);
     }
-    const get = (name: string): string => (f[idx(name)] ?? '').trim();
-    const int = (name: string, opt = false): bigint => {
-      const v = get(name);
-      if (v === '' && opt) return 0n;
-      if (!INT_RE.test(v)) throw new InputError(file, line, name, `must be an integer; was ${JSON.stringify(v)}`);
-      return BigInt(v);
-    };
-    const tick = (name: string, opt: boolean): number => {
-      const v = get(name);
-      if (v === '' && opt) return 0;
-      if (!TICK_RE.test(v)) throw new InputError(file, line, name, `must be an integer tick (e.g. 199045 or 199045.0); was ${JSON.stringify(v)}`);
-      return Number.parseInt(v, 10);
-    };
     const kind = get('tx_type');
     if (kind !== 'SWAP' && kind !== 'MINT' && kind !== 'BURN' && kind !== 'COLLECT') {
       throw new InputError(file, line, 'tx_type', `must be SWAP, MINT, BURN or COLLECT; was ${JSON.stringify(kind)}`);
     }
+    const blockNumber = index('block_number');
     const ts = get('block_timestamp');
     const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:Z|\+00:00)?$/.exec(ts);
     // Date.UTC would roll an impossible date or time over (2024-02-30 to 2024-03-01): each field is checked first
@@ -95,30 +129,53 @@ export function parsePoolEventsCsv(text: string, file: string): PoolEventRow[] {
       throw new InputError(file, line, 'block_timestamp', `must be "YYYY-MM-DD HH:MM:SS" (UTC), a real date and time; was ${JSON.stringify(ts)}`);
     }
     const timestampSec = Date.UTC(y!, mo! - 1, d!, h!, mi!, se!) / 1000;
+    const logIndex = index('log_index');
     const positionRow = kind !== 'SWAP';
-    const liquidity = kind === 'MINT' || kind === 'BURN' ? int('liquidity') : 0n;
-    if (liquidity < 0n) throw new InputError(file, line, 'liquidity', `must be ≥ 0; was ${liquidity}`);
+    const liquidityRow = kind === 'MINT' || kind === 'BURN';
+    // Swap amounts are int256 (signed, from the pool's side); Mint and Burn amounts uint256, Collect amounts uint128
+    let amount0: bigint;
+    let amount1: bigint;
+    if (kind === 'SWAP') {
+      amount0 = int('amount0');
+      amount1 = int('amount1');
+      if (amount0 < NEG_I256 || amount0 >= I256) throw new InputError(file, line, 'amount0', `must be an int256 on a SWAP row; was ${amount0}`);
+      if (amount1 < NEG_I256 || amount1 >= I256) throw new InputError(file, line, 'amount1', `must be an int256 on a SWAP row; was ${amount1}`);
+    } else {
+      const [limit, type] = kind === 'COLLECT' ? [U128, 'uint128'] : [U256, 'uint256'];
+      const what = `must be a ${type} (≥ 0: ${kind} amounts are unsigned; only SWAP amounts are signed)`;
+      amount0 = uint('amount0', limit, what);
+      amount1 = uint('amount1', limit, what);
+    }
+    const totalLiquidity = uint('total_liquidity', U128, 'must be a uint128 (the pool\'s in-range liquidity, 0 ≤ L < 2^128)');
+    // uint128 in the event, but the pool takes it as an int128 delta (toInt128): a Mint or Burn of 2^127 or more reverts
+    const liquidity = liquidityRow ? uint('liquidity', I128, `must be a uint128 below 2^127 on a ${kind} row (the pool takes it as an int128 delta)`) : 0n;
     const sqrtPriceX96 = int('sqrtPriceX96');
-    if (sqrtPriceX96 <= 0n) throw new InputError(file, line, 'sqrtPriceX96', `must be > 0; was ${sqrtPriceX96}`);
+    if (!(sqrtPriceX96 >= MIN_SQRT_RATIO && sqrtPriceX96 < MAX_SQRT_RATIO)) {
+      throw new InputError(file, line, 'sqrtPriceX96', `must be a pool price, a uint160 in [MIN_SQRT_RATIO, MAX_SQRT_RATIO) = [${MIN_SQRT_RATIO}, ${MAX_SQRT_RATIO}); was ${sqrtPriceX96}`);
+    }
+    const currentTick = tick('current_tick', false);
+    const tickLower = tick('tick_lower', !positionRow);
+    const tickUpper = tick('tick_upper', !positionRow);
+    if (liquidityRow && !(tickLower < tickUpper)) throw new InputError(file, line, 'tick_upper', `must be above tick_lower (${tickLower}) on a ${kind} row; was ${tickUpper}`);
     const owner = iSender < 0 ? '' : (f[iSender] ?? '').trim().toLowerCase();
-    if ((kind === 'MINT' || kind === 'BURN') && owner === '') {
+    if (liquidityRow && owner === '') {
       throw new InputError(file, line, 'sender', iSender < 0 ? `a ${kind} row needs the position's owner, and the header has no sender column` : `must be the position's owner on a ${kind} row; is empty`);
     }
     rows.push({
       line,
-      blockNumber: Number(int('block_number')),
+      blockNumber,
       timestampSec,
       kind,
       txHash: iHash < 0 ? '' : (f[iHash] ?? '').trim(),
-      logIndex: Number(int('log_index')),
+      logIndex,
       owner,
-      amount0: int('amount0'),
-      amount1: int('amount1'),
-      totalLiquidity: int('total_liquidity'),
+      amount0,
+      amount1,
+      totalLiquidity,
       sqrtPriceX96,
-      tick: tick('current_tick', false),
-      tickLower: tick('tick_lower', !positionRow),
-      tickUpper: tick('tick_upper', !positionRow),
+      tick: currentTick,
+      tickLower,
+      tickUpper,
       liquidity,
     });
   }

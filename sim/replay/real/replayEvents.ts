@@ -68,6 +68,8 @@ export interface RealReplayOptions {
   /** Token decimals, for valuing LP fees in token0 per token1 (default USDC/WETH: 6, 18). */
   readonly decimals0?: number;
   readonly decimals1?: number;
+  /** The events file, named in errors about a row (default: "events"). */
+  readonly file?: string;
 }
 
 /** One replayed swap: logged vs simulated. */
@@ -317,7 +319,19 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
     background = 0n;
   }
   const backgroundAtStart = background;
-  if (background > 0n) pool.mint(BACKGROUND, fullLo, fullHi, background);
+  /**
+   * Mints the background; a logged in-range L the synthetic full-range position cannot hold (beyond the pool's
+   * per-tick or int128 limits) is refused naming the row's total_liquidity rather than as a bare pool revert.
+   */
+  const mintBackground = (row: PoolEventRow, amount: bigint): void => {
+    try {
+      pool.mint(BACKGROUND, fullLo, fullHi, amount);
+    } catch (err) {
+      if (!(err instanceof PoolError)) throw err;
+      throw new InputError(o.file ?? 'events', row.line, 'total_liquidity', `is more in-range liquidity than the replay's full-range background position can hold (${err.message}); was ${row.totalLiquidity}`, { cause: err });
+    }
+  };
+  if (background > 0n) mintBackground(anchor, background);
 
   const lp = o.lp;
   const lpLast = { g0: 0n, g1: 0n };
@@ -340,12 +354,12 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
   const lpInRangeL = (): bigint => (lp !== undefined && inRange(pool.tick, lp.tickLower, lp.tickUpper) ? lp.liquidity : 0n);
 
   /** Puts the pool back on a logged (sqrtPriceX96, in-range L); returns false when L could not be matched. */
-  const reanchorTo = (sqrtPriceX96: bigint, loggedL: bigint): boolean => {
-    jumpPrice(pool, sqrtPriceX96);
-    const target = loggedL + lpInRangeL();
+  const reanchorTo = (row: PoolEventRow): boolean => {
+    jumpPrice(pool, row.sqrtPriceX96);
+    const target = row.totalLiquidity + lpInRangeL();
     const delta = target - pool.liquidity;
     if (delta > 0n) {
-      pool.mint(BACKGROUND, fullLo, fullHi, delta);
+      mintBackground(row, delta);
       background += delta;
     } else if (delta < 0n) {
       const cut = -delta > background ? background : -delta;
@@ -440,7 +454,7 @@ export function replayRealEvents(allRows: readonly PoolEventRow[], o: RealReplay
       sqrtPriceX96MatchedByEither: eitherPriceMatch,
       priceRelError: priceErr(pool.sqrtPriceX96, r.sqrtPriceX96),
       liquidityRelError: r.totalLiquidity === 0n && simL === 0n ? 0 : ratioErr(simL, r.totalLiquidity),
-      anchored: o.reanchor ? reanchorTo(r.sqrtPriceX96, r.totalLiquidity) : false,
+      anchored: o.reanchor ? reanchorTo(r) : false,
     };
     if (o.reanchor && !div.anchored) anchorFailures++;
     swaps.push(div);
