@@ -4,19 +4,25 @@
  * breakeven and what-if tables in plain words, and the comparison's own config (staking settings, window).
  * Reads only the comparison's result shape (no import of runs/): `runs/compare` builds it, the CLI writes it.
  */
-import type { BacktestResult } from '../sim/metrics/record.ts';
-import { escapeHtml, normalizeRunForReport, renderReportHtml, sortedJson } from './html.ts';
+import type { BacktestResult, LpEvent, Summary } from '../sim/metrics/record.ts';
+import { reportCharts, type ReportChart } from './charts/index.ts';
+import { escapeHtml, renderReportHtml, sortedJson } from './html.ts';
 import { exactJson, formatMetric, formatMetricCell, METRICS, optionalMetricsFor, type MetricInfo } from './metrics.ts';
+import type { ChartOptions, ReportRun } from './model.ts';
 import { runVerdict, sentenceAmount, sentencePercent, shortUtc } from './verdict.ts';
 
-/** What the compare report reads: runs/compare's CompareResult satisfies it. */
+/**
+ * What the compare report reads: runs/compare's CompareResult satisfies it, and so does a comparison's folder read
+ * back (reports/compareDir.ts). Every figure of the page comes from `summary` (summary.json); of the LP runs only
+ * their per-step record and events are drawn, so the folder rebuilds the page byte for byte.
+ */
 export interface CompareReportInput {
   /** The comparison's summary.json (alternatives, one entry per id, differences, breakeven, whatIf, config, data, notes). */
   readonly summary: Readonly<Record<string, unknown>>;
   /** The LP alternatives, in order (their ids key the summary's entries). */
   readonly alternatives: ReadonlyArray<{ readonly id: string }>;
-  /** One backtest per LP alternative, in the same order. */
-  readonly runs: readonly BacktestResult[];
+  /** One backtest per LP alternative, in the same order: its per-step record and events (its figures are the summary entry's). */
+  readonly runs: ReadonlyArray<Pick<BacktestResult, 'timeseries' | 'events'>>;
   /** Staking's value per step (quote). */
   readonly staking: { readonly value: ArrayLike<number> };
   /** The beta-matched benchmark's value per step (half held in quote, half in base and staked), when compared. */
@@ -122,8 +128,8 @@ export function compareVerdicts(r: CompareReportInput): string[] {
   const s = r.summary;
   const diff = obj(s.differences);
   const staking = obj(s.staking);
-  return r.alternatives.map((a, i) => {
-    const vsHold = runVerdict(r.runs[i]!.summary, a.id) ?? `${a.id}`;
+  return r.alternatives.map((a) => {
+    const vsHold = runVerdict(obj(s[a.id]), a.id) ?? `${a.id}`;
     const d = obj(diff[a.id]).minusStaking;
     if (!finite(d)) return vsHold;
     const base = finite(staking.finalValue) && staking.finalValue > 0 ? ` (${sentencePercent(d / staking.finalValue)})` : '';
@@ -234,12 +240,12 @@ export function compareSectionHtml(r: CompareReportInput): string {
 /**
  * Liquidity mining per LP alternative (only when one has programs): rewards, reward APR (realised), fee APR, total APR
  * and the APY with its compounding frequency on a 365-day year, and the breakeven reward price vs hold and staking.
- * Figures from the alternative's summary entry, else its run's summary.
+ * Figures from the alternative's summary entry.
  */
 export function compareRewardsHtml(r: CompareReportInput): string {
   const s = r.summary;
-  const rows = r.alternatives.flatMap((a, i) => {
-    const e: Obj = { ...(r.runs[i]?.summary as unknown as Obj), ...obj(s[a.id]) };
+  const rows = r.alternatives.flatMap((a) => {
+    const e: Obj = obj(s[a.id]);
     if (!finite(e.rewardsEarned)) return [];
     const n = e.apyCompoundsPerYear;
     const nText = !finite(n) ? '—' : n === 0 ? 'never' : `${n.toFixed(2).replace(/\.00$/, '')}× a year`;
@@ -258,17 +264,78 @@ export function compareRewardsHtml(r: CompareReportInput): string {
   ].join('\n');
 }
 
-/** report.html of `ammsim compare`: the page of every LP run (staking drawn beside the first) with the compare sections. */
-export function compareReportHtml(r: CompareReportInput): string {
+/** Keys of an LP alternative's summary entry that describe it rather than measure its run (the run's config has them). */
+const ENTRY_DESCRIPTION_KEYS: readonly string[] = ['kind', 'strategy', 'width'];
+/** Keys of the comparison's config that are its own (not the LP runs'). */
+const COMPARE_CONFIG_KEYS: readonly string[] = ['strategies', 'widths', 'staking', 'whatIf'];
+
+/**
+ * The summary the report draws an LP alternative's run with, read from the comparison's summary.json only: the
+ * alternative's entry (its figures), the comparison's steps, years and seed, its config with the alternative's
+ * strategy and width, and its data provenance. (The run's own summary is not saved by compare: a figure of it that
+ * the entry lacks is not shown, so `ammsim report --run` on the folder rebuilds the same page.)
+ */
+export function compareRunSummary(summary: Obj, id: string): Summary {
+  const entry = obj(summary[id]);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entry)) if (!ENTRY_DESCRIPTION_KEYS.includes(k)) out[k] = v;
+  for (const k of ['steps', 'years', 'seed']) if (!(k in out) && summary[k] !== undefined) out[k] = summary[k];
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj(summary.config))) if (!COMPARE_CONFIG_KEYS.includes(k)) config[k] = v;
+  if (entry.strategy !== undefined) config.strategy = entry.strategy;
+  if (entry.width !== undefined) config.width = entry.width;
+  out.config = config;
+  out.data = obj(summary.data);
+  return out as unknown as Summary;
+}
+
+/** The input as summary.json and the events file read back: NaN and ±Infinity become null, undefined and -0 drop out. */
+function jsonRoundTrip<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * The runs the compare page draws: each LP alternative (labelled by its id) with the summary {@link compareRunSummary}
+ * gives it, its record and events; staking and hold-staked as lines of their own beside the first.
+ */
+export function compareReportRuns(r: CompareReportInput): ReportRun[] {
+  const summary = jsonRoundTrip(r.summary);
   const t = r.runs[0]!.timeseries.timestamp;
   // staking and hold-staked are alternatives of their own, drawn once (with the first run) under their own names
   const extra = [{ name: 'staking', timestampMs: t, value: r.staking.value, ownLine: true }, ...(r.holdStaked === undefined ? [] : [{ name: 'hold-staked', timestampMs: t, value: r.holdStaked.value, ownLine: true }])];
-  const runs = r.alternatives.map((a, i) => ({ label: a.id, result: normalizeRunForReport(r.runs[i]!), ...(i === 0 ? { extraSeries: extra } : {}) }));
+  return r.alternatives.map((a, i) => ({
+    label: a.id,
+    result: { summary: compareRunSummary(summary, a.id), timeseries: r.runs[i]!.timeseries, events: jsonRoundTrip(r.runs[i]!.events) as LpEvent[] },
+    ...(i === 0 ? { extraSeries: extra } : {}),
+  }));
+}
+
+/** The charts of the compare page (`ammsim report --run COMPAREDIR --svg DIR` draws these). */
+export function compareReportCharts(r: CompareReportInput, opts: ChartOptions = {}): ReportChart[] {
+  return reportCharts(compareReportRuns(r), opts);
+}
+
+/** Where a comparison keeps every event of its LP runs (compare's own folder; see reports/compareDir.ts). */
+export const COMPARE_EVENTS_FILE = 'lp-events.json';
+
+/**
+ * report.html of `ammsim compare`: the page of every LP run (staking drawn beside the first) with the compare sections.
+ * Built from the comparison's summary.json, the LP runs' records and events and the staking lines only (what its
+ * folder keeps), so `ammsim report --run DIR` rebuilds the same bytes; `maxPoints` redraws the lines.
+ */
+export function compareReportHtml(input: CompareReportInput, opts: ChartOptions = {}): string {
+  const r: CompareReportInput = { ...input, summary: jsonRoundTrip(input.summary) };
+  const runs = compareReportRuns(r);
   const named = Array.isArray(r.summary.alternatives) ? (r.summary.alternatives as unknown[]).map(String) : [...r.alternatives.map((a) => a.id), 'hold', 'staking'];
   const config = obj(r.summary.config);
+  const warnings = Array.isArray(r.summary.warnings) ? (r.summary.warnings as unknown[]).filter((w): w is string => typeof w === 'string' && w !== '') : [];
   return renderReportHtml(runs, {
+    ...(opts.maxPoints === undefined ? {} : { maxPoints: opts.maxPoints }),
     title: `ammsim compare: ${named.join(' vs ')}`,
     verdicts: compareVerdicts(r),
+    // the comparison's warnings (its staking rate's, then each LP run's, named by its id), as summary.json has them
+    warnings,
+    eventsSource: { file: COMPARE_EVENTS_FILE, where: `the comparison’s ${COMPARE_EVENTS_FILE}` },
     metricsHtml: `${compareMetricsTable(r)}\n<h3>Every metric of the LP run${r.runs.length > 1 ? 's' : ''}</h3>`,
     extraSectionsHtml: compareSectionHtml(r),
     configHtml: `<p>Window: ${escapeHtml(compareWindowText(r.summary))}. Staking: ${escapeHtml(stakingSettingsText(r.summary))}.</p>\n<pre class="config">${escapeHtml(sortedJson(config))}</pre>`,

@@ -29,7 +29,17 @@ export interface ReportOptions extends ChartOptions {
   readonly metricsHtml?: string;
   /** Trusted HTML that replaces the Resolved config section's content (e.g. compare's own config). */
   readonly configHtml?: string;
+  /** The Warnings box's lines (plain text); default: each run's summary warnings (named by its label with several runs). */
+  readonly warnings?: readonly string[];
+  /**
+   * Where the LP events section says every event is: the file (named where the table leaves events out) and the
+   * words for it; default a backtest's events.json.
+   */
+  readonly eventsSource?: { readonly file: string; readonly where: string };
 }
+
+/** Where a backtest's events are: its folder's events.json. */
+const BACKTEST_EVENTS = { file: 'events.json', where: 'a backtest’s events.json' } as const;
 
 /** One inlined browser library. */
 export interface BrowserLibrary {
@@ -194,7 +204,9 @@ details.events summary { cursor: pointer; }
 function metricsTable(runs: readonly ReportRun[]): string {
   const summaries = runs.map((r) => r.result.summary);
   const head = `<tr><th>metric</th><th>unit</th>${runs.map((r) => `<th>${escapeHtml(r.label)}</th>`).join('')}</tr>`;
+  // a metric no run's summary has is no row of blanks (compare's entries carry the figures compare saves)
   const body = metricRows(summaries)
+    .filter((m) => summaries.some((s) => m.key in s))
     .map((m) => {
       const cells = summaries
         .map((s) => {
@@ -307,7 +319,7 @@ function eventMoved(e: LpEvent): string {
  * The LP events of each run with any, collapsed: a count by kind, then a table (step, time, kind, market price, what
  * moved, gas) of at most {@link EVENT_ROWS} events; '' when no run has events.
  */
-function eventsSection(runs: readonly ReportRun[]): string {
+function eventsSection(runs: readonly ReportRun[], source: { readonly file: string; readonly where: string } = BACKTEST_EVENTS): string {
   const withEvents = runs.filter((r) => r.result.events.length > 0);
   if (withEvents.length === 0) return '';
   const blocks = withEvents.map((r) => {
@@ -319,7 +331,7 @@ function eventsSection(runs: readonly ReportRun[]): string {
     const shown = ev.length <= EVENT_ROWS ? ev.map((e, i) => [i, e] as const) : [...ev.slice(0, half).map((e, i) => [i, e] as const), ...ev.slice(ev.length - half).map((e, i) => [ev.length - half + i, e] as const)];
     const rows: string[] = [];
     shown.forEach(([i, e], k) => {
-      if (k > 0 && i !== shown[k - 1]![0] + 1) rows.push(`<tr><td colspan="6" class="note">… ${formatMetric(i - shown[k - 1]![0] - 1, 'count')} more in events.json …</td></tr>`);
+      if (k > 0 && i !== shown[k - 1]![0] + 1) rows.push(`<tr><td colspan="6" class="note">… ${formatMetric(i - shown[k - 1]![0] - 1, 'count')} more in ${escapeHtml(source.file)} …</td></tr>`);
       rows.push(
         `<tr data-kind="${escapeHtml(String(e.kind))}"><td class="num">${escapeHtml(String(e.step))}</td><td class="num">${escapeHtml(isoUtc(e.timestampMs))}</td><td>${escapeHtml(String(e.kind))}</td>` +
           `<td class="num">${escapeHtml(eventNumber(e.price))}</td><td>${escapeHtml(eventMoved(e))}</td><td class="num">${escapeHtml(eventNumber(e.gas, 'quote'))}</td></tr>`,
@@ -333,7 +345,7 @@ function eventsSection(runs: readonly ReportRun[]): string {
   });
   return [
     '<h2 id="events">LP events</h2>',
-    '<p class="note">The LP’s actions, as in a backtest’s events.json (which has every event and the exact numbers): mints, burns, collects, swaps (<i>split</i>: the swap to a range’s ratio before a mint), rebalances (the step’s totals) and harvests; gas in quote.</p>',
+    `<p class="note">The LP’s actions, as in ${escapeHtml(source.where)} (which has every event and the exact numbers): mints, burns, collects, swaps (<i>split</i>: the swap to a range’s ratio before a mint), rebalances (the step’s totals) and harvests; gas in quote.</p>`,
     ...blocks,
   ].join('\n');
 }
@@ -396,13 +408,13 @@ function reportPage(runs: readonly ReportRun[], options: ReportOptions): { title
   const contexts = runs.map((r) => runContext(r.result.summary, r.result.timeseries.timestamp));
   const context =
     new Set(contexts).size <= 1 ? escapeHtml(contexts[0] ?? '') : runs.map((r, i) => `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(contexts[i]!)}`).join('<br>');
-  const warnings = runs.flatMap((r) => runWarnings(r.result.summary).map((w) => (runs.length > 1 ? `${r.label}: ${w}` : w)));
+  const warnings = options.warnings ?? runs.flatMap((r) => runWarnings(r.result.summary).map((w) => (runs.length > 1 ? `${r.label}: ${w}` : w)));
   const rewardLines = runs.flatMap((r) => {
     const d = rewardDisclosure(r.result.summary);
     return d === undefined ? [] : [runs.length > 1 ? `<b>${escapeHtml(r.label)}</b>: ${escapeHtml(d)}` : escapeHtml(d)];
   });
   const objects = summaryObjectsHtml(runs);
-  const events = eventsSection(runs);
+  const events = eventsSection(runs, options.eventsSource);
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     ...verdicts.map((v, i) => `<p class="verdict"${i === 0 ? ' id="verdict"' : ''}>${escapeHtml(v)}.</p>`),

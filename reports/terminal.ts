@@ -141,6 +141,12 @@ const COMPARE_KEYS: readonly string[] = [
  * per metric present in any of them; `—` where an alternative has no such metric. Up to 3 alternatives fit
  * in 80 columns.
  */
+/**
+ * Keys of an LP entry the terminal's compare table leaves to summary.json and the report's "Every metric" table: the
+ * simulated traders' counts and volumes and the fee tokens, which say nothing of LP against staking.
+ */
+const COMPARE_TERMINAL_OMITS: readonly string[] = ['arbitrageTrades', 'arbitrageVolume', 'noiseTrades', 'noiseVolume', 'feesBase', 'feesQuote'];
+
 export function formatCompareTable(entries: readonly CompareEntry[], options: TerminalTableOptions = {}): string {
   const color = options.color === true;
   const colWidth = Math.max(14, ...entries.map((e) => e.name.length + 1));
@@ -152,7 +158,7 @@ export function formatCompareTable(entries: readonly CompareEntry[], options: Te
   const keys = COMPARE_KEYS.filter((k) => entries.some((e) => k in e.metrics));
   // The other rows in the metric list's order (the reward metrics as the README and summary.json list them).
   const present = new Set(entries.flatMap((e) => Object.keys(e.metrics)));
-  const extra = [...info.keys()].filter((k) => present.has(k) && !COMPARE_KEYS.includes(k) && typeof entries.find((e) => k in e.metrics)!.metrics[k] === 'number');
+  const extra = [...info.keys()].filter((k) => present.has(k) && !COMPARE_KEYS.includes(k) && !COMPARE_TERMINAL_OMITS.includes(k) && typeof entries.find((e) => k in e.metrics)!.metrics[k] === 'number');
   const header = ''.padEnd(labelWidth) + entries.map((e) => e.name.padStart(colWidth)).join('');
   const lines = [paint(header, ANSI.bold, color)];
   for (const key of [...keys, ...extra]) {

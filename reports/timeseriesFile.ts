@@ -53,11 +53,19 @@ export async function timeseriesArrowChunks(ts: Timeseries, metadata: Record<str
 }
 
 function timeseriesTable(ts: Timeseries, metadata: Record<string, string>): Table {
-  const length = ts.timestamp.length;
+  return float64ColumnsTable(timeseriesColumnsOf(ts).map((name) => [name, columnOf(ts, name)] as const), metadata);
+}
+
+/**
+ * An Arrow table of named columns, in order, one record batch: a column named `timestamp` is Arrow
+ * `Timestamp[ms, UTC]` (integer unix ms), every other `Float64`, all non-nullable; metadata keys sorted. Every
+ * column must have as many rows as the first. (timeseries.arrow, and compare's series.arrow: reports/compareDir.ts.)
+ */
+export function float64ColumnsTable(columns: ReadonlyArray<readonly [name: string, values: Float64Array]>, metadata: Record<string, string> = {}): Table {
+  const length = columns[0]?.[1].length ?? 0;
   const fields: Field[] = [];
   const children: Data[] = [];
-  for (const name of timeseriesColumnsOf(ts)) {
-    const col = columnOf(ts, name);
+  for (const [name, col] of columns) {
     if (col.length !== length) {
       throw new RangeError(`timeseries column ${name} must have ${length} rows like timestamp; has ${col.length}`);
     }
@@ -110,7 +118,7 @@ function toInt64Ms(col: Float64Array): BigInt64Array {
 }
 
 /** Reads a timeseries column of any Arrow numeric/timestamp type into a fresh Float64Array (copy). */
-function columnToFloat64(vec: Vector, length: number, file: string, name: string): Float64Array {
+export function columnToFloat64(vec: Vector, length: number, file: string, name: string): Float64Array {
   const out = new Float64Array(length);
   let at = 0;
   for (const chunk of vec.data as Data<DataType>[]) {

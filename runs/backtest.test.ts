@@ -224,7 +224,7 @@ describe('behavior: no look-ahead', () => {
       create: () => ({ onStart: () => NO_ACTIONS, onStep: (ctx) => (ctx.history.price(ctx.step + 1), NO_ACTIONS) }),
     });
     await expect(runBacktest(cfg({}), seriesOf([1, 2, 3]), { strategy: cheater })).rejects.toThrowError(
-      'strategy cheater: history.price(2) is outside 0..1: a strategy sees only the past',
+      /^strategy cheater: step 1 \(.*\): onStep threw: history\.price\(2\) is outside 0\.\.1: a strategy sees only the past$/,
     );
   });
 
@@ -247,8 +247,8 @@ describe('behavior: no look-ahead', () => {
     const run = (create: () => unknown): Promise<unknown> =>
       runBacktest(cfg({}), seriesOf([1, 2, 3, 4]), { strategy: { name: 'bad', description: '', defaults: {}, create } as never });
     await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: () => NO_ACTIONS, onEnd: () => { throw new Error('boom in onEnd'); } }))).rejects.toThrowError(/^strategy bad: step 3 \(.*\): onEnd threw: boom in onEnd$/);
-    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { history: { price: (i: number) => number } }) => (ctx.history.price(0.5), NO_ACTIONS) }))).rejects.toThrowError('strategy bad: history.price(0.5): an index is an integer step in 0..1');
-    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { step: number; history: { price: (i: number) => number } }) => (ctx.history.price(ctx.step + 1), NO_ACTIONS) }))).rejects.toThrowError('strategy bad: history.price(2) is outside 0..1: a strategy sees only the past');
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { history: { price: (i: number) => number } }) => (ctx.history.price(0.5), NO_ACTIONS) }))).rejects.toThrowError(/^strategy bad: step 1 \(.*\): onStep threw: history\.price\(0\.5\): an index is an integer step in 0\.\.1$/);
+    await expect(run(() => ({ onStart: () => NO_ACTIONS, onStep: (ctx: { step: number; history: { price: (i: number) => number } }) => (ctx.history.price(ctx.step + 1), NO_ACTIONS) }))).rejects.toThrowError(/^strategy bad: step 1 \(.*\): onStep threw: history\.price\(2\) is outside 0\.\.1: a strategy sees only the past$/);
   });
 
   it('error: built-in strategies refuse parameters outside their domain before the run, naming them (they were accepted and did nothing, or failed mid-run as --width)', async () => {

@@ -13,7 +13,7 @@ import { defaultTickSpacing } from '../sim/pools/v3/v3Liquidity.ts';
 import { loadLiquidityFile } from './poolLiquidityFile.ts';
 import { loadHarvestPolicy } from './incentives/harvestRegistry.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
-import { AmmsimError, ConfigError, InputError, RowInputError } from '../sim/core/errors.ts';
+import { AmmsimError, ConfigError, InputError, RowInputError, didYouMean } from '../sim/core/errors.ts';
 import { Rng } from '../sim/core/rng.ts';
 import { checkSeries, type PriceSeries } from '../sim/core/series.ts';
 import { runEngine, type EngineOutput } from '../sim/engine/engine.ts';
@@ -25,7 +25,7 @@ import type { MetricInput } from '../sim/metrics/input.ts';
 import type { BacktestResult, Summary, Timeseries } from '../sim/metrics/record.ts';
 import { readPoolEvents, type PoolEventRow } from '../sim/replay/real/poolEvents.ts';
 import { checkTicksOnSpacing, defaultTickSpacingOfFeePips } from '../sim/replay/real/replayEvents.ts';
-import { resolveParams } from '../strategies/define.ts';
+import { checkStrategyFactory, createStrategy, resolveParams } from '../strategies/define.ts';
 import { loadStrategy, type LoadedStrategy } from '../strategies/registry.ts';
 import { createArbitrageur } from '../strategies/trader/arbitrageur.ts';
 import { createNoiseTrader } from '../strategies/trader/noise.ts';
@@ -37,9 +37,10 @@ import { computeFeeModels } from './feeModels/feeModels.ts';
 import { replayFeeSource, replayStepSeries } from './feeModels/replayFeeSource.ts';
 import type { PoolTokens } from './feeModels/position.ts';
 import { volumeFeeSource } from './feeModels/volumeFees.ts';
-import { buildIncentives, programConfigs, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
+import { buildIncentives, checkProgramsForPool, harvestPolicyOf, programConfigs, programSpecsAt, refuseProgramsForHold, rewardBreakevenInput, rewardSummary } from './incentives/index.ts';
 import type { BreakevenRewardPriceInput } from '../sim/metrics/breakevenRewardPrice.ts';
 import { groupThousands } from '../sim/core/format.ts';
+import { rewardMetricWarnings } from '../sim/metrics/rewards.ts';
 import { inputWarnings } from './inputWarnings.ts';
 
 /** What a run needs besides the config and the series, loaded once and shared by runs over the same files. */
@@ -67,6 +68,58 @@ export interface BacktestOptions extends RunInputs {
   readonly columns?: Timeseries;
   /** The caller draws from the seed itself (compare's what-if paths): no "--seed changed nothing" warning. */
   readonly seedUsedElsewhere?: boolean;
+  /**
+   * An `AbortController`'s signal (typed by the member read): aborted, the run rejects with an {@link AmmsimError} of
+   * code `INTERRUPTED` (as a sweep's SweepInterrupted) — before any work when already aborted, else at the next
+   * loading stage or progress tick (every 65,536 steps).
+   */
+  readonly signal?: { readonly aborted: boolean };
+}
+
+/** The keys of {@link BacktestOptions}: another is refused, not ignored. */
+const BACKTEST_OPTION_KEYS = ['onProgress', 'strategy', 'columns', 'seedUsedElsewhere', 'signal', 'gas', 'poolEvents', 'poolEventsFile', 'warnings'] as const;
+
+/**
+ * Refuses an options object the run would partly ignore (`where`: `backtest options`): an unknown key (a typo such as
+ * `onProgres`, with a "did you mean" hint), `strategy` where it is not an option ({@link backtest} takes it in its
+ * input), a callback that is not a function.
+ */
+function checkBacktestOptions(options: object, where: string, strategyAllowed: boolean): void {
+  if (typeof options !== 'object' || options === null) throw new ConfigError(where, `must be an object; was ${String(options)}`);
+  const known = BACKTEST_OPTION_KEYS.filter((k) => strategyAllowed || k !== 'strategy');
+  for (const k of Object.keys(options)) {
+    if (k === 'strategy' && !strategyAllowed) throw new ConfigError(where, '"strategy" is a key of the input, not an option: backtest({ strategy }, options)');
+    if (!(known as readonly string[]).includes(k)) throw new ConfigError(where, `unknown key "${k}"${didYouMean(k, known)} (options: ${known.join(', ')})`);
+  }
+  const o = options as BacktestOptions;
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ConfigError(where, `onProgress must be a function; was ${typeof o.onProgress}`);
+  if (o.signal !== undefined && (typeof o.signal !== 'object' || o.signal === null || typeof o.signal.aborted !== 'boolean')) throw new ConfigError(where, 'signal must be an AbortSignal (or any { aborted: boolean })');
+}
+
+/** The error of a run stopped by its signal: code `INTERRUPTED`, as a sweep's. */
+function interrupted(what: string): AmmsimError {
+  return new AmmsimError('INTERRUPTED', `interrupted: ${what}`);
+}
+
+/** Rejects when `signal` is aborted (`when`: where the run stopped). */
+function throwIfAborted(signal: BacktestOptions['signal'], when: string): void {
+  if (signal?.aborted === true) throw interrupted(when);
+}
+
+/**
+ * The options with onProgress checking the signal at every tick (the engine runs synchronously: an abort from a
+ * callback or a strategy during the run is seen there); unchanged without a signal.
+ */
+function withSignal(options: BacktestOptions): BacktestOptions {
+  const { signal, onProgress } = options;
+  if (signal === undefined) return options;
+  return {
+    ...options,
+    onProgress: (done, total) => {
+      onProgress?.(done, total);
+      if (signal.aborted && done < total) throw interrupted(`the backtest stopped by its signal after ${groupThousands(String(done))} of ${groupThousands(String(total))} steps`);
+    },
+  };
 }
 
 /**
@@ -183,10 +236,21 @@ export async function refuseWhatEveryRunFails(c: BacktestConfig, series: PriceSe
   } else if (fixed('feeEvents') && c.feeEvents !== undefined) await readPoolEvents(c.feeEvents);
   if (fixed('feeModel') && c.feeModel === 'volume') volumeFeeSource(series, c.fee, 1, poolTokensOf(c)); // the series' volume columns
   const mining = ['incentives', 'harvest', 'harvestParams', 'rewardPrice', 'rewardPriceStart', 'rewardPoolLiquidity', 'performanceFee', 'callerFee', 'pool'] as const;
-  if (fixed(...mining)) await buildIncentives(c, series, c.pool);
+  // (a strategy axis: the rows other than hold take the programs, and hold's rows are refused one by one)
+  if (fixed(...mining)) await buildIncentives(fixed('strategy') ? c : { ...c, strategy: BACKTEST_DEFAULTS.strategy }, series, c.pool);
   else {
-    if (fixed('incentives') && c.incentives !== undefined) programConfigs(c.incentives);
-    if (fixed('harvest') && ((c.incentives?.length ?? 0) > 0 || varies('incentives'))) await loadHarvestPolicy(c.harvest);
+    if (fixed('incentives') && c.incentives !== undefined) {
+      const programs = programConfigs(c.incentives);
+      // what the programs need of the series' first price (other stakers' stake), the pool and the strategy
+      programSpecsAt(programs, series.price[0]!);
+      checkProgramsForPool(programs, fixed('pool') ? c.pool : undefined);
+      if (fixed('strategy')) refuseProgramsForHold(c);
+    }
+    if (fixed('harvest') && ((c.incentives?.length ?? 0) > 0 || varies('incentives'))) {
+      const { factory, label } = await loadHarvestPolicy(c.harvest);
+      // a policy module's parameters and create() (a built-in's are checked with the config, row by row)
+      if (fixed('harvestParams', 'rewardPoolLiquidity') && (c.incentives?.length ?? 0) > 0) harvestPolicyOf(c, factory, label);
+    }
     if (fixed('rewardPrice') && c.rewardPrice !== undefined) {
       const spec = parseRewardPrice(c.rewardPrice);
       if (spec.kind === 'file') await loadSeries(spec.file, { gaps: 'skip' });
@@ -320,6 +384,8 @@ function strategyLacks(flag: '--width' | '--rebalance-delay', what: string, labe
 
 /** The strategy of a run: its parameters (`--param`s, with `--width` and `--rebalance-delay` fed in) and its instance. */
 function strategyOf(config: BacktestConfig, { factory, label }: LoadedStrategy): { params: Record<string, unknown>; strategy: ReturnType<LoadedStrategy['factory']['create']> } {
+  // a strategy object as defineStrategy checks one (a library caller's plain object is not otherwise checked)
+  checkStrategyFactory(factory, label);
   const given: Record<string, unknown> = { ...config.params };
   const defaults = factory.defaults as Record<string, unknown>;
   // Shared CLI flags feed the strategy's parameters of the same meaning unless given explicitly.
@@ -334,7 +400,8 @@ function strategyOf(config: BacktestConfig, { factory, label }: LoadedStrategy):
     else if (config.rebalanceDelay !== 0 && Number(given.delay) !== config.rebalanceDelay) throw new ConfigError('--rebalance-delay', `${config.rebalanceDelay} and --param delay=${String(given.delay)} both set the re-centring delay; give one of them`);
   } else if (config.rebalanceDelay !== 0) throw strategyLacks('--rebalance-delay', 're-centring delay', label, defaults);
   const params = resolveParams(factory, given);
-  return { params, strategy: factory.create(params) };
+  // what create throws is the strategy's error (a StrategyError naming it), not a crash
+  return { params, strategy: createStrategy(factory, params, label) };
 }
 
 /**
@@ -342,6 +409,9 @@ function strategyOf(config: BacktestConfig, { factory, label }: LoadedStrategy):
  * depends only on the config (seed included), the series and the files it names.
  */
 export async function runBacktest(config: BacktestConfig, series: PriceSeries, options: BacktestOptions = {}): Promise<RunResult> {
+  checkBacktestOptions(options, 'runBacktest options', true);
+  throwIfAborted(options.signal, 'the backtest\'s signal was aborted before it ran');
+  options = withSignal(options);
   checkSeries(series);
   const { factory, label } = options.strategy === undefined ? await loadStrategy(config.strategy) : loaded(options.strategy);
   const { params, strategy } = strategyOf(config, { factory, label });
@@ -395,10 +465,12 @@ export async function runBacktest(config: BacktestConfig, series: PriceSeries, o
   // gas beyond the capital is paid on credit: the figures stand (a negative value is a debt), and the run says so
   const gasWarning = metrics.gasCost > config.capital ? [`gas cost ${metrics.gasCost.toPrecision(4)} more than the capital ${config.capital}: the wallet paid it on credit, so values below 0 are a debt (--gas-price is in gwei)`] : [];
   const rewards = out.rewards === undefined ? undefined : rewardSummary(out.rewards, metricInput);
+  // an APY that compounding takes past the largest number is not stated (null): said in a warning
+  const rewardWarnings = out.rewards === undefined ? [] : rewardMetricWarnings({ ...metricInput, rewards: out.rewards });
   let summary: Summary = {
     ...(rewards === undefined ? metrics : withRewardKeys(metrics, rewards)),
     strategyName: factory.name,
-    warnings: [...(inputs.warnings ?? []), ...inputWarnings(config, series, inputs, metrics), ...(mining?.warnings ?? []), ...out.warnings, ...gasWarning, ...seedWarning, ...weiWarning],
+    warnings: [...(inputs.warnings ?? []), ...inputWarnings(config, series, inputs, metrics), ...(mining?.warnings ?? []), ...rewardWarnings, ...out.warnings, ...gasWarning, ...seedWarning, ...weiWarning],
     // the parameters the strategy ran with (defaults included, typed), not the strings given
     config: { ...configForOutput(config), params: { ...params } },
     data: series.provenance,
@@ -470,11 +542,17 @@ export type BacktestInput = Partial<Omit<BacktestConfig, 'strategy'>> & {
  * and resolves to `{ summary, timeseries, events }` — what `ammsim backtest` writes.
  */
 export async function backtest(input: BacktestInput = {}, options: Omit<BacktestOptions, 'strategy'> = {}): Promise<BacktestResult> {
+  checkBacktestOptions(options, 'backtest options', false);
   const { strategy, ...rest } = input;
+  // `csv` writes timeseries.csv, which backtest() does not write (it resolves to the timeseries): refused as `out` and
+  // `json` are (a resolved config's csv: false, as summary.json writes it, is what backtest() does and is taken)
+  if (rest.csv !== undefined && rest.csv !== null && rest.csv !== false) throw new ConfigError('backtest', '"csv" is a command-line flag only; give --csv to ammsim backtest (backtest() resolves to the timeseries and writes no file)');
   const object = typeof strategy === 'object' && strategy !== null ? strategy : undefined;
   // the input read as a --config file is: an unknown key is refused with a "did you mean" hint, not ignored
   const config = resolveBacktestConfig({}, { ...rest, ...(typeof strategy === 'string' ? { strategy } : object !== undefined ? { strategy: object.name } : {}) }, 'backtest');
+  throwIfAborted(options.signal, 'the backtest\'s signal was aborted before it ran');
   const series = await loadConfiguredSeries(config);
+  throwIfAborted(options.signal, 'the backtest stopped by its signal after loading its series');
   const inputs = await loadRunInputs(config, series);
   return runBacktest(config, series, { ...inputs, ...options, ...(object === undefined ? {} : { strategy: validatedFactory(object) }) });
 }

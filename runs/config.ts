@@ -2,6 +2,9 @@ import { ConfigError, didYouMean } from '../sim/core/errors.ts';
 import { windowBoundMs } from '../data/loaders/window.ts';
 import { MAX_GAS_PRICE_GWEI } from '../data/loaders/gasSeries.ts';
 import { groupThousands } from '../sim/core/format.ts';
+import { readFileSync } from 'node:fs';
+import { jsonFieldLine, stripBom } from '../data/loaders/jsonText.ts';
+import { checkMiningSettings, parseInlineProgram, placeInlineProgram } from './incentives/index.ts';
 
 /** Default background depth per unit of capital (see `poolLiquidity`). */
 export const DEFAULT_DEPTH_PER_CAPITAL = 20_000;
@@ -315,15 +318,48 @@ export function resolveBacktestConfig(
   for (const b of ['exact', 'arbitrage', 'csv'] as const) {
     if (typeof merged[b] !== 'boolean') bad(b, `must be true or false; was ${was(merged[b])}`);
   }
-  validateIncentiveKeys(c, num, bad);
+  // where the file gives a key (not overridden by a flag), the place of a field inside it: `cfg.json:6: incentives[1].total`
+  const fileOnly = (key: keyof BacktestConfig): boolean => flags[key] === undefined && file[key] !== undefined && keyLines !== undefined;
+  const nested: NestedPlace = (key, path) => (fileOnly(key) ? fileFieldPlace(fileName, keyLines!, key, path) : undefined);
+  validateIncentiveKeys(c, num, bad, nested);
   return c;
+}
+
+/** `<file>:<line>: <path>` of a field inside a key the config file gives (`incentives[1].total`), else undefined. */
+type NestedPlace = (key: keyof BacktestConfig, path: string) => string | undefined;
+
+/**
+ * `<file>:<line>: <path>` of a field inside the config file's key `key` (`path` starts with it: `incentives[1].total`,
+ * `harvestParams.every`), as the file spells the key: the line of the innermost part of the path found in the file
+ * (in a summary.json, under its `config`), else the key's own line. The file, read and parsed already, is read again
+ * for its text, only when an error is to be named.
+ */
+function fileFieldPlace(fileName: string, keyLines: ReadonlyMap<string, number>, key: string, path: string): string {
+  const raw = [...keyLines.keys()].find((k) => camelKey(k) === key) ?? key;
+  const spelled = raw + path.slice(key.length);
+  let text = '';
+  try {
+    text = stripBom(readFileSync(fileName, 'utf8'));
+  } catch {
+    // the line of the key then
+  }
+  const line = jsonFieldLine(text, spelled) ?? jsonFieldLine(text, `config.${spelled}`) ?? keyLines.get(raw);
+  return `${fileName}${line === undefined ? '' : `:${line}`}: ${spelled}`;
+}
+
+/** The config key of a mining flag as a ConfigError names it (`--harvest-param every` → harvestParams, `every`). */
+function miningKeyOf(flag: string): { key: keyof BacktestConfig; param?: string } | undefined {
+  const m = /^--(harvest|harvest-param|reward-price|reward-price-start|reward-pool-liquidity)(?: (\S+))?$/.exec(flag);
+  if (m === null) return undefined;
+  const key = (m[1] === 'harvest-param' ? 'harvestParams' : camelKey(m[1]!)) as keyof BacktestConfig;
+  return m[2] === undefined ? { key } : { key, param: m[2] };
 }
 
 /** Throws the error of a value that fails its own rule, naming where it was given (`flag`: its flag, default from the key). */
 type Bad = (key: keyof BacktestConfig, problem: string, flag?: string) => never;
 
 /** Liquidity-mining keys: types, ranges, and refusal of every one of them without a program. */
-function validateIncentiveKeys(c: BacktestConfig, num: (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string) => void, bad: Bad): void {
+function validateIncentiveKeys(c: BacktestConfig, num: (key: keyof BacktestConfig, ok: (v: number) => boolean, rule: string) => void, bad: Bad, nested: NestedPlace): void {
   if (c.incentives !== undefined) {
     if (!Array.isArray(c.incentives)) c.incentives = [c.incentives];
     for (const x of c.incentives) {
@@ -355,7 +391,26 @@ function validateIncentiveKeys(c: BacktestConfig, num: (key: keyof BacktestConfi
     if (c.rewardPoolLiquidity !== undefined) refuse('rewardPoolLiquidity', 'sizes the pool rewards are sold through');
     if (c.performanceFee !== 0) refuse('performanceFee', 'is taken from claimed rewards');
     if (c.callerFee !== 0) refuse('callerFee', 'is taken from claimed rewards');
-
+    return;
+  }
+  // a program given in the config (an object, not a file): read now, its errors at the file's line
+  // (`cfg.json:6: incentives[1].total: …`), also those found later at the run's first price
+  c.incentives!.forEach((x, i) => {
+    if (typeof x !== 'object' || x === null) return;
+    if (nested('incentives', 'incentives') !== undefined) placeInlineProgram(x, (field) => nested('incentives', `incentives[${i}].${field}`)!);
+    parseInlineProgram(x, i);
+  });
+  // the rules that read no file: a built-in policy's parameters and the reward pool, --reward-price and its start; an
+  // error about a key the file gives named at its line (`cfg.json:4: rewardPrice: …`)
+  try {
+    checkMiningSettings(c);
+  } catch (err) {
+    const k = err instanceof ConfigError ? miningKeyOf(err.flag) : undefined;
+    if (k === undefined) throw err;
+    const problem = (err as ConfigError).message.slice((err as ConfigError).flag.length + 2);
+    const at = nested(k.key, k.param === undefined ? k.key : `${k.key}.${k.param}`);
+    if (at === undefined) throw err;
+    throw new ConfigError(at, problem);
   }
 }
 

@@ -529,7 +529,7 @@ const PLANS: Record<string, CommandPlan> = {
     needs: v2Case !== undefined,
     missing: '../shared/oracle/v2',
     flags: {
-      pool: [refused(/^error: .*is not a field of a initialize event/, '--pool', 'v3'), refused(/^error: --pool: /, '--pool', 'v9')],
+      pool: [refused(/^error: .*is not a field of an initialize event/, '--pool', 'v3'), refused(/^error: --pool: /, '--pool', 'v9')],
       events: [changes('--events', v2Case2 ?? 'absent.jsonl')],
       check: [{ kind: 'effect', args: ['--check'], check: (r) => expect(r.stderr).toMatch(/^check: all \d+ case lines of .* match/) }, { kind: 'custom', run: async () => {
         const r = await ammsim(['replay', '--pool', 'v2', '--events', BAD_CASE, '--check']);

@@ -174,3 +174,103 @@ console.log(v.finalValue);
     expect(summary.strategyName).toBe('full-range');
   });
 });
+
+/** The error a call rejects with (undefined when it resolves). */
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  return p.then(() => undefined, (e: unknown) => e);
+}
+
+describe('the library refuses what the CLI refuses (never runs with an option ignored)', () => {
+  const base = api.resolveBacktestConfig({});
+  const builtIn = api.loadSeries(undefined); // the CLI's built-in series (seed 42)
+
+  it('error: a sweep with a seed axis over the built-in series (each row would be seed 42\'s path, labelled seed=2)', async () => {
+    const err = await rejection(api.sweep(base, new api.Grid([{ name: 'seed', values: [2] }]), await builtIn, { workers: 1 }));
+    expect(err).toBeInstanceOf(api.ConfigError);
+    expect((err as Error).message).toBe('--seed: with the built-in series (no --prices) the seed also draws the price path, which a sweep loads once for all its rows: sweep --seed over a --prices file, or run one sweep per seed');
+    // over a series of one's own (not the synthetic one) the seed draws only the noise, as a backtest over it would
+    const own = api.makeSeries(Float64Array.from({ length: 30 }, (_, i) => i * 3_600_000), Float64Array.from({ length: 30 }, (_, i) => 2000 + 10 * Math.sin(i)), new Map(), { kind: 'mine', sha256: '' });
+    const out = await api.sweep(api.resolveBacktestConfig({ noiseRate: 1 }), new api.Grid([{ name: 'seed', values: [1, 2] }]), own, { workers: 1 });
+    expect([out.rows.length, out.failed]).toEqual([2, 0]);
+  });
+
+  it('error: a Grid axis that is not a sweepable key (a typo, a data key) or values of the wrong type; a flag spelling reads as its key', () => {
+    expect(() => new api.Grid([{ name: 'widht', values: [0.1] }])).toThrow(api.ConfigError);
+    expect(() => new api.Grid([{ name: 'widht', values: [0.1] }])).toThrow(/^Grid: "widht" is not a sweepable flag; did you mean "width"\? \(axes: /);
+    expect(() => new api.Grid([{ name: 'prices', values: ['a.csv'] }])).toThrow('Grid: --prices describes the data, which is loaded once per sweep; it cannot be an axis');
+    expect(() => new api.Grid([{ name: 'incentives', values: ['a.json'] }])).toThrow(/it cannot be an axis/);
+    expect(() => new api.Grid([{ name: 'width', values: ['0.1'] }])).toThrow('--width: values must be finite numbers; was "0.1"');
+    expect(() => new api.Grid([{ name: 'width', values: [NaN] }])).toThrow('--width: values must be finite numbers; was NaN');
+    expect(() => new api.Grid([{ name: 'exact', values: ['true'] }])).toThrow('--exact: values must be booleans; was "true"');
+    expect(() => new api.Grid([{ name: 'width', values: [0.1, 0.1] }])).toThrow('--width: value 0.1 appears twice');
+    expect(() => new api.Grid([{ name: 'params.stop', values: [1, 'x'] }])).toThrow(/values of --param stop must all be of one type/);
+    expect(new api.Grid([{ name: 'pool-liquidity', values: [1e6] }, { name: 'param.stop', values: [0.1] }]).axes.map((a) => a.name)).toEqual(['poolLiquidity', 'params.stop']);
+    expect(() => new api.Grid([{ name: 'width', values: [0.1] }, { name: 'width', values: [0.2] }])).toThrow('--width: is given as an axis twice');
+  });
+
+  it('error: sweep workers that are not an integer in [1, 1024] (NaN resolved with no rows), an unknown option, fee model all', async () => {
+    const series = await api.loadSeries(undefined, { synthetic: { seed: 1, steps: 50 } });
+    const grid = new api.Grid([{ name: 'width', values: [0.05, 0.2] }]);
+    for (const workers of [NaN, 2.5, -1, 0, 1e9, Infinity]) {
+      const err = await rejection(api.sweep(base, grid, series, { workers }));
+      expect(err, String(workers)).toBeInstanceOf(api.ConfigError);
+      expect((err as Error).message).toBe(`--workers: must be an integer in [1, 1024]; was ${workers}`);
+    }
+    const typo = await rejection(api.sweep(base, grid, series, { worker: 1 } as unknown as api.RunSweepOptions));
+    expect((typo as Error).message).toBe('sweep options: unknown key "worker"; did you mean "workers"? (options: workers, shard, dir, onProgress, signal)');
+    const shard = await rejection(api.sweep(base, grid, series, { workers: 1, shard: { index: 3, count: 3 } }));
+    expect((shard as Error).message).toMatch(/^--shard: must be \{ index, count \} with 0 ≤ index < count/);
+    const all = await rejection(api.sweep({ ...base, feeModel: 'all' }, grid, series, { workers: 1 }));
+    expect((all as Error).message).toMatch(/^--fee-model: all puts the three models side by side/);
+  });
+
+  it('error: backtest with an aborted signal rejects (code INTERRUPTED, as a sweep) instead of running', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    let steps = 0;
+    const err = await rejection(api.backtest({}, { signal: ctl.signal, onProgress: (d) => (steps = d) }));
+    expect(err).toBeInstanceOf(api.AmmsimError);
+    expect(err).toMatchObject({ code: 'INTERRUPTED', message: "interrupted: the backtest's signal was aborted before it ran" });
+    expect(steps).toBe(0);
+    // aborted once the run has started (here by the strategy): stopped at the next progress tick, not run to the end
+    const late = new AbortController();
+    const aborting = api.defineStrategy({ name: 'aborting', description: '', defaults: {}, create: () => ({ id: 'aborting', params: {}, onStart: () => (late.abort(), [{ kind: 'mint', range: null }]), onStep: () => [] }) });
+    const during = await rejection(api.backtest({ strategy: aborting }, { signal: late.signal }));
+    expect(during).toMatchObject({ code: 'INTERRUPTED', message: 'interrupted: the backtest stopped by its signal after 0 of 8,760 steps' });
+    const fine = await api.backtest({}, { signal: new AbortController().signal });
+    expect(fine.summary.steps).toBe(8760);
+  });
+
+  it('error: backtest options with an unknown key (a typo of onProgress), and the input\'s csv, which backtest() does not write', async () => {
+    const bogus = await rejection(api.backtest({}, { bogus: 1 } as unknown as api.BacktestOptions));
+    expect(bogus).toBeInstanceOf(api.ConfigError);
+    expect((bogus as Error).message).toBe('backtest options: unknown key "bogus" (options: onProgress, columns, seedUsedElsewhere, signal, gas, poolEvents, poolEventsFile, warnings)');
+    const typo = await rejection(api.backtest({}, { onProgres: () => undefined } as unknown as api.BacktestOptions));
+    expect((typo as Error).message).toMatch(/^backtest options: unknown key "onProgres"; did you mean "onProgress"\?/);
+    const csv = await rejection(api.backtest({ csv: true }));
+    expect(csv).toBeInstanceOf(api.ConfigError);
+    expect((csv as Error).message).toBe('backtest: "csv" is a command-line flag only; give --csv to ammsim backtest (backtest() resolves to the timeseries and writes no file)');
+    // as out and json are
+    expect(((await rejection(api.backtest({ out: 'x' } as api.BacktestInput))) as Error).message).toBe('backtest: "out" is a command-line flag only; give --out DIR');
+    // a run's summary.json config (csv: false) is given back as is
+    const r = await api.backtest({ pool: 'v3' });
+    expect((r.summary.config as { csv: unknown }).csv).toBe(false);
+    expect((await api.backtest(r.summary.config as api.BacktestInput)).summary.finalValue).toBe(r.summary.finalValue);
+  });
+
+  it('error: compare options the CLI refuses (--paths -1, 1.5), an unknown key, a path setting without paths', async () => {
+    const series = await api.loadSeries(undefined, { synthetic: { seed: 1, steps: 50 } });
+    const cfg = (options: Record<string, unknown>, extra: Record<string, unknown> = {}): api.CompareConfig =>
+      ({ backtest: base, strategies: ['full-range'], widths: undefined, options: { ...api.COMPARE_DEFAULTS, ...options }, aprSeries: undefined, lstSeries: undefined, ...extra }) as api.CompareConfig;
+    for (const paths of [-1, 1.5, 100_001, NaN]) {
+      const err = await rejection(api.compare(cfg({ paths }), series));
+      expect(err, String(paths)).toBeInstanceOf(api.ConfigError);
+      expect((err as Error).message).toBe(`--paths: must be an integer in [0, 100000]; was ${paths}`);
+    }
+    expect(((await rejection(api.compare(cfg({ path: 3 }), series))) as Error).message).toBe('compare: options: unknown key "path"; did you mean "paths"?');
+    expect(((await rejection(api.compare(cfg({ pathsMethod: 'bootstrap' }), series))) as Error).message).toBe('--paths-method: applies to the what-if paths; give --paths N (or leave it out)');
+    expect(((await rejection(api.compare(cfg({}, { width: [0.1] }), series))) as Error).message).toMatch(/^compare: unknown key "width"; did you mean "widths"\?/);
+    const ok = await api.compare(cfg({ paths: 2 }), series);
+    expect((ok.summary as unknown as { whatIf: { paths: number } }).whatIf.paths).toBe(2);
+  });
+});

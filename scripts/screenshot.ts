@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     if (state !== 'ok') throw new Error(`report did not render (${String(state)})`);
     const png = await page.screenshot({ clip: { x: 0, y: 0, width: 1000, height } });
     writeFileAtomic(out, png);
-    process.stdout.write(`wrote ${out} (${png.length} bytes) from a ${String(result.summary.config.strategy)} run of ${result.summary.steps} steps\n`);
+    process.stdout.write(`wrote ${out} (${png.length} bytes) from ${/^[aeio]/i.test(String(result.summary.config.strategy)) ? 'an' : 'a'} ${String(result.summary.config.strategy)} run of ${result.summary.steps} steps\n`);
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });

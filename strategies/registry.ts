@@ -12,6 +12,7 @@ import { holdStrategy } from './lp/hold.ts';
 import { rangeStrategy } from './lp/range.ts';
 import { rebalanceStrategy } from './lp/rebalance.ts';
 import type { LpStrategyFactory } from '../sim/engine/strategy.ts';
+import { STRATEGY_KEYS, strategyDefinitionProblem } from './define.ts';
 
 /** The registry's own table of the built-in LP strategies (frozen factories), by CLI name, in `--help` order. */
 const BUILTINS: ReadonlyMap<string, LpStrategyFactory<Record<string, unknown>>> = new Map(
@@ -639,11 +640,15 @@ function factoryOf(mod: Record<string, unknown>, file: string): LpStrategyFactor
     const inner = (f as Record<string, unknown>).default ?? (f as Record<string, unknown>).strategy;
     if (isFactory(inner)) f = inner;
   }
-  if (!isFactory(f)) throw new ConfigError('--strategy', `${file} must export default a strategy: defineStrategy({ name, description, defaults, create }) or a plain object with those keys`);
+  // an object with a strategy's keys but something wrong with them (`crate:`, `defaults: 5`, `name: ''`) is named
+  // as that, not as a module without a strategy
+  const looksLikeOne = typeof f === 'object' && f !== null && STRATEGY_KEYS.some((k) => Object.hasOwn(f as object, k));
+  if (!isFactory(f) && !looksLikeOne) throw new ConfigError('--strategy', `${file} must export default a strategy: defineStrategy({ name, description, defaults, create }) or a plain object with those keys`);
+  const problem = strategyDefinitionProblem(f);
+  if (problem !== undefined) throw new ConfigError('--strategy', `${file}: ${problem}`);
   const o = f as LpStrategyFactory<Record<string, unknown>>;
   const defaults = (o as { defaults?: unknown }).defaults ?? {};
-  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) throw new ConfigError('--strategy', `${file}: defaults must be an object of parameter defaults; was ${JSON.stringify(defaults)}`);
-  return { ...o, name: o.name, description: typeof o.description === 'string' ? o.description : '', defaults, create: o.create.bind(o) } as LpStrategyFactory<Record<string, unknown>>;
+  return { name: o.name, description: typeof o.description === 'string' ? o.description : '', defaults, create: o.create.bind(o) } as LpStrategyFactory<Record<string, unknown>>;
 }
 
 /** {@link loadStrategyFactory} with the label messages use (`name (file)` for a module). */
@@ -659,6 +664,9 @@ export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> 
 export async function loadStrategyFactory(nameOrPath: string): Promise<LpStrategyFactory<Record<string, unknown>>> {
   const builtin = BUILTINS.get(nameOrPath);
   if (builtin !== undefined) return builtin;
+  if (/\.c[jt]s$/.test(nameOrPath)) {
+    throw new ConfigError('--strategy', `${nameOrPath}: a CommonJS module (.cjs, .cts) is not supported; a strategy module is an ES module: .ts, .mts, .js or .mjs`);
+  }
   const looksLikePath = /[\\/]/.test(nameOrPath) || /\.(m?[jt]s)$/.test(nameOrPath);
   if (!looksLikePath) {
     throw new ConfigError('--strategy', `unknown strategy "${nameOrPath}"; built-ins are ${[...BUILTINS.keys()].join(', ')}, or give a path to a module`);

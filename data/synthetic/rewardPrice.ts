@@ -20,10 +20,18 @@ export type RewardPriceSpec =
 
 const FLAG = '--reward-price';
 
+/** A decimal number with an optional sign, leading or trailing point and exponent, or ±Infinity. */
+const NUMBER = /^[+-]?((\d+\.?\d*|\.\d+)(e[+-]?\d+)?|infinity)$/i;
+
 function num(s: string, what: string, ok: (v: number) => boolean, rule: string): number {
   const v = s.trim() === '' ? NaN : Number(s);
   if (!Number.isFinite(v) || !ok(v)) throw new ConfigError(FLAG, `${what} ${rule}; was ${JSON.stringify(s)}`);
   return v;
+}
+
+function constantPrice(price: number, given: string): RewardPriceSpec {
+  if (!(price > 0 && Number.isFinite(price))) throw new ConfigError(FLAG, `a constant price must be a finite number > 0; was ${given}`);
+  return { kind: 'constant', price };
 }
 
 /** Time of a crash: ISO-8601 or unix seconds. */
@@ -42,12 +50,10 @@ function timeMs(s: string): number {
  * price file path.
  */
 export function parseRewardPrice(v: string | number): RewardPriceSpec {
-  if (typeof v === 'number') {
-    if (!(v > 0 && Number.isFinite(v))) throw new ConfigError(FLAG, `a constant price must be > 0; was ${v}`);
-    return { kind: 'constant', price: v };
-  }
+  if (typeof v === 'number') return constantPrice(v, String(v));
   const s = String(v).trim();
-  if (/^\d+(\.\d+)?(e[+-]?\d+)?$/i.test(s)) return parseRewardPrice(Number(s));
+  // a number as JavaScript writes one (.5, 5., +2, -1, 1e-3, Infinity), as --fee reads them: a price, never a file name
+  if (NUMBER.test(s)) return constantPrice(/infinity/i.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : Number(s), s);
   if (s.startsWith('gbm:') || s === 'gbm') {
     const kv: Record<string, number> = { sigma: 0.8, rho: 0, mu: 0 };
     for (const part of s.slice(4).split(',').filter((x) => x.trim() !== '')) {
@@ -74,6 +80,29 @@ export function parseRewardPrice(v: string | number): RewardPriceSpec {
   }
   if (s === '') throw new ConfigError(FLAG, 'must be a number, a price file, gbm:…, decay:…, or crash:…');
   return { kind: 'file', file: s };
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The warning of a crash that cannot act: at or before the run's first step, or after its last. */
+function crashOutsideRun(spec: Extract<RewardPriceSpec, { kind: 'crash' }>, firstMs: number, lastMs: number, p0: number): string {
+  const what = `--reward-price crash:${spec.drop}@${iso(spec.atMs)}`;
+  const run = `the run ${iso(firstMs)} … ${iso(lastMs)}`;
+  if (spec.atMs > lastMs) return `${what} is after ${run}: it never acts, and the reward price stays at ${p0} (the start price) throughout`;
+  const at = spec.atMs === firstMs ? 'is at the first step of' : 'is before';
+  return `${what} ${at} ${run}: it cannot act, as the start price (${p0}, --reward-price-start) is the price at the first step, so the reward price stays at ${p0} throughout; for a price already crashed, give --reward-price-start the price after the crash`;
+}
+
+/** Why a path left the numbers a price can be, by kind. */
+function unpriceableHint(spec: RewardPriceSpec): string {
+  switch (spec.kind) {
+    case 'decay':
+      return spec.shape === 'linear' ? 'decay:linear:0 reaches 0 at the end — use a small fraction instead' : `decay:exp:${spec.value} falls below the smallest number a price can be — use a smaller rate`;
+    case 'gbm':
+      return `gbm:sigma=${spec.sigma},mu=${spec.mu} moves the price beyond the numbers a price can be over this run — use a smaller sigma or mu`;
+    default:
+      return 'the price file or constant holds a price that is not';
+  }
 }
 
 export interface RewardPriceOptions {
@@ -125,16 +154,27 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
       }
       break;
     }
-    case 'crash':
-      for (let i = 0; i < n; i++) out[i] = ts[i]! >= spec.atMs ? p0 * (1 - spec.drop) : p0;
+    case 'crash': {
+      // --reward-price-start is the price at the first step: a crash at or before it cannot act (for a price that has
+      // already crashed, start at the crashed price), nor can one after the last step; either is said, and the price
+      // stays at the start. Inside the run it acts from the first step at or after its time.
+      const acts = n > 0 && spec.atMs > ts[0]! && spec.atMs <= ts[n - 1]!;
+      for (let i = 0; i < n; i++) out[i] = acts && ts[i]! >= spec.atMs ? p0 * (1 - spec.drop) : p0;
+      if (n > 0 && !acts) warnings.push(crashOutsideRun(spec, ts[0]!, ts[n - 1]!, p0));
       break;
+    }
     case 'gbm': {
       // The base's log returns, standardised with their sample mean and deviation over the run; the reward's
-      // shock each step is ρ·z_base + √(1 − ρ²)·ε with ε ~ N(0, 1) from the seeded stream.
+      // shock each step is ρ·z_base + √(1 − ρ²)·ε with ε ~ N(0, 1) from the seeded stream. On a clock with gaps
+      // each return is first divided by √(its step): a return over a longer step is not a larger shock (the GBM
+      // step scales the shock by √Δt itself), so the reward's volatility stays sigma across a gap.
       const r = new Float64Array(n);
+      let even = true;
+      for (let i = 2; i < n && even; i++) even = ts[i]! - ts[i - 1]! === ts[1]! - ts[0]!;
       let m = 0;
       for (let i = 1; i < n; i++) {
         r[i] = Math.log(series.price[i]! / series.price[i - 1]!);
+        if (!even) r[i] = r[i]! / Math.sqrt((ts[i]! - ts[i - 1]!) / MS_PER_YEAR);
         m += r[i]!;
       }
       m /= Math.max(1, n - 1);
@@ -145,13 +185,20 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
       }
       const sd = Math.sqrt(v / Math.max(1, n - 2));
       const rng = new Rng(opts.seed ?? 42).fork('reward-price');
-      const c = Math.sqrt(1 - spec.rho * spec.rho);
+      // A base that never moves (sd 0, or a single return) has nothing to correlate with: z would be 0 and the
+      // shock only √(1 − ρ²)·ε, less volatile than sigma. The shock is then ε alone, at full sigma (said when ρ ≠ 0).
+      const flat = !(sd > 0);
+      if (flat && spec.rho !== 0 && n > 1) {
+        warnings.push(`--reward-price gbm: rho=${spec.rho} has nothing to correlate with: the pool's base price does not move over the run (${iso(ts[0]!)} … ${iso(ts[n - 1]!)}), so the reward price moves independently of it, at sigma=${spec.sigma}`);
+      }
+      const rho = flat ? 0 : spec.rho;
+      const c = Math.sqrt(1 - rho * rho);
       let i = 0;
       const shocks = {
         normal: (): number => {
           i++;
-          const z = sd > 0 ? (r[i]! - m) / sd : 0;
-          return spec.rho * z + c * rng.normal();
+          const z = flat ? 0 : (r[i]! - m) / sd;
+          return rho * z + c * rng.normal();
         },
       };
       const g = gbmLogReturns(ts, spec.mu, spec.sigma, shocks); // data/synthetic/gbm.ts: the one GBM step
@@ -161,7 +208,7 @@ export function rewardPricePath(spec: RewardPriceSpec, series: PriceSeries, opts
     }
   }
   for (let i = 0; i < n; i++) {
-    if (!(out[i]! > 0 && Number.isFinite(out[i]!))) throw new ConfigError(FLAG, `the reward price at step ${i} is ${out[i]} (must be > 0); decay:linear:0 reaches 0 at the end — use a small fraction instead`);
+    if (!(out[i]! > 0 && Number.isFinite(out[i]!))) throw new ConfigError(FLAG, `the reward price at step ${i} is ${out[i]} (must be a finite number > 0); ${unpriceableHint(spec)}`);
   }
   return { price: out, warnings };
 }

@@ -116,3 +116,30 @@ describe('reward charts', () => {
     expect(new Set(rows.map((r) => r.series))).toEqual(new Set(['farm']));
   });
 });
+
+describe('PnL split labels', () => {
+  /** The text of each axis label of an SVG (a wrapped one's lines joined by a space). */
+  const svgLabels = (svg: string): string[] => [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) => m[1]!.replace(/<tspan[^>]*>(.*?)<\/tspan>/g, '$1 ').trim());
+
+  it('regression: every term is drawn in full, in the SVG export and the page (it read "token price moves aft…"): a long one on two lines, no label limit', async () => {
+    const { renderChartSvg } = await import('../svg.ts');
+    for (const runs of [[farm], [farm, plain]]) {
+      const spec = pnlSplitChart(runs);
+      const axis = (spec as unknown as { encoding: { x: { axis: { labelLimit: number; labelExpr?: string } } } }).encoding.x.axis;
+      // the page's renderer measures text, the SVG export estimates it (0.8 em a character): neither may cut a label
+      expect(axis.labelLimit).toBe(0);
+      const svg = await renderChartSvg(spec);
+      expect(svg).not.toContain('…');
+      const labels = svgLabels(svg);
+      for (const [term] of pnlSplitTerms(s)) expect(labels, term).toContain(term);
+      expect(svg).toContain('<tspan>token price moves</tspan><tspan x="0" dy="13">after earning</tspan>');
+    }
+  });
+
+  it('behavior: a term wraps at its spaces into lines of at most 18 characters; a short one stays one line', async () => {
+    const { termLabelLines, TERM_LABEL_LINE } = await import('./rewards.ts');
+    expect(termLabelLines('token price moves after earning')).toEqual(['token price moves', 'after earning']);
+    expect(termLabelLines('−reward slippage')).toEqual(['−reward slippage']);
+    for (const [term] of pnlSplitTerms(s)) for (const line of termLabelLines(term)) expect(line.length, term).toBeLessThanOrEqual(TERM_LABEL_LINE);
+  });
+});

@@ -147,6 +147,27 @@ export function pnlSplitTerms(summary: Readonly<Record<string, unknown>>): Array
   return terms;
 }
 
+/** The longest line of a PnL split term's axis label (a longer term is wrapped at its spaces). */
+export const TERM_LABEL_LINE = 18;
+
+/** A term as its axis label's lines: words joined while the line stays within {@link TERM_LABEL_LINE} characters. */
+export function termLabelLines(term: string): string[] {
+  const lines: string[] = [];
+  for (const word of term.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= TERM_LABEL_LINE) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** The axis labels of the terms that wrap, as a vega expression (`{}` when none does). */
+function termLabelExpr(terms: readonly string[]): { labelExpr?: string } {
+  const wrapped = terms.map((t) => [t, termLabelLines(t)] as const).filter(([, lines]) => lines.length > 1);
+  if (wrapped.length === 0) return {};
+  return { labelExpr: wrapped.reduceRight((rest, [t, lines]) => `datum.value === ${JSON.stringify(t)} ? ${JSON.stringify(lines)} : ${rest}`, 'datum.label') };
+}
+
 /**
  * The PnL split at the end of each run with rewards, as bars (quote units): fees + rewards + IL − gas − reward
  * slippage − vault fees, the residual (fee and reward tokens held after they were earned move with their prices),
@@ -174,7 +195,8 @@ export function pnlSplitChart(runs: readonly ReportRun[], _opts: ChartOptions = 
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'term', type: 'nominal', title: null, sort: [...terms], axis: { labelAngle: -20, labelLimit: 200 } },
+      // the terms in full, never cut to "token price moves aft…": a long one on two lines (labelLimit 0: no limit)
+      x: { field: 'term', type: 'nominal', title: null, sort: [...terms], axis: { labelAngle: -20, labelLimit: 0, ...termLabelExpr(terms) } },
       xOffset: { field: 'series', type: 'nominal', sort: [...domain] },
       y: { field: 'v', type: 'quantitative', title: 'quote', axis: { format: ',.7~r' } },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...domain] }, sort: [...domain], legend: domain.length > 1 ? {} : null },

@@ -166,3 +166,32 @@ describe('sweep report: the ranking note', () => {
     expect(ranking(renderSweepReport(m('rebalances'), dd))).toEqual(['<h2 id="top">Top 3 by rebalances (highest first)</h2>', '<p class="note">Highest first; ties in grid order. Hover a value for the exact number.</p>']);
   });
 });
+
+describe('sweep report: failed configurations are not ranked', () => {
+  /** The top table's rows: rank, axis values, then the ranked metric's shown value. */
+  const topRows = (html: string): string[] => {
+    const top = /<table id="top-table">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    return [...top.matchAll(/<tr><td class="num">(\d+)<\/td>((?:<td>[^<]*<\/td>)+)<td class="num[^"]*" title="[^"]*">([^<]*)<\/td>/g)].map((m) => `${m[1]} ${m[2]!.replace(/<\/?td>/g, ' ').replace(/\s+/g, ' ').trim()} ${m[3]}`);
+  };
+
+  it('regression: with a top larger than the configurations that ran, a failed one is no row of "—"; it is counted above the table and listed under failures', () => {
+    const html = renderSweepReport({ ...meta(null), report: { metric: 'vsHold', heatmap: null, top: 20 } }, table);
+    // 8 configurations, 1 failed (0.1, 0.01, b): 7 ranked; the one whose vsHold is undefined (NaN) ran, so it is last
+    expect(html).toContain('<h2 id="top">Top 7 by vsHold</h2>');
+    expect(topRows(html)).toEqual(['1 0.2 0.01 a ∞', '2 0.1 0.003 b 7.00', '3 0.2 0.003 a 7.00', '4 0.1 0.003 a 5.00', '5 0.2 0.01 b 2.00', '6 0.1 0.01 a −3.00', '7 0.2 0.003 b —']);
+    expect(html).toContain('<p class="note" id="top-unranked">1 failed configuration is not ranked (no figures; see Failed configurations).</p>');
+    const failures = /<table id="failures-table">([\s\S]*?)<\/table>/.exec(html)![1]!;
+    expect(failures).toContain('<td>0.1</td><td>0.01</td><td>b</td>');
+  });
+
+  it('behavior: with no failure there is no such note; when every configuration failed there is nothing to rank, said in words', () => {
+    const ok: SweepTable = { ...table, rows: rows.filter((r) => r.error === null) };
+    expect(renderSweepReport({ ...meta(null), rows: 7, failed: 0 }, ok)).not.toContain('top-unranked');
+    const failedAll: SweepTable = { ...table, rows: rows.map((r) => ({ ...r, metrics: null, error: 'boom' })) };
+    const html = renderSweepReport({ ...meta(null), failed: 8 }, failedAll);
+    expect(html).toContain('<h2 id="top">Top 0 by vsHold</h2>');
+    expect(html).toContain('<p class="note" id="top-unranked">8 failed configurations are not ranked (no figures; see Failed configurations).</p>');
+    expect(html).toContain('<p id="top-table">None: no configuration ran, so there is nothing to rank (see Failed configurations).</p>');
+    expect(topRows(html)).toEqual([]);
+  });
+});

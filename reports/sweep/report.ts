@@ -171,8 +171,17 @@ function axisChart(t: SweepTable, metric: string, a: number): ReportChart {
   return { id: `axis-${a}`, spec };
 }
 
+/**
+ * The rows the top table ranks: {@link rankRows} without the configurations that failed (they have no figures; the
+ * failures table lists them). A row that ran but whose metric is undefined (NaN) is ranked last.
+ */
+export function rankedRows(t: SweepTable, metric: string): number[] {
+  return rankRows(t, metric).filter((i) => t.rows[i]!.metrics !== null);
+}
+
 function topTable(t: SweepTable, metric: string, top: number): string {
-  const ranked = rankRows(t, metric).slice(0, top);
+  const ranked = rankedRows(t, metric).slice(0, top);
+  if (ranked.length === 0) return '<p id="top-table">None: no configuration ran, so there is nothing to rank (see Failed configurations).</p>';
   const shown = [metric, ...CONTEXT_METRICS.filter((m) => m !== metric && t.metrics.includes(m))];
   const mIdx = shown.map((m) => t.metrics.indexOf(m));
   const formats = shown.map((m) => metricInfoOf(m)?.format);
@@ -237,6 +246,9 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
   else t.axes.forEach((_, a) => charts.push(axisChart(t, metric, a)));
   const title = `ammsim sweep: ${metric} over ${t.axes.length > 0 ? t.axes.join(' × ') : 'the base config'}`;
   const sampled = meta.grid.samples === null ? '' : ` (a random sample of ${meta.grid.samples} from the grid, seed ${meta.grid.sampleSeed})`;
+  // the top table ranks the configurations that ran; the failed ones are counted above it and listed below
+  const failed = t.rows.filter((r) => r.metrics === null).length;
+  const ran = t.rows.length - failed;
   const body = [
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="lead">${groupThousands(String(meta.rows))} configuration${meta.rows === 1 ? '' : 's'}${escapeHtml(sampled)}, ${groupThousands(String(meta.failed))} failed, ${groupThousands(String(meta.warned ?? 0))} with warnings. Axes: ${axisSummary(meta) || 'none'}.</p>`,
@@ -245,7 +257,8 @@ export function renderSweepReport(meta: SweepMeta, t: SweepTable): string {
     charts.length === 0
       ? '<p class="note">No axes (a single configuration): nothing to chart; its figures are in the table below.</p>'
       : charts.map((c) => `<figure class="chart" id="chart-${c.id}" data-chart="${c.id}"></figure>`).join('\n'),
-    `<h2 id="top">Top ${Math.min(top, t.rows.length)} by ${escapeHtml(metric)}${betterOf(metric) === 'lower' ? ' (lowest first)' : betterOf(metric) === undefined ? ' (highest first)' : ''}</h2>`,
+    `<h2 id="top">Top ${Math.min(top, ran)} by ${escapeHtml(metric)}${betterOf(metric) === 'lower' ? ' (lowest first)' : betterOf(metric) === undefined ? ' (highest first)' : ''}</h2>`,
+    ...(failed === 0 ? [] : [`<p class="note" id="top-unranked">${groupThousands(String(failed))} failed configuration${failed === 1 ? ' is' : 's are'} not ranked (no figures; see Failed configurations).</p>`]),
     topTable(t, metric, top),
     `<p class="note">${rankSign(metric) === -1 ? 'Lowest' : 'Highest'} first; ties in grid order. Hover a value for the exact number.</p>`,
     '<h2 id="failures">Failed configurations</h2>',

@@ -4,15 +4,15 @@ import { loadStrategyFactory } from '../../strategies/registry.ts';
 import type { LpStrategyFactory } from '../../sim/engine/strategy.ts';
 import { simulateStaking, type StakingParams, type StakingResult } from '../../strategies/staking/staking.ts';
 import { runBacktest, type RunResult } from '../backtest.ts';
-import { REWARD_SUMMARY_KEYS } from '../incentives/index.ts';
+import { holdsLpPosition, refuseProgramsForHold, REWARD_SUMMARY_KEYS, withoutMining } from '../incentives/index.ts';
 import { breakevenRewardPrice } from '../../sim/metrics/breakevenRewardPrice.ts';
 import { configForOutput, type BacktestConfig } from '../config.ts';
 import type { BacktestResult, Timeseries } from '../../sim/metrics/record.ts';
-import { ConfigError } from '../../sim/core/errors.ts';
+import { ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { breakevenStakingApr, requiredFeeApr } from '../../sim/metrics/breakeven.ts';
 import { maxDrawdown } from '../../sim/metrics/drawdown.ts';
 import { simpleApr, yearsBetween } from '../../sim/metrics/returns.ts';
-import { DEFAULT_STAKING_APR, type CompareOptions } from './config.ts';
+import { checkCompareOptions, DEFAULT_STAKING_APR, type CompareOptions } from './config.ts';
 import { realizedVolatility, scenarioPath, type ScenarioParams } from './scenarios.ts';
 import { fractionRateWarning } from '../inputWarnings.ts';
 
@@ -126,7 +126,9 @@ function widthLabel(w: number): string {
 
 /**
  * The LP alternatives of a comparison, in order: for each strategy, each width if it has a `width` parameter.
- * One alternative is `lp`; several are `lp:<strategy>`, `lp:width=<w>` or `lp:<strategy>,width=<w>`.
+ * One alternative is `lp`; several are `lp:<strategy>`, `lp:width=<w>` or `lp:<strategy>,width=<w>`. The config's
+ * liquidity-mining programs go to each alternative that holds an LP position; the hold strategy runs without them, as
+ * a strategy without a range runs without the width (a comparison of hold alone is refused, as backtest refuses it).
  */
 export async function lpAlternatives(
   backtest: BacktestConfig,
@@ -156,6 +158,8 @@ export async function lpAlternatives(
   if (backtest.rebalanceDelay !== 0 && raw.every((a) => !a.delay)) {
     throw new ConfigError('--rebalance-delay', `no strategy of this comparison has a re-centring delay (${strategies.join(', ')}); leave --rebalance-delay out`);
   }
+  // So must liquidity mining, which pays an LP position: the hold strategy (none) runs without the programs.
+  if ((backtest.incentives?.length ?? 0) > 0 && raw.every((a) => !holdsLpPosition(a.strategy))) refuseProgramsForHold({ ...backtest, strategy: raw[0]!.strategy });
   const several = raw.length > 1;
   const manyStrategies = strategies.length > 1;
   return raw.map(({ strategy, width, delay }) => {
@@ -163,7 +167,8 @@ export async function lpAlternatives(
     if (manyStrategies) parts.push(strategy);
     if (width !== undefined && widths !== undefined && widths.length > 1) parts.push(widthLabel(width));
     const id = several ? `lp:${parts.join(',') || strategy}` : 'lp';
-    return { id, strategy, width, config: { ...backtest, strategy, width, ...(delay ? {} : { rebalanceDelay: 0 }) } };
+    const config = { ...backtest, strategy, width, ...(delay ? {} : { rebalanceDelay: 0 }) };
+    return { id, strategy, width, config: holdsLpPosition(strategy) ? config : withoutMining(config) };
   });
 }
 
@@ -218,6 +223,13 @@ function lpEntry(alt: LpAlternative, r: RunResult, stakingFinal: number): Record
     vsHold: s.vsHold,
     timeInRange: s.timeInRange,
     rebalances: s.rebalances,
+    volatility: s.volatility,
+    sharpe: s.sharpe,
+    arbitrageTrades: s.arbitrageTrades,
+    arbitrageVolume: s.arbitrageVolume,
+    noiseTrades: s.noiseTrades,
+    noiseVolume: s.noiseVolume,
+    ...(s.feesBase === undefined ? {} : { feesBase: s.feesBase, feesQuote: s.feesQuote }),
     ...(s.entryCost === undefined ? {} : { entryCost: s.entryCost }),
     ...(s.entryPriceImpact === undefined ? {} : { entryPriceImpact: s.entryPriceImpact }),
     ...rewardKeys(r, stakingFinal),
@@ -254,11 +266,34 @@ export function stakingRateWarnings(config: Pick<CompareConfig, 'options' | 'apr
   ];
 }
 
+/** The keys of {@link CompareConfig} and of {@link CompareRunOptions}: another is refused, not ignored. */
+const COMPARE_CONFIG_KEYS = ['backtest', 'strategies', 'widths', 'options', 'aprSeries', 'lstSeries'] as const;
+const COMPARE_RUN_OPTION_KEYS = ['onProgress'] as const;
+
+/**
+ * A library call's config and options refused where the CLI would refuse them (runs/compare/config.ts
+ * checkCompareOptions: `paths: -1` as `--paths: must be an integer in [0, 100000]`), or where a key would be ignored
+ * (an unknown key, with a "did you mean" hint); the config with its options resolved (a key left out: its default).
+ */
+function checkedCompareConfig(config: CompareConfig, options: CompareRunOptions): CompareConfig {
+  if (typeof config !== 'object' || config === null) throw new ConfigError('compare', `the config must be { backtest, strategies, widths, options, aprSeries, lstSeries }; was ${String(config)}`);
+  for (const k of Object.keys(config)) {
+    if (!(COMPARE_CONFIG_KEYS as readonly string[]).includes(k)) throw new ConfigError('compare', `unknown key "${k}"${didYouMean(k, COMPARE_CONFIG_KEYS)} (keys: ${COMPARE_CONFIG_KEYS.join(', ')})`);
+  }
+  if (typeof options !== 'object' || options === null) throw new ConfigError('compare options', `must be an object; was ${String(options)}`);
+  for (const k of Object.keys(options)) {
+    if (!(COMPARE_RUN_OPTION_KEYS as readonly string[]).includes(k)) throw new ConfigError('compare options', `unknown key "${k}"${didYouMean(k, COMPARE_RUN_OPTION_KEYS)} (options: ${COMPARE_RUN_OPTION_KEYS.join(', ')})`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('compare options', `onProgress must be a function; was ${typeof options.onProgress}`);
+  return { ...config, options: checkCompareOptions(config.options as unknown as Record<string, unknown>) };
+}
+
 /**
  * Runs the comparison. Deterministic in (config, series): each LP alternative is a backtest with the same seed, the
  * what-if paths draw from `Rng(backtest.seed).fork('what-if:' + i)`.
  */
 export async function runCompare(config: CompareConfig, series: PriceSeries, options: CompareRunOptions = {}): Promise<CompareResult> {
+  config = checkedCompareConfig(config, options);
   const fm = config.backtest.feeModel;
   if (config.options.paths > 0 && (fm === 'replay' || fm === 'all')) {
     throw new ConfigError('--paths', `what-if paths move the price away from the logged swaps that --fee-model ${fm} credits fees from, so the paths' fees would mean nothing; use --fee-model arbitrage or volume with --paths`);

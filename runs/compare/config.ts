@@ -76,7 +76,8 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   const where = (key: keyof CompareOptions): string => (flags[key] === undefined && file[key] !== undefined ? places?.get(key) : undefined) ?? flagName(key);
   const num = (key: keyof CompareOptions, ok: (v: number) => boolean, rule: string): void => {
     const v = merged[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(where(key), `${rule}; was ${JSON.stringify(v)}`);
+    // (NaN and ±Infinity as themselves: JSON.stringify shows them as null)
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(where(key), `${rule}; was ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
   };
   const str = (key: keyof CompareOptions): void => {
     const v = merged[key];
@@ -107,6 +108,23 @@ export function resolveCompareOptions(flags: Readonly<Record<string, unknown>>, 
   if (c.pathsMethod === 'bootstrap') for (const k of ['pathsVolatility', 'pathsDrift'] as const) if (given(k)) throw new ConfigError(flagName(k), 'applies to --paths-method gbm; bootstrap paths resample the series\' own returns');
   if (c.pathsMethod === 'gbm' && given('blockSteps')) throw new ConfigError('--block-steps', 'applies to --paths-method bootstrap');
   return c;
+}
+
+/**
+ * The compare options of a library call (`compare(config)`'s `config.options`, usually `{ ...COMPARE_DEFAULTS, … }`)
+ * checked as the CLI checks its flags: an unknown key is refused with a "did you mean" hint (`where`: what names the
+ * object), a value the CLI refuses (`paths: -1` or `1.5`: `--paths: must be an integer in [0, 100000]`) is refused with
+ * its message, and so is a setting that would be ignored (`pathsMethod` without `paths`). A key at its default is not
+ * given; a key left out takes its default. The resolved options.
+ */
+export function checkCompareOptions(options: Readonly<Record<string, unknown>>, where = 'compare: options'): CompareOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ConfigError(where, `must be an object of compare options ({ ...COMPARE_DEFAULTS, stakingApr: 0.04 }); was ${JSON.stringify(options) ?? String(options)}`);
+  const given: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (!(COMPARE_KEYS as readonly string[]).includes(k)) throw new ConfigError(where, `unknown key "${k}"${didYouMean(k, COMPARE_KEYS)}`);
+    if (v !== undefined && v !== COMPARE_DEFAULTS[k as keyof CompareOptions]) given[k] = v;
+  }
+  return resolveCompareOptions(given);
 }
 
 /**

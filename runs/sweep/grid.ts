@@ -352,6 +352,36 @@ export function checkAxes(axes: readonly Axis[]): void {
   }
 }
 
+/**
+ * The axes of a {@link Grid} as given in code (the library's `new Grid(axes)`), checked as the CLI checks its flags and
+ * grid file: each name a sweepable key (axisName: a data key such as `prices`, or a typo such as `widht`, is refused,
+ * not run with the axis ignored; `pool-liquidity` or `param.stop` read as `poolLiquidity`, `params.stop`), each value
+ * of the axis's type (a finite number for a numeric axis), at least one and none twice.
+ */
+function checkedAxes(axes: readonly Axis[]): Axis[] {
+  if (!Array.isArray(axes)) throw new ConfigError('Grid', `the axes must be an array of { name, values }; was ${shown(axes)}`);
+  return axes.map((a: Axis) => {
+    if (typeof a !== 'object' || a === null || typeof a.name !== 'string' || !Array.isArray(a.values)) throw new ConfigError('Grid', `each axis must be { name, values: [...] }; was ${shown(a)}`);
+    const name = axisName(a.name, 'Grid');
+    const where = axisFlag(name);
+    const kind = kindOf(name);
+    for (const v of a.values as readonly unknown[]) {
+      const ok = typeof v === 'number' ? Number.isFinite(v) && (kind === undefined || kind === 'number')
+        : typeof v === 'boolean' ? kind === undefined || kind === 'boolean'
+        : typeof v === 'string' ? (kind === undefined || kind === 'string') && v.trim() !== ''
+        : false;
+      if (!ok) throw new ConfigError(where, `values must be ${kind === undefined ? 'finite numbers, non-empty strings or booleans' : kind === 'number' ? 'finite numbers' : kind === 'string' ? 'non-empty strings' : 'booleans'}; was ${shown(v)}`);
+    }
+    checkValues(name, a.values as AxisValue[], where);
+    return name === a.name ? a : { name, values: a.values };
+  });
+}
+
+/** A value as a message shows it (NaN and undefined as themselves, not JSON's null or nothing). */
+function shown(v: unknown): string {
+  return typeof v === 'number' || v === undefined ? String(v) : (JSON.stringify(v) ?? String(v));
+}
+
 // ---------------------------------------------------------------- the grid
 
 /**
@@ -369,6 +399,7 @@ export class Grid {
   private readonly picked: readonly number[] | undefined;
 
   constructor(axes: readonly Axis[], samples?: number, sampleSeed?: number) {
+    axes = checkedAxes(axes);
     checkAxes(axes);
     for (const a of axes) if (a.values.length === 0) throw new ConfigError(axisFlag(a.name), 'needs at least one value');
     this.axes = axes;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../data/io/atomicWrite.ts';
-import { AmmsimError, ConfigError } from '../../sim/core/errors.ts';
+import { AmmsimError, ConfigError, didYouMean } from '../../sim/core/errors.ts';
 import { checkSeries, type PriceSeries } from '../../sim/core/series.ts';
 import { loadSeries } from '../../data/loadSeries.ts';
 import type { SeriesCache } from '../../data/io/seriesCache.ts';
@@ -31,10 +31,7 @@ export const JOURNAL_FILE = 'results.jsonl';
  * model beside others, or beside another --fee-events file) cannot share one series and is refused.
  */
 export async function loadSweepSeries(base: BacktestConfig, axes: readonly Axis[], cache?: SeriesCache): Promise<PriceSeries> {
-  if (base.prices === undefined && axes.some((a) => a.name === 'seed')) {
-    // backtest --seed N draws the built-in series from N too; one shared series would give every row the same path
-    throw new ConfigError('--seed', 'with the built-in series (no --prices) the seed also draws the price path, which a sweep loads once for all its rows: sweep --seed over a --prices file, or run one sweep per seed');
-  }
+  if (base.prices === undefined) refuseSeedAxisOnBuiltInSeries(axes);
   const plain = await loadSeries(base.prices, seriesOptions(base, cache));
   const valuesOf = (name: string, fallback: unknown): readonly unknown[] => axes.find((a) => a.name === name)?.values ?? [fallback];
   let stepped: PriceSeries | undefined;
@@ -50,6 +47,47 @@ export async function loadSweepSeries(base: BacktestConfig, axes: readonly Axis[
     throw new ConfigError('--fee-model', `replay on the pool-events file ${base.prices} steps once per event row in log order (as backtest does), but ${others.join(', ')} steps through its per-second series: one sweep's rows share one series; sweep them separately`);
   }
   return stepped ?? plain;
+}
+
+/**
+ * backtest --seed N draws the built-in series from N too; one shared series would give every row the same path (a
+ * row labelled seed=2 with the numbers of seed 42's path): refused, by the CLI (no --prices) and by the library's
+ * sweep (a synthetic series).
+ */
+function refuseSeedAxisOnBuiltInSeries(axes: readonly Axis[]): void {
+  if (axes.some((a) => a.name === 'seed')) {
+    throw new ConfigError('--seed', 'with the built-in series (no --prices) the seed also draws the price path, which a sweep loads once for all its rows: sweep --seed over a --prices file, or run one sweep per seed');
+  }
+}
+
+/** The most worker threads a sweep starts (`--workers`, {@link RunSweepOptions.workers}). */
+export const MAX_WORKERS = 1024;
+
+/** The keys of {@link RunSweepOptions}: another is refused, not ignored. */
+const RUN_SWEEP_OPTIONS = ['workers', 'shard', 'dir', 'onProgress', 'signal'] as const;
+
+/**
+ * The library's sweep refuses what the CLI refuses, before any run: an unknown option, a worker count or shard the
+ * CLI would not take, a seed axis over the built-in (synthetic) series, and `feeModel: 'all'`.
+ */
+function checkSweepInputs(base: SweepBase, grid: Grid, series: PriceSeries, options: RunSweepOptions): void {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('sweep options', `must be an object; was ${String(options)}`);
+  for (const k of Object.keys(options)) {
+    if (!(RUN_SWEEP_OPTIONS as readonly string[]).includes(k)) throw new ConfigError('sweep options', `unknown key "${k}"${didYouMean(k, RUN_SWEEP_OPTIONS)} (options: ${RUN_SWEEP_OPTIONS.join(', ')})`);
+  }
+  const w = options.workers;
+  if (w !== undefined && !(typeof w === 'number' && Number.isInteger(w) && w >= 1 && w <= MAX_WORKERS)) throw new ConfigError('--workers', `must be an integer in [1, ${MAX_WORKERS}]; was ${String(w)}`);
+  const sh = options.shard;
+  if (sh !== undefined && !(typeof sh === 'object' && sh !== null && Number.isSafeInteger(sh.index) && Number.isSafeInteger(sh.count) && sh.count >= 1 && sh.index >= 0 && sh.index < sh.count)) {
+    throw new ConfigError('--shard', `must be { index, count } with 0 ≤ index < count (e.g. { index: 0, count: 3 } for the first of three); was ${JSON.stringify(sh) ?? String(sh)}`);
+  }
+  if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) throw new ConfigError('--out', `must be a folder path; was ${JSON.stringify(options.dir) ?? String(options.dir)}`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('sweep options', `onProgress must be a function; was ${typeof options.onProgress}`);
+  if (series.provenance.kind === 'synthetic') refuseSeedAxisOnBuiltInSeries(grid.axes);
+  if (base.feeModel === 'all' || grid.axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
+    // (as the CLI's sweep refuses it: scripts/commands/sweep.ts)
+    throw new ConfigError('--fee-model', "all puts the three models side by side in one backtest's summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume as an axis over a Uniswap minute file, and --fee-model replay (with --fee-events FILE, or --prices FILE.pool_events.csv) in a sweep of its own");
+  }
 }
 
 /** Configurations k with k mod count = index. */
@@ -165,7 +203,7 @@ function inputFileDigests(base: BacktestConfig, axes: readonly Axis[]): Array<[s
 }
 
 export interface RunSweepOptions {
-  /** Worker threads (default: the available cores). */
+  /** Worker threads, an integer in [1, 1024] (default: the available cores; never more than the configurations). */
   readonly workers?: number;
   readonly shard?: Shard;
   /** Folder of the results journal (resume); undefined = keep results in memory only. */
@@ -244,6 +282,7 @@ function resumeFrom(file: string, header: JournalHeader, identity: SweepIdentity
  */
 export async function runSweep(base: SweepBase, grid: Grid, series: PriceSeries, options: RunSweepOptions = {}): Promise<SweepOutcome> {
   checkSeries(series);
+  checkSweepInputs(base, grid, series, options);
   const identity = sweepIdentity(base, grid, series);
   const header = makeHeader(identity.hash, grid, options.shard, sweepMetrics(base));
   const file = options.dir === undefined ? undefined : join(options.dir, JOURNAL_FILE);

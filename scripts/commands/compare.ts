@@ -7,7 +7,8 @@ import { filesRead, outputsOnFailure, refuseReadingOwnOutputs } from './outputFo
 import { formatCsvNumber } from '../../data/io/csvNumber.ts';
 import { lineAt, stripBom } from '../../data/loaders/jsonText.ts';
 import { loadAprSeries, loadLstPriceSeries } from '../../data/loaders/stakingSeries.ts';
-import { compareBreakevenLines, compareHoldNote, compareReportHtml, compareVerdicts } from '../../reports/compare.ts';
+import { compareBreakevenLines, compareHoldNote, compareVerdicts } from '../../reports/compare.ts';
+import { compareFolderFiles, COMPARE_REPORT_FILES } from '../../reports/compareDir.ts';
 import { formatCompareTable, wrapWords } from '../../reports/terminal.ts';
 import { runCompare, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS, COMPARE_KEYS, DEFAULT_STAKING_APR, parseList, RESOLVED_COMPARE_KEYS, resolveCompareOptions, unfoldResolvedCompareConfig } from '../../runs/compare/config.ts';
@@ -187,7 +188,7 @@ export function compareValuesCsv(r: CompareResult): string {
 }
 
 /** The files a comparison writes into --out, its marker (summary.json) first: a failed run removes them. */
-export const COMPARE_OUTPUTS: readonly string[] = ['summary.json', 'report.html', 'values.csv'];
+export const COMPARE_OUTPUTS: readonly string[] = ['summary.json', ...COMPARE_REPORT_FILES, 'values.csv'];
 
 /** The files a comparison writes into --out (`csv`: with values.csv). */
 function compareWrites(csv: boolean): string[] {
@@ -260,7 +261,8 @@ async function compareHandler(argv: Record<string, unknown>, r: ResolvedCompare)
   }
   for (const w of result.summary.warnings as string[]) process.stderr.write(`warning: ${w}\n`);
   const json = JSON.stringify(result.summary, null, 2) + '\n';
-  const files: Array<[string, string]> = [['report.html', compareReportHtml(result)]];
+  // report.html and what `ammsim report` rebuilds it from (series.arrow, lp-events.json)
+  const files: Array<[string, string | Uint8Array]> = compareFolderFiles(result);
   if (r.backtest.csv) files.push(['values.csv', compareValuesCsv(result)]);
   files.push(['summary.json', json]);
   // an earlier run's CSV is not this one's, nor files an interrupted backtest left without its summary.json
@@ -279,5 +281,5 @@ async function compareHandler(argv: Record<string, unknown>, r: ResolvedCompare)
   if (holdNote !== undefined) lines.push(`note: ${holdNote}`);
   for (const n of result.summary.notes as string[]) lines.push(`note: ${n}`);
   const verdicts = compareVerdicts(result).flatMap((v) => wrapWords(`${v}.`, 80));
-  process.stdout.write(verdicts.join('\n') + '\n' + formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, report.html${r.backtest.csv ? ', values.csv' : ''})\n`);
+  process.stdout.write(verdicts.join('\n') + '\n' + formatCompareTable(entries, { color }) + lines.join('\n') + `\nwrote ${String(argv.out)}/ (summary.json, ${COMPARE_REPORT_FILES.join(', ')}${r.backtest.csv ? ', values.csv' : ''})\n`);
 }

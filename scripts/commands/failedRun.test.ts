@@ -39,7 +39,7 @@ describe('a failed run leaves none of an earlier run\'s outputs in --out', () =>
   it('behavior: compare (a bad staking series)', () => {
     const out = join(tmp, 'cmp');
     expect(ammsim('compare', '--prices', good, '--staking-apr', '0.04', '--csv', '--out', out).status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['report.html', 'summary.json', 'values.csv']);
+    expect(readdirSync(out).sort()).toEqual(['lp-events.json', 'report.html', 'series.arrow', 'summary.json', 'values.csv']);
     const r = ammsim('compare', '--prices', good, '--staking-series', file('apr.csv', 'timestamp,apr\n1704067200,abc\n'), '--out', out);
     expect(r.status).toBe(1);
     expect(readdirSync(out)).toEqual([]);
@@ -69,7 +69,7 @@ describe('a folder another command wrote', () => {
     for (const failing of [[], ['--fee', '2']]) {
       const r = ammsim('backtest', '--prices', good, ...failing, '--out', cmp);
       expect([r.status, r.stderr]).toEqual([1, `error: --out: ${cmp} holds a comparison (summary.json); give another folder\n`]);
-      expect(readdirSync(cmp).sort()).toEqual(['report.html', 'summary.json', 'values.csv']);
+      expect(readdirSync(cmp).sort()).toEqual(['lp-events.json', 'report.html', 'series.arrow', 'summary.json', 'values.csv']);
     }
   });
 });

@@ -2,9 +2,11 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { inputsNamedBy, type AmmsimCommand } from './index.ts';
 import { outputsNotInputs, realPathOrResolved, removingOutputsOnError, writeFileAtomic, writeFilesAtomic } from '../../data/io/atomicWrite.ts';
-import { reportCharts } from '../../reports/charts/index.ts';
+import { reportCharts, type ReportChart } from '../../reports/charts/index.ts';
 import { buildReportFromRun, defaultRunLabel, renderReportHtml } from '../../reports/html.ts';
 import type { ReportRun } from '../../reports/model.ts';
+import { compareReportCharts, compareReportHtml } from '../../reports/compare.ts';
+import { isCompareDir, readCompareDir } from '../../reports/compareDir.ts';
 import { readRunDir } from '../../reports/runDir.ts';
 import { renderChartSvg } from '../../reports/svg.ts';
 import { buildSweepReportFromDir, isSweepDir, readSweepDir } from '../../reports/sweep/report.ts';
@@ -65,7 +67,8 @@ export function checkReportArgs(a: ReportArgs): void {
 
 /**
  * Rebuilds a report from saved run folders. With one run and no --label/--max-points the HTML is
- * byte-identical to the report.html that backtest wrote. Returns the files written.
+ * byte-identical to the report.html that backtest wrote; a comparison's folder (alone) without --max-points gives
+ * the report.html compare wrote, a sweep's folder (alone) the one sweep wrote. Returns the files written.
  */
 export async function runReport(a: ReportArgs): Promise<string[]> {
   checkReportArgs(a);
@@ -83,11 +86,26 @@ export async function runReport(a: ReportArgs): Promise<string[]> {
   }
   const sweep = a.run.find((d) => isSweepDir(d));
   if (sweep !== undefined) throw new ConfigError('--run', `${sweep} is a sweep folder: give it alone (one --run) to rebuild its report; backtest folders can be drawn together`);
+  const opts = a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints };
+  const written: string[] = [];
+  if (a.run.length === 1 && isCompareDir(a.run[0]!)) {
+    // a folder written by `ammsim compare`: its report.html, rebuilt from summary.json, series.arrow and lp-events.json
+    // (byte-identical without --max-points), and its charts as SVG
+    if (a.label !== undefined && a.label.length > 0) throw new ConfigError('--label', `applies to backtest folders; ${a.run[0]} is a comparison folder (its lines and columns are named by the alternatives' ids)`);
+    if (sweepFlags.length > 0) throw new ConfigError(`--${sweepFlags[0]}`, `applies to a sweep folder (written by \`ammsim sweep\`); ${a.run[0]} is a comparison folder`);
+    const input = readCompareDir(a.run[0]!);
+    if (a.out !== undefined) {
+      writeFileAtomic(a.out, compareReportHtml(input, opts));
+      written.push(a.out);
+    }
+    if (a.svg !== undefined) written.push(...(await writeSvgs(a.svg, compareReportCharts(input, opts))));
+    return written;
+  }
+  const comparison = a.run.find((d) => isCompareDir(d));
+  if (comparison !== undefined) throw new ConfigError('--run', `${comparison} is a comparison folder (written by \`ammsim compare\`): give it alone (one --run) to rebuild its report; backtest folders can be drawn together`);
   if (sweepFlags.length > 0) throw new ConfigError(`--${sweepFlags[0]}`, `applies to a sweep folder (written by \`ammsim sweep\`); ${a.run.join(', ')} ${a.run.length > 1 ? 'are backtest folders' : 'is a backtest folder'}`);
   const results = a.run.map((d) => readRunDir(d));
   const labels = labelRuns(a.run, results, a.label);
-  const opts = a.maxPoints === undefined ? {} : { maxPoints: a.maxPoints };
-  const written: string[] = [];
   const single = results.length === 1 && (a.label === undefined || a.label.length === 0);
   const runs: ReportRun[] = results.map((result, i) => ({ label: labels[i]!, result }));
   if (a.out !== undefined) {
@@ -95,13 +113,16 @@ export async function runReport(a: ReportArgs): Promise<string[]> {
     writeFileAtomic(a.out, html);
     written.push(a.out);
   }
-  if (a.svg !== undefined) {
-    const files: Array<[string, string]> = [];
-    for (const chart of reportCharts(runs, opts)) files.push([`${chart.id}.svg`, await renderChartSvg(chart.spec)]);
-    writeFilesAtomic(a.svg, files, '');
-    written.push(...files.map(([name]) => join(a.svg!, name)));
-  }
+  if (a.svg !== undefined) written.push(...(await writeSvgs(a.svg, reportCharts(runs, opts))));
   return written;
+}
+
+/** Writes each chart as `<id>.svg` into `dir` (atomically, together); returns the files. */
+async function writeSvgs(dir: string, charts: readonly ReportChart[]): Promise<string[]> {
+  const files: Array<[string, string]> = [];
+  for (const chart of charts) files.push([`${chart.id}.svg`, await renderChartSvg(chart.spec)]);
+  writeFilesAtomic(dir, files, '');
+  return files.map(([name]) => join(dir, name));
 }
 
 /**
@@ -118,11 +139,11 @@ function reportOutputsOnFailure(argv: Readonly<Record<string, unknown>>): Array<
 export const reportCommand: AmmsimCommand<object, Record<string, unknown>> = {
   outputsOnFailure: reportOutputsOnFailure,
   command: 'report',
-  describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders, or a sweep folder\'s report',
+  describe: 'rebuild the HTML report (and SVG charts) from saved backtest output folders, or a comparison\'s or a sweep\'s report from its folder',
   builder: (y: Argv) =>
     y
       .options({
-        run: { type: 'string', array: true, describe: 'a folder written by `ammsim backtest --out` (repeat to draw several runs on the same axes), or one written by `ammsim sweep`', demandOption: true },
+        run: { type: 'string', array: true, describe: 'a folder written by `ammsim backtest --out` (repeat to draw several runs on the same axes), or one written by `ammsim compare` or `ammsim sweep`', demandOption: true },
         out: { type: 'string', describe: 'write the self-contained HTML report here (must end in .html)' },
         svg: { type: 'string', describe: 'write each chart as <chart>.svg into this folder (rendered headlessly)' },
         label: { type: 'string', array: true, describe: 'a name per run for legends and table columns (default: strategy, else folder name)' },
@@ -133,9 +154,10 @@ export const reportCommand: AmmsimCommand<object, Record<string, unknown>> = {
       })
       .example('$0 report --run out/backtest --out out/report.html', 'rebuild one report (identical to the one backtest wrote)')
       .example('$0 report --run out/wide --run out/narrow --out out/both.html --svg out/svg', 'two runs side by side, plus SVG charts')
+      .example('$0 report --run out/compare --out out/compare.html --svg out/compare-svg', "a comparison's report (identical to the one compare wrote) and its charts as SVG")
       .example('$0 report --run out/sweep --out out/apr.html --metric apr --heatmap width,fee', "a finished sweep's report for another metric, without re-running it")
       .epilog(
-        'Rules: at least one --run, each folder once; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
+        'Rules: at least one --run, each folder once; --out and/or --svg; --out ends in .html; --label once per --run, unique; --max-points an integer in [100, 1000000]. A comparison folder goes alone, with --out and/or --svg (and --max-points); not --label (its alternatives’ ids name its lines). A sweep folder goes alone, with --out only; --metric, --heatmap and --top apply to it (and --label, --max-points, --svg to backtest folders). Files are written atomically.',
       ),
   handler: async (argv) => {
     // a failed rebuild leaves no earlier --out of its own behind; one inside a --run folder is that run's (its report.html)

@@ -141,7 +141,11 @@ export function sweepBase(fixed: Readonly<Record<string, unknown>>, axes: readon
 
 /**
  * {@link sweepBase} before its `csv` check. The base config when it resolves; else one from a row that does (the
- * axes back at their defaults). Refused only when no configuration of the grid resolves: every row of
+ * axes back at their defaults). A row resolves when its config does, with the rules of its liquidity mining that read
+ * no file (runs/config.ts: a built-in harvest policy's parameters, --reward-pool-liquidity where nothing is sold,
+ * --reward-price-start beside a constant price), so the axes probed are the flags' and the harvest parameters'
+ * (`--harvest-param every=0,-1d`); a strategy parameter's axis is left to the rows. Refused only when no configuration
+ * of the grid resolves: every row of
  * {@link probeRows} tried (the whole grid, whatever the order of the axes and of their values) and failed, with the
  * base's error, else the first row's, and the first row that fails on another error besides. A grid larger than
  * {@link BASE_PROBE_ROWS} is tried in part: its untried rows may run, so it is never refused for the rows tried,
@@ -160,21 +164,28 @@ function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Ax
     baseError = err;
   }
   const plain = axes.filter((a) => paramAxis(a.name) === undefined);
-  if (plain.length === 0) {
+  // a harvest parameter's axis too: the rules of a run's mining read the policy's parameters (every=0 is no interval,
+  // then=hold sells nothing through --reward-pool-liquidity); a strategy's parameters are checked with its module
+  const harvest = axes.filter((a) => paramAxis(a.name)?.[0] === 'harvestParams');
+  const probed = [...plain, ...harvest];
+  if (probed.length === 0) {
     if (base === undefined) throw baseError!;
     return base;
   }
-  const rowOf = (overrides: Readonly<Record<string, unknown>>): string => plain.map((a) => `${a.name}=${String(overrides[a.name])}`).join(' ');
+  const rowOf = (overrides: Readonly<Record<string, unknown>>): string => probed.map((a) => `${a.name}=${String(overrides[a.name])}`).join(' ');
+  // a row's argv: its harvest parameters as --harvest-param key=value beside the fixed ones, as the rows set them
+  const argvOf = (overrides: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> =>
+    harvest.length === 0 ? fixed : { ...fixed, 'harvest-param': [...((fixed['harvest-param'] as unknown[] | undefined) ?? []), ...harvest.map((a) => `${paramAxis(a.name)![1]}=${String(overrides[a.name])}`)] };
   // the error a refusal quotes (the base's, else the first row's), and the rows that fail on another
   let first: { row: string; error: ConfigError } | undefined;
   let otherwise: { row: string; error: ConfigError } | undefined;
   let otherwiseCount = 0;
   let tried = 0;
-  for (const overrides of probeRows(plain)) {
+  for (const overrides of probeRows(probed)) {
     tried++;
     let row: BacktestConfig;
     try {
-      row = configFromArgv(fixed, overrides, true);
+      row = configFromArgv(argvOf(overrides), Object.fromEntries(plain.map((a) => [a.name, overrides[a.name]])), true);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       first ??= { row: rowOf(overrides), error: err };
@@ -187,11 +198,16 @@ function sweepBaseOf(fixed: Readonly<Record<string, unknown>>, axes: readonly Ax
     if (base !== undefined) return base;
     const fromRow: Record<string, unknown> = { ...row };
     for (const a of plain) fromRow[a.name] = (BACKTEST_DEFAULTS as unknown as Record<string, unknown>)[a.name];
+    if (harvest.length > 0) {
+      const params: Record<string, unknown> = { ...row.harvestParams };
+      for (const a of harvest) delete params[paramAxis(a.name)![1]];
+      fromRow.harvestParams = params;
+    }
     return fromRow as unknown as BacktestConfig;
   }
   const quoted = baseError ?? first!.error;
   const problem = quoted.message.slice(quoted.flag.length + 2);
-  const total = plain.reduce((n, a) => n * a.values.length, 1);
+  const total = probed.reduce((n, a) => n * a.values.length, 1);
   if (tried < total) {
     // some configurations were not tried: they decide (a row that breaks a rule gets an error row)
     if (base !== undefined) return base;

@@ -119,3 +119,20 @@ export class StrategyError extends AmmsimError {
     this.step = step;
   }
 }
+
+/**
+ * A harvest policy's own fault (its create() or onStep() threw, create() returned no policy, or it asked for an action
+ * the engine cannot apply: a sale of more than is held): a user error
+ * naming the policy, its file and, during the run, the step and its time, as a StrategyError names a strategy.
+ */
+export class HarvestPolicyError extends AmmsimError {
+  readonly policy: string;
+  readonly step: number;
+  constructor(policy: string, step: number, timestampMs: number, problem: string, options: { cause?: unknown } = {}) {
+    const when = Number.isFinite(timestampMs) ? ` (${new Date(timestampMs).toISOString()})` : '';
+    super('HARVEST', `harvest policy ${policy}: ${Number.isFinite(step) ? `step ${step}${when}: ` : ''}${problem}`, options);
+    this.name = 'HarvestPolicyError';
+    this.policy = policy;
+    this.step = step;
+  }
+}

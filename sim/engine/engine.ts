@@ -181,9 +181,16 @@ export function runEngine(inp: EngineInputs): EngineOutput {
     } catch (err) {
       if (err instanceof StrategyError) throw err;
       const why = err instanceof Error ? err.message : String(err);
-      throw new StrategyError(label, clock.step, clock.timestampMs, `${hook} threw: ${why}`, { cause: err });
+      // an error that already names the strategy (history.price(i) of a later step) is not named twice
+      const own = `strategy ${label}: `;
+      throw new StrategyError(label, clock.step, clock.timestampMs, `${hook} threw: ${why.startsWith(own) ? why.slice(own.length) : why}`, { cause: err });
     }
     if (!Array.isArray(acts)) {
+      // an async hook returns a Promise, which JSON shows as {}
+      if (acts instanceof Promise || typeof (acts as { then?: unknown } | null)?.then === 'function') {
+        (acts as unknown as PromiseLike<unknown>).then(undefined, () => undefined); // its rejection is not left unhandled
+        throw new StrategyError(label, clock.step, clock.timestampMs, `${hook} returned a Promise (an async function?); strategies are synchronous: ${hook} must return an array of actions (NO_ACTIONS when idle), not a Promise of one`);
+      }
       throw new StrategyError(label, clock.step, clock.timestampMs, `${hook} returned ${acts === undefined ? 'undefined' : JSON.stringify(acts)}; it must return an array of actions (NO_ACTIONS when idle)`);
     }
     return acts;
@@ -266,6 +273,10 @@ export function runEngine(inp: EngineInputs): EngineOutput {
   } catch (err) {
     if (err instanceof StrategyError) throw err;
     throw new StrategyError(label, n - 1, ts[n - 1]!, `onEnd threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (end instanceof Promise || typeof (end as { then?: unknown } | null)?.then === 'function') {
+    (end as PromiseLike<unknown>).then(undefined, () => undefined); // its rejection is not left unhandled
+    throw new StrategyError(label, n - 1, ts[n - 1]!, 'onEnd returned a Promise (an async function?); strategies are synchronous: onEnd must return no actions (NO_ACTIONS), not a Promise');
   }
   if (end !== undefined && (!Array.isArray(end) || end.length > 0)) {
     throw new StrategyError(label, n - 1, ts[n - 1]!, `onEnd returned ${JSON.stringify(end)}; a backtest is valued at its last step, so onEnd must return no actions (NO_ACTIONS)`);

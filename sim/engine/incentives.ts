@@ -27,7 +27,7 @@
  * v3-staker reads the pool's seconds per liquidity (bigint on the exact pool).
  */
 import type { RewardTotalsInput } from '../metrics/rewards.ts';
-import { ConfigError, PoolError, StrategyError } from '../core/errors.ts';
+import { ConfigError, HarvestPolicyError, PoolError, StrategyError } from '../core/errors.ts';
 import { MAX_UINT160 } from '../math/v3/fixedPoint.ts';
 import { computeRewardAmount } from '../math/v3/rewardMath.ts';
 import type { EnginePool } from '../pools/enginePool.ts';
@@ -885,12 +885,25 @@ export class IncentiveBook {
     return [p];
   }
 
+  /** Whose action is being applied: the LP strategy's stake / unstake / claim, or the harvest policy's. */
+  private actor: 'strategy' | 'policy' = 'policy';
+
   private fail(problem: string): never {
-    throw new StrategyError(this.label, this.clock.step, this.clock.timestampMs, problem);
+    if (this.actor === 'strategy') throw new StrategyError(this.ledger.label, this.clock.step, this.clock.timestampMs, problem);
+    throw new HarvestPolicyError(this.label, this.clock.step, this.clock.timestampMs, problem);
   }
 
-  /** The strategy's stake / unstake / claim intents. */
+  /** The strategy's stake / unstake / claim intents (a failure is the strategy's, named as such). */
   applyIntent(a: Extract<LpAction, { kind: 'stake' | 'unstake' | 'claim' }>): void {
+    this.actor = 'strategy';
+    try {
+      this.applyStrategyIntent(a);
+    } finally {
+      this.actor = 'policy';
+    }
+  }
+
+  private applyStrategyIntent(a: Extract<LpAction, { kind: 'stake' | 'unstake' | 'claim' }>): void {
     this.touched();
     if (a.kind === 'claim') {
       this.claim(a.program, 'hold');
@@ -916,17 +929,32 @@ export class IncentiveBook {
   }
 
   /**
+   * The LP's reward rate at the run's start (whole tokens per second, all programs), for the spot APR: each program's
+   * rate now, or when it starts if it starts during the run. A program not live during the run pays nothing in it and
+   * counts 0: one that ended before the first step (its rate then is 0), and one whose first funding (its start, or an
+   * earlier top-up) is at or after the last step (its rate when it starts is not a rate of this run).
+   */
+  private spotRate(): number {
+    const t = this.now();
+    const lastSec = Math.floor(this.timestampMs[this.steps - 1]! / 1000);
+    let r = 0;
+    for (const p of this.programs) {
+      const s = p.spec;
+      let first = s.startSec;
+      for (const u of s.topUps) if (u.atSec < first) first = u.atSec;
+      if (first > t && first >= lastSec) continue;
+      r += p.lpRatePerSecond(Math.max(t, s.startSec));
+    }
+    return r;
+  }
+
+  /**
    * After the LP strategy, at step 0 and when the step's time is ≥ {@link harvestDueMs}: the harvest policy's
    * actions.
    */
   harvest(): void {
     const step = this.clock.step;
-    if (step === 0) {
-      let r = 0;
-      const t = this.now();
-      for (const p of this.programs) r += p.lpRatePerSecond(Math.max(t, p.spec.startSec));
-      this.lpRateAtStart = r;
-    }
+    if (step === 0) this.lpRateAtStart = this.spotRate();
     this.pendingNow = this.pending();
     const clock = this.clock;
     if (clock.timestampMs < this.wakeMs) return;

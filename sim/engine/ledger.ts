@@ -1,4 +1,4 @@
-import { PoolError, StrategyError } from '../core/errors.ts';
+import { didYouMean, PoolError, StrategyError } from '../core/errors.ts';
 import type { EnginePool, PriceRange, SwapFill } from '../pools/enginePool.ts';
 import { getPriceAtTickFloat } from '../math/v3/float.ts';
 import type { LpEvent } from '../metrics/record.ts';
@@ -53,7 +53,7 @@ export class LpLedger {
     private readonly clock: Clock,
     private readonly capital: number,
     /** The strategy as named in messages: its name, and its file for a user module. */
-    private readonly label: string,
+    readonly label: string,
     private readonly external?: ExternalFees,
   ) {
     this.wallet = { base: 0, quote: capital };
@@ -314,6 +314,7 @@ export class LpLedger {
   }
 
   private applyOne(a: LpAction): void {
+    this.checkShape(a);
     switch (a.kind) {
       case 'mint':
         if (a.ticks !== undefined) this.mintTicks(a);
@@ -355,6 +356,45 @@ export class LpLedger {
         break;
       default:
         this.fail(`unknown action ${describe(a)} (kinds: mint, burn, collect, useFees, swap, stake, unstake, claim)`);
+    }
+  }
+
+  /**
+   * An action's keys and their types (per action, never per step): a key its kind does not take (a misspelt
+   * `fractoin` would otherwise burn all of a position), a mint giving both a range and ticks, or a value of the wrong
+   * type (`fraction: '0.5'`, `swapToRatio: 'no'`) is refused, naming the action. A key set to `undefined` is absent.
+   */
+  private checkShape(a: LpAction): void {
+    const o = a as unknown as Record<string, unknown>;
+    const kind = o.kind;
+    if (typeof kind !== 'string' || !Object.hasOwn(ACTION_KEYS, kind)) {
+      this.fail(`unknown action ${describe(a)}${typeof kind === 'string' ? didYouMean(kind, ACTION_KINDS) : ''} (kinds: ${ACTION_KINDS.join(', ')})`);
+    }
+    let keys = ACTION_KEYS[kind]!;
+    if (kind === 'mint') {
+      const byTicks = o.ticks !== undefined || o.liquidity !== undefined;
+      if (byTicks && o.range !== undefined) this.fail(`${describe(a)}: a mint is either by range ({ kind: 'mint', range, base?, quote?, swapToRatio? }) or by ticks ({ kind: 'mint', ticks, liquidity, swapToRatio? }), not both`);
+      keys = byTicks ? MINT_TICKS_KEYS : MINT_RANGE_KEYS;
+      if (byTicks && o.ticks === undefined) this.fail(`${describe(a)}: a mint by ticks needs ticks: { lower, upper } with its liquidity`);
+      if (o.liquidity !== undefined && typeof o.liquidity !== 'string' && typeof o.liquidity !== 'bigint') {
+        this.fail(`${describe(a)}: liquidity must be a decimal string or a bigint (a uint128); was ${describe(o.liquidity)}${typeof o.liquidity === 'number' ? ` (a number${Number.isSafeInteger(o.liquidity) ? `: give it as a string, '${o.liquidity}'` : ', exact only below 2^53: give it as a decimal string'})` : ''}`);
+      }
+    }
+    for (const k of Object.keys(o)) {
+      if (o[k] === undefined || keys.includes(k)) continue;
+      const other = kind === 'mint' && (keys === MINT_TICKS_KEYS ? MINT_RANGE_KEYS : MINT_TICKS_KEYS).includes(k) ? ` (${k} goes with a mint by ${keys === MINT_TICKS_KEYS ? 'range' : 'ticks'})` : didYouMean(k, keys);
+      this.fail(`${describe(a)}: ${kindName(kind, keys)} has no key "${k}"${other} (its keys: ${keys.join(', ')})`);
+    }
+    for (const k of keys) {
+      const v = o[k];
+      if (v === undefined || k === 'kind') continue;
+      const want = KEY_TYPES[k];
+      if (want === 'number' && typeof v !== 'number') this.fail(`${describe(a)}: ${k} must be a number; was ${describe(v)}${typeof v === 'string' ? ' (a string)' : ''}`);
+      if (want === 'boolean' && typeof v !== 'boolean') this.fail(`${describe(a)}: ${k} must be true or false; was ${describe(v)}`);
+      if (want === 'integer' && !Number.isInteger(v)) this.fail(`${describe(a)}: ${k} must be an integer (a number); was ${describe(v)}${typeof v === 'string' ? ' (a string)' : ''}`);
+    }
+    if (kind === 'mint' && o.swapToRatio !== undefined && o.rebalance !== undefined) {
+      this.fail(`${describe(a)}: give swapToRatio or rebalance (its older name), not both`);
     }
   }
 
@@ -495,6 +535,36 @@ export class LpLedger {
       );
     }
   }
+}
+
+const MINT_RANGE_KEYS: readonly string[] = ['kind', 'range', 'base', 'quote', 'swapToRatio', 'rebalance'];
+const MINT_TICKS_KEYS: readonly string[] = ['kind', 'ticks', 'liquidity', 'swapToRatio'];
+/** Each action kind's keys (a mint's: by range or by ticks, above), as strategy.ts's LpAction declares them. */
+const ACTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  mint: MINT_RANGE_KEYS,
+  burn: ['kind', 'positionId', 'fraction'],
+  collect: ['kind', 'positionId'],
+  useFees: ['kind'],
+  swap: ['kind', 'baseIn', 'amountIn'],
+  stake: ['kind', 'positionId', 'program'],
+  unstake: ['kind', 'positionId', 'program'],
+  claim: ['kind', 'program'],
+};
+const ACTION_KINDS: readonly string[] = Object.keys(ACTION_KEYS);
+/** The type of each key's value (`range`, `ticks`, a swap's `baseIn` and `amountIn` are checked where they are used). */
+const KEY_TYPES: Readonly<Record<string, 'number' | 'boolean' | 'integer' | undefined>> = {
+  base: 'number',
+  quote: 'number',
+  swapToRatio: 'boolean',
+  rebalance: 'boolean',
+  positionId: 'integer',
+  fraction: 'number',
+  program: 'integer',
+};
+
+function kindName(kind: string, keys: readonly string[]): string {
+  if (kind === 'mint') return keys === MINT_TICKS_KEYS ? 'a mint by ticks' : 'a mint by range';
+  return `${/^(?:[aeio]|un)/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 function round(x: number): string {

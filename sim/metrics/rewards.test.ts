@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MS_PER_YEAR } from '../core/time.ts';
 import { OPTIONAL_METRICS, SUMMARY_METRICS } from './index.ts';
 import type { MetricInput } from './input.ts';
-import { computeRewardMetrics, REWARD_METRICS, rewardTokensSoldOf, type RewardMetricInput, type RewardTotalsInput } from './rewards.ts';
+import { apyOf, computeRewardMetrics, REWARD_METRICS, rewardMetricWarnings, rewardTokensSoldOf, type RewardMetricInput, type RewardTotalsInput } from './rewards.ts';
 
 /**
  * A hand-made run of a tenth of a year: capital 10,000; final LP value 10,400 (with rewards), hold 10,200, fees 150.
@@ -123,5 +123,48 @@ describe('reward metric definitions', () => {
       expect(d.description.length).toBeGreaterThan(0);
     }
     expect(OPTIONAL_METRICS.map((x) => x.key)).toEqual([...REWARD_METRICS.map((x) => x.key), 'breakevenRewardPriceStaking']);
+  });
+});
+
+describe('apy beyond the largest number (regression: Infinity, null in summary.json with exit 0, "∞" in the terminal, "n/a" in the report)', () => {
+  // A 3-day run (as `backtest --prices move.csv --pool v3 --incentive sr1.json --harvest interval --harvest-param
+  // every=5h --harvest-param then=compound`): 86,400 reward tokens at 1 on 10,000, compounded 1,752 times a year.
+  const three = (over: Partial<RewardTotalsInput> = {}): RewardMetricInput => {
+    const x = run({ rewardsEarned: 86_400, rewardTokensEarned: 86_400, rewardsValueAtEnd: 86_400, performanceFees: 0, callerFees: 0, compoundsPerYear: 1752, ...over });
+    const t = [0, (3 * MS_PER_YEAR) / 365];
+    return { ...x, timestampMs: t, timeseries: { ...x.timeseries, timestamp: Float64Array.from(t) } };
+  };
+
+  it('behavior: NaN (null, n/a everywhere), never ±Infinity, and said in a warning naming the rate, the compounding and totalApr', () => {
+    const x = three();
+    const m = computeRewardMetrics(x);
+    expect(m.apy).toBeNaN();
+    expect(JSON.parse(JSON.stringify(m)).apy).toBeNull();
+    expect(apyOf(x)).toMatchObject({ overflow: true });
+    expect(m.totalApr).toBeCloseTo((150 + 86_400) / 10_000 / (3 / 365), 9);
+    expect(rewardMetricWarnings(x)).toEqual([
+      "apy is not stated (null): the net APR 105,303 % compounded 1,752 times a year grows beyond the largest number; a 3.0-day run's rate does not compound over a year — read totalApr (105,303 %) and rewardApr",
+    ]);
+  });
+
+  it('behavior: the same run compounding less often, or not at all, states its APY (finite) and warns of nothing', () => {
+    for (const n of [0, 1, 52, 100]) {
+      const x = three({ compoundsPerYear: n });
+      const apy = computeRewardMetrics(x).apy;
+      expect(Number.isFinite(apy), `n ${n}`).toBe(true);
+      expect(rewardMetricWarnings(x), `n ${n}`).toEqual([]);
+    }
+    expect(rewardMetricWarnings(run())).toEqual([]);
+  });
+
+  it('property: apy is finite or NaN for any rate and compounding, and NaN exactly when a warning says so', () => {
+    for (const earned of [0, 1, 1e3, 1e5, 1e7, 1e9, 1e12, 1e15]) {
+      for (const n of [0, 0.5, 1, 12, 365, 8760, 525_600]) {
+        const x = three({ rewardsEarned: earned, compoundsPerYear: n });
+        const apy = computeRewardMetrics(x).apy;
+        expect(Number.isNaN(apy) || Number.isFinite(apy), `${earned} × ${n}`).toBe(true);
+        expect(rewardMetricWarnings(x).length, `${earned} × ${n}`).toBe(Number.isNaN(apy) ? 1 : 0);
+      }
+    }
   });
 });

@@ -11,7 +11,8 @@ import { lastOf, type MetricInput } from './input.ts';
 import type { MetricInfo } from './metric.ts';
 import { simpleApr } from './returns.ts';
 import { yearsOf } from './run.ts';
-import { MS_PER_YEAR } from '../core/time.ts';
+import { groupThousands } from '../core/format.ts';
+import { DAYS_PER_YEAR, MS_PER_YEAR } from '../core/time.ts';
 
 /** The engine's liquidity-mining totals of a run (whole reward tokens; values in quote). */
 export interface RewardTotalsInput {
@@ -94,6 +95,39 @@ function totalAprOf(x: RewardMetricInput): number {
   return simpleApr(feesEarnedOf(x), x.capital, yearsOf(x)) + rewardAprOf(x);
 }
 
+/**
+ * The APY and the net APR it compounds: A = feeApr + rewardApr × (1 − fee share), compounded n = compoundsPerYear
+ * times a 365-day year (apy.ts). An annualised compounding of a short run's rate can leave the doubles (a 3-day run
+ * earning 10× its capital, compounded every 5 h, is (1 + 1051/1752)^1752 ≈ 10^357): the APY is then not a number a
+ * summary can hold, and is NaN (null, `n/a`), said by {@link rewardMetricWarnings}; never ±Infinity.
+ */
+export function apyOf(x: RewardMetricInput): { apy: number; netApr: number; overflow: boolean } {
+  const netApr = simpleApr(feesEarnedOf(x), x.capital, yearsOf(x)) + rewardAprOf(x) * (1 - claimFeeShareOf(x.rewards));
+  if (!(Number.isFinite(netApr) && netApr > -1)) return { apy: NaN, netApr, overflow: false };
+  const apy = aprToApy(netApr, x.rewards.compoundsPerYear);
+  return Number.isFinite(apy) ? { apy, netApr, overflow: false } : { apy: NaN, netApr, overflow: true };
+}
+
+/** A fraction as a percentage for a sentence: 2 decimals, none from 10,000 %, an exponent from 1e15 %. */
+function pct(f: number): string {
+  const p = f * 100;
+  return `${Math.abs(p) >= 1e15 ? p.toExponential(3) : groupThousands(p.toFixed(Math.abs(p) >= 1e4 ? 0 : 2))} %`;
+}
+
+/**
+ * What the reward metrics of a run say that a number cannot: an APY beyond the largest number (NaN, null in
+ * summary.json). One sentence each, for the run's `warnings`.
+ */
+export function rewardMetricWarnings(x: RewardMetricInput): string[] {
+  const a = apyOf(x);
+  if (!a.overflow) return [];
+  const n = x.rewards.compoundsPerYear;
+  const days = yearsOf(x) * DAYS_PER_YEAR;
+  return [
+    `apy is not stated (null): the net APR ${pct(a.netApr)} compounded ${groupThousands(n.toFixed(Number.isInteger(n) ? 0 : 2))} times a year grows beyond the largest number; a ${days.toFixed(days < 10 ? 1 : 0)}-day run's rate does not compound over a year — read totalApr (${pct(totalAprOf(x))}) and rewardApr`,
+  ];
+}
+
 /** The breakeven reward price against a benchmark's final value (NaN when undefined). */
 export function breakevenRewardPriceOf(x: RewardMetricInput, benchmarkValue: number): number {
   const r = x.rewards;
@@ -145,7 +179,8 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
     unit: '% per year',
     format: 'fraction',
     terminal: false,
-    description: "fraction per 365-day year: the programs' emission to the LP at the start (its share then) × the reward price then ÷ initialValue",
+    description:
+      "fraction per 365-day year: the programs' emission to the LP at the start (its share then; a program starting during the run at its rate when it starts, one not live during the run 0) × the reward price then ÷ initialValue",
     compute: (x) => (x.rewards.lpRatePerSecondAtStart * (MS_PER_YEAR / 1000) * x.rewards.rewardPriceAtStart) / x.capital,
   },
   {
@@ -179,11 +214,8 @@ export const REWARD_METRICS: readonly RewardMetricDefinition[] = [
     format: 'fraction',
     terminal: true,
     description:
-      'fraction per 365-day year: (1 + A/n)^n − 1 with n = apyCompoundsPerYear and A = feeApr + rewardApr × (1 − the performance and caller fee fractions); A itself when n = 0',
-    compute: (x) => {
-      const net = simpleApr(feesEarnedOf(x), x.capital, yearsOf(x)) + rewardAprOf(x) * (1 - claimFeeShareOf(x.rewards));
-      return Number.isFinite(net) && net > -1 ? aprToApy(net, x.rewards.compoundsPerYear) : NaN;
-    },
+      'fraction per 365-day year: (1 + A/n)^n − 1 with n = apyCompoundsPerYear and A = feeApr + rewardApr × (1 − the performance and caller fee fractions); A itself when n = 0; null, with a warning, when that is beyond the largest number (a short run’s rate compounded often: read totalApr)',
+    compute: (x) => apyOf(x).apy,
   },
   {
     key: 'apyCompoundsPerYear',

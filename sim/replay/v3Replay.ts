@@ -129,7 +129,7 @@ function bigintField(at: At, event: Event, name: string, min: bigint, max: bigin
   if (typeof v === 'string' && INTEGER_RE.test(v)) x = BigInt(v);
   else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
   if (x === undefined) return fail(at, name, `must be an integer (a decimal string); was ${describe(v)}`);
-  if (x < min || x > max) return fail(at, name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
+  if (x < min || x > max) return fail(at, name, `must be ${/^[aeio]/.test(typeName) ? 'an' : 'a'} ${typeName} in [${min}, ${max}]; was ${x}`);
   return x;
 }
 
@@ -139,7 +139,7 @@ export function intField(at: At, event: Event, name: string, min: number, max: n
   if (typeof v === 'number' && Number.isSafeInteger(v)) x = v;
   else if (typeof v === 'string' && INTEGER_RE.test(v) && Number.isSafeInteger(Number(v))) x = Number(v);
   if (x === undefined) return fail(at, name, `must be an integer; was ${describe(v)}`);
-  if (x < min || x > max) return fail(at, name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
+  if (x < min || x > max) return fail(at, name, `must be ${/^[aeio]/.test(typeName) ? 'an' : 'a'} ${typeName} in [${min}, ${max}]; was ${x}`);
   return x;
 }
 
@@ -163,7 +163,7 @@ function checkFields(fields: V3EventFields, at: At, event: Event, type: string):
     if (!allowed.includes(key)) {
       // Report the first unknown field in sorted order, so the message does not depend on key order.
       const unknown = Object.keys(event).filter((k) => !allowed.includes(k)).sort();
-      fail(at, unknown[0], `is not a field of a ${type} event (fields: ${allowed.join(', ')})`);
+      fail(at, unknown[0], `is not a field of ${/^[aeio]/.test(type) ? 'an' : 'a'} ${type} event (fields: ${allowed.join(', ')})`);
     }
   }
 }

@@ -130,7 +130,7 @@ class V3StakerReplayer implements Replayer {
     if (typeof v === 'string' && INTEGER_RE.test(v)) x = BigInt(v);
     else if (typeof v === 'number' && Number.isSafeInteger(v)) x = BigInt(v);
     if (x === undefined) return this.fail(name, `must be an integer (a decimal string); was ${show(v)}`);
-    if (x < min || x > max) return this.fail(name, `must be a ${typeName} in [${min}, ${max}]; was ${x}`);
+    if (x < min || x > max) return this.fail(name, `must be ${/^[aeio]/.test(typeName) ? 'an' : 'a'} ${typeName} in [${min}, ${max}]; was ${x}`);
     return x;
   }
 
@@ -189,7 +189,7 @@ class V3StakerReplayer implements Replayer {
     if (typeof type !== 'string' || !Object.hasOwn(FIELDS, type)) return this.fail('type', `must be one of ${EVENT_TYPES.join(', ')}; was ${show(type)}`);
     const allowed = FIELDS[type] as readonly string[];
     const unknown = Object.keys(event).filter((k) => k !== 'type' && k !== 'time' && !allowed.includes(k)).sort();
-    if (unknown.length > 0) this.fail(unknown[0], `is not a field of a ${type} event (fields: type, time, ${allowed.join(', ')})`);
+    if (unknown.length > 0) this.fail(unknown[0], `is not a field of ${/^[aeio]/.test(type) ? 'an' : 'a'} ${type} event (fields: type, time, ${allowed.join(', ')})`);
     const time = Number(this.big(event, 'time', 0n, BigInt(Number.MAX_SAFE_INTEGER), 'unix time in seconds'));
     // Going back would read as 2^32 − 1 seconds in the pool's uint32 time, and move the staker's clock back.
     if (this.last !== undefined && time < this.last.time) this.fail('time', `must not decrease (line ${this.last.line} had ${this.last.time}); was ${time}`);
