@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backtest, runBacktest } from './backtest.ts';
 import { resolveBacktestConfig } from './config.ts';
-import { entryWarnings, fractionRateWarning, inputWarnings } from './inputWarnings.ts';
+import { entryWarnings, ffillWarnings, fractionRateWarning, inputWarnings } from './inputWarnings.ts';
+import { makeSeries } from '../sim/core/series.ts';
 import { replayCoverageWarnings } from './feeModels/replayFeeSource.ts';
 import { seriesOf } from '../sim/engine/testing/engineTesting.ts';
 import { rawPriceFromPrice, sqrtPriceX96FromPrice } from '../sim/math/v3/priceConversions.ts';
@@ -179,5 +180,24 @@ describe('an entry through a shallow or very-high-fee pool (finding 5)', () => {
 
   it('behavior: inputWarnings of a plain run is empty', () => {
     expect(inputWarnings(resolveBacktestConfig({}), seriesOf([1, 2, 3]), {}, { entryCost: 0, entryPriceImpact: 0 })).toEqual([]);
+  });
+});
+
+describe('--gaps ffill and rows off the grid', () => {
+  const H = 3_600_000;
+  const t0 = Date.UTC(2024, 0, 1);
+  const series = (times: number[]) => makeSeries(Float64Array.from(times), Float64Array.from(times.map(() => 2000)), new Map(), { kind: 'csv', file: 'x.csv', sha256: 'x', params: {} });
+  it('behavior: steps off the most common step are said once, with the first of them and the flag that evens them', () => {
+    const s = series([t0, t0 + H, t0 + 2 * H, t0 + 2 * H + 1_694_800, t0 + 3 * H + 1_694_800, t0 + 4 * H + 1_694_800]);
+    expect(ffillWarnings({ gaps: 'ffill', resample: undefined }, s)).toEqual([
+      '--gaps ffill fills whole missing steps of 1h only: 1 step is off that grid and kept as it is (the first 28m 14.8s, from 2024-01-01T02:00:00.000Z to 2024-01-01T02:28:14.800Z); --resample 1h --gaps ffill puts the rows on an even grid',
+    ]);
+  });
+  it('behavior: nothing to say for an even series, or without --gaps ffill', () => {
+    const even = series([t0, t0 + H, t0 + 2 * H, t0 + 3 * H]);
+    expect(ffillWarnings({ gaps: 'ffill', resample: undefined }, even)).toEqual([]);
+    const uneven = series([t0, t0 + H, t0 + 2 * H, t0 + 2 * H + 60_000]);
+    expect(ffillWarnings({ gaps: 'skip', resample: undefined }, uneven)).toEqual([]);
+    expect(ffillWarnings({ gaps: undefined, resample: undefined }, uneven)).toEqual([]);
   });
 });

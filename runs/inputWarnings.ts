@@ -12,6 +12,8 @@ import { groupThousands } from '../sim/core/format.ts';
 import { windowCoverageWarnings } from '../data/loaders/window.ts';
 import { divideByWarnings } from '../data/loaders/divideBy.ts';
 import { replayCoverageWarnings } from './feeModels/replayFeeSource.ts';
+import { mostCommonStep } from '../sim/core/time.ts';
+import { formatDuration } from '../data/loaders/seriesTransforms.ts';
 import type { BacktestConfig } from './config.ts';
 
 /** The share of the capital the entry may cost (swap fee and price impact, not gas) before a warning. */
@@ -80,10 +82,44 @@ export interface InputWarningSources {
  * The warnings of a run's inputs (module comment), in order: the window, --divide-by, the replay events (with
  * `--fee-model replay` or `all`, when events were loaded), the entry. `entry`: the run's summary metrics.
  */
+/** Per timestamp column: the off-grid steps {@link ffillWarnings} found (a sweep's rows share one series). */
+const offGridByColumn = new WeakMap<object, readonly string[]>();
+
+/**
+ * `--gaps ffill` fills whole missing steps only: rows off the series' grid (hourly candles at :28 after ones at :00)
+ * stay, and the run goes on with those uneven steps. Said once, with the first such step and the flag that evens them.
+ */
+export function ffillWarnings(c: Pick<BacktestConfig, 'gaps' | 'resample'>, series: PriceSeries): readonly string[] {
+  if (c.gaps !== 'ffill') return [];
+  const ts = series.timestampMs;
+  const cached = offGridByColumn.get(ts);
+  if (cached !== undefined) return cached;
+  const step = mostCommonStep(ts);
+  let out: readonly string[] = [];
+  if (step !== undefined) {
+    let count = 0;
+    let first = -1;
+    for (let i = 1; i < ts.length; i++) {
+      if (ts[i]! - ts[i - 1]! !== step) {
+        count++;
+        if (first < 0) first = i;
+      }
+    }
+    if (count > 0) {
+      const from = new Date(ts[first - 1]!).toISOString();
+      const to = new Date(ts[first]!).toISOString();
+      out = [`--gaps ffill fills whole missing steps of ${formatDuration(step)} only: ${groupThousands(String(count))} step${count === 1 ? ' is' : 's are'} off that grid and kept as ${count === 1 ? 'it is' : 'they are'} (the first ${formatDuration(ts[first]! - ts[first - 1]!)}, from ${from} to ${to}); --resample ${formatDuration(step)} --gaps ffill puts the rows on an even grid`];
+    }
+  }
+  offGridByColumn.set(ts, out);
+  return out;
+}
+
 export function inputWarnings(c: BacktestConfig, series: PriceSeries, inputs: InputWarningSources, entry: { readonly entryCost?: number; readonly entryPriceImpact?: number }): string[] {
   const tokens = { decimals0: c.decimals0 ?? 6, decimals1: c.decimals1 ?? 18, priceOf: (c.priceOf as 'token0' | 'token1' | undefined) ?? 'token1' };
   return [
     ...windowCoverageWarnings(series),
+    ...ffillWarnings(c, series),
     ...divideByWarnings(series),
     ...((c.feeModel === 'replay' || c.feeModel === 'all') && inputs.poolEvents !== undefined
       ? replayCoverageWarnings(inputs.poolEvents, series, tokens, inputs.poolEventsFile ?? c.feeEvents)
