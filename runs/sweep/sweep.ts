@@ -84,8 +84,17 @@ function checkSweepInputs(base: SweepBase, grid: Grid, series: PriceSeries, opti
   if (options.dir !== undefined && (typeof options.dir !== 'string' || options.dir === '')) throw new ConfigError('--out', `must be a folder path; was ${JSON.stringify(options.dir) ?? String(options.dir)}`);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ConfigError('sweep options', `onProgress must be a function; was ${typeof options.onProgress}`);
   if (series.provenance.kind === 'synthetic') refuseSeedAxisOnBuiltInSeries(grid.axes);
-  if (base.feeModel === 'all' || grid.axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
-    // (as the CLI's sweep refuses it: scripts/commands/sweep.ts)
+  refuseFeeModelAll(base, grid.axes);
+}
+
+/**
+ * `--fee-model all` (three models side by side in one summary) cannot be a sweep's, fixed or on an axis; refused by
+ * the CLI before it loads the series and by the library's sweep(). (arbitrage,volume,replay as one axis cannot run
+ * either: the replay rows need --fee-events, which the others refuse, and on a pool-events --prices file replay steps
+ * through another series than they do.)
+ */
+export function refuseFeeModelAll(base: Pick<BacktestConfig, 'feeModel'>, axes: readonly Axis[]): void {
+  if (base.feeModel === 'all' || axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
     throw new ConfigError('--fee-model', "all puts the three models side by side in one backtest's summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume as an axis over a Uniswap minute file, and --fee-model replay (with --fee-events FILE, or --prices FILE.pool_events.csv) in a sweep of its own");
   }
 }

@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeTimeseriesArrow } from '../../reports/timeseriesFile.ts';
+import { writeBacktestDir } from './testing/runDir.ts';
 import { generateGbm } from '../../data/synthetic/gbm.ts';
-import { buildReportFromRun } from '../../reports/html.ts';
 import { syntheticRun } from '../../reports/testing/syntheticRun.ts';
 import { runBacktest } from '../../runs/backtest.ts';
 import { resolveBacktestConfig } from '../../runs/config.ts';
@@ -15,16 +14,8 @@ import { runCliInProcess } from '../testing/runCliInProcess.ts';
 const root = mkdtempSync(join(tmpdir(), 'ammsim-report-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Writes a run folder the way `ammsim backtest --out` does (summary.json, events.json, timeseries.arrow, report.html). */
-function writeRunDir(name: string, result: BacktestResult): string {
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'timeseries.arrow'), writeTimeseriesArrow(result.timeseries));
-  writeFileSync(join(dir, 'events.json'), JSON.stringify(result.events, null, 1) + '\n');
-  writeFileSync(join(dir, 'report.html'), buildReportFromRun(result));
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify(result.summary, null, 2) + '\n');
-  return dir;
-}
+/** Writes a run folder the way `ammsim backtest --out` does. */
+const writeRunDir = (name: string, result: BacktestResult): string => writeBacktestDir(root, name, result);
 
 describe('ammsim report', () => {
   it('behavior: rebuilds report.html byte-identically from a synthetic run folder', async () => {

@@ -12,8 +12,7 @@ import { generateGbm } from '../../data/synthetic/gbm.ts';
 import { makeSeries } from '../../sim/core/series.ts';
 import { compareFolderFiles, COMPARE_EVENTS_FILE, COMPARE_SERIES_FILE, readCompareDir } from '../../reports/compareDir.ts';
 import { compareReportHtml } from '../../reports/compare.ts';
-import { writeTimeseriesArrow } from '../../reports/timeseriesFile.ts';
-import { buildReportFromRun } from '../../reports/html.ts';
+import { writeBacktestDir } from './testing/runDir.ts';
 import { syntheticRun } from '../../reports/testing/syntheticRun.ts';
 import { runCompare, type CompareConfig, type CompareResult } from '../../runs/compare/compare.ts';
 import { COMPARE_DEFAULTS } from '../../runs/compare/config.ts';
@@ -40,14 +39,7 @@ function writeCompareDir(name: string, result: CompareResult): string {
 
 /** Writes a backtest's folder (as report.test.ts does). */
 function writeRunDir(name: string): string {
-  const result = syntheticRun({ steps: 500, width: 0.1 });
-  const dir = join(root, name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'timeseries.arrow'), writeTimeseriesArrow(result.timeseries));
-  writeFileSync(join(dir, 'events.json'), JSON.stringify(result.events, null, 1) + '\n');
-  writeFileSync(join(dir, 'report.html'), buildReportFromRun(result));
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify(result.summary, null, 2) + '\n');
-  return dir;
+  return writeBacktestDir(root, name, syntheticRun({ steps: 500, width: 0.1 }));
 }
 
 const series = generateGbm({ steps: 600 });

@@ -16,7 +16,7 @@ import { groupThousands } from '../../sim/core/format.ts';
 import { metricInfoOf } from '../../sim/metrics/index.ts';
 import { sweepCsv, sweepJson, tableRows, type SweepReportSettings } from '../../runs/sweep/outputs.ts';
 import { defaultWorkers } from '../../runs/sweep/pool.ts';
-import { JOURNAL_FILE, loadSweepSeries, parseShard, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
+import { JOURNAL_FILE, loadSweepSeries, parseShard, refuseFeeModelAll, runSweep, SweepInterrupted, type Shard, type SweepOutcome } from '../../runs/sweep/sweep.ts';
 import { bestWord, rankSign, renderSweepReport, type SweepMeta } from '../../reports/sweep/report.ts';
 import { readSweepArrow, writeSweepArrow } from '../../reports/sweep/sweepFile.ts';
 import { progressBar } from '../progress.ts';
@@ -370,11 +370,7 @@ export const sweepCommand: AmmsimCommand<object, Record<string, unknown>> = {
     if (argv['sample-seed'] !== undefined && !(typeof argv['sample-seed'] === 'number' && Number.isSafeInteger(argv['sample-seed']))) {
       throw new ConfigError('--sample-seed', `must be an integer; was ${String(argv['sample-seed'])}`);
     }
-    if (base.feeModel === 'all' || axes.some((a) => a.name === 'feeModel' && a.values.some((v) => v === 'all'))) {
-      // (arbitrage,volume,replay as one axis cannot run: the replay rows need --fee-events, which the others refuse,
-      // and on a pool-events --prices file replay steps through another series than they do)
-      throw new ConfigError('--fee-model', "all puts the three models side by side in one backtest's summary.json; a sweep keeps one row of metrics per configuration: sweep --fee-model arbitrage,volume as an axis over a Uniswap minute file, and --fee-model replay (with --fee-events FILE, or --prices FILE.pool_events.csv) in a sweep of its own");
-    }
+    refuseFeeModelAll(base, axes);
     const grid = new Grid(axes, samples, argv['sample-seed'] === undefined ? base.seed : Number(argv['sample-seed']));
     const report = reportSettings(argv, axes, sweepMetrics(base));
     const shard = argv.shard === undefined ? undefined : parseShard(String(argv.shard));
